@@ -1,0 +1,67 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toList = ({ value }: { value: unknown }) =>
+  value === undefined ? undefined : String(value).split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+
+/**
+ * Every setting Duban reads, with its default. Read from the environment once at boot, validated,
+ * then passed around typed. An invalid value stops the process with the variable's name and reason.
+ */
+export class AppConfig {
+  /** Address the HTTP server binds to. */
+  @IsString() @IsOptional() DUBAN_HOST = '127.0.0.1';
+  /** TCP port. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535) DUBAN_PORT = 3000;
+  /** Folder for the database, the evidence store and generated secrets. */
+  @IsString() @MinLength(1) DUBAN_DATA_DIR = 'data';
+  /** SQLite file; relative paths are inside DUBAN_DATA_DIR. ':memory:' for throwaway runs. */
+  @IsString() @MinLength(1) DUBAN_DB = 'duban.db';
+  /** JWT signing secret. Unset: a random one is generated once and kept in DATA_DIR/jwt-secret. */
+  @IsString() @IsOptional() @MinLength(32, { message: 'DUBAN_JWT_SECRET must be at least 32 characters' })
+  DUBAN_JWT_SECRET?: string;
+  /** Token lifetime in seconds. */
+  @Transform(toInt) @IsInt() @Min(60) DUBAN_JWT_TTL_SECONDS = 8 * 3600;
+  /** Seed a demo plan and one user per role when the database has no plan yet. */
+  @Transform(toBool) @IsBoolean() DUBAN_DEMO = true;
+  /** Largest evidence file accepted, in bytes. */
+  @Transform(toInt) @IsInt() @Min(1) DUBAN_UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
+  /** Allowed evidence file extensions (comma-separated). */
+  @Transform(toList) @IsString({ each: true })
+  DUBAN_UPLOAD_TYPES: string[] = ['pdf', 'ofd', 'jpg', 'jpeg', 'png', 'doc', 'docx', 'xls', 'xlsx', 'wps', 'txt', 'zip'];
+  /** Default working days between the yellow (warn) time and a node's due day. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(60) DUBAN_WARN_WORKING_DAYS = 3;
+  /** Log level for the request log. */
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose']) DUBAN_LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}
+
+export class ConfigError extends Error {}
+
+/** Build the typed config from an environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const raw: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (k.startsWith('DUBAN_') && v !== undefined) raw[k] = v;
+  }
+  const unknown = Object.keys(raw).filter((k) => !known.includes(k) && k !== 'DUBAN_JWT_SECRET');
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: false });
+  const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
+  if (unknown.length) problems.push(...unknown.map((k) => `${k}: unknown setting`));
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return config;
+}

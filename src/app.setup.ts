@@ -1,0 +1,30 @@
+import multipart from '@fastify/multipart';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from '../config/app.config.js';
+
+export function createAdapter(): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: 2 * 1024 * 1024, genReqId: () => randomUUID(), logger: false });
+}
+
+/** Everything main.ts and the e2e tests set up the same way: multipart limits and the OpenAPI docs. */
+export async function configureApp(app: NestFastifyApplication): Promise<void> {
+  const config = app.get(AppConfig);
+  await app.register(multipart as never, {
+    limits: { fileSize: config.DUBAN_UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024 },
+    throwFileSizeLimit: false,
+  });
+  const doc = new DocumentBuilder()
+    .setTitle('Duban 督办 API')
+    .setDescription(
+      'Workflow-driven task tracker for performance assessment. Log in with POST /auth/login, then send ' +
+        '`Authorization: Bearer <token>`. Every change to a task goes through POST /tasks/{id}/events.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  const document = SwaggerModule.createDocument(app, doc);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

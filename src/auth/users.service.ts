@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../common/clock.js';
+import { DomainError, ErrorCode } from '../common/domain-error.js';
+import { pageOf, type Page, type PageQuery } from '../common/pagination.js';
+import { DatabaseService } from '../database/database.service.js';
+import type { CreateUserDto, UserView } from './auth.dto.js';
+import { hashPassword } from './password.js';
+import type { User } from './user.entity.js';
+
+const UNIT_ROLES = ['department', 'assessor'];
+
+interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: User['role'];
+  unit_id: string | null;
+  disabled: number;
+  created_at: string;
+}
+
+export function toUserView(r: UserRow): UserView {
+  return { id: r.id, username: r.username, displayName: r.display_name, role: r.role, unitId: r.unit_id, createdAt: r.created_at };
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(dto: CreateUserDto): Promise<UserView> {
+    if (UNIT_ROLES.includes(dto.role) && !dto.unitId) {
+      throw DomainError.validation([{ field: 'unitId', reason: `required for role ${dto.role}` }]);
+    }
+    const passwordHash = await hashPassword(dto.password);
+    const row: UserRow = {
+      id: randomUUID(),
+      username: dto.username,
+      display_name: dto.displayName,
+      password_hash: passwordHash,
+      role: dto.role,
+      unit_id: dto.unitId ?? null,
+      disabled: 0,
+      created_at: this.clock.nowIso(),
+    };
+    this.db.transaction(() => {
+      if (row.unit_id && !this.db.stmt('SELECT 1 FROM units WHERE id = ?').get(row.unit_id)) {
+        throw DomainError.validation([{ field: 'unitId', reason: `unit ${row.unit_id} does not exist` }]);
+      }
+      if (this.db.stmt('SELECT 1 FROM users WHERE username = ?').get(row.username)) {
+        throw new DomainError(ErrorCode.Duplicate, `username ${row.username} is taken`, { field: 'username' });
+      }
+      this.db
+        .stmt(
+          `INSERT INTO users (id, username, display_name, password_hash, role, unit_id, disabled, created_at)
+           VALUES (@id, @username, @display_name, @password_hash, @role, @unit_id, @disabled, @created_at)`,
+        )
+        .run(row);
+    });
+    return toUserView(row);
+  }
+
+  findByUsername(username: string): UserRow | undefined {
+    return this.db.stmt('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+  }
+
+  list(q: PageQuery): Page<UserView> {
+    const { page, pageSize, offset } = pageOf(q);
+    const total = (this.db.stmt('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+    const rows = this.db.stmt('SELECT * FROM users ORDER BY username LIMIT ? OFFSET ?').all(pageSize, offset) as UserRow[];
+    return { items: rows.map(toUserView), total, page, pageSize };
+  }
+}

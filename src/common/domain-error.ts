@@ -1,0 +1,56 @@
+/**
+ * Domain errors carry a code; one exception filter maps codes to HTTP statuses, so services never
+ * think in HTTP. `details` names the field(s) or state involved and is returned to the client as is.
+ */
+export enum ErrorCode {
+  Validation = 'VALIDATION_FAILED',
+  Unauthenticated = 'UNAUTHENTICATED',
+  Forbidden = 'FORBIDDEN',
+  NotFound = 'NOT_FOUND',
+  VersionConflict = 'VERSION_CONFLICT',
+  EventNotAllowed = 'EVENT_NOT_ALLOWED',
+  Duplicate = 'DUPLICATE',
+  FileTooLarge = 'FILE_TOO_LARGE',
+  FileTypeNotAllowed = 'FILE_TYPE_NOT_ALLOWED',
+  Busy = 'BUSY',
+}
+
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.Validation]: 400,
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.VersionConflict]: 409,
+  [ErrorCode.EventNotAllowed]: 409,
+  [ErrorCode.Duplicate]: 409,
+  [ErrorCode.FileTooLarge]: 413,
+  [ErrorCode.FileTypeNotAllowed]: 415,
+  [ErrorCode.Busy]: 503,
+};
+
+export interface FieldProblem {
+  field: string;
+  reason: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  static validation(problems: FieldProblem[]): DomainError {
+    const summary = problems.map((p) => `${p.field}: ${p.reason}`).join('; ');
+    return new DomainError(ErrorCode.Validation, `Invalid input — ${summary}`, { fields: problems });
+  }
+  static notFound(what: string, id: string | number): DomainError {
+    return new DomainError(ErrorCode.NotFound, `${what} ${id} not found`, { resource: what, id });
+  }
+  static forbidden(reason: string, details: Record<string, unknown> = {}): DomainError {
+    return new DomainError(ErrorCode.Forbidden, reason, details);
+  }
+}

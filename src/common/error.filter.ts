@@ -1,0 +1,59 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, ERROR_STATUS, ErrorCode } from './domain-error.js';
+
+interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+  requestId?: string;
+}
+
+const HTTP_CODES: Record<number, string> = {
+  400: ErrorCode.Validation,
+  401: ErrorCode.Unauthenticated,
+  403: ErrorCode.Forbidden,
+  404: ErrorCode.NotFound,
+  406: 'NOT_ACCEPTABLE',
+  413: ErrorCode.FileTooLarge,
+  415: ErrorCode.FileTypeNotAllowed,
+  429: 'TOO_MANY_REQUESTS',
+};
+
+/** The one place where errors become HTTP: domain codes → statuses; anything unknown → 500 without internals. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const reply = ctx.getResponse<FastifyReply>();
+    const request = ctx.getRequest<FastifyRequest>();
+    const body = this.toBody(exception);
+    body.requestId = String(request?.id ?? '');
+    if (body.statusCode >= 500) {
+      this.logger.error(`${request?.method} ${request?.url} [${body.requestId}]`, (exception as Error)?.stack);
+    }
+    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError) {
+      return { statusCode: ERROR_STATUS[exception.code], code: exception.code, message: exception.message, details: exception.details };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const res = exception.getResponse();
+      const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? exception.message);
+      return { statusCode: status, code: HTTP_CODES[status] ?? `HTTP_${status}`, message };
+    }
+    // Fastify's own errors (body too large, bad JSON, bad content type) carry a statusCode.
+    const fe = exception as { statusCode?: number; code?: string; message?: string };
+    if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+      const code = fe.code === 'FST_REQ_FILE_TOO_LARGE' ? ErrorCode.FileTooLarge : HTTP_CODES[fe.statusCode] ?? fe.code ?? 'BAD_REQUEST';
+      return { statusCode: fe.statusCode, code, message: fe.message ?? 'Bad request' };
+    }
+    return { statusCode: 500, code: 'INTERNAL', message: 'Internal error; the request id identifies it in the server log' };
+  }
+}

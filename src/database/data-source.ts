@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+export interface DatabaseLocation {
+  dataDir: string;
+  database: string;
+}
+
+export function resolveDatabasePath({ dataDir, database }: DatabaseLocation): string {
+  if (database === ':memory:') return database;
+  return isAbsolute(database) ? database : join(dataDir, database);
+}
+
+/**
+ * SQLite through better-sqlite3 (TypeORM 1.x has no node-sqlite3 driver). WAL journal,
+ * synchronous=NORMAL (durable against process crashes), a busy timeout for a second process
+ * (the CLI) and foreign keys on. The schema comes only from migrations.
+ */
+export function dataSourceOptions(location: DatabaseLocation): DataSourceOptions {
+  const database = resolveDatabasePath(location);
+  if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
+  return {
+    type: 'better-sqlite3',
+    database,
+    enableWAL: database !== ':memory:',
+    timeout: 5000,
+    prepareDatabase: (db: { pragma(s: string): unknown }) => {
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+    },
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error'],
+  };
+}
+
+/** For the TypeORM CLI (migration:generate --check runs against dist). */
+export const AppDataSource = new DataSource(
+  dataSourceOptions({ dataDir: process.env.DUBAN_DATA_DIR ?? 'data', database: process.env.DUBAN_DB ?? 'duban.db' }),
+);

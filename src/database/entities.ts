@@ -1,0 +1,9 @@
+import { User } from '../auth/user.entity.js';
+import { EvidenceFile } from '../evidence/evidence-file.entity.js';
+import { Indicator } from '../indicators/indicator.entity.js';
+import { GroupMember, Plan, PlanGroup } from '../plans/plan.entity.js';
+import { OutboxMessage, Task, TaskEvent, TaskNode } from '../tasks/task.entity.js';
+import { Unit } from '../units/unit.entity.js';
+
+/** Every entity, listed explicitly so src, dist and the TypeORM CLI see the same schema. */
+export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, EvidenceFile];

@@ -1,0 +1,48 @@
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentActor } from '../auth/auth.decorators.js';
+import type { Actor } from '../common/actor.js';
+import { DomainError } from '../common/domain-error.js';
+import { EvidenceService, type EvidenceView } from './evidence.service.js';
+
+@ApiTags('evidence')
+@ApiBearerAuth()
+@Controller()
+export class EvidenceController {
+  constructor(private readonly evidence: EvidenceService) {}
+
+  @Post('tasks/:id/evidence')
+  @ApiOperation({ summary: 'Upload one evidence file (multipart field "file"); reference its id in evidence.submit' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  async upload(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentActor() actor: Actor): Promise<EvidenceView> {
+    if (!req.isMultipart()) throw DomainError.validation([{ field: 'file', reason: 'send multipart/form-data with a "file" field' }]);
+    this.evidence.assertCanUpload(id, actor);
+    const part = await req.file();
+    if (!part || part.fieldname !== 'file') {
+      part?.file.resume();
+      throw DomainError.validation([{ field: 'file', reason: 'missing multipart field "file"' }]);
+    }
+    return this.evidence.store(id, { filename: part.filename, mimetype: part.mimetype, stream: part.file }, actor);
+  }
+
+  @Get('tasks/:id/evidence')
+  @ApiOperation({ summary: 'The evidence files uploaded for a task' })
+  list(@Param('id') id: string, @CurrentActor() actor: Actor): EvidenceView[] {
+    return this.evidence.listForTask(id, actor);
+  }
+
+  @Get('evidence/:fileId')
+  @ApiOperation({ summary: 'Download an evidence file (for those who may see its task)' })
+  @ApiProduces('application/octet-stream')
+  download(@Param('fileId') fileId: string, @CurrentActor() actor: Actor, @Res() reply: FastifyReply): void {
+    const { meta, stream } = this.evidence.open(fileId, actor);
+    void reply
+      .header('content-type', meta.mimeType)
+      .header('content-length', String(meta.size))
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(meta.originalName)}`)
+      .header('x-content-sha256', meta.sha256)
+      .send(stream);
+  }
+}

@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { AppConfig } from '../../config/app.config.js';
+import type { Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { DomainError, ErrorCode } from '../common/domain-error.js';
+import { DatabaseService } from '../database/database.service.js';
+import { canSeeTask } from '../tasks/task-access.js';
+
+export interface EvidenceView {
+  id: string;
+  taskId: string;
+  sha256: string;
+  size: number;
+  originalName: string;
+  mimeType: string;
+  uploadedBy: string;
+  createdAt: string;
+}
+
+interface EvidenceRow {
+  id: string;
+  task_id: string;
+  sha256: string;
+  size: number;
+  original_name: string;
+  mime_type: string;
+  uploaded_by: string;
+  created_at: string;
+}
+
+const toView = (r: EvidenceRow): EvidenceView => ({
+  id: r.id,
+  taskId: r.task_id,
+  sha256: r.sha256,
+  size: r.size,
+  originalName: r.original_name,
+  mimeType: r.mime_type,
+  uploadedBy: r.uploaded_by,
+  createdAt: r.created_at,
+});
+
+export interface IncomingFile {
+  filename: string;
+  mimetype: string;
+  stream: Readable & { truncated?: boolean };
+}
+
+/**
+ * Content-addressed evidence store: bytes are written once under DATA_DIR/evidence/ab/cd/<sha256>,
+ * each upload gets its own metadata row. A file over the limit or of a type not allowed is refused
+ * and leaves nothing behind, neither a row nor bytes.
+ */
+@Injectable()
+export class EvidenceService {
+  readonly root: string;
+
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
+    this.root = resolve(config.DUBAN_DATA_DIR, 'evidence');
+  }
+
+  pathOf(sha256: string): string {
+    return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  /** Only the task's own department (or a supervisor) uploads evidence for it. */
+  assertCanUpload(taskId: string, actor: Actor): void {
+    const scope = this.taskScope(taskId);
+    if (!scope || !canSeeTask(actor, scope)) throw DomainError.notFound('task', taskId);
+    if (actor.role !== 'department' && actor.role !== 'supervisor') {
+      throw DomainError.forbidden(`role ${actor.role} may not upload evidence; allowed: department, supervisor`, { role: actor.role });
+    }
+  }
+
+  checkType(filename: string): void {
+    const ext = extname(filename).slice(1).toLowerCase();
+    if (!this.config.DUBAN_UPLOAD_TYPES.includes(ext)) {
+      throw new DomainError(ErrorCode.FileTypeNotAllowed, `.${ext || '(none)'} files are not accepted; allowed: ${this.config.DUBAN_UPLOAD_TYPES.join(', ')}`, {
+        field: 'file',
+        allowed: this.config.DUBAN_UPLOAD_TYPES,
+      });
+    }
+  }
+
+  async store(taskId: string, file: IncomingFile, actor: Actor): Promise<EvidenceView> {
+    this.assertCanUpload(taskId, actor);
+    this.checkType(file.filename);
+    const tmpDir = join(this.root, 'tmp');
+    mkdirSync(tmpDir, { recursive: true });
+    const tmp = join(tmpDir, randomUUID());
+    const hash = createHash('sha256');
+    let size = 0;
+    const max = this.config.DUBAN_UPLOAD_MAX_BYTES;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        if (size > max) return done(new DomainError(ErrorCode.FileTooLarge, `file is larger than ${max} bytes`, { field: 'file', maxBytes: max }));
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(file.stream, meter, createWriteStream(tmp, { mode: 0o640 }));
+      if (file.stream.truncated) throw new DomainError(ErrorCode.FileTooLarge, `file is larger than ${max} bytes`, { field: 'file', maxBytes: max });
+      if (size === 0) throw DomainError.validation([{ field: 'file', reason: 'the file is empty' }]);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    const sha256 = hash.digest('hex');
+    const target = this.pathOf(sha256);
+    if (existsSync(target)) rmSync(tmp, { force: true });
+    else {
+      mkdirSync(join(target, '..'), { recursive: true });
+      renameSync(tmp, target);
+    }
+    const row: EvidenceRow = {
+      id: randomUUID(),
+      task_id: taskId,
+      sha256,
+      size,
+      original_name: file.filename.slice(0, 255),
+      mime_type: file.mimetype || 'application/octet-stream',
+      uploaded_by: actor.userId ?? 'system',
+      created_at: this.clock.nowIso(),
+    };
+    this.db.transaction(() => {
+      this.db
+        .stmt(
+          `INSERT INTO evidence_files (id, task_id, sha256, size, original_name, mime_type, uploaded_by, created_at)
+           VALUES (@id, @task_id, @sha256, @size, @original_name, @mime_type, @uploaded_by, @created_at)`,
+        )
+        .run(row);
+    });
+    return toView(row);
+  }
+
+  /** Every id must be a file uploaded for this very task. */
+  assertFilesOfTask(taskId: string, fileIds: string[]): void {
+    const problems = fileIds.flatMap((id, i) => {
+      const row = this.db.stmt('SELECT task_id FROM evidence_files WHERE id = ?').get(id) as { task_id: string } | undefined;
+      if (!row) return [{ field: `payload.fileIds[${i}]`, reason: `no uploaded file ${id}` }];
+      if (row.task_id !== taskId) return [{ field: `payload.fileIds[${i}]`, reason: `file ${id} belongs to another task` }];
+      return [];
+    });
+    if (problems.length) throw DomainError.validation(problems);
+  }
+
+  listForTask(taskId: string, actor: Actor): EvidenceView[] {
+    const scope = this.taskScope(taskId);
+    if (!scope || !canSeeTask(actor, scope)) throw DomainError.notFound('task', taskId);
+    return (this.db.stmt('SELECT * FROM evidence_files WHERE task_id = ? ORDER BY created_at, id').all(taskId) as EvidenceRow[]).map(toView);
+  }
+
+  /** The file's metadata and a stream of its bytes, if the actor may see its task. */
+  open(id: string, actor: Actor): { meta: EvidenceView; stream: Readable } {
+    const row = this.db.stmt('SELECT * FROM evidence_files WHERE id = ?').get(id) as EvidenceRow | undefined;
+    const scope = row && this.taskScope(row.task_id);
+    if (!row || !scope || !canSeeTask(actor, scope)) throw DomainError.notFound('evidence file', id);
+    const path = this.pathOf(row.sha256);
+    if (!existsSync(path) || statSync(path).size !== row.size) {
+      throw new DomainError(ErrorCode.NotFound, `the bytes of evidence file ${id} are missing or damaged on disk`, { sha256: row.sha256 });
+    }
+    return { meta: toView(row), stream: createReadStream(path) };
+  }
+
+  private taskScope(taskId: string): { unitId: string; assessingUnitId: string | null } | undefined {
+    const r = this.db
+      .stmt('SELECT t.unit_id, i.assessing_unit_id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?')
+      .get(taskId) as { unit_id: string; assessing_unit_id: string | null } | undefined;
+    return r && { unitId: r.unit_id, assessingUnitId: r.assessing_unit_id };
+  }
+}

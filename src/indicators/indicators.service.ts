@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../common/clock.js';
+import { DomainError, ErrorCode } from '../common/domain-error.js';
+import { pageOf, type Page } from '../common/pagination.js';
+import { DatabaseService } from '../database/database.service.js';
+import type { CreateIndicatorDto, IndicatorQuery, IndicatorView } from './indicators.dto.js';
+
+export interface IndicatorRow {
+  id: string;
+  plan_id: string;
+  code: string;
+  category_path: string;
+  name: string;
+  points: number;
+  method_code: string;
+  method_params: string;
+  target_value: number | null;
+  target_unit: string | null;
+  direction: string;
+  target_text: string | null;
+  assessing_unit_id: string | null;
+  created_at: string;
+}
+
+export const toIndicatorView = (r: IndicatorRow): IndicatorView => ({
+  id: r.id,
+  planId: r.plan_id,
+  code: r.code,
+  categoryPath: JSON.parse(r.category_path),
+  name: r.name,
+  points: r.points,
+  methodCode: r.method_code,
+  methodParams: JSON.parse(r.method_params),
+  targetValue: r.target_value,
+  targetUnit: r.target_unit,
+  direction: r.direction,
+  targetText: r.target_text,
+  assessingUnitId: r.assessing_unit_id,
+  createdAt: r.created_at,
+});
+
+@Injectable()
+export class IndicatorsService {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+  ) {}
+
+  create(dto: CreateIndicatorDto): IndicatorView {
+    const row: IndicatorRow = {
+      id: randomUUID(),
+      plan_id: dto.planId,
+      code: dto.code,
+      category_path: JSON.stringify(dto.categoryPath ?? []),
+      name: dto.name,
+      points: dto.points,
+      method_code: dto.methodCode,
+      method_params: JSON.stringify(dto.methodParams ?? {}),
+      target_value: dto.targetValue ?? null,
+      target_unit: dto.targetUnit ?? null,
+      direction: dto.direction ?? 'higher',
+      target_text: dto.targetText ?? null,
+      assessing_unit_id: dto.assessingUnitId ?? null,
+      created_at: this.clock.nowIso(),
+    };
+    this.db.transaction(() => {
+      if (!this.db.stmt('SELECT 1 FROM plans WHERE id = ?').get(row.plan_id)) {
+        throw DomainError.validation([{ field: 'planId', reason: `plan ${row.plan_id} does not exist` }]);
+      }
+      if (row.assessing_unit_id && !this.db.stmt('SELECT 1 FROM units WHERE id = ?').get(row.assessing_unit_id)) {
+        throw DomainError.validation([{ field: 'assessingUnitId', reason: `unit ${row.assessing_unit_id} does not exist` }]);
+      }
+      if (this.db.stmt('SELECT 1 FROM indicators WHERE plan_id = ? AND code = ?').get(row.plan_id, row.code)) {
+        throw new DomainError(ErrorCode.Duplicate, `indicator ${row.code} exists in plan ${row.plan_id}`, { field: 'code' });
+      }
+      this.db
+        .stmt(
+          `INSERT INTO indicators (id, plan_id, code, category_path, name, points, method_code, method_params, target_value,
+             target_unit, direction, target_text, assessing_unit_id, created_at)
+           VALUES (@id, @plan_id, @code, @category_path, @name, @points, @method_code, @method_params, @target_value,
+             @target_unit, @direction, @target_text, @assessing_unit_id, @created_at)`,
+        )
+        .run(row);
+    });
+    return toIndicatorView(row);
+  }
+
+  get(id: string): IndicatorView {
+    const row = this.db.stmt('SELECT * FROM indicators WHERE id = ?').get(id) as IndicatorRow | undefined;
+    if (!row) throw DomainError.notFound('indicator', id);
+    return toIndicatorView(row);
+  }
+
+  list(q: IndicatorQuery): Page<IndicatorView> {
+    const { page, pageSize, offset } = pageOf(q);
+    const conds: string[] = [];
+    if (q.planId) conds.push('plan_id = @planId');
+    if (q.assessingUnitId) conds.push('assessing_unit_id = @assessingUnitId');
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    const params = { planId: q.planId, assessingUnitId: q.assessingUnitId, limit: pageSize, offset };
+    const total = (this.db.stmt(`SELECT count(*) AS n FROM indicators ${where}`).get(params) as { n: number }).n;
+    const rows = this.db.stmt(`SELECT * FROM indicators ${where} ORDER BY plan_id, code LIMIT @limit OFFSET @offset`).all(params) as IndicatorRow[];
+    return { items: rows.map(toIndicatorView), total, page, pageSize };
+  }
+}

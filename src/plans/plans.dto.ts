@@ -1,0 +1,52 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsTimeZone } from '../common/validators.js';
+import { PLAN_STATUSES, type PlanStatus } from './plan.entity.js';
+
+export class CreatePlanDto {
+  @ApiPropertyOptional({ description: 'Id; generated when absent', example: 'plan-2026' })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64)
+  id?: string;
+  @ApiProperty({ example: 2026 }) @IsInt() @Min(2000) @Max(2100) year: number;
+  @ApiProperty({ example: '2026年度县直部门绩效考评' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
+  @ApiPropertyOptional({ example: 'Asia/Shanghai', default: 'Asia/Shanghai' }) @IsOptional() @IsTimeZone() timezone?: string;
+  @ApiPropertyOptional({ example: 3, default: 3, description: 'working days before the due day when the light turns yellow' })
+  @IsOptional() @IsInt() @Min(0) @Max(60)
+  warnWorkingDays?: number;
+}
+
+export class SetPlanStatusDto {
+  @ApiProperty({ enum: PLAN_STATUSES, example: 'published' }) @IsIn(PLAN_STATUSES as unknown as string[]) status: PlanStatus;
+}
+
+export class CreateGroupDto {
+  @ApiProperty({ example: '部门组' }) @IsString() @IsNotEmpty() @MaxLength(100) name: string;
+  @ApiPropertyOptional({ example: 'department' }) @IsOptional() @IsString() @MaxLength(32) kind?: string;
+  @ApiPropertyOptional({ type: [String], example: ['unit-fgw'] }) @IsOptional() @IsArray() @IsString({ each: true }) unitIds?: string[];
+}
+
+export class PlanQuery {
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() year?: number;
+  @ApiPropertyOptional({ enum: PLAN_STATUSES }) @IsOptional() @IsIn(PLAN_STATUSES as unknown as string[]) status?: PlanStatus;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
+}
+
+export interface PlanView {
+  id: string;
+  year: number;
+  name: string;
+  timezone: string;
+  status: PlanStatus;
+  warnWorkingDays: number;
+  createdAt: string;
+}
+
+export interface GroupView {
+  id: string;
+  planId: string;
+  name: string;
+  kind: string;
+  unitIds: string[];
+}

@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from '../../config/app.config.js';
+import { Clock } from '../common/clock.js';
+import { DomainError, ErrorCode } from '../common/domain-error.js';
+import { pageOf, type Page } from '../common/pagination.js';
+import { DatabaseService } from '../database/database.service.js';
+import type { CreateGroupDto, CreatePlanDto, GroupView, PlanQuery, PlanView } from './plans.dto.js';
+import type { PlanStatus } from './plan.entity.js';
+
+interface PlanRow {
+  id: string;
+  year: number;
+  name: string;
+  timezone: string;
+  status: PlanStatus;
+  warn_working_days: number;
+  created_at: string;
+}
+const toView = (r: PlanRow): PlanView => ({
+  id: r.id,
+  year: r.year,
+  name: r.name,
+  timezone: r.timezone,
+  status: r.status,
+  warnWorkingDays: r.warn_working_days,
+  createdAt: r.created_at,
+});
+
+/** Allowed status moves: draft → published → closed (a published plan may go back to draft while it has no events). */
+const STATUS_MOVES: Record<PlanStatus, PlanStatus[]> = { draft: ['published'], published: ['closed', 'draft'], closed: [] };
+
+@Injectable()
+export class PlansService {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  create(dto: CreatePlanDto): PlanView {
+    const row: PlanRow = {
+      id: dto.id ?? randomUUID(),
+      year: dto.year,
+      name: dto.name,
+      timezone: dto.timezone ?? 'Asia/Shanghai',
+      status: 'draft',
+      warn_working_days: dto.warnWorkingDays ?? this.config.DUBAN_WARN_WORKING_DAYS,
+      created_at: this.clock.nowIso(),
+    };
+    this.db.transaction(() => {
+      if (this.db.stmt('SELECT 1 FROM plans WHERE id = ?').get(row.id)) {
+        throw new DomainError(ErrorCode.Duplicate, `plan ${row.id} exists`, { field: 'id' });
+      }
+      this.db
+        .stmt(
+          `INSERT INTO plans (id, year, name, timezone, status, warn_working_days, created_at)
+           VALUES (@id, @year, @name, @timezone, @status, @warn_working_days, @created_at)`,
+        )
+        .run(row);
+    });
+    return toView(row);
+  }
+
+  find(id: string): PlanView | undefined {
+    const row = this.db.stmt('SELECT * FROM plans WHERE id = ?').get(id) as PlanRow | undefined;
+    return row && toView(row);
+  }
+
+  get(id: string): PlanView {
+    const plan = this.find(id);
+    if (!plan) throw DomainError.notFound('plan', id);
+    return plan;
+  }
+
+  list(q: PlanQuery): Page<PlanView> {
+    const { page, pageSize, offset } = pageOf(q);
+    const conds: string[] = [];
+    if (q.year !== undefined) conds.push('year = @year');
+    if (q.status !== undefined) conds.push('status = @status');
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    const params = { year: q.year, status: q.status, limit: pageSize, offset };
+    const total = (this.db.stmt(`SELECT count(*) AS n FROM plans ${where}`).get(params) as { n: number }).n;
+    const rows = this.db.stmt(`SELECT * FROM plans ${where} ORDER BY year DESC, name LIMIT @limit OFFSET @offset`).all(params) as PlanRow[];
+    return { items: rows.map(toView), total, page, pageSize };
+  }
+
+  setStatus(id: string, status: PlanStatus): PlanView {
+    return this.db.transaction(() => {
+      const plan = this.get(id);
+      if (plan.status === status) return plan;
+      if (!STATUS_MOVES[plan.status].includes(status)) {
+        throw new DomainError(ErrorCode.EventNotAllowed, `a ${plan.status} plan cannot become ${status}`, {
+          field: 'status',
+          current: plan.status,
+          allowed: STATUS_MOVES[plan.status],
+        });
+      }
+      this.db.stmt('UPDATE plans SET status = ? WHERE id = ?').run(status, id);
+      return { ...plan, status };
+    });
+  }
+
+  createGroup(planId: string, dto: CreateGroupDto): GroupView {
+    const group: GroupView = { id: randomUUID(), planId, name: dto.name, kind: dto.kind ?? 'department', unitIds: dto.unitIds ?? [] };
+    this.db.transaction(() => {
+      this.get(planId);
+      if (this.db.stmt('SELECT 1 FROM plan_groups WHERE plan_id = ? AND name = ?').get(planId, dto.name)) {
+        throw new DomainError(ErrorCode.Duplicate, `group ${dto.name} exists in plan ${planId}`, { field: 'name' });
+      }
+      this.db.stmt('INSERT INTO plan_groups (id, plan_id, name, kind) VALUES (?, ?, ?, ?)').run(group.id, planId, group.name, group.kind);
+      group.unitIds.forEach((unitId, i) => {
+        if (!this.db.stmt('SELECT 1 FROM units WHERE id = ?').get(unitId)) {
+          throw DomainError.validation([{ field: `unitIds[${i}]`, reason: `unit ${unitId} does not exist` }]);
+        }
+        this.db.stmt('INSERT INTO group_members (group_id, unit_id) VALUES (?, ?)').run(group.id, unitId);
+      });
+    });
+    return group;
+  }
+
+  listGroups(planId: string): GroupView[] {
+    this.get(planId);
+    const groups = this.db.stmt('SELECT * FROM plan_groups WHERE plan_id = ? ORDER BY name').all(planId) as {
+      id: string;
+      plan_id: string;
+      name: string;
+      kind: string;
+    }[];
+    const members = this.db
+      .stmt('SELECT m.group_id, m.unit_id FROM group_members m JOIN plan_groups g ON g.id = m.group_id WHERE g.plan_id = ? ORDER BY m.unit_id')
+      .all(planId) as { group_id: string; unit_id: string }[];
+    return groups.map((g) => ({
+      id: g.id,
+      planId: g.plan_id,
+      name: g.name,
+      kind: g.kind,
+      unitIds: members.filter((m) => m.group_id === g.id).map((m) => m.unit_id),
+    }));
+  }
+}

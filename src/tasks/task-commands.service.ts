@@ -1,0 +1,303 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import {
+  applyTaskEvent,
+  initialTaskTransition,
+  persistTaskSnapshot,
+  restoreTaskSnapshot,
+  TASK_MACHINE_VERSION,
+  TaskInputError,
+  viewOf,
+  type DomainEvent,
+  type PersistedTask,
+  type TaskEvent,
+  type TaskInput,
+  type TaskNodeState,
+  type TaskSnapshot,
+  type TaskView,
+} from '../../workflows/task/index.js';
+import { canonicalJson, eventHash, GENESIS_HASH } from '../audit/event-hash.js';
+import type { Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { DomainError, ErrorCode } from '../common/domain-error.js';
+import { DatabaseService } from '../database/database.service.js';
+import { canSeeTask, refusalToSend } from './task-access.js';
+
+/** A node as the task is created with it: the due day as written plus the computed instants. */
+export interface NodeSpec {
+  seq: number;
+  dueDate: string;
+  dueAt: string;
+  warnAt: string;
+  stageTarget: string | null;
+  stageValue: number | null;
+  requiredEvidence: string | null;
+  redDeduction: number | null;
+}
+
+export interface CreateTaskCommand {
+  id?: string;
+  planId: string;
+  indicatorId: string;
+  unitId: string;
+  isLead: boolean;
+  nodes: NodeSpec[];
+}
+
+/** The outcome of one command: the new version and query columns, and the domain events it raised. */
+export interface CommandResult extends TaskView {
+  taskId: string;
+  version: number;
+  seq: number;
+  changed: boolean;
+  emitted: DomainEvent[];
+}
+
+interface TaskStateRow {
+  id: string;
+  plan_id: string;
+  unit_id: string;
+  assessing_unit_id: string | null;
+  version: number;
+  snapshot: string;
+  last_seq: number;
+  last_hash: string;
+  machine_version: number;
+}
+
+export const CREATED_EVENT = 'task.created';
+
+/** The stored event payload: who sent it, the event's own fields, and the machine version that applied it. */
+export function eventPayload(actor: Actor, data: Record<string, unknown>): string {
+  return canonicalJson({
+    actor: { role: actor.role, unit: actor.unitId, user: actor.userId },
+    data: stripUndefined(data),
+    machineVersion: TASK_MACHINE_VERSION,
+  });
+}
+
+function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(o)) as Record<string, unknown>;
+}
+
+function stateText(s: TaskSnapshot): string {
+  return canonicalJson(s.value);
+}
+
+/**
+ * The one write path (DESIGN.md §3 rule 3). Every change to a task — HTTP, CLI, sweeper, imports —
+ * comes here: one immediate transaction that checks access and the expected version, applies the
+ * machine's pure transition, appends the hash-chained event, updates the snapshot, version and
+ * query columns, projects the nodes and queues the domain events in the outbox. All or nothing.
+ */
+@Injectable()
+export class TaskCommandService {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Create a task with its nodes; its history starts with a `task.created` event. */
+  create(cmd: CreateTaskCommand, actor: Actor): CommandResult {
+    const at = this.clock.nowIso();
+    return this.db.transaction(() => this.createInTransaction(cmd, actor, at));
+  }
+
+  /** For batch callers (imports) that already hold a transaction. */
+  createInTransaction(cmd: CreateTaskCommand, actor: Actor, at: string): CommandResult {
+    const input: TaskInput = {
+      nodes: cmd.nodes.map((n) => ({
+        seq: n.seq,
+        dueAt: n.dueAt,
+        warnAt: n.warnAt,
+        stageTarget: n.stageTarget,
+        stageValue: n.stageValue,
+        requiredEvidence: n.requiredEvidence,
+        redDeduction: n.redDeduction,
+      })),
+    };
+    let initial: { snapshot: TaskSnapshot; emitted: DomainEvent[] };
+    try {
+      initial = initialTaskTransition(input, at);
+    } catch (e) {
+      if (e instanceof TaskInputError) throw DomainError.validation([{ field: 'nodes', reason: e.message }]);
+      throw e;
+    }
+    const id = cmd.id ?? randomUUID();
+    this.checkReferences(cmd);
+    if (this.db.stmt('SELECT 1 FROM tasks WHERE indicator_id = ? AND unit_id = ?').get(cmd.indicatorId, cmd.unitId)) {
+      throw new DomainError(ErrorCode.Duplicate, `unit ${cmd.unitId} already has a task for indicator ${cmd.indicatorId}`, {
+        field: 'unitId',
+      });
+    }
+    const view = viewOf(initial.snapshot);
+    const payload = eventPayload(actor, {
+      input,
+      task: { planId: cmd.planId, indicatorId: cmd.indicatorId, unitId: cmd.unitId, isLead: cmd.isLead },
+      dueDates: Object.fromEntries(cmd.nodes.map((n) => [String(n.seq), n.dueDate])),
+    });
+    const hash = eventHash({ prevHash: GENESIS_HASH, taskId: id, seq: 1, type: CREATED_EVENT, occurredAt: at, payload });
+    const snapshotText = JSON.stringify(persistTaskSnapshot(initial.snapshot));
+    this.db
+      .stmt(
+        `INSERT INTO tasks (id, plan_id, indicator_id, unit_id, is_lead, state, light, current_node_seq, next_deadline_at,
+           red_count, version, machine_version, snapshot, last_seq, last_hash, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?, ?)`,
+      )
+      .run(
+        id, cmd.planId, cmd.indicatorId, cmd.unitId, cmd.isLead ? 1 : 0, view.state, view.light, view.currentNodeSeq,
+        view.nextDeadlineAt, view.redCount, TASK_MACHINE_VERSION, snapshotText, hash, at, at,
+      );
+    const nodeStates = initial.snapshot.context.nodes;
+    for (const n of cmd.nodes) {
+      const st = nodeStates.find((s) => s.seq === n.seq)!;
+      this.db
+        .stmt(
+          `INSERT INTO nodes (task_id, seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence,
+             red_deduction, status, red_lighted, approved_at, late_days)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`,
+        )
+        .run(id, n.seq, n.dueDate, st.dueAt, st.warnAt, n.stageTarget, n.stageValue, n.requiredEvidence, n.redDeduction, st.status, st.redLighted ? 1 : 0);
+    }
+    this.appendEvent(id, 1, CREATED_EVENT, payload, actor, at, null, stateText(initial.snapshot), GENESIS_HASH, hash);
+    this.queue(id, cmd.planId, cmd.unitId, 1, at, initial.emitted);
+    return { taskId: id, version: 1, seq: 1, changed: true, emitted: initial.emitted, ...view };
+  }
+
+  /**
+   * Apply one event. Refusals, in order: unknown or invisible task → 404; role may not send it → 403;
+   * stale expected version → 409 VERSION_CONFLICT; the machine does not accept it now → 409
+   * EVENT_NOT_ALLOWED naming the state and the allowed events. A clock tick with nothing to do writes nothing.
+   */
+  apply(taskId: string, event: TaskEvent, actor: Actor, expectedVersion?: number): CommandResult {
+    return this.db.transaction(() => this.applyInTransaction(taskId, event, actor, expectedVersion));
+  }
+
+  applyInTransaction(taskId: string, event: TaskEvent, actor: Actor, expectedVersion?: number): CommandResult {
+    const row = this.db
+      .stmt(
+        `SELECT t.id, t.plan_id, t.unit_id, i.assessing_unit_id, t.version, t.snapshot, t.last_seq, t.last_hash, t.machine_version
+         FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?`,
+      )
+      .get(taskId) as TaskStateRow | undefined;
+    if (!row || !canSeeTask(actor, { unitId: row.unit_id, assessingUnitId: row.assessing_unit_id })) {
+      throw DomainError.notFound('task', taskId);
+    }
+    const refusal = refusalToSend(actor, event.type);
+    if (refusal) throw DomainError.forbidden(refusal, { event: event.type, role: actor.role });
+    if (expectedVersion !== undefined && expectedVersion !== row.version) {
+      throw new DomainError(ErrorCode.VersionConflict, `task ${taskId} is at version ${row.version}, not ${expectedVersion}`, {
+        field: 'expectedVersion',
+        expected: expectedVersion,
+        current: row.version,
+      });
+    }
+    const before = this.restore(row);
+    const result = applyTaskEvent(before, event);
+    if (!result.ok) {
+      throw new DomainError(ErrorCode.EventNotAllowed, `${event.type} is not allowed while the task is ${result.state}`, {
+        event: event.type,
+        state: result.state,
+        allowed: result.allowed,
+      });
+    }
+    const viewAfter = viewOf(result.snapshot);
+    if (!result.changed) {
+      return { taskId, version: row.version, seq: row.last_seq, changed: false, emitted: [], ...viewAfter };
+    }
+    const seq = row.last_seq + 1;
+    const at = event.at;
+    const { type, at: _at, ...data } = event;
+    const payload = eventPayload(actor, data);
+    const hash = eventHash({ prevHash: row.last_hash, taskId, seq, type, occurredAt: at, payload });
+    const now = this.clock.nowIso();
+    const updated = this.db
+      .stmt(
+        `UPDATE tasks SET state = ?, light = ?, current_node_seq = ?, next_deadline_at = ?, red_count = ?, version = version + 1,
+           snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?
+         WHERE id = ? AND version = ?`,
+      )
+      .run(
+        viewAfter.state, viewAfter.light, viewAfter.currentNodeSeq, viewAfter.nextDeadlineAt, viewAfter.redCount,
+        JSON.stringify(persistTaskSnapshot(result.snapshot)), seq, hash, now, taskId, row.version,
+      );
+    if (updated.changes !== 1) {
+      throw new DomainError(ErrorCode.VersionConflict, `task ${taskId} changed underneath this command`, { current: row.version });
+    }
+    this.appendEvent(taskId, seq, type, payload, actor, at, stateText(before), stateText(result.snapshot), row.last_hash, hash);
+    this.projectNodes(taskId, before.context.nodes, result.snapshot.context.nodes);
+    this.queue(taskId, row.plan_id, row.unit_id, seq, at, result.emitted);
+    return { taskId, version: row.version + 1, seq, changed: true, emitted: result.emitted, ...viewAfter };
+  }
+
+  private restore(row: TaskStateRow): TaskSnapshot {
+    try {
+      return restoreTaskSnapshot(JSON.parse(row.snapshot) as PersistedTask);
+    } catch (e) {
+      if (e instanceof TaskInputError) {
+        throw new DomainError(ErrorCode.EventNotAllowed, `task ${row.id} was stored by machine version ${row.machine_version}: ${e.message}`, {
+          machineVersion: row.machine_version,
+          expected: TASK_MACHINE_VERSION,
+        });
+      }
+      throw e;
+    }
+  }
+
+  private checkReferences(cmd: CreateTaskCommand): void {
+    const problems: { field: string; reason: string }[] = [];
+    const ind = this.db.stmt('SELECT plan_id FROM indicators WHERE id = ?').get(cmd.indicatorId) as { plan_id: string } | undefined;
+    if (!this.db.stmt('SELECT 1 FROM plans WHERE id = ?').get(cmd.planId)) problems.push({ field: 'planId', reason: `plan ${cmd.planId} does not exist` });
+    if (!ind) problems.push({ field: 'indicatorId', reason: `indicator ${cmd.indicatorId} does not exist` });
+    else if (ind.plan_id !== cmd.planId) problems.push({ field: 'indicatorId', reason: `indicator belongs to plan ${ind.plan_id}` });
+    if (!this.db.stmt('SELECT 1 FROM units WHERE id = ?').get(cmd.unitId)) problems.push({ field: 'unitId', reason: `unit ${cmd.unitId} does not exist` });
+    if (problems.length) throw DomainError.validation(problems);
+  }
+
+  private appendEvent(
+    taskId: string, seq: number, type: string, payload: string, actor: Actor, at: string,
+    stateBefore: string | null, stateAfter: string, prevHash: string, hash: string,
+  ): void {
+    this.db
+      .stmt(
+        `INSERT INTO task_events (task_id, seq, type, payload, actor_user_id, actor_role, actor_unit_id, occurred_at, recorded_at,
+           state_before, state_after, machine_version, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(taskId, seq, type, payload, actor.userId, actor.role, actor.unitId, at, this.clock.nowIso(), stateBefore, stateAfter, TASK_MACHINE_VERSION, prevHash, hash);
+  }
+
+  /** Keep the nodes table's progress columns in step with the snapshot (only rows that changed). */
+  private projectNodes(taskId: string, before: TaskNodeState[], after: TaskNodeState[]): void {
+    after.forEach((n, i) => {
+      const b = before[i];
+      if (
+        b &&
+        b.status === n.status &&
+        b.redLighted === n.redLighted &&
+        b.dueAt === n.dueAt &&
+        b.warnAt === n.warnAt &&
+        b.lateDays === n.lateDays &&
+        (b.approval?.at ?? null) === (n.approval?.at ?? null)
+      ) {
+        return;
+      }
+      this.db
+        .stmt(
+          `UPDATE nodes SET status = ?, red_lighted = ?, due_at = ?, warn_at = ?, approved_at = ?, late_days = ?
+           WHERE task_id = ? AND seq = ?`,
+        )
+        .run(n.status, n.redLighted ? 1 : 0, n.dueAt, n.warnAt, n.approval?.at ?? null, n.late ? n.lateDays : null, taskId, n.seq);
+    });
+  }
+
+  /** Domain events go to the outbox in the same transaction: delivery can lag, never be lost. */
+  private queue(taskId: string, planId: string, unitId: string, seq: number, at: string, emitted: DomainEvent[]): void {
+    for (const e of emitted) {
+      const body = canonicalJson({ ...stripUndefined(e), taskId, planId, unitId, seq, at });
+      this.db
+        .stmt('INSERT INTO outbox (task_id, event_seq, type, body, unit_id, created_at, dispatched_at) VALUES (?, ?, ?, ?, ?, ?, NULL)')
+        .run(taskId, seq, e.type, body, unitId, at);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import type { Actor } from '../common/actor.js';
+import type { Page } from '../common/pagination.js';
+import type { CommandResult } from './task-commands.service.js';
+import {
+  ApprovePayload,
+  ClosePayload,
+  CommentPayload,
+  CreateTaskDto,
+  ExtensionRequestPayload,
+  HistoryQuery,
+  ReasonPayload,
+  ScorePayload,
+  SubmitEvidencePayload,
+  TaskEventDto,
+  TaskQuery,
+} from './tasks.dto.js';
+import { TasksService, type HistoryEntry, type TaskDetail, type TaskSummary } from './tasks.service.js';
+
+@ApiTags('tasks')
+@ApiBearerAuth()
+@ApiExtraModels(SubmitEvidencePayload, ApprovePayload, ReasonPayload, ExtensionRequestPayload, CommentPayload, ClosePayload, ScorePayload)
+@Controller('tasks')
+export class TasksController {
+  constructor(private readonly tasks: TasksService) {}
+
+  @Post()
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'Assign an indicator to a unit as a task with dated nodes; history starts with task.created' })
+  create(@Body() dto: CreateTaskDto, @CurrentActor() actor: Actor): TaskDetail {
+    return this.tasks.create(dto, actor);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List tasks the caller may see (filters: plan, unit, indicator, state, light, due range)' })
+  list(@Query() q: TaskQuery, @CurrentActor() actor: Actor): Page<TaskSummary> {
+    return this.tasks.list(q, actor);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One task with its nodes and the events the caller may send now' })
+  get(@Param('id') id: string, @CurrentActor() actor: Actor): TaskDetail {
+    return this.tasks.get(id, actor);
+  }
+
+  @Post(':id/events')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Send an event to the task machine (the one write path)',
+    description: [
+      'Types and who may send them: task.acknowledge (department, supervisor) · evidence.submit (department) ·',
+      'evidence.approve / evidence.return (assessor of the indicator) · extension.request (department) ·',
+      'extension.grant / extension.deny (supervisor) · task.close / task.score / task.cancel (supervisor).',
+      '409 VERSION_CONFLICT when expectedVersion is stale; 409 EVENT_NOT_ALLOWED names the state and allowed events.',
+    ].join(' '),
+  })
+  @ApiBody({
+    type: TaskEventDto,
+    examples: {
+      submit: { value: { type: 'evidence.submit', expectedVersion: 2, payload: { fileIds: ['4f7c2a9e-0d1b-4e0a-9b7e-0c4b5f7a1d2e'], completedValue: 6.2, note: '上半年完成' } } },
+      offline: { value: { type: 'evidence.submit', expectedVersion: 2, payload: { offline: true, note: '涉密材料线下报送' } } },
+      approve: { value: { type: 'evidence.approve', expectedVersion: 3, payload: { reviewedValue: 6.0, comment: '材料齐全' } } },
+      return: { value: { type: 'evidence.return', expectedVersion: 3, payload: { reason: '缺少盖章材料' } } },
+      extension: { value: { type: 'extension.request', expectedVersion: 2, payload: { newDueDate: '2026-07-15', reason: '受汛期影响' } } },
+      score: { value: { type: 'task.score', expectedVersion: 9, payload: { score: 9.5 } } },
+    },
+  })
+  send(@Param('id') id: string, @Body() dto: TaskEventDto, @CurrentActor() actor: Actor): CommandResult {
+    return this.tasks.sendEvent(id, dto, actor);
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: 'The task’s events in order: actor, time, type, payload, state before/after, hash chain' })
+  history(@Param('id') id: string, @Query() q: HistoryQuery, @CurrentActor() actor: Actor): Page<HistoryEntry> {
+    return this.tasks.history(id, q, actor);
+  }
+}

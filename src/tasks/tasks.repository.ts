@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../common/actor.js';
+import { pageOf, type Page } from '../common/pagination.js';
+import { DatabaseService } from '../database/database.service.js';
+import type { HistoryQuery, TaskQuery } from './tasks.dto.js';
+
+export interface TaskRow {
+  id: string;
+  plan_id: string;
+  indicator_id: string;
+  unit_id: string;
+  is_lead: number;
+  state: string;
+  light: string | null;
+  current_node_seq: number | null;
+  next_deadline_at: string | null;
+  red_count: number;
+  version: number;
+  machine_version: number;
+  snapshot: string;
+  last_seq: number;
+  last_hash: string;
+  created_at: string;
+  updated_at: string;
+  assessing_unit_id: string | null;
+  indicator_name: string;
+  indicator_code: string;
+  unit_name: string;
+  current_due_date: string | null;
+  current_due_at: string | null;
+}
+
+export interface NodeRow {
+  task_id: string;
+  seq: number;
+  due_date: string;
+  due_at: string;
+  warn_at: string;
+  stage_target: string | null;
+  stage_value: number | null;
+  required_evidence: string | null;
+  red_deduction: number | null;
+  status: string;
+  red_lighted: number;
+  approved_at: string | null;
+  late_days: number | null;
+}
+
+export interface EventRow {
+  id: number;
+  task_id: string;
+  seq: number;
+  type: string;
+  payload: string;
+  actor_user_id: string | null;
+  actor_role: string;
+  actor_unit_id: string | null;
+  occurred_at: string;
+  recorded_at: string;
+  state_before: string | null;
+  state_after: string;
+  machine_version: number;
+  prev_hash: string;
+  hash: string;
+}
+
+const TASK_SELECT = `
+  SELECT t.*, i.assessing_unit_id, i.name AS indicator_name, i.code AS indicator_code, u.name AS unit_name,
+         n.due_date AS current_due_date, n.due_at AS current_due_at
+  FROM tasks t
+  JOIN indicators i ON i.id = t.indicator_id
+  JOIN units u ON u.id = t.unit_id
+  LEFT JOIN nodes n ON n.task_id = t.id AND n.seq = t.current_node_seq`;
+
+/** Queries of the task read model. Decisions live in services; this file only asks the database. */
+@Injectable()
+export class TasksRepository {
+  constructor(private readonly db: DatabaseService) {}
+
+  findTask(id: string): TaskRow | undefined {
+    return this.db.stmt(`${TASK_SELECT} WHERE t.id = ?`).get(id) as TaskRow | undefined;
+  }
+
+  nodesOf(taskId: string): NodeRow[] {
+    return this.db.stmt('SELECT * FROM nodes WHERE task_id = ? ORDER BY seq').all(taskId) as NodeRow[];
+  }
+
+  /** A page of tasks; the caller's role narrows what it can see (department: own unit; assessor: assessed indicators). */
+  listTasks(q: TaskQuery, actor: Actor): Page<TaskRow> {
+    const { page, pageSize, offset } = pageOf(q);
+    const conds: string[] = [];
+    const params: Record<string, unknown> = { limit: pageSize, offset };
+    const add = (cond: string, key: string, value: unknown) => {
+      if (value === undefined) return;
+      conds.push(cond);
+      params[key] = value;
+    };
+    add('t.plan_id = @planId', 'planId', q.planId);
+    add('t.unit_id = @unitId', 'unitId', q.unitId);
+    add('t.indicator_id = @indicatorId', 'indicatorId', q.indicatorId);
+    add('t.state = @state', 'state', q.state);
+    add('t.light = @light', 'light', q.light);
+    add('n.due_date >= @dueFrom', 'dueFrom', q.dueFrom);
+    add('n.due_date <= @dueTo', 'dueTo', q.dueTo);
+    if (actor.role === 'department') add('t.unit_id = @scopeUnit', 'scopeUnit', actor.unitId ?? '\u0000');
+    if (actor.role === 'assessor') add('i.assessing_unit_id = @scopeUnit', 'scopeUnit', actor.unitId ?? '\u0000');
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    const total = (
+      this.db
+        .stmt(
+          `SELECT count(*) AS n FROM tasks t JOIN indicators i ON i.id = t.indicator_id
+           LEFT JOIN nodes n ON n.task_id = t.id AND n.seq = t.current_node_seq ${where}`,
+        )
+        .get(params) as { n: number }
+    ).n;
+    const items = this.db
+      .stmt(`${TASK_SELECT} ${where} ORDER BY coalesce(n.due_at, '9999'), t.id LIMIT @limit OFFSET @offset`)
+      .all(params) as TaskRow[];
+    return { items, total, page, pageSize };
+  }
+
+  history(taskId: string, q: HistoryQuery): Page<EventRow> {
+    const { page, pageSize, offset } = pageOf(q);
+    const conds = ['task_id = @taskId'];
+    const params: Record<string, unknown> = { taskId, limit: pageSize, offset };
+    if (q.type) {
+      conds.push('type = @type');
+      params.type = q.type;
+    }
+    if (q.from) {
+      conds.push('occurred_at >= @from');
+      params.from = new Date(q.from).toISOString();
+    }
+    if (q.to) {
+      conds.push('occurred_at <= @to');
+      params.to = new Date(q.to).toISOString();
+    }
+    const where = `WHERE ${conds.join(' AND ')}`;
+    const total = (this.db.stmt(`SELECT count(*) AS n FROM task_events ${where}`).get(params) as { n: number }).n;
+    const items = this.db.stmt(`SELECT * FROM task_events ${where} ORDER BY seq LIMIT @limit OFFSET @offset`).all(params) as EventRow[];
+    return { items, total, page, pageSize };
+  }
+
+  allEvents(taskId: string): EventRow[] {
+    return this.db.stmt('SELECT * FROM task_events WHERE task_id = ? ORDER BY seq').all(taskId) as EventRow[];
+  }
+
+  planTimezone(planId: string): { timezone: string; warn_working_days: number } | undefined {
+    return this.db.stmt('SELECT timezone, warn_working_days FROM plans WHERE id = ?').get(planId) as
+      | { timezone: string; warn_working_days: number }
+      | undefined;
+  }
+}

@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { allowedEvents, restoreTaskSnapshot, type PersistedTask, type TaskEvent, type TaskEventType } from '../../workflows/task/index.js';
+import type { Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import type { Page } from '../common/pagination.js';
+import { validateAs } from '../common/validation.js';
+import { DeadlinesService } from '../deadlines/deadlines.service.js';
+import { EvidenceService } from '../evidence/evidence.service.js';
+import { canSeeTask, refusalToSend } from './task-access.js';
+import { TaskCommandService, type CommandResult, type NodeSpec } from './task-commands.service.js';
+import { PAYLOAD_CLASSES, type CreateTaskDto, type HistoryQuery, type TaskEventDto, type TaskQuery } from './tasks.dto.js';
+import { TasksRepository, type EventRow, type NodeRow, type TaskRow } from './tasks.repository.js';
+
+export interface TaskSummary {
+  id: string;
+  planId: string;
+  indicatorId: string;
+  indicatorCode: string;
+  indicatorName: string;
+  unitId: string;
+  unitName: string;
+  assessingUnitId: string | null;
+  isLead: boolean;
+  state: string;
+  light: string | null;
+  currentNodeSeq: number | null;
+  currentDueDate: string | null;
+  nextDeadlineAt: string | null;
+  redCount: number;
+  version: number;
+  updatedAt: string;
+}
+
+export interface TaskDetail extends TaskSummary {
+  nodes: ReturnType<typeof toNodeView>[];
+  /** Event types the machine accepts now and the caller's role may send. */
+  allowedEvents: TaskEventType[];
+  machineVersion: number;
+  createdAt: string;
+}
+
+export interface HistoryEntry {
+  seq: number;
+  type: string;
+  occurredAt: string;
+  recordedAt: string;
+  actor: { userId: string | null; role: string; unitId: string | null };
+  data: Record<string, unknown>;
+  stateBefore: unknown;
+  stateAfter: unknown;
+  machineVersion: number;
+  prevHash: string;
+  hash: string;
+  payload: string;
+}
+
+const toSummary = (r: TaskRow): TaskSummary => ({
+  id: r.id,
+  planId: r.plan_id,
+  indicatorId: r.indicator_id,
+  indicatorCode: r.indicator_code,
+  indicatorName: r.indicator_name,
+  unitId: r.unit_id,
+  unitName: r.unit_name,
+  assessingUnitId: r.assessing_unit_id,
+  isLead: r.is_lead === 1,
+  state: r.state,
+  light: r.light,
+  currentNodeSeq: r.current_node_seq,
+  currentDueDate: r.current_due_date,
+  nextDeadlineAt: r.next_deadline_at,
+  redCount: r.red_count,
+  version: r.version,
+  updatedAt: r.updated_at,
+});
+
+const toNodeView = (n: NodeRow) => ({
+  seq: n.seq,
+  dueDate: n.due_date,
+  dueAt: n.due_at,
+  warnAt: n.warn_at,
+  stageTarget: n.stage_target,
+  stageValue: n.stage_value,
+  requiredEvidence: n.required_evidence,
+  redDeduction: n.red_deduction,
+  status: n.status,
+  redLighted: n.red_lighted === 1,
+  approvedAt: n.approved_at,
+  lateDays: n.late_days,
+});
+
+export function toHistoryEntry(e: EventRow): HistoryEntry {
+  const payload = JSON.parse(e.payload) as { data: Record<string, unknown> };
+  return {
+    seq: e.seq,
+    type: e.type,
+    occurredAt: e.occurred_at,
+    recordedAt: e.recorded_at,
+    actor: { userId: e.actor_user_id, role: e.actor_role, unitId: e.actor_unit_id },
+    data: payload.data,
+    stateBefore: e.state_before === null ? null : JSON.parse(e.state_before),
+    stateAfter: JSON.parse(e.state_after),
+    machineVersion: e.machine_version,
+    prevHash: e.prev_hash,
+    hash: e.hash,
+    payload: e.payload,
+  };
+}
+
+/** HTTP-facing task use cases: turn requests into commands for the one write path, and shape reads. */
+@Injectable()
+export class TasksService {
+  constructor(
+    private readonly commands: TaskCommandService,
+    private readonly repo: TasksRepository,
+    private readonly deadlines: DeadlinesService,
+    private readonly evidence: EvidenceService,
+    private readonly clock: Clock,
+  ) {}
+
+  create(dto: CreateTaskDto, actor: Actor): TaskDetail {
+    const plan = this.repo.planTimezone(dto.planId);
+    if (!plan) throw DomainError.validation([{ field: 'planId', reason: `plan ${dto.planId} does not exist` }]);
+    const seqs = new Set<number>();
+    const nodes: NodeSpec[] = [...dto.nodes]
+      .sort((a, b) => a.seq - b.seq)
+      .map((n, i) => {
+        if (seqs.has(n.seq)) throw DomainError.validation([{ field: `nodes[${i}].seq`, reason: `duplicate seq ${n.seq}` }]);
+        seqs.add(n.seq);
+        const dueAt = this.deadlines.dueAt(n.dueDate, plan.timezone);
+        const warnAt = this.deadlines.warnAt(n.dueDate, plan.timezone, n.warnWorkingDays ?? plan.warn_working_days, n.warnDate);
+        if (warnAt > dueAt) throw DomainError.validation([{ field: `nodes[${i}].warnDate`, reason: 'must not be after the due day' }]);
+        return {
+          seq: n.seq,
+          dueDate: n.dueDate,
+          dueAt,
+          warnAt,
+          stageTarget: n.stageTarget ?? null,
+          stageValue: n.stageValue ?? null,
+          requiredEvidence: n.requiredEvidence ?? null,
+          redDeduction: n.redDeduction ?? null,
+        };
+      });
+    const result = this.commands.create(
+      { planId: dto.planId, indicatorId: dto.indicatorId, unitId: dto.unitId, isLead: dto.isLead ?? true, nodes },
+      actor,
+    );
+    return this.get(result.taskId, actor);
+  }
+
+  sendEvent(taskId: string, dto: TaskEventDto, actor: Actor): CommandResult {
+    const type = dto.type as TaskEventType;
+    // Validate the payload for its type first, so a bad field is a 400 whatever the task's state.
+    const payload = validateAs(PAYLOAD_CLASSES[type], dto.payload ?? {}, 'payload') as Record<string, unknown>;
+    const at = this.clock.nowIso();
+    let event: TaskEvent;
+    if (type === 'extension.request') {
+      const task = this.visibleTask(taskId, actor);
+      const plan = this.repo.planTimezone(task.plan_id)!;
+      const { newDueDate, newWarnDate, reason } = payload as { newDueDate: string; newWarnDate?: string; reason: string };
+      const newDueAt = this.deadlines.dueAt(newDueDate, plan.timezone);
+      const newWarnAt = newWarnDate ? this.deadlines.warnAt(newDueDate, plan.timezone, 0, newWarnDate) : null;
+      event = { type, at, newDueAt, newWarnAt, reason };
+    } else {
+      event = { ...payload, type, at } as TaskEvent;
+    }
+    if (type === 'evidence.submit') {
+      const { fileIds, offline, completedValue, note } = payload as { fileIds?: string[]; offline?: boolean; completedValue?: number; note?: string };
+      if (!fileIds?.length && !offline && completedValue === undefined && !note) {
+        throw DomainError.validation([{ field: 'payload', reason: 'a submission needs files, a completed value, a note, or offline: true' }]);
+      }
+      if (fileIds?.length) this.evidence.assertFilesOfTask(taskId, fileIds);
+    }
+    return this.commands.apply(taskId, event, actor, dto.expectedVersion);
+  }
+
+  get(taskId: string, actor: Actor): TaskDetail {
+    const row = this.visibleTask(taskId, actor);
+    const snapshot = restoreTaskSnapshot(JSON.parse(row.snapshot) as PersistedTask);
+    const allowed = allowedEvents(snapshot).filter((t) => t !== 'clock.tick' && refusalToSend(actor, t) === null);
+    return {
+      ...toSummary(row),
+      nodes: this.repo.nodesOf(taskId).map(toNodeView),
+      allowedEvents: allowed,
+      machineVersion: row.machine_version,
+      createdAt: row.created_at,
+    };
+  }
+
+  list(q: TaskQuery, actor: Actor): Page<TaskSummary> {
+    const page = this.repo.listTasks(q, actor);
+    return { ...page, items: page.items.map(toSummary) };
+  }
+
+  history(taskId: string, q: HistoryQuery, actor: Actor): Page<HistoryEntry> {
+    this.visibleTask(taskId, actor);
+    const page = this.repo.history(taskId, q);
+    return { ...page, items: page.items.map(toHistoryEntry) };
+  }
+
+  /** The task row if this actor may see it; 404 otherwise (another unit's task does not exist for you). */
+  visibleTask(taskId: string, actor: Actor): TaskRow {
+    const row = this.repo.findTask(taskId);
+    if (!row || !canSeeTask(actor, { unitId: row.unit_id, assessingUnitId: row.assessing_unit_id })) {
+      throw DomainError.notFound('task', taskId);
+    }
+    return row;
+  }
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../common/clock.js';
+import { DomainError, ErrorCode } from '../common/domain-error.js';
+import { pageOf, type Page } from '../common/pagination.js';
+import { DatabaseService } from '../database/database.service.js';
+import type { CreateUnitDto, UnitQuery, UnitView } from './units.dto.js';
+
+export interface UnitRow {
+  id: string;
+  name: string;
+  kind: string;
+  aliases: string;
+  created_at: string;
+}
+const toView = (r: UnitRow): UnitView => ({ id: r.id, name: r.name, kind: r.kind, aliases: JSON.parse(r.aliases), createdAt: r.created_at });
+
+@Injectable()
+export class UnitsService {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+  ) {}
+
+  create(dto: CreateUnitDto): UnitView {
+    const row: UnitRow = { id: dto.id ?? randomUUID(), name: dto.name, kind: dto.kind, aliases: JSON.stringify(dto.aliases ?? []), created_at: this.clock.nowIso() };
+    this.db.transaction(() => {
+      if (this.db.stmt('SELECT 1 FROM units WHERE id = ? OR name = ?').get(row.id, row.name)) {
+        throw new DomainError(ErrorCode.Duplicate, `a unit with id ${row.id} or name ${row.name} exists`, { field: 'name' });
+      }
+      this.db.stmt('INSERT INTO units (id, name, kind, aliases, created_at) VALUES (@id, @name, @kind, @aliases, @created_at)').run(row);
+    });
+    return toView(row);
+  }
+
+  get(id: string): UnitView {
+    const row = this.db.stmt('SELECT * FROM units WHERE id = ?').get(id) as UnitRow | undefined;
+    if (!row) throw DomainError.notFound('unit', id);
+    return toView(row);
+  }
+
+  list(q: UnitQuery): Page<UnitView> {
+    const { page, pageSize, offset } = pageOf(q);
+    const where = q.kind ? 'WHERE kind = @kind' : '';
+    const params = { kind: q.kind, limit: pageSize, offset };
+    const total = (this.db.stmt(`SELECT count(*) AS n FROM units ${where}`).get(params) as { n: number }).n;
+    const rows = this.db.stmt(`SELECT * FROM units ${where} ORDER BY name LIMIT @limit OFFSET @offset`).all(params) as UnitRow[];
+    return { items: rows.map(toView), total, page, pageSize };
+  }
+}
+
