@@ -10,7 +10,11 @@ export function createAdapter(): FastifyAdapter {
 }
 
 /** Everything main.ts and the e2e tests set up the same way: multipart limits and the OpenAPI docs. */
-export async function configureApp(app: NestFastifyApplication): Promise<void> {
+/**
+ * `swaggerUi: false` skips the HTML UI (its static assets load through a dynamic import Jest's VM cannot do);
+ * /docs-json is served either way.
+ */
+export async function configureApp(app: NestFastifyApplication, opts: { swaggerUi?: boolean } = {}): Promise<void> {
   const config = app.get(AppConfig);
   await app.register(multipart as never, {
     limits: { fileSize: config.DUBAN_UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024 },
@@ -26,5 +30,5 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     .addBearerAuth()
     .build();
   const document = SwaggerModule.createDocument(app, doc);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', ui: opts.swaggerUi ?? true, raw: ['json'] });
 }
