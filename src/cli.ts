@@ -1,0 +1,113 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { Command, InvalidArgumentError } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { ConfigError, loadConfig } from '../config/app.config.js';
+import { AppModule } from './app.module.js';
+import { ROLES } from './auth/user.entity.js';
+import { UsersService } from './auth/users.service.js';
+import { DomainError } from './common/domain-error.js';
+import { validateAs } from './common/validation.js';
+import { CreateUserDto } from './auth/auth.dto.js';
+import { CreatePlanDto } from './plans/plans.dto.js';
+import { CreateUnitDto } from './units/units.dto.js';
+import { PlansService } from './plans/plans.service.js';
+import { UnitsService } from './units/units.service.js';
+
+/**
+ * `npm run cli -- <command>`: the same services and write path as the HTTP API, without HTTP.
+ * Exit codes: 0 done, 1 refused (the reason is printed), 2 bad configuration or arguments.
+ */
+async function withApp<T>(fn: (app: INestApplicationContext) => Promise<T> | T): Promise<void> {
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+  try {
+    const result = await fn(app);
+    if (result !== undefined) console.log(typeof result === 'string' ? result : JSON.stringify(result, null, 2));
+  } finally {
+    await app.close();
+  }
+}
+
+/** Drop options that were not given, so validation sees them as absent. */
+const clean = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('not a whole number');
+  return n;
+};
+
+export function buildProgram(): Command {
+  const program = new Command('duban').description('Duban 督办 command line').showHelpAfterError().exitOverride();
+
+  const user = program.command('user').description('manage users');
+  user
+    .command('create')
+    .description('create a user; prints a generated password when none is given')
+    .requiredOption('--username <name>')
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .option('--unit <unitId>', 'unit id (required for department and assessor)')
+    .option('--display-name <name>')
+    .option('--password <password>', 'at least 8 characters (default: generated); prefer DUBAN_NEW_PASSWORD')
+    .action(async (o: { username: string; role: string; unit?: string; displayName?: string; password?: string }) => {
+      const password = o.password ?? process.env.DUBAN_NEW_PASSWORD ?? randomBytes(9).toString('base64url');
+      await withApp(async (app) => {
+        const dto = validateAs(CreateUserDto, clean({ username: o.username, displayName: o.displayName ?? o.username, password, role: o.role, unitId: o.unit }), 'user');
+        const u = await app.get(UsersService).create(dto);
+        return o.password || process.env.DUBAN_NEW_PASSWORD ? u : { ...u, password };
+      });
+    });
+
+  const unit = program.command('unit').description('manage units');
+  unit
+    .command('create')
+    .requiredOption('--name <name>')
+    .option('--id <id>')
+    .option('--kind <kind>', 'town | park | department | office | other', 'department')
+    .action(async (o: { name: string; id?: string; kind: string }) => withApp((app) => app.get(UnitsService).create(validateAs(CreateUnitDto, clean({ id: o.id, name: o.name, kind: o.kind }), 'unit'))));
+
+  const plan = program.command('plan').description('manage plans');
+  plan
+    .command('create')
+    .requiredOption('--year <year>', 'e.g. 2026', int)
+    .requiredOption('--name <name>')
+    .option('--id <id>')
+    .option('--timezone <tz>', 'IANA zone', 'Asia/Shanghai')
+    .option('--warn-working-days <n>', 'working days before a due day when lights turn yellow', int)
+    .action(async (o: { year: number; name: string; id?: string; timezone: string; warnWorkingDays?: number }) =>
+      withApp((app) =>
+        app.get(PlansService).create(validateAs(CreatePlanDto, clean({ id: o.id, year: o.year, name: o.name, timezone: o.timezone, warnWorkingDays: o.warnWorkingDays }), 'plan')),
+      ),
+    );
+  plan.command('list').action(async () => withApp((app) => app.get(PlansService).list({ pageSize: 200 })));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    loadConfig();
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      return 2;
+    }
+    if (e instanceof DomainError) {
+      console.error(`refused: ${e.message}`);
+      if (e.code === 'VALIDATION_FAILED') return 2;
+      return 1;
+    }
+    const ce = e as { code?: string; exitCode?: number };
+    if (typeof ce.code === 'string' && ce.code.startsWith('commander.')) return ce.exitCode === 0 ? 0 : 2;
+    Logger.error((e as Error).stack ?? String(e), 'cli');
+    return 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  void main(process.argv).then((code) => process.exit(code));
+}
