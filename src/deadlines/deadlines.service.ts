@@ -1,24 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import { DateTime } from 'luxon';
+import { dueInstant, loadWorkingCalendar, warnInstant, type WorkingCalendar } from './calendar/index.js';
 
 /**
  * What a due day means (DESIGN.md §3 rule 2, issue 3): due at 23:59:59.000 of the due day in the plan's
- * timezone; the warn (yellow) time is the start of the day N working days before the due day.
+ * timezone; the warn (yellow) time is 00:00 of the working day N working days before the due day, by the
+ * Chinese working-day calendar (weekends, statutory holidays, make-up working days) in config/calendars.
  */
 @Injectable()
 export class DeadlinesService {
-  dueAt(dueDate: string, timezone: string): string {
-    return DateTime.fromISO(dueDate, { zone: timezone }).endOf('day').set({ millisecond: 0 }).toUTC().toISO()!;
+  private calendarCache: WorkingCalendar | undefined;
+
+  get calendar(): WorkingCalendar {
+    this.calendarCache ??= loadWorkingCalendar();
+    return this.calendarCache;
   }
 
+  dueAt(dueDate: string, timezone: string): string {
+    return dueInstant(dueDate, timezone);
+  }
+
+  /** An explicit warn day (start of that day), or N working days before the due day. */
   warnAt(dueDate: string, timezone: string, workingDaysBefore: number, warnDate?: string): string {
-    if (warnDate) return DateTime.fromISO(warnDate, { zone: timezone }).startOf('day').toUTC().toISO()!;
-    let d = DateTime.fromISO(dueDate, { zone: timezone }).startOf('day');
-    let left = workingDaysBefore;
-    while (left > 0) {
-      d = d.minus({ days: 1 });
-      if (d.weekday <= 5) left--;
-    }
-    return d.toUTC().toISO()!;
+    if (warnDate) return warnInstant(warnDate, 0, this.calendar, timezone);
+    return warnInstant(dueDate, workingDaysBefore, this.calendar, timezone);
   }
 }

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { benchHttpEvents } from './http-events.bench.js';
+
+/**
+ * `npm run bench [-- section…]`: prints figures, each beside a baseline measured in the same run.
+ * Sections: http. Nothing here asserts on time; the figures are for people.
+ */
+const SECTIONS: Record<string, () => Promise<void>> = {
+  http: benchHttpEvents,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const names = wanted.length ? wanted : Object.keys(SECTIONS);
+  const unknown = names.filter((n) => !SECTIONS[n]);
+  if (unknown.length) {
+    console.error(`unknown section(s): ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`Duban benchmark — node ${process.version}, ${new Date().toISOString()}`);
+  for (const n of names) await SECTIONS[n]();
+}
+
+void main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
