@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import {
   applyTaskEvent,
   initialTaskTransition,
-  persistTaskSnapshot,
   restoreTaskSnapshot,
   TASK_MACHINE_VERSION,
   TaskInputError,
@@ -80,6 +79,11 @@ function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
   return JSON.parse(JSON.stringify(o)) as Record<string, unknown>;
 }
 
+/** The persisted form of a snapshot as stored text (one serialization, no intermediate copy). */
+function snapshotText(s: TaskSnapshot): string {
+  return JSON.stringify({ value: s.value, context: s.context });
+}
+
 function stateText(s: TaskSnapshot): string {
   return canonicalJson(s.value);
 }
@@ -137,7 +141,7 @@ export class TaskCommandService {
       dueDates: Object.fromEntries(cmd.nodes.map((n) => [String(n.seq), n.dueDate])),
     });
     const hash = eventHash({ prevHash: GENESIS_HASH, taskId: id, seq: 1, type: CREATED_EVENT, occurredAt: at, payload });
-    const snapshotText = JSON.stringify(persistTaskSnapshot(initial.snapshot));
+    const storedSnapshot = snapshotText(initial.snapshot);
     this.db
       .stmt(
         `INSERT INTO tasks (id, plan_id, indicator_id, unit_id, is_lead, state, light, current_node_seq, next_deadline_at,
@@ -146,7 +150,7 @@ export class TaskCommandService {
       )
       .run(
         id, cmd.planId, cmd.indicatorId, cmd.unitId, cmd.isLead ? 1 : 0, view.state, view.light, view.currentNodeSeq,
-        view.nextDeadlineAt, view.redCount, TASK_MACHINE_VERSION, snapshotText, hash, at, at,
+        view.nextDeadlineAt, view.redCount, TASK_MACHINE_VERSION, storedSnapshot, hash, at, at,
       );
     const nodeStates = initial.snapshot.context.nodes;
     for (const n of cmd.nodes) {
@@ -219,7 +223,7 @@ export class TaskCommandService {
       )
       .run(
         viewAfter.state, viewAfter.light, viewAfter.currentNodeSeq, viewAfter.nextDeadlineAt, viewAfter.redCount,
-        JSON.stringify(persistTaskSnapshot(result.snapshot)), seq, hash, now, taskId, row.version,
+        snapshotText(result.snapshot), seq, hash, now, taskId, row.version,
       );
     if (updated.changes !== 1) {
       throw new DomainError(ErrorCode.VersionConflict, `task ${taskId} changed underneath this command`, { current: row.version });
