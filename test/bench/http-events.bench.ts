@@ -135,7 +135,8 @@ async function overHttp(): Promise<{ stats: ReturnType<typeof summarize>; errors
   const dir = mkdtempSync(join(tmpdir(), 'duban-bench-http-'));
   const port = 38000 + Math.floor(Math.random() * 1000);
   const fx = await withContext(dir, seed);
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, 'dist/src/main.js'], {
     env: { ...process.env, DUBAN_DATA_DIR: dir, DUBAN_PORT: String(port), DUBAN_DEMO: 'false', DUBAN_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -144,6 +145,10 @@ async function overHttp(): Promise<{ stats: ReturnType<typeof summarize>; errors
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
     const login = async (username: string) => JSON.parse((await request(agent, port, 'POST', '/auth/login', { username, password: PASSWORD })).body).accessToken as string;
     const tokens = { dept: await login('dept'), assessor: await login('assessor') };
+    // Warm-up, not timed: one read per connection so sockets are open and routes compiled.
+    const w0 = performance.now();
+    await Promise.all(Array.from({ length: CONNECTIONS }, () => request(agent, port, 'GET', '/tasks?pageSize=1', undefined, tokens.dept)));
+    if (process.env.BENCH_DEBUG) console.log('warm-up ms', (performance.now() - w0).toFixed(0));
     const lat: number[] = [];
     const statuses: Record<number, number> = {};
     let errors = 0;
@@ -157,6 +162,7 @@ async function overHttp(): Promise<{ stats: ReturnType<typeof summarize>; errors
             const t0 = performance.now();
             const r = await request(agent, port, 'POST', `/tasks/${taskId}/events`, { type: step.type, expectedVersion: version, payload: step.payload }, tokens[step.who]);
             lat.push(performance.now() - t0);
+            if (process.env.BENCH_DEBUG && performance.now() - t0 > 1000) console.log('slow', (t0 - start).toFixed(0), (performance.now() - t0).toFixed(0), step.type);
             statuses[r.status] = (statuses[r.status] ?? 0) + 1;
             if (r.status !== 200) {
               errors++;
