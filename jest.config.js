@@ -1,9 +1,17 @@
 // Jest under native ESM (see README "Tests"): ts-jest compiles, `tsc --noEmit` type-checks.
 const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }];
+// ESM-only packages that CommonJS dependencies `require` (Node 20 can, Jest's module system cannot):
+// transpile just those to CommonJS.
+const esmOnlyRequired = ['content-disposition'];
+const toCommonJs = ['ts-jest', { useESM: false, tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022', isolatedModules: true } }];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': tsJest },
+  transform: {
+    '^.+\\.ts$': tsJest,
+    [`/node_modules/(${esmOnlyRequired.join('|')})/.+\\.js$`]: toCommonJs,
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyRequired.join('|')})/)`],
   testEnvironment: 'node',
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.tmp/'],
 };

@@ -44,6 +44,18 @@ export class AppConfig {
   DUBAN_UPLOAD_TYPES: string[] = ['pdf', 'ofd', 'jpg', 'jpeg', 'png', 'doc', 'docx', 'xls', 'xlsx', 'wps', 'txt', 'zip'];
   /** Default working days between the yellow (warn) time and a node's due day. */
   @Transform(toInt) @IsInt() @Min(0) @Max(60) DUBAN_WARN_WORKING_DAYS = 3;
+  /** Working days an assessor has to review a submission before it is flagged overdue. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(60) DUBAN_REVIEW_WORKING_DAYS = 5;
+  /** Seconds between deadline sweeps in the running service; 0 turns the scheduled sweep off. */
+  @Transform(toInt) @IsInt() @Min(0) DUBAN_SWEEP_INTERVAL_SECONDS = 60;
+  /** Milliseconds between outbox/webhook delivery rounds (commits also trigger a round at once); 0 = off. */
+  @Transform(toInt) @IsInt() @Min(0) DUBAN_NOTIFY_INTERVAL_MS = 1000;
+  /** Webhook delivery attempts before a delivery is marked failed. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100) DUBAN_WEBHOOK_MAX_ATTEMPTS = 12;
+  /** First retry delay; doubles each attempt (capped at one hour). */
+  @Transform(toInt) @IsInt() @Min(1) DUBAN_WEBHOOK_BACKOFF_MS = 2000;
+  /** Per-attempt HTTP timeout. */
+  @Transform(toInt) @IsInt() @Min(100) DUBAN_WEBHOOK_TIMEOUT_MS = 5000;
   /** Log level for the request log. */
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose']) DUBAN_LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

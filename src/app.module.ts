@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
 import { CoreModule } from './common/core.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DeadlinesModule } from './deadlines/deadlines.module.js';
 import { DemoModule } from './demo/demo.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
 import { IndicatorsModule } from './indicators/indicators.module.js';
 import { PlansModule } from './plans/plans.module.js';
@@ -10,6 +12,6 @@ import { TasksModule } from './tasks/tasks.module.js';
 import { UnitsModule } from './units/units.module.js';
 
 @Module({
-  imports: [CoreModule, DatabaseModule, AuthModule, UnitsModule, PlansModule, IndicatorsModule, EvidenceModule, TasksModule, DemoModule],
+  imports: [CoreModule, DatabaseModule, AuthModule, UnitsModule, PlansModule, IndicatorsModule, EvidenceModule, TasksModule, DeadlinesModule, NotificationsModule, DemoModule],
 })
 export class AppModule {}

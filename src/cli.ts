@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '../config/app.config.js';
 import { AppModule } from './app.module.js';
+import { CommandFailed, registerAuditCommands } from './audit/audit-cli.js';
 import { ROLES } from './auth/user.entity.js';
 import { UsersService } from './auth/users.service.js';
 import { DomainError } from './common/domain-error.js';
@@ -13,6 +14,7 @@ import { validateAs } from './common/validation.js';
 import { CreateUserDto } from './auth/auth.dto.js';
 import { CreatePlanDto } from './plans/plans.dto.js';
 import { CreateUnitDto } from './units/units.dto.js';
+import { DeadlineSweeper } from './deadlines/deadline-sweeper.service.js';
 import { PlansService } from './plans/plans.service.js';
 import { UnitsService } from './units/units.service.js';
 
@@ -83,6 +85,17 @@ export function buildProgram(): Command {
     );
   plan.command('list').action(async () => withApp((app) => app.get(PlansService).list({ pageSize: 200 })));
 
+  registerAuditCommands(program, withApp);
+
+  program
+    .command('sweep')
+    .description('send due tasks their clock tick (yellow at the warn time, red at the due time); safe to run twice or concurrently')
+    .option('--at <instant>', 'sweep as of this ISO-8601 instant instead of now (drills, catching up)')
+    .action(async (o: { at?: string }) => {
+      if (o.at !== undefined && Number.isNaN(Date.parse(o.at))) throw new InvalidArgumentError('--at must be an ISO-8601 instant');
+      await withApp((app) => app.get(DeadlineSweeper).sweep(o.at ? new Date(o.at).toISOString() : undefined));
+    });
+
   return program;
 }
 
@@ -95,6 +108,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof ConfigError) {
       console.error(e.message);
       return 2;
+    }
+    if (e instanceof CommandFailed) {
+      console.error(e.message);
+      return e.exitCode;
     }
     if (e instanceof DomainError) {
       console.error(`refused: ${e.message}`);

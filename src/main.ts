@@ -5,7 +5,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, ConfigError, loadConfig } from '../config/app.config.js';
 import { AppModule } from './app.module.js';
 import { configureApp, createAdapter } from './app.setup.js';
+import { DeadlineSweeper } from './deadlines/deadline-sweeper.service.js';
 import { DemoSeeder } from './demo/demo.seeder.js';
+import { NotificationsService } from './notifications/notifications.service.js';
 
 async function bootstrap(): Promise<void> {
   try {
@@ -29,6 +31,8 @@ async function bootstrap(): Promise<void> {
     }
   }
   await app.listen({ port: config.DUBAN_PORT, host: config.DUBAN_HOST });
+  app.get(NotificationsService).start();
+  app.get(DeadlineSweeper).start();
   Logger.log(`Duban listening on http://${config.DUBAN_HOST}:${config.DUBAN_PORT} (API docs at /docs)`, 'Main');
 }
 

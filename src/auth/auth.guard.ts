@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Actor } from '../common/actor.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
-import { IS_PUBLIC, ROLES } from './auth.decorators.js';
+import { IS_PUBLIC, QUERY_TOKEN, ROLES } from './auth.decorators.js';
 import type { UserRole } from './user.entity.js';
 
 export interface TokenClaims {
@@ -24,8 +24,10 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; actor?: Actor }>();
-    const header = request.headers['authorization'] ?? '';
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; query?: Record<string, unknown>; actor?: Actor }>();
+    let header = request.headers['authorization'] ?? '';
+    const queryToken = request.query?.['access_token'];
+    if (!header && typeof queryToken === 'string' && this.reflector.getAllAndOverride<boolean>(QUERY_TOKEN, targets)) header = `Bearer ${queryToken}`;
     const [scheme, token] = header.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) {
       throw new DomainError(ErrorCode.Unauthenticated, 'A bearer token is required (POST /auth/login)', { header: 'authorization' });

@@ -4,6 +4,7 @@ import { AppConfig, loadConfig } from '../../config/app.config.js';
 import { Clock, SystemClock } from './clock.js';
 import { ErrorFilter } from './error.filter.js';
 import { HealthController } from './health.controller.js';
+import { OutboxSignal } from './outbox-signal.js';
 import { createValidationPipe } from './validation.js';
 
 /** Config, clock, the validation pipe and the error filter: everything every module may rely on. */
@@ -13,9 +14,10 @@ import { createValidationPipe } from './validation.js';
   providers: [
     { provide: AppConfig, useFactory: () => loadConfig() },
     { provide: Clock, useClass: SystemClock },
+    OutboxSignal,
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: ErrorFilter },
   ],
-  exports: [AppConfig, Clock],
+  exports: [AppConfig, Clock, OutboxSignal],
 })
 export class CoreModule {}

@@ -4,6 +4,7 @@ import { Indicator } from '../indicators/indicator.entity.js';
 import { GroupMember, Plan, PlanGroup } from '../plans/plan.entity.js';
 import { OutboxMessage, Task, TaskEvent, TaskNode } from '../tasks/task.entity.js';
 import { Unit } from '../units/unit.entity.js';
+import { Webhook, WebhookAttempt, WebhookDelivery } from '../notifications/webhook.entity.js';
 
 /** Every entity, listed explicitly so src, dist and the TypeORM CLI see the same schema. */
-export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, EvidenceFile];
+export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, EvidenceFile, Webhook, WebhookDelivery, WebhookAttempt];

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
 import { dueInstant, loadWorkingCalendar, warnInstant, type WorkingCalendar } from './calendar/index.js';
 
 /**
@@ -23,5 +24,11 @@ export class DeadlinesService {
   warnAt(dueDate: string, timezone: string, workingDaysBefore: number, warnDate?: string): string {
     if (warnDate) return warnInstant(warnDate, 0, this.calendar, timezone);
     return warnInstant(dueDate, workingDaysBefore, this.calendar, timezone);
+  }
+
+  /** End of the N-th working day after the day of `atIso` (in the plan's timezone): a review's deadline. */
+  reviewDueAt(atIso: string, timezone: string, workingDays: number): string {
+    const day = DateTime.fromISO(atIso, { zone: 'utc' }).setZone(timezone).toISODate()!;
+    return dueInstant(this.calendar.addWorkingDays(day, workingDays), timezone);
   }
 }

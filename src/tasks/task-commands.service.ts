@@ -17,7 +17,10 @@ import {
 } from '../../workflows/task/index.js';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../audit/event-hash.js';
 import type { Actor } from '../common/actor.js';
+import { AppConfig } from '../../config/app.config.js';
 import { Clock } from '../common/clock.js';
+import { OutboxSignal } from '../common/outbox-signal.js';
+import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { DatabaseService } from '../database/database.service.js';
 import { canSeeTask, refusalToSend } from './task-access.js';
@@ -57,6 +60,8 @@ interface TaskStateRow {
   plan_id: string;
   unit_id: string;
   assessing_unit_id: string | null;
+  timezone: string;
+  review_due_at: string | null;
   version: number;
   snapshot: string;
   last_seq: number;
@@ -99,12 +104,17 @@ export class TaskCommandService {
   constructor(
     private readonly db: DatabaseService,
     private readonly clock: Clock,
+    private readonly deadlines: DeadlinesService,
+    private readonly config: AppConfig,
+    private readonly signal: OutboxSignal,
   ) {}
 
   /** Create a task with its nodes; its history starts with a `task.created` event. */
   create(cmd: CreateTaskCommand, actor: Actor): CommandResult {
     const at = this.clock.nowIso();
-    return this.db.transaction(() => this.createInTransaction(cmd, actor, at));
+    const result = this.db.transaction(() => this.createInTransaction(cmd, actor, at));
+    this.signal.notify();
+    return result;
   }
 
   /** For batch callers (imports) that already hold a transaction. */
@@ -164,7 +174,8 @@ export class TaskCommandService {
         .run(id, n.seq, n.dueDate, st.dueAt, st.warnAt, n.stageTarget, n.stageValue, n.requiredEvidence, n.redDeduction, st.status, st.redLighted ? 1 : 0);
     }
     this.appendEvent(id, 1, CREATED_EVENT, payload, actor, at, null, stateText(initial.snapshot), GENESIS_HASH, hash);
-    this.queue(id, cmd.planId, cmd.unitId, 1, at, initial.emitted);
+    const assessing = this.db.stmt('SELECT assessing_unit_id FROM indicators WHERE id = ?').get(cmd.indicatorId) as { assessing_unit_id: string | null };
+    this.queue(id, { planId: cmd.planId, unitId: cmd.unitId, assessingUnitId: assessing.assessing_unit_id }, 1, at, initial.emitted);
     return { taskId: id, version: 1, seq: 1, changed: true, emitted: initial.emitted, ...view };
   }
 
@@ -174,14 +185,36 @@ export class TaskCommandService {
    * EVENT_NOT_ALLOWED naming the state and the allowed events. A clock tick with nothing to do writes nothing.
    */
   apply(taskId: string, event: TaskEvent, actor: Actor, expectedVersion?: number): CommandResult {
-    return this.db.transaction(() => this.applyInTransaction(taskId, event, actor, expectedVersion));
+    const result = this.db.transaction(() => this.applyInTransaction(taskId, event, actor, expectedVersion));
+    if (result.changed) this.signal.notify();
+    return result;
+  }
+
+  /**
+   * Many events in one transaction (the sweeper), each inside its own savepoint: one that is refused or
+   * fails rolls back alone and is reported, the others commit together.
+   */
+  applyMany(items: { taskId: string; event: TaskEvent }[], actor: Actor): (CommandResult | { taskId: string; error: Error })[] {
+    const one = this.db.sqlite.transaction((taskId: string, event: TaskEvent) => this.applyInTransaction(taskId, event, actor));
+    const results = this.db.transaction(() =>
+      items.map((i) => {
+        try {
+          return one(i.taskId, i.event);
+        } catch (error) {
+          return { taskId: i.taskId, error: error as Error };
+        }
+      }),
+    );
+    if (results.some((r) => 'changed' in r && r.changed)) this.signal.notify();
+    return results;
   }
 
   applyInTransaction(taskId: string, event: TaskEvent, actor: Actor, expectedVersion?: number): CommandResult {
     const row = this.db
       .stmt(
-        `SELECT t.id, t.plan_id, t.unit_id, i.assessing_unit_id, t.version, t.snapshot, t.last_seq, t.last_hash, t.machine_version
-         FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?`,
+        `SELECT t.id, t.plan_id, t.unit_id, i.assessing_unit_id, p.timezone, t.review_due_at, t.version, t.snapshot, t.last_seq,
+           t.last_hash, t.machine_version
+         FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN plans p ON p.id = t.plan_id WHERE t.id = ?`,
       )
       .get(taskId) as TaskStateRow | undefined;
     if (!row || !canSeeTask(actor, { unitId: row.unit_id, assessingUnitId: row.assessing_unit_id })) {
@@ -215,14 +248,15 @@ export class TaskCommandService {
     const payload = eventPayload(actor, data);
     const hash = eventHash({ prevHash: row.last_hash, taskId, seq, type, occurredAt: at, payload });
     const now = this.clock.nowIso();
+    const reviewDueAt = this.reviewDueAt(row, event, viewAfter);
     const updated = this.db
       .stmt(
-        `UPDATE tasks SET state = ?, light = ?, current_node_seq = ?, next_deadline_at = ?, red_count = ?, version = version + 1,
-           snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?
+        `UPDATE tasks SET state = ?, light = ?, current_node_seq = ?, next_deadline_at = ?, red_count = ?, review_due_at = ?,
+           version = version + 1, snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?
          WHERE id = ? AND version = ?`,
       )
       .run(
-        viewAfter.state, viewAfter.light, viewAfter.currentNodeSeq, viewAfter.nextDeadlineAt, viewAfter.redCount,
+        viewAfter.state, viewAfter.light, viewAfter.currentNodeSeq, viewAfter.nextDeadlineAt, viewAfter.redCount, reviewDueAt,
         snapshotText(result.snapshot), seq, hash, now, taskId, row.version,
       );
     if (updated.changes !== 1) {
@@ -230,8 +264,15 @@ export class TaskCommandService {
     }
     this.appendEvent(taskId, seq, type, payload, actor, at, stateText(before), stateText(result.snapshot), row.last_hash, hash);
     this.projectNodes(taskId, before.context.nodes, result.snapshot.context.nodes);
-    this.queue(taskId, row.plan_id, row.unit_id, seq, at, result.emitted);
+    this.queue(taskId, { planId: row.plan_id, unitId: row.unit_id, assessingUnitId: row.assessing_unit_id }, seq, at, result.emitted);
     return { taskId, version: row.version + 1, seq, changed: true, emitted: result.emitted, ...viewAfter };
+  }
+
+  /** A fresh submission starts the assessor's review window; leaving `submitted` ends it. */
+  private reviewDueAt(row: TaskStateRow, event: TaskEvent, view: TaskView): string | null {
+    if (view.state !== 'submitted') return null;
+    if (event.type === 'evidence.submit') return this.deadlines.reviewDueAt(event.at, row.timezone, this.config.DUBAN_REVIEW_WORKING_DAYS);
+    return row.review_due_at;
   }
 
   private restore(row: TaskStateRow): TaskSnapshot {
@@ -296,12 +337,18 @@ export class TaskCommandService {
   }
 
   /** Domain events go to the outbox in the same transaction: delivery can lag, never be lost. */
-  private queue(taskId: string, planId: string, unitId: string, seq: number, at: string, emitted: DomainEvent[]): void {
+  private queue(
+    taskId: string,
+    scope: { planId: string; unitId: string; assessingUnitId: string | null },
+    seq: number,
+    at: string,
+    emitted: DomainEvent[],
+  ): void {
     for (const e of emitted) {
-      const body = canonicalJson({ ...stripUndefined(e), taskId, planId, unitId, seq, at });
+      const body = canonicalJson({ ...stripUndefined(e), taskId, ...scope, seq, at });
       this.db
         .stmt('INSERT INTO outbox (task_id, event_seq, type, body, unit_id, created_at, dispatched_at) VALUES (?, ?, ?, ?, ?, ?, NULL)')
-        .run(taskId, seq, e.type, body, unitId, at);
+        .run(taskId, seq, e.type, body, scope.unitId, this.clock.nowIso());
     }
   }
 }

@@ -15,6 +15,7 @@ import { Unit } from '../units/unit.entity.js';
 @Index('ix_tasks_plan_unit', ['planId', 'unitId'])
 @Index('ix_tasks_plan_state', ['planId', 'state'])
 @Index('ix_tasks_next_deadline', ['nextDeadlineAt'], { where: 'next_deadline_at IS NOT NULL' })
+@Index('ix_tasks_review_due', ['reviewDueAt'], { where: 'review_due_at IS NOT NULL' })
 export class Task {
   @PrimaryColumn({ type: 'text' }) id: string;
   @Column({ name: 'plan_id', type: 'text' }) planId: string;
@@ -35,6 +36,8 @@ export class Task {
   @Column({ name: 'current_node_seq', type: 'integer', nullable: true }) currentNodeSeq: number | null;
   @Column({ name: 'next_deadline_at', type: 'text', nullable: true }) nextDeadlineAt: string | null;
   @Column({ name: 'red_count', type: 'integer', default: 0 }) redCount: number;
+  /** While evidence awaits review: end of the assessor's review window (working days from submission). */
+  @Column({ name: 'review_due_at', type: 'text', nullable: true }) reviewDueAt: string | null;
   @Column({ type: 'integer' }) version: number;
   @Column({ name: 'machine_version', type: 'integer' }) machineVersion: number;
   @Column({ type: 'text' }) snapshot: string;

@@ -160,7 +160,8 @@ export class TasksService {
       const plan = this.repo.planTimezone(task.plan_id)!;
       const { newDueDate, newWarnDate, reason } = payload as { newDueDate: string; newWarnDate?: string; reason: string };
       const newDueAt = this.deadlines.dueAt(newDueDate, plan.timezone);
-      const newWarnAt = newWarnDate ? this.deadlines.warnAt(newDueDate, plan.timezone, 0, newWarnDate) : null;
+      // The yellow time moves with the due day: N working days before it unless a warn day is given.
+      const newWarnAt = this.deadlines.warnAt(newDueDate, plan.timezone, plan.warn_working_days, newWarnDate);
       event = { type, at, newDueAt, newWarnAt, reason };
     } else {
       event = { ...payload, type, at } as TaskEvent;

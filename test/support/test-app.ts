@@ -26,8 +26,8 @@ export interface TestApp {
 export const PASSWORD = 'correct horse battery staple';
 
 /** The real application on a fresh SQLite file built by the migrations, with a clock the test moves. */
-export async function startTestApp(opts: { now?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'duban-e2e-'));
+export async function startTestApp(opts: { now?: string; env?: Record<string, string>; dataDir?: string; keepData?: boolean } = {}): Promise<TestApp> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'duban-e2e-'));
   const config = loadConfig({
     DUBAN_DATA_DIR: dataDir,
     DUBAN_DB: 'test.db',
@@ -65,7 +65,7 @@ export async function startTestApp(opts: { now?: string; env?: Record<string, st
     },
     async close() {
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return t;

@@ -1,4 +1,6 @@
 import { Initial1795291460102 } from './1795291460102-initial.js';
+import { Notifications1795292366013 } from './1795292366013-notifications.js';
+import { AuditCheckpoints1795300000000 } from './1795300000000-audit-checkpoints.js';
 
 /** Every migration in order. Never edit one that has landed; add a new one. */
-export const MIGRATIONS = [Initial1795291460102];
+export const MIGRATIONS = [Initial1795291460102, Notifications1795292366013, AuditCheckpoints1795300000000];

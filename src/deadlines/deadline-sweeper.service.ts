@@ -1,0 +1,86 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../../config/app.config.js';
+import { SYSTEM_ACTOR } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { DatabaseService } from '../database/database.service.js';
+import { TaskCommandService } from '../tasks/task-commands.service.js';
+
+export interface SweepReport {
+  at: string;
+  /** Tasks whose next deadline had passed. */
+  due: number;
+  /** Tasks whose state changed (an event was appended). */
+  changed: number;
+  yellow: number;
+  red: number;
+  failed: { taskId: string; reason: string }[];
+  ms: number;
+}
+
+/** The query the sweep runs; its plan is checked in a test (it must use ix_tasks_next_deadline). */
+export const DUE_TASKS_SQL = 'SELECT id FROM tasks WHERE next_deadline_at <= ? ORDER BY next_deadline_at';
+
+/**
+ * Deadlines are data, not timers (DESIGN.md §3 rule 2). The sweep selects the tasks whose
+ * next_deadline_at has passed through a partial index and sends each a `clock.tick { at }` through the one
+ * write path. A tick with nothing to do writes nothing, so a second or concurrent sweep adds no event.
+ */
+@Injectable()
+export class DeadlineSweeper implements OnApplicationShutdown {
+  private readonly logger = new Logger('Sweeper');
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly commands: TaskCommandService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  sweep(at: string = this.clock.nowIso(), batchSize = 1000): SweepReport {
+    const t0 = performance.now();
+    const ids = (this.db.stmt(DUE_TASKS_SQL).all(at) as { id: string }[]).map((r) => r.id);
+    const report: SweepReport = { at, due: ids.length, changed: 0, yellow: 0, red: 0, failed: [], ms: 0 };
+    for (let i = 0; i < ids.length; i += batchSize) {
+      const batch = ids.slice(i, i + batchSize).map((taskId) => ({ taskId, event: { type: 'clock.tick' as const, at } }));
+      for (const r of this.commands.applyMany(batch, SYSTEM_ACTOR)) {
+        if ('error' in r) report.failed.push({ taskId: r.taskId, reason: r.error.message });
+        else if (r.changed) {
+          report.changed++;
+          if (r.emitted.some((e) => e.type === 'node.red-lighted')) report.red++;
+          else if (r.light === 'yellow') report.yellow++;
+        }
+      }
+    }
+    report.ms = performance.now() - t0;
+    return report;
+  }
+
+  /** Run the sweep every DUBAN_SWEEP_INTERVAL_SECONDS in the service (not in tests or the CLI). */
+  start(): void {
+    const seconds = this.config.DUBAN_SWEEP_INTERVAL_SECONDS;
+    if (!seconds || this.timer) return;
+    const run = () => {
+      if (this.running) return;
+      this.running = true;
+      try {
+        const r = this.sweep();
+        if (r.changed || r.failed.length) this.logger.log(`sweep: ${r.due} due, ${r.changed} changed (${r.yellow} yellow, ${r.red} red), ${r.failed.length} failed, ${r.ms.toFixed(1)} ms`);
+        for (const f of r.failed) this.logger.warn(`task ${f.taskId}: ${f.reason}`);
+      } catch (e) {
+        this.logger.error(`sweep failed: ${(e as Error).message}`);
+      } finally {
+        this.running = false;
+      }
+    };
+    run();
+    this.timer = setInterval(run, seconds * 1000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,76 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ArrayMinSize, IsArray, IsIn, IsOptional, IsUrl } from 'class-validator';
+import { map, type Observable } from 'rxjs';
+import { AllowQueryToken, CurrentActor, Roles } from '../auth/auth.decorators.js';
+import type { Actor } from '../common/actor.js';
+import { DomainError } from '../common/domain-error.js';
+import { NotificationsService } from './notifications.service.js';
+import { WebhooksService, type WebhookView } from './webhooks.service.js';
+
+export const DOMAIN_EVENT_TYPES = [
+  '*', 'node.opened', 'node.light-changed', 'node.red-lighted', 'node.red-cleared', 'evidence.submitted', 'evidence.approved',
+  'evidence.returned', 'extension.requested', 'extension.granted', 'extension.denied', 'extension.lapsed', 'task.completed',
+  'task.closed', 'task.scored', 'task.cancelled',
+] as const;
+
+export class RegisterWebhookDto {
+  @ApiProperty({ example: 'https://oa.example.gov.cn/duban-hook' })
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  url: string;
+  @ApiPropertyOptional({ enum: DOMAIN_EVENT_TYPES, isArray: true, example: ['node.red-lighted', 'evidence.returned'], default: ['*'] })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @IsIn(DOMAIN_EVENT_TYPES as unknown as string[], { each: true })
+  eventTypes?: string[];
+}
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller()
+export class NotificationsController {
+  constructor(
+    private readonly notifications: NotificationsService,
+    private readonly webhooks: WebhooksService,
+  ) {}
+
+  @Sse('events/stream')
+  @AllowQueryToken()
+  @ApiOperation({
+    summary: 'Server-sent events: every domain event the caller may see (light changes, submissions, reviews, extensions)',
+    description: 'Send the token as a bearer header, or as ?access_token= for EventSource. Reconnect with Last-Event-ID to get what you missed.',
+  })
+  @ApiQuery({ name: 'access_token', required: false })
+  stream(@CurrentActor() actor: Actor, @Headers('last-event-id') lastEventId?: string): Observable<MessageEvent> {
+    const last = lastEventId === undefined || lastEventId === '' ? undefined : Number(lastEventId);
+    if (last !== undefined && !Number.isInteger(last)) throw DomainError.validation([{ field: 'Last-Event-ID', reason: 'must be an event id' }]);
+    return this.notifications.stream(actor, last).pipe(map((n) => ({ id: String(n.id), type: n.type, data: n })));
+  }
+
+  @Post('webhooks')
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'Register a webhook; the signing secret is returned once' })
+  register(@Body() dto: RegisterWebhookDto): WebhookView & { secret: string } {
+    return this.webhooks.register(dto.url, dto.eventTypes);
+  }
+
+  @Get('webhooks')
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'List webhooks' })
+  list(): WebhookView[] {
+    return this.webhooks.list();
+  }
+
+  @Post('webhooks/:id/deactivate')
+  @HttpCode(200)
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'Stop sending to a webhook' })
+  deactivate(@Param('id') id: string): WebhookView {
+    return this.webhooks.deactivate(id);
+  }
+
+  @Get('webhooks/:id/deliveries')
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'The delivery log: each delivery with its status and every attempt' })
+  deliveries(@Param('id') id: string, @Query('limit') limit?: string) {
+    return this.webhooks.deliveries(id, Math.min(Number(limit) || 100, 1000));
+  }
+}

@@ -1,0 +1,178 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { AppConfig } from '../../config/app.config.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { DatabaseService } from '../database/database.service.js';
+import { toNotification, type OutboxRow } from './notification.types.js';
+import { signWebhook } from './webhook-signature.js';
+
+export interface WebhookView {
+  id: string;
+  url: string;
+  eventTypes: string[];
+  active: boolean;
+  createdAt: string;
+}
+
+interface WebhookRow {
+  id: string;
+  url: string;
+  secret: string;
+  event_types: string;
+  active: number;
+  created_at: string;
+}
+
+interface DueDelivery {
+  id: number;
+  outbox_id: number;
+  idempotency_key: string;
+  attempts: number;
+  url: string;
+  secret: string;
+  body: string;
+  type: string;
+}
+
+const toView = (r: WebhookRow): WebhookView => ({ id: r.id, url: r.url, eventTypes: JSON.parse(r.event_types), active: r.active === 1, createdAt: r.created_at });
+const HOUR = 3600_000;
+
+/**
+ * Webhooks: at-least-once delivery with an idempotency key per (message, webhook), an HMAC-SHA256
+ * signature, exponential backoff and a log of every attempt.
+ */
+@Injectable()
+export class WebhooksService {
+  private readonly logger = new Logger('Webhooks');
+  private delivering: Promise<{ attempted: number; delivered: number }> | undefined;
+
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  register(url: string, eventTypes: string[] = ['*']): WebhookView & { secret: string } {
+    const row: WebhookRow = {
+      id: randomUUID(),
+      url,
+      secret: randomBytes(32).toString('base64url'),
+      event_types: JSON.stringify(eventTypes),
+      active: 1,
+      created_at: this.clock.nowIso(),
+    };
+    this.db.transaction(() =>
+      this.db
+        .stmt('INSERT INTO webhooks (id, url, secret, event_types, active, created_at) VALUES (@id, @url, @secret, @event_types, @active, @created_at)')
+        .run(row),
+    );
+    return { ...toView(row), secret: row.secret };
+  }
+
+  list(): WebhookView[] {
+    return (this.db.stmt('SELECT * FROM webhooks ORDER BY created_at').all() as WebhookRow[]).map(toView);
+  }
+
+  deactivate(id: string): WebhookView {
+    return this.db.transaction(() => {
+      const changed = this.db.stmt('UPDATE webhooks SET active = 0 WHERE id = ?').run(id).changes;
+      if (!changed) throw DomainError.notFound('webhook', id);
+      return toView(this.db.stmt('SELECT * FROM webhooks WHERE id = ?').get(id) as WebhookRow);
+    });
+  }
+
+  deliveries(webhookId: string, limit = 100) {
+    if (!this.db.stmt('SELECT 1 FROM webhooks WHERE id = ?').get(webhookId)) throw DomainError.notFound('webhook', webhookId);
+    const deliveries = this.db
+      .stmt(
+        `SELECT d.id, d.outbox_id AS outboxId, d.idempotency_key AS idempotencyKey, d.status, d.attempts, d.next_attempt_at AS nextAttemptAt,
+           d.last_status AS lastStatus, d.last_error AS lastError, d.delivered_at AS deliveredAt, o.type
+         FROM webhook_deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE d.webhook_id = ? ORDER BY d.id DESC LIMIT ?`,
+      )
+      .all(webhookId, limit) as { id: number }[];
+    const attempts = this.db.stmt(
+      'SELECT attempted_at AS attemptedAt, status_code AS statusCode, error, duration_ms AS durationMs FROM webhook_attempts WHERE delivery_id = ? ORDER BY id',
+    );
+    return deliveries.map((d) => ({ ...d, log: attempts.all(d.id) }));
+  }
+
+  /** Inside the dispatch transaction: one delivery per active webhook that wants this event type. */
+  enqueue(message: OutboxRow, now: string): void {
+    for (const w of this.db.stmt('SELECT id, event_types FROM webhooks WHERE active = 1').all() as WebhookRow[]) {
+      const types = JSON.parse(w.event_types) as string[];
+      if (!types.includes('*') && !types.includes(message.type)) continue;
+      this.db
+        .stmt(
+          `INSERT OR IGNORE INTO webhook_deliveries (outbox_id, webhook_id, idempotency_key, status, attempts, next_attempt_at, created_at)
+           VALUES (?, ?, ?, 'pending', 0, ?, ?)`,
+        )
+        .run(message.id, w.id, `duban-${message.id}-${w.id}`, now, now);
+    }
+  }
+
+  /** Attempt every pending delivery whose time has come; rounds never overlap. */
+  deliverDue(): Promise<{ attempted: number; delivered: number }> {
+    this.delivering ??= this.deliverRound().finally(() => (this.delivering = undefined));
+    return this.delivering;
+  }
+
+  private async deliverRound(): Promise<{ attempted: number; delivered: number }> {
+    const due = this.db
+      .stmt(
+        `SELECT d.id, d.outbox_id, d.idempotency_key, d.attempts, w.url, w.secret, o.body, o.type
+         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN outbox o ON o.id = d.outbox_id
+         WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.id LIMIT 200`,
+      )
+      .all(this.clock.nowIso()) as DueDelivery[];
+    let delivered = 0;
+    for (const d of due) if (await this.attempt(d)) delivered++;
+    return { attempted: due.length, delivered };
+  }
+
+  private async attempt(d: DueDelivery): Promise<boolean> {
+    const body = JSON.stringify(toNotification({ id: d.outbox_id, body: d.body } as OutboxRow));
+    const started = performance.now();
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const res = await fetch(d.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': d.idempotency_key,
+          'x-duban-event-type': d.type,
+          'x-duban-delivery': String(d.id),
+          'x-duban-signature': signWebhook(d.secret, body, Math.floor(this.clock.now().getTime() / 1000)),
+          'user-agent': 'Duban-Webhooks/1',
+        },
+        body,
+        signal: AbortSignal.timeout(this.config.DUBAN_WEBHOOK_TIMEOUT_MS),
+        redirect: 'manual',
+      });
+      status = res.status;
+      await res.arrayBuffer().catch(() => undefined);
+      if (status < 200 || status >= 300) error = `HTTP ${status}`;
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    const ok = error === null;
+    const attempts = d.attempts + 1;
+    const now = this.clock.now();
+    const giveUp = !ok && attempts >= this.config.DUBAN_WEBHOOK_MAX_ATTEMPTS;
+    const next = new Date(now.getTime() + Math.min(this.config.DUBAN_WEBHOOK_BACKOFF_MS * 2 ** (attempts - 1), HOUR)).toISOString();
+    this.db.transaction(() => {
+      this.db
+        .stmt('INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?)')
+        .run(d.id, now.toISOString(), status, error, Math.round(performance.now() - started));
+      this.db
+        .stmt(
+          `UPDATE webhook_deliveries SET attempts = ?, status = ?, next_attempt_at = ?, last_status = ?, last_error = ?, delivered_at = ?
+           WHERE id = ?`,
+        )
+        .run(attempts, ok ? 'delivered' : giveUp ? 'failed' : 'pending', ok ? now.toISOString() : next, status, error, ok ? now.toISOString() : null, d.id);
+    });
+    if (giveUp) this.logger.warn(`delivery ${d.id} to ${d.url} failed ${attempts} times; giving up (${error})`);
+    return ok;
+  }
+}

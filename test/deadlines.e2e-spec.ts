@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { DeadlineSweeper, DUE_TASKS_SQL } from '../src/deadlines/deadline-sweeper.service.js';
+import { NotificationsService } from '../src/notifications/notifications.service.js';
+import { createTask, seedPlan, type PlanFixture } from './support/fixtures.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const run = promisify(execFile);
+let t: TestApp;
+let f: PlanFixture;
+let sweeper: DeadlineSweeper;
+
+beforeAll(async () => {
+  t = await startTestApp({ now: '2026-09-01T02:00:00.000Z' });
+  f = await seedPlan(t);
+  sweeper = t.app.get(DeadlineSweeper);
+});
+afterAll(async () => t?.close());
+
+const send = (taskId: string, auth: string, type: string, expectedVersion: number, payload?: object) =>
+  t.http().post(`/tasks/${taskId}/events`).set('authorization', auth).send({ type, expectedVersion, payload });
+const task = async (id: string) => (await t.http().get(`/tasks/${id}`).set('authorization', f.supervisor)).body;
+const eventCount = (id: string) => (t.db.sqlite.prepare('SELECT count(*) AS n FROM task_events WHERE task_id = ?').get(id) as { n: number }).n;
+const outboxTypes = (id: string) => (t.db.sqlite.prepare('SELECT type FROM outbox WHERE task_id = ? ORDER BY id').all(id) as { type: string }[]).map((r) => r.type);
+
+describe('lights across a weekend, the National Day holiday and a make-up working day', () => {
+  let id: string;
+  it('puts the warn time 5 working days before Monday 2026-10-12, skipping 10-01…10-07 and counting Saturday 10-10', async () => {
+    await t.http().post('/plans').set('authorization', f.supervisor).send({ id: 'p-w5', year: 2026, name: '五个工作日预警', warnWorkingDays: 5 });
+    const ind = await t.http().post('/indicators').set('authorization', f.supervisor).send({ planId: 'p-w5', code: 'N1', name: '国庆节后节点', points: 5, methodCode: 'node_platform', assessingUnitId: 'u-tjj' });
+    const res = await t.http().post('/tasks').set('authorization', f.supervisor).send({ planId: 'p-w5', indicatorId: ind.body.id, unitId: 'u-fgw', nodes: [{ seq: 1, dueDate: '2026-10-12' }, { seq: 2, dueDate: '2026-12-31' }] });
+    expect(res.status).toBe(201);
+    id = res.body.id;
+    // Working days before 10-12 (Mon): 10-10 (Sat, make-up), 10-09, 10-08, [10-01…10-07 holiday, 10-03/04 weekend], 09-30, 09-29.
+    expect(res.body.nodes[0]).toMatchObject({ dueAt: '2026-10-12T15:59:59.000Z', warnAt: '2026-09-28T16:00:00.000Z' });
+    expect((await send(id, f.dept, 'task.acknowledge', 1)).status).toBe(200);
+  });
+
+  it('stays green one second before the warn time and writes nothing', () => {
+    t.clock.set('2026-09-28T15:59:59.000Z');
+    const before = eventCount(id);
+    const r = sweeper.sweep();
+    expect(r.changed).toBe(0);
+    expect(eventCount(id)).toBe(before);
+  });
+
+  it('turns yellow at the warn time, once: a second sweep writes nothing', async () => {
+    t.clock.set('2026-09-28T16:00:00.000Z');
+    const before = eventCount(id);
+    expect(sweeper.sweep().changed).toBeGreaterThanOrEqual(1);
+    expect(await task(id)).toMatchObject({ light: 'yellow', state: 'open', nextDeadlineAt: '2026-10-12T15:59:59.000Z' });
+    expect(eventCount(id)).toBe(before + 1);
+    expect(sweeper.sweep().changed).toBe(0);
+    expect(eventCount(id)).toBe(before + 1);
+    expect(outboxTypes(id)).toContain('node.light-changed');
+  });
+
+  it('is still yellow one second before the due time, and red at the due time with one node.red-lighted event', async () => {
+    t.clock.set('2026-10-12T15:59:58.000Z');
+    sweeper.sweep();
+    expect((await task(id)).light).toBe('yellow');
+    t.clock.set('2026-10-12T16:00:00.000Z');
+    sweeper.sweep();
+    sweeper.sweep();
+    const after = await task(id);
+    expect(after).toMatchObject({ light: 'red', redCount: 1, nextDeadlineAt: null });
+    expect(after.nodes[0]).toMatchObject({ redLighted: true });
+    expect(outboxTypes(id).filter((x) => x === 'node.red-lighted')).toHaveLength(1);
+    const history = await t.http().get(`/tasks/${id}/history?type=clock.tick`).set('authorization', f.auditor);
+    expect(history.body.items.map((e: { occurredAt: string }) => e.occurredAt)).toEqual(['2026-09-28T16:00:00.000Z', '2026-10-12T16:00:00.000Z']);
+  });
+
+  it('accepts late evidence, marks it late by days and keeps the red light counted', async () => {
+    t.clock.set('2026-10-14T03:00:00.000Z');
+    const v = (await task(id)).version;
+    expect((await send(id, f.dept, 'evidence.submit', v, { note: '补交' })).status).toBe(200);
+    const after = await task(id);
+    expect(after.nodes[0]).toMatchObject({ lateDays: 2, redLighted: true });
+    expect(after.redCount).toBe(1);
+    const counts = await t.http().get('/board/red-counts?planId=p-w5').set('authorization', f.supervisor);
+    expect(counts.body.units).toEqual([expect.objectContaining({ unitId: 'u-fgw', nodes: 2, redNodes: 1 })]);
+  });
+});
+
+describe('a node approved a second before its due time', () => {
+  it('never turns red', async () => {
+    t.clock.set('2026-06-01T02:00:00.000Z');
+    const created = await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }, { seq: 2, dueDate: '2026-12-31' }]);
+    await send(created.id, f.dept, 'task.acknowledge', 1);
+    await send(created.id, f.dept, 'evidence.submit', 2, { note: '按时报送' });
+    t.clock.set('2026-06-30T15:59:59.000Z');
+    expect((await send(created.id, f.assessor, 'evidence.approve', 3, {})).status).toBe(200);
+    t.clock.set('2026-06-30T16:00:01.000Z');
+    sweeper.sweep();
+    const after = await task(created.id);
+    expect(after.redCount).toBe(0);
+    expect(after.nodes[0]).toMatchObject({ status: 'approved', redLighted: false });
+    expect(after.currentNodeSeq).toBe(2);
+    expect(outboxTypes(created.id)).not.toContain('node.red-lighted');
+  });
+});
+
+describe('the sweep query', () => {
+  it('finds due tasks through the partial index on next_deadline_at', () => {
+    const plan = t.db.sqlite.prepare(`EXPLAIN QUERY PLAN ${DUE_TASKS_SQL}`).all('2026-01-01T00:00:00.000Z') as { detail: string }[];
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING (COVERING )?INDEX ix_tasks_next_deadline/);
+  });
+
+  it('writes nothing when nothing is due', () => {
+    t.clock.set('2026-01-01T00:00:00.000Z');
+    const before = (t.db.sqlite.prepare('SELECT count(*) AS n FROM task_events').get() as { n: number }).n;
+    const r = sweeper.sweep();
+    expect(r).toMatchObject({ due: 0, changed: 0 });
+    expect((t.db.sqlite.prepare('SELECT count(*) AS n FROM task_events').get() as { n: number }).n).toBe(before);
+  });
+});
+
+describe('two sweeps in two processes at once', () => {
+  it('red-light each due node exactly once', async () => {
+    t.clock.set('2026-03-01T02:00:00.000Z');
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) ids.push((await createTask(t, f, [{ seq: 1, dueDate: '2026-03-20' }])).id);
+    const at = '2026-03-21T00:00:00.000Z';
+    const env = { ...process.env, DUBAN_DATA_DIR: t.dataDir, DUBAN_DB: 'test.db', DUBAN_DEMO: 'false', DUBAN_JWT_SECRET: 'test-secret-test-secret-test-secret-0123' };
+    const [a, b] = await Promise.all([
+      run(process.execPath, ['dist/src/cli.js', 'sweep', '--at', at], { env }),
+      run(process.execPath, ['dist/src/cli.js', 'sweep', '--at', at], { env }),
+    ]);
+    const ra = JSON.parse(a.stdout);
+    const rb = JSON.parse(b.stdout);
+    expect(ra.failed).toEqual([]);
+    expect(rb.failed).toEqual([]);
+    const placeholders = ids.map(() => '?').join(',');
+    const red = t.db.sqlite.prepare(`SELECT task_id, count(*) AS n FROM outbox WHERE type = 'node.red-lighted' AND task_id IN (${placeholders}) GROUP BY task_id`).all(...ids) as { n: number }[];
+    expect(red).toHaveLength(30);
+    expect(red.every((r) => r.n === 1)).toBe(true);
+    const ticks = t.db.sqlite.prepare(`SELECT count(*) AS n FROM task_events WHERE type = 'clock.tick' AND task_id IN (${placeholders})`).get(...ids) as { n: number };
+    expect(ticks.n).toBe(30);
+  }, 60_000);
+});
+
+describe('board queries and review deadlines', () => {
+  it('count lights by unit and group, list red nodes with days overdue, and show a department what is due soon', async () => {
+    t.clock.set('2026-11-02T02:00:00.000Z');
+    const soon = await createTask(t, f, [{ seq: 1, dueDate: '2026-11-05' }], 'u-czj');
+    const lights = await t.http().get(`/board/lights?planId=${f.planId}`).set('authorization', f.supervisor);
+    expect(lights.status).toBe(200);
+    const czj = lights.body.units.find((u: { unitId: string }) => u.unitId === 'u-czj');
+    expect(czj).toMatchObject({ groupName: '部门组', tasks: 1 });
+    expect(lights.body.groups.find((g: { groupName: string }) => g.groupName === '部门组').tasks).toBe(
+      lights.body.units.filter((u: { groupName: string }) => u.groupName === '部门组').reduce((s: number, u: { tasks: number }) => s + u.tasks, 0),
+    );
+    const red = await t.http().get(`/board/nodes?planId=${f.planId}&light=red`).set('authorization', f.supervisor);
+    expect(red.body.total).toBeGreaterThan(0);
+    for (const n of red.body.items) expect(n.daysOverdue).toBeGreaterThanOrEqual(1);
+    const due = await t.http().get('/board/due?days=7').set('authorization', f.otherDept);
+    expect(due.body.items.map((x: { taskId: string }) => x.taskId)).toEqual([soon.id]);
+    expect(due.body.items[0].daysLeft).toBe(3);
+    const scoped = await t.http().get(`/board/lights?planId=${f.planId}`).set('authorization', f.otherDept);
+    expect(scoped.body.units.map((u: { unitId: string }) => u.unitId)).toEqual(['u-czj']);
+  });
+
+  it('flags a submission not reviewed within 5 working days as overdue in the review queue, without a red light', async () => {
+    t.clock.set('2026-04-30T02:00:00.000Z'); // Thursday; May Day holiday 05-01…05-05
+    const created = await createTask(t, f, [{ seq: 1, dueDate: '2026-12-31' }]);
+    await send(created.id, f.dept, 'task.acknowledge', 1);
+    await send(created.id, f.dept, 'evidence.submit', 2, { note: '请审核' });
+    const queued = (await t.http().get('/board/reviews').set('authorization', f.assessor)).body.items.find((x: { taskId: string }) => x.taskId === created.id);
+    // 5 working days after Thu 04-30, skipping the 05-01…05-05 holiday and counting the make-up Saturday 05-09:
+    // 05-06, 05-07, 05-08, 05-09 (make-up), 05-11 → due end of 05-11 Beijing.
+    expect(queued).toMatchObject({ reviewDueAt: '2026-05-11T15:59:59.000Z', reviewOverdue: false });
+    t.clock.set('2026-05-11T16:00:00.000Z');
+    const overdue = await t.http().get('/board/reviews?overdue=true').set('authorization', f.assessor);
+    expect(overdue.body.items.map((x: { taskId: string }) => x.taskId)).toContain(created.id);
+    expect((await task(created.id)).light).toBe('green');
+  });
+});
+
+describe('notifications reach server-sent-event streams', () => {
+  it('delivers the events a department may see, and replays what it missed after Last-Event-ID', async () => {
+    const notifications = t.app.get(NotificationsService);
+    await notifications.pump();
+    const lastId = (t.db.sqlite.prepare('SELECT max(id) AS id FROM outbox').get() as { id: number }).id;
+    t.clock.set('2026-07-01T02:00:00.000Z');
+    const mine = await createTask(t, f, [{ seq: 1, dueDate: '2026-08-31' }], 'u-fgw');
+    const theirs = await createTask(t, f, [{ seq: 1, dueDate: '2026-08-31' }], 'u-czj');
+    await send(mine.id, f.dept, 'task.acknowledge', 1);
+    await send(theirs.id, f.otherDept, 'task.acknowledge', 1);
+    await notifications.pump();
+    const { firstValueFrom, take, toArray, timeout } = await import('rxjs');
+    const deptActor = { userId: 'x', role: 'department' as const, unitId: 'u-fgw' };
+    const seen = await firstValueFrom(notifications.stream(deptActor, lastId).pipe(take(1), toArray(), timeout(2000)));
+    expect(seen.map((n) => n.taskId)).toEqual([mine.id]);
+    expect(seen[0]).toMatchObject({ type: 'node.opened', unitId: 'u-fgw' });
+  });
+});
