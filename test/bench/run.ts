@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { benchHttpEvents } from './http-events.bench.js';
+import { benchSweep } from './sweep.bench.js';
 
 /**
  * `npm run bench [-- section…]`: prints figures, each beside a baseline measured in the same run.
- * Sections: http. Nothing here asserts on time; the figures are for people.
+ * Sections: http, sweep. Nothing here asserts on time; the figures are for people.
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
   http: benchHttpEvents,
+  sweep: benchSweep,
 };
 
 async function main(): Promise<void> {
