@@ -1,0 +1,15 @@
+export * from './types.js';
+export { taskMachine, lightAt } from './machine.js';
+export type { TaskMachine } from './machine.js';
+export {
+  TaskInputError,
+  allowedEvents,
+  applyTaskEvent,
+  initialTaskSnapshot,
+  initialTaskTransition,
+  persistTaskSnapshot,
+  restoreTaskSnapshot,
+  validateTaskInput,
+  viewOf,
+} from './task.js';
+export type { ApplyResult, TaskSnapshot } from './task.js';
