@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   applyTaskEvent,
   initialTaskTransition,
-  restoreTaskSnapshot,
+  restoreOwnedTaskSnapshot,
   TASK_MACHINE_VERSION,
   TaskInputError,
   viewOf,
@@ -277,7 +277,7 @@ export class TaskCommandService {
 
   private restore(row: TaskStateRow): TaskSnapshot {
     try {
-      return restoreTaskSnapshot(JSON.parse(row.snapshot) as PersistedTask);
+      return restoreOwnedTaskSnapshot(JSON.parse(row.snapshot) as PersistedTask);
     } catch (e) {
       if (e instanceof TaskInputError) {
         throw new DomainError(ErrorCode.EventNotAllowed, `task ${row.id} was stored by machine version ${row.machine_version}: ${e.message}`, {
@@ -345,7 +345,8 @@ export class TaskCommandService {
     emitted: DomainEvent[],
   ): void {
     for (const e of emitted) {
-      const body = canonicalJson({ ...stripUndefined(e), taskId, ...scope, seq, at });
+      // Not hashed, so plain JSON (canonical form is only needed for the event log).
+      const body = JSON.stringify({ ...e, taskId, ...scope, seq, at });
       this.db
         .stmt('INSERT INTO outbox (task_id, event_seq, type, body, unit_id, created_at, dispatched_at) VALUES (?, ?, ?, ?, ?, ?, NULL)')
         .run(taskId, seq, e.type, body, scope.unitId, this.clock.nowIso());

@@ -12,9 +12,9 @@ import { DeadlineSweeper, DUE_TASKS_SQL } from '../../src/deadlines/deadline-swe
 import { eventPayload } from '../../src/tasks/task-commands.service.js';
 import { fmt, line } from './stats.js';
 
-const TASKS = 200_000;
+const TASKS = Number(process.env.BENCH_SWEEP_TASKS ?? 200_000);
 const NODES = 5;
-const DUE = 10_000;
+const DUE = Number(process.env.BENCH_SWEEP_DUE ?? 10_000);
 const UNITS = 200;
 
 /**

@@ -8,6 +8,7 @@ export {
   initialTaskSnapshot,
   initialTaskTransition,
   persistTaskSnapshot,
+  restoreOwnedTaskSnapshot,
   restoreTaskSnapshot,
   validateTaskInput,
   viewOf,
