@@ -195,3 +195,66 @@ describe('notifications reach server-sent-event streams', () => {
     expect(seen[0]).toMatchObject({ type: 'node.opened', unitId: 'u-fgw' });
   });
 });
+
+describe('extensions', () => {
+  it('move the due date when granted, recompute the light, and leave both steps in the history', async () => {
+    t.clock.set('2026-08-03T02:00:00.000Z');
+    const created = await createTask(t, f, [{ seq: 1, dueDate: '2026-08-07' }]);
+    await send(created.id, f.dept, 'task.acknowledge', 1);
+    t.clock.set('2026-08-05T02:00:00.000Z');
+    sweeper.sweep();
+    expect((await task(created.id)).light).toBe('yellow');
+    const v = (await task(created.id)).version;
+    const req = await send(created.id, f.dept, 'extension.request', v, { newDueDate: '2026-09-30', reason: '汛期施工受阻' });
+    expect(req.status).toBe(200);
+    expect((await send(created.id, f.dept, 'extension.grant', v + 1, {})).status).toBe(403);
+    const grant = await send(created.id, f.supervisor, 'extension.grant', v + 1, { comment: '同意延期' });
+    expect(grant.status).toBe(200);
+    const after = await task(created.id);
+    expect(after.light).toBe('green');
+    // The yellow time moves too: 3 working days before Wed 09-30 are 09-29, 09-28 and — past the Mid-Autumn
+    // holiday 09-25…09-27 — Thu 09-24.
+    expect(after.nodes[0]).toMatchObject({ dueAt: '2026-09-30T15:59:59.000Z', warnAt: '2026-09-23T16:00:00.000Z' });
+    const history = (await t.http().get(`/tasks/${created.id}/history`).set('authorization', f.auditor)).body.items.map((e: { type: string }) => e.type);
+    expect(history.slice(-2)).toEqual(['extension.request', 'extension.grant']);
+    expect(outboxTypes(created.id)).toEqual(expect.arrayContaining(['extension.requested', 'extension.granted']));
+  });
+
+  it('refuse a request after the due time with 409, writing nothing', async () => {
+    t.clock.set('2026-08-03T02:00:00.000Z');
+    const created = await createTask(t, f, [{ seq: 1, dueDate: '2026-08-04' }]);
+    t.clock.set('2026-08-10T02:00:00.000Z');
+    const before = eventCount(created.id);
+    const res = await send(created.id, f.dept, 'extension.request', 1, { newDueDate: '2026-09-30', reason: '晚了' });
+    expect(res.status).toBe(409);
+    expect(eventCount(created.id)).toBe(before);
+  });
+});
+
+describe('the event stream over HTTP', () => {
+  it('sends a department its own unit’s events as text/event-stream, with ids to resume from', async () => {
+    await t.app.listen(0, '127.0.0.1');
+    const url = await t.app.getUrl();
+    const token = f.dept.replace('Bearer ', '');
+    const notifications = t.app.get(NotificationsService);
+    await notifications.pump();
+    const controller = new AbortController();
+    const res = await fetch(`${url.replace('[::1]', '127.0.0.1')}/events/stream?access_token=${token}`, { signal: controller.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    t.clock.set('2026-07-01T02:00:00.000Z');
+    const mine = await createTask(t, f, [{ seq: 1, dueDate: '2026-08-31' }], 'u-fgw');
+    await createTask(t, f, [{ seq: 1, dueDate: '2026-08-31' }], 'u-czj');
+    await send(mine.id, f.dept, 'task.acknowledge', 1);
+    await notifications.pump();
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('event: node.opened')) text += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    expect(text).toMatch(/^id: \d+$/m);
+    expect(text).toContain(mine.id);
+    expect(text).not.toContain('u-czj');
+    const unauth = await fetch(`${url.replace('[::1]', '127.0.0.1')}/events/stream`);
+    expect(unauth.status).toBe(401);
+  });
+});
