@@ -15,6 +15,9 @@ import { CreateUserDto } from './auth/auth.dto.js';
 import { CreatePlanDto } from './plans/plans.dto.js';
 import { CreateUnitDto } from './units/units.dto.js';
 import { DeadlineSweeper } from './deadlines/deadline-sweeper.service.js';
+import { DeadlinesService } from './deadlines/deadlines.service.js';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { PlansService } from './plans/plans.service.js';
 import { UnitsService } from './units/units.service.js';
 
@@ -86,6 +89,18 @@ export function buildProgram(): Command {
   plan.command('list').action(async () => withApp((app) => app.get(PlansService).list({ pageSize: 200 })));
 
   registerAuditCommands(program, withApp);
+
+  const calendar = program.command('calendar').description('the working-day calendar (holidays, make-up working days)');
+  calendar
+    .command('import <file>')
+    .description('import an .ics calendar; each year it covers replaces that year (kept in the data directory)')
+    .action(async (file: string) =>
+      withApp((app) => app.get(DeadlinesService).importIcs(readFileSync(file, 'utf8'), basename(file), new Date().toISOString())),
+    );
+  calendar
+    .command('check <date>')
+    .description('is YYYY-MM-DD a working day, and why')
+    .action(async (date: string) => withApp((app) => app.get(DeadlinesService).calendar.describe(date)));
 
   program
     .command('sweep')

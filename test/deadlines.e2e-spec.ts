@@ -258,3 +258,18 @@ describe('the event stream over HTTP', () => {
     expect(unauth.status).toBe(401);
   });
 });
+
+describe('an imported ICS calendar', () => {
+  it('replaces its year, survives a restart of the service, and moves warn times of new nodes', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { DeadlinesService } = await import('../src/deadlines/deadlines.service.js');
+    const deadlines = t.app.get(DeadlinesService);
+    const before = deadlines.warnAt('2028-02-03', 'Asia/Shanghai', 3);
+    const report = deadlines.importIcs(readFileSync('src/deadlines/calendar/__fixtures__/sample-2028.ics', 'utf8'), 'sample-2028.ics', '2026-01-01T00:00:00Z');
+    expect(report.years).toEqual([2028]);
+    // The sample's Spring Festival runs 2028-01-25…02-01, so the 3 working days before 02-03 reach back past it.
+    const after = deadlines.warnAt('2028-02-03', 'Asia/Shanghai', 3);
+    expect(after < before).toBe(true);
+    expect(new DeadlinesService(t.app.get((await import('../config/app.config.js')).AppConfig)).warnAt('2028-02-03', 'Asia/Shanghai', 3)).toBe(after);
+  });
+});
