@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
 
 /** prev_hash of a task's first event. */
@@ -23,13 +23,16 @@ export interface HashedFields {
   payload: string;
 }
 
+/** Lowercase hex sha256 of a string's UTF-8 bytes (one-shot `crypto.hash`: ~2.5× faster than createHash for short texts). */
+export function sha256Hex(text: string): string {
+  return hash('sha256', text, 'hex');
+}
+
 /**
  * The chain recipe (README "Audit: the hash recipe"):
  *   hash = hex(sha256(utf8(prev_hash "|" task_id "|" seq "|" type "|" occurred_at "|" payload)))
  * seq in decimal; occurred_at as stored (ISO-8601 UTC with milliseconds); payload the stored text.
  */
 export function eventHash(f: HashedFields): string {
-  return createHash('sha256')
-    .update(`${f.prevHash}|${f.taskId}|${f.seq}|${f.type}|${f.occurredAt}|${f.payload}`, 'utf8')
-    .digest('hex');
+  return sha256Hex(`${f.prevHash}|${f.taskId}|${f.seq}|${f.type}|${f.occurredAt}|${f.payload}`);
 }

@@ -1,0 +1,93 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import type { Actor } from '../common/actor.js';
+import { pageOf, type Page } from '../common/pagination.js';
+import { validateAs } from '../common/validation.js';
+import { AsOfQuery, BoardAsOfQuery, CheckpointListQuery, CreateCheckpointBody, ExportQuery, ReplayQuery, VerifyQuery } from './audit.dto.js';
+import { ExportService, type ExportFormat } from './export.service.js';
+import { HistoryService, type BoardAsOf, type TaskAsOf, type TaskReplay } from './history.service.js';
+import { IntegrityService, type CheckpointResult, type CheckpointSummary, type VerifyReport } from './integrity.service.js';
+
+/**
+ * Audit endpoints. Replay, as-of and task exports follow task visibility (supervisors, auditors and
+ * admins see every task; a department its own; an assessor what it assesses). Verify, checkpoints and
+ * plan exports are for supervisors, auditors and admins. The task history itself is GET /tasks/{id}/history.
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+export class AuditController {
+  constructor(
+    private readonly history: HistoryService,
+    private readonly integrity: IntegrityService,
+    private readonly exports: ExportService,
+  ) {}
+
+  @Get('tasks/:id/replay')
+  @ApiOperation({ summary: 'Re-run the task’s stored events through the machine: each step, the first divergence, the end vs the stored snapshot, and the hash chain' })
+  replay(@Param('id') id: string, @Query() q: ReplayQuery, @CurrentActor() actor: Actor): TaskReplay {
+    return this.history.replay(id, actor, { steps: q.steps !== 'false' });
+  }
+
+  @Get('tasks/:id/as-of')
+  @ApiOperation({ summary: 'The task’s state and light as they stood at a moment, computed from its history' })
+  asOf(@Param('id') id: string, @Query() q: AsOfQuery, @CurrentActor() actor: Actor): TaskAsOf {
+    return this.history.asOf(id, q.at, actor);
+  }
+
+  @Get('plans/:id/board')
+  @ApiOperation({ summary: 'The plan’s board as of a date: tasks by unit and light (or final state), from the history' })
+  board(@Param('id') id: string, @Query() q: BoardAsOfQuery, @CurrentActor() actor: Actor): BoardAsOf {
+    return this.history.board(id, q.asOf, actor);
+  }
+
+  @Get('verify')
+  @Roles('admin', 'supervisor', 'auditor')
+  @ApiOperation({ summary: 'Walk every hash chain, the checkpoint chain and every evidence file; list each break with its place' })
+  verify(@Query() q: VerifyQuery): VerifyReport {
+    return this.integrity.verify({ planId: q.planId, replay: q.replay === 'true', evidence: q.evidence !== 'false', root: q.root });
+  }
+
+  @Get('checkpoints')
+  @Roles('admin', 'supervisor', 'auditor')
+  @ApiOperation({ summary: 'Signed checkpoints, newest first; the newest one’s hash is the root to publish' })
+  checkpoints(@Query() q: CheckpointListQuery): Page<CheckpointSummary> {
+    const { page, pageSize, offset } = pageOf(q);
+    const { items, total } = this.integrity.list(pageSize, offset);
+    return { items, total, page, pageSize };
+  }
+
+  @Post('checkpoints')
+  @HttpCode(200)
+  @Roles('admin', 'supervisor', 'auditor')
+  @ApiOperation({ summary: 'Seal every task head and evidence file in a new signed checkpoint now (no body)' })
+  checkpoint(@Body() body: unknown, @CurrentActor() actor: Actor): CheckpointResult {
+    validateAs(CreateCheckpointBody, body ?? {}, 'body');
+    return this.integrity.checkpoint(actor);
+  }
+
+  @Get('tasks/:id/export')
+  @ApiOperation({ summary: 'The task’s history with hashes as JSON Lines (default) or CSV' })
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  exportTask(@Param('id') id: string, @Query() q: ExportQuery, @CurrentActor() actor: Actor, @Res() reply: FastifyReply): void {
+    this.send(reply, this.exports.open({ taskId: id }, (q.format ?? 'jsonl') as ExportFormat, actor));
+  }
+
+  @Get('plans/:id/export')
+  @Roles('admin', 'supervisor', 'auditor')
+  @ApiOperation({ summary: 'The plan’s whole history with hashes, evidence and the latest checkpoint, as JSON Lines (default) or CSV' })
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  exportPlan(@Param('id') id: string, @Query() q: ExportQuery, @CurrentActor() actor: Actor, @Res() reply: FastifyReply): void {
+    this.send(reply, this.exports.open({ planId: id }, (q.format ?? 'jsonl') as ExportFormat, actor));
+  }
+
+  private send(reply: FastifyReply, s: ReturnType<ExportService['open']>): void {
+    void reply
+      .header('content-type', s.contentType)
+      .header('content-disposition', `attachment; filename="${s.filename}"`)
+      .send(Readable.from(s.chunks, { objectMode: false }));
+  }
+}

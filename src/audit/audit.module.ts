@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { EvidenceModule } from '../evidence/evidence.module.js';
+import { AuditController } from './audit.controller.js';
+import { AuditRepository } from './audit.repository.js';
+import { CheckpointSigner } from './checkpoint-signer.js';
+import { CheckpointScheduler } from './checkpoint.scheduler.js';
+import { ExportService } from './export.service.js';
+import { HistoryService } from './history.service.js';
+import { IntegrityService } from './integrity.service.js';
+
+/** History replay, as-of queries, integrity (hash chains, signed checkpoints, evidence files) and exports. */
+@Module({
+  imports: [EvidenceModule],
+  controllers: [AuditController],
+  providers: [AuditRepository, CheckpointSigner, IntegrityService, HistoryService, ExportService, CheckpointScheduler],
+  exports: [IntegrityService, HistoryService, ExportService],
+})
+export class AuditModule {}
