@@ -1,0 +1,308 @@
+/**
+ * `parseImport`: a file's bytes → { shape, model, report }. Pure apart from reading the bytes given:
+ * no database, no clock, no network. It never throws: an unreadable or malformed file yields a report
+ * whose errors say why (and an empty model).
+ */
+import { extname } from 'node:path';
+import { IANAZone } from 'luxon';
+import type {
+  ImportModel,
+  ImportProblem,
+  ImportReport,
+  ParseImportOptions,
+  ParseImportResult,
+  RowKind,
+  ShapeName,
+} from './model.js';
+import { SHAPES } from './model.js';
+import { isBlankRow, problem, type Grid } from './grid.js';
+import { headerScore, REQUIRED_FIELDS, SHAPE_FIELDS } from './columns.js';
+import { Collector, finishNodes, type ShapeContext } from './context.js';
+import { isIsoDate } from './deadlines.js';
+import { readCsv } from './read-csv.js';
+import { decodeText, detectTextLayout, readCellLines, readTsv } from './read-text.js';
+import { readXlsx } from './read-xlsx.js';
+import { parseNodeTable } from './shape-node-table.js';
+import { parseUnitMatrix } from './shape-unit-matrix.js';
+import { parseWorkReport } from './shape-work-report.js';
+import { oneLine } from './text.js';
+import { UnitResolver } from './units.js';
+
+export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
+/** How many rows from the top are searched for the header. */
+const HEADER_SEARCH_ROWS = 80;
+
+const PARSERS: Record<ShapeName, (ctx: ShapeContext) => void> = {
+  'node-table': parseNodeTable,
+  'work-report': parseWorkReport,
+  'unit-matrix': parseUnitMatrix,
+};
+
+export async function parseImport(
+  file: { name: string; bytes: Buffer },
+  opts: ParseImportOptions,
+): Promise<ParseImportResult> {
+  const year = opts?.year;
+  const timezone = opts?.timezone ?? DEFAULT_TIMEZONE;
+  const base = { year: Number.isInteger(year) ? year : 0, timezone };
+  try {
+    const optionErrors = checkOptions(opts);
+    if (optionErrors.length > 0) return fatal(base, null, optionErrors);
+
+    const read = await readGrid(file);
+    if ('error' in read) return fatal(base, null, [problem('error', read.error)]);
+    const grid = read;
+    if (grid.problems.some((p) => p.severity === 'error')) return fatal(base, grid, grid.problems);
+    if (grid.rows.every(isBlankRow)) return fatal(base, grid, [...grid.problems, problem('error', 'the file holds no data')]);
+
+    const found = findHeader(grid, opts.shape);
+    if ('error' in found) return fatal(base, grid, [...grid.problems, problem('error', found.error)]);
+    const { shape, index } = found;
+
+    const out = new Collector(grid);
+    out.problems.push(...grid.problems);
+    for (let i = 0; i < index; i++) out.mark(i, isBlankRow(grid.rows[i]!) ? 'blank' : 'preamble');
+    out.mark(index, 'header');
+
+    const rowText = (r: Grid['rows'][number]) => oneLine([...new Set(r.cells.map((c) => c.value.trim()).filter((v) => v !== ''))].join(' '));
+    const preamble = grid.rows.slice(0, index).map(rowText).filter((t) => t !== '');
+    const title = [...preamble].reverse().find((t) => t.length >= 6 && !/[：:]$/.test(t) && /考核|考评|任务|指标|细则|分解|目标/.test(t)) ?? null;
+    const subject = opts.subject ?? detectSubject(preamble);
+    const titleYear = title?.match(/(\d{4})\s*年/)?.[1];
+    if (titleYear && Number(titleYear) !== opts.year) {
+      out.warn(`the title says ${titleYear} but the plan's year is ${opts.year}; dates without a year are put in ${opts.year}`, {
+        row: grid.rows.find((r) => rowText(r) === title)?.row ?? null,
+      });
+    }
+
+    const units = new UnitResolver({
+      ...(opts.knownUnits ? { knownUnits: opts.knownUnits } : {}),
+      ...(opts.aliases ? { aliases: opts.aliases } : {}),
+    });
+    const ctx: ShapeContext = {
+      shape,
+      grid,
+      headerIndex: index,
+      year: opts.year,
+      subject,
+      knownUnits: opts.knownUnits ?? [],
+      defaultDueDate: opts.defaultDueDate ?? `${opts.year}-12-31`,
+      units,
+      out,
+    };
+    PARSERS[shape](ctx);
+
+    // every row accounted for
+    out.kinds.forEach((k, i) => {
+      if (k === undefined) {
+        out.mark(i, 'problem');
+        out.error('row not read (internal: no rule claimed it)', { row: grid.rows[i]!.row });
+      }
+    });
+
+    const tasks = [];
+    for (const t of out.tasks) {
+      const nodes = finishNodes(t.nodes);
+      if (nodes.length === 0) {
+        out.error(`task ${t.key} has no node with a readable date: not imported`, { row: t.sourceRows[0] ?? null });
+        continue;
+      }
+      tasks.push({ ...t, nodes });
+    }
+    const unitList: string[] = [];
+    for (const t of tasks) if (!unitList.includes(t.unitName)) unitList.push(t.unitName);
+
+    const model: ImportModel = {
+      meta: {
+        shape,
+        year: opts.year,
+        timezone,
+        subject,
+        title,
+        source: grid.source,
+        sheetName: grid.sheetName,
+      },
+      indicators: out.indicators,
+      tasks,
+      units: unitList,
+    };
+    const report = buildReport(grid, out.kinds as RowKind[], out.problems, model, out.items, units);
+    return { shape, model, report };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return fatal(base, null, [problem('error', `the import failed unexpectedly: ${message}`)]);
+  }
+}
+
+function checkOptions(opts: ParseImportOptions | undefined): ImportProblem[] {
+  const errs: ImportProblem[] = [];
+  if (!opts || !Number.isInteger(opts.year) || opts.year < 1900 || opts.year > 2999) {
+    errs.push(problem('error', `option year must be a four-digit year, got ${JSON.stringify(opts?.year)}`));
+  }
+  if (opts?.timezone !== undefined && !IANAZone.isValidZone(opts.timezone)) {
+    errs.push(problem('error', `option timezone "${opts.timezone}" is not an IANA time zone`));
+  }
+  if (opts?.shape !== undefined && !SHAPES.includes(opts.shape)) {
+    errs.push(problem('error', `option shape must be one of ${SHAPES.join(', ')}, got "${String(opts.shape)}"`));
+  }
+  if (opts?.defaultDueDate !== undefined && !isIsoDate(opts.defaultDueDate)) {
+    errs.push(problem('error', `option defaultDueDate must be a date YYYY-MM-DD, got "${opts.defaultDueDate}"`));
+  }
+  return errs;
+}
+
+/**
+ * Rule (input kind): .xlsx/.xlsm, or any file starting with a ZIP signature, is a workbook; .xls (the
+ * old binary format) is refused with a hint; .csv is CSV; anything else is text — tab-separated one row
+ * per line, or the one-cell-per-line layout (read-text.ts decides) — and a text file with no tab but
+ * commas on most lines is read as CSV.
+ */
+export async function readGrid(file: { name: string; bytes: Buffer }): Promise<Grid | { error: string }> {
+  const bytes = file?.bytes;
+  if (!bytes || !Buffer.isBuffer(bytes)) return { error: 'no file content given' };
+  if (bytes.length === 0) return { error: 'the file is empty' };
+  const ext = extname(file.name ?? '').toLowerCase();
+  const zip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+  const ole = bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
+  if (ole || (ext === '.xls' && !zip)) {
+    return { error: 'legacy .xls (or .doc) binary format is not supported: save the table as .xlsx or as text' };
+  }
+  if (zip || ext === '.xlsx' || ext === '.xlsm') return readXlsx(bytes);
+  const decoded = decodeText(bytes);
+  if ('error' in decoded) return decoded;
+  const text = decoded.text;
+  let grid: Grid;
+  if (ext === '.csv') grid = readCsv(text);
+  else {
+    const lines = text.split(/\r\n|\n|\r/).filter((l) => l.trim() !== '');
+    const tabs = lines.filter((l) => l.includes('\t')).length;
+    const commas = lines.filter((l) => l.includes(',')).length;
+    if (tabs === 0 && commas > lines.length / 2) grid = readCsv(text);
+    else grid = detectTextLayout(text) === 'cell-lines' ? readCellLines(text) : readTsv(text);
+  }
+  grid.problems.unshift(...decoded.problems);
+  return grid;
+}
+
+export function findHeader(grid: Grid, forced?: ShapeName): { shape: ShapeName; index: number } | { error: string } {
+  const shapes = forced ? [forced] : SHAPES;
+  let best: { shape: ShapeName; index: number; score: number } | null = null;
+  const limit = Math.min(grid.rows.length, HEADER_SEARCH_ROWS);
+  for (let i = 0; i < limit; i++) {
+    const cells = grid.rows[i]!.cells.map((c) => c.value);
+    if (cells.filter((c) => c.trim() !== '').length < 3) continue;
+    for (const shape of shapes) {
+      const score = headerScore(shape, cells);
+      if (score > 0 && (!best || score > best.score + 1e-9)) best = { shape, index: i, score };
+    }
+    if (best) break;
+  }
+  if (best) return { shape: best.shape, index: best.index };
+  const need = (s: ShapeName) =>
+    REQUIRED_FIELDS[s]
+      .map((oneOf) => oneOf.map((f) => SHAPE_FIELDS[s].find((x) => x.field === f)!.names[0]).join(' or '))
+      .join(', ');
+  if (forced) {
+    const other = findHeader(grid);
+    const hint = 'shape' in other && other.shape !== forced ? ` (the headers look like a ${other.shape})` : '';
+    return { error: `no ${forced} header found in the first ${HEADER_SEARCH_ROWS} rows: it needs the columns ${need(forced)}${hint}` };
+  }
+  return {
+    error: `no header of a known table shape found in the first ${HEADER_SEARCH_ROWS} rows; looked for: ${SHAPES.map((s) => `${s} (${need(s)})`).join('; ')}`,
+  };
+}
+
+/** Rule: the title "…对盘山县考核指标细则" / "…对X的考核" names the subject X. */
+export function detectSubject(lines: string[]): string | null {
+  for (const l of lines) {
+    const m = l.replace(/\s+/g, '').match(/对([\u4e00-\u9fa5]{2,12}?)(?:的)?(?:年度)?(?:考核|考评|绩效)/);
+    if (m) return m[1]!;
+  }
+  return null;
+}
+
+function emptyCounts(): ImportReport['counts'] {
+  return {
+    rows: 0,
+    headerRows: 0,
+    skippedHeaderRows: 0,
+    dataRows: 0,
+    continuationRows: 0,
+    blankRows: 0,
+    preambleRows: 0,
+    problemRows: 0,
+    items: 0,
+    indicators: 0,
+    tasks: 0,
+    nodes: 0,
+    perUnit: {},
+    repaired: 0,
+    problems: 0,
+    errors: 0,
+    warnings: 0,
+  };
+}
+
+function buildReport(
+  grid: Grid,
+  kinds: RowKind[],
+  problems: ImportProblem[],
+  model: ImportModel,
+  items: number,
+  units: UnitResolver | null,
+): ImportReport {
+  const counts = emptyCounts();
+  counts.rows = grid.rows.length;
+  const rows = grid.rows.map((r, i) => ({ row: r.row, endRow: r.endRow, kind: kinds[i]! }));
+  for (const { kind } of rows) {
+    if (kind === 'header') counts.headerRows++;
+    else if (kind === 'repeated-header') counts.skippedHeaderRows++;
+    else if (kind === 'data') counts.dataRows++;
+    else if (kind === 'continuation') counts.continuationRows++;
+    else if (kind === 'blank') counts.blankRows++;
+    else if (kind === 'preamble') counts.preambleRows++;
+    else counts.problemRows++;
+  }
+  counts.items = items;
+  counts.indicators = model.indicators.length;
+  counts.tasks = model.tasks.length;
+  for (const t of model.tasks) {
+    counts.nodes += t.nodes.length;
+    const u = (counts.perUnit[t.unitName] ??= { tasks: 0, nodes: 0 });
+    u.tasks++;
+    u.nodes += t.nodes.length;
+  }
+  const sorted = [...problems].sort(
+    (a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.column ?? 0) - (b.column ?? 0) || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1),
+  );
+  counts.problems = sorted.length;
+  counts.errors = sorted.filter((p) => p.severity === 'error').length;
+  counts.warnings = counts.problems - counts.errors;
+  counts.repaired = sorted.filter((p) => p.repaired !== undefined).length;
+  return {
+    counts,
+    rows,
+    unitNames: (units?.resolutions() ?? []).map((r) => ({ raw: r.raw, units: r.units, rule: r.rule })),
+    problems: sorted,
+  };
+}
+
+function fatal(base: { year: number; timezone: string }, grid: Grid | null, problems: ImportProblem[]): ParseImportResult {
+  const model: ImportModel = {
+    meta: {
+      shape: null,
+      year: base.year,
+      timezone: base.timezone,
+      subject: null,
+      title: null,
+      source: grid?.source ?? null,
+      sheetName: grid?.sheetName ?? null,
+    },
+    indicators: [],
+    tasks: [],
+    units: [],
+  };
+  const kinds: RowKind[] = (grid?.rows ?? []).map((r) => (isBlankRow(r) ? 'blank' : 'problem'));
+  const report = buildReport(grid ?? { source: 'tsv', rows: [], sheetName: null, problems: [] }, kinds, problems, model, 0, null);
+  return { shape: null, model, report };
+}
