@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import { Logger, type LogLevel } from '@nestjs/common';
 import { AppConfig } from '../config/app.config.js';
 
 export function createAdapter(): FastifyAdapter {
@@ -16,6 +17,14 @@ export function createAdapter(): FastifyAdapter {
  */
 export async function configureApp(app: NestFastifyApplication, opts: { swaggerUi?: boolean } = {}): Promise<void> {
   const config = app.get(AppConfig);
+  app.useLogger(logLevels(config.DUBAN_LOG_LEVEL));
+  if (config.DUBAN_LOG_LEVEL === 'debug' || config.DUBAN_LOG_LEVEL === 'verbose') {
+    const log = new Logger('HTTP');
+    app.getHttpAdapter().getInstance().addHook('onResponse', (req, reply, done) => {
+      log.debug(`${req.method} ${maskSecrets(req.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms [${req.id}]`);
+      done();
+    });
+  }
   await app.register(multipart as never, {
     limits: { fileSize: config.DUBAN_UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024 },
     throwFileSizeLimit: false,
@@ -31,4 +40,16 @@ export async function configureApp(app: NestFastifyApplication, opts: { swaggerU
     .build();
   const document = SwaggerModule.createDocument(app, doc);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', ui: opts.swaggerUi ?? true, raw: ['json'] });
+}
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+/** The configured level and every more severe one. */
+export function logLevels(level: LogLevel): LogLevel[] {
+  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
+}
+
+/** Tokens in query strings (EventSource's access_token) never reach the log. */
+export function maskSecrets(url: string): string {
+  return url.replace(/([?&](?:access_token|token|password)=)[^&]*/gi, '$1***');
 }
