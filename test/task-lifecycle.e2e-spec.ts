@@ -223,5 +223,10 @@ describe('API docs', () => {
     const paths = Object.keys(res.body.paths);
     expect(paths).toEqual(expect.arrayContaining(['/auth/login', '/tasks', '/tasks/{id}', '/tasks/{id}/events', '/tasks/{id}/history', '/tasks/{id}/evidence', '/evidence/{fileId}']));
     expect(res.body.components.schemas).toHaveProperty('TaskEventDto');
+    const ok = (path: string, method: string, status: string) => res.body.paths[path][method].responses[status].content['application/json'].schema;
+    expect(ok('/tasks/{id}', 'get', '200')).toEqual({ $ref: '#/components/schemas/TaskDetailView' });
+    expect(ok('/tasks/{id}/events', 'post', '200')).toEqual({ $ref: '#/components/schemas/CommandResultView' });
+    expect(ok('/tasks/{id}/history', 'get', '200')).toEqual({ $ref: '#/components/schemas/HistoryPageView' });
+    expect(res.body.paths['/tasks/{id}/events'].post.requestBody.content['application/json'].examples).toHaveProperty('submit');
   });
 });

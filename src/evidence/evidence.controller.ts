@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { EvidenceFileView } from '../tasks/tasks.views.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
@@ -15,6 +16,7 @@ export class EvidenceController {
   @Post('tasks/:id/evidence')
   @ApiOperation({ summary: 'Upload one evidence file (multipart field "file"); reference its id in evidence.submit' })
   @ApiConsumes('multipart/form-data')
+  @ApiCreatedResponse({ type: EvidenceFileView })
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   async upload(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentActor() actor: Actor): Promise<EvidenceView> {
     if (!req.isMultipart()) throw DomainError.validation([{ field: 'file', reason: 'send multipart/form-data with a "file" field' }]);
@@ -29,6 +31,7 @@ export class EvidenceController {
 
   @Get('tasks/:id/evidence')
   @ApiOperation({ summary: 'The evidence files uploaded for a task' })
+  @ApiOkResponse({ type: [EvidenceFileView] })
   list(@Param('id') id: string, @CurrentActor() actor: Actor): EvidenceView[] {
     return this.evidence.listForTask(id, actor);
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandResultView, HistoryPageView, TaskDetailView, TaskPageView } from './tasks.views.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
 import type { Page } from '../common/pagination.js';
@@ -29,18 +30,21 @@ export class TasksController {
   @Post()
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Assign an indicator to a unit as a task with dated nodes; history starts with task.created' })
+  @ApiCreatedResponse({ type: TaskDetailView })
   create(@Body() dto: CreateTaskDto, @CurrentActor() actor: Actor): TaskDetail {
     return this.tasks.create(dto, actor);
   }
 
   @Get()
   @ApiOperation({ summary: 'List tasks the caller may see (filters: plan, unit, indicator, state, light, due range)' })
+  @ApiOkResponse({ type: TaskPageView })
   list(@Query() q: TaskQuery, @CurrentActor() actor: Actor): Page<TaskSummary> {
     return this.tasks.list(q, actor);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One task with its nodes and the events the caller may send now' })
+  @ApiOkResponse({ type: TaskDetailView })
   get(@Param('id') id: string, @CurrentActor() actor: Actor): TaskDetail {
     return this.tasks.get(id, actor);
   }
@@ -56,6 +60,7 @@ export class TasksController {
       '409 VERSION_CONFLICT when expectedVersion is stale; 409 EVENT_NOT_ALLOWED names the state and allowed events.',
     ].join(' '),
   })
+  @ApiOkResponse({ type: CommandResultView })
   @ApiBody({
     type: TaskEventDto,
     examples: {
@@ -73,6 +78,7 @@ export class TasksController {
 
   @Get(':id/history')
   @ApiOperation({ summary: 'The task’s events in order: actor, time, type, payload, state before/after, hash chain' })
+  @ApiOkResponse({ type: HistoryPageView })
   history(@Param('id') id: string, @Query() q: HistoryQuery, @CurrentActor() actor: Actor): Page<HistoryEntry> {
     return this.tasks.history(id, q, actor);
   }
