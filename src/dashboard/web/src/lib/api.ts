@@ -1,0 +1,141 @@
+/**
+ * The one way the pages talk to the server: JSON over fetch with the bearer token. A failed call
+ * becomes an ApiError carrying the server's own `message` (and code, details, request id), which the
+ * pages show as is.
+ */
+import type { EvidenceView, HistoryEntry, IndicatorView, Me, Page, PlanView, GroupView, TaskDetail, TaskSummary, UnitView } from './types';
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly details?: Record<string, unknown>,
+    readonly requestId?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const TOKEN_KEY = 'duban.token';
+let token: string | null = sessionStorage.getItem(TOKEN_KEY);
+let onUnauthenticated: (message: string) => void = () => {};
+
+export function setToken(t: string | null): void {
+  token = t;
+  if (t) sessionStorage.setItem(TOKEN_KEY, t);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+export const hasToken = (): boolean => token !== null;
+export function whenUnauthenticated(fn: (message: string) => void): void {
+  onUnauthenticated = fn;
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  let body: { message?: unknown; code?: unknown; details?: unknown; requestId?: unknown } = {};
+  try {
+    body = (await res.json()) as typeof body;
+  } catch {
+    /* not JSON: fall through to the status text */
+  }
+  const message = typeof body.message === 'string' && body.message ? body.message : `HTTP ${res.status} ${res.statusText}`;
+  return new ApiError(
+    message,
+    res.status,
+    typeof body.code === 'string' ? body.code : `HTTP_${res.status}`,
+    (body.details as Record<string, unknown> | undefined) ?? undefined,
+    typeof body.requestId === 'string' ? body.requestId : undefined,
+  );
+}
+
+async function send(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
+  const h: Record<string, string> = { accept: 'application/json', ...headers };
+  if (token) h['authorization'] = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers: h, body });
+  } catch {
+    throw new ApiError('无法连接服务器，请检查网络后重试', 0, 'NETWORK');
+  }
+  if (!res.ok) {
+    const err = await toError(res);
+    if (res.status === 401 && path !== '/auth/login') {
+      setToken(null);
+      onUnauthenticated(err.message);
+    }
+    throw err;
+  }
+  return res;
+}
+
+export async function request<T>(method: string, path: string, json?: unknown): Promise<T> {
+  const res = await send(method, path, json === undefined ? undefined : JSON.stringify(json), json === undefined ? {} : { 'content-type': 'application/json' });
+  return (await res.json()) as T;
+}
+
+const qs = (params: Record<string, string | number | undefined | null>): string => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
+  const text = s.toString();
+  return text ? `?${text}` : '';
+};
+
+/** Every page of a paged list (pageSize 200, the server's maximum). */
+async function all<T>(path: string, params: Record<string, string | number | undefined | null> = {}): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; ; page++) {
+    const res = await request<Page<T>>('GET', path + qs({ ...params, page, pageSize: 200 }));
+    items.push(...res.items);
+    if (items.length >= res.total || res.items.length === 0) return items;
+  }
+}
+
+export interface TaskFilter {
+  planId?: string;
+  unitId?: string;
+  state?: string;
+  light?: string;
+}
+
+export const api = {
+  login: (username: string, password: string) =>
+    request<{ accessToken: string }>('POST', '/auth/login', { username, password }),
+  me: () => request<Me>('GET', '/auth/me'),
+  plans: () => all<PlanView>('/plans'),
+  groups: (planId: string) => request<GroupView[]>('GET', `/plans/${encodeURIComponent(planId)}/groups`),
+  units: () => all<UnitView>('/units'),
+  indicators: (planId: string) => all<IndicatorView>('/indicators', { planId }),
+  users: () => all<{ id: string; username: string; displayName: string }>('/users'),
+  tasks: (f: TaskFilter = {}) => all<TaskSummary>('/tasks', { ...f }),
+  task: (id: string) => request<TaskDetail>('GET', `/tasks/${encodeURIComponent(id)}`),
+  history: (id: string, type?: string) => all<HistoryEntry>(`/tasks/${encodeURIComponent(id)}/history`, { type }),
+  evidence: (id: string) => request<EvidenceView[]>('GET', `/tasks/${encodeURIComponent(id)}/evidence`),
+  sendEvent: (id: string, type: string, expectedVersion: number, payload?: Record<string, unknown>) =>
+    request<{ version: number }>('POST', `/tasks/${encodeURIComponent(id)}/events`, { type, expectedVersion, ...(payload ? { payload } : {}) }),
+  async upload(taskId: string, file: File): Promise<EvidenceView> {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    const res = await send('POST', `/tasks/${encodeURIComponent(taskId)}/evidence`, form);
+    return (await res.json()) as EvidenceView;
+  },
+  /** The file as a Blob (the download needs the bearer token, so a plain link would not do). */
+  async file(fileId: string): Promise<Blob> {
+    const res = await send('GET', `/evidence/${encodeURIComponent(fileId)}`, undefined, { accept: '*/*' });
+    return res.blob();
+  },
+};
+
+/** Run `fn` over `items` with at most `limit` calls in flight (keeps page loads gentle on the server). */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,162 @@
+/** zh-CN labels and Asia/Shanghai dates. Pure: no DOM, no Vue (unit-tested in format.spec.ts). */
+export const TIME_ZONE = 'Asia/Shanghai';
+const DAY_MS = 86_400_000;
+
+export const LIGHT_LABEL: Record<string, string> = { green: '绿灯', yellow: '黄灯', red: '红灯' };
+
+export const STATE_LABEL: Record<string, string> = {
+  assigned: '待签收',
+  open: '进行中',
+  submitted: '待审核',
+  returned: '已退回',
+  completed: '已完成',
+  closed: '已关闭',
+  scored: '已评分',
+  cancelled: '已撤销',
+};
+
+export const NODE_STATUS_LABEL: Record<string, string> = {
+  pending: '未开始',
+  open: '进行中',
+  submitted: '已提交',
+  returned: '已退回',
+  approved: '已通过',
+};
+
+export const ROLE_LABEL: Record<string, string> = {
+  admin: '系统管理员',
+  supervisor: '督考办',
+  department: '承接单位',
+  assessor: '考核主体',
+  auditor: '审计',
+  system: '系统',
+};
+
+export const EVENT_LABEL: Record<string, string> = {
+  'task.created': '下达任务',
+  'task.acknowledge': '签收任务',
+  'evidence.submit': '提交证明材料',
+  'evidence.approve': '审核通过',
+  'evidence.return': '退回整改',
+  'extension.request': '申请延期',
+  'extension.grant': '同意延期',
+  'extension.deny': '驳回延期',
+  'clock.tick': '到期检查',
+  'task.close': '关闭任务',
+  'task.score': '评定得分',
+  'task.cancel': '撤销任务',
+};
+
+export const PROGRESS_LABEL: Record<string, string> = { ...STATE_LABEL };
+export const EXTENSION_LABEL: Record<string, string> = { none: '无延期申请', requested: '延期待审批' };
+
+const dateFmt = new Intl.DateTimeFormat('zh-CN', { timeZone: TIME_ZONE, year: 'numeric', month: 'long', day: 'numeric' });
+const dateTimeFmt = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+const partsFmt = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** "2026年6月30日" for a calendar date (YYYY-MM-DD, already in the plan's zone). */
+export function formatDay(isoDate: string | null | undefined): string {
+  if (!isoDate) return '—';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate);
+  if (!m) return isoDate;
+  return `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日`;
+}
+
+const dateTimeSecondsFmt = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** "2026年6月30日 23:59" (or with seconds, for the audit trail) for an instant, in Beijing time. */
+export function formatInstant(iso: string | null | undefined, opts: { seconds?: boolean } = {}): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return (opts.seconds ? dateTimeSecondsFmt : dateTimeFmt).format(d);
+}
+
+/** "2026年6月30日" for an instant, in Beijing time. */
+export function formatInstantDay(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateFmt.format(d);
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in Beijing time. */
+export function shanghaiDate(at: Date | string): string {
+  return partsFmt.format(typeof at === 'string' ? new Date(at) : at);
+}
+
+/** Whole days from calendar date `from` to calendar date `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** "逾期 5 天" / "今天到期" / "剩余 3 天" for a due date seen from `today` (both calendar dates). */
+export function dueText(dueDate: string | null, today: string): string {
+  if (!dueDate) return '—';
+  const left = daysBetween(today, dueDate);
+  if (left < 0) return `逾期 ${-left} 天`;
+  if (left === 0) return '今天到期';
+  return `剩余 ${left} 天`;
+}
+
+/** Monday–Friday days passed since an instant (holidays are not known here; see the page notes). */
+export function weekdaysSince(iso: string, now: Date): number {
+  let n = 0;
+  const d = new Date(Date.parse(`${shanghaiDate(iso)}T00:00:00Z`));
+  const end = Date.parse(`${shanghaiDate(now)}T00:00:00Z`);
+  while (d.getTime() < end) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    const w = d.getUTCDay();
+    if (w !== 0 && w !== 6) n++;
+  }
+  return n;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function formatScore(x: number | null | undefined): string {
+  return x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(2);
+}
+
+/** Calendar date input ("YYYY-MM-DD") → the end of that day in Beijing time as an instant. */
+export function endOfShanghaiDay(isoDate: string): Date {
+  return new Date(Date.parse(`${isoDate}T23:59:59.999+08:00`));
+}
+
+/**
+ * A node's due day in Beijing time, read from its due instant: the instant is what the machine uses
+ * and what an extension moves (the stored calendar date has lagged behind a granted extension).
+ */
+export function nodeDueDay(node: { dueAt: string; dueDate: string }): string {
+  return node.dueAt ? shanghaiDate(node.dueAt) : node.dueDate;
+}
+
+/** A form field's number ('' or not a number → null); number inputs give numbers or ''. */
+export function numberOrNull(v: string | number | null | undefined): number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  const t = v.trim();
+  if (t === '') return null;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : null;
+}

@@ -1,0 +1,38 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { homeFor, restore, session } from './lib/session';
+import type { Role } from './lib/types';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title: string;
+    roles?: Role[];
+  }
+}
+
+const OFFICE: Role[] = ['supervisor', 'admin'];
+const routes: RouteRecordRaw[] = [
+  { path: '/login', component: () => import('./pages/LoginPage.vue'), meta: { title: '登录' } },
+  { path: '/', redirect: () => homeFor(session.me?.role), meta: { title: '首页' } },
+  { path: '/board', component: () => import('./pages/BoardPage.vue'), meta: { title: '亮灯督办', roles: [...OFFICE, 'auditor'] } },
+  { path: '/board/unit/:unitId', component: () => import('./pages/UnitPage.vue'), props: true, meta: { title: '单位红黄灯节点', roles: [...OFFICE, 'auditor'] } },
+  { path: '/extensions', component: () => import('./pages/ExtensionsPage.vue'), meta: { title: '延期审批', roles: OFFICE } },
+  { path: '/scores', component: () => import('./pages/ScoresPage.vue'), meta: { title: '得分排名', roles: [...OFFICE, 'auditor', 'department'] } },
+  { path: '/my', component: () => import('./pages/MyNodesPage.vue'), meta: { title: '我的节点', roles: ['department'] } },
+  { path: '/review', component: () => import('./pages/ReviewPage.vue'), meta: { title: '审核队列', roles: ['assessor'] } },
+  { path: '/audit/:taskId?', component: () => import('./pages/AuditPage.vue'), props: true, meta: { title: '审计查询', roles: [...OFFICE, 'auditor'] } },
+  { path: '/:rest(.*)*', component: () => import('./pages/NotFoundPage.vue'), meta: { title: '页面不存在' } },
+];
+
+export const router = createRouter({ history: createWebHistory('/app/'), routes });
+
+router.beforeEach(async (to) => {
+  if (to.path === '/login') return true;
+  const me = await restore();
+  if (!me) return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
+  if (to.meta.roles && !to.meta.roles.includes(me.role)) return homeFor(me.role);
+  return true;
+});
+
+router.afterEach((to) => {
+  document.title = `${to.meta.title ?? ''} · 督办`;
+});

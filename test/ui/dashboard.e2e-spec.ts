@@ -1,0 +1,336 @@
+/**
+ * The web pages in a real browser (Debian's chromium through playwright-core) against the real service
+ * with the demo plan: each role logs in and does its job; screenshots at desktop (1280) and phone (390)
+ * widths go to test-output/screenshots/. The tests run in order: later ones see what earlier ones did.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import {
+  DEMO_PASSWORDS,
+  ensureWebBuilt,
+  horizontalOverflow,
+  launchBrowser,
+  login,
+  openSession,
+  screenshot,
+  startUiApp,
+  type Session,
+  type UiApp,
+} from './support/ui-app.js';
+
+const STEP = 60_000;
+let server: UiApp;
+let browser: Browser;
+const sessions: Session[] = [];
+
+async function as(username: string, width: 'desktop' | 'phone' = 'desktop'): Promise<Page> {
+  const s = await openSession(browser, server.baseUrl, width);
+  sessions.push(s);
+  await login(s.page, username);
+  return s.page;
+}
+
+async function apiAs(username: string) {
+  const res = await fetch(`${server.baseUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORDS[username] }),
+  });
+  const { accessToken } = (await res.json()) as { accessToken: string };
+  const call = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(server.baseUrl + path, {
+      method,
+      headers: { authorization: `Bearer ${accessToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: r.status, body: (await r.json()) as any };
+  };
+  return call;
+}
+
+async function fgwTask(indicatorName: string): Promise<{ id: string; version: number; currentDueDate: string; state: string; light: string }> {
+  const call = await apiAs('supervisor');
+  const list = await call('GET', '/tasks?unitId=unit-fgw&pageSize=200');
+  return list.body.items.find((t: { indicatorName: string }) => t.indicatorName === indicatorName);
+}
+
+/** The board's light counts for one unit row. */
+async function unitLights(page: Page, unitId: string) {
+  const row = page.locator(`tr[data-unit="${unitId}"]`).first();
+  const n = async (col: string) => Number(await row.locator(`td[data-col="${col}"]`).innerText());
+  return { red: await n('red'), yellow: await n('yellow'), green: await n('green'), done: await n('done') };
+}
+
+beforeAll(async () => {
+  const webRoot = ensureWebBuilt();
+  server = await startUiApp(webRoot);
+  browser = await launchBrowser();
+}, 240_000);
+
+afterAll(async () => {
+  for (const s of sessions) await s.context.close().catch(() => undefined);
+  await browser?.close();
+  await server?.close();
+});
+
+describe('dashboard pages in a browser', () => {
+  let before: Awaited<ReturnType<typeof unitLights>>;
+
+  it('serves the pages under /app/ from this service and sends a browser at / there', async () => {
+    const res = await fetch(`${server.baseUrl}/`, { redirect: 'manual', headers: { accept: 'text/html' } });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/app/');
+    const page = await fetch(`${server.baseUrl}/app/board`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await page.text()).toContain('<div id="app">');
+    // API clients still get JSON for unknown paths.
+    const unknown = await fetch(`${server.baseUrl}/no-such-thing`);
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { code: string }).code).toBe('NOT_FOUND');
+  });
+
+  it("refuses a wrong password on the login page with the server's message", async () => {
+    const s = await openSession(browser, server.baseUrl, 'phone');
+    sessions.push(s);
+    await s.page.goto('/app/');
+    await s.page.waitForURL(/\/app\/login/);
+    await s.page.getByLabel('用户名').fill('supervisor');
+    await s.page.getByLabel('密码').fill('wrong password');
+    await s.page.getByRole('button', { name: '登录' }).click();
+    await expect(s.page.getByTestId('error').innerText()).resolves.toContain('Wrong username or password');
+    await screenshot(s.page, 'login-error-phone');
+  }, STEP);
+
+  it('shows the supervisor units grouped with green/yellow/red counts, the red-light heat grid and the worst nodes', async () => {
+    const page = await as('supervisor');
+    await page.getByRole('heading', { name: '部门组' }).waitFor();
+    await page.getByRole('heading', { name: '镇街组' }).waitFor();
+    before = await unitLights(page, 'unit-fgw');
+    expect(before.red).toBe(1); // 固定资产投资增长: first node 20 days overdue
+    expect(before.yellow).toBeGreaterThanOrEqual(1); // 规模以上工业增加值增长: due in 2 days
+    expect(await unitLights(page, 'unit-hqz')).toMatchObject({ red: 1 });
+    expect(Number(await page.getByTestId('total-red').innerText())).toBe(2);
+    // The heat grid is an ECharts SVG; its table form lists the red lights per unit and month.
+    await page.locator('#heat-title').locator('xpath=../..').getByTestId('chart').locator('svg').waitFor();
+    await page.getByText('以表格查看').click();
+    await expect(page.locator('.as-table td.cell-red').count()).resolves.toBe(2);
+    await expect(page.getByTestId('board-attention').first().innerText()).resolves.toMatch(/固定资产投资增长[\s\S]*逾期 \d+ 天/);
+    await screenshot(page, 'board-desktop');
+  }, STEP);
+
+  it("clicks through from the board to a unit's red and yellow nodes with days overdue", async () => {
+    const page = await as('supervisor');
+    await page.getByRole('link', { name: '县发展和改革局' }).first().click();
+    await page.waitForURL(/\/app\/board\/unit\/unit-fgw$/);
+    const rows = page.getByTestId('attention-row');
+    await rows.first().waitFor();
+    await expect(rows.first().innerText()).resolves.toContain('固定资产投资增长');
+    await expect(rows.first().getByTestId('days').innerText()).resolves.toMatch(/^逾期 \d+ 天$/);
+    await expect(rows.nth(1).getByTestId('days').innerText()).resolves.toMatch(/^剩余 \d+ 天$|^今天到期$/);
+    await screenshot(page, 'unit-desktop');
+  }, STEP);
+
+  it('shows the department its nodes by due date with lights and the returned item with its reason', async () => {
+    const page = await as('fgw');
+    await page.getByRole('heading', { name: '我的节点' }).waitFor();
+    const returned = page.getByTestId('returned-item');
+    await expect(returned.getByTestId('return-reason').innerText()).resolves.toBe('请补充统计局盖章的数据来源');
+    const dues = await page.getByTestId('node-row').evaluateAll((rows) => rows.map((r) => r.querySelector('.muted')?.textContent ?? ''));
+    expect(dues.length).toBe(3);
+    const lights = await page.locator('[data-testid="node-row"] .light').evaluateAll((els) => els.map((e) => e.getAttribute('data-light')));
+    expect(lights[0]).toBe('red'); // the earliest due date first
+    await screenshot(page, 'my-nodes-desktop');
+    const phone = await as('fgw', 'phone');
+    await phone.getByTestId('returned-item').waitFor();
+    expect(await horizontalOverflow(phone)).toBeLessThanOrEqual(0);
+    await screenshot(phone, 'my-nodes-phone');
+  }, STEP);
+
+  it('lets the department resubmit evidence with a file, a completed value and a note', async () => {
+    const page = await as('fgw');
+    await page.getByTestId('returned-item').getByRole('button', { name: '重新提交' }).click();
+    const dialog = page.getByRole('dialog', { name: '提交证明材料' });
+    await dialog.getByLabel('证明材料文件（可多选）').setInputFiles({
+      name: '工业增加值测算说明（盖章）.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4 县统计局盖章的数据来源说明'),
+    });
+    await dialog.getByLabel('完成值').fill('6.3');
+    await dialog.getByLabel('完成情况说明').fill('已补充统计局盖章的数据来源');
+    await dialog.getByRole('button', { name: '提交' }).click();
+    await expect(page.getByTestId('done').innerText()).resolves.toContain('已提交「规模以上工业增加值增长」');
+    await page.getByTestId('returned-item').waitFor({ state: 'detached' });
+    const t = await fgwTask('规模以上工业增加值增长');
+    expect(t.state).toBe('submitted');
+  }, STEP);
+
+  it('shows the assessor the review queue with the submitted file to download, and approves it', async () => {
+    const page = await as('tjj');
+    const t = await fgwTask('规模以上工业增加值增长');
+    const item = page.locator(`[data-testid="review-item"][data-task="${t.id}"]`);
+    await item.waitFor();
+    await expect(item.innerText()).resolves.toContain('已补充统计局盖章的数据来源');
+    const file = item.getByTestId('evidence-file');
+    await expect(file.innerText()).resolves.toContain('工业增加值测算说明（盖章）.pdf');
+    const [download] = await Promise.all([page.waitForEvent('download'), file.getByRole('button', { name: '下载' }).click()]);
+    expect(download.suggestedFilename()).toBe('工业增加值测算说明（盖章）.pdf');
+    expect(readFileSync(await download.path()).toString()).toBe('%PDF-1.4 县统计局盖章的数据来源说明');
+    await screenshot(page, 'review-desktop');
+    const phone = await as('tjj', 'phone');
+    await phone.getByTestId('review-item').first().waitFor();
+    expect(await horizontalOverflow(phone)).toBeLessThanOrEqual(0);
+    await screenshot(phone, 'review-phone');
+
+    await item.getByRole('button', { name: '审核通过' }).click();
+    const dialog = page.getByRole('dialog', { name: '审核通过' });
+    await expect(dialog.getByLabel('审核认定值').inputValue()).resolves.toBe('6.3');
+    await dialog.getByLabel('审核意见').fill('数据来源已盖章，予以通过');
+    await dialog.getByRole('button', { name: '确认通过' }).click();
+    await expect(page.getByTestId('done').innerText()).resolves.toContain('已审核通过');
+    await expect(item.count()).resolves.toBe(0);
+  }, STEP);
+
+  it('shows the light change on the board after the approval (yellow node approved, next node green)', async () => {
+    const page = await as('supervisor');
+    await page.getByRole('heading', { name: '部门组' }).waitFor();
+    const after = await unitLights(page, 'unit-fgw');
+    expect(after.yellow).toBe(before.yellow - 1);
+    expect(after.green).toBe(before.green + 1);
+    expect(after.red).toBe(before.red);
+    const phone = await as('supervisor', 'phone');
+    await phone.getByRole('heading', { name: '部门组' }).waitFor();
+    await phone.locator('#heat-title').locator('xpath=../..').getByTestId('chart').locator('svg').waitFor();
+    expect(await horizontalOverflow(phone)).toBeLessThanOrEqual(0);
+    await screenshot(phone, 'board-phone');
+  }, STEP);
+
+  it("shows the server's message when an action fails (someone else acted first: version conflict)", async () => {
+    const page = await as('fgw');
+    const t = await fgwTask('重点项目节点推进');
+    const row = page.locator(`[data-testid="node-row"][data-task="${t.id}"]`);
+    await row.getByRole('button', { name: '签收' }).waitFor();
+    // A colleague signs for the task in another window while this page still shows version 1.
+    const call = await apiAs('fgw');
+    expect((await call('POST', `/tasks/${t.id}/events`, { type: 'task.acknowledge', expectedVersion: t.version })).status).toBe(200);
+    await row.getByRole('button', { name: '签收' }).click();
+    const error = row.getByTestId('error');
+    await expect(error.innerText()).resolves.toMatch(/VERSION_CONFLICT/);
+    const serverMessage = (await call('POST', `/tasks/${t.id}/events`, { type: 'task.acknowledge', expectedVersion: t.version })).body.message as string;
+    await expect(error.locator('.server-message').innerText()).resolves.toBe(serverMessage);
+  }, STEP);
+
+  it('lets the department request an extension and the supervisor grant it, moving the due date', async () => {
+    const page = await as('fgw');
+    const t = await fgwTask('重点项目节点推进');
+    const row = page.locator(`[data-testid="node-row"][data-task="${t.id}"]`);
+    await row.getByRole('button', { name: '申请延期' }).click();
+    const dialog = page.getByRole('dialog', { name: '申请延期' });
+    const newDue = new Date(Date.parse(`${t.currentDueDate}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
+    await dialog.getByLabel('申请延至').fill(newDue);
+    await dialog.getByLabel('延期理由').fill('项目用地审批延迟，申请延期30天');
+    await dialog.getByRole('button', { name: '提交申请' }).click();
+    await expect(page.getByTestId('done').innerText()).resolves.toContain('延期申请');
+
+    const sup = await as('supervisor');
+    await sup.getByRole('link', { name: '延期审批' }).click();
+    const req = sup.getByTestId('extension-request');
+    await req.first().waitFor();
+    await expect(req.first().innerText()).resolves.toContain('项目用地审批延迟，申请延期30天');
+    await screenshot(sup, 'extensions-desktop');
+    await req.first().getByRole('button', { name: '同意延期' }).click();
+    await sup.getByRole('dialog', { name: '同意延期' }).getByRole('button', { name: '确认同意' }).click();
+    await sup.getByText('暂无待审批的延期申请。').waitFor();
+    // The node's due instant moved to the end of the new day, Beijing time …
+    const call = await apiAs('supervisor');
+    const detail = (await call('GET', `/tasks/${t.id}`)).body as { nodes: { seq: number; dueAt: string }[] };
+    expect(detail.nodes[0]!.dueAt).toBe(new Date(`${newDue}T23:59:59+08:00`).toISOString());
+    // … and the department's page shows the new date.
+    await page.reload();
+    const [y, m, d] = newDue.split('-').map(Number);
+    await expect(row.innerText()).resolves.toContain(`截止 ${y}年${m}月${d}日`);
+  }, STEP);
+
+  it("shows the auditor a task's timeline, a verified hash chain, the state as of a date, and exports it", async () => {
+    const page = await as('auditor');
+    await page.getByLabel('指标名称、编号、单位或任务编号').fill('规模以上');
+    await page.getByRole('button', { name: /县发展和改革局 · 规模以上工业增加值增长/ }).click();
+    const timeline = page.getByTestId('timeline');
+    await timeline.waitFor();
+    const types = await timeline.locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
+    expect(types).toEqual(['task.created', 'task.acknowledge', 'evidence.submit', 'evidence.return', 'evidence.submit', 'evidence.approve']);
+    await expect(timeline.innerText()).resolves.toContain('理由：请补充统计局盖章的数据来源');
+    await expect(page.getByTestId('verdict').innerText()).resolves.toContain('留痕完整：6 条事件');
+    await expect(page.getByTestId('asof').innerText()).resolves.toContain('第 6 条事件「审核通过」之后');
+    await screenshot(page, 'audit-desktop');
+
+    const yesterday = new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('截至日期（北京时间当日 24 时）').fill(yesterday);
+    await expect(page.getByTestId('asof').innerText()).resolves.toContain('任务尚未下达');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 JSON Lines' }).click()]);
+    const lines = readFileSync(await download.path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(6);
+    // The export is enough to recompute each hash with the README's recipe, outside the project's code.
+    for (const e of lines) {
+      const h = createHash('sha256').update([e.prevHash, e.taskId, e.seq, e.type, e.occurredAt, e.payload].join('|')).digest('hex');
+      expect(h).toBe(e.hash);
+    }
+
+    const phone = await as('auditor', 'phone');
+    await phone.goto(new URL(page.url()).pathname);
+    await phone.getByTestId('timeline').waitFor();
+    expect(await horizontalOverflow(phone)).toBeLessThanOrEqual(0);
+    await screenshot(phone, 'audit-phone');
+  }, STEP);
+
+  it('ranks units per group with a bar chart and each unit’s breakdown on the scores page', async () => {
+    const page = await as('supervisor');
+    await page.getByRole('link', { name: '得分排名' }).click();
+    const group = page.getByTestId('score-group').filter({ hasText: '部门组' });
+    await group.locator('svg').first().waitFor();
+    const rows = await group.getByTestId('score-row').allInnerTexts();
+    expect(rows[0]).toMatch(/^1\t/);
+    expect(rows.join('\n')).toContain('县发展和改革局');
+    await group.getByText('县发展和改革局 得分明细').click();
+    await expect(group.locator('details[open]').innerText()).resolves.toContain('10 × (3 − 1) ÷ 3 = 6.67');
+    await screenshot(page, 'scores-desktop');
+    const phone = await as('supervisor', 'phone');
+    await phone.goto('/app/scores');
+    await phone.getByTestId('score-group').first().locator('svg').first().waitFor();
+    expect(await horizontalOverflow(phone)).toBeLessThanOrEqual(0);
+    await screenshot(phone, 'scores-phone');
+  }, STEP);
+
+  it('works from the keyboard: log in with Tab and Enter, focus lands on the page heading, Esc closes a dialog', async () => {
+    const s = await openSession(browser, server.baseUrl);
+    sessions.push(s);
+    const page = s.page;
+    await page.goto('/app/login');
+    // The user name field has focus on arrival.
+    await page.locator('#login-username:focus').waitFor();
+    await page.keyboard.type('tjj');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(DEMO_PASSWORDS['tjj']!);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/app\/review$/);
+    await page.getByTestId('review-item').first().waitFor();
+    await expect(page.locator('h1:focus').count()).resolves.toBe(1);
+    const returnButton = page.getByTestId('review-item').first().getByRole('button', { name: '退回' });
+    await returnButton.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: '退回整改' });
+    await dialog.waitFor();
+    await expect(dialog.locator(':focus').count()).resolves.toBe(1);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await expect(returnButton.evaluate((el) => el.matches(':focus'))).resolves.toBe(true);
+  }, STEP);
+
+  it('loads nothing from outside the service and raises no script errors on any page', () => {
+    expect(sessions.flatMap((s) => s.offsite)).toEqual([]);
+    expect(sessions.flatMap((s) => s.errors)).toEqual([]);
+  });
+});
