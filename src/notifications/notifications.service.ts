@@ -69,7 +69,14 @@ export class NotificationsService implements OnApplicationShutdown {
   start(): void {
     const ms = this.config.DUBAN_NOTIFY_INTERVAL_MS;
     if (!ms || this.timer) return;
-    this.unsubscribe = this.signal.subscribe(() => setImmediate(() => void this.pump()));
+    // Coalesce: under load many commits share one dispatch transaction (at most ~25 ms of added latency).
+    let scheduled: NodeJS.Timeout | undefined;
+    this.unsubscribe = this.signal.subscribe(() => {
+      scheduled ??= setTimeout(() => {
+        scheduled = undefined;
+        void this.pump();
+      }, 25);
+    });
     this.timer = setInterval(() => void this.pump(), ms);
     this.timer.unref();
     void this.pump();
