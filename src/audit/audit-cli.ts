@@ -102,12 +102,20 @@ function formatCheckpoint(c: CheckpointSummary): string {
   ].join('\n');
 }
 
+/** Terminal columns: CJK and full-width characters take two. */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
+  return w;
+}
+
 export function formatBoard(b: BoardAsOf): string {
   const cols = ['unit', ...BOARD_BUCKETS, 'total', 'red lights'];
   const rows = [...b.units.map((u) => [`${u.unitName} (${u.unitId})`, ...BOARD_BUCKETS.map((k) => u[k]), u.total, u.redLights]),
     ['total', ...BOARD_BUCKETS.map((k) => b.totals[k]), b.totals.total, b.totals.redLights]];
-  const width = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (r: (string | number)[]) => r.map((v, i) => (i === 0 ? String(v).padEnd(width[i]) : String(v).padStart(width[i]))).join('  ');
+  const width = cols.map((c, i) => Math.max(displayWidth(c), ...rows.map((r) => displayWidth(String(r[i])))));
+  const pad = (v: string, w: number, left: boolean) => (left ? v + ' '.repeat(w - displayWidth(v)) : ' '.repeat(w - displayWidth(v)) + v);
+  const line = (r: (string | number)[]) => r.map((v, i) => pad(String(v), width[i], i === 0)).join('  ');
   const out = [`Board of plan ${b.planId} as of ${b.asOf} (${b.at}): ${b.tasks} task(s)`, line(cols), ...rows.map(line)];
   for (const u of b.unreplayable) out.push(`not counted: task ${u.taskId} does not replay: ${u.message}`);
   return out.join('\n');
@@ -176,6 +184,9 @@ export function registerAuditCommands(program: Command, withApp: WithApp): void 
         const fd = o.out ? openSync(o.out, 'w') : 1;
         try {
           for (const chunk of s.chunks) writeSync(fd, chunk);
+        } catch (e) {
+          // A reader that stopped early (`| head`) is not an error of the export.
+          if ((e as { code?: string }).code !== 'EPIPE') throw e;
         } finally {
           if (o.out) closeSync(fd);
         }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import {
   applyTaskEvent,
   initialTaskTransition,
@@ -10,7 +11,7 @@ import {
 } from '../../workflows/task/index.js';
 import { canonicalJson } from './event-hash.js';
 import { migrationPath, type MachineMigration } from './machine-versions.js';
-import { diffPaths, replayHistory, stateAsOf, type StoredEvent, type StoredTask } from './replay.js';
+import { diffPaths, jsonEqual, replayHistory, stateAsOf, stateText, type StoredEvent, type StoredTask } from './replay.js';
 
 const INPUT: TaskInput = {
   nodes: [
@@ -185,5 +186,17 @@ describe('diffPaths', () => {
   it('lists the JSON paths where two values differ', () => {
     expect(diffPaths({ a: 1, b: [1, 2], c: { d: 'x' } }, { a: 1, b: [1, 3, 4], c: { e: 'x' } })).toEqual(['$.b.length', '$.b[1]', '$.c.d', '$.c.e']);
     expect(diffPaths(1, 1)).toEqual([]);
+  });
+});
+
+describe('fast comparisons on the replay path', () => {
+  it('stateText writes exactly the canonical JSON of any state value', () => {
+    const value = fc.letrec((tie) => ({ v: fc.oneof({ depthSize: 'small' }, fc.string(), fc.dictionary(fc.string(), tie('v'), { maxKeys: 4 })) })).v;
+    fc.assert(fc.property(value, (v) => stateText(v) === canonicalJson(v)));
+  });
+
+  it('jsonEqual ignores key order and nothing else', () => {
+    fc.assert(fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => jsonEqual(a, b) === (canonicalJson(a) === canonicalJson(b))));
+    fc.assert(fc.property(fc.jsonValue(), (a) => jsonEqual(a, JSON.parse(canonicalJson(a)))));
   });
 });

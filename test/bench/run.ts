@@ -1,13 +1,15 @@
 import 'reflect-metadata';
+import { benchAudit } from './audit.bench.js';
 import { benchHttpEvents } from './http-events.bench.js';
 import { benchSweep } from './sweep.bench.js';
 
 /**
  * `npm run bench [-- section…]`: prints figures, each beside a baseline measured in the same run.
- * Sections: http, sweep. Nothing here asserts on time; the figures are for people.
+ * Sections: http, sweep, audit. Nothing here asserts on time; the figures are for people.
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
   http: benchHttpEvents,
+  audit: benchAudit,
   sweep: benchSweep,
 };
 
