@@ -204,6 +204,9 @@ describe('audit endpoints refuse bad input and write nothing', () => {
     expect(root.status).toBe(400);
     expect(root.body.details.fields[0].field).toBe('root');
     expect((await get('/audit/verify?replay=yes', f.auditor)).body.details.fields[0].field).toBe('replay');
+    const plan = await get('/audit/verify?planId=nope', f.auditor);
+    expect(plan.status).toBe(400);
+    expect(plan.body.details.fields[0]).toEqual({ field: 'planId', reason: 'plan nope does not exist and no checkpoint ever sealed it' });
     expect((await get('/audit/verify', f.dept)).status).toBe(403);
     expect((await t.http().post('/audit/checkpoints').set('authorization', f.assessor).send({})).status).toBe(403);
     expect((await get(`/audit/plans/${f.planId}/export`, f.dept)).status).toBe(403);

@@ -169,7 +169,7 @@ describe('replay of random valid histories', () => {
       }),
       { numRuns: 60 },
     );
-    expect(events).toBeGreaterThan(400);
+    expect(events).toBeGreaterThan(60 * 4); // the histories are not trivial: more than 4 events a task on average
     // evidence: false — these histories cite a made-up file id (the command handler is called below HTTP's file check).
     const v = t.app.get(IntegrityService).verify({ replay: true, evidence: false });
     expect(v.breaks).toEqual([]);

@@ -3,6 +3,7 @@ import { hash as digest } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import type { Actor } from '../common/actor.js';
+import { DomainError } from '../common/domain-error.js';
 import { Clock } from '../common/clock.js';
 import { DatabaseService } from '../database/database.service.js';
 import { EvidenceService } from '../evidence/evidence.service.js';
@@ -213,6 +214,10 @@ export class IntegrityService {
     return this.repo.read(() => {
       const breaks: IntegrityBreak[] = [];
       const sealed = this.loadSealed(breaks);
+      if (o.planId !== undefined && !this.repo.plan(o.planId) && !sealed.state.planIds().includes(o.planId)) {
+        // Unknown and never sealed: say so rather than "no breaks in 0 tasks". (A sealed plan whose row is gone is verified: its tasks show as missing.)
+        throw DomainError.validation([{ field: 'planId', reason: `plan ${o.planId} does not exist and no checkpoint ever sealed it` }]);
+      }
       const tasks = this.repo.taskHeads(o.planId);
       const taskMap = new Map(tasks.map((t) => [t.id, t]));
       const seen = new Set<string>();
