@@ -77,6 +77,8 @@ afterAll(async () => {
 
 describe('dashboard pages in a browser', () => {
   let before: Awaited<ReturnType<typeof unitLights>>;
+  /** The supervisor's board, left open while others work: it must follow their changes by itself. */
+  let openBoard: Page;
 
   it('serves the pages under /app/ from this service and sends a browser at / there', async () => {
     const res = await fetch(`${server.baseUrl}/`, { redirect: 'manual', headers: { accept: 'text/html' } });
@@ -114,11 +116,13 @@ describe('dashboard pages in a browser', () => {
     expect(await unitLights(page, 'unit-hqz')).toMatchObject({ red: 1 });
     expect(Number(await page.getByTestId('total-red').innerText())).toBe(2);
     // The heat grid is an ECharts SVG; its table form lists the red lights per unit and month.
-    await page.locator('#heat-title').locator('xpath=../..').getByTestId('chart').locator('svg').waitFor();
+    await page.getByTestId('heat').getByTestId('chart').locator('svg').waitFor();
     await page.getByText('以表格查看').click();
     await expect(page.locator('.as-table td.cell-red').count()).resolves.toBe(2);
     await expect(page.getByTestId('board-attention').first().innerText()).resolves.toMatch(/固定资产投资增长[\s\S]*逾期 \d+ 天/);
+    await page.getByTestId('live').filter({ hasText: '实时更新' }).waitFor();
     await screenshot(page, 'board-desktop');
+    openBoard = page;
   }, STEP);
 
   it("clicks through from the board to a unit's red and yellow nodes with days overdue", async () => {
@@ -193,16 +197,20 @@ describe('dashboard pages in a browser', () => {
     await expect(item.count()).resolves.toBe(0);
   }, STEP);
 
-  it('shows the light change on the board after the approval (yellow node approved, next node green)', async () => {
+  it('shows the light change on the board after the approval, live on the open board and on a fresh one', async () => {
+    // The board opened earlier was not reloaded: the server's event stream updated it.
+    const yellowCell = openBoard.locator('tr[data-unit="unit-fgw"] td[data-col="yellow"]');
+    await yellowCell.filter({ hasText: new RegExp(`^${before.yellow - 1}$`) }).waitFor();
     const page = await as('supervisor');
     await page.getByRole('heading', { name: '部门组' }).waitFor();
     const after = await unitLights(page, 'unit-fgw');
     expect(after.yellow).toBe(before.yellow - 1);
     expect(after.green).toBe(before.green + 1);
     expect(after.red).toBe(before.red);
+    expect(await unitLights(openBoard, 'unit-fgw')).toEqual(after);
     const phone = await as('supervisor', 'phone');
     await phone.getByRole('heading', { name: '部门组' }).waitFor();
-    await phone.locator('#heat-title').locator('xpath=../..').getByTestId('chart').locator('svg').waitFor();
+    await phone.getByTestId('heat').getByTestId('chart').locator('svg').waitFor();
     expect(await horizontalOverflow(phone)).toBeLessThanOrEqual(0);
     await screenshot(phone, 'board-phone');
   }, STEP);
@@ -262,22 +270,30 @@ describe('dashboard pages in a browser', () => {
     const types = await timeline.locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
     expect(types).toEqual(['task.created', 'task.acknowledge', 'evidence.submit', 'evidence.return', 'evidence.submit', 'evidence.approve']);
     await expect(timeline.innerText()).resolves.toContain('理由：请补充统计局盖章的数据来源');
-    await expect(page.getByTestId('verdict').innerText()).resolves.toContain('留痕完整：6 条事件');
+    const verdict = page.getByTestId('verdict');
+    await expect(verdict.innerText()).resolves.toContain('留痕完整：6 条事件');
+    await expect(verdict.innerText()).resolves.toContain('浏览器独立重算：6 条事件哈希逐条重算一致');
     await expect(page.getByTestId('asof').innerText()).resolves.toContain('第 6 条事件「审核通过」之后');
     await screenshot(page, 'audit-desktop');
 
     const yesterday = new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
     await page.getByLabel('截至日期（北京时间当日 24 时）').fill(yesterday);
-    await expect(page.getByTestId('asof').innerText()).resolves.toContain('任务尚未下达');
+    await page.getByTestId('asof').filter({ hasText: '任务尚未下达' }).waitFor();
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 JSON Lines' }).click()]);
-    const lines = readFileSync(await download.path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(6);
+    const records = readFileSync(await download.path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const events = records.filter((r) => r.record === 'event');
+    expect(events.map((e) => e.type)).toEqual(types);
     // The export is enough to recompute each hash with the README's recipe, outside the project's code.
-    for (const e of lines) {
+    for (const e of events) {
       const h = createHash('sha256').update([e.prevHash, e.taskId, e.seq, e.type, e.occurredAt, e.payload].join('|')).digest('hex');
       expect(h).toBe(e.hash);
     }
+
+    // The whole plan's board as of today, replayed from every task's history.
+    await page.getByRole('button', { name: '查看' }).click();
+    const board = page.getByTestId('plan-board');
+    await expect(board.locator('tr', { hasText: '县发展和改革局' }).locator('td[data-col="red"]').innerText()).resolves.toBe('1');
 
     const phone = await as('auditor', 'phone');
     await phone.goto(new URL(page.url()).pathname);

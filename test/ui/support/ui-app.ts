@@ -11,6 +11,7 @@ import { AppModule } from '../../../src/app.module.js';
 import { configureApp, createAdapter } from '../../../src/app.setup.js';
 import { DASHBOARD_WEB_ROOT } from '../../../src/dashboard/web-root.js';
 import { DemoSeeder } from '../../../src/demo/demo.seeder.js';
+import { NotificationsService } from '../../../src/notifications/notifications.service.js';
 
 const ROOT = process.cwd();
 const WEB_SRC = join(ROOT, 'src/dashboard/web');
@@ -62,7 +63,8 @@ export interface UiApp {
 
 /**
  * The real application on a fresh SQLite file, seeded with the demo plan around today's date (real
- * clock, as the browser's), listening on a free loopback port and serving the built pages.
+ * clock, as the browser's), listening on a free loopback port, serving the built pages and streaming
+ * events. The deadline sweeper is not started: the lights the tests see come from the commands.
  */
 export async function startUiApp(webRoot: string): Promise<UiApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'duban-ui-'));
@@ -82,6 +84,8 @@ export async function startUiApp(webRoot: string): Promise<UiApp> {
   await configureApp(app, { swaggerUi: false });
   await app.get(DemoSeeder).seed(DEMO_PASSWORDS);
   await app.listen({ port: 0, host: '127.0.0.1' });
+  // As main.ts does: deliver domain events to the event stream (the pages' live updates).
+  app.get(NotificationsService).start();
   const address = app.getHttpServer().address() as { port: number };
   return {
     app,
@@ -101,7 +105,11 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--lang=zh-CN', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // A zh-CN browser, as the users have: its own controls (date, file inputs) in Chinese when
+    // Debian's chromium-l10n is installed (.ci/run installs it). LANGUAGE picks the UI language;
+    // LANG stays a UTF-8 locale that exists everywhere (C.UTF-8), else Chinese download names are lost.
+    env: { ...process.env, LANG: 'C.UTF-8', LANGUAGE: 'zh_CN:zh' },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
 
@@ -126,12 +134,15 @@ export async function openSession(browser: Browser, baseUrl: string, width: 'des
   });
   const offsite: string[] = [];
   const errors: string[] = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(baseUrl) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-    offsite.push(url);
-    return route.abort();
-  });
+  // Only off-site requests are intercepted (and refused); the service's own, including the event
+  // stream, go through untouched (an intercepted stream would not be delivered as it arrives).
+  await context.route(
+    (url) => !url.href.startsWith(baseUrl),
+    (route) => {
+      offsite.push(route.request().url());
+      return route.abort();
+    },
+  );
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {

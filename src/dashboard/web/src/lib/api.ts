@@ -3,7 +3,24 @@
  * becomes an ApiError carrying the server's own `message` (and code, details, request id), which the
  * pages show as is.
  */
-import type { EvidenceView, HistoryEntry, IndicatorView, Me, Page, PlanView, GroupView, TaskDetail, TaskSummary, UnitView } from './types';
+import type {
+  BoardLights,
+  BoardNode,
+  EvidenceView,
+  GroupView,
+  HistoryEntry,
+  IndicatorView,
+  Me,
+  Page,
+  PlanBoardAsOf,
+  PlanView,
+  ReviewItem,
+  TaskAsOf,
+  TaskDetail,
+  TaskReplay,
+  TaskSummary,
+  UnitView,
+} from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -28,6 +45,8 @@ export function setToken(t: string | null): void {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 export const hasToken = (): boolean => token !== null;
+/** For EventSource, which cannot send headers (the server accepts ?access_token= on the stream only). */
+export const currentToken = (): string | null => token;
 export function whenUnauthenticated(fn: (message: string) => void): void {
   onUnauthenticated = fn;
 }
@@ -124,7 +143,31 @@ export const api = {
     const res = await send('GET', `/evidence/${encodeURIComponent(fileId)}`, undefined, { accept: '*/*' });
     return res.blob();
   },
+  // ---- board queries (issue 3) ----
+  boardLights: (planId: string) => request<BoardLights>('GET', `/board/lights${qs({ planId })}`),
+  boardNodes: (planId: string, light: 'red' | 'yellow', unitId?: string) => all<BoardNode>('/board/nodes', { planId, light, unitId }),
+  reviews: (planId: string) => all<ReviewItem>('/board/reviews', { planId }),
+  // ---- audit (issue 6) ----
+  replay: (taskId: string) => request<TaskReplay>('GET', `/audit/tasks/${encodeURIComponent(taskId)}/replay?steps=false`),
+  asOf: (taskId: string, at: string) => request<TaskAsOf>('GET', `/audit/tasks/${encodeURIComponent(taskId)}/as-of${qs({ at })}`),
+  planBoardAsOf: (planId: string, asOf: string) => request<PlanBoardAsOf>('GET', `/audit/plans/${encodeURIComponent(planId)}/board${qs({ asOf })}`),
+  async exportTask(taskId: string, format: 'jsonl' | 'csv'): Promise<Blob> {
+    const res = await send('GET', `/audit/tasks/${encodeURIComponent(taskId)}/export${qs({ format })}`, undefined, { accept: '*/*' });
+    return res.blob();
+  },
 };
+
+/** Save a Blob as a file (the browser's download). */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
 
 /** Run `fn` over `items` with at most `limit` calls in flight (keeps page loads gentle on the server). */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

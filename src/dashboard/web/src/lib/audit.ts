@@ -1,8 +1,8 @@
 /**
- * What an auditor's page can check on its own from GET /tasks/{id}/history, until the server's
- * replay / verify / as-of / export (issue 6) are there. Pure (unit-tested in audit.spec.ts).
- * The hash recipe is the README's: sha256(prev_hash|task_id|seq|type|occurred_at|payload) over the
- * stored canonical payload text, first prev_hash = 64 zeros.
+ * The audit page's own, independent check of a task's history (GET /tasks/{id}/history), beside the
+ * server's replay: recompute every hash in the browser with the README's recipe,
+ * sha256(prev_hash|task_id|seq|type|occurred_at|payload) over the stored canonical payload text (first
+ * prev_hash = 64 zeros), and check the links and state continuity. Pure (unit-tested in audit.spec.ts).
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
@@ -66,59 +66,4 @@ export function describeState(state: unknown): StateView {
   }
   if (state && typeof state === 'object') return { progress: Object.keys(state)[0] ?? '—', light: null, extension: null };
   return { progress: '—', light: null, extension: null };
-}
-
-/** Does the last recorded state match the task's current state and light (the stored snapshot)? */
-export function matchesCurrent(entries: readonly HistoryEntry[], task: { state: string; light: string | null }): boolean {
-  const last = entries.at(-1);
-  if (!last) return false;
-  const s = describeState(last.stateAfter);
-  return s.progress === task.state && (s.light === null || s.light === task.light);
-}
-
-/** The last event at or before `at`, or null when the task did not exist yet. */
-export function entryAsOf(entries: readonly HistoryEntry[], at: Date): HistoryEntry | null {
-  let found: HistoryEntry | null = null;
-  for (const e of entries) if (Date.parse(e.occurredAt) <= at.getTime()) found = e;
-  return found;
-}
-
-const exportColumns = ['seq', 'type', 'occurredAt', 'recordedAt', 'actorRole', 'actorUnitId', 'actorUserId', 'stateBefore', 'stateAfter', 'prevHash', 'hash', 'payload'] as const;
-
-function exportRow(taskId: string, e: HistoryEntry): Record<string, unknown> {
-  return {
-    taskId,
-    seq: e.seq,
-    type: e.type,
-    occurredAt: e.occurredAt,
-    recordedAt: e.recordedAt,
-    actorRole: e.actor.role,
-    actorUnitId: e.actor.unitId,
-    actorUserId: e.actor.userId,
-    stateBefore: e.stateBefore,
-    stateAfter: e.stateAfter,
-    prevHash: e.prevHash,
-    hash: e.hash,
-    payload: e.payload,
-  };
-}
-
-/** One JSON object per line, with the stored payload text kept verbatim so the hashes can be recomputed. */
-export function toJsonLines(taskId: string, entries: readonly HistoryEntry[]): string {
-  return entries.map((e) => JSON.stringify(exportRow(taskId, e))).join('\n') + '\n';
-}
-
-const csvCell = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
-/** CSV (RFC 4180) with a UTF-8 byte-order mark so spreadsheet programs read the Chinese correctly. */
-export function toCsv(taskId: string, entries: readonly HistoryEntry[]): string {
-  const header = ['taskId', ...exportColumns];
-  const lines = entries.map((e) => {
-    const row = exportRow(taskId, e);
-    return header.map((k) => csvCell(row[k])).join(',');
-  });
-  return '\uFEFF' + [header.join(','), ...lines].join('\r\n') + '\r\n';
 }

@@ -1,47 +1,46 @@
 import { describe, expect, it } from '@jest/globals';
-import { attentionItems, groupLights, redHeatGrid, totals } from './board';
-import type { TaskSummary } from './types';
+import { attentionList, groupBoard, redHeatGrid } from './board';
+import type { BoardLights, BoardNode, BoardUnitLights } from './types';
 
-const task = (p: Partial<TaskSummary>): TaskSummary => ({
-  id: 't',
-  planId: 'p',
-  indicatorId: 'i',
-  indicatorCode: '1',
-  indicatorName: '指标',
-  unitId: 'u1',
-  unitName: '甲局',
-  assessingUnitId: null,
-  isLead: true,
-  state: 'open',
-  light: 'green',
-  currentNodeSeq: 1,
-  currentDueDate: '2026-06-30',
-  nextDeadlineAt: null,
-  redCount: 0,
-  version: 1,
-  updatedAt: '',
-  ...p,
+const unit = (unitId: string, unitName: string, p: Partial<BoardUnitLights> = {}): BoardUnitLights => ({
+  unitId, unitName, groupName: null, tasks: 0, green: 0, yellow: 0, red: 0, done: 0, redNodes: 0, overdueReviews: 0, ...p,
+});
+const node = (taskId: string, p: Partial<BoardNode>): BoardNode => ({
+  taskId, unitId: 'u', unitName: '甲局', indicatorCode: '1', indicatorName: '指标', state: 'open', light: 'red', version: 1,
+  nodeSeq: 1, dueDate: '2026-06-30', dueAt: '2026-06-30T15:59:59Z', stageTarget: null, daysOverdue: 0, daysLeft: null, ...p,
 });
 
-describe('light board', () => {
-  const tasks = [
-    task({ id: 'a', unitId: 'u1', unitName: '甲局', light: 'red', redCount: 2 }),
-    task({ id: 'b', unitId: 'u1', unitName: '甲局', light: 'yellow', state: 'submitted' }),
-    task({ id: 'c', unitId: 'u2', unitName: '乙局', light: 'green' }),
-    task({ id: 'd', unitId: 'u2', unitName: '乙局', light: null, state: 'completed', redCount: 1 }),
-    task({ id: 'e', unitId: 'u9', unitName: '丙镇', light: 'red' }),
-  ];
+describe('light board layout', () => {
+  const board: BoardLights = {
+    at: '2026-07-01T00:00:00Z',
+    units: [
+      unit('u2', '乙局', { tasks: 2, green: 1, done: 1, redNodes: 1 }),
+      unit('u1', '甲局', { tasks: 2, red: 1, yellow: 1, redNodes: 2, overdueReviews: 1 }),
+      unit('u9', '丙镇', { tasks: 1, red: 1 }),
+    ],
+    groups: [],
+    total: { tasks: 5, green: 1, yellow: 1, red: 2, done: 1, redNodes: 3, overdueReviews: 1 },
+  };
 
-  it('counts live tasks by light per unit, finished ones as done, within the plan’s groups', () => {
-    const groups = groupLights([{ id: 'g', planId: 'p', name: '部门组', kind: 'department', unitIds: ['u2', 'u1', 'u3'] }], [{ id: 'u3', name: '丁局', kind: 'department', aliases: [] }], tasks);
+  it('places units in the plan’s groups, most red first, zeros for units without tasks, the rest as 未分组', () => {
+    const groups = groupBoard(
+      [{ id: 'g', planId: 'p', name: '部门组', kind: 'department', unitIds: ['u2', 'u1', 'u3'] }],
+      [{ id: 'u3', name: '丁局', kind: 'department', aliases: [] }],
+      board,
+    );
     expect(groups.map((g) => g.name)).toEqual(['部门组', '未分组']);
-    const [dept, rest] = groups;
-    expect(dept!.units.map((u) => u.unitName)).toEqual(['甲局', '乙局', '丁局']); // most red first; a unit without tasks shows zeros
-    expect(dept!.units[0]).toMatchObject({ red: 1, yellow: 1, green: 0, done: 0, redCount: 2 });
-    expect(dept!.units[1]).toMatchObject({ red: 0, yellow: 0, green: 1, done: 1, redCount: 1 });
-    expect(dept).toMatchObject({ red: 1, yellow: 1, green: 1, redCount: 3 });
-    expect(rest!.units.map((u) => u.unitId)).toEqual(['u9']);
-    expect(totals(tasks)).toEqual({ red: 2, yellow: 1, green: 1, done: 1, submitted: 1, redCount: 3 });
+    expect(groups[0]!.units.map((u) => u.unitName)).toEqual(['甲局', '乙局', '丁局']);
+    expect(groups[0]!.units[2]).toMatchObject({ unitId: 'u3', tasks: 0, red: 0 });
+    expect(groups[0]).toMatchObject({ red: 1, yellow: 1, green: 1, done: 1, redNodes: 3, overdueReviews: 1, tasks: 4 });
+    expect(groups[1]!.units.map((u) => u.unitId)).toEqual(['u9']);
+  });
+
+  it('lists red nodes most overdue first, then yellow ones fewest days left first', () => {
+    const list = attentionList(
+      [node('r1', { daysOverdue: 3 }), node('r2', { daysOverdue: 20 })],
+      [node('y1', { light: 'yellow', daysLeft: 2 }), node('y2', { light: 'yellow', daysLeft: 0 })],
+    );
+    expect(list.map((n) => n.taskId)).toEqual(['r2', 'r1', 'y2', 'y1']);
   });
 
   it('places red-lighted nodes in the month of their due day, widening past the plan year', () => {
@@ -65,21 +64,8 @@ describe('light board', () => {
     expect(grid.max).toBe(2);
   });
 
-  it('lists red then yellow current nodes, most overdue first, with days overdue', () => {
-    const items = attentionItems(
-      [
-        task({ id: 'y', light: 'yellow', currentDueDate: '2026-07-02' }),
-        task({ id: 'r1', light: 'red', currentDueDate: '2026-06-20' }),
-        task({ id: 'r2', light: 'red', currentDueDate: '2026-06-01' }),
-        task({ id: 'g', light: 'green' }),
-        task({ id: 'done', light: 'red', state: 'completed' }),
-      ],
-      '2026-06-30',
-    );
-    expect(items.map((i) => [i.taskId, i.daysOverdue])).toEqual([
-      ['r2', 29],
-      ['r1', 10],
-      ['y', -2],
-    ]);
+  it('counts a red light in the Beijing month of its due instant (end of 31 March is still March)', () => {
+    const grid = redHeatGrid([{ unitId: 'u', unitName: '甲', nodes: [{ dueDate: '2026-03-31', dueAt: '2026-03-31T15:59:59.000Z', redLighted: true }] }], [], 2026);
+    expect(grid.counts[0]![2]).toBe(1);
   });
 });

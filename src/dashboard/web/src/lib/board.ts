@@ -1,88 +1,49 @@
 /**
- * The light board, computed from GET /tasks and task details. Pure functions (unit-tested in
- * board.spec.ts) so they can move server-side when the board queries of issue 3 exist.
+ * The light board's layout around the server's board queries (GET /board/lights, /board/nodes):
+ * units placed in the plan's groups, and the red-light heat grid (units × months), which no endpoint
+ * gives yet. Pure functions, unit-tested in board.spec.ts.
  */
-import { daysBetween, nodeDueDay } from './format';
-import { isLive, type GroupView, type Light, type NodeView, type TaskSummary, type UnitView } from './types';
+import { nodeDueDay } from './format';
+import type { BoardLights, BoardNode, BoardUnitLights, GroupView, LightCounts, NodeView, UnitView } from './types';
 
-export interface UnitLights {
-  unitId: string;
-  unitName: string;
-  green: number;
-  yellow: number;
-  red: number;
-  /** Tasks no longer live (completed, closed, scored, cancelled). */
-  done: number;
-  /** Red lights counted so far (all nodes, including past ones). */
-  redCount: number;
-  total: number;
-}
-
-export interface GroupLights {
+export interface GroupRows extends LightCounts {
   id: string;
   name: string;
-  units: UnitLights[];
-  green: number;
-  yellow: number;
-  red: number;
-  redCount: number;
+  units: BoardUnitLights[];
 }
 
-const emptyUnit = (unitId: string, unitName: string): UnitLights => ({ unitId, unitName, green: 0, yellow: 0, red: 0, done: 0, redCount: 0, total: 0 });
+const zero = (): LightCounts => ({ tasks: 0, green: 0, yellow: 0, red: 0, done: 0, redNodes: 0, overdueReviews: 0 });
+const KEYS = Object.keys(zero()) as (keyof LightCounts)[];
 
-/** Light counts per unit: live tasks by their current light; the rest as done. */
-export function lightsByUnit(tasks: readonly TaskSummary[]): Map<string, UnitLights> {
-  const byUnit = new Map<string, UnitLights>();
-  for (const t of tasks) {
-    const u = byUnit.get(t.unitId) ?? emptyUnit(t.unitId, t.unitName);
-    byUnit.set(t.unitId, u);
-    u.total++;
-    u.redCount += t.redCount;
-    if (isLive(t.state) && t.light) u[t.light]++;
-    else u.done++;
-  }
-  return byUnit;
-}
-
-/** Per unit: red first (most red on top), then yellow, then name. */
-const byConcern = (a: UnitLights, b: UnitLights) =>
-  b.red - a.red || b.yellow - a.yellow || b.redCount - a.redCount || a.unitName.localeCompare(b.unitName, 'zh-CN');
+/** Most red first, then yellow, then red lights so far, then name (pinyin order). */
+const byConcern = (a: BoardUnitLights, b: BoardUnitLights) =>
+  b.red - a.red || b.yellow - a.yellow || b.redNodes - a.redNodes || a.unitName.localeCompare(b.unitName, 'zh-CN');
 
 /**
- * Units grouped as the plan groups them (考核分组); units with tasks but in no group go to "未分组".
- * Units of a group without any task are listed with zeros, so nobody is missing from the board.
+ * Units as the plan groups them (考核分组), each with its counts from the board; a unit of a group
+ * without any task is listed with zeros, so nobody is missing; units in no group go to "未分组".
  */
-export function groupLights(groups: readonly GroupView[], units: readonly UnitView[], tasks: readonly TaskSummary[]): GroupLights[] {
-  const lights = lightsByUnit(tasks);
-  const unitName = new Map(units.map((u) => [u.id, u.name]));
-  const grouped = new Set<string>();
-  const sum = (id: string, name: string, rows: UnitLights[]): GroupLights => ({
-    id,
-    name,
-    units: rows.sort(byConcern),
-    green: rows.reduce((n, r) => n + r.green, 0),
-    yellow: rows.reduce((n, r) => n + r.yellow, 0),
-    red: rows.reduce((n, r) => n + r.red, 0),
-    redCount: rows.reduce((n, r) => n + r.redCount, 0),
-  });
+export function groupBoard(groups: readonly GroupView[], units: readonly UnitView[], board: BoardLights): GroupRows[] {
+  const byId = new Map(board.units.map((u) => [u.unitId, u]));
+  const names = new Map(units.map((u) => [u.id, u.name]));
+  const placed = new Set<string>();
+  const rows = (id: string, name: string, list: BoardUnitLights[]): GroupRows => {
+    const sum = zero();
+    for (const u of list) for (const k of KEYS) sum[k] += u[k];
+    return { id, name, ...sum, units: list.sort(byConcern) };
+  };
   const out = groups.map((g) => {
-    g.unitIds.forEach((id) => grouped.add(id));
-    return sum(g.id, g.name, g.unitIds.map((id) => lights.get(id) ?? emptyUnit(id, unitName.get(id) ?? id)));
+    g.unitIds.forEach((id) => placed.add(id));
+    return rows(g.id, g.name, g.unitIds.map((id) => byId.get(id) ?? { unitId: id, unitName: names.get(id) ?? id, groupName: g.name, ...zero() }));
   });
-  const rest = [...lights.values()].filter((u) => !grouped.has(u.unitId));
-  if (rest.length) out.push(sum('ungrouped', '未分组', rest));
+  const rest = board.units.filter((u) => !placed.has(u.unitId));
+  if (rest.length) out.push(rows('ungrouped', '未分组', rest));
   return out;
 }
 
-export function totals(tasks: readonly TaskSummary[]): Record<Light | 'done' | 'submitted' | 'redCount', number> {
-  const t = { green: 0, yellow: 0, red: 0, done: 0, submitted: 0, redCount: 0 };
-  for (const x of tasks) {
-    t.redCount += x.redCount;
-    if (x.state === 'submitted') t.submitted++;
-    if (isLive(x.state) && x.light) t[x.light]++;
-    else if (!isLive(x.state)) t.done++;
-  }
-  return t;
+/** Red nodes (most days overdue first), then yellow ones (fewest days left first). */
+export function attentionList(red: readonly BoardNode[], yellow: readonly BoardNode[]): BoardNode[] {
+  return [...[...red].sort((a, b) => b.daysOverdue - a.daysOverdue), ...[...yellow].sort((a, b) => (a.daysLeft ?? 0) - (b.daysLeft ?? 0))];
 }
 
 export interface HeatGrid {
@@ -96,7 +57,8 @@ export interface HeatGrid {
 
 /**
  * Red lights per unit and month. A node turns red at the end of its due day, so a red-lighted node
- * counts in the month of its due date. Months: the plan's year, widened to any month holding a red light.
+ * counts in the month of its due day (Beijing time). Months: the plan's year, widened to any month
+ * holding a red light.
  */
 export function redHeatGrid(
   tasks: readonly { unitId: string; unitName: string; nodes: readonly Pick<NodeView, 'dueDate' | 'dueAt' | 'redLighted'>[] }[],
@@ -120,44 +82,4 @@ export function redHeatGrid(
   const counts = units.map(() => months.map(() => 0));
   for (const h of hits) counts[units.findIndex((u) => u.unitId === h.unitId)]![months.indexOf(h.month)]!++;
   return { months, units, counts, max: Math.max(0, ...counts.flat()) };
-}
-
-export interface AttentionItem {
-  taskId: string;
-  indicatorName: string;
-  unitName: string;
-  light: 'red' | 'yellow';
-  state: string;
-  nodeSeq: number | null;
-  stageTarget: string | null;
-  dueDate: string | null;
-  /** > 0: days overdue; ≤ 0: days left (negated). */
-  daysOverdue: number | null;
-  redCount: number;
-}
-
-/** Live tasks whose current node is red or yellow, most overdue first. */
-export function attentionItems(
-  tasks: readonly (TaskSummary & { nodes?: readonly NodeView[] })[],
-  today: string,
-): AttentionItem[] {
-  return tasks
-    .filter((t) => isLive(t.state) && (t.light === 'red' || t.light === 'yellow'))
-    .map((t) => {
-      const node = t.nodes?.find((n) => n.seq === t.currentNodeSeq);
-      const dueDate = node ? nodeDueDay(node) : t.currentDueDate;
-      return {
-        taskId: t.id,
-        indicatorName: t.indicatorName,
-        unitName: t.unitName,
-        light: t.light as 'red' | 'yellow',
-        state: t.state,
-        nodeSeq: t.currentNodeSeq,
-        stageTarget: node?.stageTarget ?? null,
-        dueDate,
-        daysOverdue: dueDate ? daysBetween(dueDate, today) : null,
-        redCount: t.redCount,
-      };
-    })
-    .sort((a, b) => (a.light === b.light ? 0 : a.light === 'red' ? -1 : 1) || (b.daysOverdue ?? -1e9) - (a.daysOverdue ?? -1e9));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { daysBetween, dueText, endOfShanghaiDay, formatDay, formatInstant, nodeDueDay, numberOrNull, shanghaiDate, weekdaysSince } from './format';
+import { daysBetween, dueText, endOfShanghaiDay, formatDay, formatInstant, nodeDueDay, numberOrNull, shanghaiDate } from './format';
 
 describe('zh-CN dates in Beijing time', () => {
   it('writes calendar dates as 年月日 without shifting them', () => {
@@ -26,11 +26,6 @@ describe('zh-CN dates in Beijing time', () => {
 
   it('takes the end of a Beijing day for an as-of date', () => {
     expect(endOfShanghaiDay('2026-03-01').toISOString()).toBe('2026-03-01T15:59:59.999Z');
-  });
-
-  it('counts Monday–Friday days waited for a review', () => {
-    // Friday 2026-11-20 10:00 Beijing → Tuesday 2026-11-24: Mon and Tue.
-    expect(weekdaysSince('2026-11-20T02:00:00Z', new Date('2026-11-24T02:00:00Z'))).toBe(2);
   });
 
   it('turns form fields into numbers or nothing', () => {

@@ -115,19 +115,6 @@ export function dueText(dueDate: string | null, today: string): string {
   return `剩余 ${left} 天`;
 }
 
-/** Monday–Friday days passed since an instant (holidays are not known here; see the page notes). */
-export function weekdaysSince(iso: string, now: Date): number {
-  let n = 0;
-  const d = new Date(Date.parse(`${shanghaiDate(iso)}T00:00:00Z`));
-  const end = Date.parse(`${shanghaiDate(now)}T00:00:00Z`);
-  while (d.getTime() < end) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const w = d.getUTCDay();
-    if (w !== 0 && w !== 6) n++;
-  }
-  return n;
-}
-
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;

@@ -123,6 +123,93 @@ export interface EvidenceView {
   createdAt: string;
 }
 
+// ---- board queries (GET /board/…) ----
+export interface LightCounts {
+  tasks: number;
+  green: number;
+  yellow: number;
+  red: number;
+  done: number;
+  redNodes: number;
+  overdueReviews: number;
+}
+export interface BoardUnitLights extends LightCounts {
+  unitId: string;
+  unitName: string;
+  groupName: string | null;
+}
+export interface BoardLights {
+  at: string;
+  units: BoardUnitLights[];
+  groups: ({ groupName: string | null } & LightCounts)[];
+  total: LightCounts;
+}
+export interface BoardNode {
+  taskId: string;
+  unitId: string;
+  unitName: string;
+  indicatorCode: string;
+  indicatorName: string;
+  state: string;
+  light: 'red' | 'yellow';
+  version: number;
+  nodeSeq: number;
+  dueDate: string;
+  dueAt: string;
+  stageTarget: string | null;
+  daysOverdue: number;
+  daysLeft: number | null;
+}
+export interface ReviewItem {
+  taskId: string;
+  unitId: string;
+  unitName: string;
+  indicatorCode: string;
+  indicatorName: string;
+  light: Light | null;
+  version: number;
+  reviewDueAt: string | null;
+  reviewOverdue: boolean;
+  nodeSeq: number | null;
+  dueDate: string | null;
+  stageTarget: string | null;
+}
+
+// ---- audit (GET /audit/…) ----
+export interface TaskReplay {
+  ok: boolean;
+  events: number;
+  runningMachineVersion: number;
+  recordedMachineVersions: number[];
+  migrations: string[];
+  divergence: { kind: string; seq: number | null; type: string | null; message: string } | null;
+  end: { storedSnapshotMatches: boolean | null };
+  chain: { ok: boolean; events: number; lastSeq: number; lastHash: string | null; breaks: { seq?: number; message?: string; kind?: string }[] };
+}
+export interface TaskAsOf {
+  asOf: string;
+  at: string;
+  existed: boolean;
+  state: string | null;
+  light: string | null;
+  recordedLight: string | null;
+  currentNodeSeq: number | null;
+  redCount: number;
+  extensionPending: boolean;
+  lastEvent: { seq: number; type: string; occurredAt: string } | null;
+  eventsApplied: number;
+}
+export type BoardBucket = 'green' | 'yellow' | 'red' | 'completed' | 'closed' | 'scored' | 'cancelled';
+export type BoardCounts = Record<BoardBucket, number> & { total: number; redLights: number };
+export interface PlanBoardAsOf {
+  asOf: string;
+  at: string;
+  tasks: number;
+  units: ({ unitId: string; unitName: string } & BoardCounts)[];
+  totals: BoardCounts;
+  unreplayable: { taskId: string; message: string }[];
+}
+
 /** Task states that still move (the light only means something for these). */
 export const LIVE_STATES = ['assigned', 'open', 'submitted', 'returned'] as const;
 export const isLive = (state: string): boolean => (LIVE_STATES as readonly string[]).includes(state);
