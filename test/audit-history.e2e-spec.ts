@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CheckpointScheduler } from '../src/audit/checkpoint.scheduler.js';
 import { SYSTEM_ACTOR } from '../src/common/actor.js';
 import { TaskCommandService } from '../src/tasks/task-commands.service.js';
 import { seedPlan, type PlanFixture } from './support/fixtures.js';
@@ -212,5 +213,36 @@ describe('audit endpoints refuse bad input and write nothing', () => {
     expect((await get(`/audit/plans/${f.planId}/export`, f.dept)).status).toBe(403);
     expect(databaseFingerprint(t.db)).toBe(before);
     expect(t.db.sqlite.prepare('SELECT count(*) AS n FROM audit_checkpoints').get()).toEqual({ n: 0 });
+  });
+});
+
+describe('the daily checkpoint', () => {
+  it('seals once a day (Beijing time) when something changed, and not again the same day', async () => {
+    const scheduler = t.app.get(CheckpointScheduler);
+    const count = () => (t.db.sqlite.prepare('SELECT count(*) AS n FROM audit_checkpoints').get() as { n: number }).n;
+    at('2026-07-20T15:00:00.000Z'); // 23:00 in Beijing
+    expect(scheduler.runIfDue()).toBe(true);
+    expect(count()).toBe(1);
+    expect((await send(other, f.otherDept, 'task.acknowledge', 1)).status).toBe(200);
+    at('2026-07-20T15:30:00.000Z'); // still the 20th in Beijing
+    expect(scheduler.runIfDue()).toBe(false);
+    at('2026-07-20T16:30:00.000Z'); // the 21st in Beijing: due, and the acknowledgement is new
+    expect(scheduler.runIfDue()).toBe(true);
+    at('2026-07-22T16:30:00.000Z'); // due, but nothing changed: no new seal
+    expect(scheduler.runIfDue()).toBe(false);
+    expect(t.db.sqlite.prepare('SELECT seq, day, created_by FROM audit_checkpoints ORDER BY seq').all()).toEqual([
+      { seq: 1, day: '2026-07-20', created_by: 'system' },
+      { seq: 2, day: '2026-07-21', created_by: 'system' },
+    ]);
+  });
+});
+
+describe('API docs', () => {
+  it('lists the audit endpoints in /docs-json', async () => {
+    const res = await t.http().get('/docs-json');
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining([
+      '/audit/tasks/{id}/replay', '/audit/tasks/{id}/as-of', '/audit/plans/{id}/board', '/audit/verify',
+      '/audit/checkpoints', '/audit/tasks/{id}/export', '/audit/plans/{id}/export',
+    ]));
   });
 });
