@@ -2,7 +2,7 @@
  * The task workflow's public functions: create, restore, persist, apply an event, list what is allowed,
  * and a flat view for query columns. All pure; XState's `initialTransition` / `transition` do the work.
  */
-import { __unsafe_getAllOwnEventDescriptors, initialTransition, transition } from 'xstate';
+import { __unsafe_getAllOwnEventDescriptors, createActor, initialTransition, type AnyActorScope } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import { currentNode, taskMachine } from './machine.js';
 import { isInstant, ms } from './time.js';
@@ -141,6 +141,36 @@ function deepEqual(a: unknown, b: unknown): boolean {
 const PUBLIC_TYPES = new Set<string>(TASK_EVENT_TYPES);
 
 /**
+ * XState's `transition(machine, snapshot, event)` minus its per-call cost: it builds a throwaway actor (and
+ * starts it) on every call only to collect the actions. This machine spawns and invokes nothing, so one
+ * inert scope can serve every call; actions are collected exactly as `transition()` collects them and are
+ * never executed here. Measured: about half the cost of a transition.
+ */
+type CollectedAction = { type: string; params?: unknown };
+let collected: CollectedAction[] = [];
+let inertScope: AnyActorScope | undefined;
+function pureTransition(s: TaskSnapshot, e: TaskEvent): [TaskSnapshot, CollectedAction[]] {
+  if (!inertScope) {
+    // Started without input, the machine's context factory returns an inert placeholder (see machine.ts).
+    const self = createActor(taskMachine, { input: undefined as never });
+    inertScope = {
+      self,
+      id: '',
+      sessionId: '',
+      system: self.system,
+      defer: () => {},
+      logger: () => {},
+      stopChild: () => {},
+      emit: () => {},
+      actionExecutor: (action: CollectedAction) => void collected.push(action),
+    } as unknown as AnyActorScope;
+  }
+  collected = [];
+  const next = taskMachine.transition(s, e as never, inertScope);
+  return [next, collected];
+}
+
+/**
  * Applies one public event. Refuses (`not_allowed`, nothing changes) unknown or internal event types, an
  * `at` that is not an ISO-8601 instant, and any event the machine does not accept now (state or guard).
  * `clock.tick` is never refused for a well-formed `at`: with nothing to do (light already current, or the
@@ -154,7 +184,7 @@ export function applyTaskEvent(s: TaskSnapshot, e: TaskEvent): ApplyResult {
     if (e.type === 'clock.tick') return { ok: true, snapshot: s, changed: false, emitted: [] };
     return refuse();
   }
-  const [next, actions] = transition(taskMachine, s, e);
+  const [next, actions] = pureTransition(s, e);
   const changed = !deepEqual(next.value, s.value) || !deepEqual(next.context, s.context);
   return { ok: true, snapshot: next, changed, emitted: emittedOf(actions) };
 }
