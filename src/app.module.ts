@@ -10,10 +10,11 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
 import { IndicatorsModule } from './indicators/indicators.module.js';
 import { PlansModule } from './plans/plans.module.js';
+import { ScoresModule } from './scores/scores.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { UnitsModule } from './units/units.module.js';
 
 @Module({
-  imports: [CoreModule, DatabaseModule, AuthModule, UnitsModule, PlansModule, IndicatorsModule, EvidenceModule, TasksModule, AuditModule, DeadlinesModule, NotificationsModule, DemoModule, DashboardModule],
+  imports: [CoreModule, DatabaseModule, AuthModule, UnitsModule, PlansModule, IndicatorsModule, EvidenceModule, TasksModule, AuditModule, DeadlinesModule, NotificationsModule, ScoresModule, DemoModule, DashboardModule],
 })
 export class AppModule {}

@@ -13,6 +13,12 @@ export enum ErrorCode {
   FileTooLarge = 'FILE_TOO_LARGE',
   FileTypeNotAllowed = 'FILE_TYPE_NOT_ALLOWED',
   Busy = 'BUSY',
+  /** The plan has no usable scoring set-up (template, group rules) or its structure cannot be scored. */
+  ScoringNotConfigured = 'SCORING_NOT_CONFIGURED',
+  /** A comprehensive-evaluation ballot gives a grade to more units than its quota allows. */
+  BallotQuotaExceeded = 'BALLOT_QUOTA_EXCEEDED',
+  /** An evaluator rated its own unit. */
+  BallotSelfRating = 'BALLOT_SELF_RATING',
 }
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -26,6 +32,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.FileTooLarge]: 413,
   [ErrorCode.FileTypeNotAllowed]: 415,
   [ErrorCode.Busy]: 503,
+  [ErrorCode.ScoringNotConfigured]: 409,
+  [ErrorCode.BallotQuotaExceeded]: 422,
+  [ErrorCode.BallotSelfRating]: 403,
 };
 
 export interface FieldProblem {

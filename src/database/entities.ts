@@ -5,6 +5,7 @@ import { GroupMember, Plan, PlanGroup } from '../plans/plan.entity.js';
 import { OutboxMessage, Task, TaskEvent, TaskNode } from '../tasks/task.entity.js';
 import { Unit } from '../units/unit.entity.js';
 import { Webhook, WebhookAttempt, WebhookDelivery } from '../notifications/webhook.entity.js';
+import { SCORE_ENTITIES } from '../scores/score.entities.js';
 
 /** Every entity, listed explicitly so src, dist and the TypeORM CLI see the same schema. */
-export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, EvidenceFile, Webhook, WebhookDelivery, WebhookAttempt];
+export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, EvidenceFile, Webhook, WebhookDelivery, WebhookAttempt, ...SCORE_ENTITIES];

@@ -95,7 +95,7 @@ export class DemoSeeder {
     const i1 = ind('1', '固定资产投资增长', 10, 'ratio', ['经济发展', '投资'], { targetValue: 8, targetUnit: '%', targetText: '全年增长8%' });
     const i2 = ind('2', '规模以上工业增加值增长', 10, 'ratio', ['经济发展', '工业'], { targetValue: 6.5, targetUnit: '%' });
     const i3 = ind('3', '重点项目节点推进', 30, 'node_platform', ['重点工作', '项目建设']);
-    const i4 = ind('4', '食品安全抽检任务', 5, 'direct', ['社会治理', '市场监管'], { methodParams: { perOccurrence: 0.5 } });
+    const i4 = ind('4', '食品安全抽检任务', 5, 'direct', ['社会治理', '市场监管'], { methodParams: { mode: 'per_occurrence', deductionPerOccurrence: 0.5 } });
 
     const admin: Actor = { ...SYSTEM_ACTOR, role: 'supervisor', username: 'demo-seed' };
     const create = (indicatorId: string, unitId: string, nodes: [number, string, string][]) =>

@@ -4,6 +4,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { pageOf, type Page } from '../common/pagination.js';
 import { DatabaseService } from '../database/database.service.js';
+import { validateMethodParams } from '../scoring/method-params.js';
 import type { CreateIndicatorDto, IndicatorQuery, IndicatorView } from './indicators.dto.js';
 
 export interface IndicatorRow {
@@ -48,6 +49,7 @@ export class IndicatorsService {
   ) {}
 
   create(dto: CreateIndicatorDto): IndicatorView {
+    checkMethod(dto);
     const row: IndicatorRow = {
       id: randomUUID(),
       plan_id: dto.planId,
@@ -102,5 +104,27 @@ export class IndicatorsService {
     const total = (this.db.stmt(`SELECT count(*) AS n FROM indicators ${where}`).get(params) as { n: number }).n;
     const rows = this.db.stmt(`SELECT * FROM indicators ${where} ORDER BY plan_id, code LIMIT @limit OFFSET @offset`).all(params) as IndicatorRow[];
     return { items: rows.map(toIndicatorView), total, page, pageSize };
+  }
+}
+
+/**
+ * The method parameters must be what the scoring method accepts (src/scoring/method-params.ts), so a bad
+ * set-up is refused here with the field named instead of failing at year end. A `direction` in the
+ * parameters must agree with the indicator's own `direction` (which is the default when it is absent).
+ */
+function checkMethod(dto: CreateIndicatorDto): void {
+  const params = dto.methodParams ?? {};
+  const v = validateMethodParams(dto.methodCode, params, { points: dto.points });
+  if (!v.ok) {
+    throw DomainError.validation(
+      v.errors.map((e) => ({
+        field: e.field === 'code' ? 'methodCode' : `methodParams.${e.field}`,
+        reason: e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message,
+      })),
+    );
+  }
+  const declared = (params as { direction?: unknown }).direction;
+  if (declared !== undefined && dto.direction !== undefined && declared !== dto.direction) {
+    throw DomainError.validation([{ field: 'methodParams.direction', reason: `is "${String(declared)}" but the indicator's direction is "${dto.direction}"` }]);
   }
 }

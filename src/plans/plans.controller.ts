@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators.js';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import type { Actor } from '../common/actor.js';
 import type { Page } from '../common/pagination.js';
 import { CreateGroupDto, CreatePlanDto, PlanQuery, SetPlanStatusDto, type GroupView, type PlanView } from './plans.dto.js';
 import { PlansService } from './plans.service.js';
@@ -32,9 +33,9 @@ export class PlansController {
 
   @Post(':id/status')
   @Roles('admin', 'supervisor')
-  @ApiOperation({ summary: 'Publish or close a plan (draft → published → closed)' })
-  setStatus(@Param('id') id: string, @Body() dto: SetPlanStatusDto): PlanView {
-    return this.plans.setStatus(id, dto.status);
+  @ApiOperation({ summary: 'Publish or close a plan (draft → published → closed); closing freezes its scores in the same transaction' })
+  setStatus(@Param('id') id: string, @Body() dto: SetPlanStatusDto, @CurrentActor() actor: Actor): PlanView {
+    return this.plans.setStatus(id, dto.status, actor);
   }
 
   @Post(':id/groups')

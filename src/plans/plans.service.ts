@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app.config.js';
+import { SYSTEM_ACTOR, type Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { pageOf, type Page } from '../common/pagination.js';
 import { DatabaseService } from '../database/database.service.js';
 import type { CreateGroupDto, CreatePlanDto, GroupView, PlanQuery, PlanView } from './plans.dto.js';
 import type { PlanStatus } from './plan.entity.js';
+import { PlanStatusHooks, type PlanStatusChange } from './plan-status.hooks.js';
 
 interface PlanRow {
   id: string;
@@ -36,6 +38,7 @@ export class PlansService {
     private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly hooks: PlanStatusHooks,
   ) {}
 
   create(dto: CreatePlanDto): PlanView {
@@ -85,8 +88,13 @@ export class PlansService {
     return { items: rows.map(toView), total, page, pageSize };
   }
 
-  setStatus(id: string, status: PlanStatus): PlanView {
-    return this.db.transaction(() => {
+  /**
+   * Move a plan's status. Listeners (PlanStatusHooks) run inside the same transaction — closing a plan
+   * freezes its scores there (src/scores), so the close and the freeze commit together or not at all.
+   */
+  setStatus(id: string, status: PlanStatus, actor: Actor = SYSTEM_ACTOR): PlanView {
+    let change: PlanStatusChange | undefined;
+    const view = this.db.transaction(() => {
       const plan = this.get(id);
       if (plan.status === status) return plan;
       if (!STATUS_MOVES[plan.status].includes(status)) {
@@ -97,8 +105,12 @@ export class PlansService {
         });
       }
       this.db.stmt('UPDATE plans SET status = ? WHERE id = ?').run(status, id);
+      change = { planId: id, from: plan.status, to: status, actor, at: this.clock.nowIso() };
+      this.hooks.inTransaction(change);
       return { ...plan, status };
     });
+    if (change) this.hooks.afterCommit(change);
+    return view;
   }
 
   createGroup(planId: string, dto: CreateGroupDto): GroupView {

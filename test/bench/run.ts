@@ -1,16 +1,18 @@
 import 'reflect-metadata';
 import { benchAudit } from './audit.bench.js';
 import { benchHttpEvents } from './http-events.bench.js';
+import { benchScoring } from './scoring.bench.js';
 import { benchSweep } from './sweep.bench.js';
 
 /**
  * `npm run bench [-- section…]`: prints figures, each beside a baseline measured in the same run.
- * Sections: http, sweep, audit. Nothing here asserts on time; the figures are for people.
+ * Sections: http, sweep, audit, scoring. Nothing here asserts on time; the figures are for people.
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
   http: benchHttpEvents,
   audit: benchAudit,
   sweep: benchSweep,
+  scoring: benchScoring,
 };
 
 async function main(): Promise<void> {

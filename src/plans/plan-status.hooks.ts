@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../common/actor.js';
+import type { PlanStatus } from './plan.entity.js';
+
+/** A plan's status move, as listeners see it. */
+export interface PlanStatusChange {
+  planId: string;
+  from: PlanStatus;
+  to: PlanStatus;
+  actor: Actor;
+  /** The instant of the move (the clock's now). */
+  at: string;
+}
+
+export interface PlanStatusListener {
+  /**
+   * Runs inside the status move's transaction, after the plans row changed. Throwing refuses the move:
+   * nothing of it (nor of what the listener wrote) is committed. Scoring freezes a closing plan here.
+   */
+  inTransaction?(change: PlanStatusChange): void;
+  /** Runs after the commit (e.g. wake the notifier). Must not throw. */
+  afterCommit?(change: PlanStatusChange): void;
+}
+
+/**
+ * Lets modules that depend on plans react to a status move in the same transaction, without the plans
+ * module importing them (DESIGN.md §3 rule 6: modules depend one way).
+ */
+@Injectable()
+export class PlanStatusHooks {
+  private readonly listeners: PlanStatusListener[] = [];
+
+  register(listener: PlanStatusListener): void {
+    this.listeners.push(listener);
+  }
+
+  inTransaction(change: PlanStatusChange): void {
+    for (const l of this.listeners) l.inTransaction?.(change);
+  }
+
+  afterCommit(change: PlanStatusChange): void {
+    for (const l of this.listeners) l.afterCommit?.(change);
+  }
+}

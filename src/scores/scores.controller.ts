@@ -1,0 +1,171 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import type { Actor } from '../common/actor.js';
+import type { PlanTemplate } from '../scoring/plan-template.js';
+import { breakdownTable, summaryTable, toCsv, toXlsx } from './score-sheet.js';
+import {
+  BallotDto,
+  BallotQuery,
+  ExportQuery,
+  ReasonDto,
+  ScoresQuery,
+  ScoreSourceQuery,
+  ScoringConfigDto,
+  UnitEventDto,
+  UnitEventQuery,
+} from './scores.dto.js';
+import {
+  ScoresService,
+  type BallotView,
+  type PlanScoresView,
+  type RunView,
+  type ScorecardView,
+  type ScoringConfigView,
+  type TaskScoreView,
+  type UnitEventView,
+} from './scores.service.js';
+
+/**
+ * Scoring over HTTP (issue 4). Live scores are computed from the current state on every read (provisional
+ * while the plan is open); closing the plan (POST /plans/{id}/status) freezes them; a closed plan changes
+ * only through POST /plans/{id}/rescore, which is recorded with who and why.
+ *
+ * Who sees what: supervisors, auditors and admins see every score. A department sees its own unit's
+ * scorecard (with its rank) and, once the plan has closed, the frozen rankings of every group (no other
+ * unit's breakdown). An assessor sees the scores of the tasks it assesses (GET /tasks/{id}/score).
+ */
+@ApiTags('scores')
+@ApiBearerAuth()
+@Controller()
+export class ScoresController {
+  constructor(private readonly scores: ScoresService) {}
+
+  @Get('scoring/templates')
+  @ApiOperation({ summary: 'The plan templates (config/plan-templates): evaluators, bonus/deduction/negative-list/veto catalogue, group rules' })
+  templates(): PlanTemplate[] {
+    return this.scores.listTemplates();
+  }
+
+  @Get('scoring/templates/:id')
+  @ApiOperation({ summary: 'One plan template' })
+  template(@Param('id') id: string): PlanTemplate {
+    return this.scores.template(id);
+  }
+
+  @Put('plans/:id/scoring')
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'Set how a plan is scored: its template, each group’s template group, indicator tags' })
+  configure(@Param('id') id: string, @Body() dto: ScoringConfigDto, @CurrentActor() actor: Actor): ScoringConfigView {
+    return this.scores.configure(id, dto, actor);
+  }
+
+  @Get('plans/:id/scoring')
+  @ApiOperation({ summary: 'How a plan is scored (409 SCORING_NOT_CONFIGURED when not set)' })
+  config(@Param('id') id: string): ScoringConfigView {
+    return this.scores.getConfig(id);
+  }
+
+  @Get('plans/:id/scores')
+  @Roles('admin', 'supervisor', 'auditor', 'department')
+  @ApiOperation({ summary: 'Scores of a plan by group: rank, grade, composite, adjustments, final (live or frozen; detail=full adds every breakdown)' })
+  planScores(@Param('id') id: string, @Query() q: ScoresQuery, @CurrentActor() actor: Actor): PlanScoresView {
+    return this.scores.planScores(id, q, actor);
+  }
+
+  @Get('plans/:id/units/:unitId/scorecard')
+  @Roles('admin', 'supervisor', 'auditor', 'department')
+  @ApiOperation({ summary: 'One unit’s scorecard: every indicator with method, inputs and formula, the parts, bonuses, deductions, veto, rank and grade' })
+  scorecard(@Param('id') id: string, @Param('unitId') unitId: string, @Query() q: ScoreSourceQuery, @CurrentActor() actor: Actor): ScorecardView {
+    return this.scores.scorecard(id, unitId, q, actor);
+  }
+
+  @Get('tasks/:id/score')
+  @ApiOperation({ summary: 'One task’s score with its explanation (follows task visibility)' })
+  taskScore(@Param('id') id: string, @Query() q: ScoreSourceQuery, @CurrentActor() actor: Actor): TaskScoreView {
+    return this.scores.taskScore(id, q, actor);
+  }
+
+  @Post('plans/:id/ballots')
+  @Roles('admin', 'supervisor', 'department')
+  @ApiOperation({
+    summary:
+      'Cast a comprehensive-evaluation ballot (综合评价). The office enters leaders’/office ballots naming the evaluator; a department casts its own peer ballot. Quota broken → 422 BALLOT_QUOTA_EXCEEDED; own unit rated → 403 BALLOT_SELF_RATING. A new ballot of the same evaluator for the group supersedes the earlier one',
+  })
+  ballot(@Param('id') id: string, @Body() dto: BallotDto, @CurrentActor() actor: Actor): BallotView {
+    return this.scores.submitBallot(id, dto, actor);
+  }
+
+  @Get('plans/:id/ballots')
+  @Roles('admin', 'supervisor', 'auditor', 'department')
+  @ApiOperation({ summary: 'Ballots of a plan (a department: its own); all=true includes superseded ones' })
+  ballots(@Param('id') id: string, @Query() q: BallotQuery, @CurrentActor() actor: Actor): BallotView[] {
+    return this.scores.ballots(id, q.all === 'true', actor);
+  }
+
+  @Post('plans/:id/unit-events')
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'Record a bonus, deduction, negative-list or veto event of a unit (item from the template’s catalogue)' })
+  unitEvent(@Param('id') id: string, @Body() dto: UnitEventDto, @CurrentActor() actor: Actor): UnitEventView {
+    return this.scores.recordUnitEvent(id, dto, actor);
+  }
+
+  @Post('plans/:id/unit-events/:eventId/void')
+  @HttpCode(200)
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'Void a unit event (kept, marked with who and why)' })
+  voidUnitEvent(@Param('id') id: string, @Param('eventId') eventId: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor): UnitEventView {
+    return this.scores.voidUnitEvent(id, eventId, dto.reason, actor);
+  }
+
+  @Get('plans/:id/unit-events')
+  @Roles('admin', 'supervisor', 'auditor', 'department')
+  @ApiOperation({ summary: 'Bonus/deduction/negative-list/veto events (a department: its own)' })
+  unitEvents(@Param('id') id: string, @Query() q: UnitEventQuery, @CurrentActor() actor: Actor): UnitEventView[] {
+    return this.scores.unitEvents(id, q.unitId, actor);
+  }
+
+  @Post('plans/:id/rescore')
+  @HttpCode(200)
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'Re-score a closed plan: a new frozen run recorded with who, why and which units changed' })
+  rescore(@Param('id') id: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor): RunView {
+    return this.scores.rescore(id, dto.reason, actor);
+  }
+
+  @Get('plans/:id/score-runs')
+  @Roles('admin', 'supervisor', 'auditor')
+  @ApiOperation({ summary: 'Frozen runs of a plan, newest first (close, then each re-score with who, why and what changed)' })
+  runs(@Param('id') id: string): RunView[] {
+    return this.scores.runs(id);
+  }
+
+  @Get('plans/:id/scores/export')
+  @Roles('admin', 'supervisor', 'auditor')
+  @ApiOperation({ summary: 'The score sheet: XLSX (one sheet per group, 得分明细, 说明) or CSV (sheet=summary|breakdown), Chinese headers' })
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv')
+  async export(@Param('id') id: string, @Query() q: ExportQuery, @Res() reply: FastifyReply): Promise<void> {
+    const data = this.scores.sheetData(id, q);
+    const base = `scores-${id}-${data.source}${data.run ? `-run${data.run.id}` : ''}`;
+    if ((q.format ?? 'xlsx') === 'csv') {
+      const sheet = q.sheet ?? 'summary';
+      const csv = toCsv(sheet === 'breakdown' ? breakdownTable(data) : summaryTable(data));
+      void reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', disposition(`${base}-${sheet}.csv`))
+        .send(csv);
+      return;
+    }
+    const buf = await toXlsx(data);
+    void reply
+      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', disposition(`${base}.xlsx`))
+      .send(buf);
+  }
+}
+
+function disposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}

@@ -1,0 +1,394 @@
+import { Injectable } from '@nestjs/common';
+import { DatabaseService } from '../database/database.service.js';
+import type { ApprovalValues, GroupRow, IndicatorRowLite, MemberRow, TaskFactRow } from './score-input.js';
+
+export interface PlanRowLite {
+  id: string;
+  name: string;
+  year: number;
+  status: string;
+}
+
+export interface PlanScoringRow {
+  plan_id: string;
+  template_id: string;
+  group_templates: string;
+  indicator_rules: string;
+  updated_by: string | null;
+  updated_at: string;
+}
+
+export interface BallotRow {
+  id: string;
+  plan_id: string;
+  group_id: string;
+  evaluator: string;
+  evaluator_id: string;
+  evaluator_unit_id: string | null;
+  entries: string;
+  submitted_by: string | null;
+  submitted_role: string;
+  submitted_at: string;
+  superseded_at: string | null;
+  superseded_by: string | null;
+}
+
+export interface UnitEventRow {
+  id: string;
+  plan_id: string;
+  unit_id: string;
+  type: string;
+  item: string;
+  points: number | null;
+  note: string | null;
+  recorded_by: string | null;
+  recorded_role: string;
+  recorded_at: string;
+  voided_at: string | null;
+  voided_by: string | null;
+  void_reason: string | null;
+}
+
+export interface RunRow {
+  id: number;
+  plan_id: string;
+  kind: string;
+  reason: string | null;
+  actor_user_id: string | null;
+  actor_role: string;
+  actor_username: string | null;
+  at: string;
+  template_id: string;
+  template_version: number;
+  provisional: number;
+  groups: string;
+  issues: string;
+  changes: string | null;
+}
+
+export interface UnitScoreSummaryRow {
+  unit_id: string;
+  group_id: string;
+  composite: number;
+  bonus: number;
+  deduction: number;
+  negative_list: number;
+  final: number;
+  rank: number;
+  grade: string;
+  result: string;
+  provisional: number;
+}
+
+/**
+ * Every task of a plan (except cancelled ones) with what scoring needs, in one statement, one row per task
+ * and no subquery flattening surprises. Per method, only what it reads:
+ * - nodes: a count on the nodes primary key (covering index, no row read); red lights: the red_count column;
+ *   each red node's deduction only for 直接扣分法 tasks with red lights.
+ * - value methods (ratio, efficacy, direct): SQLite reads a handful of paths from the snapshot in one
+ *   multi-path json_extract (the nested call for the current index hits SQLite's JSON parse cache):
+ *   currentIndex, completedAt, score, the last node's stage value, and the approval values (reviewed value,
+ *   the approved submission's completed value, assessor points) of the last node and of the node before
+ *   the current one. Nodes are approved in order: a completed task's latest approved node is its last, a
+ *   live or closed task's is the one before the current node.
+ * - closed and scored tasks of other methods: currentIndex, completedAt and score only.
+ * The JS side never parses a snapshot on this path.
+ */
+export const TASK_FACTS_SQL = `
+SELECT t.id, t.indicator_id, t.unit_id, t.state, t.red_count AS red_nodes,
+  (SELECT count(*) FROM nodes n WHERE n.task_id = t.id) AS nodes,
+  CASE WHEN t.red_count > 0 AND i.method_code = 'node_deduction' THEN
+    (SELECT json_group_array(n.red_deduction) FROM nodes n WHERE n.task_id = t.id AND n.red_lighted = 1)
+  END AS red_deductions,
+  CASE WHEN i.method_code IN ('ratio', 'efficacy', 'direct') THEN
+    json_extract(t.snapshot, '$.context.currentIndex', '$.context.completedAt', '$.context.score', '$.context.nodes[#-1].stageValue',
+      '$.context.nodes[#-1].approval.reviewedValue', '$.context.nodes[#-1].submissions[#-1].completedValue', '$.context.nodes[#-1].approval.assessorPoints',
+      '$.context.nodes[' || max(coalesce(json_extract(t.snapshot, '$.context.currentIndex'), 0) - 1, 0) || '].approval.reviewedValue',
+      '$.context.nodes[' || max(coalesce(json_extract(t.snapshot, '$.context.currentIndex'), 0) - 1, 0) || '].submissions[#-1].completedValue',
+      '$.context.nodes[' || max(coalesce(json_extract(t.snapshot, '$.context.currentIndex'), 0) - 1, 0) || '].approval.assessorPoints')
+  WHEN t.state IN ('closed', 'scored') THEN json_extract(t.snapshot, '$.context.currentIndex', '$.context.completedAt', '$.context.score')
+  END AS ctx
+FROM tasks t JOIN indicators i ON i.id = t.indicator_id
+WHERE t.plan_id = @planId AND t.state IN ('assigned', 'open', 'submitted', 'returned', 'completed', 'closed', 'scored')`;
+
+/** [currentIndex, completedAt, score, last stage value, last node's rv, cv, ap, previous node's rv, cv, ap]; completedAt is text */
+type Ctx = (number | null)[];
+
+interface RawFactRow {
+  id: string;
+  indicator_id: string;
+  unit_id: string;
+  state: string;
+  nodes: number;
+  red_nodes: number;
+  red_deductions: string | null;
+  ctx: string | null;
+}
+
+/** The read-model queries and the writes of scoring (prepared statements, no ORM hydration). */
+@Injectable()
+export class ScoresRepository {
+  constructor(readonly db: DatabaseService) {}
+
+  plan(planId: string): PlanRowLite | undefined {
+    return this.db.stmt('SELECT id, name, year, status FROM plans WHERE id = ?').get(planId) as PlanRowLite | undefined;
+  }
+
+  scoring(planId: string): PlanScoringRow | undefined {
+    return this.db.stmt('SELECT * FROM plan_scoring WHERE plan_id = ?').get(planId) as PlanScoringRow | undefined;
+  }
+
+  upsertScoring(row: PlanScoringRow): void {
+    this.db
+      .stmt(
+        `INSERT INTO plan_scoring (plan_id, template_id, group_templates, indicator_rules, updated_by, updated_at)
+         VALUES (@plan_id, @template_id, @group_templates, @indicator_rules, @updated_by, @updated_at)
+         ON CONFLICT (plan_id) DO UPDATE SET template_id = excluded.template_id, group_templates = excluded.group_templates,
+           indicator_rules = excluded.indicator_rules, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+      )
+      .run(row);
+  }
+
+  groups(planId: string): GroupRow[] {
+    return this.db.stmt('SELECT id, name, kind FROM plan_groups WHERE plan_id = ? ORDER BY name, id').all(planId) as GroupRow[];
+  }
+
+  members(planId: string): MemberRow[] {
+    return this.db
+      .stmt(
+        `SELECT m.group_id, m.unit_id, u.name AS unit_name FROM group_members m
+         JOIN plan_groups g ON g.id = m.group_id JOIN units u ON u.id = m.unit_id
+         WHERE g.plan_id = ? ORDER BY g.name, g.id, u.name, u.id`,
+      )
+      .all(planId) as MemberRow[];
+  }
+
+  indicators(planId: string): IndicatorRowLite[] {
+    return this.db
+      .stmt('SELECT id, code, name, points, method_code, method_params, target_value, direction FROM indicators WHERE plan_id = ? ORDER BY code, id')
+      .all(planId) as IndicatorRowLite[];
+  }
+
+  indicatorIds(planId: string): Set<string> {
+    return new Set((this.db.stmt('SELECT id FROM indicators WHERE plan_id = ? /* scores */').pluck().all(planId) as string[]));
+  }
+
+  taskFacts(planId: string): TaskFactRow[] {
+    const raw = this.db.stmt(TASK_FACTS_SQL).all({ planId }) as RawFactRow[];
+    const out: TaskFactRow[] = new Array(raw.length);
+    for (let k = 0; k < raw.length; k++) {
+      const r = raw[k];
+      const row: TaskFactRow = {
+        id: r.id,
+        indicator_id: r.indicator_id,
+        unit_id: r.unit_id,
+        state: r.state,
+        nodes: r.nodes,
+        red_nodes: r.red_nodes,
+        approved_nodes: r.state === 'completed' ? r.nodes : 0,
+        red_deductions: r.red_deductions,
+        last_stage_value: null,
+        reviewed_value: null,
+        completed_value: null,
+        assessor_points: null,
+        recorded_score: null,
+      };
+      if (r.ctx !== null) {
+        const c = JSON.parse(r.ctx) as Ctx;
+        const completed = r.state === 'completed' || c[1] !== null;
+        row.approved_nodes = completed ? r.nodes : (c[0] ?? 0);
+        if (r.state === 'scored') row.recorded_score = c[2];
+        if (c.length > 3) {
+          row.last_stage_value = c[3] ?? null;
+          const at = completed ? 4 : 7;
+          if (row.approved_nodes > 0) {
+            row.reviewed_value = c[at] ?? null;
+            row.completed_value = c[at + 1] ?? null;
+            row.assessor_points = c[at + 2] ?? null;
+          }
+        }
+      }
+      out[k] = row;
+    }
+    return out;
+  }
+
+  /**
+   * The approvals of the given tasks' approved nodes, latest first, in one statement (the rare path of
+   * taskFacts: the latest approved node carries no value).
+   */
+  approvals(taskIds: readonly string[]): Map<string, ApprovalValues[]> {
+    const out = new Map<string, ApprovalValues[]>();
+    if (taskIds.length === 0) return out;
+    const rows = this.db
+      .stmt(
+        `SELECT t.id AS taskId, json_extract(j.value, '$.approval.reviewedValue') AS reviewedValue,
+           json_extract(j.value, '$.submissions[#-1].completedValue') AS completedValue,
+           json_extract(j.value, '$.approval.assessorPoints') AS assessorPoints
+         FROM tasks t, json_each(t.snapshot, '$.context.nodes') j
+         WHERE t.id IN (SELECT value FROM json_each(?)) AND json_extract(j.value, '$.status') = 'approved'
+         ORDER BY t.id, j.key DESC`,
+      )
+      .all(JSON.stringify(taskIds)) as (ApprovalValues & { taskId: string })[];
+    for (const { taskId, ...a } of rows) {
+      const list = out.get(taskId);
+      if (list) list.push(a);
+      else out.set(taskId, [a]);
+    }
+    return out;
+  }
+
+  liveTaskIds(planId: string): string[] {
+    return this.db
+      .stmt(`SELECT id FROM tasks WHERE plan_id = ? AND state IN ('assigned', 'open', 'submitted', 'returned') ORDER BY id /* scores */`)
+      .pluck()
+      .all(planId) as string[];
+  }
+
+  taskStates(planId: string): Map<string, string> {
+    const rows = this.db.stmt('SELECT id, state FROM tasks WHERE plan_id = ? /* scores */').raw().all(planId) as [string, string][];
+    return new Map(rows);
+  }
+
+  task(taskId: string): { id: string; plan_id: string; unit_id: string; indicator_id: string; state: string; assessing_unit_id: string | null } | undefined {
+    return this.db
+      .stmt('SELECT t.id, t.plan_id, t.unit_id, t.indicator_id, t.state, i.assessing_unit_id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?')
+      .get(taskId) as ReturnType<ScoresRepository['task']>;
+  }
+
+  recordedScore(taskId: string): { score: number | null; scoredAt: string | null; note: string | null } {
+    const r = this.db
+      .stmt(`SELECT json_extract(snapshot, '$.context.score') AS score, json_extract(snapshot, '$.context.scoredAt') AS scoredAt,
+               json_extract(snapshot, '$.context.scoreNote') AS note FROM tasks WHERE id = ?`)
+      .get(taskId) as { score: number | null; scoredAt: string | null; note: string | null };
+    return r;
+  }
+
+  // ─── ballots ────────────────────────────────────────────────────────────────────────────────────
+
+  activeBallots(planId: string): BallotRow[] {
+    return this.db.stmt('SELECT * FROM score_ballots WHERE plan_id = ? AND superseded_at IS NULL ORDER BY submitted_at, id').all(planId) as BallotRow[];
+  }
+
+  ballots(planId: string, opts: { evaluatorUnitId?: string; includeSuperseded: boolean }): BallotRow[] {
+    return this.db
+      .stmt(
+        `SELECT * FROM score_ballots WHERE plan_id = @planId AND (@unit IS NULL OR evaluator_unit_id = @unit)
+           AND (@all = 1 OR superseded_at IS NULL) ORDER BY submitted_at, id`,
+      )
+      .all({ planId, unit: opts.evaluatorUnitId ?? null, all: opts.includeSuperseded ? 1 : 0 }) as BallotRow[];
+  }
+
+  activeBallotOf(planId: string, groupId: string, evaluator: string, evaluatorId: string): BallotRow | undefined {
+    return this.db
+      .stmt('SELECT * FROM score_ballots WHERE plan_id = ? AND group_id = ? AND evaluator = ? AND evaluator_id = ? AND superseded_at IS NULL')
+      .get(planId, groupId, evaluator, evaluatorId) as BallotRow | undefined;
+  }
+
+  supersede(id: string, at: string, by: string): void {
+    this.db.stmt('UPDATE score_ballots SET superseded_at = ?, superseded_by = ? WHERE id = ? AND superseded_at IS NULL').run(at, by, id);
+  }
+
+  insertBallot(row: BallotRow): void {
+    this.db
+      .stmt(
+        `INSERT INTO score_ballots (id, plan_id, group_id, evaluator, evaluator_id, evaluator_unit_id, entries, submitted_by, submitted_role,
+           submitted_at, superseded_at, superseded_by)
+         VALUES (@id, @plan_id, @group_id, @evaluator, @evaluator_id, @evaluator_unit_id, @entries, @submitted_by, @submitted_role,
+           @submitted_at, @superseded_at, @superseded_by)`,
+      )
+      .run(row);
+  }
+
+  // ─── unit events ────────────────────────────────────────────────────────────────────────────────
+
+  activeUnitEvents(planId: string): UnitEventRow[] {
+    return this.db.stmt('SELECT * FROM unit_score_events WHERE plan_id = ? AND voided_at IS NULL ORDER BY recorded_at, id').all(planId) as UnitEventRow[];
+  }
+
+  unitEvents(planId: string, unitId: string | undefined): UnitEventRow[] {
+    return this.db
+      .stmt('SELECT * FROM unit_score_events WHERE plan_id = @planId AND (@unitId IS NULL OR unit_id = @unitId) ORDER BY recorded_at, id')
+      .all({ planId, unitId: unitId ?? null }) as UnitEventRow[];
+  }
+
+  unitEvent(id: string): UnitEventRow | undefined {
+    return this.db.stmt('SELECT * FROM unit_score_events WHERE id = ?').get(id) as UnitEventRow | undefined;
+  }
+
+  insertUnitEvent(row: UnitEventRow): void {
+    this.db
+      .stmt(
+        `INSERT INTO unit_score_events (id, plan_id, unit_id, type, item, points, note, recorded_by, recorded_role, recorded_at, voided_at, voided_by, void_reason)
+         VALUES (@id, @plan_id, @unit_id, @type, @item, @points, @note, @recorded_by, @recorded_role, @recorded_at, @voided_at, @voided_by, @void_reason)`,
+      )
+      .run(row);
+  }
+
+  voidUnitEvent(id: string, at: string, by: string | null, reason: string): number {
+    return this.db.stmt('UPDATE unit_score_events SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ? AND voided_at IS NULL').run(at, by, reason, id).changes;
+  }
+
+  // ─── frozen runs ────────────────────────────────────────────────────────────────────────────────
+
+  latestRun(planId: string): RunRow | undefined {
+    return this.db.stmt('SELECT * FROM score_runs WHERE plan_id = ? ORDER BY id DESC LIMIT 1').get(planId) as RunRow | undefined;
+  }
+
+  run(planId: string, runId: number): RunRow | undefined {
+    return this.db.stmt('SELECT * FROM score_runs WHERE plan_id = ? AND id = ?').get(planId, runId) as RunRow | undefined;
+  }
+
+  runs(planId: string): RunRow[] {
+    return this.db.stmt('SELECT * FROM score_runs WHERE plan_id = ? ORDER BY id DESC').all(planId) as RunRow[];
+  }
+
+  insertRun(row: Omit<RunRow, 'id'>): number {
+    const r = this.db
+      .stmt(
+        `INSERT INTO score_runs (plan_id, kind, reason, actor_user_id, actor_role, actor_username, at, template_id, template_version, provisional,
+           groups, issues, changes)
+         VALUES (@plan_id, @kind, @reason, @actor_user_id, @actor_role, @actor_username, @at, @template_id, @template_version, @provisional,
+           @groups, @issues, @changes)`,
+      )
+      .run(row);
+    return Number(r.lastInsertRowid);
+  }
+
+  insertUnitScore(row: UnitScoreSummaryRow & { run_id: number; breakdown: string }): void {
+    this.db
+      .stmt(
+        `INSERT INTO unit_scores (run_id, unit_id, group_id, composite, bonus, deduction, negative_list, final, rank, grade, result, provisional, breakdown)
+         VALUES (@run_id, @unit_id, @group_id, @composite, @bonus, @deduction, @negative_list, @final, @rank, @grade, @result, @provisional, @breakdown)`,
+      )
+      .run(row);
+  }
+
+  unitScoreSummaries(runId: number): UnitScoreSummaryRow[] {
+    return this.db
+      .stmt(
+        `SELECT unit_id, group_id, composite, bonus, deduction, negative_list, final, rank, grade, result, provisional
+         FROM unit_scores WHERE run_id = ? ORDER BY group_id, rank, unit_id`,
+      )
+      .all(runId) as UnitScoreSummaryRow[];
+  }
+
+  unitBreakdowns(runId: number): string[] {
+    return this.db.stmt('SELECT breakdown FROM unit_scores WHERE run_id = ? ORDER BY group_id, rank, unit_id /* scores */').pluck().all(runId) as string[];
+  }
+
+  unitBreakdown(runId: number, unitId: string): string | undefined {
+    return this.db.stmt('SELECT breakdown FROM unit_scores WHERE run_id = ? AND unit_id = ? /* scores */').pluck().get(runId, unitId) as string | undefined;
+  }
+
+  unitNames(ids: readonly string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    const stmt = this.db.stmt('SELECT name FROM units WHERE id = ? /* scores */').pluck();
+    for (const id of ids) out.set(id, (stmt.get(id) as string | undefined) ?? id);
+    return out;
+  }
+
+  unitExists(unitId: string): boolean {
+    return this.db.stmt('SELECT 1 FROM units WHERE id = ?').get(unitId) !== undefined;
+  }
+}
