@@ -180,11 +180,12 @@ export function applyTaskEvent(s: TaskSnapshot, e: TaskEvent): ApplyResult {
   const refuse = (): ApplyResult => ({ ok: false, reason: 'not_allowed', state: stateName(s), allowed: allowedEvents(s) });
   if (typeof e !== 'object' || e === null || !PUBLIC_TYPES.has((e as { type?: unknown }).type as string)) return refuse();
   if (!isInstant(e.at)) return refuse();
-  if (s.status !== 'active' || !s.can(e)) {
-    if (e.type === 'clock.tick') return { ok: true, snapshot: s, changed: false, emitted: [] };
-    return refuse();
-  }
+  const unchanged = (): ApplyResult => ({ ok: true, snapshot: s, changed: false, emitted: [] });
+  if (s.status !== 'active') return e.type === 'clock.tick' ? unchanged() : refuse();
+  // XState returns the very same snapshot object when no transition is taken (wrong state or every guard
+  // false): that is exactly `!s.can(e)`, without evaluating the guards twice.
   const [next, actions] = pureTransition(s, e);
+  if (next === s) return e.type === 'clock.tick' ? unchanged() : refuse();
   const changed = !deepEqual(next.value, s.value) || !deepEqual(next.context, s.context);
   return { ok: true, snapshot: next, changed, emitted: emittedOf(actions) };
 }
