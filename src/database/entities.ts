@@ -1,3 +1,4 @@
+import { AuditCheckpoint, AuditCheckpointEvidence, AuditCheckpointHead, AuditCheckpointPlan } from '../audit/checkpoint.entity.js';
 import { User } from '../auth/user.entity.js';
 import { EvidenceFile } from '../evidence/evidence-file.entity.js';
 import { Indicator } from '../indicators/indicator.entity.js';
@@ -8,4 +9,5 @@ import { Webhook, WebhookAttempt, WebhookDelivery } from '../notifications/webho
 import { SCORE_ENTITIES } from '../scores/score.entities.js';
 
 /** Every entity, listed explicitly so src, dist and the TypeORM CLI see the same schema. */
-export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, EvidenceFile, Webhook, WebhookDelivery, WebhookAttempt, ...SCORE_ENTITIES];
+export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, EvidenceFile, Webhook, WebhookDelivery, WebhookAttempt,
+  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ...SCORE_ENTITIES];
