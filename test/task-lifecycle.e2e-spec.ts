@@ -167,6 +167,8 @@ describe('refusals write nothing', () => {
     await refused(() => send('nope', f.dept, 'evidence.submit', 1, { note: 'x' }), 404);
     await refused(() => t.http().get('/tasks'), 401);
     await refused(() => t.http().get('/tasks').set('authorization', 'Bearer forged.token.here'), 401);
+    const badType = await refused(() => t.http().get(`/tasks/${taskId}/history?type=node.teleport`).set('authorization', f.auditor), 400);
+    expect(JSON.stringify(badType)).toContain('"field":"type"');
   });
 
   it('refuses an evidence file that is too big (413) or of a type not allowed (415), keeping no bytes', async () => {

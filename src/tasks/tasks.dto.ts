@@ -50,7 +50,8 @@ export class CreateTaskDto {
   nodes: CreateNodeDto[];
 }
 
-export const HTTP_EVENT_TYPES = TASK_EVENT_TYPES;
+/** task.revise is not sent over this endpoint: revisions come from imports (POST /imports), which compute node instants. */
+export const HTTP_EVENT_TYPES = TASK_EVENT_TYPES.filter((t) => t !== 'task.revise');
 
 export class TaskEventDto {
   @ApiProperty({ enum: HTTP_EVENT_TYPES, example: 'evidence.submit' }) @IsIn(HTTP_EVENT_TYPES as unknown as string[]) type: string;
@@ -137,7 +138,7 @@ export class TaskQuery extends PageQuery {
 }
 
 export class HistoryQuery extends PageQuery {
-  @ApiPropertyOptional({ example: 'evidence.submit' }) @IsOptional() @IsString() type?: string;
+  @ApiPropertyOptional({ enum: HISTORY_EVENT_TYPES, example: 'evidence.submit' }) @IsOptional() @IsIn(HISTORY_EVENT_TYPES as unknown as string[]) type?: string;
   @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z' }) @IsOptional() @IsInstant() from?: string;
   @ApiPropertyOptional({ example: '2026-12-31T23:59:59Z' }) @IsOptional() @IsInstant() to?: string;
 }
