@@ -52,6 +52,8 @@ export class CreateTaskDto {
 
 /** task.revise is not sent over this endpoint: revisions come from imports (POST /imports), which compute node instants. */
 export const HTTP_EVENT_TYPES = TASK_EVENT_TYPES.filter((t) => t !== 'task.revise');
+/** What a history may contain: the creation event and every machine event (imports' task.revise included). */
+export const HISTORY_EVENT_TYPES = ['task.created', ...TASK_EVENT_TYPES] as const;
 
 export class TaskEventDto {
   @ApiProperty({ enum: HTTP_EVENT_TYPES, example: 'evidence.submit' }) @IsIn(HTTP_EVENT_TYPES as unknown as string[]) type: string;
