@@ -11,7 +11,7 @@ import { WebhooksService, type WebhookView } from './webhooks.service.js';
 export const DOMAIN_EVENT_TYPES = [
   '*', 'node.opened', 'node.light-changed', 'node.red-lighted', 'node.red-cleared', 'evidence.submitted', 'evidence.approved',
   'evidence.returned', 'extension.requested', 'extension.granted', 'extension.denied', 'extension.lapsed', 'task.completed',
-  'task.closed', 'task.scored', 'task.cancelled',
+  'task.closed', 'task.scored', 'task.cancelled', 'task.revised',
 ] as const;
 
 export class RegisterWebhookDto {

@@ -9,7 +9,7 @@ import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import { EvidenceService } from '../evidence/evidence.service.js';
 import { canSeeTask, refusalToSend } from './task-access.js';
 import { TaskCommandService, type CommandResult, type NodeSpec } from './task-commands.service.js';
-import { PAYLOAD_CLASSES, type CreateTaskDto, type HistoryQuery, type TaskEventDto, type TaskQuery } from './tasks.dto.js';
+import { HTTP_EVENT_TYPES, PAYLOAD_CLASSES, type CreateTaskDto, type HistoryQuery, type TaskEventDto, type TaskQuery } from './tasks.dto.js';
 import { TasksRepository, type EventRow, type NodeRow, type TaskRow } from './tasks.repository.js';
 
 export interface TaskSummary {
@@ -179,7 +179,7 @@ export class TasksService {
   get(taskId: string, actor: Actor): TaskDetail {
     const row = this.visibleTask(taskId, actor);
     const snapshot = restoreTaskSnapshot(JSON.parse(row.snapshot) as PersistedTask);
-    const allowed = allowedEvents(snapshot).filter((t) => t !== 'clock.tick' && refusalToSend(actor, t) === null);
+    const allowed = allowedEvents(snapshot).filter((t) => (HTTP_EVENT_TYPES as readonly string[]).includes(t) && t !== 'clock.tick' && refusalToSend(actor, t) === null);
     return {
       ...toSummary(row),
       nodes: this.repo.nodesOf(taskId).map(toNodeView),

@@ -14,3 +14,7 @@ export {
   viewOf,
 } from './task.js';
 export type { ApplyResult, TaskSnapshot } from './task.js';
+export { SKELETON_FIELDS, TaskCreator } from './creation.js';
+export type { InitialTaskState } from './creation.js';
+export { nodeListProblem, revisionProblem, reviseNodes, sameDefinition } from './revision.js';
+export type { RevisionOutcome } from './revision.js';

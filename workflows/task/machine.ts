@@ -26,6 +26,7 @@ import type {
 } from './types.js';
 import { TASK_MACHINE_VERSION } from './types.js';
 import { isInstant, isoFromMs, lateDaysBetween, ms, toIso } from './time.js';
+import { revisionProblem, reviseNodes } from './revision.js';
 
 type Ev<T extends MachineEvent['type']> = Extract<MachineEvent, { type: T }>;
 
@@ -205,6 +206,7 @@ export const taskMachine = setup({
       const e = as(event, 'task.close');
       return isInstant(e.at) && optionalString(e.reason);
     },
+    canRevise: ({ context, event }) => revisionProblem(context, as(event, 'task.revise')) === null,
     canScore: ({ event }) => {
       const e = as(event, 'task.score');
       return isInstant(e.at) && typeof e.score === 'number' && Number.isFinite(e.score) && optionalString(e.note);
@@ -397,12 +399,56 @@ export const taskMachine = setup({
       const pending = context.pendingExtension;
       if (pending === null) return;
       const at = toIso(event.at);
-      const cause = event.type === 'extension.lapse' ? 'evidence.approve' : event.type;
+      const cause = event.type === 'extension.lapse' ? (event.cause ?? 'evidence.approve') : event.type;
       enqueue.assign({
         nodes: settleExtension(context, pending, 'lapsed', at, cause),
         pendingExtension: null,
       });
       enqueue.emit({ type: 'extension.lapsed', nodeSeq: pending.nodeSeq, at, cause });
+    }),
+
+    /**
+     * task.revise (revision.ts): new node definitions; approved nodes untouched, the current node keeps
+     * its progress. A pending request on a current node whose dates moved lapses here (recorded on the
+     * node before its dates change); the extension region follows through the raised `extension.lapse`,
+     * which then finds nothing left to settle. The light is recomputed by the raised `light.recompute`.
+     */
+    reviseTask: enqueueActions(({ context, event, enqueue }) => {
+      const e = as(event, 'task.revise');
+      const at = toIso(e.at);
+      const reason = trimmedOrNull(e.reason);
+      let base = context;
+      const pending = context.pendingExtension;
+      const preview = reviseNodes(context, e.nodes, at);
+      const lapse = pending !== null && preview.currentDatesChanged;
+      if (lapse) {
+        base = { ...context, nodes: settleExtension(context, pending, 'lapsed', at, 'task.revise'), pendingExtension: null };
+      }
+      const outcome = lapse ? reviseNodes(base, e.nodes, at) : preview;
+      const current = outcome.nodes[context.currentIndex]!;
+      enqueue.assign({
+        nodes: outcome.nodes,
+        pendingExtension: base.pendingExtension,
+        redCount: outcome.redCleared ? context.redCount - 1 : context.redCount,
+      });
+      if (lapse) {
+        enqueue.emit({ type: 'extension.lapsed', nodeSeq: pending.nodeSeq, at, cause: 'task.revise' });
+        enqueue.raise({ type: 'extension.lapse', at, cause: 'task.revise' });
+      }
+      if (outcome.redCleared) enqueue.emit({ type: 'node.red-cleared', nodeSeq: current.seq, at, cause: 'task.revise' });
+      enqueue.emit({
+        type: 'task.revised',
+        at,
+        reason,
+        changed: outcome.changed,
+        added: outcome.added,
+        removed: outcome.removed,
+        currentNodeSeq: current.seq,
+        dueAt: current.dueAt,
+        warnAt: current.warnAt,
+      });
+      // Only new dates can change the light; a reworded target leaves it as the last tick set it.
+      if (outcome.currentDatesChanged || outcome.redCleared) enqueue.raise({ type: 'light.recompute', at });
     }),
 
     closeTask: enqueueActions(({ event, enqueue }) => {
@@ -448,6 +494,7 @@ export const taskMachine = setup({
       on: {
         'task.close': { guard: 'canClose', target: 'closed', actions: 'closeTask' },
         'task.cancel': { guard: 'hasReason', target: 'cancelled', actions: 'cancelTask' },
+        'task.revise': { guard: 'canRevise', actions: 'reviseTask' },
       },
       states: {
         progress: {

@@ -27,6 +27,9 @@ export const TWO_NODES: TaskInput = {
 
 export const ONE_NODE: TaskInput = { nodes: [TWO_NODES.nodes[0]] };
 
+/** TWO_NODES with node 2's stage target reworded (a valid revision in any live state of a TWO_NODES task). */
+export const REVISED_NODES = [TWO_NODES.nodes[0], { ...TWO_NODES.nodes[1], stageTarget: '12月底前全面完成' }];
+
 /** `iso` shifted by `deltaMs`. */
 export function shift(iso: string, deltaMs: number): string {
   return new Date(Date.parse(iso) + deltaMs).toISOString();
@@ -84,6 +87,8 @@ export const ev = {
   close: (at = EARLY, reason: string | null = '考核期结束'): TaskEvent => ({ type: 'task.close', at, reason }),
   score: (at = EARLY, score = 8.5): TaskEvent => ({ type: 'task.score', at, score }),
   cancel: (at = EARLY, reason = '任务调整'): TaskEvent => ({ type: 'task.cancel', at, reason }),
+  /** Revise TWO_NODES: the given nodes (default: node 2's stage target reworded). */
+  revise: (at = EARLY, nodes = REVISED_NODES, reason: string | null = '方案调整'): TaskEvent => ({ type: 'task.revise', at, nodes, reason }),
 };
 
 /** One valid event of each public type (at EARLY). */
@@ -100,6 +105,7 @@ export function sampleEvent(type: TaskEvent['type'], at = EARLY): TaskEvent {
     case 'task.close': return ev.close(at);
     case 'task.score': return ev.score(at);
     case 'task.cancel': return ev.cancel(at);
+    case 'task.revise': return ev.revise(at);
   }
 }
 

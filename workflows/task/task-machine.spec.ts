@@ -114,6 +114,7 @@ describe('EVENT_ROLES', () => {
       'task.close': ['supervisor', 'system'],
       'task.cancel': ['supervisor', 'system'],
       'task.score': ['supervisor', 'system'],
+      'task.revise': ['supervisor', 'system'],
     });
     expect([...TASK_EVENT_TYPES].sort()).toEqual(Object.keys(EVENT_ROLES).sort());
   });

@@ -47,6 +47,7 @@ function eventsFor(): TaskEvent[] {
       ev.tick(at),
       ev.close(at),
       ev.cancel(at),
+      ev.revise(at),
     );
   }
   out.push(
@@ -141,7 +142,7 @@ describe('model-based: every shortest path of the 2-node task graph', () => {
       'evidence.approved', 'evidence.returned', 'evidence.submitted',
       'extension.denied', 'extension.granted', 'extension.lapsed', 'extension.requested',
       'node.light-changed', 'node.opened', 'node.red-cleared', 'node.red-lighted',
-      'task.cancelled', 'task.closed', 'task.completed', 'task.scored',
+      'task.cancelled', 'task.closed', 'task.completed', 'task.revised', 'task.scored',
     ]);
   });
 });

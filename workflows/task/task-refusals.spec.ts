@@ -10,7 +10,7 @@ interface Case {
   allowed: TaskEventType[];
 }
 
-const LIVE_TAIL: TaskEventType[] = ['clock.tick', 'task.close', 'task.cancel'];
+const LIVE_TAIL: TaskEventType[] = ['clock.tick', 'task.close', 'task.cancel', 'task.revise'];
 
 const CASES: Case[] = [
   { name: 'assigned', state: 'assigned', make: () => fresh(), allowed: ['task.acknowledge', 'extension.request', ...LIVE_TAIL] },

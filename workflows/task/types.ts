@@ -53,7 +53,13 @@ export type TaskEvent =
   | { type: 'clock.tick'; at: string }
   | { type: 'task.close'; at: string; reason?: string | null }
   | { type: 'task.score'; at: string; score: number; note?: string | null }
-  | { type: 'task.cancel'; at: string; reason: string };
+  | { type: 'task.cancel'; at: string; reason: string }
+  /**
+   * The office re-issued the task's node definitions (an edited import): the complete new node list.
+   * Approved nodes must come first, unchanged; the current node keeps its progress; later nodes are
+   * replaced. See revision.ts for the rules.
+   */
+  | { type: 'task.revise'; at: string; nodes: TaskNodeInput[]; reason?: string | null };
 
 export type TaskEventType = TaskEvent['type'];
 
@@ -70,6 +76,7 @@ export const TASK_EVENT_TYPES: readonly TaskEventType[] = [
   'task.close',
   'task.score',
   'task.cancel',
+  'task.revise',
 ] as const;
 
 export const EVENT_ROLES: Record<TaskEventType, readonly Role[]> = {
@@ -84,6 +91,7 @@ export const EVENT_ROLES: Record<TaskEventType, readonly Role[]> = {
   'task.close': ['supervisor', 'system'],
   'task.score': ['supervisor', 'system'],
   'task.cancel': ['supervisor', 'system'],
+  'task.revise': ['supervisor', 'system'],
 };
 
 /**
@@ -92,7 +100,8 @@ export const EVENT_ROLES: Record<TaskEventType, readonly Role[]> = {
  */
 export type InternalTaskEvent =
   | { type: 'light.recompute'; at: string }
-  | { type: 'extension.lapse'; at: string };
+  /** `cause` names what made the request lapse (default: the node's approval). */
+  | { type: 'extension.lapse'; at: string; cause?: string };
 
 export type MachineEvent = TaskEvent | InternalTaskEvent;
 
@@ -113,7 +122,9 @@ export type DomainEventType =
   | 'task.completed'
   | 'task.closed'
   | 'task.scored'
-  | 'task.cancelled';
+  | 'task.cancelled'
+  /** Added: the node definitions were revised (`task.revise`). */
+  | 'task.revised';
 
 export type DomainEvent = { type: DomainEventType; nodeSeq?: number; [k: string]: unknown };
 
