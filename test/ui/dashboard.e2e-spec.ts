@@ -80,7 +80,7 @@ describe('dashboard pages in a browser', () => {
   /** The supervisor's board, left open while others work: it must follow their changes by itself. */
   let openBoard: Page;
 
-  it('serves the pages under /app/ from this service and sends a browser at / there', async () => {
+  it('serves the pages under /app/ from this service, sends a browser at / or an unknown path there, leaves the API alone', async () => {
     const res = await fetch(`${server.baseUrl}/`, { redirect: 'manual', headers: { accept: 'text/html' } });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/app/');
@@ -88,7 +88,12 @@ describe('dashboard pages in a browser', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(await page.text()).toContain('<div id="app">');
-    // API clients still get JSON for unknown paths.
+    // A browser at an unknown path is sent into the app; API routes and API clients are untouched.
+    const typed = await fetch(`${server.baseUrl}/board?x=1`, { redirect: 'manual', headers: { accept: 'text/html' } });
+    expect(typed.status).toBe(302);
+    expect(typed.headers.get('location')).toBe('/app/board?x=1');
+    const api = await fetch(`${server.baseUrl}/board/lights?planId=x`, { headers: { accept: 'text/html' } });
+    expect(api.status).toBe(401);
     const unknown = await fetch(`${server.baseUrl}/no-such-thing`);
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { code: string }).code).toBe('NOT_FOUND');

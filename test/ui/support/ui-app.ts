@@ -44,7 +44,11 @@ export function ensureWebBuilt(): string {
   for (const f of [...filesUnder(WEB_SRC).sort(), join(ROOT, 'package-lock.json')]) {
     h.update(relative(ROOT, f)).update('\0').update(readFileSync(f));
   }
-  const out = join(ROOT, 'test-output/ui-web', h.digest('hex').slice(0, 16));
+  const builds = join(ROOT, 'test-output/ui-web');
+  const id = h.digest('hex').slice(0, 16);
+  const out = join(builds, id);
+  // Builds of older sources are of no further use.
+  if (existsSync(builds)) for (const old of readdirSync(builds)) if (old !== id) rmSync(join(builds, old), { recursive: true, force: true });
   if (existsSync(join(out, 'index.html'))) return out;
   const res = spawnSync(
     process.execPath,
