@@ -78,6 +78,9 @@ describe('lights across a weekend, the National Day holiday and a make-up workin
     const after = await task(id);
     expect(after.nodes[0]).toMatchObject({ lateDays: 2, redLighted: true });
     expect(after.redCount).toBe(1);
+    expect(after.currentSubmission).toMatchObject({ note: '补交', late: true, lateDays: 2 });
+    const months = await t.http().get('/board/red-months?planId=p-w5').set('authorization', f.supervisor);
+    expect(months.body).toEqual([expect.objectContaining({ unitId: 'u-fgw', month: '2026-10', red: 1 })]);
     const counts = await t.http().get('/board/red-counts?planId=p-w5').set('authorization', f.supervisor);
     expect(counts.body.units).toEqual([expect.objectContaining({ unitId: 'u-fgw', nodes: 2, redNodes: 1 })]);
   });
@@ -208,6 +211,9 @@ describe('extensions', () => {
     const req = await send(created.id, f.dept, 'extension.request', v, { newDueDate: '2026-09-30', reason: '汛期施工受阻' });
     expect(req.status).toBe(200);
     expect((await send(created.id, f.dept, 'extension.grant', v + 1, {})).status).toBe(403);
+    const pending = await t.http().get('/tasks?extensionPending=true&pageSize=200').set('authorization', f.supervisor);
+    expect(pending.body.items.map((x: { id: string }) => x.id)).toEqual([created.id]);
+    expect((await task(created.id)).pendingExtension).toMatchObject({ newDueAt: '2026-09-30T15:59:59.000Z', reason: '汛期施工受阻' });
     const grant = await send(created.id, f.supervisor, 'extension.grant', v + 1, { comment: '同意延期' });
     expect(grant.status).toBe(200);
     const after = await task(created.id);
@@ -217,6 +223,7 @@ describe('extensions', () => {
     expect(after.nodes[0]).toMatchObject({ dueAt: '2026-09-30T15:59:59.000Z', warnAt: '2026-09-23T16:00:00.000Z' });
     const history = (await t.http().get(`/tasks/${created.id}/history`).set('authorization', f.auditor)).body.items.map((e: { type: string }) => e.type);
     expect(history.slice(-2)).toEqual(['extension.request', 'extension.grant']);
+    expect((await t.http().get('/tasks?extensionPending=true').set('authorization', f.supervisor)).body.total).toBe(0);
     expect(outboxTypes(created.id)).toEqual(expect.arrayContaining(['extension.requested', 'extension.granted']));
   });
 

@@ -84,7 +84,7 @@ describe('a task moves through its whole life over HTTP', () => {
       'task.created', 'task.acknowledge', 'evidence.submit', 'evidence.return', 'evidence.submit', 'evidence.approve',
       'evidence.submit', 'evidence.approve', 'task.score',
     ]);
-    expect(history.body.items[3]).toMatchObject({ actor: { role: 'assessor', unitId: 'u-tjj' }, data: { reason: '缺少统计局盖章' } });
+    expect(history.body.items[3]).toMatchObject({ actor: { role: 'assessor', unitId: 'u-tjj', displayName: 'tjj' }, data: { reason: '缺少统计局盖章' } });
   });
 
   it('recomputes every stored event hash from the stored rows and finds the chain intact', async () => {

@@ -40,6 +40,12 @@ export class BoardController {
     return this.board.redCounts(q.planId, actor);
   }
 
+  @Get('board/red-months')
+  @ApiOperation({ summary: 'Red-lighted nodes per unit and month of their due day (heat grid)' })
+  redMonths(@Query() q: BoardQuery, @CurrentActor() actor: Actor) {
+    return this.board.redMonths(q.planId, actor);
+  }
+
   @Get('board/reviews')
   @ApiOperation({ summary: 'The review queue: submissions awaiting review, overdue ones flagged' })
   reviews(@Query() q: ReviewQueueQuery, @CurrentActor() actor: Actor) {

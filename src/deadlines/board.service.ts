@@ -158,6 +158,22 @@ export class BoardService {
     return { units: rows, groups: [...groups.values()] };
   }
 
+  /** Red-lighted nodes per unit and month of their due day (the supervisors' heat grid). */
+  redMonths(planId: string, actor: Actor): { unitId: string; unitName: string; groupName: string | null; month: string; red: number }[] {
+    this.plan(planId);
+    const params: Record<string, unknown> = { planId };
+    return this.db
+      .stmt(
+        `SELECT t.unit_id AS unitId, u.name AS unitName, grp.name AS groupName, substr(n.due_date, 1, 7) AS month, count(*) AS red
+         FROM nodes n JOIN tasks t ON t.id = n.task_id JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id
+         LEFT JOIN (SELECT gm.unit_id, min(g.name) AS name FROM group_members gm JOIN plan_groups g ON g.id = gm.group_id
+                    WHERE g.plan_id = @planId GROUP BY gm.unit_id) grp ON grp.unit_id = t.unit_id
+         WHERE t.plan_id = @planId AND n.red_lighted = 1${scope(actor, params)}
+         GROUP BY t.unit_id, month ORDER BY grp.name, u.name, month`,
+      )
+      .all(params) as { unitId: string; unitName: string; groupName: string | null; month: string; red: number }[];
+  }
+
   /** Submissions waiting for review, oldest deadline first; overdue ones flagged (they never red-light the unit). */
   reviews(q: ReviewQueueQuery, actor: Actor): Page<Record<string, unknown>> {
     const { page, pageSize, offset } = pageOf(q);

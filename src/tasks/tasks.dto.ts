@@ -137,6 +137,9 @@ export class TaskQuery extends PageQuery {
   dueFrom?: string;
   @ApiPropertyOptional({ example: '2026-06-30', description: 'Current node due on or before this day' }) @IsOptional() @IsCalendarDate()
   dueTo?: string;
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only tasks with (or without) an extension request awaiting a decision' })
+  @IsOptional() @IsIn(['true', 'false'])
+  extensionPending?: 'true' | 'false';
 }
 
 export class HistoryQuery extends PageQuery {

@@ -28,6 +28,7 @@ export interface TaskRow {
   unit_name: string;
   current_due_date: string | null;
   current_due_at: string | null;
+  extension_pending: number;
 }
 
 export interface NodeRow {
@@ -62,11 +63,13 @@ export interface EventRow {
   machine_version: number;
   prev_hash: string;
   hash: string;
+  actor_name?: string | null;
 }
 
 const TASK_SELECT = `
   SELECT t.*, i.assessing_unit_id, i.name AS indicator_name, i.code AS indicator_code, u.name AS unit_name,
-         n.due_date AS current_due_date, n.due_at AS current_due_at
+         n.due_date AS current_due_date, n.due_at AS current_due_at,
+         (json_extract(t.snapshot, '$.context.pendingExtension') IS NOT NULL) AS extension_pending
   FROM tasks t
   JOIN indicators i ON i.id = t.indicator_id
   JOIN units u ON u.id = t.unit_id
@@ -102,6 +105,9 @@ export class TasksRepository {
     add('t.light = @light', 'light', q.light);
     add('n.due_date >= @dueFrom', 'dueFrom', q.dueFrom);
     add('n.due_date <= @dueTo', 'dueTo', q.dueTo);
+    if (q.extensionPending !== undefined) {
+      conds.push(`(json_extract(t.snapshot, '$.context.pendingExtension') IS ${q.extensionPending === 'true' ? 'NOT ' : ''}NULL)`);
+    }
     if (actor.role === 'department') add('t.unit_id = @scopeUnit', 'scopeUnit', actor.unitId ?? '\u0000');
     if (actor.role === 'assessor') add('i.assessing_unit_id = @scopeUnit', 'scopeUnit', actor.unitId ?? '\u0000');
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
@@ -121,23 +127,28 @@ export class TasksRepository {
 
   history(taskId: string, q: HistoryQuery): Page<EventRow> {
     const { page, pageSize, offset } = pageOf(q);
-    const conds = ['task_id = @taskId'];
+    const conds = ['e.task_id = @taskId'];
     const params: Record<string, unknown> = { taskId, limit: pageSize, offset };
     if (q.type) {
-      conds.push('type = @type');
+      conds.push('e.type = @type');
       params.type = q.type;
     }
     if (q.from) {
-      conds.push('occurred_at >= @from');
+      conds.push('e.occurred_at >= @from');
       params.from = new Date(q.from).toISOString();
     }
     if (q.to) {
-      conds.push('occurred_at <= @to');
+      conds.push('e.occurred_at <= @to');
       params.to = new Date(q.to).toISOString();
     }
     const where = `WHERE ${conds.join(' AND ')}`;
-    const total = (this.db.stmt(`SELECT count(*) AS n FROM task_events ${where}`).get(params) as { n: number }).n;
-    const items = this.db.stmt(`SELECT * FROM task_events ${where} ORDER BY seq LIMIT @limit OFFSET @offset`).all(params) as EventRow[];
+    const total = (this.db.stmt(`SELECT count(*) AS n FROM task_events e ${where}`).get(params) as { n: number }).n;
+    const items = this.db
+      .stmt(
+        `SELECT e.*, u.display_name AS actor_name FROM task_events e LEFT JOIN users u ON u.id = e.actor_user_id
+         ${where} ORDER BY e.seq LIMIT @limit OFFSET @offset`,
+      )
+      .all(params) as EventRow[];
     return { items, total, page, pageSize };
   }
 

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { allowedEvents, restoreTaskSnapshot, type PersistedTask, type TaskEvent, type TaskEventType } from '../../workflows/task/index.js';
+import {
+  allowedEvents,
+  restoreTaskSnapshot,
+  type PersistedTask,
+  type TaskContext,
+  type TaskEvent,
+  type TaskEventType,
+  type TaskNodeState,
+} from '../../workflows/task/index.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -30,6 +38,7 @@ export interface TaskSummary {
   redCount: number;
   version: number;
   updatedAt: string;
+  extensionPending: boolean;
 }
 
 export interface TaskDetail extends TaskSummary {
@@ -38,6 +47,10 @@ export interface TaskDetail extends TaskSummary {
   allowedEvents: TaskEventType[];
   machineVersion: number;
   createdAt: string;
+  /** The current node's latest submission (what an assessor reviews), its returns and a pending extension request. */
+  currentSubmission: TaskNodeState['submissions'][number] | null;
+  currentReturns: TaskNodeState['returns'];
+  pendingExtension: TaskContext['pendingExtension'];
 }
 
 export interface HistoryEntry {
@@ -45,7 +58,7 @@ export interface HistoryEntry {
   type: string;
   occurredAt: string;
   recordedAt: string;
-  actor: { userId: string | null; role: string; unitId: string | null };
+  actor: { userId: string | null; role: string; unitId: string | null; displayName: string | null };
   data: Record<string, unknown>;
   stateBefore: unknown;
   stateAfter: unknown;
@@ -73,6 +86,7 @@ const toSummary = (r: TaskRow): TaskSummary => ({
   redCount: r.red_count,
   version: r.version,
   updatedAt: r.updated_at,
+  extensionPending: r.extension_pending === 1,
 });
 
 const toNodeView = (n: NodeRow) => ({
@@ -97,7 +111,7 @@ export function toHistoryEntry(e: EventRow): HistoryEntry {
     type: e.type,
     occurredAt: e.occurred_at,
     recordedAt: e.recorded_at,
-    actor: { userId: e.actor_user_id, role: e.actor_role, unitId: e.actor_unit_id },
+    actor: { userId: e.actor_user_id, role: e.actor_role, unitId: e.actor_unit_id, displayName: e.actor_name ?? null },
     data: payload.data,
     stateBefore: e.state_before === null ? null : JSON.parse(e.state_before),
     stateAfter: JSON.parse(e.state_after),
@@ -180,8 +194,13 @@ export class TasksService {
     const row = this.visibleTask(taskId, actor);
     const snapshot = restoreTaskSnapshot(JSON.parse(row.snapshot) as PersistedTask);
     const allowed = allowedEvents(snapshot).filter((t) => (HTTP_EVENT_TYPES as readonly string[]).includes(t) && t !== 'clock.tick' && refusalToSend(actor, t) === null);
+    const ctx = snapshot.context;
+    const current = ctx.nodes[ctx.currentIndex];
     return {
       ...toSummary(row),
+      currentSubmission: current?.submissions.at(-1) ?? null,
+      currentReturns: current?.returns ?? [],
+      pendingExtension: ctx.pendingExtension,
       nodes: this.repo.nodesOf(taskId).map(toNodeView),
       allowedEvents: allowed,
       machineVersion: row.machine_version,

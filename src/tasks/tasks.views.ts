@@ -20,6 +20,7 @@ export class TaskSummaryView {
   @ApiProperty({ example: 0 }) redCount: number;
   @ApiProperty({ example: 3, description: 'send it back as expectedVersion' }) version: number;
   @ApiProperty() updatedAt: string;
+  @ApiProperty({ description: 'an extension request awaits a supervisor’s decision' }) extensionPending: boolean;
 }
 
 export class NodeView {
@@ -43,6 +44,13 @@ export class TaskDetailView extends TaskSummaryView {
   allowedEvents: string[];
   @ApiProperty({ example: 1 }) machineVersion: number;
   @ApiProperty() createdAt: string;
+  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, description: 'the current node’s latest submission',
+    example: { at: '2026-06-20T02:00:00.000Z', fileIds: [], completedValue: 6.2, note: '上半年完成', offline: false, late: false, lateDays: 0 } })
+  currentSubmission: object | null;
+  @ApiProperty({ type: 'array', items: { type: 'object' }, example: [{ at: '2026-06-21T02:00:00.000Z', reason: '缺少盖章材料' }] })
+  currentReturns: object[];
+  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, example: { nodeSeq: 1, newDueAt: '2026-07-15T15:59:59.000Z', reason: '汛期' } })
+  pendingExtension: object | null;
 }
 
 export class TaskPageView {
@@ -68,6 +76,7 @@ export class CommandResultView {
 
 export class ActorView {
   @ApiProperty({ nullable: true, type: String }) userId: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '县发改局 联络员' }) displayName: string | null;
   @ApiProperty({ example: 'department' }) role: string;
   @ApiProperty({ nullable: true, type: String, example: 'unit-fgw' }) unitId: string | null;
 }
