@@ -64,7 +64,7 @@ export interface TaskFactRow {
   recorded_score: number | null;
 }
 
-/** The approvals of all approved nodes, latest first, when the latest one lacks a value (rare; read with json_each). */
+/** The approvals of the earlier approved nodes, latest first, when the latest one lacks a value (rare; read in one batch). */
 export interface ApprovalValues {
   reviewedValue: number | null;
   completedValue: number | null;
@@ -116,8 +116,8 @@ export function needsEarlierApprovals(row: TaskFactRow, spec: MethodSpec): boole
 }
 
 /**
- * The facts of one task for its indicator's method. `earlier` gives the approvals of every approved node
- * (latest first) and is called only when the latest approved node lacks a value the method needs.
+ * The facts of one task for its indicator's method. `earlier` gives the approvals of the earlier approved
+ * nodes (latest first) and is called only when the latest approved node lacks a value the method needs.
  */
 export function taskFacts(
   row: TaskFactRow,

@@ -80,9 +80,11 @@ export interface UnitScoreSummaryRow {
   provisional: number;
 }
 
+const SCORED_STATES = `('assigned', 'open', 'submitted', 'returned', 'completed', 'closed', 'scored')`;
+
 /**
- * Every task of a plan (except cancelled ones) with what scoring needs, in one statement, one row per task
- * and no subquery flattening surprises. Per method, only what it reads:
+ * What scoring needs of tasks (cancelled ones excluded), in one statement, one row per task. Per method,
+ * only what it reads:
  * - nodes: a count on the nodes primary key (covering index, no row read); red lights: the red_count column;
  *   each red node's deduction only for 直接扣分法 tasks with red lights.
  * - value methods (ratio, efficacy, direct): SQLite reads a handful of paths from the snapshot in one
@@ -92,9 +94,9 @@ export interface UnitScoreSummaryRow {
  *   the current one. Nodes are approved in order: a completed task's latest approved node is its last, a
  *   live or closed task's is the one before the current node.
  * - closed and scored tasks of other methods: currentIndex, completedAt and score only.
- * The JS side never parses a snapshot on this path.
+ * The JS side never parses a snapshot on this path. `where` selects the tasks (a plan, or some ids).
  */
-export const TASK_FACTS_SQL = `
+export const taskFactsSql = (where: string): string => `
 SELECT t.id, t.indicator_id, t.unit_id, t.state, t.red_count AS red_nodes,
   (SELECT count(*) FROM nodes n WHERE n.task_id = t.id) AS nodes,
   CASE WHEN t.red_count > 0 AND i.method_code = 'node_deduction' THEN
@@ -107,27 +109,79 @@ SELECT t.id, t.indicator_id, t.unit_id, t.state, t.red_count AS red_nodes,
       '$.context.nodes[' || max(coalesce(json_extract(t.snapshot, '$.context.currentIndex'), 0) - 1, 0) || '].submissions[#-1].completedValue',
       '$.context.nodes[' || max(coalesce(json_extract(t.snapshot, '$.context.currentIndex'), 0) - 1, 0) || '].approval.assessorPoints')
   WHEN t.state IN ('closed', 'scored') THEN json_extract(t.snapshot, '$.context.currentIndex', '$.context.completedAt', '$.context.score')
-  END AS ctx
+  END AS ctx,
+  t.version, i.method_code
 FROM tasks t JOIN indicators i ON i.id = t.indicator_id
-WHERE t.plan_id = @planId AND t.state IN ('assigned', 'open', 'submitted', 'returned', 'completed', 'closed', 'scored')`;
+WHERE ${where} AND t.state IN ${SCORED_STATES}`;
+
+/** Every task of a plan (`@planId`). */
+export const TASK_FACTS_SQL = taskFactsSql('t.plan_id = @planId');
+const TASK_FACTS_BY_IDS_SQL = taskFactsSql('t.id IN (SELECT value FROM json_each(@ids))');
+/** The version of every task of a plan: all the facts cache needs to know what changed. */
+const TASK_HEADS_SQL = `SELECT t.id, t.version, t.indicator_id FROM tasks t WHERE t.plan_id = @planId AND t.state IN ${SCORED_STATES} /* scores */`;
 
 /** [currentIndex, completedAt, score, last stage value, last node's rv, cv, ap, previous node's rv, cv, ap]; completedAt is text */
 type Ctx = (number | null)[];
 
-interface RawFactRow {
-  id: string;
-  indicator_id: string;
-  unit_id: string;
-  state: string;
-  nodes: number;
-  red_nodes: number;
-  red_deductions: string | null;
-  ctx: string | null;
+/** A row of the facts statement in raw (array) mode: no per-row key objects. */
+type RawFactRow = [
+  id: string, indicatorId: string, unitId: string, state: string, redNodes: number, nodes: number, redDeductions: string | null, ctx: string | null,
+  version: number, methodCode: string,
+];
+
+interface CachedFacts {
+  version: number;
+  method: string;
+  row: TaskFactRow;
 }
+
+function toFactRow(r: RawFactRow): TaskFactRow {
+  const [id, indicatorId, unitId, state, redNodes, nodes, redDeductions, ctx] = r;
+  const row: TaskFactRow = {
+    id,
+    indicator_id: indicatorId,
+    unit_id: unitId,
+    state,
+    nodes,
+    red_nodes: redNodes,
+    approved_nodes: state === 'completed' ? nodes : 0,
+    red_deductions: redDeductions,
+    last_stage_value: null,
+    reviewed_value: null,
+    completed_value: null,
+    assessor_points: null,
+    recorded_score: null,
+  };
+  if (ctx !== null) {
+    const c = JSON.parse(ctx) as Ctx;
+    const completed = state === 'completed' || c[1] !== null;
+    row.approved_nodes = completed ? nodes : (c[0] ?? 0);
+    if (state === 'scored') row.recorded_score = c[2];
+    if (c.length > 3) {
+      row.last_stage_value = c[3] ?? null;
+      const at = completed ? 4 : 7;
+      if (row.approved_nodes > 0) {
+        row.reviewed_value = c[at] ?? null;
+        row.completed_value = c[at + 1] ?? null;
+        row.assessor_points = c[at + 2] ?? null;
+      }
+    }
+  }
+  return row;
+}
+
+/** Plans whose task facts are kept between reads (least recently used dropped). */
+const FACT_CACHE_PLANS = 8;
+
+/** Earlier approved nodes read with fixed paths (3 per node) up to this many; json_each beyond. */
+const EARLIER_PATHS_MAX = 40;
 
 /** The read-model queries and the writes of scoring (prepared statements, no ORM hydration). */
 @Injectable()
 export class ScoresRepository {
+  /** Per plan: each task's facts row with the version and indicator method it was read at (see taskFacts). */
+  private readonly factCache = new Map<string, Map<string, CachedFacts>>();
+
   constructor(readonly db: DatabaseService) {}
 
   plan(planId: string): PlanRowLite | undefined {
@@ -173,67 +227,105 @@ export class ScoresRepository {
     return new Set((this.db.stmt('SELECT id FROM indicators WHERE plan_id = ? /* scores */').pluck().all(planId) as string[]));
   }
 
-  taskFacts(planId: string): TaskFactRow[] {
-    const raw = this.db.stmt(TASK_FACTS_SQL).all({ planId }) as RawFactRow[];
-    const out: TaskFactRow[] = new Array(raw.length);
-    for (let k = 0; k < raw.length; k++) {
-      const r = raw[k];
-      const row: TaskFactRow = {
-        id: r.id,
-        indicator_id: r.indicator_id,
-        unit_id: r.unit_id,
-        state: r.state,
-        nodes: r.nodes,
-        red_nodes: r.red_nodes,
-        approved_nodes: r.state === 'completed' ? r.nodes : 0,
-        red_deductions: r.red_deductions,
-        last_stage_value: null,
-        reviewed_value: null,
-        completed_value: null,
-        assessor_points: null,
-        recorded_score: null,
+  /**
+   * The facts rows of every task of a plan. Each call reads every task's version from the database (one
+   * light statement) and re-reads the facts only of tasks whose version (every write path event bumps it)
+   * or indicator method changed since the last call — all of them the first time. `cache: false` reads
+   * everything. Both statements run in one read transaction, so they see the same state.
+   */
+  taskFacts(planId: string, methods: ReadonlyMap<string, string>, opts: { cache?: boolean } = {}): TaskFactRow[] {
+    return this.db.sqlite.transaction(() => {
+      const cache = opts.cache === false ? undefined : this.factCache.get(planId);
+      const next = new Map<string, CachedFacts>();
+      const out: TaskFactRow[] = [];
+      const keep = (r: RawFactRow) => {
+        const row = toFactRow(r);
+        next.set(row.id, { version: r[8], method: r[9], row });
+        out.push(row);
       };
-      if (r.ctx !== null) {
-        const c = JSON.parse(r.ctx) as Ctx;
-        const completed = r.state === 'completed' || c[1] !== null;
-        row.approved_nodes = completed ? r.nodes : (c[0] ?? 0);
-        if (r.state === 'scored') row.recorded_score = c[2];
-        if (c.length > 3) {
-          row.last_stage_value = c[3] ?? null;
-          const at = completed ? 4 : 7;
-          if (row.approved_nodes > 0) {
-            row.reviewed_value = c[at] ?? null;
-            row.completed_value = c[at + 1] ?? null;
-            row.assessor_points = c[at + 2] ?? null;
+      if (!cache) {
+        for (const r of this.db.stmt(TASK_FACTS_SQL).raw().all({ planId }) as RawFactRow[]) keep(r);
+      } else {
+        const heads = this.db.stmt(TASK_HEADS_SQL).raw().all({ planId }) as [string, number, string][];
+        const stale: string[] = [];
+        for (const [id, version, indicatorId] of heads) {
+          const c = cache.get(id);
+          if (c && c.version === version && c.method === methods.get(indicatorId)) {
+            next.set(id, c);
+            out.push(c.row);
+          } else {
+            stale.push(id);
           }
         }
+        if (stale.length > heads.length / 2) {
+          next.clear();
+          out.length = 0;
+          for (const r of this.db.stmt(TASK_FACTS_SQL).raw().all({ planId }) as RawFactRow[]) keep(r);
+        } else if (stale.length > 0) {
+          for (const r of this.db.stmt(TASK_FACTS_BY_IDS_SQL).raw().all({ ids: JSON.stringify(stale) }) as RawFactRow[]) keep(r);
+        }
       }
-      out[k] = row;
-    }
-    return out;
+      if (opts.cache !== false) {
+        // Most recently used last; a few plans at most.
+        this.factCache.delete(planId);
+        this.factCache.set(planId, next);
+        if (this.factCache.size > FACT_CACHE_PLANS) this.factCache.delete(this.factCache.keys().next().value as string);
+      }
+      return out;
+    })();
+  }
+
+  /** Forget the cached facts (the benchmark measures the cold read with it). */
+  clearFactCache(): void {
+    this.factCache.clear();
   }
 
   /**
-   * The approvals of the given tasks' approved nodes, latest first, in one statement (the rare path of
-   * taskFacts: the latest approved node carries no value).
+   * The approvals of the earlier approved nodes (all but the latest, latest first) of the given tasks: the
+   * rare path of taskFacts, when the latest approved node carries no value. One statement per number of
+   * approved nodes, each reading fixed paths of the snapshot (one parse per task); json_each beyond 40 nodes.
    */
-  approvals(taskIds: readonly string[]): Map<string, ApprovalValues[]> {
+  approvals(tasks: readonly { id: string; approved_nodes: number }[]): Map<string, ApprovalValues[]> {
     const out = new Map<string, ApprovalValues[]>();
-    if (taskIds.length === 0) return out;
-    const rows = this.db
-      .stmt(
-        `SELECT t.id AS taskId, json_extract(j.value, '$.approval.reviewedValue') AS reviewedValue,
-           json_extract(j.value, '$.submissions[#-1].completedValue') AS completedValue,
-           json_extract(j.value, '$.approval.assessorPoints') AS assessorPoints
-         FROM tasks t, json_each(t.snapshot, '$.context.nodes') j
-         WHERE t.id IN (SELECT value FROM json_each(?)) AND json_extract(j.value, '$.status') = 'approved'
-         ORDER BY t.id, j.key DESC`,
-      )
-      .all(JSON.stringify(taskIds)) as (ApprovalValues & { taskId: string })[];
-    for (const { taskId, ...a } of rows) {
-      const list = out.get(taskId);
-      if (list) list.push(a);
-      else out.set(taskId, [a]);
+    const byCount = new Map<number, string[]>();
+    for (const t of tasks) {
+      const ids = byCount.get(t.approved_nodes);
+      if (ids) ids.push(t.id);
+      else byCount.set(t.approved_nodes, [t.id]);
+    }
+    for (const [k, ids] of byCount) {
+      if (k - 1 > EARLIER_PATHS_MAX) {
+        const rows = this.db
+          .stmt(
+            `SELECT t.id AS taskId, json_extract(j.value, '$.approval.reviewedValue') AS reviewedValue,
+               json_extract(j.value, '$.submissions[#-1].completedValue') AS completedValue,
+               json_extract(j.value, '$.approval.assessorPoints') AS assessorPoints
+             FROM tasks t, json_each(t.snapshot, '$.context.nodes') j
+             WHERE t.id IN (SELECT value FROM json_each(?)) AND json_extract(j.value, '$.status') = 'approved'
+             ORDER BY t.id, j.key DESC`,
+          )
+          .all(JSON.stringify(ids)) as (ApprovalValues & { taskId: string })[];
+        for (const { taskId, ...a } of rows) {
+          const list = out.get(taskId);
+          if (list) list.push(a);
+          else out.set(taskId, [a]);
+        }
+        continue;
+      }
+      const paths: string[] = [];
+      for (let i = k - 2; i >= 0; i--) {
+        paths.push(`'$.context.nodes[${i}].approval.reviewedValue'`, `'$.context.nodes[${i}].submissions[#-1].completedValue'`, `'$.context.nodes[${i}].approval.assessorPoints'`);
+      }
+      const rows = this.db
+        .stmt(`SELECT id, json_extract(snapshot, ${paths.join(', ')}) AS v FROM tasks WHERE id IN (SELECT value FROM json_each(?)) /* scores */`)
+        .raw()
+        .all(JSON.stringify(ids)) as [string, string][];
+      for (const [id, v] of rows) {
+        const flat = JSON.parse(v) as (number | null)[];
+        const list: ApprovalValues[] = [];
+        for (let i = 0; i < flat.length; i += 3) list.push({ reviewedValue: flat[i], completedValue: flat[i + 1], assessorPoints: flat[i + 2] });
+        out.set(id, list);
+      }
     }
     return out;
   }

@@ -16,7 +16,7 @@ import { loadPlanTemplates } from '../scoring/plan-template.loader.js';
 import { ScoringError, ScoringErrorCode } from '../scoring/scoring.error.js';
 import { canSeeTask } from '../tasks/task-access.js';
 import { TaskCommandService } from '../tasks/task-commands.service.js';
-import { buildScoringInput, methodOf, needsEarlierApprovals, taskFacts, type BuiltInput, type IndicatorRowLite, type ScoringConfig } from './score-input.js';
+import { buildScoringInput, methodOf, needsEarlierApprovals, taskFacts, type BuiltInput, type ScoringConfig, type TaskFactRow } from './score-input.js';
 import type { BallotDto, ScoreSource, ScoringConfigDto, UnitEventDto } from './scores.dto.js';
 import { ScoresRepository, type BallotRow, type PlanRowLite, type RunRow, type UnitEventRow, type UnitScoreSummaryRow } from './scores.repository.js';
 
@@ -407,7 +407,7 @@ export class ScoresService implements OnModuleInit {
     const planId = ctx.plan.id;
     const groups = this.repo.groups(planId);
     const indicators = this.repo.indicators(planId);
-    const tasks = this.repo.taskFacts(planId);
+    const tasks = this.repo.taskFacts(planId, new Map(indicators.map((i) => [i.id, i.method_code])));
     const specs = new Map<string, MethodSpec | undefined>();
     for (const ind of indicators) {
       const m = methodOf(ind);
@@ -415,10 +415,10 @@ export class ScoresService implements OnModuleInit {
       specs.set(ind.id, v.ok ? v.value : undefined);
     }
     // The rare path, batched: tasks whose latest approved node carries no value the method needs.
-    const rare: string[] = [];
+    const rare: TaskFactRow[] = [];
     for (const t of tasks) {
       const spec = specs.get(t.indicator_id);
-      if (spec && needsEarlierApprovals(t, spec)) rare.push(t.id);
+      if (spec && needsEarlierApprovals(t, spec)) rare.push(t);
     }
     const earlier = this.repo.approvals(rare);
     const built = buildScoringInput({
