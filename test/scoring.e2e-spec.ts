@@ -255,6 +255,11 @@ describe('closing the plan freezes the scores', () => {
     const fgw = await history(tasks.r1fgw);
     expect(fgw.at(-1)).toMatchObject({ type: 'task.score', data: { score: 9, note: expect.stringContaining('完成比例计分法') } });
     expect((await history(tasks.n1fgw)).slice(-2).map((e) => e.type)).toEqual(['task.close', 'task.score']);
+    // The frozen histories replay to the stored snapshots, chains intact.
+    for (const id of [tasks.r1hq, tasks.r1fgw]) {
+      const replay = await body(get(`/audit/tasks/${id}/replay?steps=false`, f.auditor));
+      expect(replay).toMatchObject({ ok: true, divergence: null, end: { storedSnapshotMatches: true } });
+    }
 
     const frozen = await body(get(`/plans/${P}/scores`, f.supervisor));
     expect(frozen).toMatchObject({ source: 'frozen', run: { id: 1, kind: 'close', actor: { role: 'supervisor', username: 'sup' } } });
@@ -372,5 +377,16 @@ describe('facts from the snapshot: the latest approved node, and earlier ones wh
     expect(sb.score).toMatchObject({ display: '8.00', explanation: { inputs: { actual: 5, target: 4 } } }); // 10 × 4 ÷ 5
     const s = await body(get(`/plans/${PD}/scores`, f.supervisor));
     expect(s.issues).toContainEqual(expect.objectContaining({ code: 'indicator_not_in_composition' })); // untagged indicators in a tagged template
+  });
+});
+
+describe('OpenAPI', () => {
+  it('lists the scoring endpoints in /docs-json', async () => {
+    const res = await t.http().get('/docs-json');
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining([
+      '/plans/{id}/scoring', '/scoring/templates', '/plans/{id}/scores', '/plans/{id}/units/{unitId}/scorecard', '/tasks/{id}/score',
+      '/plans/{id}/ballots', '/plans/{id}/unit-events', '/plans/{id}/unit-events/{eventId}/void', '/plans/{id}/rescore',
+      '/plans/{id}/score-runs', '/plans/{id}/scores/export',
+    ]));
   });
 });
