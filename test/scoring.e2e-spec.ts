@@ -377,6 +377,10 @@ describe('facts from the snapshot: the latest approved node, and earlier ones wh
     expect(sb.score).toMatchObject({ display: '8.00', explanation: { inputs: { actual: 5, target: 4 } } }); // 10 × 4 ÷ 5
     const s = await body(get(`/plans/${PD}/scores`, f.supervisor));
     expect(s.issues).toContainEqual(expect.objectContaining({ code: 'indicator_not_in_composition' })); // untagged indicators in a tagged template
+    // A later event bumps the task's version: the next read sees it (the facts cache re-reads that task only).
+    await send(a, f.otherDept, 'evidence.submit', { completedValue: 9.5 });
+    await send(a, f.assessor, 'evidence.approve', { reviewedValue: 9 });
+    expect((await body(get(`/tasks/${a}/score`, f.supervisor))).score).toMatchObject({ display: '9.00', status: 'scored' });
   });
 });
 

@@ -403,11 +403,15 @@ export class ScoresService implements OnModuleInit {
     return this.computeWith(this.context(planId));
   }
 
-  private computeWith(ctx: Ctx): Computed {
+  /**
+   * `cache: false` inside a write transaction: facts read there may be rolled back, and a cached row must
+   * never carry a version that a rollback could hand out again for different data.
+   */
+  private computeWith(ctx: Ctx, opts: { cache?: boolean } = {}): Computed {
     const planId = ctx.plan.id;
     const groups = this.repo.groups(planId);
     const indicators = this.repo.indicators(planId);
-    const tasks = this.repo.taskFacts(planId, new Map(indicators.map((i) => [i.id, i.method_code])));
+    const tasks = this.repo.taskFacts(planId, new Map(indicators.map((i) => [i.id, i.method_code])), { cache: opts.cache });
     const specs = new Map<string, MethodSpec | undefined>();
     for (const ind of indicators) {
       const m = methodOf(ind);
@@ -818,7 +822,7 @@ export class ScoresService implements OnModuleInit {
    */
   freezeInTransaction(planId: string, actor: Actor, at: string, kind: 'close' | 'rescore', reason: string | null): RunView {
     const ctx = this.context(planId);
-    const before = this.computeWith(ctx);
+    const before = this.computeWith(ctx, { cache: false });
     const ungrouped = before.scores.issues.filter((i) => i.code === 'unit_not_in_group');
     if (ungrouped.length) {
       throw new DomainError(ErrorCode.ScoringNotConfigured, `cannot freeze plan ${planId}: ${ungrouped.map((i) => i.message).join('; ')}. Put every unit with tasks in a group first`, {
@@ -829,7 +833,7 @@ export class ScoresService implements OnModuleInit {
     const taskActor: Actor = actor.role === 'supervisor' ? actor : SYSTEM_ACTOR;
     const live = this.repo.liveTaskIds(planId);
     for (const id of live) this.commands.applyInTransaction(id, { type: 'task.close', at, reason: CLOSE_REASON }, taskActor);
-    const c = live.length ? this.computeWith(ctx) : before;
+    const c = live.length ? this.computeWith(ctx, { cache: false }) : before;
 
     const states = this.repo.taskStates(planId);
     const needsScore = (id: string) => {
