@@ -8,6 +8,7 @@ import { DeadlinesModule } from './deadlines/deadlines.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
+import { ImportsModule } from './imports/imports.module.js';
 import { IndicatorsModule } from './indicators/indicators.module.js';
 import { PlansModule } from './plans/plans.module.js';
 import { ScoresModule } from './scores/scores.module.js';
@@ -15,6 +16,6 @@ import { TasksModule } from './tasks/tasks.module.js';
 import { UnitsModule } from './units/units.module.js';
 
 @Module({
-  imports: [CoreModule, DatabaseModule, AuthModule, UnitsModule, PlansModule, IndicatorsModule, EvidenceModule, TasksModule, AuditModule, DeadlinesModule, NotificationsModule, ScoresModule, DemoModule, DashboardModule],
+  imports: [CoreModule, DatabaseModule, AuthModule, UnitsModule, PlansModule, IndicatorsModule, EvidenceModule, TasksModule, AuditModule, DeadlinesModule, NotificationsModule, ImportsModule, ScoresModule, DemoModule, DashboardModule],
 })
 export class AppModule {}

@@ -16,6 +16,7 @@ import { CreatePlanDto } from './plans/plans.dto.js';
 import { CreateUnitDto } from './units/units.dto.js';
 import { DeadlineSweeper } from './deadlines/deadline-sweeper.service.js';
 import { DeadlinesService } from './deadlines/deadlines.service.js';
+import { registerImportCommand } from './imports/import-cli.js';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { PlansService } from './plans/plans.service.js';
@@ -89,6 +90,7 @@ export function buildProgram(): Command {
   plan.command('list').action(async () => withApp((app) => app.get(PlansService).list({ pageSize: 200 })));
 
   registerAuditCommands(program, withApp);
+  registerImportCommand(program, withApp);
 
   const calendar = program.command('calendar').description('the working-day calendar (holidays, make-up working days)');
   calendar

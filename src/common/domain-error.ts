@@ -13,6 +13,8 @@ export enum ErrorCode {
   FileTooLarge = 'FILE_TOO_LARGE',
   FileTypeNotAllowed = 'FILE_TYPE_NOT_ALLOWED',
   Busy = 'BUSY',
+  /** An import commit whose report has errors (or that may not run): nothing written; the report is in details. */
+  ImportRefused = 'IMPORT_REFUSED',
   /** The plan has no usable scoring set-up (template, group rules) or its structure cannot be scored. */
   ScoringNotConfigured = 'SCORING_NOT_CONFIGURED',
   /** A comprehensive-evaluation ballot gives a grade to more units than its quota allows. */
@@ -32,6 +34,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.FileTooLarge]: 413,
   [ErrorCode.FileTypeNotAllowed]: 415,
   [ErrorCode.Busy]: 503,
+  [ErrorCode.ImportRefused]: 422,
   [ErrorCode.ScoringNotConfigured]: 409,
   [ErrorCode.BallotQuotaExceeded]: 422,
   [ErrorCode.BallotSelfRating]: 403,

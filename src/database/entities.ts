@@ -1,6 +1,7 @@
 import { AuditCheckpoint, AuditCheckpointEvidence, AuditCheckpointHead, AuditCheckpointPlan } from '../audit/checkpoint.entity.js';
 import { User } from '../auth/user.entity.js';
 import { EvidenceFile } from '../evidence/evidence-file.entity.js';
+import { ImportChange, ImportRun } from '../imports/import-run.entity.js';
 import { Indicator } from '../indicators/indicator.entity.js';
 import { GroupMember, Plan, PlanGroup } from '../plans/plan.entity.js';
 import { OutboxMessage, Task, TaskEvent, TaskNode } from '../tasks/task.entity.js';
@@ -10,4 +11,4 @@ import { SCORE_ENTITIES } from '../scores/score.entities.js';
 
 /** Every entity, listed explicitly so src, dist and the TypeORM CLI see the same schema. */
 export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, EvidenceFile, Webhook, WebhookDelivery, WebhookAttempt,
-  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ...SCORE_ENTITIES];
+  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES];

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
 import {
   applyTaskEvent,
-  initialTaskTransition,
   restoreOwnedTaskSnapshot,
   TASK_MACHINE_VERSION,
+  TaskCreator,
   TaskInputError,
   viewOf,
+  type InitialTaskState,
   type DomainEvent,
   type PersistedTask,
   type TaskEvent,
@@ -44,6 +46,11 @@ export interface CreateTaskCommand {
   unitId: string;
   isLead: boolean;
   nodes: NodeSpec[];
+  /**
+   * Where the task came from (an import: run id, row key, lead unit, leader in charge …). Recorded in the
+   * `task.created` payload as `data.source` when given; the machine never reads it.
+   */
+  source?: Record<string, unknown>;
 }
 
 /** The outcome of one command: the new version and query columns, and the domain events it raised. */
@@ -80,13 +87,42 @@ export function eventPayload(actor: Actor, data: Record<string, unknown>): strin
   });
 }
 
+/** What JSON would make of `o` (undefined and function members dropped, NaN/Infinity → null, toJSON applied). */
 function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(o)) as Record<string, unknown>;
+  // Most payloads are plain JSON already: check that without allocating, and only round-trip the rest.
+  return isPlainJson(o, 0) ? o : (JSON.parse(JSON.stringify(o)) as Record<string, unknown>);
+}
+
+function isPlainJson(v: unknown, depth: number): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v !== 'object' || depth > 64) return false;
+  if (Array.isArray(v)) return v.every((x) => isPlainJson(x, depth + 1));
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const k in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) return false;
+    if (!isPlainJson((v as Record<string, unknown>)[k], depth + 1)) return false;
+  }
+  return true;
 }
 
 /** The persisted form of a snapshot as stored text (one serialization, no intermediate copy). */
 function snapshotText(s: TaskSnapshot): string {
   return JSON.stringify({ value: s.value, context: s.context });
+}
+
+/** Same definition columns (what a revision can change), ignoring progress. */
+function sameNodeDefinition(a: TaskNodeState | undefined, b: TaskNodeState): boolean {
+  return (
+    a !== undefined &&
+    a.seq === b.seq &&
+    a.originalDueAt === b.originalDueAt &&
+    a.stageTarget === b.stageTarget &&
+    a.stageValue === b.stageValue &&
+    a.requiredEvidence === b.requiredEvidence &&
+    a.redDeduction === b.redDeduction
+  );
 }
 
 function stateText(s: TaskSnapshot): string {
@@ -101,6 +137,8 @@ function stateText(s: TaskSnapshot): string {
  */
 @Injectable()
 export class TaskCommandService {
+  private readonly creator = new TaskCreator();
+
   constructor(
     private readonly db: DatabaseService,
     private readonly clock: Clock,
@@ -130,9 +168,11 @@ export class TaskCommandService {
         redDeduction: n.redDeduction,
       })),
     };
-    let initial: { snapshot: TaskSnapshot; emitted: DomainEvent[] };
+    let initial: InitialTaskState;
     try {
-      initial = initialTaskTransition(input, at);
+      // Same result as initialTaskTransition (creation.ts), without re-running the machine for every task
+      // of a bulk import that shares its dates with another.
+      initial = this.creator.create(input, at);
     } catch (e) {
       if (e instanceof TaskInputError) throw DomainError.validation([{ field: 'nodes', reason: e.message }]);
       throw e;
@@ -144,14 +184,15 @@ export class TaskCommandService {
         field: 'unitId',
       });
     }
-    const view = viewOf(initial.snapshot);
+    const view = initial.view;
     const payload = eventPayload(actor, {
       input,
       task: { planId: cmd.planId, indicatorId: cmd.indicatorId, unitId: cmd.unitId, isLead: cmd.isLead },
       dueDates: Object.fromEntries(cmd.nodes.map((n) => [String(n.seq), n.dueDate])),
+      ...(cmd.source ? { source: cmd.source } : {}),
     });
     const hash = eventHash({ prevHash: GENESIS_HASH, taskId: id, seq: 1, type: CREATED_EVENT, occurredAt: at, payload });
-    const storedSnapshot = snapshotText(initial.snapshot);
+    const storedSnapshot = JSON.stringify({ value: initial.value, context: initial.context });
     this.db
       .stmt(
         `INSERT INTO tasks (id, plan_id, indicator_id, unit_id, is_lead, state, light, current_node_seq, next_deadline_at,
@@ -162,9 +203,9 @@ export class TaskCommandService {
         id, cmd.planId, cmd.indicatorId, cmd.unitId, cmd.isLead ? 1 : 0, view.state, view.light, view.currentNodeSeq,
         view.nextDeadlineAt, view.redCount, TASK_MACHINE_VERSION, storedSnapshot, hash, at, at,
       );
-    const nodeStates = initial.snapshot.context.nodes;
-    for (const n of cmd.nodes) {
-      const st = nodeStates.find((s) => s.seq === n.seq)!;
+    const nodeStates = initial.context.nodes;
+    for (const [i, n] of cmd.nodes.entries()) {
+      const st = nodeStates[i]!.seq === n.seq ? nodeStates[i]! : nodeStates.find((s) => s.seq === n.seq)!;
       this.db
         .stmt(
           `INSERT INTO nodes (task_id, seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence,
@@ -173,7 +214,7 @@ export class TaskCommandService {
         )
         .run(id, n.seq, n.dueDate, st.dueAt, st.warnAt, n.stageTarget, n.stageValue, n.requiredEvidence, n.redDeduction, st.status, st.redLighted ? 1 : 0);
     }
-    this.appendEvent(id, 1, CREATED_EVENT, payload, actor, at, null, stateText(initial.snapshot), GENESIS_HASH, hash);
+    this.appendEvent(id, 1, CREATED_EVENT, payload, actor, at, null, canonicalJson(initial.value), GENESIS_HASH, hash);
     const assessing = this.db.stmt('SELECT assessing_unit_id FROM indicators WHERE id = ?').get(cmd.indicatorId) as { assessing_unit_id: string | null };
     this.queue(id, { planId: cmd.planId, unitId: cmd.unitId, assessingUnitId: assessing.assessing_unit_id }, 1, at, initial.emitted);
     return { taskId: id, version: 1, seq: 1, changed: true, emitted: initial.emitted, ...view };
@@ -263,7 +304,7 @@ export class TaskCommandService {
       throw new DomainError(ErrorCode.VersionConflict, `task ${taskId} changed underneath this command`, { current: row.version });
     }
     this.appendEvent(taskId, seq, type, payload, actor, at, stateText(before), stateText(result.snapshot), row.last_hash, hash);
-    this.projectNodes(taskId, before.context.nodes, result.snapshot.context.nodes);
+    this.projectNodes(taskId, before.context.nodes, result.snapshot.context.nodes, row.timezone);
     this.queue(taskId, { planId: row.plan_id, unitId: row.unit_id, assessingUnitId: row.assessing_unit_id }, seq, at, result.emitted);
     return { taskId, version: row.version + 1, seq, changed: true, emitted: result.emitted, ...viewAfter };
   }
@@ -313,7 +354,11 @@ export class TaskCommandService {
   }
 
   /** Keep the nodes table's progress columns in step with the snapshot (only rows that changed). */
-  private projectNodes(taskId: string, before: TaskNodeState[], after: TaskNodeState[]): void {
+  private projectNodes(taskId: string, before: TaskNodeState[], after: TaskNodeState[], timezone: string): void {
+    if (after.length !== before.length || after.some((n, i) => !sameNodeDefinition(before[i]!, n))) {
+      this.rewriteNodes(taskId, before, after, timezone);
+      return;
+    }
     after.forEach((n, i) => {
       const b = before[i];
       if (
@@ -334,6 +379,36 @@ export class TaskCommandService {
         )
         .run(n.status, n.redLighted ? 1 : 0, n.dueAt, n.warnAt, n.approval?.at ?? null, n.late ? n.lateDays : null, taskId, n.seq);
     });
+  }
+
+  /**
+   * A revision (`task.revise`) changed node definitions or the number of nodes: drop the rows of nodes
+   * that no longer exist and write every node's definition and progress. `due_date` is the local day of
+   * the node's plan due instant (`originalDueAt`) in the plan's timezone, i.e. the day as written.
+   */
+  private rewriteNodes(taskId: string, before: TaskNodeState[], after: TaskNodeState[], timezone: string): void {
+    const keep = new Set(after.map((n) => n.seq));
+    for (const b of before) {
+      if (!keep.has(b.seq)) this.db.stmt('DELETE FROM nodes WHERE task_id = ? AND seq = ?').run(taskId, b.seq);
+    }
+    for (const n of after) {
+      const dueDate = DateTime.fromISO(n.originalDueAt, { zone: timezone }).toISODate();
+      this.db
+        .stmt(
+          `INSERT INTO nodes (task_id, seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence,
+             red_deduction, status, red_lighted, approved_at, late_days)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (task_id, seq) DO UPDATE SET due_date = excluded.due_date, due_at = excluded.due_at,
+             warn_at = excluded.warn_at, stage_target = excluded.stage_target, stage_value = excluded.stage_value,
+             required_evidence = excluded.required_evidence, red_deduction = excluded.red_deduction,
+             status = excluded.status, red_lighted = excluded.red_lighted, approved_at = excluded.approved_at,
+             late_days = excluded.late_days`,
+        )
+        .run(
+          taskId, n.seq, dueDate, n.dueAt, n.warnAt, n.stageTarget, n.stageValue, n.requiredEvidence, n.redDeduction,
+          n.status, n.redLighted ? 1 : 0, n.approval?.at ?? null, n.late ? n.lateDays : null,
+        );
+    }
   }
 
   /** Domain events go to the outbox in the same transaction: delivery can lag, never be lost. */

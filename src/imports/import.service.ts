@@ -1,0 +1,743 @@
+/**
+ * Imports, the database half (issue 5): a parsed office table (parse-import.ts) → units, indicators,
+ * tasks and nodes of one plan. Dry run by default; a commit writes everything in ONE transaction, each
+ * task through the one write path (task.created, or task.revise for a task that exists), so the history,
+ * hash chain and outbox are what any other command would write.
+ *
+ * What a re-import does (README "Imports"):
+ * - Same file again: nothing differs, nothing is written — not even a run row. The database stays
+ *   content-equivalent.
+ * - Edited file: new indicators/tasks are created; changed indicator fields are updated and recorded
+ *   (import_changes, before/after); a task whose nodes changed gets one `task.revise` event (machine rules
+ *   in workflows/task/revision.ts: approved nodes may not change); task details the machine does not hold
+ *   (leader in charge, the unit's own target) are recorded as `task.details` changes.
+ * - What an import never does: delete or cancel. Indicators and tasks of the plan that the file no longer
+ *   lists are kept and reported ("not in the file"); a lead-unit flag that changed is reported, not
+ *   applied (it is set when the task is created).
+ * - Refusals: a commit whose report has errors (rows it could not read, unknown units, revisions the
+ *   machine refuses) writes nothing unless `allowErrors` (then what could not be read or applied is
+ *   skipped and reported). Always refused: a closed plan; a plan already imported from another table
+ *   shape (the keys — 序号 — would collide).
+ */
+import { Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  applyTaskEvent,
+  restoreOwnedTaskSnapshot,
+  revisionProblem,
+  sameDefinition,
+  viewOf,
+  type PersistedTask,
+  type TaskEvent,
+  type TaskNodeInput,
+} from '../../workflows/task/index.js';
+import type { Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { OutboxSignal } from '../common/outbox-signal.js';
+import { DomainError } from '../common/domain-error.js';
+import { DatabaseService } from '../database/database.service.js';
+import { DeadlinesService } from '../deadlines/deadlines.service.js';
+import { PlansService } from '../plans/plans.service.js';
+import { METHOD_CODES, validateMethodParams, type MethodCode } from '../scoring/method-params.js';
+import { refusalToSend } from '../tasks/task-access.js';
+import { TaskCommandService, type NodeSpec } from '../tasks/task-commands.service.js';
+import {
+  COLUMN_KEYS,
+  columnsOfRow,
+  DETAIL_KEYS,
+  diffFields,
+  EXTRA_KEYS,
+  indicatorColumnsOf,
+  taskDetailsOf,
+  unitKindOf,
+  type IndicatorColumns,
+  type IndicatorExtras,
+  type TaskDetails,
+} from './import-diff.js';
+import type { ImportProblem, ImportReport, ImportTask, ParseImportResult, ShapeName } from './model.js';
+import { SHAPES } from './model.js';
+import { OrderedIds } from './ordered-ids.js';
+import { parseImport } from './parse-import.js';
+import { cleanUnitName, isCollectiveName, UnitResolver } from './units.js';
+
+export interface ImportOptions {
+  planId: string;
+  /** Write (one transaction). Default: dry run, writes nothing. */
+  commit?: boolean;
+  shape?: ShapeName;
+  /** Year for dates written without one (default: the plan's year). */
+  year?: number;
+  /** Create the units the file names but the database does not know (default: report them as errors). */
+  createUnits?: boolean;
+  /** Commit what could be read and applied even if the report has errors (they are skipped and listed). */
+  allowErrors?: boolean;
+  /** Method for indicators whose file has no method column (default node_platform). */
+  defaultMethod?: string;
+  /** Points for indicators whose file has no points column (default 0). */
+  defaultPoints?: number;
+}
+
+export interface ImportFile {
+  name: string;
+  bytes: Buffer;
+}
+
+export type ImportPhase = 'parse' | 'plan' | 'write';
+export type ImportProgress = (phase: ImportPhase, done: number, total: number) => void;
+
+export type ChangeKind = 'unit.created' | 'indicator.created' | 'indicator.updated' | 'task.created' | 'task.revised' | 'task.details';
+
+export interface ImportChangeView {
+  kind: ChangeKind;
+  key: string;
+  /** The id of the unit, indicator or task (planned id in a dry run). */
+  id: string;
+  fields?: string[];
+  before?: unknown;
+  after?: unknown;
+  /** For task.revised: the seqs the revision changes, adds, removes. */
+  nodes?: { changed: number[]; added: number[]; removed: number[] };
+}
+
+export interface ImportCounts {
+  units: { create: number; known: number };
+  indicators: { create: number; update: number; unchanged: number };
+  tasks: { create: number; revise: number; unchanged: number; refused: number };
+  nodes: { create: number; revise: number; unchanged: number; refused: number };
+  /** Task details recorded (task.details changes). */
+  details: number;
+  /** Task events the commit writes (task.created + task.revise). */
+  events: number;
+  notInFile: { indicators: number; tasks: number };
+}
+
+export type ImportOutcome = 'dry-run' | 'committed' | 'unchanged' | 'refused';
+
+export interface ImportResult {
+  file: { name: string; sha256: string; bytes: number };
+  plan: { id: string; year: number; timezone: string };
+  shape: ShapeName | null;
+  mode: 'dry-run' | 'commit';
+  outcome: ImportOutcome;
+  /** Why nothing was (or, in a dry run, would be) written; null when the import can go ahead. */
+  refusal: string | null;
+  runId: string | null;
+  counts: ImportCounts;
+  /** Every change (first CHANGE_LIST_LIMIT; `changesOmitted` says how many more). */
+  changes: ImportChangeView[];
+  changesOmitted: number;
+  /** Problems found against the database (the parse's own are in `parse.problems`). */
+  problems: ImportProblem[];
+  errors: number;
+  warnings: number;
+  /** The parse half's report: rows, counts (indicators, tasks, nodes, per unit), unit names, problems. */
+  parse: ImportReport;
+}
+
+export const CHANGE_LIST_LIMIT = 2000;
+
+interface UnitRef {
+  id: string;
+  name: string;
+  create: boolean;
+  kind: string;
+  aliases: string[];
+}
+
+interface IndicatorPlan {
+  key: string;
+  id: string;
+  action: 'create' | 'update' | 'unchanged';
+  columns: IndicatorColumns;
+  extras: IndicatorExtras;
+  diff: { fields: string[]; before: Record<string, unknown>; after: Record<string, unknown> } | null;
+}
+
+interface TaskPlan {
+  key: string;
+  task: ImportTask;
+  action: 'create' | 'revise' | 'unchanged' | 'refused';
+  id: string;
+  indicatorId: string;
+  unitId: string;
+  nodes: NodeSpec[];
+  details: TaskDetails;
+  detailsDiff: { fields: string[]; before: Partial<TaskDetails>; after: Partial<TaskDetails> } | null;
+  version?: number;
+  revise?: {
+    event: Extract<TaskEvent, { type: 'task.revise' }>;
+    changed: number[];
+    added: number[];
+    removed: number[];
+    /** The node definitions before the revision (plan dates). */
+    before: TaskNodeInput[];
+  };
+}
+
+interface Planned {
+  units: UnitRef[];
+  indicators: IndicatorPlan[];
+  tasks: TaskPlan[];
+  problems: ImportProblem[];
+  /** Refusals no option overrides (closed plan, other table shape). */
+  fatal: string | null;
+  notInFile: { indicators: string[]; tasks: string[] };
+}
+
+interface Context {
+  file: ImportFile;
+  sha256: string;
+  opts: Required<Pick<ImportOptions, 'planId' | 'commit' | 'createUnits' | 'allowErrors' | 'defaultPoints'>> & {
+    shape?: ShapeName;
+    year: number;
+    defaultMethod: MethodCode;
+  };
+  plan: { id: string; year: number; timezone: string; status: string; warnWorkingDays: number };
+  parsed: ParseImportResult;
+  /** Units named in the file that the commit creates (canonical names). */
+  newUnits: string[];
+  aliases: Record<string, string>;
+  actor: Actor;
+  at: string;
+  progress?: ImportProgress;
+}
+
+const problem = (severity: 'error' | 'warning', reason: string, at: { row?: number | null; field?: string | null } = {}): ImportProblem => ({
+  row: at.row ?? null,
+  column: null,
+  field: at.field ?? null,
+  reason,
+  severity,
+});
+
+const PROGRESS_EVERY = 500;
+/** Page cache during a commit, KiB (SQLite's default is 2 MiB). */
+const IMPORT_CACHE_KIB = 256 * 1024;
+
+@Injectable()
+export class ImportService {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+    private readonly plans: PlansService,
+    private readonly deadlines: DeadlinesService,
+    private readonly commands: TaskCommandService,
+    private readonly signal: OutboxSignal,
+  ) {}
+
+  /** Parse `file` and dry-run or commit it into the plan. Refusals come back as outcome 'refused' (nothing written). */
+  async run(file: ImportFile, options: ImportOptions, actor: Actor, progress?: ImportProgress): Promise<ImportResult> {
+    const plan = this.plans.get(options.planId);
+    const opts = this.checkOptions(options, plan.year);
+    progress?.('parse', 0, 1);
+    const { knownUnits, aliases } = this.unitNames();
+    const parseOpts = {
+      year: opts.year,
+      timezone: plan.timezone,
+      knownUnits,
+      aliases,
+      ...(opts.shape ? { shape: opts.shape } : {}),
+    };
+    let parsed = await parseImport(file, parseOpts);
+    let newUnits: string[] = [];
+    if (opts.createUnits) {
+      newUnits = this.unknownUnitNames(parsed.report, knownUnits, aliases);
+      if (newUnits.length > 0) parsed = await parseImport(file, { ...parseOpts, knownUnits: [...knownUnits, ...newUnits] });
+    }
+    progress?.('parse', 1, 1);
+    const ctx: Context = {
+      file,
+      sha256: createHash('sha256').update(file.bytes).digest('hex'),
+      opts,
+      plan,
+      parsed,
+      newUnits,
+      aliases,
+      actor,
+      at: this.clock.nowIso(),
+      ...(progress ? { progress } : {}),
+    };
+    if (!opts.commit) return this.result(ctx, this.planImport(ctx), 'dry-run', null);
+    // Plan inside the write transaction: what is decided is what is written, whatever ran in between.
+    const result = this.withLargeCache(() => this.db.transaction(() => {
+      const planned = this.planImport(ctx);
+      const refusal = this.refusalOf(ctx, planned);
+      if (refusal) return this.result(ctx, planned, 'refused', null);
+      if (!this.changesAnything(planned)) return this.result(ctx, planned, 'unchanged', null);
+      const runId = this.execute(ctx, planned);
+      return this.result(ctx, planned, 'committed', runId);
+    }));
+    if (result.counts.events > 0 && result.outcome === 'committed') this.signal.notify();
+    return result;
+  }
+
+  /**
+   * A bulk import inserts hundreds of thousands of rows under random (UUID) keys in one transaction; with
+   * SQLite's default 2 MB page cache the index pages no longer fit and every insert starts reading pages
+   * back (measured: the write phase went superlinear past ~20k tasks). Raise the cache for the duration.
+   */
+  private withLargeCache<T>(fn: () => T): T {
+    const before = this.db.sqlite.pragma('cache_size', { simple: true }) as number;
+    this.db.sqlite.pragma(`cache_size = ${IMPORT_CACHE_KIB === 0 ? before : -IMPORT_CACHE_KIB}`);
+    try {
+      return fn();
+    } finally {
+      this.db.sqlite.pragma(`cache_size = ${before}`);
+    }
+  }
+
+  private checkOptions(o: ImportOptions, planYear: number): Context['opts'] {
+    const problems: { field: string; reason: string }[] = [];
+    if (o.shape !== undefined && !SHAPES.includes(o.shape)) problems.push({ field: 'shape', reason: `must be one of ${SHAPES.join(', ')}` });
+    if (o.year !== undefined && !(Number.isInteger(o.year) && o.year >= 1900 && o.year <= 2999)) problems.push({ field: 'year', reason: 'must be a four-digit year' });
+    const defaultMethod = (o.defaultMethod ?? 'node_platform') as MethodCode;
+    if (!METHOD_CODES.includes(defaultMethod) || !validateMethodParams(defaultMethod, {}).ok) {
+      problems.push({ field: 'defaultMethod', reason: `must be a method that needs no parameters (node_platform, all_or_nothing), got ${JSON.stringify(o.defaultMethod)}` });
+    }
+    const defaultPoints = o.defaultPoints ?? 0;
+    if (!(typeof defaultPoints === 'number' && Number.isFinite(defaultPoints) && defaultPoints >= 0)) problems.push({ field: 'defaultPoints', reason: 'must be a number ≥ 0' });
+    if (problems.length) throw DomainError.validation(problems);
+    return {
+      planId: o.planId,
+      commit: o.commit === true,
+      createUnits: o.createUnits === true,
+      allowErrors: o.allowErrors === true,
+      defaultPoints,
+      defaultMethod,
+      year: o.year ?? planYear,
+      ...(o.shape ? { shape: o.shape } : {}),
+    };
+  }
+
+  /** The database's unit names, and its units' recorded aliases (alias → name) for the resolver. */
+  private unitNames(): { knownUnits: string[]; aliases: Record<string, string>; byName: Map<string, string> } {
+    const rows = this.db.stmt('SELECT id, name, aliases FROM units ORDER BY name').all() as { id: string; name: string; aliases: string }[];
+    const aliases: Record<string, string> = {};
+    const byName = new Map<string, string>();
+    for (const r of rows) {
+      byName.set(r.name, r.id);
+      for (const a of JSON.parse(r.aliases) as string[]) if (a !== r.name) aliases[a] = r.name;
+    }
+    return { knownUnits: rows.map((r) => r.name), aliases, byName };
+  }
+
+  /**
+   * Names the file uses that no unit matches, in their canonical spelling (alias tables applied): what
+   * `createUnits` creates. Group names ("各街镇") and names matching several units are never created.
+   */
+  private unknownUnitNames(report: ImportReport, knownUnits: string[], aliases: Record<string, string>): string[] {
+    const known = new UnitResolver({ knownUnits, aliases });
+    const knownCanonical = new Set(knownUnits.map((k) => known.canonical(cleanUnitName(k)).name));
+    const out: string[] = [];
+    for (const r of report.unitNames) {
+      if (r.rule !== 'unresolved' || isCollectiveName(r.raw)) continue;
+      const name = known.canonical(cleanUnitName(r.raw)).name;
+      if (name === '' || knownCanonical.has(name) || out.includes(name)) continue;
+      out.push(name);
+    }
+    return out;
+  }
+
+  /** Everything the import would do, read from the database (no writes). */
+  private planImport(ctx: Context): Planned {
+    const { parsed, plan, opts } = ctx;
+    const ids = new OrderedIds(Date.parse(ctx.at));
+    const model = parsed.model;
+    const out: Planned = { units: [], indicators: [], tasks: [], problems: [], fatal: null, notInFile: { indicators: [], tasks: [] } };
+    if (plan.status === 'closed') out.fatal = `plan ${plan.id} is closed: an import may not change it`;
+    const shapes = this.db.stmt('SELECT DISTINCT shape FROM import_runs WHERE plan_id = ?').all(plan.id) as { shape: string }[];
+    const other = shapes.find((s) => s.shape !== parsed.shape);
+    if (parsed.shape && other) {
+      out.fatal ??= `plan ${plan.id} was imported from a ${other.shape} table; this file is a ${parsed.shape}: import it into its own plan (indicator keys would collide)`;
+    }
+
+    // Units: the file's task units and assessors, by name.
+    const { byName } = this.unitNames();
+    const unitRefs = new Map<string, UnitRef>();
+    for (const name of ctx.newUnits) {
+      const ref: UnitRef = { id: ids.next(), name, create: true, kind: unitKindOf(name), aliases: [] };
+      unitRefs.set(name, ref);
+    }
+    const unitId = (name: string): string | null => byName.get(name) ?? unitRefs.get(name)?.id ?? null;
+
+    // Assessors (考核主体): matched against the units like task units; unknown ones are created with
+    // createUnits, otherwise the indicator is stored without an assessing unit (reported).
+    const assessorResolver = new UnitResolver({ knownUnits: [...byName.keys(), ...ctx.newUnits], aliases: ctx.aliases });
+    const assessorIds = new Map<string, string | null>();
+    const assessorOf = (raw: string | null, row: number | null): string | null => {
+      if (!raw) return null;
+      if (assessorIds.has(raw)) return assessorIds.get(raw)!;
+      const r = assessorResolver.resolve(raw);
+      let id: string | null = r.units.length === 1 ? unitId(r.units[0]!) : null;
+      if (id === null && !r.collective) {
+        const name = assessorResolver.canonical(cleanUnitName(raw)).name;
+        if (ctx.opts.createUnits && name !== '' && r.units.length === 0 && !r.problem?.includes('several')) {
+          const ref = unitRefs.get(name) ?? { id: ids.next(), name, create: true, kind: 'other', aliases: [] };
+          unitRefs.set(name, ref);
+          id = ref.id;
+        } else {
+          out.problems.push(problem('warning', `assessing unit "${raw}" is not a known unit: its indicators are stored without an assessing unit (create it, or import with createUnits)`, { row, field: '考核主体' }));
+        }
+      }
+      assessorIds.set(raw, id);
+      return id;
+    };
+
+    // Indicators.
+    type IndicatorDbRow = Parameters<typeof columnsOfRow>[0] & { id: string };
+    const existing = new Map((this.db.stmt('SELECT * FROM indicators WHERE plan_id = ?').all(plan.id) as IndicatorDbRow[]).map((r) => [r.code, r]));
+    const recorded = this.recordedContent(plan.id);
+    const assumed = { points: 0, method: 0 };
+    const byKey = new Map<string, IndicatorPlan>();
+    for (const ind of model.indicators) {
+      const { columns, extras } = indicatorColumnsOf(ind, assessorOf(ind.assessingUnitName, ind.sourceRows[0] ?? null), {
+        points: opts.defaultPoints,
+        methodCode: opts.defaultMethod,
+      });
+      if (extras.assumed.points) assumed.points++;
+      if (extras.assumed.method) assumed.method++;
+      const row = existing.get(ind.key);
+      let p: IndicatorPlan;
+      if (!row) {
+        p = { key: ind.key, id: ids.next(), action: 'create', columns, extras, diff: null };
+      } else {
+        const colDiff = diffFields(columnsOfRow(row), columns, COLUMN_KEYS);
+        const before = recorded.get(row.id) as Partial<IndicatorExtras> | undefined;
+        const extraDiff = before ? diffFields(before as IndicatorExtras, extras, EXTRA_KEYS) : null;
+        const diff =
+          colDiff || extraDiff
+            ? {
+                fields: [...(colDiff?.fields ?? []), ...(extraDiff?.fields ?? [])],
+                before: { ...(colDiff?.before ?? {}), ...(extraDiff?.before ?? {}) },
+                // An indicator no import recorded yet gets all its extras recorded with its first update.
+                after: { ...(colDiff?.after ?? {}), ...(before ? (extraDiff?.after ?? {}) : extras) },
+              }
+            : null;
+        p = { key: ind.key, id: row.id, action: diff ? 'update' : 'unchanged', columns, extras, diff };
+      }
+      byKey.set(ind.key, p);
+      out.indicators.push(p);
+    }
+    if (assumed.points) {
+      out.problems.push(problem('warning', `${assumed.points} indicator(s) have no points in the file (no 分值 column): stored with ${opts.defaultPoints} points (option defaultPoints); set them in the scoring set-up`, { field: '分值' }));
+    }
+    if (assumed.method) {
+      out.problems.push(problem('warning', `${assumed.method} indicator(s) have no scoring method in the file: stored as ${opts.defaultMethod} (option defaultMethod)`, { field: '计分方式' }));
+    }
+    for (const [code, r] of existing) if (!byKey.has(code)) out.notInFile.indicators.push(`${code} (${r.name})`);
+
+    // Tasks.
+    const taskRows = this.db
+      .stmt(
+        `SELECT t.id, t.indicator_id, t.unit_id, t.is_lead, t.version, t.snapshot, i.code, u.name AS unit_name
+         FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id WHERE t.plan_id = ?`,
+      )
+      .all(plan.id) as { id: string; indicator_id: string; unit_id: string; is_lead: number; version: number; snapshot: string; code: string; unit_name: string }[];
+    const tasksByPair = new Map(taskRows.map((r) => [`${r.indicator_id}|${r.unit_id}`, r]));
+    const seen = new Set<string>();
+    const total = model.tasks.length;
+    let done = 0;
+    ctx.progress?.('plan', 0, total);
+    for (const task of model.tasks) {
+      const ind = byKey.get(task.indicatorKey)!;
+      const uid = unitId(task.unitName);
+      const row0 = task.sourceRows[0] ?? null;
+      if (uid === null) {
+        // The parser resolved the name against the units we gave it, so this only happens if a unit vanished.
+        out.problems.push(problem('error', `task ${task.key}: unit "${task.unitName}" is not in the database`, { row: row0 }));
+        continue;
+      }
+      const nodes = this.nodeSpecs(task, plan);
+      const details = taskDetailsOf(task);
+      const base = { key: task.key, task, indicatorId: ind.id, unitId: uid, nodes, details };
+      const existingTask = tasksByPair.get(`${ind.id}|${uid}`);
+      if (!existingTask) {
+        out.tasks.push({ ...base, action: 'create', id: ids.next(), detailsDiff: null });
+      } else {
+        seen.add(existingTask.id);
+        out.tasks.push(this.planExisting(ctx, base, existingTask, recorded.get(existingTask.id) as Partial<TaskDetails> | undefined, out.problems));
+      }
+      if (++done % PROGRESS_EVERY === 0) ctx.progress?.('plan', done, total);
+    }
+    ctx.progress?.('plan', total, total);
+    for (const r of taskRows) if (!seen.has(r.id)) out.notInFile.tasks.push(`${r.code}@${r.unit_name}`);
+    if (out.notInFile.indicators.length || out.notInFile.tasks.length) {
+      const list = (xs: string[]) => xs.slice(0, 20).join('、') + (xs.length > 20 ? ` … (${xs.length - 20} more)` : '');
+      const parts = [];
+      if (out.notInFile.indicators.length) parts.push(`${out.notInFile.indicators.length} indicator(s): ${list(out.notInFile.indicators)}`);
+      if (out.notInFile.tasks.length) parts.push(`${out.notInFile.tasks.length} task(s): ${list(out.notInFile.tasks)}`);
+      out.problems.push(problem('warning', `in the plan but not in this file, kept unchanged (an import never deletes or cancels): ${parts.join('; ')}`));
+    }
+    out.units = [...unitRefs.values()];
+    return out;
+  }
+
+  /** An existing task: unchanged, revised through `task.revise`, or refused (and why). */
+  private planExisting(
+    ctx: Context,
+    base: Omit<TaskPlan, 'action' | 'id' | 'detailsDiff'>,
+    row: { id: string; is_lead: number; version: number; snapshot: string },
+    recordedDetails: Partial<TaskDetails> | undefined,
+    problems: ImportProblem[],
+  ): TaskPlan {
+    const row0 = base.task.sourceRows[0] ?? null;
+    const detailsDiff = diffFields((recordedDetails ?? { leaderInCharge: null, unitTarget: null }) as TaskDetails, base.details, DETAIL_KEYS);
+    const plan: TaskPlan = { ...base, action: 'unchanged', id: row.id, version: row.version, detailsDiff };
+    if ((row.is_lead === 1) !== base.task.isLead) {
+      problems.push(problem('warning', `task ${base.key}: the file marks it ${base.task.isLead ? 'lead unit (牵头)' : 'not lead'}; the lead flag is set when a task is created and an import does not change it`, { row: row0 }));
+    }
+    const persisted = JSON.parse(row.snapshot) as PersistedTask;
+    const current = persisted.context.nodes;
+    const inputs = base.nodes.map(toNodeInput);
+    // The common case (nothing changed) needs no machine: compare the stored definitions directly.
+    if (inputs.length === current.length && inputs.every((n, i) => sameDefinition(current[i]!, n))) return plan;
+    const snapshot = restoreOwnedTaskSnapshot(persisted);
+    const event = { type: 'task.revise' as const, at: ctx.at, nodes: inputs, reason: `import ${ctx.file.name}` };
+    const roleRefusal = refusalToSend(ctx.actor, 'task.revise');
+    if (roleRefusal) {
+      problems.push(problem('error', `task ${base.key}: the file changes its nodes, but ${roleRefusal}`, { row: row0 }));
+      return { ...plan, action: 'refused' };
+    }
+    const r = applyTaskEvent(snapshot, event);
+    if (!r.ok) {
+      const why = snapshot.matches('live') ? revisionProblem(snapshot.context, event) : `the task is ${viewOf(snapshot).state}: only a live task's nodes can be revised`;
+      problems.push(problem('error', `task ${base.key}: the file changes its nodes but the change is refused — ${why}`, { row: row0 }));
+      return { ...plan, action: 'refused' };
+    }
+    if (!r.changed) return plan;
+    const revised = r.emitted.find((e) => e.type === 'task.revised') as { changed: number[]; added: number[]; removed: number[] } | undefined;
+    return {
+      ...plan,
+      action: 'revise',
+      revise: {
+        event,
+        changed: revised?.changed ?? [],
+        added: revised?.added ?? [],
+        removed: revised?.removed ?? [],
+        before: current.map((n) => ({
+          seq: n.seq, dueAt: n.originalDueAt, warnAt: n.originalWarnAt, stageTarget: n.stageTarget, stageValue: n.stageValue,
+          requiredEvidence: n.requiredEvidence, redDeduction: n.redDeduction,
+        })),
+      },
+    };
+  }
+
+  private readonly dateMemo = new Map<string, { dueAt: string; warnAt: string }>();
+
+  private nodeSpecs(task: ImportTask, plan: Context['plan']): NodeSpec[] {
+    return task.nodes.map((n) => {
+      const memoKey = `${plan.timezone}|${plan.warnWorkingDays}|${n.dueDate}`;
+      let d = this.dateMemo.get(memoKey);
+      if (!d) {
+        d = { dueAt: this.deadlines.dueAt(n.dueDate, plan.timezone), warnAt: this.deadlines.warnAt(n.dueDate, plan.timezone, plan.warnWorkingDays) };
+        if (this.dateMemo.size > 10_000) this.dateMemo.clear();
+        this.dateMemo.set(memoKey, d);
+      }
+      return {
+        seq: n.seq,
+        dueDate: n.dueDate,
+        dueAt: d.dueAt,
+        warnAt: d.warnAt,
+        stageTarget: n.stageTarget === '' ? null : n.stageTarget,
+        stageValue: n.stageValue,
+        requiredEvidence: n.requiredEvidence,
+        redDeduction: null,
+      };
+    });
+  }
+
+  /**
+   * What earlier imports recorded about each indicator (extras) and task (details), folded in order:
+   * subject id → fields.
+   */
+  private recordedContent(planId: string): Map<string, Record<string, unknown>> {
+    const rows = this.db
+      .stmt(
+        `SELECT c.subject_id, c.kind, c.after FROM import_changes c JOIN import_runs r ON r.id = c.run_id
+         WHERE r.plan_id = ? AND c.kind IN ('indicator.created', 'indicator.updated', 'task.created', 'task.details') ORDER BY c.id`,
+      )
+      .all(planId) as { subject_id: string; kind: string; after: string | null }[];
+    const out = new Map<string, Record<string, unknown>>();
+    for (const r of rows) {
+      const after = r.after ? (JSON.parse(r.after) as Record<string, unknown>) : {};
+      const fields = r.kind === 'task.created' ? (after.details as Record<string, unknown>) : r.kind === 'indicator.created' ? (after.extras as Record<string, unknown>) : after;
+      out.set(r.subject_id, { ...(out.get(r.subject_id) ?? {}), ...fields });
+    }
+    return out;
+  }
+
+  private errorsOf(ctx: Context, planned: Planned): number {
+    return ctx.parsed.report.counts.errors + planned.problems.filter((p) => p.severity === 'error').length + (planned.fatal ? 1 : 0);
+  }
+
+  private refusalOf(ctx: Context, planned: Planned): string | null {
+    if (planned.fatal) return planned.fatal;
+    if (ctx.parsed.shape === null) return `the file could not be read: ${ctx.parsed.report.problems.filter((p) => p.severity === 'error').map((p) => p.reason).join('; ')}`;
+    const errors = this.errorsOf(ctx, planned);
+    if (errors > 0 && !ctx.opts.allowErrors) {
+      return `the report has ${errors} error(s) (rows, values or changes that cannot be imported); fix the file, or commit with allowErrors to import the rest`;
+    }
+    return null;
+  }
+
+  private changesAnything(p: Planned): boolean {
+    return (
+      p.units.length > 0 ||
+      p.indicators.some((i) => i.action !== 'unchanged') ||
+      p.tasks.some((t) => t.action === 'create' || t.action === 'revise' || t.detailsDiff !== null)
+    );
+  }
+
+  /** Write the plan (inside the caller's transaction). Returns the run id. */
+  private execute(ctx: Context, p: Planned): string {
+    const runId = randomUUID();
+    const { actor, at } = ctx;
+    const counts = this.countsOf(p);
+    this.db
+      .stmt(
+        `INSERT INTO import_runs (id, plan_id, file_name, file_sha256, shape, options, actor_user_id, actor_role, summary, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        runId, ctx.plan.id, ctx.file.name, ctx.sha256, ctx.parsed.shape, JSON.stringify({ ...ctx.opts, commit: undefined }),
+        actor.userId, actor.role, JSON.stringify(counts), at,
+      );
+    const change = this.db.stmt(
+      'INSERT INTO import_changes (run_id, kind, subject_id, item_key, before, after, task_seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+
+    for (const u of p.units) {
+      this.db.stmt('INSERT INTO units (id, name, kind, aliases, created_at) VALUES (?, ?, ?, ?, ?)').run(u.id, u.name, u.kind, JSON.stringify(u.aliases), at);
+      change.run(runId, 'unit.created', u.id, u.name, null, json({ name: u.name, kind: u.kind }), null);
+    }
+    const insertIndicator = this.db.stmt(
+      `INSERT INTO indicators (id, plan_id, code, category_path, name, points, method_code, method_params, target_value,
+         target_unit, direction, target_text, assessing_unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const updateIndicator = this.db.stmt(
+      `UPDATE indicators SET category_path = ?, name = ?, points = ?, method_code = ?, method_params = ?, target_value = ?,
+         target_unit = ?, direction = ?, target_text = ?, assessing_unit_id = ? WHERE id = ?`,
+    );
+    for (const i of p.indicators) {
+      const c = i.columns;
+      if (i.action === 'create') {
+        insertIndicator.run(
+          i.id, ctx.plan.id, c.code, JSON.stringify(c.categoryPath), c.name, c.points, c.methodCode, JSON.stringify(c.methodParams),
+          c.targetValue, c.targetUnit, c.direction, c.targetText, c.assessingUnitId, at,
+        );
+        change.run(runId, 'indicator.created', i.id, i.key, null, json({ columns: c, extras: i.extras }), null);
+      } else if (i.action === 'update') {
+        updateIndicator.run(
+          JSON.stringify(c.categoryPath), c.name, c.points, c.methodCode, JSON.stringify(c.methodParams), c.targetValue, c.targetUnit,
+          c.direction, c.targetText, c.assessingUnitId, i.id,
+        );
+        change.run(runId, 'indicator.updated', i.id, i.key, json(i.diff!.before), json(i.diff!.after), null);
+      }
+    }
+
+    const writes = p.tasks.filter((t) => t.action === 'create' || t.action === 'revise' || t.detailsDiff !== null);
+    let done = 0;
+    ctx.progress?.('write', 0, writes.length);
+    for (const t of writes) {
+      if (t.action === 'create') {
+        const source = {
+          importRun: runId,
+          key: t.key,
+          sourceRows: t.task.sourceRows,
+          ...(t.details.leaderInCharge !== null ? { leaderInCharge: t.details.leaderInCharge } : {}),
+          ...(t.details.unitTarget !== null ? { unitTarget: t.details.unitTarget } : {}),
+        };
+        this.commands.createInTransaction(
+          { id: t.id, planId: ctx.plan.id, indicatorId: t.indicatorId, unitId: t.unitId, isLead: t.task.isLead, nodes: t.nodes, source },
+          actor,
+          at,
+        );
+        change.run(runId, 'task.created', t.id, t.key, null, json({ isLead: t.task.isLead, details: t.details }), 1);
+      } else {
+        if (t.action === 'revise') {
+          const { event, changed, added, removed, before } = t.revise!;
+          const r = this.commands.applyInTransaction(t.id, event, actor, t.version);
+          change.run(runId, 'task.revised', t.id, t.key, json({ nodes: before }), json({ nodes: event.nodes, changed, added, removed }), r.seq);
+        }
+        if (t.detailsDiff) change.run(runId, 'task.details', t.id, t.key, json(t.detailsDiff.before), json(t.detailsDiff.after), null);
+      }
+      if (++done % PROGRESS_EVERY === 0) ctx.progress?.('write', done, writes.length);
+    }
+    ctx.progress?.('write', writes.length, writes.length);
+    return runId;
+  }
+
+  private countsOf(p: Planned): ImportCounts {
+    const c: ImportCounts = {
+      units: { create: p.units.length, known: 0 },
+      indicators: { create: 0, update: 0, unchanged: 0 },
+      tasks: { create: 0, revise: 0, unchanged: 0, refused: 0 },
+      nodes: { create: 0, revise: 0, unchanged: 0, refused: 0 },
+      details: 0,
+      events: 0,
+      notInFile: { indicators: p.notInFile.indicators.length, tasks: p.notInFile.tasks.length },
+    };
+    for (const i of p.indicators) c.indicators[i.action]++;
+    for (const t of p.tasks) {
+      c.tasks[t.action]++;
+      c.nodes[t.action] += t.nodes.length;
+      if (t.detailsDiff) c.details++;
+    }
+    c.events = c.tasks.create + c.tasks.revise;
+    return c;
+  }
+
+  private result(ctx: Context, p: Planned, outcome: ImportOutcome, runId: string | null): ImportResult {
+    const counts = this.countsOf(p);
+    const taskUnits = new Set(p.tasks.map((t) => t.unitId));
+    counts.units.known = [...taskUnits].filter((id) => !p.units.some((u) => u.id === id)).length;
+    const changes: ImportChangeView[] = [];
+    for (const u of p.units) changes.push({ kind: 'unit.created', key: u.name, id: u.id, after: { name: u.name, kind: u.kind } });
+    for (const i of p.indicators) {
+      if (i.action === 'create') changes.push({ kind: 'indicator.created', key: i.key, id: i.id });
+      if (i.action === 'update') changes.push({ kind: 'indicator.updated', key: i.key, id: i.id, fields: i.diff!.fields, before: i.diff!.before, after: i.diff!.after });
+    }
+    for (const t of p.tasks) {
+      if (t.action === 'create') changes.push({ kind: 'task.created', key: t.key, id: t.id });
+      if (t.action === 'revise') {
+        const { changed, added, removed } = t.revise!;
+        changes.push({ kind: 'task.revised', key: t.key, id: t.id, nodes: { changed, added, removed } });
+      }
+      if (t.detailsDiff) changes.push({ kind: 'task.details', key: t.key, id: t.id, fields: t.detailsDiff.fields, before: t.detailsDiff.before, after: t.detailsDiff.after });
+    }
+    const refusal = outcome === 'refused' || outcome === 'dry-run' ? this.refusalOf(ctx, p) : null;
+    const parse = ctx.parsed.report;
+    const dbErrors = p.problems.filter((x) => x.severity === 'error').length + (p.fatal ? 1 : 0);
+    const problems = p.fatal ? [problem('error', p.fatal), ...p.problems] : p.problems;
+    return {
+      file: { name: ctx.file.name, sha256: ctx.sha256, bytes: ctx.file.bytes.length },
+      plan: { id: ctx.plan.id, year: ctx.opts.year, timezone: ctx.plan.timezone },
+      shape: ctx.parsed.shape,
+      mode: ctx.opts.commit ? 'commit' : 'dry-run',
+      outcome,
+      refusal,
+      runId,
+      counts,
+      changes: changes.slice(0, CHANGE_LIST_LIMIT),
+      changesOmitted: Math.max(0, changes.length - CHANGE_LIST_LIMIT),
+      problems,
+      errors: parse.counts.errors + dbErrors,
+      warnings: parse.counts.warnings + p.problems.length - p.problems.filter((x) => x.severity === 'error').length,
+      parse,
+    };
+  }
+}
+
+function toNodeInput(n: NodeSpec): TaskNodeInput {
+  return {
+    seq: n.seq,
+    dueAt: n.dueAt,
+    warnAt: n.warnAt,
+    stageTarget: n.stageTarget,
+    stageValue: n.stageValue,
+    requiredEvidence: n.requiredEvidence,
+    redDeduction: n.redDeduction,
+  };
+}
+

@@ -1,0 +1,112 @@
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { AppConfig } from '../../config/app.config.js';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import type { Actor } from '../common/actor.js';
+import { DomainError, ErrorCode } from '../common/domain-error.js';
+import { ImportService, type ImportOptions, type ImportResult } from './import.service.js';
+import type { ShapeName } from './model.js';
+
+const FIELDS = ['plan', 'commit', 'shape', 'year', 'createUnits', 'allowErrors', 'defaultMethod', 'defaultPoints'] as const;
+
+function bool(field: string, v: string | undefined): boolean | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no'].includes(v)) return false;
+  throw DomainError.validation([{ field, reason: 'must be true or false' }]);
+}
+
+function num(field: string, v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw DomainError.validation([{ field, reason: 'must be a number' }]);
+  return n;
+}
+
+@ApiTags('imports')
+@ApiBearerAuth()
+@Controller('imports')
+export class ImportsController {
+  constructor(
+    private readonly imports: ImportService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @Roles('admin', 'supervisor')
+  @ApiOperation({
+    summary: 'Import an office table (.xlsx, .csv, tab-separated text) into a plan: dry run by default, or commit',
+    description:
+      'Returns the report: counts (indicators, tasks, nodes, per unit), every change, and every row or cell that could not be ' +
+      'read (row, column, reason). A dry run writes nothing. `commit=true` writes everything in one transaction, each task ' +
+      'through the task write path; a report with errors is refused (422 IMPORT_REFUSED, the report in details.report) ' +
+      'unless allowErrors=true. Re-importing the same file writes nothing; an edited file updates only what changed.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file', 'plan'],
+      properties: {
+        file: { type: 'string', format: 'binary' },
+        plan: { type: 'string', description: 'plan id' },
+        commit: { type: 'boolean', default: false },
+        shape: { type: 'string', enum: ['node-table', 'work-report', 'unit-matrix'], description: 'default: detected from the headers' },
+        year: { type: 'integer', description: "year for dates written without one (default: the plan's)" },
+        createUnits: { type: 'boolean', default: false, description: 'create units the file names but the database does not know' },
+        allowErrors: { type: 'boolean', default: false, description: 'commit what can be imported and skip (report) the rest' },
+        defaultMethod: { type: 'string', default: 'node_platform', description: 'method for a file without a 计分方式 column' },
+        defaultPoints: { type: 'number', default: 0, description: 'points for a file without a 分值 column' },
+      },
+    },
+  })
+  async import(@Req() req: FastifyRequest, @CurrentActor() actor: Actor): Promise<ImportResult> {
+    if (!req.isMultipart()) throw DomainError.validation([{ field: 'file', reason: 'send multipart/form-data with a "file" field' }]);
+    const fields: Record<string, string> = {};
+    let file: { name: string; bytes: Buffer } | null = null;
+    for await (const part of req.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file' || file) {
+          part.file.resume();
+          throw DomainError.validation([{ field: part.fieldname, reason: 'send exactly one file, in the field "file"' }]);
+        }
+        const bytes = await part.toBuffer().catch((e: unknown) => {
+          if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return null;
+          throw e;
+        });
+        if (bytes === null || part.file.truncated) {
+          const max = this.config.DUBAN_UPLOAD_MAX_BYTES;
+          throw new DomainError(ErrorCode.FileTooLarge, `file is larger than ${max} bytes`, { field: 'file', maxBytes: max });
+        }
+        file = { name: part.filename, bytes };
+      } else {
+        if (!(FIELDS as readonly string[]).includes(part.fieldname)) {
+          throw DomainError.validation([{ field: part.fieldname, reason: `unknown field; expected ${FIELDS.join(', ')}` }]);
+        }
+        fields[part.fieldname] = String(part.value);
+      }
+    }
+    if (!file) throw DomainError.validation([{ field: 'file', reason: 'missing multipart field "file"' }]);
+    if (!fields.plan) throw DomainError.validation([{ field: 'plan', reason: 'the plan id is required' }]);
+    const opts: ImportOptions = { planId: fields.plan };
+    const commit = bool('commit', fields.commit);
+    const createUnits = bool('createUnits', fields.createUnits);
+    const allowErrors = bool('allowErrors', fields.allowErrors);
+    const year = num('year', fields.year);
+    const defaultPoints = num('defaultPoints', fields.defaultPoints);
+    if (commit !== undefined) opts.commit = commit;
+    if (createUnits !== undefined) opts.createUnits = createUnits;
+    if (allowErrors !== undefined) opts.allowErrors = allowErrors;
+    if (year !== undefined) opts.year = year;
+    if (defaultPoints !== undefined) opts.defaultPoints = defaultPoints;
+    if (fields.shape) opts.shape = fields.shape as ShapeName;
+    if (fields.defaultMethod) opts.defaultMethod = fields.defaultMethod;
+    const result = await this.imports.run(file, opts, actor);
+    if (result.outcome === 'refused') {
+      throw new DomainError(ErrorCode.ImportRefused, `import refused, nothing written: ${result.refusal}`, { report: result });
+    }
+    return result;
+  }
+}

@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { PlansModule } from '../plans/plans.module.js';
+import { TasksModule } from '../tasks/tasks.module.js';
+import { ImportService } from './import.service.js';
+import { ImportsController } from './imports.controller.js';
+
+/** Imports, the database half: POST /imports and the CLI's `import` command over ImportService. */
+@Module({ imports: [TasksModule, PlansModule], controllers: [ImportsController], providers: [ImportService], exports: [ImportService] })
+export class ImportsModule {}
