@@ -172,6 +172,11 @@ describe('an edited node table: only what changed, as recorded events', () => {
   };
   let edited: Buffer;
   let result: ImportResult;
+  const revisedNodes35 = () => {
+    const row = one<{ after: string }>(`SELECT after FROM import_changes WHERE kind = 'task.revised' AND item_key LIKE '35@%' ORDER BY id DESC LIMIT 1`);
+    const { changed, added, removed } = JSON.parse(row.after) as { changed: number[]; added: number[]; removed: number[] };
+    return { changed, added, removed };
+  };
   const taskOf = (code: string) => one<{ id: string; version: number }>(
     `SELECT t.id, t.version FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE i.plan_id = 'p-node' AND i.code = ?`, code,
   );
@@ -182,17 +187,19 @@ describe('an edited node table: only what changed, as recorded events', () => {
     l[at('1')] = cell(l[at('1')]!, 7, '25'); // item 1: 分值 20 → 25 (structure)
     l[at('3')] = cell(l[at('3')]!, 5, '2020-7-31'); // item 3: node due 6-30 → 7-31 (task event)
     l[at('4')] = cell(l[at('4')]!, 6, '统计月报（盖章）'); // item 4: required evidence reworded (task event)
+    l.splice(at('35') + 1, 1); // item 35: its second node (a continuation row) removed (task event)
     edited = Buffer.from(l.join('\n'));
   });
 
   it('a dry run lists exactly the edits and writes nothing', async () => {
     const before = everything();
     const dry = await importFile('edited.tsv', edited, { planId: 'p-node' }, supervisor);
-    expect(dry.counts).toMatchObject({ indicators: { update: 1, create: 0 }, tasks: { revise: 2, create: 0, refused: 0 }, events: 2 });
+    expect(dry.counts).toMatchObject({ indicators: { update: 1, create: 0 }, tasks: { revise: 3, create: 0, refused: 0 }, events: 3 });
     expect(dry.changes.map((c) => [c.kind, c.key])).toEqual([
       ['indicator.updated', '1'],
       ['task.revised', `3@${q<{ name: string }>(`SELECT u.name FROM tasks t JOIN units u ON u.id = t.unit_id WHERE t.id = ?`, taskOf('3').id)[0]!.name}`],
       ['task.revised', expect.stringMatching(/^4@/)],
+      ['task.revised', expect.stringMatching(/^35@/)],
     ]);
     expect(everything()).toBe(before);
   });
@@ -203,7 +210,9 @@ describe('an edited node table: only what changed, as recorded events', () => {
     const t3 = taskOf('3');
     result = await importFile('edited.tsv', edited, { planId: 'p-node', commit: true }, supervisor);
     expect(result.outcome).toBe('committed');
-    expect(count('SELECT count(*) AS n FROM task_events')).toBe(eventsBefore + 2);
+    expect(count('SELECT count(*) AS n FROM task_events')).toBe(eventsBefore + 3);
+    expect(q(`SELECT seq, due_date FROM nodes WHERE task_id = ? ORDER BY seq`, taskOf('35').id)).toEqual([{ seq: 1, due_date: '2020-06-30' }]);
+    expect(revisedNodes35()).toEqual({ changed: [], added: [], removed: [2] });
     const change = one<{ before: string; after: string }>(`SELECT before, after FROM import_changes WHERE run_id = ? AND kind = 'indicator.updated'`, result.runId);
     expect(JSON.parse(change.before)).toEqual({ points: 20 });
     expect(JSON.parse(change.after)).toEqual({ points: 25 });
@@ -218,7 +227,7 @@ describe('an edited node table: only what changed, as recorded events', () => {
 
   it('keeps the revised histories replayable and the hash chains intact', () => {
     const history = t.app.get(HistoryService);
-    for (const code of ['3', '4']) expect(history.replay(taskOf(code).id, SYSTEM_ACTOR).ok).toBe(true);
+    for (const code of ['3', '4', '35']) expect(history.replay(taskOf(code).id, SYSTEM_ACTOR).ok).toBe(true);
     expect(t.app.get(IntegrityService).verify({ replay: true }).ok).toBe(true);
   });
 
@@ -251,7 +260,11 @@ describe('an edited node table: only what changed, as recorded events', () => {
   it('with allowErrors commits the rest and skips (reports) the refused task', async () => {
     const r = await importFile(NODE_TABLE, fixture(NODE_TABLE), { planId: 'p-node', commit: true, allowErrors: true }, supervisor);
     expect(r.outcome).toBe('committed');
-    expect(r.counts).toMatchObject({ indicators: { update: 1 }, tasks: { revise: 1, refused: 1 } });
+    expect(r.counts).toMatchObject({ indicators: { update: 1 }, tasks: { revise: 2, refused: 1 } });
+    expect(q(`SELECT seq, due_date FROM nodes WHERE task_id = ? ORDER BY seq`, taskOf('35').id)).toEqual([
+      { seq: 1, due_date: '2020-06-30' },
+      { seq: 2, due_date: '2020-09-30' },
+    ]);
     expect(one(`SELECT points FROM indicators WHERE plan_id = 'p-node' AND code = '1'`)).toEqual({ points: 20 });
     expect(one(`SELECT due_date FROM nodes WHERE task_id = ?`, taskOf('3').id)).toEqual({ due_date: '2020-07-31' });
   });
