@@ -23,6 +23,8 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   await configureApp(app);
   const config = app.get(AppConfig);
+  // Modules initialise first (the scoring service loads its plan templates, which the demo's set-up uses).
+  await app.init();
   if (config.DUBAN_DEMO) {
     const seeded = await app.get(DemoSeeder).seedIfEmpty();
     if (seeded) {

@@ -10,6 +10,7 @@ import { Clock } from '../common/clock.js';
 import { DatabaseService } from '../database/database.service.js';
 import { IndicatorsService } from '../indicators/indicators.service.js';
 import { PlansService } from '../plans/plans.service.js';
+import { ScoresService } from '../scores/scores.service.js';
 import { TasksService } from '../tasks/tasks.service.js';
 import { UnitsService } from '../units/units.service.js';
 
@@ -50,6 +51,7 @@ export class DemoSeeder {
     private readonly indicators: IndicatorsService,
     private readonly users: UsersService,
     private readonly tasks: TasksService,
+    private readonly scores: ScoresService,
   ) {}
 
   private get loginsFile(): string {
@@ -73,8 +75,8 @@ export class DemoSeeder {
     const day = (offset: number) => today.plus({ days: offset }).toISODate()!;
     for (const u of UNITS) this.units.create(u);
     const plan = this.plans.create({ id: `demo-${today.year}`, year: today.year, name: `${today.year}年度县直部门及乡镇绩效考评（演示）`, warnWorkingDays: 3 });
-    this.plans.createGroup(plan.id, { name: '部门组', kind: 'department', unitIds: ['unit-fgw', 'unit-tjj', 'unit-czj', 'unit-scjgj'] });
-    this.plans.createGroup(plan.id, { name: '镇街组', kind: 'town', unitIds: ['unit-hqz', 'unit-dwz'] });
+    const departments = this.plans.createGroup(plan.id, { name: '部门组', kind: 'department', unitIds: ['unit-fgw', 'unit-tjj', 'unit-czj', 'unit-scjgj'] });
+    const towns = this.plans.createGroup(plan.id, { name: '镇街组', kind: 'town', unitIds: ['unit-hqz', 'unit-dwz'] });
 
     const logins: DemoLogin[] = [];
     const pw = (role: string) => passwords?.[role] ?? `demo-${role}-${randomBytes(4).toString('hex')}`;
@@ -134,6 +136,24 @@ export class DemoSeeder {
     send(t3.id, assessor, 'evidence.approve', { comment: '材料齐全', reviewedValue: 1 });
     // t4: never acknowledged; its first node is overdue.
     void t4;
+
+    // Scoring (src/scores): a plan has one template; the demo mixes departments and towns, so both groups
+    // follow the county-towns rules (indicators 70% + comprehensive evaluation 30%; a unit without an
+    // indicator gets its group's average). The office has entered the county leaders' and its own ratings
+    // and one commendation; the units' peer ratings are still missing, so every score stays provisional.
+    const office = as('supervisor', 'supervisor', 'unit-jxb');
+    this.scores.configure(plan.id, { templateId: 'county-towns', groups: [{ groupId: departments.id, template: 'towns' }, { groupId: towns.id, template: 'towns' }] }, office);
+    const ballot = (groupId: string, evaluator: string, evaluatorId: string, entries: { unitId: string; grade?: string; score?: number }[]) =>
+      this.scores.submitBallot(plan.id, { groupId, evaluator, evaluatorId, entries }, office);
+    ballot(departments.id, 'leaders', '县长', [
+      { unitId: 'unit-fgw', grade: '优秀' }, { unitId: 'unit-tjj', grade: '良好' }, { unitId: 'unit-czj', grade: '良好' }, { unitId: 'unit-scjgj', grade: '一般' },
+    ]);
+    ballot(departments.id, 'office', '县绩效办', [
+      { unitId: 'unit-fgw', score: 92 }, { unitId: 'unit-tjj', score: 88 }, { unitId: 'unit-czj', score: 85 }, { unitId: 'unit-scjgj', score: 80 },
+    ]);
+    ballot(towns.id, 'leaders', '县长', [{ unitId: 'unit-hqz', grade: '优秀' }, { unitId: 'unit-dwz', grade: '良好' }]);
+    ballot(towns.id, 'office', '县绩效办', [{ unitId: 'unit-hqz', score: 90 }, { unitId: 'unit-dwz', score: 86 }]);
+    this.scores.recordUnitEvent(plan.id, { unitId: 'unit-hqz', type: 'bonus', item: 'city_comprehensive_commendation', note: '获评市级文明乡镇' }, office);
     return { planName: plan.name, users: logins };
   }
 }

@@ -182,6 +182,8 @@ describe('dashboard pages in a browser', () => {
     const item = page.locator(`[data-testid="review-item"][data-task="${t.id}"]`);
     await item.waitFor();
     await expect(item.innerText()).resolves.toContain('已补充统计局盖章的数据来源');
+    // The node's earlier return comes with the task detail (currentReturns), beside the submission under review.
+    await expect(item.getByTestId('earlier-returns').innerText()).resolves.toContain('请补充统计局盖章的数据来源');
     const file = item.getByTestId('evidence-file');
     await expect(file.innerText()).resolves.toContain('工业增加值测算说明（盖章）.pdf');
     const [download] = await Promise.all([page.waitForEvent('download'), file.getByRole('button', { name: '下载' }).click()]);
@@ -252,6 +254,8 @@ describe('dashboard pages in a browser', () => {
     const req = sup.getByTestId('extension-request');
     await req.first().waitFor();
     await expect(req.first().innerText()).resolves.toContain('项目用地审批延迟，申请延期30天');
+    const [ny, nm, nd] = newDue.split('-').map(Number);
+    await expect(req.first().getByTestId('new-due').innerText()).resolves.toBe(`${ny}年${nm}月${nd}日`);
     await screenshot(sup, 'extensions-desktop');
     await req.first().getByRole('button', { name: '同意延期' }).click();
     await sup.getByRole('dialog', { name: '同意延期' }).getByRole('button', { name: '确认同意' }).click();
@@ -275,6 +279,9 @@ describe('dashboard pages in a browser', () => {
     const types = await timeline.locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
     expect(types).toEqual(['task.created', 'task.acknowledge', 'evidence.submit', 'evidence.return', 'evidence.submit', 'evidence.approve']);
     await expect(timeline.innerText()).resolves.toContain('理由：请补充统计局盖章的数据来源');
+    // Who acted, by the name the history carries (actor.displayName), with the role.
+    await expect(timeline.locator('li[data-type="evidence.submit"]').first().innerText()).resolves.toContain('操作人：县发改局 联络员（承接单位）');
+    await expect(timeline.locator('li[data-type="evidence.return"]').innerText()).resolves.toContain('操作人：县统计局 考核员（考核主体）');
     const verdict = page.getByTestId('verdict');
     await expect(verdict.innerText()).resolves.toContain('留痕完整：6 条事件');
     await expect(verdict.innerText()).resolves.toContain('浏览器独立重算：6 条事件哈希逐条重算一致');
@@ -307,22 +314,87 @@ describe('dashboard pages in a browser', () => {
     await screenshot(phone, 'audit-phone');
   }, STEP);
 
-  it('ranks units per group with a bar chart and each unit’s breakdown on the scores page', async () => {
+  it('ranks units per group from the scoring API with a bar chart, each unit’s breakdown and the score sheet export', async () => {
+    const call = await apiAs('supervisor');
+    const plan = (await call('GET', '/plans')).body.items[0].id as string;
+    const api = (await call('GET', `/plans/${plan}/scores`)).body as {
+      source: string;
+      groups: { name: string; units: { unitId: string; name: string; rank: number; finalDisplay: string; grade: string }[] }[];
+    };
+    expect(api.source).toBe('live');
     const page = await as('supervisor');
     await page.getByRole('link', { name: '得分排名' }).click();
-    const group = page.getByTestId('score-group').filter({ hasText: '部门组' });
-    await group.locator('svg').first().waitFor();
+    await expect(page.getByTestId('score-source').innerText()).resolves.toMatch(/^实时计算（暂定）/);
+    const group = page.getByTestId('score-group').filter({ has: page.getByRole('heading', { name: '部门组' }) });
+    await group.getByTestId('chart').locator('svg').waitFor();
+    // The rows are the server's: rank, unit, …, final score and grade as GET /plans/{id}/scores gives them.
     const rows = await group.getByTestId('score-row').allInnerTexts();
-    expect(rows[0]).toMatch(/^1\t/);
-    expect(rows.join('\n')).toContain('县发展和改革局');
+    const expected = api.groups.find((g) => g.name === '部门组')!.units;
+    expect(rows).toHaveLength(expected.length);
+    expected.forEach((u, i) => {
+      const cells = rows[i]!.split('\t').map((c) => c.trim());
+      expect([cells[0], cells[1], cells[6]]).toEqual([String(u.rank), u.name, u.finalDisplay]);
+      expect(cells[7]).toBe(`${u.grade}暂定`); // the plan is open: every score is provisional
+    });
+    expect(expected[0]).toMatchObject({ unitId: 'unit-fgw', rank: 1 });
+    // Nothing is estimated in the browser any more.
+    await expect(page.locator('main').innerText()).resolves.not.toMatch(/预估|估算/);
+
+    // 县发改局's breakdown: the approved value (6.3, reviewed by 县统计局) scored by the ratio method, the
+    // node method, the parts with their weights, the rank and grade with their reasons.
     await group.getByText('县发展和改革局 得分明细').click();
-    await expect(group.locator('details[open]').innerText()).resolves.toContain('10 × (3 − 1) ÷ 3 = 6.67');
+    const card = group.locator('details[data-unit="unit-fgw"]').getByTestId('scorecard');
+    await card.waitFor();
+    const lines = card.getByTestId('indicator-line');
+    const ratio = lines.filter({ hasText: '规模以上工业增加值增长' });
+    await expect(ratio.innerText()).resolves.toContain('完成比例计分法');
+    await expect(ratio.innerText()).resolves.toContain('数据：分值 10 · 目标值 6.5 · 完成值 6.3');
+    await expect(ratio.innerText()).resolves.toContain('min(6.3 ÷ 6.5, 1) × 10 = 9.69');
+    await expect(lines.filter({ hasText: '固定资产投资增长' }).innerText()).resolves.toContain('暂定（缺完成值）');
+    await expect(lines.filter({ hasText: '重点项目节点推进' }).innerText()).resolves.toMatch(/节点平台计分法[\s\S]*30 × \(2 − 0\) ÷ 2 = 30\.00/);
+    const parts = await card.getByTestId('part-row').allInnerTexts();
+    expect(parts.map((p) => p.split('\n')[0]!.trim())).toEqual(['综合得分（暂定）', '业务指标考核（暂定）', '综合评价（暂定）', '县领导评价', '绩效办评价', '镇街互评（暂定）']);
+    await expect(card.getByTestId('part-row').nth(1).innerText()).resolves.toContain('权重 70%');
+    await expect(card.getByTestId('total-formula').innerText()).resolves.toMatch(new RegExp(`= ${expected[0]!.finalDisplay.replace('.', '\\.')}$`));
+    await expect(card.innerText()).resolves.toContain('第 1 名');
     await screenshot(page, 'scores-desktop');
+
+    // The score sheet, as the office downloads it (the bearer token goes with the request).
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV 汇总' }).click()]);
+    expect(csv.suggestedFilename()).toBe(`scores-${plan}-live-summary.csv`);
+    const text = readFileSync(await csv.path(), 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    expect(text).toContain('县发展和改革局');
+    expect(text).toContain(expected[0]!.finalDisplay);
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Excel（含明细）' }).click()]);
+    expect(xlsx.suggestedFilename()).toBe(`scores-${plan}-live.xlsx`);
+    expect(readFileSync(await xlsx.path()).subarray(0, 2).toString()).toBe('PK');
+
     const phone = await as('supervisor', 'phone');
     await phone.goto('/app/scores');
-    await phone.getByTestId('score-group').first().locator('svg').first().waitFor();
+    const towns = phone.getByTestId('score-group').filter({ has: phone.getByRole('heading', { name: '镇街组' }) });
+    await towns.getByTestId('chart').locator('svg').waitFor();
+    await towns.getByText('红旗镇 得分明细').click();
+    // 红旗镇's commendation is a bonus line.
+    await expect(towns.getByTestId('adjustment-row').innerText()).resolves.toMatch(/加分[\s\S]*获市级综合性表彰[\s\S]*\+0\.20/);
     expect(await horizontalOverflow(phone)).toBeLessThanOrEqual(0);
     await screenshot(phone, 'scores-phone');
+  }, STEP);
+
+  it('shows a department only its own score and breakdown while the plan is open, and no export', async () => {
+    const page = await as('hqz');
+    await page.getByRole('link', { name: '得分排名' }).click();
+    const groups = page.getByTestId('score-group');
+    await groups.first().waitFor();
+    await expect(groups.count()).resolves.toBe(1);
+    const rows = await groups.getByTestId('score-row').allInnerTexts();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatch(/^1\t红旗镇\t/);
+    // Its own breakdown opens by itself; there is no other unit's, and no score sheet.
+    await groups.getByTestId('scorecard').waitFor();
+    await expect(page.locator('details.breakdown').count()).resolves.toBe(1);
+    await expect(page.getByRole('button', { name: 'CSV 汇总' }).count()).resolves.toBe(0);
+    await expect(page.getByText('考核方案关闭前只显示本单位的得分和名次').count()).resolves.toBe(1);
   }, STEP);
 
   it('works from the keyboard: log in with Tab and Enter, focus lands on the page heading, Esc closes a dialog', async () => {
@@ -348,6 +420,33 @@ describe('dashboard pages in a browser', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     await expect(returnButton.evaluate((el) => el.matches(':focus'))).resolves.toBe(true);
+  }, STEP);
+
+  it('shows the frozen scores once the plan closes: the run, the office’s run picker, every ranking for a department', async () => {
+    const call = await apiAs('supervisor');
+    const plan = (await call('GET', '/plans')).body.items[0].id as string;
+    expect((await call('POST', `/plans/${plan}/status`, { status: 'published' })).status).toBe(201);
+    expect((await call('POST', `/plans/${plan}/status`, { status: 'closed' })).status).toBe(201);
+    const frozen = (await call('GET', `/plans/${plan}/scores`)).body as { source: string; run: { id: number }; groups: { units: { finalDisplay: string }[] }[] };
+    expect(frozen).toMatchObject({ source: 'frozen', run: { id: 1 } });
+
+    const page = await as('supervisor');
+    await page.goto('/app/scores');
+    await expect(page.getByTestId('score-source').innerText()).resolves.toMatch(/^正式得分：第 1 次计分，考核方案关闭时冻结，操作人 supervisor/);
+    await expect(page.getByTestId('score-choice').inputValue()).resolves.toBe('run:1');
+    await page.getByTestId('score-choice').selectOption('live');
+    await page.getByTestId('score-source').filter({ hasText: /^实时计算：按当前数据重新计算/ }).waitFor();
+
+    // Published once closed: a department sees every group's ranking, still only its own breakdown.
+    const dept = await as('fgw');
+    await dept.goto('/app/scores');
+    await dept.getByTestId('score-source').filter({ hasText: '正式得分' }).waitFor();
+    await expect(dept.getByTestId('score-group').count()).resolves.toBe(2);
+    await expect(dept.getByTestId('score-row').count()).resolves.toBe(6);
+    await expect(dept.locator('details.breakdown').count()).resolves.toBe(1);
+    await dept.locator('details.breakdown[data-unit="unit-fgw"]').getByTestId('scorecard').waitFor();
+    expect(await horizontalOverflow(dept)).toBeLessThanOrEqual(0);
+    await screenshot(dept, 'scores-frozen-department-desktop');
   }, STEP);
 
   it('loads nothing from outside the service and raises no script errors on any page', () => {

@@ -86,6 +86,7 @@ export async function startUiApp(webRoot: string): Promise<UiApp> {
     .compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), { logger: ['error'] });
   await configureApp(app, { swaggerUi: false });
+  await app.init(); // as main.ts: the scoring service's templates are loaded before the demo sets scoring up
   await app.get(DemoSeeder).seed(DEMO_PASSWORDS);
   await app.listen({ port: 0, host: '127.0.0.1' });
   // As main.ts does: deliver domain events to the event stream (the pages' live updates).

@@ -13,14 +13,20 @@ import type {
   Me,
   Page,
   PlanBoardAsOf,
+  PlanScoresView,
   PlanView,
+  RedMonth,
   ReviewItem,
+  ScorecardView,
+  ScoreRun,
+  ScoreSource,
   TaskAsOf,
   TaskDetail,
   TaskReplay,
   TaskSummary,
   UnitView,
 } from './types';
+import { dispositionFilename } from './format';
 
 export class ApiError extends Error {
   constructor(
@@ -115,6 +121,14 @@ export interface TaskFilter {
   unitId?: string;
   state?: string;
   light?: string;
+  /** 'true': only tasks with an extension request awaiting a decision. */
+  extensionPending?: 'true' | 'false';
+}
+
+/** Which scores to read: the API's default (frozen once the plan has a run, else live), live, or one frozen run. */
+export interface ScoreChoice {
+  source?: ScoreSource;
+  runId?: number;
 }
 
 export const api = {
@@ -125,7 +139,6 @@ export const api = {
   groups: (planId: string) => request<GroupView[]>('GET', `/plans/${encodeURIComponent(planId)}/groups`),
   units: () => all<UnitView>('/units'),
   indicators: (planId: string) => all<IndicatorView>('/indicators', { planId }),
-  users: () => all<{ id: string; username: string; displayName: string }>('/users'),
   tasks: (f: TaskFilter = {}) => all<TaskSummary>('/tasks', { ...f }),
   task: (id: string) => request<TaskDetail>('GET', `/tasks/${encodeURIComponent(id)}`),
   history: (id: string, type?: string) => all<HistoryEntry>(`/tasks/${encodeURIComponent(id)}/history`, { type }),
@@ -147,6 +160,17 @@ export const api = {
   boardLights: (planId: string) => request<BoardLights>('GET', `/board/lights${qs({ planId })}`),
   boardNodes: (planId: string, light: 'red' | 'yellow', unitId?: string) => all<BoardNode>('/board/nodes', { planId, light, unitId }),
   reviews: (planId: string) => all<ReviewItem>('/board/reviews', { planId }),
+  redMonths: (planId: string) => request<RedMonth[]>('GET', `/board/red-months${qs({ planId })}`),
+  // ---- scores (issue 4) ----
+  planScores: (planId: string, c: ScoreChoice = {}) => request<PlanScoresView>('GET', `/plans/${encodeURIComponent(planId)}/scores${qs({ ...c })}`),
+  scorecard: (planId: string, unitId: string, c: ScoreChoice = {}) =>
+    request<ScorecardView>('GET', `/plans/${encodeURIComponent(planId)}/units/${encodeURIComponent(unitId)}/scorecard${qs({ ...c })}`),
+  scoreRuns: (planId: string) => request<ScoreRun[]>('GET', `/plans/${encodeURIComponent(planId)}/score-runs`),
+  /** The score sheet (XLSX, or CSV summary/breakdown) with the server's file name. */
+  async exportScores(planId: string, format: 'xlsx' | 'csv', sheet: 'summary' | 'breakdown', c: ScoreChoice = {}): Promise<{ blob: Blob; filename: string }> {
+    const res = await send('GET', `/plans/${encodeURIComponent(planId)}/scores/export${qs({ format, sheet: format === 'csv' ? sheet : undefined, ...c })}`, undefined, { accept: '*/*' });
+    return { blob: await res.blob(), filename: dispositionFilename(res.headers.get('content-disposition'), `scores-${planId}.${format}`) };
+  },
   // ---- audit (issue 6) ----
   replay: (taskId: string) => request<TaskReplay>('GET', `/audit/tasks/${encodeURIComponent(taskId)}/replay?steps=false`),
   asOf: (taskId: string, at: string) => request<TaskAsOf>('GET', `/audit/tasks/${encodeURIComponent(taskId)}/as-of${qs({ at })}`),

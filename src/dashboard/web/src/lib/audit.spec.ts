@@ -19,7 +19,7 @@ function chain(): HistoryEntry[] {
       type,
       occurredAt: `2026-03-0${i + 1}T02:00:00.000Z`,
       recordedAt: `2026-03-0${i + 1}T02:00:00.001Z`,
-      actor: { userId: 'u', role: 'department', unitId: 'unit' },
+      actor: { userId: 'u', role: 'department', unitId: 'unit', displayName: '县发改局 联络员' },
       data: { note: '说明，含"引号"' },
       stateBefore: i === 0 ? null : states[i - 1],
       stateAfter: states[i],

@@ -43,29 +43,31 @@ describe('light board layout', () => {
     expect(list.map((n) => n.taskId)).toEqual(['r2', 'r1', 'y2', 'y1']);
   });
 
-  it('places red-lighted nodes in the month of their due day, widening past the plan year', () => {
+  it('lays out the server’s red lights per unit and month, board order first, widening past the plan year', () => {
     const grid = redHeatGrid(
       [
-        { unitId: 'u1', unitName: '甲局', nodes: [
-          { dueDate: '2026-03-31', dueAt: '2026-03-31T15:59:59Z', redLighted: true },
-          { dueDate: '2026-03-15', dueAt: '2026-03-15T15:59:59Z', redLighted: true },
-          { dueDate: '2026-06-30', dueAt: '2026-06-30T15:59:59Z', redLighted: false },
-        ] },
-        { unitId: 'u2', unitName: '乙局', nodes: [{ dueDate: '2027-01-10', dueAt: '2027-01-10T15:59:59Z', redLighted: true }] },
+        { unitId: 'u2', unitName: '乙局', groupName: null, month: '2027-01', red: 1 },
+        { unitId: 'u1', unitName: '甲局', groupName: '部门组', month: '2026-03', red: 2 },
+        { unitId: 'u1', unitName: '甲局', groupName: '部门组', month: '2026-06', red: 1 },
       ],
-      [{ unitId: 'u1', unitName: '甲局' }],
+      [{ unitId: 'u1', unitName: '甲局' }, { unitId: 'u3', unitName: '丙局' }],
       2026,
     );
     expect(grid.months).toHaveLength(13);
+    expect(grid.months[0]).toBe('2026-01');
     expect(grid.months.at(-1)).toBe('2027-01');
-    expect(grid.units.map((u) => u.unitId)).toEqual(['u1', 'u2']);
+    expect(grid.units.map((u) => u.unitId)).toEqual(['u1', 'u3', 'u2']); // a unit without red lights keeps its row
     expect(grid.counts[0]![2]).toBe(2);
-    expect(grid.counts[1]![12]).toBe(1);
+    expect(grid.counts[0]![5]).toBe(1);
+    expect(grid.counts[1]!.every((c) => c === 0)).toBe(true);
+    expect(grid.counts[2]![12]).toBe(1);
     expect(grid.max).toBe(2);
   });
 
-  it('counts a red light in the Beijing month of its due instant (end of 31 March is still March)', () => {
-    const grid = redHeatGrid([{ unitId: 'u', unitName: '甲', nodes: [{ dueDate: '2026-03-31', dueAt: '2026-03-31T15:59:59.000Z', redLighted: true }] }], [], 2026);
-    expect(grid.counts[0]![2]).toBe(1);
+  it('gives an empty year when nothing has been red', () => {
+    const grid = redHeatGrid([], [{ unitId: 'u1', unitName: '甲局' }], 2026);
+    expect(grid.months).toHaveLength(12);
+    expect(grid.counts).toEqual([new Array(12).fill(0)]);
+    expect(grid.max).toBe(0);
   });
 });

@@ -1,10 +1,9 @@
 /**
  * The light board's layout around the server's board queries (GET /board/lights, /board/nodes):
- * units placed in the plan's groups, and the red-light heat grid (units × months), which no endpoint
- * gives yet. Pure functions, unit-tested in board.spec.ts.
+ * units placed in the plan's groups, and the red-light heat grid (units × months) laid out from
+ * GET /board/red-months. Pure functions, unit-tested in board.spec.ts.
  */
-import { nodeDueDay } from './format';
-import type { BoardLights, BoardNode, BoardUnitLights, GroupView, LightCounts, NodeView, UnitView } from './types';
+import type { BoardLights, BoardNode, BoardUnitLights, GroupView, LightCounts, RedMonth, UnitView } from './types';
 
 export interface GroupRows extends LightCounts {
   id: string;
@@ -56,30 +55,18 @@ export interface HeatGrid {
 }
 
 /**
- * Red lights per unit and month. A node turns red at the end of its due day, so a red-lighted node
- * counts in the month of its due day (Beijing time). Months: the plan's year, widened to any month
- * holding a red light.
+ * Red lights per unit and month, from the server's counts (GET /board/red-months: red-lighted nodes by
+ * the month of their planned due day). Units in the board's order, then any other unit with red lights;
+ * months: the plan's year, widened to any month holding a red light.
  */
-export function redHeatGrid(
-  tasks: readonly { unitId: string; unitName: string; nodes: readonly Pick<NodeView, 'dueDate' | 'dueAt' | 'redLighted'>[] }[],
-  unitOrder: readonly { unitId: string; unitName: string }[],
-  year: number,
-): HeatGrid {
+export function redHeatGrid(rows: readonly RedMonth[], unitOrder: readonly { unitId: string; unitName: string }[], year: number): HeatGrid {
   const monthSet = new Set<string>();
   for (let m = 1; m <= 12; m++) monthSet.add(`${year}-${String(m).padStart(2, '0')}`);
-  const hits: { unitId: string; month: string }[] = [];
-  for (const t of tasks) {
-    for (const n of t.nodes) {
-      if (!n.redLighted) continue;
-      const month = nodeDueDay(n).slice(0, 7);
-      monthSet.add(month);
-      hits.push({ unitId: t.unitId, month });
-    }
-  }
+  for (const r of rows) monthSet.add(r.month);
   const months = [...monthSet].sort();
   const units = [...unitOrder];
-  for (const t of tasks) if (!units.some((u) => u.unitId === t.unitId)) units.push({ unitId: t.unitId, unitName: t.unitName });
+  for (const r of rows) if (!units.some((u) => u.unitId === r.unitId)) units.push({ unitId: r.unitId, unitName: r.unitName });
   const counts = units.map(() => months.map(() => 0));
-  for (const h of hits) counts[units.findIndex((u) => u.unitId === h.unitId)]![months.indexOf(h.month)]!++;
+  for (const r of rows) counts[units.findIndex((u) => u.unitId === r.unitId)]![months.indexOf(r.month)]! += r.red;
   return { months, units, counts, max: Math.max(0, ...counts.flat()) };
 }

@@ -147,3 +147,18 @@ export function numberOrNull(v: string | number | null | undefined): number | nu
   const n = Number(t);
   return Number.isFinite(n) ? n : null;
 }
+
+/** The file name the server gives in Content-Disposition (filename*=UTF-8'' wins over filename=), else `fallback`. */
+export function dispositionFilename(header: string | null, fallback: string): string {
+  if (!header) return fallback;
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1]!.trim());
+    } catch {
+      /* a malformed escape: try the plain name */
+    }
+  }
+  const plain = /filename="([^"]*)"/i.exec(header) ?? /filename=([^;]+)/i.exec(header);
+  return plain ? plain[1]!.trim() : fallback;
+}

@@ -72,6 +72,8 @@ export interface TaskSummary {
   redCount: number;
   version: number;
   updatedAt: string;
+  /** An extension request awaits a supervisor's decision. */
+  extensionPending: boolean;
 }
 
 export interface NodeView {
@@ -89,11 +91,34 @@ export interface NodeView {
   lateDays: number | null;
 }
 
+/** The current node's latest submission (what an assessor reviews). */
+export interface Submission {
+  at: string;
+  fileIds: string[];
+  completedValue: number | null;
+  note: string | null;
+  offline: boolean;
+  late: boolean;
+  lateDays: number;
+}
+
+export interface PendingExtension {
+  nodeSeq: number;
+  requestedAt: string;
+  newDueAt: string;
+  newWarnAt: string | null;
+  reason: string;
+}
+
 export interface TaskDetail extends TaskSummary {
   nodes: NodeView[];
   allowedEvents: string[];
   machineVersion: number;
   createdAt: string;
+  currentSubmission: Submission | null;
+  /** Returns of the current node, oldest first. */
+  currentReturns: { at: string; reason: string }[];
+  pendingExtension: PendingExtension | null;
 }
 
 export interface HistoryEntry {
@@ -101,7 +126,7 @@ export interface HistoryEntry {
   type: string;
   occurredAt: string;
   recordedAt: string;
-  actor: { userId: string | null; role: string; unitId: string | null };
+  actor: { userId: string | null; role: string; unitId: string | null; displayName: string | null };
   data: Record<string, unknown>;
   stateBefore: unknown;
   stateAfter: unknown;
@@ -160,6 +185,15 @@ export interface BoardNode {
   daysOverdue: number;
   daysLeft: number | null;
 }
+/** GET /board/red-months: red-lighted nodes of a unit in the month of their (planned) due day. */
+export interface RedMonth {
+  unitId: string;
+  unitName: string;
+  groupName: string | null;
+  /** YYYY-MM */
+  month: string;
+  red: number;
+}
 export interface ReviewItem {
   taskId: string;
   unitId: string;
@@ -208,6 +242,164 @@ export interface PlanBoardAsOf {
   units: ({ unitId: string; unitName: string } & BoardCounts)[];
   totals: BoardCounts;
   unreplayable: { taskId: string; message: string }[];
+}
+
+// ---- scores (GET /plans/{id}/scores, /plans/{id}/units/{unitId}/scorecard; src/scores/README.md) ----
+export type ScoreSource = 'live' | 'frozen';
+export interface ScoreRun {
+  id: number;
+  kind: 'close' | 'rescore';
+  at: string;
+  reason: string | null;
+  actor: { userId: string | null; role: string; username: string | null };
+  templateId: string;
+  templateVersion: number;
+  provisional: boolean;
+}
+export interface ScoringIssue {
+  level: 'error' | 'warning';
+  code: string;
+  message: string;
+  groupId?: string;
+  unitId?: string;
+  indicatorId?: string;
+  taskId?: string;
+}
+export interface UnitScoreSummary {
+  unitId: string;
+  name: string;
+  groupId: string;
+  rank: number;
+  grade: string;
+  result: 'passed' | 'failed';
+  composite: number;
+  bonus: number;
+  deduction: number;
+  negativeList: number;
+  final: number;
+  finalDisplay: string;
+  provisional: boolean;
+}
+export interface GradeSeats {
+  grade: string;
+  percent: number;
+  seats: number;
+  assigned: number;
+}
+export interface GroupScoresView {
+  groupId: string;
+  name?: string;
+  template: string;
+  templateName: string;
+  grading:
+    | { mode: 'quota'; graded: number; seats: GradeSeats[]; vetoGrade: string }
+    | { mode: 'thresholds'; thresholds: { grade: string; min: number }[]; otherwise: string; vetoGrade: string };
+  provisional: boolean;
+  units: UnitScoreSummary[];
+}
+export interface PlanScoresView {
+  planId: string;
+  planName: string;
+  planStatus: string;
+  source: ScoreSource;
+  run: ScoreRun | null;
+  at: string;
+  templateId: string;
+  provisional: boolean;
+  groups: GroupScoresView[];
+  issues: ScoringIssue[];
+}
+export interface Explanation {
+  method: { code: string; name: string; mode?: string; modeName?: string };
+  inputs: Record<string, number | string | boolean | null>;
+  rule: string;
+  formula: string;
+  result: number;
+  capped?: { from: number; to: number };
+  notes?: string[];
+  parts?: { key: string; name: string; points: number; formula: string; result: number }[];
+}
+export interface IndicatorScore {
+  indicatorId: string;
+  unitId: string;
+  taskId?: string;
+  name?: string;
+  tag?: string;
+  points: number;
+  status: 'scored' | 'provisional' | 'group_average' | 'error';
+  score: number;
+  display: string;
+  explanation: Explanation;
+  missing?: string[];
+  error?: { code: string; message: string };
+  counted: boolean;
+}
+export interface PartScore {
+  key: string;
+  name: string;
+  kind: 'indicators' | 'evaluation' | 'composite';
+  weight?: number;
+  budget?: number;
+  value: number;
+  max: number;
+  rate: number;
+  contribution: number;
+  display: string;
+  formula: string;
+  provisional: boolean;
+  parts?: PartScore[];
+}
+export interface AdjustmentLine {
+  item: string;
+  name: string;
+  count: number;
+  raw: number;
+  points: number;
+  cap?: number;
+  capped?: { from: number; to: number };
+  formula: string;
+}
+export interface AdjustmentSection {
+  lines: AdjustmentLine[];
+  raw: number;
+  total: number;
+  totalCap?: number;
+  capped?: { from: number; to: number };
+  formula: string;
+}
+export interface UnitScoreCard {
+  unitId: string;
+  name?: string;
+  groupId: string;
+  indicators: IndicatorScore[];
+  parts: PartScore;
+  composite: number;
+  compositeDisplay: string;
+  adjustments: {
+    bonus: AdjustmentSection;
+    deduction: AdjustmentSection;
+    negativeList: AdjustmentSection;
+    veto: { failed: boolean; items: { item: string; name: string; note?: string }[] };
+    net: number;
+  };
+  final: number;
+  finalDisplay: string;
+  result: 'passed' | 'failed';
+  rank: number;
+  grade: string;
+  provisional: boolean;
+  explanation: { total: string; rank: string; grade: string };
+}
+export interface ScorecardView {
+  planId: string;
+  planStatus: string;
+  source: ScoreSource;
+  run: ScoreRun | null;
+  at: string;
+  groupName: string | null;
+  groupSize: number;
+  scorecard: UnitScoreCard;
+  issues: ScoringIssue[];
 }
 
 /** Task states that still move (the light only means something for these). */
