@@ -120,6 +120,11 @@ describe('node table (2020 盘山县, 133 items)', () => {
     expect(count(`SELECT count(*) AS n FROM import_runs WHERE plan_id = 'p-node'`)).toBe(1);
   });
 
+  it('creates one unit per canonical name and keeps the file’s other spellings as its aliases (县市局, 县市场局 → 县市场监管局)', () => {
+    expect(one(`SELECT kind, aliases FROM units WHERE name = '县市场监管局'`)).toEqual({ kind: 'department', aliases: '["县市局","县市场局"]' });
+    expect(count(`SELECT count(*) AS n FROM units WHERE name = '县市场局'`)).toBe(0);
+  });
+
   it('reports the repaired shifted row (66) and the node text in the date column (107), dropping no row', () => {
     const warnings = committed.parse.problems.filter((p) => p.severity === 'warning');
     expect(warnings).toContainEqual(expect.objectContaining({ row: 66, repaired: expect.stringContaining('realigned') }));

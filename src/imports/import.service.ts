@@ -196,6 +196,8 @@ interface Context {
   parsed: ParseImportResult;
   /** Units named in the file that the commit creates (canonical names). */
   newUnits: string[];
+  /** For each new unit, the other spellings the file used for it (kept as the unit's aliases). */
+  newUnitAliases: Map<string, string[]>;
   aliases: Record<string, string>;
   actor: Actor;
   at: string;
@@ -240,8 +242,10 @@ export class ImportService {
     };
     let parsed = await parseImport(file, parseOpts);
     let newUnits: string[] = [];
+    let newUnitAliases = new Map<string, string[]>();
     if (opts.createUnits) {
-      newUnits = this.unknownUnitNames(parsed.report, knownUnits, aliases);
+      newUnitAliases = this.unknownUnitNames(parsed.report, knownUnits, aliases);
+      newUnits = [...newUnitAliases.keys()];
       if (newUnits.length > 0) parsed = await parseImport(file, { ...parseOpts, knownUnits: [...knownUnits, ...newUnits] });
     }
     progress?.('parse', 1, 1);
@@ -252,6 +256,7 @@ export class ImportService {
       plan,
       parsed,
       newUnits,
+      newUnitAliases,
       aliases,
       actor,
       at: this.clock.nowIso(),
@@ -323,17 +328,21 @@ export class ImportService {
 
   /**
    * Names the file uses that no unit matches, in their canonical spelling (alias tables applied): what
-   * `createUnits` creates. Group names ("各街镇") and names matching several units are never created.
+   * `createUnits` creates, each with the other spellings the file used for it (kept as its aliases, so the
+   * next import matches them). Group names ("各街镇") are never created.
    */
-  private unknownUnitNames(report: ImportReport, knownUnits: string[], aliases: Record<string, string>): string[] {
+  private unknownUnitNames(report: ImportReport, knownUnits: string[], aliases: Record<string, string>): Map<string, string[]> {
     const known = new UnitResolver({ knownUnits, aliases });
     const knownCanonical = new Set(knownUnits.map((k) => known.canonical(cleanUnitName(k)).name));
-    const out: string[] = [];
+    const out = new Map<string, string[]>();
     for (const r of report.unitNames) {
       if (r.rule !== 'unresolved' || isCollectiveName(r.raw)) continue;
-      const name = known.canonical(cleanUnitName(r.raw)).name;
-      if (name === '' || knownCanonical.has(name) || out.includes(name)) continue;
-      out.push(name);
+      const spelled = cleanUnitName(r.raw);
+      const name = known.canonical(spelled).name;
+      if (name === '' || knownCanonical.has(name)) continue;
+      const seen = out.get(name) ?? [];
+      if (spelled !== name && !seen.includes(spelled)) seen.push(spelled);
+      out.set(name, seen);
     }
     return out;
   }
@@ -355,7 +364,7 @@ export class ImportService {
     const { byName } = this.unitNames();
     const unitRefs = new Map<string, UnitRef>();
     for (const name of ctx.newUnits) {
-      const ref: UnitRef = { id: ids.next(), name, create: true, kind: unitKindOf(name), aliases: [] };
+      const ref: UnitRef = { id: ids.next(), name, create: true, kind: unitKindOf(name), aliases: ctx.newUnitAliases.get(name) ?? [] };
       unitRefs.set(name, ref);
     }
     const unitId = (name: string): string | null => byName.get(name) ?? unitRefs.get(name)?.id ?? null;
