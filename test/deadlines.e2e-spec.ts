@@ -220,7 +220,8 @@ describe('extensions', () => {
     expect(after.light).toBe('green');
     // The yellow time moves too: 3 working days before Wed 09-30 are 09-29, 09-28 and — past the Mid-Autumn
     // holiday 09-25…09-27 — Thu 09-24.
-    expect(after.nodes[0]).toMatchObject({ dueAt: '2026-09-30T15:59:59.000Z', warnAt: '2026-09-23T16:00:00.000Z' });
+    expect(after.nodes[0]).toMatchObject({ dueDate: '2026-09-30', dueAt: '2026-09-30T15:59:59.000Z', warnAt: '2026-09-23T16:00:00.000Z' });
+    expect(after.currentDueDate).toBe('2026-09-30');
     const history = (await t.http().get(`/tasks/${created.id}/history`).set('authorization', f.auditor)).body.items.map((e: { type: string }) => e.type);
     expect(history.slice(-2)).toEqual(['extension.request', 'extension.grant']);
     expect((await t.http().get('/tasks?extensionPending=true').set('authorization', f.supervisor)).body.total).toBe(0);

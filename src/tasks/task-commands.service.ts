@@ -107,6 +107,15 @@ function isPlainJson(v: unknown, depth: number): boolean {
   return true;
 }
 
+/**
+ * The nodes table's `due_date`: the local day (plan timezone) of the node's effective due instant, so it
+ * moves with a granted extension like `due_at` does. The day as first written stays in the snapshot
+ * (`originalDueAt`) and in the task.created / task.revise payloads.
+ */
+function localDay(instant: string, timezone: string): string {
+  return DateTime.fromISO(instant, { zone: timezone }).toISODate()!;
+}
+
 /** The persisted form of a snapshot as stored text (one serialization, no intermediate copy). */
 function snapshotText(s: TaskSnapshot): string {
   return JSON.stringify({ value: s.value, context: s.context });
@@ -372,6 +381,10 @@ export class TaskCommandService {
       ) {
         return;
       }
+      if (b && b.dueAt !== n.dueAt) {
+        // An extension moved the due time: the due day follows it.
+        this.db.stmt('UPDATE nodes SET due_date = ? WHERE task_id = ? AND seq = ?').run(localDay(n.dueAt, timezone), taskId, n.seq);
+      }
       this.db
         .stmt(
           `UPDATE nodes SET status = ?, red_lighted = ?, due_at = ?, warn_at = ?, approved_at = ?, late_days = ?
@@ -384,7 +397,7 @@ export class TaskCommandService {
   /**
    * A revision (`task.revise`) changed node definitions or the number of nodes: drop the rows of nodes
    * that no longer exist and write every node's definition and progress. `due_date` is the local day of
-   * the node's plan due instant (`originalDueAt`) in the plan's timezone, i.e. the day as written.
+   * the node's effective due instant (see `localDay`).
    */
   private rewriteNodes(taskId: string, before: TaskNodeState[], after: TaskNodeState[], timezone: string): void {
     const keep = new Set(after.map((n) => n.seq));
@@ -392,7 +405,7 @@ export class TaskCommandService {
       if (!keep.has(b.seq)) this.db.stmt('DELETE FROM nodes WHERE task_id = ? AND seq = ?').run(taskId, b.seq);
     }
     for (const n of after) {
-      const dueDate = DateTime.fromISO(n.originalDueAt, { zone: timezone }).toISODate();
+      const dueDate = localDay(n.dueAt, timezone);
       this.db
         .stmt(
           `INSERT INTO nodes (task_id, seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence,

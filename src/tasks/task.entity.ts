@@ -56,7 +56,7 @@ export class TaskNode {
   @JoinColumn({ name: 'task_id' })
   task?: Relation<Task>;
   @PrimaryColumn({ type: 'integer' }) seq: number;
-  /** The due day as written (YYYY-MM-DD, plan timezone). */
+  /** The due day (YYYY-MM-DD, plan timezone) of the effective due time: moves with a granted extension. */
   @Column({ name: 'due_date', type: 'text' }) dueDate: string;
   /** End of the due day in the plan's timezone, ISO UTC. */
   @Column({ name: 'due_at', type: 'text' }) dueAt: string;
