@@ -13,6 +13,8 @@ const common = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyRequired.join('|')})/)`],
   testEnvironment: 'node',
+  // Property tests drive hundreds of real commands; on a loaded 2-core machine 5 s is too tight.
+  testTimeout: 60_000,
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.tmp/'],
 };
 export default {
