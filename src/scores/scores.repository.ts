@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { scoringFactsSql } from '../tasks/scoring-facts.js';
 import { DatabaseService } from '../database/database.service.js';
 import type { ApprovalValues, GroupRow, IndicatorRowLite, MemberRow, TaskFactRow } from './score-input.js';
 
@@ -87,7 +88,9 @@ const SCORED_STATES = `('assigned', 'open', 'submitted', 'returned', 'completed'
  * only what it reads:
  * - nodes: a count on the nodes primary key (covering index, no row read); red lights: the red_count column;
  *   each red node's deduction only for 直接扣分法 tasks with red lights.
- * - value methods (ratio, efficacy, direct): SQLite reads a handful of paths from the snapshot in one
+ * - value methods (ratio, efficacy, direct): the facts the write path keeps in tasks.scoring_facts (see
+ *   tasks/scoring-facts.ts); for a row without them (written before that column, or by a bulk loader),
+ *   SQLite reads a handful of paths from the snapshot in one
  *   multi-path json_extract (the nested call for the current index hits SQLite's JSON parse cache):
  *   currentIndex, completedAt, score, the last node's stage value, and the approval values (reviewed value,
  *   the approved submission's completed value, assessor points) of the last node and of the node before
@@ -102,13 +105,10 @@ SELECT t.id, t.indicator_id, t.unit_id, t.state, t.red_count AS red_nodes,
   CASE WHEN t.red_count > 0 AND i.method_code = 'node_deduction' THEN
     (SELECT json_group_array(n.red_deduction) FROM nodes n WHERE n.task_id = t.id AND n.red_lighted = 1)
   END AS red_deductions,
-  CASE WHEN i.method_code IN ('ratio', 'efficacy', 'direct') THEN
-    json_extract(t.snapshot, '$.context.currentIndex', '$.context.completedAt', '$.context.score', '$.context.nodes[#-1].stageValue',
-      '$.context.nodes[#-1].approval.reviewedValue', '$.context.nodes[#-1].submissions[#-1].completedValue', '$.context.nodes[#-1].approval.assessorPoints',
-      '$.context.nodes[' || max(coalesce(json_extract(t.snapshot, '$.context.currentIndex'), 0) - 1, 0) || '].approval.reviewedValue',
-      '$.context.nodes[' || max(coalesce(json_extract(t.snapshot, '$.context.currentIndex'), 0) - 1, 0) || '].submissions[#-1].completedValue',
-      '$.context.nodes[' || max(coalesce(json_extract(t.snapshot, '$.context.currentIndex'), 0) - 1, 0) || '].approval.assessorPoints')
-  WHEN t.state IN ('closed', 'scored') THEN json_extract(t.snapshot, '$.context.currentIndex', '$.context.completedAt', '$.context.score')
+  CASE WHEN i.method_code IN ('ratio', 'efficacy', 'direct') THEN coalesce(t.scoring_facts, ${scoringFactsSql('t.snapshot')})
+  WHEN t.state IN ('closed', 'scored') THEN
+    CASE WHEN t.scoring_facts IS NOT NULL THEN json_extract(t.scoring_facts, '$[0]', '$[1]', '$[2]')
+    ELSE json_extract(t.snapshot, '$.context.currentIndex', '$.context.completedAt', '$.context.score') END
   END AS ctx,
   t.version, i.method_code
 FROM tasks t JOIN indicators i ON i.id = t.indicator_id

@@ -25,6 +25,7 @@ import { OutboxSignal } from '../common/outbox-signal.js';
 import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { DatabaseService } from '../database/database.service.js';
+import { scoringFactsOf } from './scoring-facts.js';
 import { canSeeTask, refusalToSend } from './task-access.js';
 
 /** A node as the task is created with it: the due day as written plus the computed instants. */
@@ -205,12 +206,12 @@ export class TaskCommandService {
     this.db
       .stmt(
         `INSERT INTO tasks (id, plan_id, indicator_id, unit_id, is_lead, state, light, current_node_seq, next_deadline_at,
-           red_count, version, machine_version, snapshot, last_seq, last_hash, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?, ?)`,
+           red_count, version, machine_version, snapshot, last_seq, last_hash, created_at, updated_at, scoring_facts)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?, ?, ?)`,
       )
       .run(
         id, cmd.planId, cmd.indicatorId, cmd.unitId, cmd.isLead ? 1 : 0, view.state, view.light, view.currentNodeSeq,
-        view.nextDeadlineAt, view.redCount, TASK_MACHINE_VERSION, storedSnapshot, hash, at, at,
+        view.nextDeadlineAt, view.redCount, TASK_MACHINE_VERSION, storedSnapshot, hash, at, at, scoringFactsOf(initial.context),
       );
     const nodeStates = initial.context.nodes;
     for (const [i, n] of cmd.nodes.entries()) {
@@ -302,12 +303,12 @@ export class TaskCommandService {
     const updated = this.db
       .stmt(
         `UPDATE tasks SET state = ?, light = ?, current_node_seq = ?, next_deadline_at = ?, red_count = ?, review_due_at = ?,
-           version = version + 1, snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?
+           version = version + 1, snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?, scoring_facts = ?
          WHERE id = ? AND version = ?`,
       )
       .run(
         viewAfter.state, viewAfter.light, viewAfter.currentNodeSeq, viewAfter.nextDeadlineAt, viewAfter.redCount, reviewDueAt,
-        snapshotText(result.snapshot), seq, hash, now, taskId, row.version,
+        snapshotText(result.snapshot), seq, hash, now, scoringFactsOf(result.snapshot.context), taskId, row.version,
       );
     if (updated.changes !== 1) {
       throw new DomainError(ErrorCode.VersionConflict, `task ${taskId} changed underneath this command`, { current: row.version });

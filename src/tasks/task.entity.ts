@@ -38,6 +38,8 @@ export class Task {
   @Column({ name: 'red_count', type: 'integer', default: 0 }) redCount: number;
   /** While evidence awaits review: end of the assessor's review window (working days from submission). */
   @Column({ name: 'review_due_at', type: 'text', nullable: true }) reviewDueAt: string | null;
+  /** Scoring facts derived from the snapshot (see tasks/scoring-facts.ts), so the scores read parses no snapshot. */
+  @Column({ name: 'scoring_facts', type: 'text', nullable: true }) scoringFacts: string | null;
   @Column({ type: 'integer' }) version: number;
   @Column({ name: 'machine_version', type: 'integer' }) machineVersion: number;
   @Column({ type: 'text' }) snapshot: string;

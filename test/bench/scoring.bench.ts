@@ -1,4 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { scoringFactsOf } from '../../src/tasks/scoring-facts.js';
+import type { TaskContext } from '../../workflows/task/index.js';
 import { NestFactory } from '@nestjs/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -116,8 +118,8 @@ export function loadScoringPlan(db: DatabaseService): { tasks: number; ballots: 
       ind.run(`si${i}`, PLAN, String(i).padStart(3, '0'), `基准指标${i}`, 2 + (i % 5), code, params, at);
     }
     const task = s.prepare(`INSERT INTO tasks (id, plan_id, indicator_id, unit_id, is_lead, state, light, current_node_seq, next_deadline_at, red_count,
-                             version, machine_version, snapshot, last_seq, last_hash, created_at, updated_at)
-                            VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?, ?)`);
+                             version, machine_version, snapshot, last_seq, last_hash, created_at, updated_at, scoring_facts)
+                            VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?, ?, ?)`);
     const node = s.prepare(`INSERT INTO nodes (task_id, seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence, red_deduction, status, red_lighted, approved_at, late_days)
                             VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`);
     for (let u = 0; u < UNITS; u++) {
@@ -129,7 +131,9 @@ export function loadScoringPlan(db: DatabaseService): { tasks: number; ballots: 
         const text = shape.text.replaceAll(String(RV), String(value)).replaceAll(String(CV), String(value + 0.1)).replaceAll(String(AP), String((u + i) % 3));
         const v = viewOf(shape.snapshot);
         const id = `st${u}-${i}`;
-        task.run(id, PLAN, `si${i}`, `su${u}`, v.state, v.light, v.currentNodeSeq, v.nextDeadlineAt, v.redCount, TASK_MACHINE_VERSION, text, 'x'.repeat(64), at, at);
+        // The facts column as the write path keeps it (computed from the stored text's own context).
+        const facts = scoringFactsOf((JSON.parse(text) as { context: TaskContext }).context);
+        task.run(id, PLAN, `si${i}`, `su${u}`, v.state, v.light, v.currentNodeSeq, v.nextDeadlineAt, v.redCount, TASK_MACHINE_VERSION, text, 'x'.repeat(64), at, at, facts);
         for (const n of shape.snapshot.context.nodes) {
           const stage = n.seq === 3 ? 18 + ((u + i) % 5) : n.stageValue; // the unit's own annual target
           node.run(id, n.seq, n.dueAt.slice(0, 10), n.dueAt, n.warnAt, n.stageTarget, stage, n.redDeduction, n.status, n.redLighted ? 1 : 0, n.approval?.at ?? null, n.late ? n.lateDays : null);

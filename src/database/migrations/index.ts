@@ -3,6 +3,7 @@ import { Notifications1795292366013 } from './1795292366013-notifications.js';
 import { AuditCheckpoints1795300000000 } from './1795300000000-audit-checkpoints.js';
 import { Scoring1795310000000 } from './1795310000000-scoring.js';
 import { Imports1795320000000 } from './1795320000000-imports.js';
+import { ScoringFacts1795330000000 } from './1795330000000-scoring-facts.js';
 
 /** Every migration in order. Never edit one that has landed; add a new one. */
-export const MIGRATIONS = [Initial1795291460102, Notifications1795292366013, AuditCheckpoints1795300000000, Scoring1795310000000, Imports1795320000000];
+export const MIGRATIONS = [Initial1795291460102, Notifications1795292366013, AuditCheckpoints1795300000000, Scoring1795310000000, Imports1795320000000, ScoringFacts1795330000000];
