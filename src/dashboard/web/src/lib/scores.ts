@@ -4,35 +4,11 @@
  * words, what a frozen run or a live computation means. The server computes every number; nothing is
  * scored here. Pure (unit-tested in scores.spec.ts).
  */
+import { INPUT_LABELS } from '../../../../scoring/input-labels';
 import type { AdjustmentSection, IndicatorScore, PartScore, PlanScoresView, ScoreRun, ScoringIssue, UnitScoreCard } from './types';
 
-/** The names of a formula's inputs (the server's INPUT_LABELS, src/scoring/methods/common.ts). */
-export const INPUT_LABEL: Record<string, string> = {
-  points: '分值',
-  target: '目标值',
-  actual: '完成值',
-  policyAdjustment: '政策影响额',
-  assessorPoints: '考核主体评分',
-  weightOfRatio: '比例计分权重',
-  subIndicators: '分项数',
-  items: '项数',
-  completedItems: '完成项数',
-  missedItems: '未完成项数',
-  deductionPerItem: '每项扣分',
-  occurrences: '发生次数',
-  deductionPerOccurrence: '每次扣分',
-  threshold: '达标线',
-  deductionPerPoint: '每个百分点扣分',
-  result: '完成情况',
-  nodes: '节点数',
-  redNodes: '红灯数',
-  deductionPerRedNode: '每个红灯扣分',
-  completed: '是否完成',
-  floor: '不允许值',
-  satisfactory: '满意值',
-  groupTotal: '组内得分合计',
-  groupUnits: '承担该指标的单位数',
-};
+/** The names of a formula's inputs: the same table the server's explanations use. */
+export const INPUT_LABEL: Readonly<Record<string, string>> = INPUT_LABELS;
 
 /** Facts a score may lack (`missing`), in words. */
 export const FACT_LABEL: Record<string, string> = {
