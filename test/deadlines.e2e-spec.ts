@@ -104,6 +104,29 @@ describe('a node approved a second before its due time', () => {
   });
 });
 
+describe('POST /deadlines/sweep', () => {
+  it('lets a supervisor sweep now, keeps "as of another time" to admins, and refuses a bad instant', async () => {
+    t.clock.set('2026-03-01T02:00:00.000Z');
+    const due = await createTask(t, f, [{ seq: 1, dueDate: '2026-03-10' }]);
+    const events = () => eventCount(due.id);
+    const before = events();
+    const forbidden = await t.http().post('/deadlines/sweep').set('authorization', f.supervisor).send({ at: '2026-03-11T00:00:00Z' });
+    expect(forbidden.status).toBe(403);
+    expect(events()).toBe(before);
+    const bad = await t.http().post('/deadlines/sweep').set('authorization', f.admin).send({ at: '2026-03-32' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('"field":"at"');
+    expect((await t.http().post('/deadlines/sweep').set('authorization', f.dept).send({})).status).toBe(403);
+    const now = await t.http().post('/deadlines/sweep').set('authorization', f.supervisor).send({});
+    expect(now.status).toBe(200);
+    expect(events()).toBe(before);
+    const drill = await t.http().post('/deadlines/sweep').set('authorization', f.admin).send({ at: '2026-03-11T00:00:00Z' });
+    expect(drill.status).toBe(200);
+    expect(drill.body.red).toBeGreaterThanOrEqual(1);
+    expect((await task(due.id)).light).toBe('red');
+  });
+});
+
 describe('the sweep query', () => {
   it('finds due tasks through the partial index on next_deadline_at', () => {
     const plan = t.db.sqlite.prepare(`EXPLAIN QUERY PLAN ${DUE_TASKS_SQL}`).all('2026-01-01T00:00:00.000Z') as { detail: string }[];

@@ -118,4 +118,19 @@ describe('webhooks', () => {
     expect(forTask.map((r) => r.body.type).sort()).toEqual(['evidence.submitted', 'node.opened']);
     expect(forTask.every((r) => r.signatureOk && receiver.accepted.get(r.key) === 1)).toBe(true);
   });
+
+  it('stop receiving after deactivation (no new deliveries), and a deactivation of an unknown webhook is a 404', async () => {
+    const notifications = t.app.get(NotificationsService);
+    const hook = (await t.http().get('/webhooks').set('authorization', f.supervisor)).body.find((w: { url: string }) => w.url.endsWith('/hook'));
+    const off = await t.http().post(`/webhooks/${hook.id}/deactivate`).set('authorization', f.supervisor);
+    expect(off.status).toBe(200);
+    expect(off.body.active).toBe(false);
+    const deliveries = () => (t.db.sqlite.prepare('SELECT count(*) AS n FROM webhook_deliveries WHERE webhook_id = ?').get(hook.id) as { n: number }).n;
+    const before = deliveries();
+    const task = await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }]);
+    await t.http().post(`/tasks/${task.id}/events`).set('authorization', f.dept).send({ type: 'task.acknowledge', expectedVersion: 1 });
+    await notifications.pump();
+    expect(deliveries()).toBe(before);
+    expect((await t.http().post('/webhooks/nope/deactivate').set('authorization', f.supervisor)).status).toBe(404);
+  });
 });
