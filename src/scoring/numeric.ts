@@ -7,8 +7,9 @@
  *
  * - `clean()` drops the last, noisy significant digits of a computed value (keeps 15), so a value that is
  *   mathematically a short decimal is stored as that decimal (20.000000000000004 → 20).
- * - `roundHalfUp()` (display only) first reads the value at 12 significant digits, then rounds half away
- *   from zero (四舍五入). So 88.365 — which a double holds as 88.36499999999999 — shows as 88.37.
+ * - `roundHalfUp()` (display only) rounds half away from zero (四舍五入) exactly, on the shortest decimal
+ *   representation of the double: the value 88.365 (held as 88.36499999999999…) shows as 88.37, and
+ *   1000373.414995 as 1000373.41 (no double rounding).
  * - caps compare with a tiny relative tolerance (`capRange`), so a value that only exceeds its cap by
  *   float noise is not reported as "capped".
  * - sums of many terms use Neumaier compensated summation (`NeumaierSum`), error about one ulp.
@@ -50,28 +51,60 @@ export function clean(x: number): number {
 }
 
 /**
- * Rounds half away from zero (四舍五入) to `decimals` places (0–10), reading the value at 12 significant
- * digits so that binary artefacts cannot tip a half (88.36499999999999 → 88.37). For display only.
- * The rounding itself is done on integers, so it is exact.
+ * Rounds half away from zero (四舍五入) to `decimals` places (0–10), exactly, on the **shortest decimal
+ * representation** of the double (what `String(x)` prints, the decimal a person typed or `clean()` left):
+ * 1000373.414995 → 1000373.41 (a 12-significant-digit read first would make it …415 and then .42: double
+ * rounding), 1.005 → 1.01 (the double is 1.00499999999999989…, but it *is* the decimal 1.005).
+ *
+ * Values coming out of a formula carry binary noise (63 + 25.365 might be 88.36499999999999): the scoring
+ * code runs `clean()` on every computed value before it is stored, so what is rounded here is the decimal
+ * the formula meant. For display only; nothing rounds internally.
+ *
+ * Fast path: when |x| × 10^decimals < 2^30 and its fractional part is not within 1e-5 of one half, the
+ * double product decides the same way as the decimal (its error is below 1e-6); otherwise the shortest
+ * decimal is rounded digit by digit.
  */
 export function roundHalfUp(x: number, decimals = 2): number {
-  if (!Number.isFinite(x)) return x;
+  if (!Number.isFinite(x) || x === 0) return x === 0 ? 0 : x;
   const abs = Math.abs(x);
   const unit = POW10[decimals];
-  if (abs * unit < 0.5 - 1e-9) return 0;
-  const p = digitScale(abs, 12);
-  let q: number;
-  if (p >= unit) {
-    // value = k / p exactly (k has 12 digits); round k / (p / unit) half up on integers
-    const k = Math.round(abs * p);
-    const d = p / unit;
-    q = Math.floor(k / d);
-    if (2 * (k - q * d) >= d) q++;
+  const f = abs * unit;
+  let out: number;
+  if (f < 1073741824) {
+    const fl = Math.floor(f);
+    const frac = f - fl;
+    if (frac < 0.49999 || frac > 0.50001) out = (frac > 0.5 ? fl + 1 : fl) / unit;
+    else out = roundDecimalString(String(abs), decimals);
   } else {
-    q = Math.round(abs * unit);
+    out = roundDecimalString(String(abs), decimals);
   }
-  const out = q / unit;
   return x < 0 && out !== 0 ? -out : out;
+}
+
+/**
+ * Rounds a non-negative decimal numeral ("1000373.414995", "1.5e-7", "1.2e+21") half up at `decimals`
+ * places, on its digits (exact), and returns the nearest double of the result.
+ */
+function roundDecimalString(text: string, decimals: number): number {
+  let mantissa = text;
+  let exp = 0;
+  const e = text.indexOf('e');
+  if (e >= 0) {
+    mantissa = text.slice(0, e);
+    exp = Number(text.slice(e + 1));
+  }
+  const dot = mantissa.indexOf('.');
+  const digits = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
+  // value = digits × 10^(pointExp), pointExp = exp − (number of fraction digits)
+  const pointExp = exp - (dot < 0 ? 0 : mantissa.length - dot - 1);
+  // keep = how many digits stay when rounding to `decimals` places
+  const keep = digits.length + pointExp + decimals;
+  if (keep >= digits.length) return Number(text);
+  if (keep < 0) return 0;
+  const kept = keep === 0 ? 0n : BigInt(digits.slice(0, keep));
+  const up = digits.charCodeAt(keep) >= 53; /* '5' */
+  const q = up ? kept + 1n : kept;
+  return Number(`${q}e-${decimals}`);
 }
 
 /** Display text with exactly two decimals: 9 → "9.00", 88.365 → "88.37". */
