@@ -39,7 +39,7 @@ export interface RatioSubIndicator {
 }
 
 /**
- * 完成比例计分法. score = min(ratio, 1 if capRatio) × points × weightOfRatio + assessor points, capped to [0, points];
+ * 完成比例计分法. score = min(ratio, 1 when capAt 'ratio') × points × weightOfRatio + assessor points, capped to [0, points];
  * ratio = (actual + policy adjustment) / target, or target / (actual + adjustment) when lower is better.
  * With `subIndicators`, the score is the sum of each sub-indicator's own ratio score (each capped to its
  * points), capped to the indicator's points.
@@ -48,8 +48,14 @@ export interface RatioParams {
   direction: Direction;
   /** Default target; the task's own target (`facts.target`, e.g. from the unit matrix) wins. */
   target?: number;
-  /** Cap actual/target at 1 before scaling (DESIGN §5: `points × min(actual / target, 1)`). Default true. */
-  capRatio: boolean;
+  /**
+   * Where the document puts the cap. 'ratio' [default]: the ratio is capped at 1 before scaling
+   * (`points × min(actual / target, 1)`); 'total': the ratio is not capped, only the indicator's total is
+   * ("(完成值/目标值) × 分值 × 90% + 考核主体评分，不超过分值": 9% of 8% → 20.25 → 20, not 18).
+   * The total is always capped to [0, points]. Input may give the older `capRatio: boolean` instead
+   * (true = 'ratio', false = 'total').
+   */
+  capAt: 'ratio' | 'total';
   /** Share of the points given by the ratio, in (0, 1]: 0.9 for "× 90% + 考核主体评分". Default 1. */
   weightOfRatio: number;
   /** Add the assessor's discretionary points (`facts.assessorPoints`). Default false. */
@@ -188,6 +194,7 @@ function checkRatio(c: Checker, p: Obj, ctx: MethodParamsContext): RatioParams {
   c.noUnknown(p, [
     'direction',
     'target',
+    'capAt',
     'capRatio',
     'weightOfRatio',
     'assessorPoints',
@@ -197,7 +204,12 @@ function checkRatio(c: Checker, p: Obj, ctx: MethodParamsContext): RatioParams {
   ]);
   const direction = c.oneOf(p, 'direction', DIRECTIONS, 'higher') ?? 'higher';
   const target = c.number(p, 'target', { gt: 0 });
-  const capRatio = c.boolean(p, 'capRatio', true);
+  const capRatio = p.capRatio === undefined || p.capRatio === null ? undefined : c.boolean(p, 'capRatio', true);
+  const legacyCapAt = capRatio === undefined ? undefined : capRatio ? 'ratio' : 'total';
+  const capAt = c.oneOf(p, 'capAt', ['ratio', 'total'] as const, legacyCapAt ?? 'ratio') ?? 'ratio';
+  if (legacyCapAt !== undefined && p.capAt !== undefined && p.capAt !== null && legacyCapAt !== capAt) {
+    c.fail('capRatio', 'conflict', `capRatio ${String(capRatio)} contradicts capAt "${capAt}" (give capAt only)`);
+  }
   const weightOfRatio = c.number(p, 'weightOfRatio', { gt: 0, max: 1 }) ?? 1;
   const assessorPoints = c.boolean(p, 'assessorPoints', false);
   const assessorPointsMax = c.number(p, 'assessorPointsMax', { min: 0, max: ctx.points });
@@ -205,7 +217,7 @@ function checkRatio(c: Checker, p: Obj, ctx: MethodParamsContext): RatioParams {
   if (assessorPointsMax !== undefined && !assessorPoints) {
     c.fail('assessorPointsMax', 'conflict', 'only makes sense with assessorPoints: true');
   }
-  const out: RatioParams = { direction, capRatio, weightOfRatio, assessorPoints, policyAdjustment };
+  const out: RatioParams = { direction, capAt, weightOfRatio, assessorPoints, policyAdjustment };
   if (target !== undefined) out.target = target;
   if (assessorPointsMax !== undefined) out.assessorPointsMax = assessorPointsMax;
 

@@ -43,6 +43,22 @@ describe('完成比例计分法 (ratio)', () => {
     expect(b.explanation.capped).toEqual({ from: 23, to: 20 });
   });
 
+  it('"× 90% + 考核主体评分，不超过分值" caps the total (capAt total): 9% of 8% with no assessor points → 20.00, not 18.00', () => {
+    const asWritten = { weightOfRatio: 0.9, assessorPoints: true, capAt: 'total' };
+    const none = score('ratio', asWritten, 20, { target: 8, actual: 9 });
+    expect(none.display).toBe('20.00');
+    expect(none.explanation.formula).toBe('9 ÷ 8 × 20 × 90% + 0 = 20.25 > 20.00 → 20.00');
+    expect(none.explanation.rule).toBe('得分 = 完成值 ÷ 目标值 × 分值 × 90% + 考核主体评分，不超过分值');
+    expect(none.missing).toEqual(['assessorPoints']); // provisional until the assessor says 0 or more
+    expect(score('ratio', asWritten, 20, { target: 8, actual: 9, assessorPoints: 0 })).toMatchObject({ display: '20.00' });
+    expect(score('ratio', asWritten, 20, { target: 8, actual: 9, assessorPoints: 0 }).missing).toBeUndefined();
+    // capping the ratio instead (the default) is what the importer used to do
+    expect(score('ratio', { weightOfRatio: 0.9, assessorPoints: true }, 20, { target: 8, actual: 9, assessorPoints: 0 }).display).toBe('18.00');
+    // the older boolean still reads, and must not contradict capAt
+    expect(validateMethodParams('ratio', { capRatio: false })).toMatchObject({ ok: true, value: { params: { capAt: 'total' } } });
+    expect(validateMethodParams('ratio', { capRatio: true, capAt: 'total' })).toMatchObject({ ok: false, errors: [{ field: 'capRatio', code: 'conflict' }] });
+  });
+
   it('+ policy adjustment, points 20, target 12.4, actual 11.6, adjustment 0.5 → 19.52', () => {
     const r = score('ratio', { policyAdjustment: true }, 20, { target: 12.4, actual: 11.6, policyAdjustment: 0.5 });
     expect(r.display).toBe('19.52');
@@ -223,7 +239,7 @@ describe('validateMethodParams', () => {
     const v = validateMethodParams('ratio', { weightOfRatio: 0.9, assessorPoints: true });
     expect(v).toEqual({
       ok: true,
-      value: { code: 'ratio', params: { direction: 'higher', capRatio: true, weightOfRatio: 0.9, assessorPoints: true, policyAdjustment: false } },
+      value: { code: 'ratio', params: { direction: 'higher', capAt: 'ratio', weightOfRatio: 0.9, assessorPoints: true, policyAdjustment: false } },
     });
   });
 

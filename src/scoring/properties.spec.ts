@@ -29,7 +29,7 @@ const ratioCase: fc.Arbitrary<Case> = fc.record({
   code: fc.constant('ratio'),
   params: fc.record({
     direction: fc.constantFrom('higher', 'lower'),
-    capRatio: fc.boolean(),
+    capAt: fc.constantFrom('ratio', 'total'),
     weightOfRatio: fc.integer({ min: 1, max: 100 }).map((x) => x / 100),
     assessorPoints: fc.boolean(),
     policyAdjustment: fc.boolean(),

@@ -46,7 +46,7 @@ function ratioOf(direction: Direction, actual: number, adjustment: number | unde
 function ratioRule(p: RatioParams): string {
   const eff = p.policyAdjustment ? '(完成值 + 政策影响额)' : '完成值';
   let r = p.direction === 'lower' ? `目标值 ÷ ${eff}` : `${eff} ÷ 目标值`;
-  if (p.capRatio) r = `min(${r}, 1)`;
+  if (p.capAt === 'ratio') r = `min(${r}, 1)`;
   let rule = `得分 = ${r} × 分值`;
   if (p.weightOfRatio !== 1) rule += ` × ${fmtPercent(p.weightOfRatio)}`;
   if (p.assessorPoints) rule += ' + 考核主体评分';
@@ -58,7 +58,7 @@ function ratioRule(p: RatioParams): string {
  * "× weightOfRatio + assessor points" and "(actual + policy adjustment) / target"; capped to [0, points].
  */
 export function scoreRatio(points: number, params: RatioParams, facts: TaskFacts): MethodResult {
-  if (params.subIndicators) return scoreRatioSubIndicators(points, params.subIndicators, params.capRatio, facts);
+  if (params.subIndicators) return scoreRatioSubIndicators(points, params.subIndicators, params.capAt === 'ratio', facts);
   let missing: string[] | undefined;
   let notes: string[] | undefined;
   const actual = factNumber(facts, 'actual');
@@ -101,7 +101,7 @@ export function scoreRatio(points: number, params: RatioParams, facts: TaskFacts
     (notes ??= []).push(actual === undefined ? '尚未填报完成值，比例部分暂按 0 计' : '未设定目标值，比例部分暂按 0 计');
     ratioExpr = '0';
   } else {
-    const r = ratioOf(params.direction, actual, params.policyAdjustment ? adjustment : undefined, target, params.capRatio, factTarget !== undefined ? 'target' : 'params.target');
+    const r = ratioOf(params.direction, actual, params.policyAdjustment ? adjustment : undefined, target, params.capAt === 'ratio', factTarget !== undefined ? 'target' : 'params.target');
     ratio = r.ratio;
     ratioExpr = r.expr;
     if (r.note) (notes ??= []).push(r.note);
