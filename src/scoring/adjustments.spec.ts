@@ -69,4 +69,27 @@ describe('applyAdjustments', () => {
     ]);
     expect(a.net).toBe(0);
   });
+
+  it('deductions may have a section cap; the negative list is uncapped unless it says so; a range item takes the event\'s points within it', () => {
+    const capped: AdjustmentCatalog = {
+      ...catalog,
+      deductions: { totalCap: 1.5, items: [{ key: 'criticism', name: '被上级督查通报批评', points: 1 }, { key: 'delay', name: '推进滞后', range: { min: 0.5, max: 1 } }] },
+    };
+    const { adjustments: a, rejected } = applyAdjustments(capped, [
+      ...ev('deduction', 'criticism', 2),
+      ...ev('deduction', 'delay', 1, { points: 0.8 }),
+      ...ev('deduction', 'delay', 1, { id: 'too-much', points: 1.2 }),
+      ...ev('deduction', 'delay', 1, { id: 'no-points' }),
+      ...ev('negative_list', 'accident', 3),
+    ]);
+    expect(a.deduction).toMatchObject({ raw: 2.8, total: 1.5, display: '1.50', capped: { from: 2.8, to: 1.5 } });
+    expect(a.deduction.formula).toBe('2.00 + 0.80 = 2.80 > 1.5 → 1.50');
+    expect(a.negativeList).toMatchObject({ total: 15, display: '15.00' });
+    expect(a.negativeList.capped).toBeUndefined();
+    expect(a.netDisplay).toBe('-16.50');
+    expect(rejected.map((r) => [r.event.id, r.reason])).toEqual([
+      ['too-much', 'points 1.2 outside 0.5–1 for deduction item "delay"'],
+      ['no-points', 'deduction item "delay" gives 0.5–1 points: the event must give its points'],
+    ]);
+  });
 });

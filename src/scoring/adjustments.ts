@@ -4,26 +4,32 @@ import { capRange, clean, fmt2, fmtNum, NeumaierSum, roundHalfUp } from './numer
 export interface AdjustmentItem {
   key: string;
   name: string;
-  /** Points per occurrence; an event may carry its own points instead (required when this is absent). */
+  /** Points per occurrence; an event may carry its own points instead (required when this and `range` are absent). */
   points?: number;
-  /** Most points this kind can add/remove in total (e.g. 国家级领导肯定性批示 at most 0.6). */
+  /** "加0.5—1分": no default; each event gives its points within [min, max]. Not with `points`. */
+  range?: { min: number; max: number };
+  /** Most points this kind can add/remove in total (e.g. 国家级领导肯定性批示 at most 0.6; "最多扣1分"). */
   cap?: number;
+  /** The catalogue line as the document wrote it (kept by parseCatalogueText). */
+  text?: string;
 }
 
 export interface VetoItem {
   key: string;
   name: string;
+  text?: string;
 }
 
 /**
- * The plan's catalogue of adjustments applied after the composite: bonuses (per-kind caps and a total cap),
- * deductions and the negative list (负面清单) (uncapped unless an item sets `cap`), and veto items (否决项),
- * any one of which fails the unit whatever its points.
+ * The plan's catalogue of adjustments applied after the composite: bonuses, deductions and the negative
+ * list (负面清单), each with optional per-item caps (`cap`) and an optional section cap (`totalCap`; the
+ * negative list is uncapped unless it says so), and veto items (否决项), any one of which fails the unit
+ * whatever its points.
  */
 export interface AdjustmentCatalog {
   bonuses: { totalCap?: number; items: AdjustmentItem[] };
-  deductions: { items: AdjustmentItem[] };
-  negativeList: { items: AdjustmentItem[] };
+  deductions: { totalCap?: number; items: AdjustmentItem[] };
+  negativeList: { totalCap?: number; items: AdjustmentItem[] };
   vetoes: { items: VetoItem[] };
 }
 
@@ -49,6 +55,8 @@ export interface AdjustmentLine {
   raw: number;
   /** Points after the kind's cap. */
   points: number;
+  /** `points` rounded half-up to 2 places, as text. */
+  display: string;
   cap?: number;
   capped?: { from: number; to: number };
   /** e.g. "4 × 0.3 = 1.20 > 0.6 → 0.60" */
@@ -60,8 +68,10 @@ export interface AdjustmentSection {
   lines: AdjustmentLine[];
   /** Sum of the lines. */
   raw: number;
-  /** After the total cap (bonuses only); positive for deductions (subtracted from the total). */
+  /** After the section's total cap, if any; positive for deductions (subtracted from the total). */
   total: number;
+  /** `total` rounded half-up to 2 places, as text. */
+  display: string;
   totalCap?: number;
   capped?: { from: number; to: number };
   formula: string;
@@ -79,6 +89,7 @@ export interface Adjustments {
   veto: VetoOutcome;
   /** bonus − deduction − negative list */
   net: number;
+  netDisplay: string;
 }
 
 export interface RejectedEvent {
@@ -93,9 +104,15 @@ export function eventProblem(catalog: AdjustmentCatalog, e: UnitEvent): string |
   const item = list.find((i) => i.key === e.item);
   if (!item) return `unknown ${e.type} item "${e.item}" (known: ${list.map((i) => i.key).join(', ') || 'none'})`;
   if (e.type === 'veto') return undefined;
-  const p = e.points ?? (item as AdjustmentItem).points;
-  if (p === undefined) return `${e.type} item "${e.item}" has no default points: the event must give its points`;
+  const it = item as AdjustmentItem;
+  const p = e.points ?? it.points;
+  if (p === undefined) {
+    return it.range
+      ? `${e.type} item "${e.item}" gives ${fmtNum(it.range.min)}–${fmtNum(it.range.max)} points: the event must give its points`
+      : `${e.type} item "${e.item}" has no default points: the event must give its points`;
+  }
   if (typeof p !== 'number' || !Number.isFinite(p) || p < 0) return `points must be a number ≥ 0 (got ${JSON.stringify(p)})`;
+  if (it.range && (p < it.range.min || p > it.range.max)) return `points ${fmtNum(p)} outside ${fmtNum(it.range.min)}–${fmtNum(it.range.max)} for ${e.type} item "${e.item}"`;
   return undefined;
 }
 
@@ -142,7 +159,7 @@ function section(items: readonly AdjustmentItem[], events: readonly UnitEvent[],
     const points = clean(c.value);
     let formula = uniform && pts.length > 1 ? `${pts.length} × ${fmtNum(pts[0])} = ${fmt2(lineRaw)}` : `${pts.map(fmtNum).join(' + ')} = ${fmt2(lineRaw)}`;
     if (c.capped) formula += ` > ${fmtNum(item.cap as number)} → ${fmt2(points)}`;
-    const line: AdjustmentLine = { item: item.key, name: item.name, count: evs.length, raw: lineRaw, points, formula, eventIds };
+    const line: AdjustmentLine = { item: item.key, name: item.name, count: evs.length, raw: lineRaw, points, display: fmt2(points), formula, eventIds };
     if (item.cap !== undefined) line.cap = item.cap;
     if (c.capped) line.capped = { from: roundHalfUp(c.capped.from), to: roundHalfUp(c.capped.to) };
     lines.push(line);
@@ -153,15 +170,15 @@ function section(items: readonly AdjustmentItem[], events: readonly UnitEvent[],
   const total = clean(c.value);
   let formula = lines.length === 0 ? '0' : `${lines.map((l) => fmt2(l.points)).join(' + ')} = ${fmt2(r)}`;
   if (c.capped) formula += ` > ${fmtNum(totalCap as number)} → ${fmt2(total)}`;
-  const s: AdjustmentSection = { lines, raw: r, total, formula };
+  const s: AdjustmentSection = { lines, raw: r, total, display: fmt2(total), formula };
   if (totalCap !== undefined) s.totalCap = totalCap;
   if (c.capped) s.capped = { from: roundHalfUp(c.capped.from), to: roundHalfUp(c.capped.to) };
   return s;
 }
 
 /**
- * Applies a unit's events: bonuses (each kind capped, then the total capped), deductions and negative
- * list (subtracted, uncapped unless an item sets a cap) and vetoes. Events that do not fit the catalogue
+ * Applies a unit's events: bonuses, deductions and the negative list (each kind capped by its `cap`, then
+ * the section by its `totalCap`, if set; deductions and the negative list are subtracted) and vetoes. Events that do not fit the catalogue
  * (unknown item, missing points) are returned in `rejected` and not applied.
  */
 export function applyAdjustments(catalog: AdjustmentCatalog, events: readonly UnitEvent[]): { adjustments: Adjustments; rejected: RejectedEvent[] } {
@@ -189,10 +206,10 @@ export function applyAdjustments(catalog: AdjustmentCatalog, events: readonly Un
     }
   }
   const b = section(catalog.bonuses.items, bonus, catalog.bonuses.totalCap);
-  const d = section(catalog.deductions.items, deduction, undefined);
-  const nl = section(catalog.negativeList.items, negative, undefined);
+  const d = section(catalog.deductions.items, deduction, catalog.deductions.totalCap);
+  const nl = section(catalog.negativeList.items, negative, catalog.negativeList.totalCap);
   const net = clean(b.total - d.total - nl.total);
-  return { adjustments: { bonus: b, deduction: d, negativeList: nl, veto, net }, rejected };
+  return { adjustments: { bonus: b, deduction: d, negativeList: nl, veto, net, netDisplay: fmt2(net) }, rejected };
 }
 
 /** An empty catalogue (no bonuses, deductions, negative list or vetoes). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { assertValidBallot, type Ballot, checkBallotQuota, type EvaluatorConfig, tallyFormula } from './evaluation.js';
+import { assertValidBallot, type Ballot, checkBallot, checkBallotQuota, type EvaluatorConfig, excessText, tallyFormula } from './evaluation.js';
 import { ScoringError, ScoringErrorCode } from './scoring.error.js';
 
 const leaders: EvaluatorConfig = {
@@ -85,6 +85,48 @@ describe('grade ballots with a quota', () => {
       { grade: '一般', percent: 15, allowed: 2, given: 0 },
       { grade: '较差', percent: 5, allowed: 1, given: 0 },
     ]);
+  });
+});
+
+describe('quota mode in_principle (原则上): accepted, the excess flagged', () => {
+  const inPrinciple: EvaluatorConfig = {
+    ...leaders,
+    grades: [
+      { grade: '好', score: 8 },
+      { grade: '较好', score: 7 },
+      { grade: '合格', score: 6 },
+      { grade: '基本合格', score: 5 },
+    ],
+    quota: [
+      { grade: '好', percent: 30 },
+      { grade: '较好', percent: 50 },
+      { grade: '合格', percent: 15 },
+      { grade: '基本合格', percent: 5 },
+    ],
+    quotaMode: 'in_principle',
+    scoreMax: 8,
+  };
+  const g3721 = ['好', '好', '好', '较好', '较好', '较好', '较好', '较好', '较好', '较好', '合格', '合格', '基本合格'];
+
+  it('a 3/7/2/1 ballot over 13 towns (allowance 4/6/2/1) is accepted, 较好 flagged one above its allowance', () => {
+    const r = checkBallot(gradesBallot(g3721), inPrinciple, UNITS);
+    expect(r.values).toEqual([8, 8, 8, 7, 7, 7, 7, 7, 7, 7, 6, 6, 5]);
+    expect(r.excess).toEqual([{ grade: '较好', percent: 50, allowed: 6, given: 7 }]);
+    expect(r.quota?.map((l) => [l.grade, l.allowed, l.given])).toEqual([
+      ['好', 4, 3],
+      ['较好', 6, 7],
+      ['合格', 2, 2],
+      ['基本合格', 1, 1],
+    ]);
+    expect(excessText(r.excess)).toBe('「较好」7 个，原则上至多 6 个（50%）');
+    expect(assertValidBallot(gradesBallot(g3721), inPrinciple, UNITS)).toHaveLength(13);
+  });
+
+  it('the same ballot under a strict quota is refused; other rules still refuse in principle', () => {
+    expect(caught(() => assertValidBallot(gradesBallot(g3721), { ...inPrinciple, quotaMode: 'strict' }, UNITS)).code).toBe(ScoringErrorCode.BallotQuotaExceeded);
+    expect(caught(() => checkBallot(gradesBallot(['优秀', ...g3721.slice(1)]), inPrinciple, UNITS)).code).toBe(ScoringErrorCode.InvalidBallot);
+    const fits = checkBallot(gradesBallot(['好', '好', '好', '好', '较好', '较好', '较好', '较好', '较好', '较好', '合格', '合格', '基本合格']), inPrinciple, UNITS);
+    expect(fits.excess).toEqual([]);
   });
 });
 

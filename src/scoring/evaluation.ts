@@ -10,16 +10,26 @@ export interface EvaluatorConfig {
   name: string;
   /** score: each entry is a score in [scoreMin, scoreMax]; grade: each entry is a grade from `grades`. */
   ballot: 'score' | 'grade';
-  /** Grades for grade ballots, best first, each with the score it is worth (e.g. 优秀 → 95). */
+  /**
+   * Grades for grade ballots, best first, each with the value it is worth on the evaluator's scale
+   * [scoreMin, scoreMax]: 优秀 → 95 of 100, or 好/较好/合格/基本合格 → 8/7/6/5 of 8 (`scoreMax: 8`).
+   */
   grades?: { grade: string; score: number }[];
   /**
    * For grade ballots: the most units a ballot may give each grade, as a share of the units it rates,
    * allocated by the largest-remainder method. Grades not listed share the rest freely. When the shares
-   * of all grades sum to 100%, a ballot must match the allocation exactly.
+   * of all grades sum to 100%, a strict ballot must match the allocation exactly.
    */
   quota?: { grade: string; percent: number }[];
+  /**
+   * strict [default]: a ballot above its quota is refused (BallotQuotaExceeded). in_principle (原则上): it is
+   * accepted, and the excess is flagged on the ballot's result and in the explanations of the scores it
+   * feeds.
+   */
+  quotaMode?: 'strict' | 'in_principle';
   /** all: a ballot must rate every unit of the group except the evaluator's own; any: a subset will do. */
   coverage: 'all' | 'any';
+  /** The scale of a rating: 0–100 by default, or 0–N points. An evaluation part is worth value ÷ scoreMax of its weight or points. */
   scoreMin: number;
   scoreMax: number;
 }
@@ -54,13 +64,23 @@ function ballotLabel(b: Ballot): string {
   return `ballot${b.id ? ` ${b.id}` : ''} of ${b.evaluator} evaluator ${b.evaluatorId}`;
 }
 
+/** What checking a ballot found: the value of each entry, and the quota lines when the evaluator has a quota. */
+export interface BallotCheck {
+  /** The value each entry is worth, in entry order. */
+  values: number[];
+  /** Every quota grade with its allowance and count (grade ballots with a quota). */
+  quota?: BallotQuotaLine[];
+  /** Quota lines given above their allowance: empty for a strict evaluator (it would have thrown). */
+  excess: BallotQuotaLine[];
+}
+
 /**
  * Checks a ballot against its evaluator's rules and the group's units. Throws ScoringError:
  * InvalidBallot (malformed, unknown units or grades, duplicates, incomplete), BallotSelfRating
- * (rates the evaluator's own unit) or BallotQuotaExceeded (naming each grade, its count and its quota).
- * Returns the score each entry is worth, in entry order.
+ * (rates the evaluator's own unit) or, for a strict quota, BallotQuotaExceeded (naming each grade, its
+ * count and its allowance). An `in_principle` quota never throws: the excess is returned.
  */
-export function assertValidBallot(ballot: Ballot, config: EvaluatorConfig, groupUnitIds: ReadonlySet<string> | readonly string[]): number[] {
+export function checkBallot(ballot: Ballot, config: EvaluatorConfig, groupUnitIds: ReadonlySet<string> | readonly string[]): BallotCheck {
   const units = groupUnitIds instanceof Set ? groupUnitIds : new Set(groupUnitIds as readonly string[]);
   const label = ballotLabel(ballot);
   const errors: FieldError[] = [];
@@ -121,6 +141,7 @@ export function assertValidBallot(ballot: Ballot, config: EvaluatorConfig, group
   if (config.ballot === 'grade' && config.quota && config.quota.length > 0) {
     const lines = checkBallotQuota(ballot.entries.length, config.quota, counts);
     const broken = lines.filter((l) => l.given > l.allowed);
+    if (broken.length > 0 && config.quotaMode === 'in_principle') return { values: scores, quota: lines, excess: broken };
     if (broken.length > 0) {
       const rated = ballot.entries.length;
       const details = broken.map((l) => ({
@@ -130,9 +151,25 @@ export function assertValidBallot(ballot: Ballot, config: EvaluatorConfig, group
       }));
       throw new ScoringError(ScoringErrorCode.BallotQuotaExceeded, `${label} breaks its quota: ${details.map((d) => d.message).join('; ')}`, details);
     }
+    return { values: scores, quota: lines, excess: [] };
   }
-  return scores;
+  return { values: scores, excess: [] };
 }
+
+/**
+ * checkBallot, returning only the value of each entry (in entry order). A ballot above an `in_principle`
+ * quota is accepted: use checkBallot to see its excess.
+ */
+export function assertValidBallot(ballot: Ballot, config: EvaluatorConfig, groupUnitIds: ReadonlySet<string> | readonly string[]): number[] {
+  return checkBallot(ballot, config, groupUnitIds).values;
+}
+
+/** "「良好」7 个，原则上至多 6 个" for each grade above its allowance. */
+export function excessText(excess: readonly BallotQuotaLine[]): string {
+  return excess.map((l) => `「${l.grade}」${l.given} 个，原则上至多 ${l.allowed} 个（${fmtNum(l.percent)}%）`).join('；');
+}
+
+
 
 /** The seats each quota grade allows on a ballot rating `rated` units, and how many the ballot gave. */
 export function checkBallotQuota(rated: number, quota: readonly { grade: string; percent: number }[], counts: ReadonlyMap<string, number>): BallotQuotaLine[] {

@@ -1,10 +1,28 @@
-import type { AdjustmentCatalog, AdjustmentItem, VetoItem } from './adjustments.js';
+import type { AdjustmentCatalog } from './adjustments.js';
 import { Checker } from './checker.js';
-import type { CompositePart, PartNode } from './composition.js';
+import { type CompositePart, type PartNode, partWeight } from './composition.js';
 import type { EvaluatorConfig } from './evaluation.js';
 import { clean, nearlyEqual } from './numeric.js';
 import type { GradingRule } from './ranking.js';
 import type { Validated } from './scoring.error.js';
+import { checkAdjustments, checkEvaluator, checkQuota } from './template-checks.js';
+
+/**
+ * How a co-responsible unit (协办 / 责任单位, a task with role 'co') is scored on an indicator led by another
+ * unit (牵头单位). `score`: 'own' = its own task's facts, 'lead' = the lead unit's score for the indicator;
+ * then × `share`. `points`: the co-unit's indicator counts out of the full points ('full') or out of
+ * points × share ('share').
+ *   "协办单位按牵头单位得分的50%计"                → { score: 'lead', share: 0.5, points: 'full' }
+ *   "协办单位按本单位完成情况计分" (the default)    → { score: 'own', share: 1, points: 'full' }
+ *   "协办单位按该项分值的50%、本单位完成情况计分"   → { score: 'own', share: 0.5, points: 'share' }
+ */
+export interface CoUnitRule {
+  score: 'own' | 'lead';
+  share: number;
+  points: 'full' | 'share';
+}
+
+export const DEFAULT_CO_UNIT_RULE: Readonly<CoUnitRule> = Object.freeze({ score: 'own', share: 1, points: 'full' });
 
 /** How one group (考核分组) of a plan is scored. */
 export interface GroupTemplate {
@@ -22,9 +40,20 @@ export interface GroupTemplate {
   /** Ties in the ranking are decided on the score shown (2 decimals, default) or the full-precision score. */
   rankBy: 'display' | 'exact';
   grading: GradingRule;
+  /** Co-responsible units (协办); an indicator may override it. Default: own score, share 1, full points. */
+  coUnits?: CoUnitRule;
+  /**
+   * 约束性指标 (indicators of kind 'constraint': they only deduct). 'part' [default]: the shortfall
+   * (points − method score) comes off the indicators part the indicator belongs to, which keeps its maximum;
+   * 'total': it comes off the unit's total after the composition, as a deduction line ("在总分中扣除").
+   */
+  constraintIndicators?: 'part' | 'total';
 }
 
-/** A plan template (config/plan-templates/*.json): evaluators, adjustments and the groups' rules. */
+/**
+ * A plan template: evaluators, adjustments and the groups' rules. The shipped ones (config/plan-templates)
+ * are the starting catalogue; offices keep their own as data (validated here, versioned by the service).
+ */
 export interface PlanTemplate {
   id: string;
   name: string;
@@ -68,125 +97,9 @@ export function validatePlanTemplate(raw: unknown): Validated<PlanTemplate> {
   return { ok: true, value: t };
 }
 
-function checkEvaluator(c: Checker, raw: unknown): EvaluatorConfig | undefined {
-  if (!c.isObject(raw)) return undefined;
-  c.noUnknown(raw, ['key', 'name', 'ballot', 'grades', 'quota', 'coverage', 'scoreMin', 'scoreMax']);
-  const key = c.string(raw, 'key');
-  const name = c.string(raw, 'name');
-  const ballot = c.oneOf(raw, 'ballot', ['score', 'grade'] as const);
-  const coverage = c.oneOf(raw, 'coverage', ['all', 'any'] as const, 'all');
-  const scoreMin = c.number(raw, 'scoreMin') ?? 0;
-  const scoreMax = c.number(raw, 'scoreMax') ?? 100;
-  if (scoreMax <= scoreMin) c.fail('scoreMax', 'range', `must be above scoreMin (${scoreMin})`);
-  const out: Partial<EvaluatorConfig> = { key, name, ballot, coverage, scoreMin, scoreMax };
-  const gradesRaw = c.array(raw, 'grades', ballot === 'grade', 1);
-  if (gradesRaw) {
-    if (ballot === 'score') c.fail('grades', 'conflict', 'only for grade ballots');
-    const grades: { grade: string; score: number }[] = [];
-    gradesRaw.forEach((g, i) => {
-      const gc = c.at('grades').at(i);
-      if (!gc.isObject(g)) return;
-      gc.noUnknown(g, ['grade', 'score']);
-      const grade = gc.string(g, 'grade');
-      const score = gc.number(g, 'score', { required: true, min: scoreMin, max: scoreMax });
-      if (grade !== undefined && score !== undefined) grades.push({ grade, score });
-    });
-    c.uniqueKeys(grades.map((g) => ({ key: g.grade })), 'grades', 'grade');
-    out.grades = grades;
-  }
-  const quotaRaw = c.array(raw, 'quota', false, 1);
-  if (quotaRaw) {
-    if (ballot !== 'grade') c.fail('quota', 'conflict', 'only for grade ballots');
-    const known = new Set((out.grades ?? []).map((g) => g.grade));
-    out.quota = checkQuota(c.at('quota'), quotaRaw, known);
-  }
-  if (!key || !name || !ballot || !coverage) return undefined;
-  return out as EvaluatorConfig;
-}
-
-function checkQuota(c: Checker, raw: unknown[], knownGrades?: ReadonlySet<string>): { grade: string; percent: number }[] {
-  const out: { grade: string; percent: number }[] = [];
-  let total = 0;
-  raw.forEach((q, i) => {
-    const qc = c.at(i);
-    if (!qc.isObject(q)) return;
-    qc.noUnknown(q, ['grade', 'percent']);
-    const grade = qc.string(q, 'grade');
-    const percent = qc.number(q, 'percent', { required: true, min: 0, max: 100 });
-    if (grade !== undefined && knownGrades && !knownGrades.has(grade)) qc.fail('grade', 'enum', `"${grade}" is not one of the grades (${[...knownGrades].join('、')})`);
-    if (grade !== undefined && percent !== undefined) {
-      out.push({ grade, percent });
-      total += percent;
-    }
-  });
-  c.uniqueKeys(out.map((g) => ({ key: g.grade })), '', 'grade');
-  if (total > 100 + 1e-9) c.fail('', 'range', `percentages sum to ${clean(total)}%, more than 100%`);
-  return out;
-}
-
-function checkItems(c: Checker, raw: unknown, veto: boolean): (AdjustmentItem | VetoItem)[] {
-  const out: (AdjustmentItem | VetoItem)[] = [];
-  if (raw === undefined) return out;
-  if (!Array.isArray(raw)) {
-    c.fail('', 'type', 'must be an array');
-    return out;
-  }
-  raw.forEach((r, i) => {
-    const ic = c.at(i);
-    if (!ic.isObject(r)) return;
-    ic.noUnknown(r, veto ? ['key', 'name'] : ['key', 'name', 'points', 'cap']);
-    const key = ic.string(r, 'key');
-    const name = ic.string(r, 'name');
-    if (key === undefined || name === undefined) return;
-    if (veto) {
-      out.push({ key, name });
-      return;
-    }
-    const item: AdjustmentItem = { key, name };
-    const points = ic.number(r, 'points', { min: 0 });
-    const cap = ic.number(r, 'cap', { min: 0 });
-    if (points !== undefined) item.points = points;
-    if (cap !== undefined) item.cap = cap;
-    out.push(item);
-  });
-  c.uniqueKeys(out, '');
-  return out;
-}
-
-function checkAdjustments(c: Checker, raw: unknown): AdjustmentCatalog {
-  const catalog: AdjustmentCatalog = { bonuses: { items: [] }, deductions: { items: [] }, negativeList: { items: [] }, vetoes: { items: [] } };
-  if (raw === undefined) return catalog;
-  if (!c.isObject(raw)) return catalog;
-  c.noUnknown(raw, ['bonuses', 'deductions', 'negativeList', 'vetoes']);
-  const sections = [
-    ['bonuses', ['totalCap', 'items']],
-    ['deductions', ['items']],
-    ['negativeList', ['items']],
-    ['vetoes', ['items']],
-  ] as const;
-  for (const [name, allowed] of sections) {
-    const s = raw[name];
-    if (s === undefined) continue;
-    const sc = c.at(name);
-    if (!sc.isObject(s)) continue;
-    sc.noUnknown(s, allowed);
-    const items = checkItems(sc.at('items'), s.items, name === 'vetoes');
-    if (name === 'bonuses') {
-      catalog.bonuses.items = items as AdjustmentItem[];
-      const totalCap = sc.number(s, 'totalCap', { min: 0 });
-      if (totalCap !== undefined) catalog.bonuses.totalCap = totalCap;
-    } else if (name === 'vetoes') {
-      catalog.vetoes.items = items as VetoItem[];
-    } else {
-      catalog[name].items = items as AdjustmentItem[];
-    }
-  }
-  return catalog;
-}
-
 function checkGroup(c: Checker, raw: unknown, evaluators: ReadonlySet<string>): GroupTemplate | undefined {
   if (!c.isObject(raw)) return undefined;
-  c.noUnknown(raw, ['key', 'name', 'description', 'composition', 'absentIndicators', 'rankBy', 'grading']);
+  c.noUnknown(raw, ['key', 'name', 'description', 'composition', 'absentIndicators', 'rankBy', 'grading', 'coUnits', 'constraintIndicators']);
   const key = c.string(raw, 'key');
   const name = c.string(raw, 'name');
   const description = c.string(raw, 'description', false);
@@ -196,10 +109,23 @@ function checkGroup(c: Checker, raw: unknown, evaluators: ReadonlySet<string>): 
   if (composition && composition.kind !== 'composite') c.at('composition').fail('kind', 'enum', 'the root part must be "composite"');
   if (composition) checkIndicatorLeaves(c.at('composition'), composition);
   const grading = checkGrading(c.at('grading'), raw.grading);
-  if (!key || !name || !absentIndicators || !rankBy || !composition || composition.kind !== 'composite' || !grading) return undefined;
-  const g: GroupTemplate = { key, name, composition, absentIndicators, rankBy, grading };
+  const coUnits = raw.coUnits === undefined || raw.coUnits === null ? { ...DEFAULT_CO_UNIT_RULE } : checkCoUnitRule(c.at('coUnits'), raw.coUnits);
+  const constraintIndicators = c.oneOf(raw, 'constraintIndicators', ['part', 'total'] as const, 'part');
+  if (!key || !name || !absentIndicators || !rankBy || !composition || composition.kind !== 'composite' || !grading || !coUnits || !constraintIndicators) return undefined;
+  const g: GroupTemplate = { key, name, composition, absentIndicators, rankBy, grading, coUnits, constraintIndicators };
   if (description) g.description = description;
   return g;
+}
+
+/** Validates a co-unit rule (a group's `coUnits`, or an indicator's override); paths relative to `c`. */
+export function checkCoUnitRule(c: Checker, raw: unknown): CoUnitRule | undefined {
+  if (!c.isObject(raw)) return undefined;
+  c.noUnknown(raw, ['score', 'share', 'points']);
+  const score = c.oneOf(raw, 'score', ['own', 'lead'] as const, 'own');
+  const share = c.number(raw, 'share', { gt: 0, max: 1 }) ?? (raw.share === undefined || raw.share === null ? 1 : undefined);
+  const points = c.oneOf(raw, 'points', ['full', 'share'] as const, 'full');
+  if (!score || share === undefined || !points) return undefined;
+  return { score, share, points };
 }
 
 /** Indicator leaves: either exactly one without a tag, or all tagged with distinct tags. */
@@ -221,21 +147,30 @@ function checkIndicatorLeaves(c: Checker, root: PartNode): void {
 function checkPart(c: Checker, raw: unknown, evaluators: ReadonlySet<string>, root: boolean, parentMode?: 'weights' | 'points'): PartNode | undefined {
   if (!c.isObject(raw)) return undefined;
   const kind = c.oneOf(raw, 'kind', ['indicators', 'evaluation', 'composite'] as const);
-  const common = ['key', 'name', 'kind', 'weight', 'points'];
+  const common = ['key', 'name', 'kind', 'weight', 'percent', 'points'];
   const key = c.string(raw, 'key');
   const name = c.string(raw, 'name');
   let weight: number | undefined;
+  let percent: number | undefined;
   let points: number | undefined;
   if (root) {
-    if (raw.weight !== undefined || raw.points !== undefined) c.fail('weight', 'conflict', 'the root part has no weight or points');
+    if (raw.weight !== undefined || raw.percent !== undefined || raw.points !== undefined) c.fail('weight', 'conflict', 'the root part has no weight, percent or points');
   } else if (parentMode === 'weights') {
-    weight = c.number(raw, 'weight', { required: true, gt: 0, max: 1 });
-    if (raw.points !== undefined) c.fail('points', 'conflict', 'the parent combines by weights: give "weight", not "points"');
+    if (raw.percent !== undefined && raw.weight === undefined) percent = c.number(raw, 'percent', { required: true, gt: 0, max: 100 });
+    else weight = c.number(raw, 'weight', { required: true, gt: 0, max: 1 });
+    if (raw.percent !== undefined && raw.weight !== undefined) c.fail('percent', 'conflict', 'give "weight" (a fraction, 0.7) or "percent" (70), not both');
+    if (raw.points !== undefined) c.fail('points', 'conflict', 'the parent combines by weights: give "weight" or "percent", not "points"');
   } else if (parentMode === 'points') {
     points = c.number(raw, 'points', { required: true, gt: 0 });
-    if (raw.weight !== undefined) c.fail('weight', 'conflict', 'the parent combines by points: give "points", not "weight"');
+    if (raw.weight !== undefined || raw.percent !== undefined) c.fail(raw.weight !== undefined ? 'weight' : 'percent', 'conflict', 'the parent combines by points: give "points", not a weight');
   }
-  const base = { key: key ?? '', name: name ?? '', ...(weight !== undefined ? { weight } : {}), ...(points !== undefined ? { points } : {}) };
+  const base = {
+    key: key ?? '',
+    name: name ?? '',
+    ...(weight !== undefined ? { weight } : {}),
+    ...(percent !== undefined ? { percent } : {}),
+    ...(points !== undefined ? { points } : {}),
+  };
   switch (kind) {
     case undefined:
       return undefined;
@@ -263,8 +198,11 @@ function checkPart(c: Checker, raw: unknown, evaluators: ReadonlySet<string>, ro
       c.uniqueKeys(parts, 'parts');
       if (mode === 'weights' && parts.length === partsRaw.length) {
         let total = 0;
-        for (const p of parts) total += p.weight ?? 0;
-        if (!nearlyEqual(total, 1)) c.fail('parts', 'weights', `weights sum to ${clean(total)}, not 1`);
+        for (const p of parts) total += partWeight(p);
+        if (!nearlyEqual(total, 1)) {
+          const inPercent = parts.every((p) => p.percent !== undefined);
+          c.fail('parts', 'weights', inPercent ? `percentages sum to ${clean(total * 100)}%, not 100%` : `weights sum to ${clean(total)}, not 1`);
+        }
       }
       return { ...base, kind, mode, parts };
     }
