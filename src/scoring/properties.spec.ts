@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+
+/** Property runs are seeded from FC_SEED (printed in the test names), so a failure can be replayed. */
+const SEED = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+fc.configureGlobal({ seed: SEED });
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { applyAdjustments, type UnitEvent } from './adjustments.js';
@@ -93,7 +97,7 @@ const efficacyCase: fc.Arbitrary<Case> = fc
 
 const anyCase = fc.oneof(ratioCase, subRatioCase, directCase, nodeCase, efficacyCase);
 
-describe('properties: indicator methods', () => {
+describe(`properties: indicator methods (seed ${SEED})`, () => {
   it('every score lies within [0, points], is finite, and displays as its 2-decimal rounding', () => {
     fc.assert(
       fc.property(anyCase, points, (c, p) => {
@@ -124,7 +128,7 @@ describe('properties: indicator methods', () => {
   });
 });
 
-describe('properties: ranking and quotas', () => {
+describe(`properties: ranking and quotas (seed ${SEED})`, () => {
   it('ranks: ties share a rank; rank = 1 + number of strictly better keys', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 60 }), (keys) => {
@@ -233,7 +237,7 @@ describe('properties: ranking and quotas', () => {
   });
 });
 
-describe('properties: adjustments and whole plans', () => {
+describe(`properties: adjustments and whole plans (seed ${SEED})`, () => {
   it('bonuses never exceed a kind\'s cap or the total cap, and are never negative', () => {
     const catalog = {
       bonuses: {
