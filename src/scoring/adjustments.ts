@@ -181,7 +181,12 @@ function section(items: readonly AdjustmentItem[], events: readonly UnitEvent[],
  * the section by its `totalCap`, if set; deductions and the negative list are subtracted) and vetoes. Events that do not fit the catalogue
  * (unknown item, missing points) are returned in `rejected` and not applied.
  */
-export function applyAdjustments(catalog: AdjustmentCatalog, events: readonly UnitEvent[]): { adjustments: Adjustments; rejected: RejectedEvent[] } {
+export function applyAdjustments(
+  catalog: AdjustmentCatalog,
+  events: readonly UnitEvent[],
+  /** Deductions from outside the catalogue (constraint indicators "在总分中扣除"), added after the section's cap. */
+  extraDeductions: readonly AdjustmentLine[] = [],
+): { adjustments: Adjustments; rejected: RejectedEvent[] } {
   const rejected: RejectedEvent[] = [];
   const bonus: UnitEvent[] = [];
   const deduction: UnitEvent[] = [];
@@ -207,6 +212,17 @@ export function applyAdjustments(catalog: AdjustmentCatalog, events: readonly Un
   }
   const b = section(catalog.bonuses.items, bonus, catalog.bonuses.totalCap);
   const d = section(catalog.deductions.items, deduction, catalog.deductions.totalCap);
+  if (extraDeductions.length > 0) {
+    const extra = new NeumaierSum();
+    for (const l of extraDeductions) extra.add(l.points);
+    const sumExtra = clean(extra.value);
+    const catalogue = d.lines.length > 0 ? `${d.formula}；` : '';
+    d.lines.push(...extraDeductions);
+    d.raw = clean(d.raw + sumExtra);
+    d.total = clean(d.total + sumExtra);
+    d.display = fmt2(d.total);
+    d.formula = `${catalogue}约束性指标 ${extraDeductions.map((l) => l.display).join(' + ')}；合计 ${d.display}`;
+  }
   const nl = section(catalog.negativeList.items, negative, catalog.negativeList.totalCap);
   const net = clean(b.total - d.total - nl.total);
   return { adjustments: { bonus: b, deduction: d, negativeList: nl, veto, net, netDisplay: fmt2(net) }, rejected };

@@ -28,4 +28,9 @@ export const INPUT_LABELS: Readonly<Record<string, string>> = Object.freeze({
   satisfactory: '满意值',
   groupTotal: '组内得分合计',
   groupUnits: '承担该指标的单位数',
+  share: '计分比例',
+  leadScore: '牵头单位得分',
+  ownScore: '本单位得分',
+  methodScore: '按方法得分',
+  deduction: '扣分',
 });

@@ -1,3 +1,4 @@
+import type { FactSourceLine } from './facts.js';
 import type { MethodCode } from './method-params.js';
 
 /**
@@ -66,6 +67,10 @@ export interface Explanation {
   capped?: { from: number; to: number };
   notes?: string[];
   parts?: SubExplanation[];
+  /** The facts the score used, with who entered them and when (when the caller gave their provenance). */
+  sources?: FactSourceLine[];
+  /** For a derived score (a co-unit's share, a constraint indicator's deduction): the method's own explanation. */
+  base?: Explanation;
 }
 
 export interface MethodResult {
