@@ -9,6 +9,7 @@ import type { UnitEvent } from './adjustments.js';
 import { parseCatalogueText } from './catalogue-text.js';
 import type { Ballot } from './evaluation.js';
 import { capAtFromText, directionFromText } from './formula-text.js';
+import { fmt2 } from './numeric.js';
 import { computePlanScores } from './plan-scores.js';
 import type { PlanScoringIndicator, PlanScoringInput, PlanScoringTask, UnitScore } from './plan-types.js';
 import { type PlanTemplate, validatePlanTemplate } from './plan-template.js';
@@ -22,7 +23,7 @@ const unit = (r: { units: UnitScore[] }, id: string): UnitScore => {
   return u;
 };
 
-describe('(a) province-style composite: cities and departments in one plan, each on its own template', () => {
+function planA(): PlanScoringInput {
   const cities = shipped('province-cities');
   const departments = shipped('province-departments');
   const indicators: PlanScoringIndicator[] = [
@@ -61,7 +62,7 @@ describe('(a) province-style composite: cities and departments in one plan, each
     { id: 'b2', unitId: 'C1', type: 'bonus', item: 'provincial_commendation' },
     { id: 'b3', unitId: 'C1', type: 'bonus', item: 'reform_promoted' },
   ];
-  const input: PlanScoringInput = {
+  return {
     templates: [cities, departments],
     groups: [
       { id: 'g-cities', name: '设区市', templateId: 'province-cities' },
@@ -79,6 +80,10 @@ describe('(a) province-style composite: cities and departments in one plan, each
     events: bonuses,
   };
 
+}
+
+describe('(a) province-style composite: cities and departments in one plan, each on its own template', () => {
+  const input = planA();
   it('indicators 90 with ratings 85 / 80 / 88 → 70% × 90 + 30% × (75% × 85 + 15% × 80 + 10% × 88) = 88.37', () => {
     const r = computePlanScores(input);
     expect(r.issues).toEqual([]);
@@ -129,24 +134,26 @@ describe('(a) province-style composite: cities and departments in one plan, each
   });
 });
 
-describe('(b) county-style points plan: towns and departments in one plan, indicators 80 + evaluation 20', () => {
+const GROWTH_FORMULA = '(完成值/目标值) × 分值 × 90% + 考核主体评分，不超过分值';
+const UNEMPLOYMENT_TARGET = '城镇登记失业率≦3%';
+/** The 39-line negative list, pasted as text. */
+const NEGATIVE_39 = parseCatalogueText(readFileSync(resolve(process.cwd(), 'test/fixtures/scoring/negative-list-39.txt'), 'utf8'), 'negative_list');
+
+function planB(): PlanScoringInput {
   const TOWNS = Array.from({ length: 13 }, (_, i) => `T${String(i + 1).padStart(2, '0')}`);
-  // The 39-line negative list, pasted as text, replaces the shipped one in the towns' template.
-  const parsed = parseCatalogueText(readFileSync(resolve(process.cwd(), 'test/fixtures/scoring/negative-list-39.txt'), 'utf8'), 'negative_list');
+  // The 39-line negative list replaces the shipped one in the towns' template.
   const townsRaw = JSON.parse(readFileSync(resolve(DIR, 'county-points-towns.json'), 'utf8')) as { adjustments: { negativeList: { items: unknown[] } } };
-  townsRaw.adjustments.negativeList.items = parsed.items.map(({ key, name, points, cap, text }) => ({ key, name, points, ...(cap !== undefined ? { cap } : {}), text }));
+  townsRaw.adjustments.negativeList.items = NEGATIVE_39.items.map(({ key, name, points, cap, text }) => ({ key, name, points, ...(cap !== undefined ? { cap } : {}), text }));
   const v = validatePlanTemplate(townsRaw);
   if (!v.ok) throw new Error(JSON.stringify(v.errors));
   const towns = v.value;
   const depts = shipped('county-points-departments');
 
   // Indicators as an importer would read them from the documents' own words.
-  const growthFormula = '(完成值/目标值) × 分值 × 90% + 考核主体评分，不超过分值';
-  const unemploymentTarget = '城镇登记失业率≦3%';
   const indicators: PlanScoringIndicator[] = [
     { id: 'revenue', name: '一般公共预算收入', points: 20, method: { code: 'ratio', params: { policyAdjustment: true } } },
-    { id: 'growth', name: '规上工业增加值增速', points: 20, method: { code: 'ratio', params: { weightOfRatio: 0.9, assessorPoints: true, capAt: capAtFromText(growthFormula).capAt } } },
-    { id: 'unemployment', name: '城镇登记失业率', points: 10, method: { code: 'ratio', params: { direction: directionFromText(unemploymentTarget).direction } } },
+    { id: 'growth', name: '规上工业增加值增速', points: 20, method: { code: 'ratio', params: { weightOfRatio: 0.9, assessorPoints: true, capAt: capAtFromText(GROWTH_FORMULA).capAt } } },
+    { id: 'unemployment', name: '城镇登记失业率', points: 10, method: { code: 'ratio', params: { direction: directionFromText(UNEMPLOYMENT_TARGET).direction } } },
     { id: 'project', name: '重点项目', points: 10, method: { code: 'all_or_nothing' } },
     { id: 'safety', name: '安全生产（约束性）', points: 5, kind: 'constraint', method: { code: 'all_or_nothing' } },
     { id: 'dept-core', name: '部门核心业务', points: 60, tag: 'individual', method: { code: 'ratio', params: {} } },
@@ -180,7 +187,7 @@ describe('(b) county-style points plan: towns and departments in one plan, indic
     { id: 'n3', unitId: 'T01', type: 'negative_list', item: 'nl-05' },
     { id: 'n4', unitId: 'T01', type: 'negative_list', item: 'nl-01' },
   ];
-  const input: PlanScoringInput = {
+  return {
     templates: [towns, depts],
     groups: [
       { id: 'g-towns', name: '镇（街道）', templateId: 'county-points-towns' },
@@ -192,13 +199,17 @@ describe('(b) county-style points plan: towns and departments in one plan, indic
     ballots,
     events: negative,
   };
+}
+
+describe('(b) county-style points plan: towns and departments in one plan, indicators 80 + evaluation 20', () => {
+  const input = planB();
   const r = computePlanScores(input);
   const t01 = unit(r, 'T01');
   const score = (u: UnitScore, id: string) => u.indicators.find((s) => s.indicatorId === id);
 
   it('the documents\' words set the method: "不超过分值" caps the total, "≦3%" is lower-is-better', () => {
-    expect(capAtFromText(growthFormula).capAt).toBe('total');
-    expect(directionFromText(unemploymentTarget)).toMatchObject({ direction: 'lower', cue: '≦' });
+    expect(capAtFromText(GROWTH_FORMULA).capAt).toBe('total');
+    expect(directionFromText(UNEMPLOYMENT_TARGET)).toMatchObject({ direction: 'lower', cue: '≦' });
   });
 
   it('(11.6 + 0.5) / 12.4 × 20 → 19.52', () => {
@@ -231,7 +242,7 @@ describe('(b) county-style points plan: towns and departments in one plan, indic
   });
 
   it('T01: indicators 80 × 59.52 / 60 + leaders 8 + departments 11 = 98.35; the 39-line list\'s 3 × −0.5 and 1 × −1.5 take 3.00 off, uncapped → 95.35', () => {
-    expect(parsed.items).toHaveLength(39);
+    expect(NEGATIVE_39.items).toHaveLength(39);
     expect(t01.parts.parts?.map((p) => [p.key, p.display, p.budget])).toEqual([
       ['indicators', '59.52', 80],
       ['evaluation', '19.00', 20],
@@ -270,5 +281,36 @@ describe('(b) county-style points plan: towns and departments in one plan, indic
     expect(score(d2, 'dept-core')).toMatchObject({ score: 27, coUnit: { from: 'lead', share: 0.5, baseScore: 54 } });
     expect(d2.parts.parts?.[0].parts?.map((p) => p.key)).toEqual(['individual', 'common']);
     expect(r.issues.map((i) => i.code)).toEqual(['ballot_quota_exceeded_in_principle', 'missing_evaluation']); // departments: no 服务对象 ratings yet
+  });
+});
+
+describe('every displayed number is the exact one rounded half-up to 2 places, beside it', () => {
+  it('in both hand-case plans, every display / *Display field equals fmt2 of its exact sibling', () => {
+    const pairs: [string, string][] = [
+      ['display', 'score'],
+      ['compositeDisplay', 'composite'],
+      ['finalDisplay', 'final'],
+      ['netDisplay', 'net'],
+      ['rateDisplay', 'rate'],
+      ['contributionDisplay', 'contribution'],
+      ['deductionDisplay', 'deduction'],
+      ['baseDisplay', 'baseScore'],
+    ];
+    let checked = 0;
+    const walk = (o: unknown, path: string): void => {
+      if (Array.isArray(o)) return o.forEach((x, i) => walk(x, `${path}[${i}]`));
+      if (!o || typeof o !== 'object') return;
+      const r = o as Record<string, unknown>;
+      for (const [shown, exact] of pairs) {
+        if (typeof r[shown] !== 'string') continue;
+        // PartScore: display is its value; AdjustmentLine: its points; AdjustmentSection: its total
+        const value = [exact, 'value', 'points', 'total'].map((k) => r[k]).find((v) => typeof v === 'number') as number;
+        expect([path, shown, r[shown]]).toEqual([path, shown, fmt2(value)]);
+        checked++;
+      }
+      for (const [k, v] of Object.entries(r)) if (k !== 'explanation') walk(v, `${path}.${k}`);
+    };
+    for (const plan of [planA(), planB()]) walk(computePlanScores(plan), '');
+    expect(checked).toBeGreaterThan(500);
   });
 });

@@ -216,6 +216,22 @@ describe('computePlanScores — acceptance cases end to end', () => {
     ]);
   });
 
+  it('an explanation says which facts a score used, and who entered them when (provenance given as input)', () => {
+    const input = acceptanceInput();
+    const tasks = input.tasks.map((t) =>
+      t.taskId === 't2'
+        ? { ...t, provenance: { actual: { by: 'workflow', at: '2026-12-20T02:00:00.000Z', eventId: 'ev-7' }, assessorPoints: { by: 'u-assessor', role: 'assessor', at: '2026-12-21T09:00:00.000Z', eventId: 'ev-8' } } }
+        : t,
+    );
+    const growth = computePlanScores({ ...input, tasks }).units[0].indicators[1];
+    expect(growth.explanation.sources).toEqual([
+      { field: 'target', label: '目标值', value: 8 },
+      { field: 'actual', label: '完成值', value: 6, by: 'workflow', at: '2026-12-20T02:00:00.000Z', eventId: 'ev-7' },
+      { field: 'assessorPoints', label: '考核主体评分', value: 4, by: 'u-assessor', role: 'assessor', at: '2026-12-21T09:00:00.000Z', eventId: 'ev-8' },
+    ]);
+    expect(computePlanScores(input).units[0].indicators[1].explanation.sources).toBeUndefined();
+  });
+
   it('refuses structurally broken input, listing every problem', () => {
     const input = acceptanceInput();
     try {
