@@ -3,11 +3,12 @@ import { benchAudit } from './audit.bench.js';
 import { benchHttpEvents } from './http-events.bench.js';
 import { benchImport } from './import.bench.js';
 import { benchScoring } from './scoring.bench.js';
+import { benchScoringPure } from './scoring-pure.bench.js';
 import { benchSweep } from './sweep.bench.js';
 
 /**
  * `npm run bench [-- section…]`: prints figures, each beside a baseline measured in the same run.
- * Sections: http, sweep, audit, scoring, import. Nothing here asserts on time; the figures are for people.
+ * Sections: http, sweep, audit, scoring, scoring-pure, import. Nothing here asserts on time; the figures are for people.
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
   http: benchHttpEvents,
@@ -15,6 +16,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   sweep: benchSweep,
   import: benchImport,
   scoring: benchScoring,
+  'scoring-pure': benchScoringPure,
 };
 
 async function main(): Promise<void> {
