@@ -181,7 +181,7 @@ export interface ImportReport {
   problems: ImportProblem[];
 }
 
-export type GridSourceKind = 'xlsx' | 'csv' | 'tsv' | 'cell-lines';
+export type GridSourceKind = 'xlsx' | 'xls' | 'et' | 'docx' | 'csv' | 'tsv' | 'cell-lines';
 
 export interface ParseImportOptions {
   /** The plan's year: dates without a year fall in it. */

@@ -22,6 +22,9 @@ import { isIsoDate } from './deadlines.js';
 import { readCsv } from './read-csv.js';
 import { decodeText, detectTextLayout, readCellLines, readTsv } from './read-text.js';
 import { readXlsx } from './read-xlsx.js';
+import { readDocx } from './read-docx.js';
+import { readLegacySheet } from './read-legacy-sheet.js';
+import JSZip from 'jszip';
 import { parseNodeTable } from './shape-node-table.js';
 import { parseUnitMatrix } from './shape-unit-matrix.js';
 import { parseWorkReport } from './shape-work-report.js';
@@ -152,10 +155,12 @@ function checkOptions(opts: ParseImportOptions | undefined): ImportProblem[] {
 }
 
 /**
- * Rule (input kind): .xlsx/.xlsm, or any file starting with a ZIP signature, is a workbook; .xls (the
- * old binary format) is refused with a hint; .csv is CSV; anything else is text — tab-separated one row
- * per line, or the one-cell-per-line layout (read-text.ts decides) — and a text file with no tab but
- * commas on most lines is read as CSV.
+ * Rule (input kind): a ZIP file holding word/document.xml (or named .docx) is a Word document (tables
+ * and the paragraphs between them, read-docx.ts); any other ZIP, .xlsx or .xlsm is a workbook
+ * (exceljs); an OLE compound file (.xls, WPS .et/.wps spreadsheets) is read through SheetJS
+ * (read-legacy-sheet.ts) — a Word .doc in it is refused with a hint; .csv is CSV; anything else is
+ * text — tab-separated one row per line, or the one-cell-per-line layout (read-text.ts decides) — and a
+ * text file with no tab but commas on most lines is read as CSV.
  */
 export async function readGrid(file: { name: string; bytes: Buffer }): Promise<Grid | { error: string }> {
   const bytes = file?.bytes;
@@ -164,9 +169,14 @@ export async function readGrid(file: { name: string; bytes: Buffer }): Promise<G
   const ext = extname(file.name ?? '').toLowerCase();
   const zip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
   const ole = bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
-  if (ole || (ext === '.xls' && !zip)) {
-    return { error: 'legacy .xls (or .doc) binary format is not supported: save the table as .xlsx or as text' };
+  if (ole) {
+    if (ext === '.doc') return { error: 'legacy Word .doc is not supported: save the document as .docx' };
+    return readLegacySheet(bytes, ext === '.et' || ext === '.wps' ? 'et' : 'xls');
   }
+  if (ext === '.xls' || ext === '.et' || ext === '.doc') {
+    if (!zip) return { error: `the file is named ${ext} but is not an Office binary file (no OLE signature)` };
+  }
+  if (zip && (ext === '.docx' || (await isWordZip(bytes)))) return readDocx(bytes);
   if (zip || ext === '.xlsx' || ext === '.xlsm') return readXlsx(bytes);
   const decoded = decodeText(bytes);
   if ('error' in decoded) return decoded;
@@ -182,6 +192,15 @@ export async function readGrid(file: { name: string; bytes: Buffer }): Promise<G
   }
   grid.problems.unshift(...decoded.problems);
   return grid;
+}
+
+async function isWordZip(bytes: Buffer): Promise<boolean> {
+  try {
+    const z = await JSZip.loadAsync(bytes);
+    return z.file('word/document.xml') !== null;
+  } catch {
+    return false;
+  }
 }
 
 export function findHeader(grid: Grid, forced?: ShapeName): { shape: ShapeName; index: number } | { error: string } {
