@@ -5,12 +5,14 @@ import { DateTime } from 'luxon';
 import { AppConfig } from '../../config/app.config.js';
 import { DomainError } from '../common/domain-error.js';
 import {
+  calendarGaps,
   dueInstant,
   IcsFormatError,
   loadWorkingCalendar,
   parseIcsWithReport,
   warnInstant,
   type CalendarEntry,
+  type CalendarGap,
   type IcsIssue,
   type WorkingCalendar,
 } from './calendar/index.js';
@@ -51,12 +53,23 @@ export class DeadlinesService {
   }
 
   get calendar(): WorkingCalendar {
-    if (!this.calendarCache) {
-      let cal = loadWorkingCalendar();
-      for (const imp of this.readImports().imports) cal = cal.merge(imp.entries, { source: imp.source, mode: 'replaceYears' });
-      this.calendarCache = cal;
-    }
+    this.calendarCache ??= this.buildCalendar();
     return this.calendarCache;
+  }
+
+  private buildCalendar(): WorkingCalendar {
+    let cal = loadWorkingCalendar();
+    for (const imp of this.readImports().imports) cal = cal.merge(imp.entries, { source: imp.source, mode: 'replaceYears' });
+    return cal;
+  }
+
+  /**
+   * The years among `years` with no holiday calendar, shipped or imported ("2019 年无节假日历，按周末计算").
+   * Read afresh, not from the cache: another instance of this service (another module, another process)
+   * may have imported an ICS since this one cached its calendar.
+   */
+  calendarGaps(years: Iterable<number>): CalendarGap[] {
+    return calendarGaps(this.buildCalendar(), years);
   }
 
   /**

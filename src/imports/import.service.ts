@@ -435,6 +435,13 @@ export class ImportService {
     }
     for (const [code, r] of existing) if (!byKey.has(code)) out.notInFile.indicators.push(`${code} (${r.name})`);
 
+    // Years without a holiday calendar: the file's deadlines there are computed on plain weekends.
+    const years = new Set<number>([opts.year]);
+    for (const t of model.tasks) for (const n of t.nodes) years.add(Number(n.dueDate.slice(0, 4)));
+    for (const gap of this.deadlines.calendarGaps(years)) {
+      out.problems.push(problem('warning', `${gap.message}（${gap.year} 年的节点截止与预警时间按周一至周五计算，未计法定节假日与调休）`, { field: '计划完成时间' }));
+    }
+
     // Tasks.
     const taskRows = this.db
       .stmt(

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { CalendarGap } from '../deadlines/calendar/index.js';
 import { IsTimeZone } from '../common/validators.js';
 import { PLAN_STATUSES, type PlanStatus } from './plan.entity.js';
 
@@ -41,6 +42,11 @@ export interface PlanView {
   status: PlanStatus;
   warnWorkingDays: number;
   createdAt: string;
+  /**
+   * On creation only: the plan's year has no holiday calendar (shipped or imported), so its deadlines
+   * follow plain weekends — e.g. { code: 'calendar.unknownYear', year: 2017, message: '2017 年无节假日历，按周末计算' }.
+   */
+  warnings?: CalendarGap[];
 }
 
 export interface GroupView {

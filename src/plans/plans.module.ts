@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import { PlansController } from './plans.controller.js';
 import { PlanStatusHooks } from './plan-status.hooks.js';
 import { PlansService } from './plans.service.js';
 
-@Module({ controllers: [PlansController], providers: [PlansService, PlanStatusHooks], exports: [PlansService, PlanStatusHooks] })
+@Module({ controllers: [PlansController], providers: [PlansService, PlanStatusHooks, DeadlinesService], exports: [PlansService, PlanStatusHooks] })
 export class PlansModule {}

@@ -6,6 +6,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { pageOf, type Page } from '../common/pagination.js';
 import { DatabaseService } from '../database/database.service.js';
+import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import type { CreateGroupDto, CreatePlanDto, GroupView, PlanQuery, PlanView } from './plans.dto.js';
 import type { PlanStatus } from './plan.entity.js';
 import { PlanStatusHooks, type PlanStatusChange } from './plan-status.hooks.js';
@@ -39,6 +40,7 @@ export class PlansService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly hooks: PlanStatusHooks,
+    private readonly deadlines: DeadlinesService,
   ) {}
 
   create(dto: CreatePlanDto): PlanView {
@@ -62,7 +64,9 @@ export class PlansService {
         )
         .run(row);
     });
-    return toView(row);
+    // Never refused: a past year without a calendar still works on plain weekends, but the office is told.
+    const warnings = this.deadlines.calendarGaps([row.year]);
+    return { ...toView(row), ...(warnings.length ? { warnings } : {}) };
   }
 
   find(id: string): PlanView | undefined {

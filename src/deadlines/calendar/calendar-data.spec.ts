@@ -12,8 +12,8 @@ const raw = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8')) 
 const years = loadCalendarYears();
 
 describe('shipped calendar data (config/calendars)', () => {
-  it('ships one file per year for 2024 to 2027', () => {
-    expect(files).toEqual(['cn-2024.json', 'cn-2025.json', 'cn-2026.json', 'cn-2027.json']);
+  it('ships one file per year for 2018 to 2027', () => {
+    expect(files).toEqual([2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026, 2027].map((y) => `cn-${y}.json`));
   });
 
   it.each(files)('%s passes the validator (shape, names, dates in its year, no duplicates)', (file) => {
@@ -47,8 +47,14 @@ describe('shipped calendar data (config/calendars)', () => {
     );
   });
 
-  it('marks 2024–2026 official (notices published) and 2027 provisional with a note saying so', () => {
+  it('marks 2018–2026 official (notices published) and 2027 provisional with a note saying so', () => {
     expect(years.map((y) => [y.year, y.status])).toEqual([
+      [2018, 'official'],
+      [2019, 'official'],
+      [2020, 'official'],
+      [2021, 'official'],
+      [2022, 'official'],
+      [2023, 'official'],
       [2024, 'official'],
       [2025, 'official'],
       [2026, 'official'],
@@ -61,7 +67,14 @@ describe('shipped calendar data (config/calendars)', () => {
 
   // Weekdays off minus make-up days = statutory weekday days plus compensation for statutory days on
   // weekends = the number of statutory days: 11 until 2024, 13 from 2025 (除夕 and 5月2日 added).
+  // 2020 is the exception: the Spring Festival extension added 1月31日 and cancelled the 2月1日 make-up day.
   it.each([
+    [2018, 11],
+    [2019, 11],
+    [2020, 13],
+    [2021, 11],
+    [2022, 11],
+    [2023, 11],
     [2024, 11],
     [2025, 13],
     [2026, 13],

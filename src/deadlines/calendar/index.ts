@@ -7,6 +7,7 @@ export * from './types.js';
 export { CalendarDataError, calendarYearProblems, parseCalendarYear } from './validate.js';
 export { WorkingCalendar, type MergeOptions, type WorkingCalendarOptions, type YearInfo } from './working-calendar.js';
 export { defaultCalendarDir, findProjectRoot, loadCalendarYears, loadWorkingCalendar } from './loader.js';
+export { calendarGaps, unknownYearMessage, type CalendarGap } from './gaps.js';
 export { IcsFormatError, parseIcs, parseIcsWithReport, type IcsIssue, type IcsParseResult } from './ics.js';
 export {
   DEFAULT_TIMEZONE,

@@ -20,8 +20,8 @@ describe('calendar loader', () => {
     expect(findProjectRoot(join(root, 'dist', 'src'))).toBe(root);
   });
 
-  it('loads 2024–2027 into a calendar', () => {
-    expect(loadWorkingCalendar().knownYears()).toEqual([2024, 2025, 2026, 2027]);
+  it('loads 2018–2027 into a calendar', () => {
+    expect(loadWorkingCalendar().knownYears()).toEqual([2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026, 2027]);
   });
 
   describe('with a data folder of its own', () => {

@@ -46,6 +46,11 @@ export interface CalendarYearData {
   issued?: IsoDate | null;
   /** For provisional data: the day the dates were derived. */
   derivedOn?: IsoDate;
+  /**
+   * Later notices that changed this year's days (e.g. 2019's Labour Day, 2020's Spring Festival
+   * extension); the dates in the file are as amended.
+   */
+  amendments?: { documentNumber?: string; issued: IsoDate; title: string }[];
   /** Where the notice's text was read (official site or reprints). */
   references?: string[];
   notes?: string[];
