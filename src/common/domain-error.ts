@@ -21,6 +21,10 @@ export enum ErrorCode {
   BallotQuotaExceeded = 'BALLOT_QUOTA_EXCEEDED',
   /** An evaluator rated its own unit. */
   BallotSelfRating = 'BALLOT_SELF_RATING',
+  /** A shipped plan template is read-only: copy it to change it. */
+  TemplateReadOnly = 'TEMPLATE_READ_ONLY',
+  /** A retired plan template takes no edits and no new plans. */
+  TemplateRetired = 'TEMPLATE_RETIRED',
 }
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -38,6 +42,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ScoringNotConfigured]: 409,
   [ErrorCode.BallotQuotaExceeded]: 422,
   [ErrorCode.BallotSelfRating]: 403,
+  [ErrorCode.TemplateReadOnly]: 409,
+  [ErrorCode.TemplateRetired]: 409,
 };
 
 export interface FieldProblem {

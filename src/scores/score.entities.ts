@@ -2,6 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGen
 import type { Relation } from 'typeorm';
 import { Plan, PlanGroup } from '../plans/plan.entity.js';
 import { Unit } from '../units/unit.entity.js';
+import { ScoringTemplateVersion } from './templates/template.entity.js';
 
 /**
  * How a plan is scored: which plan template (config/plan-templates/<id>.json) it follows, which template
@@ -135,4 +136,4 @@ export class UnitScoreRow {
   @Column({ type: 'text' }) breakdown: string;
 }
 
-export const SCORE_ENTITIES = [PlanScoring, ScoreBallot, UnitScoreEvent, ScoreRun, UnitScoreRow];
+export const SCORE_ENTITIES = [PlanScoring, ScoreBallot, UnitScoreEvent, ScoreRun, UnitScoreRow, ScoringTemplateVersion];

@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
-import type { PlanTemplate } from '../scoring/plan-template.js';
 import { breakdownTable, summaryTable, toCsv, toXlsx } from './score-sheet.js';
 import {
   BallotDto,
@@ -41,18 +40,6 @@ import {
 @Controller()
 export class ScoresController {
   constructor(private readonly scores: ScoresService) {}
-
-  @Get('scoring/templates')
-  @ApiOperation({ summary: 'The plan templates (config/plan-templates): evaluators, bonus/deduction/negative-list/veto catalogue, group rules' })
-  templates(): PlanTemplate[] {
-    return this.scores.listTemplates();
-  }
-
-  @Get('scoring/templates/:id')
-  @ApiOperation({ summary: 'One plan template' })
-  template(@Param('id') id: string): PlanTemplate {
-    return this.scores.template(id);
-  }
 
   @Put('plans/:id/scoring')
   @Roles('admin', 'supervisor')

@@ -4,6 +4,9 @@ import { TasksModule } from '../tasks/tasks.module.js';
 import { ScoresController } from './scores.controller.js';
 import { ScoresRepository } from './scores.repository.js';
 import { ScoresService } from './scores.service.js';
+import { TemplatesController } from './templates/templates.controller.js';
+import { TemplatesRepository } from './templates/templates.repository.js';
+import { TemplatesService } from './templates/templates.service.js';
 
 /**
  * Scoring, the database half (issue 4): reads the task read model into the pure scoring code
@@ -12,8 +15,8 @@ import { ScoresService } from './scores.service.js';
  */
 @Module({
   imports: [PlansModule, TasksModule],
-  controllers: [ScoresController],
-  providers: [ScoresRepository, ScoresService],
-  exports: [ScoresService],
+  controllers: [ScoresController, TemplatesController],
+  providers: [ScoresRepository, ScoresService, TemplatesRepository, TemplatesService],
+  exports: [ScoresService, TemplatesService],
 })
 export class ScoresModule {}
