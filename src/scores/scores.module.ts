@@ -4,6 +4,8 @@ import { TasksModule } from '../tasks/tasks.module.js';
 import { ScoresController } from './scores.controller.js';
 import { ScoresRepository } from './scores.repository.js';
 import { ScoresService } from './scores.service.js';
+import { SimulateController } from './simulate.controller.js';
+import { SimulateService } from './simulate.service.js';
 import { TemplatesController } from './templates/templates.controller.js';
 import { TemplatesRepository } from './templates/templates.repository.js';
 import { TemplatesService } from './templates/templates.service.js';
@@ -15,8 +17,8 @@ import { TemplatesService } from './templates/templates.service.js';
  */
 @Module({
   imports: [PlansModule, TasksModule],
-  controllers: [ScoresController, TemplatesController],
-  providers: [ScoresRepository, ScoresService, TemplatesRepository, TemplatesService],
+  controllers: [ScoresController, TemplatesController, SimulateController],
+  providers: [ScoresRepository, ScoresService, TemplatesRepository, TemplatesService, SimulateService],
   exports: [ScoresService, TemplatesService],
 })
 export class ScoresModule {}
