@@ -16,6 +16,8 @@ type Cell = string | number | null;
 
 export interface Table {
   name: string;
+  /** Lines above the header: the sheet's title, then the plan, source and time (Beijing time). */
+  title?: string[];
   headers: string[];
   rows: Cell[][];
   /** Columns (0-based) holding 2-decimal numbers. */
@@ -25,6 +27,29 @@ export interface Table {
 const STATUS_ZH: Record<string, string> = { scored: '已计分', provisional: '暂定', group_average: '组内平均', error: '无法计分' };
 const RESULT_ZH: Record<string, string> = { passed: '合格', failed: '否决（不合格）' };
 const r2 = (x: number): number => roundHalfUp(x);
+
+const BEIJING = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
+/** An instant in Beijing time, zh-CN: "2026年3月2日 10:00:00（北京时间）". */
+export function beijingTime(iso: string): string {
+  return `${BEIJING.format(new Date(iso))}（北京时间）`;
+}
+
+/** The score sheet's title lines: "<plan> <group>考核成绩表", then the source and the time in Beijing time. */
+export function sheetTitle(data: SheetData, what: string): string[] {
+  const source =
+    data.source === 'frozen' ? `冻结成绩（第 ${data.run!.id} 次${data.run!.kind === 'close' ? '，方案关闭时' : '，重新计分'}）` : '实时暂定成绩（按当前状态计算）';
+  return [`${data.plan.name} ${what}`, `考核方案：${data.plan.name}（${data.plan.id}）　成绩来源：${source}　计算时间：${beijingTime(data.at)}`];
+}
 
 /** One table per group, in the groups' order; units by rank. */
 export function groupTables(data: SheetData): Table[] {
@@ -49,7 +74,7 @@ export function groupTables(data: SheetData): Table[] {
       u.explanation.total,
     ]);
     const numeric = [...top.map((_, i) => 2 + i), 2 + top.length, 3 + top.length, 4 + top.length, 5 + top.length, 6 + top.length];
-    return { name: g.name ?? g.groupId, headers, rows, numeric };
+    return { name: g.name ?? g.groupId, title: sheetTitle(data, `${g.name ?? g.groupId}考核成绩表`), headers, rows, numeric };
   });
 }
 
@@ -79,7 +104,7 @@ export function summaryTable(data: SheetData): Table {
       ]);
     }
   }
-  return { name: '成绩表', headers, rows, numeric: [3, 4, 5, 6, 7] };
+  return { name: '成绩表', title: sheetTitle(data, '考核成绩表'), headers, rows, numeric: [3, 4, 5, 6, 7] };
 }
 
 /** The breakdown: every number of every unit with the rule and inputs behind it. */
@@ -117,7 +142,7 @@ export function breakdownTable(data: SheetData): Table {
     rows.push([gname, unit, '排名', `第 ${u.rank} 名`, '', null, null, '', u.explanation.rank]);
     rows.push([gname, unit, '等次', u.grade, '', null, null, '', u.explanation.grade]);
   }
-  return { name: '得分明细', headers, rows, numeric: [6] };
+  return { name: '得分明细', title: sheetTitle(data, '得分明细'), headers, rows, numeric: [6] };
 }
 
 // ─── CSV ────────────────────────────────────────────────────────────────────────────────────────
@@ -129,9 +154,9 @@ function csvCell(c: Cell): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** RFC 4180 CSV, UTF-8 with a BOM (so Excel reads the Chinese), CRLF line ends. */
+/** RFC 4180 CSV, UTF-8 with a BOM (so Excel reads the Chinese), CRLF line ends; the title lines first. */
 export function toCsv(t: Table): string {
-  const lines = [t.headers, ...t.rows].map((r) => r.map(csvCell).join(','));
+  const lines = [...(t.title ?? []).map((l) => [l]), t.headers, ...t.rows].map((r) => r.map(csvCell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
@@ -146,8 +171,35 @@ export function sheetName(name: string, taken: Set<string>): string {
   return n;
 }
 
+/**
+ * One sheet: the title lines (merged across the table, the first large and bold), the header row (frozen,
+ * repeated on every printed page), the rows; printed landscape on A4, fitted to the page width, centred,
+ * with page numbers in the footer.
+ */
 function addTable(wb: ExcelJS.Workbook, t: Table, taken: Set<string>): void {
-  const ws = wb.addWorksheet(sheetName(t.name, taken), { views: [{ state: 'frozen', ySplit: 1 }] });
+  const title = t.title ?? [];
+  const headerRow = title.length + 1;
+  const ws = wb.addWorksheet(sheetName(t.name, taken), {
+    views: [{ state: 'frozen', ySplit: headerRow }],
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      printTitlesRow: `${headerRow}:${headerRow}`,
+      margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+    },
+    headerFooter: { oddFooter: `&C第 &P 页，共 &N 页`, evenFooter: `&C第 &P 页，共 &N 页` },
+  });
+  title.forEach((line, i) => {
+    const row = ws.addRow([line]);
+    row.font = i === 0 ? { bold: true, size: 16 } : { size: 10 };
+    row.alignment = { horizontal: 'center', vertical: 'middle' };
+    if (i === 0) row.height = 28;
+    if (t.headers.length > 1) ws.mergeCells(row.number, 1, row.number, t.headers.length);
+  });
   ws.addRow(t.headers).font = { bold: true };
   for (const r of t.rows) ws.addRow(r);
   for (const c of t.numeric) ws.getColumn(c + 1).numFmt = '0.00';
@@ -167,12 +219,14 @@ export async function toXlsx(data: SheetData): Promise<Buffer> {
   addTable(wb, breakdownTable(data), taken);
   const about: Table = {
     name: '说明',
+    title: sheetTitle(data, '成绩表说明'),
     headers: ['项目', '内容'],
     rows: [
       ['考核方案', data.plan.name],
       ['方案编号', data.plan.id],
       ['成绩来源', data.source === 'frozen' ? `冻结成绩（第 ${data.run!.id} 次${data.run!.kind === 'close' ? '，方案关闭时' : `，重新计分：${data.run!.reason ?? ''}`}）` : '实时暂定成绩（按当前状态计算）'],
-      ['计算时间', data.at],
+      ['计算时间', beijingTime(data.at)],
+      ['计算时间（UTC）', data.at],
       ['操作人', data.run ? `${data.run.actor.username ?? data.run.actor.userId ?? ''}（${data.run.actor.role}）` : ''],
       ['说明', '分数按四舍五入保留两位小数显示；计算过程见“得分明细”。'],
     ],
