@@ -149,9 +149,9 @@ describe('buildScoringInput → computePlanScores → score sheet', () => {
     expect(groupViews(scores)[0].units.map((u) => [u.unitId, u.rank, u.grade])).toEqual([['b', 1, '优秀'], ['a', 2, '良好']]);
     const data: SheetData = { plan: { id: 'p', name: '方案', year: 2026, status: 'published' }, source: 'live', run: null, at: '2026-01-01T00:00:00.000Z', groups: scores.groups, units: scores.units };
     const csv = toCsv(summaryTable(data));
-    expect(csv.startsWith('\uFEFF分组,排名,单位,综合得分')).toBe(true);
+    expect(csv.startsWith('\uFEFF方案 考核成绩表\r\n考核方案：方案（p）　成绩来源：实时暂定成绩（按当前状态计算）　计算时间：2026年1月1日 08:00:00（北京时间）\r\n分组,排名,单位,综合得分')).toBe(true);
     expect(csv).toContain(",'=乙镇,");
-    expect(csv.split('\r\n')[2]).toMatch(/^镇街组,2,甲镇,90,0,0,0,90,良好,合格,,/);
+    expect(csv.split('\r\n')[4]).toMatch(/^镇街组,2,甲镇,90,0,0,0,90,良好,合格,,/);
     expect(breakdownTable(data).rows.find((r) => r[1] === '甲镇')).toEqual(['镇街组', '甲镇', '指标', 'R1 招商引资', '完成比例计分法', 10, 9, '已计分', expect.stringContaining('min(18 ÷ 20, 1) × 10 = 9.00')]);
   });
 
