@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -5,9 +6,14 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { AppConfig } from '../config/app.config.js';
+import { jsonBodyParser, registerInputLimits } from './common/input-limits.js';
+import { MULTIPART_LIMITS } from './common/multipart-errors.js';
+
+/** Largest request body (JSON or form) outside multipart uploads; bigger → 413 PAYLOAD_TOO_LARGE before parsing. */
+export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 export function createAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: 2 * 1024 * 1024, genReqId: () => randomUUID(), logger: false });
+  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => randomUUID(), logger: false });
 }
 
 /** Everything main.ts and the e2e tests set up the same way: multipart limits and the OpenAPI docs. */
@@ -25,8 +31,19 @@ export async function configureApp(app: NestFastifyApplication, opts: { swaggerU
       done();
     });
   }
+  // Security headers on every answer, errors included. The web pages are built by Vite (module scripts,
+  // no inline script); Swagger UI's page needs inline styles, which helmet's default style-src allows.
+  await app.register(helmet as never, {
+    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'worker-src': ["'self'", 'blob:'] } },
+    crossOriginEmbedderPolicy: false,
+  });
+  // Key count and depth bounded before any DTO work (see common/input-limits.ts): on the raw JSON bytes before
+  // JSON.parse, then on every parsed body and query string before Nest's guards and pipes.
+  const fastify = app.getHttpAdapter().getInstance();
+  app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, jsonBodyParser(fastify) as never);
+  registerInputLimits(fastify);
   await app.register(multipart as never, {
-    limits: { fileSize: config.DUBAN_UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024 },
+    limits: { fileSize: config.DUBAN_UPLOAD_MAX_BYTES, ...MULTIPART_LIMITS, fieldSize: 64 * 1024, headerPairs: 50 },
     throwFileSizeLimit: false,
   });
   const doc = new DocumentBuilder()

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import JSZip from 'jszip';
 import { createTask, seedPlan, type PlanFixture } from './support/fixtures.js';
 import { databaseFingerprint, startTestApp, type TestApp } from './support/test-app.js';
 
@@ -188,7 +189,8 @@ describe('refusals write nothing', () => {
 describe('evidence is downloadable by those who may see the task', () => {
   it('serves the exact bytes to the assessor and hides them from another unit', async () => {
     const task = await createTask(t, f, [{ seq: 1, dueDate: '2026-05-31' }], 'u-czj');
-    const content = Buffer.from('财政收入月报 2026-04');
+    // A real zip container (an .xlsx is one): the bytes must match the extension.
+    const content = await new JSZip().file('xl/workbook.xml', '财政收入月报 2026-04').generateAsync({ type: 'nodebuffer' });
     const up = await t.http().post(`/tasks/${task.id}/evidence`).set('authorization', f.otherDept).attach('file', content, '月报.xlsx');
     expect(up.status).toBe(201);
     const get = await t.http().get(`/evidence/${up.body.id}`).set('authorization', f.assessor).buffer(true).parse((res, cb) => {

@@ -2,9 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, registerDecorator, type ValidationOptions } from 'class-validator';
 import { DateTime } from 'luxon';
 import { PageQuery } from '../common/pagination.js';
+import { MAX_YEAR, MIN_YEAR } from '../common/validators.js';
 import { EXPORT_FORMATS } from './export.service.js';
 
 const BOOL = ['true', 'false'];
+
+const saneYear = (d: DateTime) => d.isValid && d.year >= MIN_YEAR && d.year <= MAX_YEAR;
 
 /** A calendar date (YYYY-MM-DD, the end of that day in the plan's zone) or an ISO-8601 instant with a zone. */
 export function IsDateOrInstant(options?: ValidationOptions) {
@@ -13,12 +16,13 @@ export function IsDateOrInstant(options?: ValidationOptions) {
       name: 'isDateOrInstant',
       target: object.constructor,
       propertyName,
-      options: { message: `${propertyName} must be a date written YYYY-MM-DD or an ISO-8601 date-time with a zone, e.g. 2026-06-30T23:59:59+08:00`, ...options },
+      options: { message: `${propertyName} must be a date written YYYY-MM-DD or an ISO-8601 date-time with a zone, e.g. 2026-06-30T23:59:59+08:00, between ${MIN_YEAR} and ${MAX_YEAR}`, ...options },
       validator: {
         validate: (v: unknown) =>
           typeof v === 'string' &&
-          ((/^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v).isValid) ||
-            (/T.*(Z|[+-]\d{2}:?\d{2})$/.test(v) && DateTime.fromISO(v, { setZone: true }).isValid)),
+          v.length <= 40 &&
+          ((/^\d{4}-\d{2}-\d{2}$/.test(v) && saneYear(DateTime.fromISO(v))) ||
+            (/T.*(Z|[+-]\d{2}:?\d{2})$/.test(v) && saneYear(DateTime.fromISO(v, { setZone: true })))),
       },
     });
 }

@@ -25,6 +25,10 @@ export enum ErrorCode {
   TemplateReadOnly = 'TEMPLATE_READ_ONLY',
   /** A retired plan template takes no edits and no new plans. */
   TemplateRetired = 'TEMPLATE_RETIRED',
+  /** A request body over the server's size limit (not an evidence file: that is FILE_TOO_LARGE). */
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  /** Too many attempts (login lockout); the answer carries Retry-After. */
+  TooManyRequests = 'TOO_MANY_REQUESTS',
 }
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -44,7 +48,12 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.BallotSelfRating]: 403,
   [ErrorCode.TemplateReadOnly]: 409,
   [ErrorCode.TemplateRetired]: 409,
+  [ErrorCode.PayloadTooLarge]: 413,
+  [ErrorCode.TooManyRequests]: 429,
 };
+
+const MAX_PROBLEMS = 20;
+const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n) + '…' : s);
 
 export interface FieldProblem {
   field: string;
@@ -61,9 +70,13 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 
+  /** At most MAX_PROBLEMS problems are listed (a hostile body must not get a megabyte answer); `total` counts all. */
   static validation(problems: FieldProblem[]): DomainError {
-    const summary = problems.map((p) => `${p.field}: ${p.reason}`).join('; ');
-    return new DomainError(ErrorCode.Validation, `Invalid input — ${summary}`, { fields: problems });
+    const shown = problems.slice(0, MAX_PROBLEMS).map((p) => ({ field: clip(p.field, 200), reason: clip(p.reason, 300) }));
+    const summary = shown.map((p) => `${p.field}: ${p.reason}`).join('; ') + (problems.length > shown.length ? `; … ${problems.length - shown.length} more` : '');
+    const details: Record<string, unknown> = { fields: shown };
+    if (problems.length > shown.length) details.total = problems.length;
+    return new DomainError(ErrorCode.Validation, `Invalid input — ${summary}`, details);
   }
   static notFound(what: string, id: string | number): DomainError {
     return new DomainError(ErrorCode.NotFound, `${what} ${id} not found`, { resource: what, id });

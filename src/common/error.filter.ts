@@ -16,9 +16,9 @@ const HTTP_CODES: Record<number, string> = {
   403: ErrorCode.Forbidden,
   404: ErrorCode.NotFound,
   406: 'NOT_ACCEPTABLE',
-  413: ErrorCode.FileTooLarge,
+  413: ErrorCode.PayloadTooLarge,
   415: ErrorCode.FileTypeNotAllowed,
-  429: 'TOO_MANY_REQUESTS',
+  429: ErrorCode.TooManyRequests,
 };
 
 /** The one place where errors become HTTP: domain codes → statuses; anything unknown → 500 without internals. */

@@ -13,31 +13,36 @@ export function IsTimeZone(options?: ValidationOptions) {
     });
 }
 
-/** A real calendar date written YYYY-MM-DD (2026-02-30 is refused). */
+/** Dates the assessment can mean: a year outside this range is a typo (0000-01-01) or an attack, refused 400. */
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2100;
+const inRange = (d: DateTime) => d.isValid && d.year >= MIN_YEAR && d.year <= MAX_YEAR;
+
+/** A real calendar date written YYYY-MM-DD in 2000–2100 (2026-02-30 and 0000-01-01 are refused). */
 export function IsCalendarDate(options?: ValidationOptions) {
   return (object: object, propertyName: string) =>
     registerDecorator({
       name: 'isCalendarDate',
       target: object.constructor,
       propertyName,
-      options: { message: `${propertyName} must be a real date written YYYY-MM-DD`, ...options },
+      options: { message: `${propertyName} must be a real date written YYYY-MM-DD, between ${MIN_YEAR} and ${MAX_YEAR}`, ...options },
       validator: {
-        validate: (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v).isValid,
+        validate: (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && inRange(DateTime.fromISO(v)),
       },
     });
 }
 
-/** An ISO-8601 instant with a zone (2026-06-30T15:59:59Z or +08:00). */
+/** An ISO-8601 instant with a zone (2026-06-30T15:59:59Z or +08:00), in 2000–2100. */
 export function IsInstant(options?: ValidationOptions) {
   return (object: object, propertyName: string) =>
     registerDecorator({
       name: 'isInstant',
       target: object.constructor,
       propertyName,
-      options: { message: `${propertyName} must be an ISO-8601 date-time with a zone, e.g. 2026-06-30T23:59:59+08:00`, ...options },
+      options: { message: `${propertyName} must be an ISO-8601 date-time with a zone, e.g. 2026-06-30T23:59:59+08:00, between ${MIN_YEAR} and ${MAX_YEAR}`, ...options },
       validator: {
         validate: (v: unknown) =>
-          typeof v === 'string' && /(Z|[+-]\d{2}:?\d{2})$/.test(v) && DateTime.fromISO(v, { setZone: true }).isValid,
+          typeof v === 'string' && v.length <= 40 && /(Z|[+-]\d{2}:?\d{2})$/.test(v) && inRange(DateTime.fromISO(v, { setZone: true })),
       },
     });
 }

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ensurePrivateDir, ensurePrivateFile } from '../common/private-files.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 
@@ -21,13 +21,15 @@ export function resolveDatabasePath({ dataDir, database }: DatabaseLocation): st
  */
 export function dataSourceOptions(location: DatabaseLocation): DataSourceOptions {
   const database = resolveDatabasePath(location);
-  if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
+  if (database !== ':memory:') ensurePrivateDir(dirname(database));
   return {
     type: 'better-sqlite3',
     database,
     enableWAL: database !== ':memory:',
     timeout: 5000,
     prepareDatabase: (db: { pragma(s: string): unknown }) => {
+      // 0600 before WAL mode is set: SQLite gives the -wal and -shm files the database file's mode.
+      if (database !== ':memory:') ensurePrivateFile(database);
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       // 64 MiB page cache (default 16 MiB): plan-wide reads such as scoring touch every task row (about

@@ -5,7 +5,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
-import { EvidenceService, type EvidenceView } from './evidence.service.js';
+import { MULTIPART_LIMITS, multipartProblem } from '../common/multipart-errors.js';
+import { safeContentType } from './content-check.js';
+import { EvidenceService, type EvidenceView, type StagedFile } from './evidence.service.js';
 
 @ApiTags('evidence')
 @ApiBearerAuth()
@@ -21,12 +23,26 @@ export class EvidenceController {
   async upload(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentActor() actor: Actor): Promise<EvidenceView> {
     if (!req.isMultipart()) throw DomainError.validation([{ field: 'file', reason: 'send multipart/form-data with a "file" field' }]);
     this.evidence.assertCanUpload(id, actor);
-    const part = await req.file();
-    if (!part || part.fieldname !== 'file') {
-      part?.file.resume();
-      throw DomainError.validation([{ field: 'file', reason: 'missing multipart field "file"' }]);
+    // Read the whole request before writing anything: a second file (or a body cut short) refuses the upload.
+    let staged: StagedFile | null = null;
+    try {
+      for await (const part of req.parts()) {
+        if (part.type !== 'file' || part.fieldname !== 'file') {
+          if (part.type === 'file') part.file.resume();
+          throw DomainError.validation([{ field: part.fieldname.slice(0, 64), reason: 'unknown field; send one file in the field "file"' }]);
+        }
+        if (staged) {
+          part.file.resume();
+          throw multipartProblem({ code: 'FST_FILES_LIMIT' }, MULTIPART_LIMITS);
+        }
+        staged = await this.evidence.stage(id, { filename: part.filename, mimetype: part.mimetype, stream: part.file }, actor);
+      }
+    } catch (e) {
+      if (staged) this.evidence.discard(staged);
+      throw multipartProblem(e, MULTIPART_LIMITS);
     }
-    return this.evidence.store(id, { filename: part.filename, mimetype: part.mimetype, stream: part.file }, actor);
+    if (!staged) throw DomainError.validation([{ field: 'file', reason: 'missing multipart field "file"' }]);
+    return this.evidence.commit(id, staged, actor);
   }
 
   @Get('tasks/:id/evidence')
@@ -42,7 +58,9 @@ export class EvidenceController {
   download(@Param('fileId') fileId: string, @CurrentActor() actor: Actor, @Res() reply: FastifyReply): void {
     const { meta, stream } = this.evidence.open(fileId, actor);
     void reply
-      .header('content-type', meta.mimeType)
+      .header('content-type', safeContentType(meta.mimeType))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
       .header('content-length', String(meta.size))
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(meta.originalName)}`)
       .header('x-content-sha256', meta.sha256)

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
@@ -11,6 +11,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { DatabaseService } from '../database/database.service.js';
 import { canSeeTask } from '../tasks/task-access.js';
+import { checkContent, cleanFileName, SNIFF_BYTES } from './content-check.js';
 
 export interface EvidenceView {
   id: string;
@@ -45,6 +46,14 @@ const toView = (r: EvidenceRow): EvidenceView => ({
   createdAt: r.created_at,
 });
 
+export interface StagedFile {
+  tmp: string;
+  sha256: string;
+  size: number;
+  name: string;
+  mime: string;
+}
+
 export interface IncomingFile {
   filename: string;
   mimetype: string;
@@ -57,7 +66,7 @@ export interface IncomingFile {
  * and leaves nothing behind, neither a row nor bytes.
  */
 @Injectable()
-export class EvidenceService {
+export class EvidenceService implements OnModuleInit {
   readonly root: string;
 
   constructor(
@@ -91,45 +100,80 @@ export class EvidenceService {
     }
   }
 
+  /** Stage then commit: the one-file case (the controller stages, drains the rest of the request, then commits). */
   async store(taskId: string, file: IncomingFile, actor: Actor): Promise<EvidenceView> {
+    const staged = await this.stage(taskId, file, actor);
+    return this.commit(taskId, staged, actor);
+  }
+
+  /**
+   * Stream the upload to a temp file (size capped, sha256 computed on the way), then check its magic bytes
+   * against its extension. Refusals leave nothing behind. The staged file is not evidence until commit().
+   */
+  async stage(taskId: string, file: IncomingFile, actor: Actor): Promise<StagedFile> {
     this.assertCanUpload(taskId, actor);
-    this.checkType(file.filename);
+    const name = cleanFileName(file.filename);
+    this.checkType(name);
     const tmpDir = join(this.root, 'tmp');
-    mkdirSync(tmpDir, { recursive: true });
+    mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
     const tmp = join(tmpDir, randomUUID());
     const hash = createHash('sha256');
     let size = 0;
+    const head: Buffer[] = [];
+    let headLen = 0;
     const max = this.config.DUBAN_UPLOAD_MAX_BYTES;
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
         if (size > max) return done(new DomainError(ErrorCode.FileTooLarge, `file is larger than ${max} bytes`, { field: 'file', maxBytes: max }));
+        if (headLen < SNIFF_BYTES) {
+          head.push(chunk.subarray(0, SNIFF_BYTES - headLen));
+          headLen += Math.min(chunk.length, SNIFF_BYTES - headLen);
+        }
         hash.update(chunk);
         done(null, chunk);
       },
     });
     try {
-      await pipeline(file.stream, meter, createWriteStream(tmp, { mode: 0o640 }));
+      await pipeline(file.stream, meter, createWriteStream(tmp, { mode: 0o600 }));
       if (file.stream.truncated) throw new DomainError(ErrorCode.FileTooLarge, `file is larger than ${max} bytes`, { field: 'file', maxBytes: max });
       if (size === 0) throw DomainError.validation([{ field: 'file', reason: 'the file is empty' }]);
+      const verdict = await checkContent(Buffer.concat(head), extname(name).slice(1).toLowerCase());
+      if (!verdict.ok) {
+        throw new DomainError(ErrorCode.FileTypeNotAllowed, `${name}: ${verdict.reason}; allowed: ${this.config.DUBAN_UPLOAD_TYPES.join(', ')}`, {
+          field: 'file',
+          reason: verdict.reason,
+          allowed: this.config.DUBAN_UPLOAD_TYPES,
+        });
+      }
+      return { tmp, sha256: hash.digest('hex'), size, name, mime: verdict.mime };
     } catch (e) {
       rmSync(tmp, { force: true });
       throw e;
     }
-    const sha256 = hash.digest('hex');
+  }
+
+  /** Drop a staged file (a later part of the request was refused). */
+  discard(staged: StagedFile): void {
+    rmSync(staged.tmp, { force: true });
+  }
+
+  /** Move the staged bytes to their content address and write the metadata row. */
+  async commit(taskId: string, staged: StagedFile, actor: Actor): Promise<EvidenceView> {
+    const { sha256, size } = staged;
     const target = this.pathOf(sha256);
-    if (existsSync(target)) rmSync(tmp, { force: true });
+    if (existsSync(target)) rmSync(staged.tmp, { force: true });
     else {
-      mkdirSync(join(target, '..'), { recursive: true });
-      renameSync(tmp, target);
+      mkdirSync(join(target, '..'), { recursive: true, mode: 0o700 });
+      renameSync(staged.tmp, target);
     }
     const row: EvidenceRow = {
       id: randomUUID(),
       task_id: taskId,
       sha256,
       size,
-      original_name: file.filename.slice(0, 255),
-      mime_type: file.mimetype || 'application/octet-stream',
+      original_name: staged.name,
+      mime_type: staged.mime,
       uploaded_by: actor.userId ?? 'system',
       created_at: this.clock.nowIso(),
     };
@@ -142,6 +186,11 @@ export class EvidenceService {
         .run(row);
     });
     return toView(row);
+  }
+
+  /** Temp files left by a crash mid-upload are never evidence: removed at start. */
+  onModuleInit(): void {
+    rmSync(join(this.root, 'tmp'), { recursive: true, force: true });
   }
 
   /** Every id must be a file uploaded for this very task. */

@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app.config.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
+import { MULTIPART_LIMITS, multipartProblem } from '../common/multipart-errors.js';
 import { ImportService, type ImportOptions, type ImportResult } from './import.service.js';
 import type { ShapeName } from './model.js';
 
@@ -66,27 +67,31 @@ export class ImportsController {
     if (!req.isMultipart()) throw DomainError.validation([{ field: 'file', reason: 'send multipart/form-data with a "file" field' }]);
     const fields: Record<string, string> = {};
     let file: { name: string; bytes: Buffer } | null = null;
-    for await (const part of req.parts()) {
-      if (part.type === 'file') {
-        if (part.fieldname !== 'file' || file) {
-          part.file.resume();
-          throw DomainError.validation([{ field: part.fieldname, reason: 'send exactly one file, in the field "file"' }]);
+    try {
+      for await (const part of req.parts()) {
+        if (part.type === 'file') {
+          if (part.fieldname !== 'file' || file) {
+            part.file.resume();
+            throw DomainError.validation([{ field: part.fieldname, reason: 'send exactly one file, in the field "file"' }]);
+          }
+          const bytes = await part.toBuffer().catch((e: unknown) => {
+            if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return null;
+            throw e;
+          });
+          if (bytes === null || part.file.truncated) {
+            const max = this.config.DUBAN_UPLOAD_MAX_BYTES;
+            throw new DomainError(ErrorCode.FileTooLarge, `file is larger than ${max} bytes`, { field: 'file', maxBytes: max });
+          }
+          file = { name: part.filename, bytes };
+        } else {
+          if (!(FIELDS as readonly string[]).includes(part.fieldname)) {
+            throw DomainError.validation([{ field: part.fieldname, reason: `unknown field; expected ${FIELDS.join(', ')}` }]);
+          }
+          fields[part.fieldname] = String(part.value);
         }
-        const bytes = await part.toBuffer().catch((e: unknown) => {
-          if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return null;
-          throw e;
-        });
-        if (bytes === null || part.file.truncated) {
-          const max = this.config.DUBAN_UPLOAD_MAX_BYTES;
-          throw new DomainError(ErrorCode.FileTooLarge, `file is larger than ${max} bytes`, { field: 'file', maxBytes: max });
-        }
-        file = { name: part.filename, bytes };
-      } else {
-        if (!(FIELDS as readonly string[]).includes(part.fieldname)) {
-          throw DomainError.validation([{ field: part.fieldname, reason: `unknown field; expected ${FIELDS.join(', ')}` }]);
-        }
-        fields[part.fieldname] = String(part.value);
       }
+    } catch (e) {
+      throw multipartProblem(e, MULTIPART_LIMITS);
     }
     if (!file) throw DomainError.validation([{ field: 'file', reason: 'missing multipart field "file"' }]);
     if (!fields.plan) throw DomainError.validation([{ field: 'plan', reason: 'the plan id is required' }]);

@@ -14,6 +14,7 @@ import {
   Min,
   ValidateIf,
   ValidateNested,
+  Max,
 } from 'class-validator';
 
 const finite = { allowNaN: false, allowInfinity: false } as const;
@@ -51,7 +52,7 @@ export class ScoresQuery {
   @IsOptional() @IsIn(SCORE_SOURCES as unknown as string[])
   source?: ScoreSource;
   @ApiPropertyOptional({ description: 'A particular frozen run (implies source=frozen)' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647)
   runId?: number;
   @ApiPropertyOptional({ enum: ['summary', 'full'], default: 'summary', description: 'full: every unit’s whole breakdown too' })
   @IsOptional() @IsIn(['summary', 'full'])
@@ -60,7 +61,7 @@ export class ScoresQuery {
 
 export class ScoreSourceQuery {
   @ApiPropertyOptional({ enum: SCORE_SOURCES }) @IsOptional() @IsIn(SCORE_SOURCES as unknown as string[]) source?: ScoreSource;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) runId?: number;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647) runId?: number;
 }
 
 export class ExportQuery extends ScoreSourceQuery {
