@@ -1,20 +1,5 @@
-export * from './types.js';
-export { taskMachine, lightAt } from './machine.js';
-export type { TaskMachine } from './machine.js';
-export {
-  TaskInputError,
-  allowedEvents,
-  applyTaskEvent,
-  initialTaskSnapshot,
-  initialTaskTransition,
-  persistTaskSnapshot,
-  restoreOwnedTaskSnapshot,
-  restoreTaskSnapshot,
-  validateTaskInput,
-  viewOf,
-} from './task.js';
-export type { ApplyResult, TaskSnapshot } from './task.js';
-export { SKELETON_FIELDS, TaskCreator } from './creation.js';
-export type { InitialTaskState } from './creation.js';
-export { nodeListProblem, revisionProblem, reviseNodes, sameDefinition } from './revision.js';
-export type { RevisionOutcome } from './revision.js';
+/**
+ * The task workflow. Version 1 (one current node) is frozen in `v1/` so its histories replay exactly;
+ * version 2 (every node its own milestone) is in `v2/`. See README.md.
+ */
+export * from './v1/index.js';
