@@ -53,6 +53,16 @@ export interface BoardAsOf {
   unreplayable: { taskId: string; message: string }[];
 }
 
+/** One task as a board as-of counted it: its bucket and its whole state at that moment. */
+export interface BoardTaskAsOf {
+  taskId: string;
+  unitId: string;
+  indicatorId: string;
+  bucket: Bucket;
+  snapshot: TaskSnapshot;
+}
+export type BoardVisitor = (task: BoardTaskAsOf, at: string) => void;
+
 const emptyCounts = (): BoardCounts => ({ green: 0, yellow: 0, red: 0, completed: 0, closed: 0, scored: 0, cancelled: 0, total: 0, redLights: 0 });
 
 export function tupleOf(e: EventRowFull): EventTuple {
@@ -157,6 +167,15 @@ export class HistoryService {
 
   /** The plan's board (counts by unit and light / final state) as it stood at a moment, from every task's history. */
   board(planId: string, asOf: string, actor: Actor): BoardAsOf {
+    return this.boardWith(planId, asOf, actor);
+  }
+
+  /**
+   * The board as of a moment, calling `visit` with each counted task and its state at that moment (the
+   * same pass, the same tasks): a bulletin reads the nodes there, so its counts are the board's by
+   * construction. Runs inside one read transaction when the caller is not in one already.
+   */
+  boardWith(planId: string, asOf: string, actor: Actor, visit?: BoardVisitor): BoardAsOf {
     return this.repo.read(() => {
       const plan = this.repo.plan(planId);
       if (!plan) throw DomainError.notFound('plan', planId);
@@ -186,6 +205,7 @@ export class HistoryService {
           c.total++;
           c.redLights += red;
         }
+        visit?.({ taskId: t.id, unitId: t.unit_id, indicatorId: t.indicator_id, bucket: b, snapshot: r.effective }, at);
       }
       return { planId, asOf, at, tasks, units: [...units.values()].sort((a, b) => a.unitId.localeCompare(b.unitId)), totals, unreplayable };
     });
