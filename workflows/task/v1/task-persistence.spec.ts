@@ -142,7 +142,12 @@ const eventArb: fc.Arbitrary<TaskEvent> = fc.oneof(
   { arbitrary: fc.tuple(instant, reason).map(([at, r]) => ev.deny(at, r)), weight: 1 },
   { arbitrary: instant.map((at) => ev.tick(at)), weight: 6 },
   { arbitrary: instant.map((at) => ev.close(at)), weight: 1 },
-  { arbitrary: fc.tuple(instant, fc.double({ noNaN: false })).map(([at, score]) => ev.score(at, score)), weight: 1 },
+  // -0 cannot reach the machine: a payload is stored as JSON text, where -0 is written as 0; without this
+  // the round-trip property fails on any seed that draws -0 (seed -456587387 drew one).
+  {
+    arbitrary: fc.tuple(instant, fc.double({ noNaN: false })).map(([at, score]) => ev.score(at, Object.is(score, -0) ? 0 : score)),
+    weight: 1,
+  },
   { arbitrary: fc.tuple(instant, reason).map(([at, r]) => ev.cancel(at, r)), weight: 1 },
 );
 
