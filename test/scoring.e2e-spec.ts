@@ -140,7 +140,7 @@ describe('comprehensive evaluation ballots', () => {
     });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('BALLOT_QUOTA_EXCEEDED');
-    expect(res.body.message).toMatch(/grade "优秀" given to 2 unit\(s\), at most 1 allowed \(30% of 3 rated units/);
+    expect(res.body.detail).toMatch(/grade "优秀" given to 2 unit\(s\), at most 1 allowed \(30% of 3 rated units/);
     expect(res.body.details.quota).toContainEqual({ grade: '优秀', percent: 30, allowed: 1, given: 2 });
     expect(n()).toEqual(before);
   });

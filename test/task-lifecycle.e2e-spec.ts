@@ -154,7 +154,7 @@ describe('refusals write nothing', () => {
 
   it('refuses a submission by an assessor with 403', async () => {
     const body = await refused(() => send(taskId, f.assessor, 'evidence.submit', 2, { note: 'x' }), 403);
-    expect(body.message).toMatch(/allowed: department/);
+    expect(body.detail).toMatch(/allowed: department/);
   });
 
   it('refuses an event the machine does not accept now with 409 naming the state and allowed events', async () => {

@@ -58,6 +58,8 @@ const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n) + '…' : s
 export interface FieldProblem {
   field: string;
   reason: string;
+  /** The validator's constraint name (isInt, maxLength…), when a DTO refused it: the catalogue words it in Chinese. */
+  constraint?: string;
 }
 
 export class DomainError extends Error {

@@ -1,11 +1,20 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ERROR_STATUS, ErrorCode } from './domain-error.js';
+import { localizeError, type FieldProblemZh } from './error-catalogue.js';
 
-interface ErrorBody {
+/**
+ * `message` is for people (zh-CN, from error-catalogue.ts; no ids, no English); `detail` is the English
+ * developer text; `code` and `details` are for programs and stay stable. `field` names the first field
+ * concerned and `fields` gives each refused field with its Chinese label and reason.
+ */
+export interface ErrorBody {
   statusCode: number;
   code: string;
   message: string;
+  detail?: string;
+  field?: string;
+  fields?: Pick<FieldProblemZh, 'field' | 'label' | 'message'>[];
   details?: Record<string, unknown>;
   requestId?: string;
 }
@@ -39,6 +48,16 @@ export class ErrorFilter implements ExceptionFilter {
   }
 
   toBody(exception: unknown): ErrorBody {
+    const raw = this.rawBody(exception);
+    const zh = localizeError(raw.say ?? raw.code, raw.statusCode, raw.message, raw.details);
+    const body: ErrorBody = { statusCode: raw.statusCode, code: raw.code, message: zh.message, detail: raw.message };
+    if (zh.field) body.field = zh.field;
+    if (zh.fields) body.fields = zh.fields.map((f) => ({ field: f.field, label: f.label, message: f.message }));
+    if (raw.details) body.details = withoutConstraints(raw.details);
+    return body;
+  }
+
+  private rawBody(exception: unknown): ErrorBody & { say?: string } {
     if (exception instanceof DomainError) {
       return { statusCode: ERROR_STATUS[exception.code], code: exception.code, message: exception.message, details: exception.details };
     }
@@ -52,8 +71,17 @@ export class ErrorFilter implements ExceptionFilter {
     const fe = exception as { statusCode?: number; code?: string; message?: string };
     if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
       const code = fe.code === 'FST_REQ_FILE_TOO_LARGE' ? ErrorCode.FileTooLarge : HTTP_CODES[fe.statusCode] ?? fe.code ?? 'BAD_REQUEST';
-      return { statusCode: fe.statusCode, code, message: fe.message ?? 'Bad request' };
+      // The code stays what it was; the Chinese message may say more (bad JSON, unsupported content type).
+      const say = /JSON/.test(fe.code ?? '') ? 'INVALID_JSON' : fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : undefined;
+      return { statusCode: fe.statusCode, code, message: fe.message ?? 'Bad request', ...(say ? { say } : {}) };
     }
     return { statusCode: 500, code: 'INTERNAL', message: 'Internal error; the request id identifies it in the server log' };
   }
+}
+
+/** The validator's constraint names helped the catalogue; the body's `details.fields` keep their old shape. */
+function withoutConstraints(details: Record<string, unknown>): Record<string, unknown> {
+  const fields = details['fields'];
+  if (!Array.isArray(fields)) return details;
+  return { ...details, fields: fields.map((f: unknown) => (f && typeof f === 'object' && 'constraint' in f ? (({ constraint: _c, ...rest }) => rest)(f as { constraint?: string }) : f)) };
 }

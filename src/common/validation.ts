@@ -8,8 +8,8 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
   const out: FieldProblem[] = [];
   for (const e of errors) {
     const field = prefix ? (/^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`) : e.property;
-    for (const reason of Object.values(e.constraints ?? {})) {
-      out.push({ field, reason: reason.startsWith('property ') ? 'unknown field' : reason });
+    for (const [constraint, reason] of Object.entries(e.constraints ?? {})) {
+      out.push({ field, reason: reason.startsWith('property ') ? 'unknown field' : reason, constraint });
     }
     if (e.children?.length) out.push(...flattenValidationErrors(e.children, field));
   }

@@ -107,7 +107,7 @@ describe('dashboard pages in a browser', () => {
     await s.page.getByLabel('用户名').fill('supervisor');
     await s.page.getByLabel('密码').fill('wrong password');
     await s.page.getByRole('button', { name: '登录' }).click();
-    await expect(s.page.getByTestId('error').innerText()).resolves.toContain('Wrong username or password');
+    await expect(s.page.getByTestId('error').innerText()).resolves.toContain('用户名或密码错误');
     await screenshot(s.page, 'login-error-phone');
   }, STEP);
 
@@ -232,7 +232,8 @@ describe('dashboard pages in a browser', () => {
     expect((await call('POST', `/tasks/${t.id}/events`, { type: 'task.acknowledge', expectedVersion: t.version })).status).toBe(200);
     await row.getByRole('button', { name: '签收' }).click();
     const error = row.getByTestId('error');
-    await expect(error.innerText()).resolves.toMatch(/VERSION_CONFLICT/);
+    await expect(error.getAttribute('data-code')).resolves.toBe('VERSION_CONFLICT');
+    await expect(error.innerText()).resolves.not.toMatch(/[A-Za-z]{3,}/);
     const serverMessage = (await call('POST', `/tasks/${t.id}/events`, { type: 'task.acknowledge', expectedVersion: t.version })).body.message as string;
     await expect(error.locator('.server-message').innerText()).resolves.toBe(serverMessage);
   }, STEP);

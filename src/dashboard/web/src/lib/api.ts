@@ -1,7 +1,8 @@
 /**
  * The one way the pages talk to the server: JSON over fetch with the bearer token. A failed call
- * becomes an ApiError carrying the server's own `message` (and code, details, request id), which the
- * pages show as is.
+ * becomes an ApiError carrying the server's own zh-CN `message` and refused `fields` (labels and reasons
+ * in Chinese, from src/common/error-catalogue.ts), plus code, details and request id for programs; the
+ * pages show the message and the fields, never the code or an id.
  */
 import type {
   BoardLights,
@@ -28,6 +29,29 @@ import type {
 } from './types';
 import { dispositionFilename } from './format';
 
+/** A refused input field as the server names it for people. */
+export interface ErrorField {
+  field: string;
+  label: string;
+  message: string;
+}
+
+/** When the body is not the server's JSON (a proxy's page, a dropped connection): a Chinese message by status. */
+const STATUS_ZH: Record<number, string> = {
+  400: '请求无效',
+  401: '登录已失效，请重新登录',
+  403: '无权执行此操作',
+  404: '未找到所请求的内容',
+  409: '当前状态下不能执行此操作，请刷新后重试',
+  413: '内容超过大小上限',
+  415: '不支持的文件或内容格式',
+  429: '操作过于频繁，请稍后再试',
+  502: '服务器暂时无法访问，请稍后重试',
+  503: '系统繁忙，请稍后重试',
+  504: '服务器响应超时，请稍后重试',
+};
+export const statusMessage = (status: number): string => STATUS_ZH[status] ?? (status >= 500 ? '服务器出错，请稍后重试' : '请求未能完成');
+
 export class ApiError extends Error {
   constructor(
     message: string,
@@ -35,6 +59,7 @@ export class ApiError extends Error {
     readonly code: string,
     readonly details?: Record<string, unknown>,
     readonly requestId?: string,
+    readonly fields: ErrorField[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -58,19 +83,23 @@ export function whenUnauthenticated(fn: (message: string) => void): void {
 }
 
 async function toError(res: Response): Promise<ApiError> {
-  let body: { message?: unknown; code?: unknown; details?: unknown; requestId?: unknown } = {};
+  let body: { message?: unknown; code?: unknown; details?: unknown; requestId?: unknown; fields?: unknown } = {};
   try {
     body = (await res.json()) as typeof body;
   } catch {
     /* not JSON: fall through to the status text */
   }
-  const message = typeof body.message === 'string' && body.message ? body.message : `HTTP ${res.status} ${res.statusText}`;
+  const message = typeof body.message === 'string' && body.message ? body.message : statusMessage(res.status);
+  const fields = Array.isArray(body.fields)
+    ? (body.fields as Partial<ErrorField>[]).filter((f): f is ErrorField => typeof f?.label === 'string' && typeof f?.message === 'string')
+    : [];
   return new ApiError(
     message,
     res.status,
     typeof body.code === 'string' ? body.code : `HTTP_${res.status}`,
     (body.details as Record<string, unknown> | undefined) ?? undefined,
     typeof body.requestId === 'string' ? body.requestId : undefined,
+    fields,
   );
 }
 

@@ -1,51 +1,18 @@
 /** zh-CN labels and Asia/Shanghai dates. Pure: no DOM, no Vue (unit-tested in format.spec.ts). */
+import { EVENT_ZH, NODE_STATUS_ZH, PLAN_STATUS_ZH, ROLE_ZH, TASK_STATE_ZH } from '../../../../common/zh-labels';
+
 export const TIME_ZONE = 'Asia/Shanghai';
 const DAY_MS = 86_400_000;
 
 export const LIGHT_LABEL: Record<string, string> = { green: '绿灯', yellow: '黄灯', red: '红灯' };
 
-export const STATE_LABEL: Record<string, string> = {
-  assigned: '待签收',
-  open: '进行中',
-  submitted: '待审核',
-  returned: '已退回',
-  completed: '已完成',
-  closed: '已关闭',
-  scored: '已评分',
-  cancelled: '已撤销',
-};
-
-export const NODE_STATUS_LABEL: Record<string, string> = {
-  pending: '未开始',
-  open: '进行中',
-  submitted: '已提交',
-  returned: '已退回',
-  approved: '已通过',
-};
-
-export const ROLE_LABEL: Record<string, string> = {
-  admin: '系统管理员',
-  supervisor: '督考办',
-  department: '承接单位',
-  assessor: '考核主体',
-  auditor: '审计',
-  system: '系统',
-};
-
-export const EVENT_LABEL: Record<string, string> = {
-  'task.created': '下达任务',
-  'task.acknowledge': '签收任务',
-  'evidence.submit': '提交证明材料',
-  'evidence.approve': '审核通过',
-  'evidence.return': '退回整改',
-  'extension.request': '申请延期',
-  'extension.grant': '同意延期',
-  'extension.deny': '驳回延期',
-  'clock.tick': '到期检查',
-  'task.close': '关闭任务',
-  'task.score': '评定得分',
-  'task.cancel': '撤销任务',
-};
+// The names of states, events and roles come from the server's own table (src/common/zh-labels.ts),
+// which its error messages use too: a page and an error say the same word for the same thing.
+export const STATE_LABEL: Record<string, string> = TASK_STATE_ZH;
+export const NODE_STATUS_LABEL: Record<string, string> = NODE_STATUS_ZH;
+export const ROLE_LABEL: Record<string, string> = ROLE_ZH;
+export const EVENT_LABEL: Record<string, string> = EVENT_ZH;
+export const PLAN_STATUS_LABEL: Record<string, string> = PLAN_STATUS_ZH;
 
 export const PROGRESS_LABEL: Record<string, string> = { ...STATE_LABEL };
 export const EXTENSION_LABEL: Record<string, string> = { none: '无延期申请', requested: '延期待审批' };
