@@ -107,7 +107,8 @@ describe('export as CSV', () => {
     const res = await exportText(`/audit/plans/${f.planId}/export?format=csv`, f.supervisor);
     expect(res.status).toBe(200);
     expect(res.type).toContain('text/csv');
-    expect(res.text.split('\r\n')[0]).toBe('task_id,seq,type,occurred_at,recorded_at,actor_user_id,actor_role,actor_unit_id,machine_version,prev_hash,hash,state_before,state_after,payload');
+    expect(res.text.charCodeAt(0)).toBe(0xfeff); // the BOM: Excel reads the Chinese as UTF-8
+    expect(res.text.slice(1).split('\r\n')[0]).toBe('task_id,seq,type,occurred_at,recorded_at,actor_user_id,actor_role,actor_unit_id,machine_version,prev_hash,hash,state_before,state_after,payload');
     expect(res.text).toContain('\\""和引号\\""'); // JSON escapes the quote, CSV doubles it
     const { code, report } = reverify(res.text, 'plan.csv');
     expect(report).toMatchObject({ ok: true, events: 7, tasks: 2 });

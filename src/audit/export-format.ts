@@ -96,6 +96,16 @@ export const CSV_COLUMNS = [
   'machine_version', 'prev_hash', 'hash', 'state_before', 'state_after', 'payload',
 ] as const;
 
+/**
+ * The columns an event's hash covers (with `hash` itself): written exactly as stored, never altered, so
+ * the hash recomputes from the cells. None can start like a spreadsheet formula: ids, a positive
+ * integer, an event type, an ISO instant, hex digests and a JSON object (`{`).
+ */
+export const CSV_HASHED_COLUMNS: ReadonlySet<(typeof CSV_COLUMNS)[number]> = new Set(['task_id', 'seq', 'type', 'occurred_at', 'prev_hash', 'hash', 'payload']);
+
+/** UTF-8 byte order mark: without it Excel reads the file as the local code page and the Chinese breaks. */
+export const CSV_BOM = '\uFEFF';
+
 /** RFC 4180 field: quoted when it holds a comma, quote, CR or LF; quotes doubled. null → empty. */
 export function csvField(v: string | number | null): string {
   if (v === null) return '';
@@ -103,10 +113,19 @@ export function csvField(v: string | number | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/**
+ * A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a leading tab/CR) gets a
+ * leading `'` (CSV injection); numbers are left alone. Used for the columns no hash covers.
+ */
+export function neutraliseFormula(v: string | number | null): string | number | null {
+  return typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+}
+
+/** The first line of a CSV export, preceded by the BOM. */
 export function csvHeader(): string {
-  return CSV_COLUMNS.join(',');
+  return CSV_BOM + CSV_COLUMNS.join(',');
 }
 
 export function csvRow(e: ExportEventRow): string {
-  return CSV_COLUMNS.map((c) => csvField(e[c])).join(',');
+  return CSV_COLUMNS.map((c) => csvField(CSV_HASHED_COLUMNS.has(c) ? e[c] : neutraliseFormula(e[c]))).join(',');
 }

@@ -46,7 +46,8 @@ function parseCsv(text) {
 }
 
 function load(path) {
-  const text = readFileSync(path, 'utf8');
+  // A CSV export starts with a UTF-8 BOM (for Excel): drop it before reading the column names.
+  const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   if (text.startsWith('{')) {
     const records = text.split('\n').filter((l) => l.trim() !== '').map((l, i) => {
       try { return JSON.parse(l); } catch { throw new Error(`line ${i + 1} is not JSON`); }
