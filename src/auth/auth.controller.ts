@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor.js';
-import { PageQuery } from '../common/pagination.js';
-import { CreateUserDto, LoginDto, TokenView, UserView } from './auth.dto.js';
+import { CreateUserDto, LoginDto, TokenView, UserQuery, UserView } from './auth.dto.js';
 import { CurrentActor, Public, Roles } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
 import { UsersService } from './users.service.js';
@@ -45,7 +44,7 @@ export class UsersController {
   @Get()
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'List users' })
-  list(@Query() q: PageQuery) {
+  list(@Query() q: UserQuery) {
     return this.users.list(q);
   }
 }

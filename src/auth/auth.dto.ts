@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { PageQuery } from '../common/pagination.js';
 import { ROLES, type UserRole } from './user.entity.js';
 
 export class LoginDto {
@@ -16,6 +17,12 @@ export class CreateUserDto {
   @ApiPropertyOptional({ description: 'Required for department and assessor users', example: 'unit-fgw' })
   @IsOptional() @IsString() @IsNotEmpty()
   unitId?: string;
+}
+
+export class UserQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Search: part of the user name or the display name', example: '发改' }) @IsOptional() @IsString() @MaxLength(100) q?: string;
+  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES as unknown as string[]) role?: UserRole;
+  @ApiPropertyOptional({ example: 'unit-fgw' }) @IsOptional() @IsString() @MaxLength(64) unitId?: string;
 }
 
 export class UserView {

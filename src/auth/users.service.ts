@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
-import { pageOf, type Page, type PageQuery } from '../common/pagination.js';
+import { containsPattern, pageOf, type Page } from '../common/pagination.js';
 import { DatabaseService } from '../database/database.service.js';
-import type { CreateUserDto, UserView } from './auth.dto.js';
+import type { CreateUserDto, UserQuery, UserView } from './auth.dto.js';
 import { hashPassword } from './password.js';
 import type { User } from './user.entity.js';
 
@@ -68,10 +68,17 @@ export class UsersService {
     return this.db.stmt('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
   }
 
-  list(q: PageQuery): Page<UserView> {
+  list(q: UserQuery): Page<UserView> {
     const { page, pageSize, offset } = pageOf(q);
-    const total = (this.db.stmt('SELECT count(*) AS n FROM users').get() as { n: number }).n;
-    const rows = this.db.stmt('SELECT * FROM users ORDER BY username LIMIT ? OFFSET ?').all(pageSize, offset) as UserRow[];
+    const search = containsPattern(q.q);
+    const conds: string[] = [];
+    if (search) conds.push("(username LIKE @search ESCAPE '\\' OR display_name LIKE @search ESCAPE '\\')");
+    if (q.role) conds.push('role = @role');
+    if (q.unitId) conds.push('unit_id = @unitId');
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    const params = { search, role: q.role, unitId: q.unitId, limit: pageSize, offset };
+    const total = (this.db.stmt(`SELECT count(*) AS n FROM users ${where}`).get(params) as { n: number }).n;
+    const rows = this.db.stmt(`SELECT * FROM users ${where} ORDER BY username LIMIT @limit OFFSET @offset`).all(params) as UserRow[];
     return { items: rows.map(toUserView), total, page, pageSize };
   }
 }

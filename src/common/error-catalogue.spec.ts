@@ -116,3 +116,11 @@ describe('the zh-CN error catalogue', () => {
     expect(fieldLabelZh('mysteryField')).toBe('该项');
   });
 });
+
+describe('the shared labels', () => {
+  it('name the scoring methods as the scoring module does', async () => {
+    const { METHOD_NAMES } = await import('../scoring/method-params.js');
+    const { METHOD_ZH } = await import('./zh-labels.js');
+    expect(METHOD_ZH).toEqual(METHOD_NAMES);
+  });
+});

@@ -27,6 +27,7 @@ export interface LocalizedError {
 }
 
 type D = Record<string, unknown>;
+const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const roles = (v: unknown): string => list(v).map((r) => ROLE_ZH[r] ?? '其他角色').join('、');
@@ -140,6 +141,9 @@ const ZH_BY_CODE: Record<ErrorCode, (d: D, en: string) => string> = {
   [ErrorCode.NotFound]: (d) => `未找到${resourceZh(d)}（可能已删除，或不在您的权限范围内）`,
   [ErrorCode.VersionConflict]: () => '该任务刚被他人修改，您看到的不是最新内容，请刷新后重试',
   [ErrorCode.EventNotAllowed]: (d, en) => {
+    // The task machine may word its refusal itself (in zh-CN, naming the node's rule): that wins.
+    const own = str(d['message']) ?? str(d['messageZh']);
+    if (own && /[\u4e00-\u9fff]/.test(own) && !UUID_RE.test(own)) return own;
     if (d['event']) {
       const allowed = list(d['allowed']).map((e) => `「${eventZh(e)}」`).join('、');
       return `任务当前为「${stateZh(d['state'])}」，不能执行「${eventZh(d['event'])}」${allowed ? `；现在可以：${allowed}` : ''}`;

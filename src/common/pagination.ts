@@ -23,6 +23,12 @@ export interface Page<T> {
   pageSize: number;
 }
 
+/** A LIKE pattern matching `q` anywhere (its % _ \ taken literally; use with ESCAPE '\'), or undefined for no search. */
+export function containsPattern(q: string | undefined): string | undefined {
+  const t = q?.trim();
+  return t ? `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+}
+
 export function pageOf(q: PageQuery): { page: number; pageSize: number; offset: number } {
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;

@@ -189,3 +189,15 @@ export function fieldLabelZh(path: string | null | undefined): string {
   }
   return label;
 }
+
+export const UNIT_KIND_ZH: Record<string, string> = { town: '镇街', park: '园区', department: '部门', office: '督考办', other: '其他' };
+
+/** The scoring methods' names (the same as src/scoring/method-params.ts METHOD_NAMES; a test keeps them equal). */
+export const METHOD_ZH: Record<string, string> = {
+  ratio: '完成比例计分法',
+  all_or_nothing: '绝对否决计分法',
+  direct: '直接计分法',
+  node_platform: '节点平台计分法',
+  node_deduction: '直接扣分法',
+  efficacy: '功效系数法',
+};

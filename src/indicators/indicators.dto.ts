@@ -26,6 +26,8 @@ export class CreateIndicatorDto {
 export class IndicatorQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() planId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() assessingUnitId?: string;
+  @ApiPropertyOptional({ description: 'Search: part of the name or the code', example: '投资' }) @IsOptional() @IsString() @MaxLength(100) q?: string;
+  @ApiPropertyOptional({ description: 'Only indicators scored by this method' }) @IsOptional() @IsString() methodCode?: string;
 }
 
 export interface IndicatorView {

@@ -15,6 +15,7 @@ export class CreateUnitDto {
 
 export class UnitQuery extends PageQuery {
   @ApiPropertyOptional({ enum: UNIT_KINDS }) @IsOptional() @IsIn(UNIT_KINDS as unknown as string[]) kind?: string;
+  @ApiPropertyOptional({ description: 'Search: part of the name, an alias or the id', example: '发改' }) @IsOptional() @IsString() @MaxLength(100) q?: string;
 }
 
 export interface UnitView {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
-import { pageOf, type Page } from '../common/pagination.js';
+import { containsPattern, pageOf, type Page } from '../common/pagination.js';
 import { DatabaseService } from '../database/database.service.js';
 import type { CreateUnitDto, UnitQuery, UnitView } from './units.dto.js';
 
@@ -41,8 +41,12 @@ export class UnitsService {
 
   list(q: UnitQuery): Page<UnitView> {
     const { page, pageSize, offset } = pageOf(q);
-    const where = q.kind ? 'WHERE kind = @kind' : '';
-    const params = { kind: q.kind, limit: pageSize, offset };
+    const search = containsPattern(q.q);
+    const conds: string[] = [];
+    if (q.kind) conds.push('kind = @kind');
+    if (search) conds.push("(name LIKE @search ESCAPE '\\' OR aliases LIKE @search ESCAPE '\\' OR id LIKE @search ESCAPE '\\')");
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    const params = { kind: q.kind, search, limit: pageSize, offset };
     const total = (this.db.stmt(`SELECT count(*) AS n FROM units ${where}`).get(params) as { n: number }).n;
     const rows = this.db.stmt(`SELECT * FROM units ${where} ORDER BY name LIMIT @limit OFFSET @offset`).all(params) as UnitRow[];
     return { items: rows.map(toView), total, page, pageSize };

@@ -19,6 +19,12 @@ const routes: RouteRecordRaw[] = [
   { path: '/scores', component: () => import('./pages/ScoresPage.vue'), meta: { title: '得分排名', roles: [...OFFICE, 'auditor', 'department'] } },
   { path: '/my', component: () => import('./pages/MyNodesPage.vue'), meta: { title: '我的节点', roles: ['department'] } },
   { path: '/review', component: () => import('./pages/ReviewPage.vue'), meta: { title: '审核队列', roles: ['assessor'] } },
+  // The office's set-up pages (issue 15): plans and groups, units, users, indicators and tasks, webhooks.
+  { path: '/office/plans', component: () => import('./pages/office/PlansPage.vue'), meta: { title: '考核方案', roles: OFFICE } },
+  { path: '/office/units', component: () => import('./pages/office/UnitsPage.vue'), meta: { title: '单位管理', roles: OFFICE } },
+  { path: '/office/users', component: () => import('./pages/office/UsersPage.vue'), meta: { title: '用户管理', roles: OFFICE } },
+  { path: '/office/indicators', component: () => import('./pages/office/IndicatorsPage.vue'), meta: { title: '指标与任务', roles: OFFICE } },
+  { path: '/office/webhooks', component: () => import('./pages/office/WebhooksPage.vue'), meta: { title: '消息推送', roles: OFFICE } },
   { path: '/audit/:taskId?', component: () => import('./pages/AuditPage.vue'), props: true, meta: { title: '审计查询', roles: [...OFFICE, 'auditor'] } },
   { path: '/:rest(.*)*', component: () => import('./pages/NotFoundPage.vue'), meta: { title: '页面不存在' } },
 ];

@@ -169,6 +169,8 @@ export const api = {
   units: () => all<UnitView>('/units'),
   indicators: (planId: string) => all<IndicatorView>('/indicators', { planId }),
   tasks: (f: TaskFilter = {}) => all<TaskSummary>('/tasks', { ...f }),
+  /** One page of tasks (its `total` counts them all). */
+  taskPage: (f: TaskFilter & { page?: number; pageSize?: number } = {}) => request<Page<TaskSummary>>('GET', `/tasks${qs({ ...f })}`),
   task: (id: string) => request<TaskDetail>('GET', `/tasks/${encodeURIComponent(id)}`),
   history: (id: string, type?: string) => all<HistoryEntry>(`/tasks/${encodeURIComponent(id)}/history`, { type }),
   evidence: (id: string) => request<EvidenceView[]>('GET', `/tasks/${encodeURIComponent(id)}/evidence`),

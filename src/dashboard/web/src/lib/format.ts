@@ -1,5 +1,5 @@
 /** zh-CN labels and Asia/Shanghai dates. Pure: no DOM, no Vue (unit-tested in format.spec.ts). */
-import { EVENT_ZH, NODE_STATUS_ZH, PLAN_STATUS_ZH, ROLE_ZH, TASK_STATE_ZH } from '../../../../common/zh-labels';
+import { EVENT_ZH, METHOD_ZH, NODE_STATUS_ZH, PLAN_STATUS_ZH, ROLE_ZH, TASK_STATE_ZH, UNIT_KIND_ZH } from '../../../../common/zh-labels';
 
 export const TIME_ZONE = 'Asia/Shanghai';
 const DAY_MS = 86_400_000;
@@ -13,6 +13,8 @@ export const NODE_STATUS_LABEL: Record<string, string> = NODE_STATUS_ZH;
 export const ROLE_LABEL: Record<string, string> = ROLE_ZH;
 export const EVENT_LABEL: Record<string, string> = EVENT_ZH;
 export const PLAN_STATUS_LABEL: Record<string, string> = PLAN_STATUS_ZH;
+export const UNIT_KIND_LABEL: Record<string, string> = UNIT_KIND_ZH;
+export const METHOD_LABEL: Record<string, string> = METHOD_ZH;
 
 export const PROGRESS_LABEL: Record<string, string> = { ...STATE_LABEL };
 export const EXTENSION_LABEL: Record<string, string> = { none: '无延期申请', requested: '延期待审批' };

@@ -38,6 +38,11 @@ export function selectPlan(id: string): void {
   sessionStorage.setItem(PLAN_KEY, id);
 }
 
+/** After the office created a plan or a unit: read plans and units again. */
+export async function reloadContext(): Promise<void> {
+  if (session.me) await loadContext();
+}
+
 async function loadContext(): Promise<void> {
   const [plans, units] = await Promise.all([api.plans(), api.units()]);
   session.plans = [...plans].sort((a, b) => b.year - a.year || b.createdAt.localeCompare(a.createdAt));

@@ -39,6 +39,7 @@ export interface UnitView {
   name: string;
   kind: string;
   aliases: string[];
+  createdAt?: string;
 }
 
 export interface IndicatorView {
