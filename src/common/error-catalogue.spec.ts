@@ -42,6 +42,8 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
     quota: [{ grade: '优秀', percent: 30, allowed: 1, given: 2 }],
     rated: 3,
   }),
+  [ErrorCode.TemplateReadOnly]: new DomainError(ErrorCode.TemplateReadOnly, 'plan template county-towns is shipped with the program and read-only', { id: 'county-towns' }),
+  [ErrorCode.TemplateRetired]: new DomainError(ErrorCode.TemplateRetired, 'plan template my-copy is retired', { id: 'my-copy' }),
   [ErrorCode.BallotSelfRating]: new DomainError(ErrorCode.BallotSelfRating, 'a unit may not rate itself', { fields: [{ field: 'entries[0].unitId', reason: 'own unit' }] }),
 };
 

@@ -139,7 +139,8 @@ const ZH_BY_CODE: Record<ErrorCode, (d: D, en: string) => string> = {
     return '无权执行此操作';
   },
   [ErrorCode.NotFound]: (d) => `未找到${resourceZh(d)}（可能已删除，或不在您的权限范围内）`,
-  [ErrorCode.VersionConflict]: () => '该任务刚被他人修改，您看到的不是最新内容，请刷新后重试',
+  [ErrorCode.VersionConflict]: (_d, en) =>
+    `${/^plan template/.test(en) ? '该计分模板' : /^(task|the task)/i.test(en) ? '该任务' : '该内容'}刚被他人修改，您看到的不是最新内容，请刷新后重试`,
   [ErrorCode.EventNotAllowed]: (d, en) => {
     // The task machine may word its refusal itself (in zh-CN, naming the node's rule): that wins.
     const own = str(d['message']) ?? str(d['messageZh']);
@@ -173,6 +174,8 @@ const ZH_BY_CODE: Record<ErrorCode, (d: D, en: string) => string> = {
     return `评价等次超出名额${broken.length ? `：${broken.join('；')}` : ''}，请调整后再提交`;
   },
   [ErrorCode.BallotSelfRating]: () => '不能为本单位评分',
+  [ErrorCode.TemplateReadOnly]: () => '系统自带的计分模板不能直接修改：请先复制一份，再修改副本',
+  [ErrorCode.TemplateRetired]: () => '该计分模板已停用，不能再选用或修改，请选用其他模板',
 };
 
 /** Codes that do not come from a DomainError (the framework's, Fastify's, the filter's own). */

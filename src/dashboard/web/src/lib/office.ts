@@ -57,8 +57,24 @@ export interface TemplateSummary {
   groups: { key: string; name: string }[];
 }
 
+interface RawTemplate {
+  id: string;
+  name?: string;
+  status?: string;
+  groups?: { key: string; name: string }[];
+  template?: { name: string; groups: { key: string; name: string }[] };
+}
+
 export const office = {
-  templates: () => request<TemplateSummary[] | Page<TemplateSummary>>('GET', '/scoring/templates').then(itemsOf),
+  /** The plan templates (each a version with its rules in `template`; older servers sent the rules bare). */
+  templates: () =>
+    request<RawTemplate[] | Page<RawTemplate>>('GET', '/scoring/templates')
+      .then(itemsOf)
+      .then((list) =>
+        list
+          .filter((t) => t.status !== 'retired')
+          .map((t) => ({ id: t.id, name: t.name ?? t.template?.name ?? '', groups: (t.template?.groups ?? t.groups ?? []).map((g) => ({ key: g.key, name: g.name })) })),
+      ),
   setScoring: (planId: string, body: { templateId: string; groups: { groupId: string; template: string }[] }) =>
     request<unknown>('PUT', `/plans/${enc(planId)}/scoring`, body),
   plans: (q: Query) => request<Page<PlanView>>('GET', `/plans${qs(q)}`),
