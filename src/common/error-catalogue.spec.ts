@@ -44,6 +44,8 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
   }),
   [ErrorCode.TemplateReadOnly]: new DomainError(ErrorCode.TemplateReadOnly, 'plan template county-towns is shipped with the program and read-only', { id: 'county-towns' }),
   [ErrorCode.TemplateRetired]: new DomainError(ErrorCode.TemplateRetired, 'plan template my-copy is retired', { id: 'my-copy' }),
+  [ErrorCode.PayloadTooLarge]: new DomainError(ErrorCode.PayloadTooLarge, 'request body larger than 2097152 bytes', { maxBytes: 2 * 1024 * 1024 }),
+  [ErrorCode.TooManyRequests]: new DomainError(ErrorCode.TooManyRequests, 'too many failed logins; retry after 900 s', { retryAfterSeconds: 900 }),
   [ErrorCode.BallotSelfRating]: new DomainError(ErrorCode.BallotSelfRating, 'a unit may not rate itself', { fields: [{ field: 'entries[0].unitId', reason: 'own unit' }] }),
 };
 

@@ -71,6 +71,20 @@ const CONSTRAINT_ZH: Record<string, (n: string | undefined, en: string) => strin
 /** Reasons written by hand in services (English), by pattern → Chinese. Order matters: first match wins. */
 const REASON_PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^unknown field/, () => '不是可接受的字段'],
+  // class-validator's own English, when the constraint name did not come along
+  [/must not be greater than (-?[\d.]+)/, (m) => `不能大于 ${m[1]}`],
+  [/must not be less than (-?[\d.]+)/, (m) => `不能小于 ${m[1]}`],
+  [/must be longer than or equal to (\d+)/, (m) => `至少 ${m[1]} 个字符`],
+  [/must be shorter than or equal to (\d+)/, (m) => `最多 ${m[1]} 个字符`],
+  [/should not be empty/, () => '不能为空'],
+  [/nested deeper than (\d+)/, (m) => `嵌套超过 ${m[1]} 层`],
+  [/more than (\d+) items/, (m) => `超过 ${m[1]} 项`],
+  [/more than (\d+) keys/, (m) => `超过 ${m[1]} 个字段`],
+  [/more than (\d+) values/, (m) => `内容超过 ${m[1]} 个值`],
+  [/at most (\d+) file/, (m) => `每次最多上传 ${m[1]} 个文件`],
+  [/at most (\d+) parts/, (m) => `每次最多 ${m[1]} 个部分`],
+  [/malformed or cut-short multipart/, () => '上传内容不完整，请重新上传'],
+  [/between (\d{4}) and (\d{4})|2000.{1,3}2100/, () => '年份须在 2000 至 2100 之间'],
   [/should not exist/, () => '不是可接受的字段'],
   [/does not exist|not found|no such/i, () => '不存在'],
   [/is in no group/, () => '不在该方案的任何考核分组中'],
@@ -176,12 +190,14 @@ const ZH_BY_CODE: Record<ErrorCode, (d: D, en: string) => string> = {
   [ErrorCode.BallotSelfRating]: () => '不能为本单位评分',
   [ErrorCode.TemplateReadOnly]: () => '系统自带的计分模板不能直接修改：请先复制一份，再修改副本',
   [ErrorCode.TemplateRetired]: () => '该计分模板已停用，不能再选用或修改，请选用其他模板',
+  [ErrorCode.PayloadTooLarge]: (d) => (typeof d['maxBytes'] === 'number' ? `提交的内容超过大小上限（${mb(d['maxBytes'])}）` : '提交的内容过多或过大，请分批提交'),
+  [ErrorCode.TooManyRequests]: (d) =>
+    typeof d['retryAfterSeconds'] === 'number' ? `尝试次数过多，请 ${Math.ceil(d['retryAfterSeconds'] / 60)} 分钟后再试` : '操作过于频繁，请稍后再试',
 };
 
 /** Codes that do not come from a DomainError (the framework's, Fastify's, the filter's own). */
 const ZH_OTHER: Record<string, string> = {
   NOT_ACCEPTABLE: '无法按所请求的格式返回',
-  TOO_MANY_REQUESTS: '操作过于频繁，请稍后再试',
   INTERNAL: '服务器内部错误，请稍后重试；如仍失败，请联系管理员',
   BAD_REQUEST: '请求无效',
   INVALID_JSON: '请求内容格式有误，无法读取',
@@ -201,7 +217,7 @@ const BY_STATUS: Record<number, string> = {
   413: '内容超过大小上限',
   415: '不支持的请求内容格式',
   422: '内容无法处理',
-  429: ZH_OTHER['TOO_MANY_REQUESTS']!,
+  429: '操作过于频繁，请稍后再试',
   503: '系统繁忙，请稍后重试',
 };
 

@@ -169,6 +169,8 @@ export const FIELD_ZH: Record<string, string> = {
   detail: '详情',
   options: '选项',
   whenAbsent: '缺项处理',
+  body: '提交的内容',
+  query: '查询条件',
 };
 
 /** The Chinese label of a field path, e.g. `payload.newDueAt` → 新的截止时间, `nodes[2].dueDate` → 节点第3项的计划完成时间. */
