@@ -9,7 +9,8 @@ import { Unit } from '../units/unit.entity.js';
 import { Webhook, WebhookAttempt, WebhookDelivery } from '../notifications/webhook.entity.js';
 import { SCORE_ENTITIES } from '../scores/score.entities.js';
 import { BULLETIN_ENTITIES } from '../bulletins/bulletin.entity.js';
+import { URGING_ENTITIES } from '../urging/urging.entity.js';
 
 /** Every entity, listed explicitly so src, dist and the TypeORM CLI see the same schema. */
 export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, EvidenceFile, Webhook, WebhookDelivery, WebhookAttempt,
-  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES, ...BULLETIN_ENTITIES];
+  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES, ...BULLETIN_ENTITIES, ...URGING_ENTITIES];
