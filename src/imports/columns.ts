@@ -51,10 +51,32 @@ export const UNIT_MATRIX_FIELDS: FieldSpec[] = [
   { field: 'assessor', names: ['考核主体', '考核单位'] },
 ];
 
+/** The departments' node-platform table: one row per unit with its 节点数 / 红灯数 / 得分. */
+export const NODE_PLATFORM_FIELDS: FieldSpec[] = [
+  { field: 'seq', names: ['序号', '编号'] },
+  { field: 'unit', names: ['单位名称', '部门名称', '被考核单位', '单位', '部门', '责任单位'] },
+  { field: 'nodes', names: ['节点数', '节点总数', '节点个数'] },
+  { field: 'red', names: ['红灯数', '红灯个数', '红灯'] },
+  { field: 'score', names: ['得分', '平台得分', '节点得分'] },
+  { field: 'points', names: ['分值', '权重分'] },
+];
+
+/** Common indicators with deduction rules: 考核内容 / 分值 / 评分标准 / 考核部门. */
+export const COMMON_INDICATOR_FIELDS: FieldSpec[] = [
+  { field: 'seq', names: ['序号', '编号'] },
+  { field: 'category', names: ['类别', '考核项目', '指标类别', '项目'] },
+  { field: 'content', names: ['考核内容', '指标内容', '工作内容'] },
+  { field: 'points', names: ['分值', '权重分', '分数'] },
+  { field: 'criteria', names: ['评分标准', '考核标准', '评分细则', '扣分标准'] },
+  { field: 'assessor', names: ['考核部门', '考核单位', '考核主体', '牵头考核部门'] },
+];
+
 export const SHAPE_FIELDS: Record<ShapeName, FieldSpec[]> = {
   'node-table': NODE_TABLE_FIELDS,
   'work-report': WORK_REPORT_FIELDS,
   'unit-matrix': UNIT_MATRIX_FIELDS,
+  'node-platform': NODE_PLATFORM_FIELDS,
+  'common-indicators': COMMON_INDICATOR_FIELDS,
 };
 
 /** Fields a header must have for the shape to apply: each inner list is "one of". */
@@ -62,6 +84,8 @@ export const REQUIRED_FIELDS: Record<ShapeName, string[][]> = {
   'node-table': [['seq'], ['unit'], ['due', 'nodeName'], ['points', 'method']],
   'work-report': [['task'], ['lead', 'resp'], ['nodes', 'due']],
   'unit-matrix': [['name'], ['targets'], ['criteria', 'assessor']],
+  'node-platform': [['unit'], ['nodes'], ['red', 'score']],
+  'common-indicators': [['content'], ['points'], ['criteria'], ['assessor']],
 };
 
 /** Fields that only this shape has (used to tell the shapes apart). */
@@ -69,6 +93,8 @@ const DISTINCTIVE: Record<ShapeName, string[]> = {
   'node-table': ['nodeName', 'due', 'method', 'nodeEvidence', 'annualTarget', 'unit', 'level'],
   'work-report': ['lead', 'resp', 'leader', 'nodes', 'due'],
   'unit-matrix': ['name', 'targets', 'points', 'criteria', 'assessor'],
+  'node-platform': ['nodes', 'red', 'score'],
+  'common-indicators': ['content', 'criteria', 'assessor', 'points'],
 };
 
 export interface HeaderMatch {

@@ -25,6 +25,8 @@ export interface ShapeContext {
   subject: string | null;
   knownUnits: string[];
   defaultDueDate: string;
+  /** ParseImportOptions.expandRecurring (default false). */
+  expandRecurring: boolean;
   units: UnitResolver;
   out: Collector;
 }
@@ -160,4 +162,27 @@ export function methodParamsChecked(
   const problems = methodParamsProblems(code, params, points);
   if (problems.length > 0) ctx.out.error(`${what}: the scoring parameters are incomplete for ${code}: ${problems.join('; ')}`, at);
   return params;
+}
+
+/**
+ * Rule (recurring phrases, issue 14): "每月 / 每季度 / 每半年 / 按月" name several dates. Unless the import
+ * says so (`expandRecurring`), such a phrase gives ONE node — due on the last date it names — and a warning
+ * says how many nodes it would give expanded, so the document's own node count is kept.
+ */
+export function datesAsWritten(ctx: ShapeContext, d: { readonly dates: readonly string[]; readonly hits: ReadonlyArray<{ rule: string; dates: readonly string[]; text: string }> }, at: At): string[] {
+  const recurring = d.hits.filter((h) => h.rule.startsWith('every-') && h.dates.length > 1);
+  if (recurring.length === 0 || ctx.expandRecurring) return [...d.dates];
+  const dates: string[] = [];
+  for (const h of d.hits) {
+    const ds = h.rule.startsWith('every-') && h.dates.length > 1 ? [h.dates[h.dates.length - 1]!] : h.dates;
+    for (const x of ds) if (!dates.includes(x)) dates.push(x);
+  }
+  for (const h of recurring) {
+    ctx.out.warn(
+      `recurring phrase "${h.text}" not expanded (option expandRecurring is off)`,
+      at,
+      `one node due ${h.dates[h.dates.length - 1]}; expanded it would give ${h.dates.length} nodes`,
+    );
+  }
+  return dates;
 }

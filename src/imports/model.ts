@@ -9,8 +9,8 @@
  * indicators it kept.
  */
 
-export type ShapeName = 'node-table' | 'work-report' | 'unit-matrix';
-export const SHAPES: readonly ShapeName[] = ['node-table', 'work-report', 'unit-matrix'];
+export type ShapeName = 'node-table' | 'work-report' | 'unit-matrix' | 'node-platform' | 'common-indicators';
+export const SHAPES: readonly ShapeName[] = ['node-table', 'work-report', 'unit-matrix', 'node-platform', 'common-indicators'];
 
 /** Scoring method codes (DESIGN.md §5): the scoring module's own list, re-exported. */
 export type { MethodCode } from '../scoring/method-params.js';
@@ -65,6 +65,17 @@ export interface ImportIndicator {
   basis: string | null;
   /** Original row numbers (lines for text files) that contributed to this indicator. */
   sourceRows: number[];
+  /** The section (sections.ts) the indicator was read from; set by `parseImport` on every indicator. */
+  section?: string;
+  /**
+   * The body whose figures score this indicator for every unit of the group (考核标准 "直接采用XX评分结果",
+   * a common indicator), when the file names one; the tasks then carry no target of their own.
+   */
+  scoredBy?: string;
+  /** A common indicator (共性指标): every unit of the group the section is mapped to carries it; no task in the file. */
+  common?: boolean;
+  /** Node counts per unit written in the table (the department node-platform table: 节点数 / 红灯数). */
+  nodeCounts?: Record<string, { nodes: number | null; redLights: number | null; score: number | null }>;
 }
 
 export interface ImportNode {
@@ -114,12 +125,59 @@ export interface ImportMeta {
   sheetName: string | null;
 }
 
+/** A section's shape: a table shape, or a numbered catalogue (negative / bonus / deduction / veto list). */
+export type SectionShape = ShapeName | 'catalogue';
+
+export interface ImportSectionRef {
+  /** `附件N` or `s<i>`; in a document of several sections every key of the section starts with `<key>/`. */
+  key: string;
+  annex: string | null;
+  title: string | null;
+  shape: SectionShape | null;
+}
+
+export interface ImportCatalogueItem {
+  /** `<section key>/<number>` ("附件5/3"), or the number alone in a one-section file. */
+  key: string;
+  number: string;
+  text: string;
+  /** Points per occurrence (deduction/negative lists: the amount deducted), or null for a range / veto. */
+  points: number | null;
+  range?: { min: number; max: number };
+  cap?: number;
+  category?: string;
+  sourceRows: number[];
+}
+
+export interface ImportCatalogue {
+  section: string;
+  kind: 'bonus' | 'deduction' | 'negative_list' | 'veto';
+  title: string | null;
+  items: ImportCatalogueItem[];
+  totalCap?: number;
+}
+
 export interface ImportModel {
   meta: ImportMeta;
   indicators: ImportIndicator[];
   tasks: ImportTask[];
   /** Unit names used by the tasks: the known units matched, or (with no known list) the proposed list. */
   units: string[];
+  /** The sections found (one for a plain table). */
+  sections: ImportSectionRef[];
+  /** Numbered catalogues (negative / bonus / deduction lists) found as sections of their own. */
+  catalogues: ImportCatalogue[];
+}
+
+export interface ImportSectionReport extends ImportSectionRef {
+  openedBy: 'start' | 'annex' | 'header' | 'restart';
+  /** Original first and last row of the section. */
+  rows: { from: number | null; to: number | null };
+  headerRow: number | null;
+  /** `nodes` counts every task's nodes; `stageNodes` each indicator's distinct nodes once (as documents count 阶段性指标). */
+  counts: { items: number; indicators: number; tasks: number; nodes: number; stageNodes: number; catalogueItems: number; errors: number; warnings: number };
+  /** Counts the document itself states ("共保留工作任务122项、形成阶段性指标404个"), with the text and row. */
+  stated?: { tasks?: number; nodes?: number; text: string; row: number };
 }
 
 export type Severity = 'error' | 'warning';
@@ -177,8 +235,12 @@ export interface ImportReport {
   /** Every grid row and what became of it. */
   rows: Array<{ row: number; endRow: number; kind: RowKind }>;
   /** How each distinct unit name in the file was resolved (or not). */
-  unitNames: Array<{ raw: string; units: string[]; rule: string }>;
+  unitNames: Array<{ raw: string; units: string[]; rule: string; reason?: string }>;
+  /** Units the import would create (names not among the known units), with the kind they would get. */
+  newUnits: Array<{ name: string; kind: 'town' | 'park' | 'department' }>;
   problems: ImportProblem[];
+  /** The sections with shape, row range, counts, and the counts the document states. */
+  sections: ImportSectionReport[];
 }
 
 export type GridSourceKind = 'xlsx' | 'xls' | 'et' | 'docx' | 'csv' | 'tsv' | 'cell-lines';
@@ -196,6 +258,11 @@ export interface ParseImportOptions {
   aliases?: Record<string, string>;
   /** The party the table is written for (overrides the title, e.g. "对盘山县考核"). */
   subject?: string;
+  /**
+   * Expand recurring phrases (每月 / 每季度 / 每半年) into one node per period. Default false: such an entry
+   * is one node, due on the last date the phrase names, and a warning says it was not expanded.
+   */
+  expandRecurring?: boolean;
   /** Due date for a node whose row gives no date at all (default: `${year}-12-31`); always reported. */
   defaultDueDate?: string;
 }

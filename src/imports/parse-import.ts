@@ -6,6 +6,10 @@
 import { extname } from 'node:path';
 import { IANAZone } from 'luxon';
 import type {
+  ImportCatalogue,
+  ImportIndicator,
+  ImportSectionReport,
+  ImportTask,
   ImportModel,
   ImportProblem,
   ImportReport,
@@ -28,8 +32,11 @@ import JSZip from 'jszip';
 import { parseNodeTable } from './shape-node-table.js';
 import { parseUnitMatrix } from './shape-unit-matrix.js';
 import { parseWorkReport } from './shape-work-report.js';
+import { parseCommonIndicators, parseNodePlatform } from './shape-tables.js';
 import { oneLine } from './text.js';
-import { UnitResolver } from './units.js';
+import { UnitResolver, unitKindOf } from './units.js';
+import { splitSections } from './sections.js';
+import { looksLikeCatalogue, parseCatalogueSection, statedCounts } from './shape-catalogue.js';
 
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 /** How many rows from the top are searched for the header. */
@@ -39,6 +46,8 @@ const PARSERS: Record<ShapeName, (ctx: ShapeContext) => void> = {
   'node-table': parseNodeTable,
   'work-report': parseWorkReport,
   'unit-matrix': parseUnitMatrix,
+  'node-platform': parseNodePlatform,
+  'common-indicators': parseCommonIndicators,
 };
 
 export async function parseImport(
@@ -58,60 +67,139 @@ export async function parseImport(
     if (grid.problems.some((p) => p.severity === 'error')) return fatal(base, grid, grid.problems);
     if (grid.rows.every(isBlankRow)) return fatal(base, grid, [...grid.problems, problem('error', 'the file holds no data')]);
 
-    const found = findHeader(grid, opts.shape);
-    if ('error' in found) return fatal(base, grid, [...grid.problems, problem('error', found.error)]);
-    const { shape, index } = found;
-
-    const out = new Collector(grid);
-    out.problems.push(...grid.problems);
-    for (let i = 0; i < index; i++) out.mark(i, isBlankRow(grid.rows[i]!) ? 'blank' : 'preamble');
-    out.mark(index, 'header');
-
-    const rowText = (r: Grid['rows'][number]) => oneLine([...new Set(r.cells.map((c) => c.value.trim()).filter((v) => v !== ''))].join(' '));
-    const preamble = grid.rows.slice(0, index).map(rowText).filter((t) => t !== '');
-    const title = [...preamble].reverse().find((t) => t.length >= 6 && !/[：:]$/.test(t) && /考核|考评|任务|指标|细则|分解|目标/.test(t)) ?? null;
-    const subject = opts.subject ?? detectSubject(preamble);
-    const titleYear = title?.match(/(\d{4})\s*年/)?.[1];
-    if (titleYear && Number(titleYear) !== opts.year) {
-      out.warn(`the title says ${titleYear} but the plan's year is ${opts.year}; dates without a year are put in ${opts.year}`, {
-        row: grid.rows.find((r) => rowText(r) === title)?.row ?? null,
-      });
+    const plans = splitSections(grid, { ...(opts.shape ? { forcedShape: opts.shape } : {}), isCatalogue: looksLikeCatalogue });
+    if (!plans.some((p) => p.shape !== null)) {
+      const found = findHeader(grid, opts.shape);
+      return fatal(base, grid, [...grid.problems, problem('error', 'error' in found ? found.error : 'no table found')]);
     }
 
     const units = new UnitResolver({
       ...(opts.knownUnits ? { knownUnits: opts.knownUnits } : {}),
       ...(opts.aliases ? { aliases: opts.aliases } : {}),
     });
-    const ctx: ShapeContext = {
-      shape,
-      grid,
-      headerIndex: index,
-      year: opts.year,
-      subject,
-      knownUnits: opts.knownUnits ?? [],
-      defaultDueDate: opts.defaultDueDate ?? `${opts.year}-12-31`,
-      units,
-      out,
-    };
-    PARSERS[shape](ctx);
+    const multi = plans.length > 1;
+    const kinds: Array<RowKind | undefined> = new Array(grid.rows.length).fill(undefined);
+    const problems: ImportProblem[] = [...grid.problems];
+    const indicators: ImportIndicator[] = [];
+    const tasks: ImportTask[] = [];
+    const catalogues: ImportCatalogue[] = [];
+    const sections: ImportSectionReport[] = [];
+    let items = 0;
+    let title: string | null = null;
+    let subject: string | null = opts.subject ?? null;
+    let shape: ShapeName | null = null;
 
-    // every row accounted for
-    out.kinds.forEach((k, i) => {
-      if (k === undefined) {
-        out.mark(i, 'problem');
-        out.error('row not read (internal: no rule claimed it)', { row: grid.rows[i]!.row });
+    for (const plan of plans) {
+      const ownRows = grid.rows.slice(plan.start, plan.end);
+      const firstRow = ownRows[0]?.row ?? null;
+      const lastRow = ownRows[ownRows.length - 1]?.endRow ?? null;
+      const problemsBefore = problems.length;
+      const section: ImportSectionReport = {
+        key: plan.key,
+        annex: plan.annex,
+        title: plan.title,
+        shape: plan.shape,
+        openedBy: plan.openedBy,
+        rows: { from: firstRow, to: lastRow },
+        headerRow: plan.headerIndex >= 0 ? grid.rows[plan.headerIndex]!.row : null,
+        counts: { items: 0, indicators: 0, tasks: 0, nodes: 0, stageNodes: 0, catalogueItems: 0, errors: 0, warnings: 0 },
+      };
+      sections.push(section);
+      const prefix = multi ? `${plan.key}/` : '';
+      if (plan.shape === null) {
+        ownRows.forEach((r, k) => (kinds[plan.start + k] = isBlankRow(r) ? 'blank' : 'problem'));
+        problems.push(
+          problem('error', `section ${plan.key} (rows ${firstRow}–${lastRow}${plan.title ? `, "${plan.title}"` : ''}): no table of a known shape and no numbered list; nothing imported from it`, { row: firstRow }),
+        );
+      } else if (plan.shape === 'catalogue') {
+        const cat = parseCatalogueSection(ownRows, plan, prefix);
+        cat.kinds.forEach((k, j) => (kinds[plan.start + j] = k));
+        problems.push(...cat.problems);
+        catalogues.push(cat.catalogue);
+        section.counts.catalogueItems = cat.catalogue.items.length;
+      } else {
+        const sub: Grid = { ...grid, rows: plan.inheritedHeader ? [grid.rows[plan.headerIndex]!, ...ownRows] : ownRows, problems: [] };
+        const off = plan.inheritedHeader ? 1 : 0;
+        const index = plan.inheritedHeader ? 0 : plan.headerIndex - plan.start;
+        const out = new Collector(sub);
+        for (let i = off; i < index; i++) out.mark(i, isBlankRow(sub.rows[i]!) ? 'blank' : 'preamble');
+        out.mark(index, 'header');
+        const rowText = (r: Grid['rows'][number]) => oneLine([...new Set(r.cells.map((c) => c.value.trim()).filter((v) => v !== ''))].join(' '));
+        const preamble = sub.rows.slice(off, index).map(rowText).filter((t) => t !== '');
+        const sectionTitle = [...preamble].reverse().find((t) => t.length >= 6 && !/[：:]$/.test(t) && /考核|考评|任务|指标|细则|分解|目标/.test(t)) ?? null;
+        if (shape === null) {
+          shape = plan.shape;
+          title = sectionTitle;
+        }
+        subject ??= detectSubject(preamble);
+        const titleYear = sectionTitle?.match(/(\d{4})\s*年/)?.[1];
+        if (titleYear && Number(titleYear) !== opts.year) {
+          out.warn(`the title says ${titleYear} but the plan's year is ${opts.year}; dates without a year are put in ${opts.year}`, {
+            row: sub.rows.find((r) => rowText(r) === sectionTitle)?.row ?? null,
+          });
+        }
+        const ctx: ShapeContext = {
+          shape: plan.shape,
+          grid: sub,
+          headerIndex: index,
+          year: opts.year,
+          subject: opts.subject ?? detectSubject(preamble) ?? subject,
+          knownUnits: opts.knownUnits ?? [],
+          defaultDueDate: opts.defaultDueDate ?? `${opts.year}-12-31`,
+          expandRecurring: opts.expandRecurring === true,
+          units,
+          out,
+        };
+        PARSERS[plan.shape](ctx);
+        out.kinds.forEach((k, i) => {
+          if (i < off) return;
+          if (k === undefined) {
+            out.mark(i, 'problem');
+            out.error('row not read (internal: no rule claimed it)', { row: sub.rows[i]!.row });
+          }
+          kinds[plan.start + i - off] = out.kinds[i];
+        });
+        // a later decomposition table (十件民生实事) is its own category: its title heads its paths
+        const root = plan.openedBy !== 'start' && plan.openedBy !== 'annex' && plan.shape === 'work-report' && plan.title ? plan.title : null;
+        for (const ind of out.indicators) {
+          const copy: ImportIndicator = { ...ind, key: prefix + ind.key, section: plan.key };
+          if (root && copy.categoryPath[0] !== root) copy.categoryPath = [root, ...copy.categoryPath];
+          indicators.push(copy);
+        }
+        for (const t of out.tasks) {
+          const nodes = finishNodes(t.nodes);
+          if (nodes.length === 0) {
+            out.error(`task ${prefix}${t.key} has no node with a readable date: not imported`, { row: t.sourceRows[0] ?? null });
+            continue;
+          }
+          tasks.push({ ...t, key: prefix + t.key, indicatorKey: prefix + t.indicatorKey, nodes });
+          section.counts.tasks++;
+          section.counts.nodes += nodes.length;
+        }
+        section.counts.stageNodes = stageNodeCount(tasks.slice(tasks.length - section.counts.tasks));
+        problems.push(...out.problems);
+        items += out.items;
+        section.counts.items = out.items;
+        section.counts.indicators = out.indicators.length;
       }
-    });
-
-    const tasks = [];
-    for (const t of out.tasks) {
-      const nodes = finishNodes(t.nodes);
-      if (nodes.length === 0) {
-        out.error(`task ${t.key} has no node with a readable date: not imported`, { row: t.sourceRows[0] ?? null });
-        continue;
+      const stated = statedCounts(ownRows);
+      if (stated) {
+        section.stated = stated;
+        if (stated.nodes !== undefined && stated.nodes !== section.counts.stageNodes) {
+          problems.push(
+            problem('warning', `section ${plan.key}: the document states ${stated.nodes} stage nodes ("${stated.text}") but ${section.counts.stageNodes} were read${opts.expandRecurring ? ' (recurring phrases expanded: option expandRecurring)' : ''}`, { row: stated.row }),
+          );
+        }
+        if (stated.tasks !== undefined && stated.tasks !== section.counts.items) {
+          problems.push(problem('warning', `section ${plan.key}: the document states ${stated.tasks} tasks ("${stated.text}") but ${section.counts.items} were read`, { row: stated.row }));
+        }
       }
-      tasks.push({ ...t, nodes });
+      for (const p of problems.slice(problemsBefore)) {
+        if (p.severity === 'error') section.counts.errors++;
+        else section.counts.warnings++;
+      }
     }
+
     const unitList: string[] = [];
     for (const t of tasks) if (!unitList.includes(t.unitName)) unitList.push(t.unitName);
 
@@ -125,11 +213,14 @@ export async function parseImport(
         source: grid.source,
         sheetName: grid.sheetName,
       },
-      indicators: out.indicators,
+      indicators,
       tasks,
       units: unitList,
+      sections: sections.map((x) => ({ key: x.key, annex: x.annex, title: x.title, shape: x.shape })),
+      catalogues,
     };
-    const report = buildReport(grid, out.kinds as RowKind[], out.problems, model, out.items, units);
+    const report = buildReport(grid, kinds as RowKind[], problems, model, items, units);
+    report.sections = sections;
     return { shape, model, report };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -192,6 +283,13 @@ export async function readGrid(file: { name: string; bytes: Buffer }): Promise<G
   }
   grid.problems.unshift(...decoded.problems);
   return grid;
+}
+
+/** Distinct stage nodes per indicator (what a document counts as 阶段性指标): the same node of several units counts once. */
+function stageNodeCount(tasks: ImportTask[]): number {
+  const seen = new Set<string>();
+  for (const t of tasks) for (const n of t.nodes) seen.add(`${t.indicatorKey}|${n.dueDate}|${n.ref ?? ''}|${n.stageTarget}`);
+  return seen.size;
 }
 
 async function isWordZip(bytes: Buffer): Promise<boolean> {
@@ -301,8 +399,10 @@ function buildReport(
   return {
     counts,
     rows,
-    unitNames: (units?.resolutions() ?? []).map((r) => ({ raw: r.raw, units: r.units, rule: r.rule })),
+    unitNames: (units?.resolutions() ?? []).map((r) => ({ raw: r.raw, units: r.units, rule: r.rule, ...(r.reason ? { reason: r.reason } : {}) })),
+    newUnits: model.units.filter((u) => !(units?.isKnown(u) ?? false)).map((name) => ({ name, kind: unitKindOf(name) })),
     problems: sorted,
+    sections: [],
   };
 }
 
@@ -320,6 +420,8 @@ function fatal(base: { year: number; timezone: string }, grid: Grid | null, prob
     indicators: [],
     tasks: [],
     units: [],
+    sections: [],
+    catalogues: [],
   };
   const kinds: RowKind[] = (grid?.rows ?? []).map((r) => (isBlankRow(r) ? 'blank' : 'problem'));
   const report = buildReport(grid ?? { source: 'tsv', rows: [], sheetName: null, problems: [] }, kinds, problems, model, 0, null);

@@ -18,6 +18,8 @@
  *      programming) so that the fewest rows break that rule, and, among those, the most rows result.
  *      A one-cell row counts as valid only if it reads as running text (≥ 8 characters, not a bare
  *      ordinal or one-character-per-line label).
+ *    - ties are broken against merging a segment that opens with a category label ("三\n创新驱动发展",
+ *      "（四）优化创新生态") onto the end of the row before it: that merge shifts every column of both rows.
  */
 import type { ImportProblem } from './model.js';
 import { problem, type Grid, type GridCell, type GridRow } from './grid.js';
@@ -104,6 +106,17 @@ function headerScore(cells: GridCell[]): number {
   return score;
 }
 
+/** A category cell: a bare ordinal line followed by its title ("三\n创新驱动发展"), or "（四）…" / "三、…" alone. */
+function isCategoryLabel(value: string): boolean {
+  const lines = value
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  if (lines.length === 0) return false;
+  if (lines.length > 1 && /^[一二三四五六七八九十]{1,3}$/.test(lines[0]!)) return true;
+  return lines.length === 1 && lines[0]!.length <= 24 && /^(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．])/.test(lines[0]!);
+}
+
 function singleCellIsNote(cell: GridCell): boolean {
   const lines = cell.value
     .split('\n')
@@ -177,19 +190,31 @@ export function readCellLines(text: string): Grid {
   for (let j = 0; j < start; j++) pushRow(breaks[j]!, segEnd(j), segCells[j]!);
 
   const MAX_MERGE = 12;
-  type Best = { bad: number; rows: number; prev: number };
+  // a segment opening with a category label ("三\n创新驱动发展", "（四）优化创新生态") starts a row: merging it
+  // onto the END of the row before it shifts every column of both (issue 14), so such a merge is a tie-breaker cost
+  const opensRow = segCells.map((cells) => cells.length > 0 && cells.length < width && isCategoryLabel(cells[0]!.value));
+  type Best = { bad: number; misplaced: number; rows: number; prev: number };
   const best: Array<Best | null> = new Array(m + 1).fill(null);
-  best[start] = { bad: 0, rows: 0, prev: -1 };
+  best[start] = { bad: 0, misplaced: 0, rows: 0, prev: -1 };
   for (let k = start + 1; k <= m; k++) {
     let w = 0;
+    let misplaced = 0;
     for (let j = k - 1; j >= start && j >= k - MAX_MERGE; j--) {
       w += segCells[j]!.length;
+      if (j < k - 1 && opensRow[j + 1] && !opensRow[j]) misplaced++;
       const b = best[j];
       if (!b) continue;
       const ok = j === start && start === headerSeg ? true : w >= width || (w === 1 && singleCellIsNote(segCells[j]![0]!));
-      const cand: Best = { bad: b.bad + (ok ? 0 : 1), rows: b.rows + 1, prev: j };
+      const cand: Best = { bad: b.bad + (ok ? 0 : 1), misplaced: b.misplaced + misplaced, rows: b.rows + 1, prev: j };
       const cur = best[k];
-      if (!cur || cand.bad < cur.bad || (cand.bad === cur.bad && cand.rows > cur.rows)) best[k] = cand;
+      if (
+        !cur ||
+        cand.bad < cur.bad ||
+        (cand.bad === cur.bad && cand.misplaced < cur.misplaced) ||
+        (cand.bad === cur.bad && cand.misplaced === cur.misplaced && cand.rows > cur.rows)
+      ) {
+        best[k] = cand;
+      }
     }
   }
   const cuts: number[] = [];

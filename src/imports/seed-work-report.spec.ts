@@ -75,7 +75,7 @@ describe('work-report decomposition: work-report.2023-shuangtaizi.part1.txt', ()
     expect(path('52')).toEqual(['二、加快构建新发展格局，奋力推动高质量发展', '（十）大力推进乡村振兴']);
   });
 
-  it('joins task 26, continued over three rows after page breaks, into one task per unit with all 16 nodes', () => {
+  it('joins task 26, continued over three rows after page breaks, into one task per unit with all 15 nodes as written', () => {
     const tasks = tasksOf('26');
     expect(tasks.map((t) => [t.unitName, t.isLead])).toEqual([
       ['商务局', true],
@@ -84,7 +84,7 @@ describe('work-report decomposition: work-report.2023-shuangtaizi.part1.txt', ()
     ]);
     expect(tasks[0]!.leaderInCharge).toBe('王茜、李洋、黄刚');
     const nodes = tasks[0]!.nodes;
-    expect(nodes).toHaveLength(16);
+    expect(nodes).toHaveLength(15);
     expect(new Set(nodes.map((n) => n.ref)).size).toBe(15);
     expect(nodes.find((n) => n.ref === '（1）')).toMatchObject({ scope: '胜利街道办事处', dueDate: '2023-06-30' });
     expect(nodes.find((n) => n.ref === '（13）')).toMatchObject({ scope: '统一镇', dueDate: '2023-03-31' });
@@ -102,10 +102,23 @@ describe('work-report decomposition: work-report.2023-shuangtaizi.part1.txt', ()
     expect(tasksOf('35')[0]!.nodes[0]).toMatchObject({ dueDate: '2023-02-20', dueRule: 'month-mid' });
   });
 
-  it('makes one node per quarter end for "每季度" (task 23) and monthly nodes for "按月" (task 7)', () => {
+  it('keeps "每季度" (task 23) and "按月" (task 7) as one node each by default, and says so', () => {
     const quarterly = tasksOf('23')[0]!.nodes.filter((n) => n.dueRule === 'every-quarter');
+    expect(quarterly.map((n) => n.dueDate)).toEqual(['2023-12-31']);
+    expect(tasksOf('7')[0]!.nodes.filter((n) => n.dueRule === 'every-month')).toHaveLength(1);
+    const notes = res.report.problems.filter((p) => /recurring phrase/.test(p.reason));
+    expect(notes.length).toBeGreaterThanOrEqual(2);
+    expect(notes.find((p) => /每季度/.test(p.reason))).toMatchObject({ severity: 'warning', repaired: expect.stringMatching(/would give 4 nodes/) });
+  });
+
+  it('with expandRecurring: one node per quarter end for "每季度" (task 23) and monthly nodes for "按月" (task 7)', async () => {
+    const expanded = await parseFixture(FILE, { year: 2023, expandRecurring: true });
+    const of = (key: string) => expanded.model.tasks.filter((t) => t.indicatorKey === key);
+    const quarterly = of('23')[0]!.nodes.filter((n) => n.dueRule === 'every-quarter');
     expect(quarterly.map((n) => n.dueDate)).toEqual(['2023-03-31', '2023-06-30', '2023-09-30', '2023-12-31']);
-    expect(tasksOf('7')[0]!.nodes.filter((n) => n.dueRule === 'every-month')).toHaveLength(12);
+    expect(of('7')[0]!.nodes.filter((n) => n.dueRule === 'every-month')).toHaveLength(12);
+    expect(of('26')[0]!.nodes).toHaveLength(16);
+    expect(expanded.report.problems.some((p) => /not expanded/.test(p.reason))).toBe(false);
   });
 
   it('dates an entry by its own year phrase ("2023年底前") or, lacking one, by 完成时限 (task 37)', () => {

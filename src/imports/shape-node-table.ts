@@ -27,7 +27,7 @@
 import type { ImportIndicator, ImportNode, UnitTarget } from './model.js';
 import { isBlankRow, type GridRow } from './grid.js';
 import { fieldLabel, isRepeatedHeader, matchHeader, NODE_TABLE_FIELDS } from './columns.js';
-import { methodParamsChecked, type At, type ShapeContext } from './context.js';
+import { datesAsWritten, methodParamsChecked, type At, type ShapeContext } from './context.js';
 import { deadlinesOf, isPureDatePhrase } from './deadlines.js';
 import { CANONICAL_METHOD_NAMES, inferMethodFromCriteria, normaliseMethodName } from './methods.js';
 import { singleQuantity, splitPackedTargets, targetDirection, targetQuantity } from './targets.js';
@@ -309,7 +309,7 @@ function makeNodes(ctx: ShapeContext, f: Fields, indicatorName: string, row: Gri
 
   if (due !== '' && isPureDatePhrase(due, ctx.year)) {
     const d = deadlinesOf(due, ctx.year)!;
-    dates = d.dates;
+    dates = datesAsWritten(ctx, d, at('due'));
     dueRule = [...new Set(d.hits.map((h) => h.rule))].join('+');
     if (dates.length === 0) out.error(`计划完成时间 "${due}" is not a real date`, at('due'));
     const leading = nameDates?.hits.filter((h) => h.index < Math.max(0, nodeName.search(/[，,：:；;。]/))) ?? [];
@@ -319,7 +319,7 @@ function makeNodes(ctx: ShapeContext, f: Fields, indicatorName: string, row: Gri
   } else if (due !== '') {
     const d = deadlinesOf(due, ctx.year);
     if (d && d.dates.length > 0) {
-      dates = d.dates;
+      dates = datesAsWritten(ctx, d, at('due'));
       dueRule = [...new Set(d.hits.map((h) => h.rule))].join('+');
       stageTarget = nodeName ? `${nodeName}；${trimPunct(due)}` : trimPunct(due);
       out.warn(

@@ -145,7 +145,8 @@ export function parseUnitMatrix(ctx: ShapeContext): void {
     out.mark(i, 'data');
     out.items++;
     const criteria = text('criteria');
-    const methodCode = inferMethodFromCriteria(criteria);
+    const takesScore = SCORED_BY.test(criteria.replace(/\s+/g, ''));
+    const methodCode = inferMethodFromCriteria(criteria) ?? (takesScore ? 'direct' : null);
     if (!methodCode) out.error(`indicator ${seq || name}: 考核标准 names no scoring method`, at('criteria'));
     const measure = criteria.match(/[（(]\s*单位\s*[：:]\s*([^）)]+?)\s*[)）]/)?.[1] ?? null;
     let points: number | null = null;
@@ -178,6 +179,16 @@ export function parseUnitMatrix(ctx: ShapeContext): void {
       basis: null,
       sourceRows: [row.row],
     };
+    const named = criteria.replace(/\s+/g, '').match(SCORED_BY);
+    if (named) ind.scoredBy = named[1]!;
+    else if (carriedByAll(ind) && ind.assessingUnitName) ind.scoredBy = ind.assessingUnitName;
+    if (carriedByAll(ind) && targetCells.every((c) => oneLine(c?.value ?? '') === '')) {
+      out.warn(
+        `indicator ${key}: no unit has a target and ${named ? `考核标准 says "${named[0]}"` : 'it is a common / comprehensive indicator'}`,
+        at('criteria'),
+        `every unit of the table carries it, scored by ${ind.scoredBy ?? 'the assessing body'}`,
+      );
+    }
     out.addIndicator(ind);
     current = { ind, measure };
     addTargets(ctx, ind, targetCells, columnUnits, unitCells, measure, row.row);
@@ -193,6 +204,19 @@ export function parseUnitMatrix(ctx: ShapeContext): void {
   }
 }
 
+/** "直接采用县统计局评分结果" / "采用市考核办考核结果" names the body whose figures score the indicator. */
+const SCORED_BY = /(?:直接)?采用([\u4e00-\u9fa5（）]{2,24}?)(?:的)?(?:评分|考核|测评|评价|考评)(?:结果|得分)/;
+
+/**
+ * Rule (blank targets, issue 14): an indicator whose 考核标准 takes another body's score ("直接采用…评分结果")
+ * or that is a common or comprehensive indicator (共性指标, 综合评价) is carried by every unit of the table even
+ * where its target cell is blank — a task scored from that body's figures (`scoredBy`), not "no task".
+ */
+export function carriedByAll(ind: ImportIndicator): boolean {
+  if (SCORED_BY.test((ind.methodText ?? '').replace(/\s+/g, ''))) return true;
+  return [...ind.categoryPath, ind.name].some((t) => /共性指标|综合评价|共同指标/.test(t));
+}
+
 function addTargets(
   ctx: ShapeContext,
   ind: ImportIndicator,
@@ -206,6 +230,31 @@ function addTargets(
     const unitName = columnUnits[k];
     const raw = oneLine(cell?.value ?? '');
     const unitLabel = oneLine(unitCells[k]!.value);
+    if (raw === '' && unitName && carriedByAll(ind)) {
+      // every unit carries it; the score comes from the named body's figures
+      if (ctx.out.tasksOf(ind.key).some((t) => t.unitName === unitName)) return;
+      ctx.out.addTask({
+        indicatorKey: ind.key,
+        unitName,
+        isLead: true,
+        nodes: [
+          {
+            seq: 0,
+            dueDate: ctx.defaultDueDate,
+            stageTarget: `${ind.name}：${ind.scoredBy ? `采用${ind.scoredBy}评分结果` : '共性指标'}`,
+            stageValue: null,
+            stageUnit: null,
+            requiredEvidence: null,
+            sourceRow: cell?.row ?? sourceRow,
+            ref: null,
+            scope: null,
+            dueRule: 'default',
+          },
+        ],
+        sourceRow,
+      });
+      return;
+    }
     if (raw === '') {
       if (!ind.targetsByUnit[unitName ?? unitLabel]) {
         ctx.out.warn(`no target for ${unitLabel} under indicator ${ind.key}: no task`, { row: cell?.row ?? sourceRow, column: cell?.col ?? null, field: unitLabel });

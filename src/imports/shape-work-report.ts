@@ -15,6 +15,8 @@
  *   with no date takes 完成时限 (`dueRule` 'row-deadline'); with neither, the default due date (reported);
  * - 牵头单位 lists the lead unit(s) and 责任单位 the co-responsible units, one task per unit (a unit
  *   in both is a lead); collective names ("各街镇", "其他相关部门") are reported (units.ts);
+ * - a node listed under a co-unit's heading in the node cell ("胜利街道办事处：（1）…") goes only to that
+ *   unit and the lead units; 分管领导 names are people, never units (units.ts rule 6);
  * - empty 牵头单位 / 分管领导 continue the cell above (a merged cell), reported as repaired; an empty
  *   责任单位 continues the one above only when 牵头单位 was continued too (otherwise: no co-units);
  * - a one-cell row inside the table (a note such as "经合并同类项…"), or a row whose cells all hold the
@@ -23,12 +25,14 @@
 import type { ImportIndicator, ImportNode } from './model.js';
 import { isBlankRow, type GridRow } from './grid.js';
 import { isRepeatedHeader, matchHeader, stretchPositions, WORK_REPORT_FIELDS } from './columns.js';
-import { contentKey, type At, type ShapeContext } from './context.js';
+import { contentKey, datesAsWritten, type At, type ShapeContext } from './context.js';
 import { deadlinesOf } from './deadlines.js';
 import { splitNodeList } from './node-list.js';
 import { singleQuantity, targetDirection, targetQuantity } from './targets.js';
 import { cleanCell, oneLine, rebuildLabel, trimPunct } from './text.js';
 import { splitPersonList, splitUnitList } from './units.js';
+
+const SUB_LABEL = /^[（(][一二三四五六七八九十]{1,3}[)）]/;
 
 interface Current {
   indicator: ImportIndicator;
@@ -56,6 +60,18 @@ export function parseWorkReport(ctx: ShapeContext): void {
     }
   });
   const labelOf = (field: string) => m.texts[m.byPosition.indexOf(field)] ?? field;
+
+  // the 分管领导 column's names are people, never units (units.ts rule 6)
+  const leaderAt = m.byPosition.indexOf('leader');
+  if (leaderAt >= 0) {
+    const names: string[] = [];
+    for (let i = ctx.headerIndex + 1; i < grid.rows.length; i++) {
+      const r = grid.rows[i]!;
+      if (r.cells.length !== header.cells.length) continue;
+      names.push(...splitPersonList(r.cells[leaderAt]?.value ?? ''));
+    }
+    ctx.units.notePersons(names.filter((n) => n.length <= 4));
+  }
 
   let path: string[] = [];
   let cur: Current | null = null;
@@ -96,6 +112,12 @@ export function parseWorkReport(ctx: ShapeContext): void {
     // category path
     const cats = (pos.get('category') ?? []).map((p) => rebuildLabel(row.cells[p]?.value ?? ''));
     const dedup = cats.filter((c, j) => j === 0 || c === '' || c !== cats[j - 1]);
+    // a sub-category label alone in the first category cell ("（四）优化创新生态" on a row of its own, under
+    // "三、创新驱动发展") is the second level, not a new first one
+    const filledCats = dedup.filter((c) => c !== '');
+    if (filledCats.length === 1 && dedup[0] === filledCats[0] && SUB_LABEL.test(filledCats[0]!) && path.length > 0 && !SUB_LABEL.test(path[0]!)) {
+      dedup.splice(0, dedup.length, '', filledCats[0]!);
+    }
     if (dedup.some((c) => c !== '')) {
       const next = [...path];
       dedup.forEach((c, level) => {
@@ -229,6 +251,21 @@ function addTasks(ctx: ShapeContext, ind: ImportIndicator, units: Units, nodes: 
     ctx.out.error(`task ${ind.key}: no unit could be resolved; no task created`, { row: ind.sourceRows[ind.sourceRows.length - 1]! });
   }
   const existing = ctx.out.tasksOf(ind.key);
+  // Rule (per-unit node lists, issue 14): a node under a heading naming one of the task's co-units
+  // ("胜利街道办事处：（1）…") goes only to that unit (and to the lead units, who coordinate); a heading
+  // naming no unit of the task scopes nothing.
+  const names = new Set([...all.map((a) => a.u), ...existing.map((t) => t.unitName)]);
+  const scopeUnit = (n: ImportNode): string | null => {
+    if (n.scope === null) return null;
+    const r = ctx.units.resolve(n.scope);
+    return r.units.length === 1 && names.has(r.units[0]!) ? r.units[0]! : null;
+  };
+  const forUnit = (list: ImportNode[], u: string, lead: boolean) =>
+    lead ? list : list.filter((n) => {
+      const s = scopeUnit(n);
+      return s === null || s === u;
+    });
+  const isLeadUnit = (u: string) => all.some((a) => a.u === u && a.lead) || existing.some((t) => t.unitName === u && t.isLead);
   // a unit first named on a continuation row also gets the nodes read so far
   const seed = existing[0]?.nodes ?? [];
   for (const { u, lead } of all) {
@@ -238,14 +275,14 @@ function addTasks(ctx: ShapeContext, ind: ImportIndicator, units: Units, nodes: 
       unitName: u,
       isLead: lead,
       leaderInCharge: units.leader || null,
-      nodes: had ? nodes : [...seed, ...nodes],
+      nodes: forUnit(had ? nodes : [...seed, ...nodes], u, isLeadUnit(u)),
       sourceRow: ind.sourceRows[ind.sourceRows.length - 1]!,
     });
   }
   // nodes of a continuation row also go to the tasks created by earlier rows
   for (const t of existing) {
     if (all.some((a) => a.u === t.unitName)) continue;
-    t.nodes.push(...nodes.map((n) => ({ ...n })));
+    t.nodes.push(...forUnit(nodes, t.unitName, t.isLead).map((n) => ({ ...n })));
   }
 }
 
@@ -263,7 +300,7 @@ function makeNodes(ctx: ShapeContext, nodesText: string, dueText: string, taskNa
     let dates: string[];
     let rule: string;
     if (d && d.dates.length > 0) {
-      dates = d.dates;
+      dates = datesAsWritten(ctx, d, at('nodes'));
       rule = [...new Set(d.hits.map((h) => h.rule))].join('+');
       for (const h of d.hits) {
         if (h.explicitYear !== null && h.explicitYear !== ctx.year) {

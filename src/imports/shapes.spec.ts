@@ -23,9 +23,12 @@ describe('node table rules', () => {
     expect(res.report.problems).toContainEqual(expect.objectContaining({ row: 2, severity: 'warning', repaired: expect.stringContaining('removed') }));
   });
 
-  it('reads a "每季度" date cell as one node per quarter end', async () => {
-    const res = await parseImport(tsv(NODE_HEADER, '1\t甲\t甲一\t报送进度\t每季度\t报表\t5\t绝对否决计分法\t完成得满分\t县发改局'), { year: 2020 });
-    expect(res.model.tasks[0]!.nodes.map((n) => n.dueDate)).toEqual(['2020-03-31', '2020-06-30', '2020-09-30', '2020-12-31']);
+  it('reads a "每季度" date cell as one node (default) or, with expandRecurring, one node per quarter end', async () => {
+    const file = tsv(NODE_HEADER, '1\t甲\t甲一\t报送进度\t每季度\t报表\t5\t绝对否决计分法\t完成得满分\t县发改局');
+    const res = await parseImport(file, { year: 2020 });
+    expect(res.model.tasks[0]!.nodes.map((n) => n.dueDate)).toEqual(['2020-12-31']);
+    const expanded = await parseImport(file, { year: 2020, expandRecurring: true });
+    expect(expanded.model.tasks[0]!.nodes.map((n) => n.dueDate)).toEqual(['2020-03-31', '2020-06-30', '2020-09-30', '2020-12-31']);
   });
 
   it('skips a header repeated at a page break and counts it', async () => {

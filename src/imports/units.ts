@@ -62,6 +62,28 @@ const COLLECTIVE = /^(?:各|其他|其它|相关|有关|涉及|全体)(?:相关|
 const TOWN_COLLECTIVE = /^各(?:街镇|镇街|乡镇|镇|街道|街道办事处)$/;
 const TOWN_NAME = /(?:镇|乡|街道|街道办事处)$/;
 
+/** Endings of unit names (局, 委, 办, 镇, 街道, 中心, 管委会 …); a proposed unit must have one (rule 6). */
+const UNIT_ENDING = /(?:局|委|办|镇|乡|街道|办事处|中心|区|会|院|所|队|站|部|处|公司|社|馆|行|厅|室|组|团|校|园|场|台|联|协|政府|集团|公署|署|科|股|司|协会|基地|村|社区|医院|银行|海关|关|监狱|法院|检察院|分局|支队|大队|学校|大学)(?:（[^）]*）)?$/;
+
+/**
+ * Rule 6 (issue 14): without a known unit list, a personal name never becomes a unit — a name found in the
+ * 分管领导 column (`notePersons`), a spaced two-character name ("王  茜"), two or three characters with no
+ * unit ending ("祝美娟"), or a single character ("三", a category numeral that slipped into a unit column).
+ */
+export function looksLikeUnitName(name: string): boolean {
+  return UNIT_ENDING.test(cleanUnitName(name));
+}
+
+/**
+ * A personal name: two CJK characters with spaces between them ("王  茜", as name columns are padded), or
+ * two or three CJK characters with no unit ending ("祝美娟"; "妇联", "团县委" end like units).
+ */
+export function looksLikePersonName(raw: string): boolean {
+  const t = raw.trim();
+  if (/^[\u4e00-\u9fa5][\s\u3000]+[\u4e00-\u9fa5](?:[\s\u3000]*[\u4e00-\u9fa5])?$/.test(t)) return true;
+  return /^[\u4e00-\u9fa5]{2,3}$/.test(t) && !looksLikeUnitName(t);
+}
+
 export function cleanUnitName(raw: string): string {
   return raw
     .replace(/<[^>]*>/g, '')
@@ -96,7 +118,24 @@ export function splitPersonList(text: string): string[] {
     .filter((s) => s !== '');
 }
 
-export type UnitRule = 'clean' | 'alias' | 'suffix-alias' | 'known' | 'proposed' | 'collective' | 'unresolved';
+export type UnitRule = 'clean' | 'alias' | 'suffix-alias' | 'prefix' | 'known' | 'proposed' | 'collective' | 'unresolved';
+
+/**
+ * Rule 7 (issue 14): the administrative prefix 县 / 区 / 市 does not tell units apart ("农业农村局" =
+ * "县农业农村局"), nor does 办公室 / 办 at the end. Names are compared without them when no exact or alias
+ * match exists; the match and its reason are reported (`rule: 'prefix'`).
+ */
+export function prefixFree(name: string): string {
+  let n = name.replace(/办公室$/, '办');
+  if (n.length > 3) n = n.replace(/^(?:县|区|市)/, '');
+  return n;
+}
+
+function prefixOf(a: string, b: string): string {
+  const long = a.length >= b.length ? a : b;
+  const m = long.match(/^(?:县|区|市)/);
+  return m ? `"${m[0]}"` : '"办公室/办"';
+}
 
 export interface UnitResolution {
   raw: string;
@@ -107,6 +146,8 @@ export interface UnitResolution {
   problem?: string;
   /** The name designates a group ("各街镇"), not a unit. */
   collective?: boolean;
+  /** Why a spelling was matched to another ("县农业农村局" = "农业农村局" (the prefix "县" is ignored)). */
+  reason?: string;
 }
 
 export class UnitResolver {
@@ -114,6 +155,22 @@ export class UnitResolver {
   private readonly known: string[] | null;
   private readonly knownByCanonical = new Map<string, string[]>();
   private readonly seen = new Map<string, UnitResolution>();
+  private readonly personNames = new Set<string>();
+  private readonly proposedByKey = new Map<string, string>();
+  private readonly knownByPrefixFree = new Map<string, string[]>();
+
+  /** Names of people (the 分管领导 column): never units. Call before resolving. */
+  notePersons(names: Iterable<string>): void {
+    for (const n of names) {
+      const c = cleanUnitName(n);
+      if (c !== '' && !this.personNames.has(c)) {
+        this.personNames.add(c);
+        this.seen.forEach((r, k) => {
+          if (cleanUnitName(k) === c) this.seen.delete(k);
+        });
+      }
+    }
+  }
 
   constructor(opts: { knownUnits?: string[]; aliases?: Record<string, string> } = {}) {
     this.aliases = { ...DEFAULT_UNIT_ALIASES };
@@ -122,7 +179,14 @@ export class UnitResolver {
     for (const k of this.known ?? []) {
       const c = this.canonical(cleanUnitName(k)).name;
       this.knownByCanonical.set(c, [...(this.knownByCanonical.get(c) ?? []), k]);
+      const f = prefixFree(c);
+      this.knownByPrefixFree.set(f, [...(this.knownByPrefixFree.get(f) ?? []), k]);
     }
+  }
+
+  /** The name is one of the known units as given. */
+  isKnown(name: string): boolean {
+    return this.known?.includes(name) ?? false;
   }
 
   get hasKnownUnits(): boolean {
@@ -173,12 +237,49 @@ export class UnitResolver {
       };
     }
     const c = this.canonical(name);
-    if (!this.known) return { raw, units: [c.name], rule: c.rule === 'clean' ? 'proposed' : c.rule };
+    if (!this.known) {
+      if (this.personNames.has(name) || looksLikePersonName(raw) || name.length < 2) {
+        return {
+          raw,
+          units: [],
+          rule: 'unresolved',
+          problem: `"${name}" is not a unit: ${this.personNames.has(name) ? 'it is a name in the 分管领导 column' : name.length < 2 ? 'a single character' : 'it reads as a personal name (分管领导)'}; no unit or task created for it`,
+        };
+      }
+      // a spelling differing only by the administrative prefix names the unit first proposed
+      const key = prefixFree(c.name);
+      const first = this.proposedByKey.get(key);
+      if (first !== undefined && first !== c.name) {
+        return { raw, units: [first], rule: 'prefix', reason: `"${name}" = "${first}" (the prefix ${prefixOf(name, first)} is ignored)` };
+      }
+      if (first === undefined) this.proposedByKey.set(key, c.name);
+      const r: UnitResolution = { raw, units: [c.name], rule: c.rule === 'clean' ? 'proposed' : c.rule };
+      if (c.rule !== 'clean') r.reason = `"${name}" → "${c.name}" (${c.rule === 'alias' ? 'alias table' : 'long form of the name shortened'})`;
+      return r;
+    }
     const matches = this.knownByCanonical.get(c.name) ?? [];
-    if (matches.length === 1) return { raw, units: [matches[0]!], rule: c.rule === 'clean' ? 'known' : c.rule };
+    if (matches.length === 1) {
+      const r: UnitResolution = { raw, units: [matches[0]!], rule: c.rule === 'clean' ? 'known' : c.rule };
+      if (c.rule !== 'clean') r.reason = `"${name}" → "${matches[0]}" (${c.rule === 'alias' ? 'alias table' : 'long form of the name shortened'})`;
+      return r;
+    }
     if (matches.length > 1) {
       return { raw, units: [], rule: 'unresolved', problem: `"${name}" matches several known units: ${matches.join('、')}` };
     }
+    const loose = this.knownByPrefixFree.get(prefixFree(c.name)) ?? [];
+    if (loose.length === 1) {
+      return { raw, units: [loose[0]!], rule: 'prefix', reason: `"${name}" = "${loose[0]}" (the prefix ${prefixOf(name, loose[0]!)} is ignored)` };
+    }
+    if (loose.length > 1) {
+      return { raw, units: [], rule: 'unresolved', problem: `"${name}" matches several known units once the prefix is ignored: ${loose.join('、')}` };
+    }
     return { raw, units: [], rule: 'unresolved', problem: `unknown unit "${name}": not in the plan's unit list or the alias table` };
   }
+}
+
+/** The kind a new unit gets (towns, parks; every other body — county bureaus, committees, offices — a department). */
+export function unitKindOf(name: string): 'town' | 'park' | 'department' {
+  if (/(?:镇|乡|街道|街道办事处)$/.test(name)) return 'town';
+  if (/(?:园区|开发区|管委会|管理委员会|高新区)$/.test(name)) return 'park';
+  return 'department';
 }

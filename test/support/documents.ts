@@ -92,15 +92,21 @@ export function toXls(blocks: DocBlock[], bookType: 'xls' | 'xlsx' = 'xls'): Buf
 /**
  * The one-cell-per-line conversion: every row opens with a blank line and a blank first cell, each cell
  * starts on a line with a tab, a cell's own lines follow without a tab; a merged cell is written once
- * (a horizontal span as one cell, a continued vertical merge as an empty cell), as the seeds are.
+ * (a horizontal span as one cell, a continued vertical merge as an empty cell), as the seeds are; a
+ * paragraph after the first table becomes a one-cell row.
  */
 export function toCellLines(blocks: DocBlock[]): Buffer {
   const out: string[] = [];
+  let tables = 0;
   for (const b of blocks) {
     if ('p' in b) {
-      out.push(b.p);
+      // before the first table a paragraph is a line of its own; after it, the conversion writes it as a
+      // one-cell row (a line without a tab there would continue the last cell)
+      if (tables === 0) out.push(b.p);
+      else out.push('', `\t${b.p}`);
       continue;
     }
+    tables++;
     b.table.forEach((cells, i) => {
       out.push(i === 0 ? ' ' : '');
       const body = cells.map((c) => (typeof c !== 'string' && c.vmerge === 'continue' ? '' : textOf(c)));
