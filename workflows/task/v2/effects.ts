@@ -305,8 +305,9 @@ export function effectOf(context: TaskContext, event: TaskEvent, emitted: Domain
     case 'task.score': {
       const e = event as Ev<'task.score'>;
       const note = orNull(e.note);
-      emitted.push({ type: 'task.scored', at, score: e.score, note });
-      return { ...ctx, score: e.score, scoredAt: at, scoreNote: note };
+      const score = e.score === 0 ? 0 : e.score; // -0 would not survive JSON
+      emitted.push({ type: 'task.scored', at, score, note });
+      return { ...ctx, score, scoredAt: at, scoreNote: note };
     }
   }
 }
