@@ -103,22 +103,21 @@ export function migrateV1ToV2(persisted: V1Persisted, at: string, options: Migra
     migratedFrom: { version: 1, at: when, redCountBefore: v1.redCount },
   };
   const lights: DomainEvent[] = [];
-  if (typeof value !== 'string') {
-    context = advance(context, when, lights);
-  } else {
-    // Finished: red as of the instant the clocks stopped; an approved node is red if approved at/after its due.
-    const stop = context.cancelledAt ?? context.closedAt ?? context.completedAt ?? when;
-    let red = context.redCount;
-    const nodes = context.nodes.map((n) => {
-      if (n.redLighted) return n;
-      const reached = n.approval !== null ? ms(n.approval.at) >= ms(n.dueAt) : ms(stop) >= ms(n.dueAt);
-      if (!reached) return n;
-      red += 1;
-      lights.push({ type: 'node.red-lighted', nodeSeq: n.seq, at: n.dueAt, recordedAt: when, dueAt: n.dueAt, redDeduction: n.redDeduction });
-      return { ...n, light: 'red' as const, redLighted: true, redLightedAt: n.dueAt, redRecordedAt: when, lateCompleted: n.approval !== null };
-    });
-    context = { ...context, nodes, redCount: red };
-  }
+  // Red as of the instant the clocks stopped (now for a live task); an approved node is red if it was
+  // approved at or after its due instant. A live task's unapproved nodes then follow the v2 clocks.
+  const live = typeof value !== 'string';
+  const stop = live ? when : (context.cancelledAt ?? context.closedAt ?? context.completedAt ?? when);
+  let red = context.redCount;
+  const nodes = context.nodes.map((n) => {
+    if (n.redLighted) return n;
+    const reached = n.approval !== null ? ms(n.approval.at) >= ms(n.dueAt) : !live && ms(stop) >= ms(n.dueAt);
+    if (!reached) return n;
+    red += 1;
+    lights.push({ type: 'node.red-lighted', nodeSeq: n.seq, at: n.dueAt, recordedAt: when, dueAt: n.dueAt, redDeduction: n.redDeduction });
+    return { ...n, light: 'red' as const, redLighted: true, redLightedAt: n.dueAt, redRecordedAt: when, lateCompleted: n.approval !== null };
+  });
+  context = { ...context, nodes, redCount: red };
+  if (live) context = advance(context, when, lights);
   // Lights of approved nodes: red stays red (late-completed), otherwise green.
   context = {
     ...context,
