@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandResultView, HistoryPageView, TaskDetailView, TaskPageView } from './tasks.views.js';
+import { CommandResultView, HistoryPageView, TaskDetailPageView, TaskDetailView, TaskPageView } from './tasks.views.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
 import type { Page } from '../common/pagination.js';
@@ -40,6 +40,16 @@ export class TasksController {
   @ApiOkResponse({ type: TaskPageView })
   list(@Query() q: TaskQuery, @CurrentActor() actor: Actor): Page<TaskSummary> {
     return this.tasks.list(q, actor);
+  }
+
+  @Get('details')
+  @ApiOperation({
+    summary: 'One page of tasks, each as GET /tasks/{id} gives it (nodes, allowed events, current submission and returns, pending extension)',
+    description: 'The same filters and paging as GET /tasks: a unit\'s 我的节点, or the pending extension requests, in one request instead of one per task.',
+  })
+  @ApiOkResponse({ type: TaskDetailPageView })
+  details(@Query() q: TaskQuery, @CurrentActor() actor: Actor): Page<TaskDetail> {
+    return this.tasks.listDetails(q, actor);
   }
 
   @Get(':id')

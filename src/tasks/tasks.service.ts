@@ -213,6 +213,12 @@ export class TasksService {
     return { ...page, items: page.items.map(toSummary) };
   }
 
+  /** One page of tasks, each with its detail: a unit's 我的节点 (or the pending extensions) in one request. */
+  listDetails(q: TaskQuery, actor: Actor): Page<TaskDetail> {
+    const page = this.list(q, actor);
+    return { ...page, items: page.items.map((t) => this.get(t.id, actor)) };
+  }
+
   history(taskId: string, q: HistoryQuery, actor: Actor): Page<HistoryEntry> {
     this.visibleTask(taskId, actor);
     const page = this.repo.history(taskId, q);

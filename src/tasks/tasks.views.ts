@@ -113,3 +113,10 @@ export class EvidenceFileView {
   @ApiProperty() uploadedBy: string;
   @ApiProperty() createdAt: string;
 }
+
+export class TaskDetailPageView {
+  @ApiProperty({ type: [TaskDetailView] }) items: TaskDetailView[];
+  @ApiProperty({ example: 42 }) total: number;
+  @ApiProperty({ example: 1 }) page: number;
+  @ApiProperty({ example: 20 }) pageSize: number;
+}

@@ -200,6 +200,14 @@ describe('the office sets a plan up in the pages', () => {
 
     const dept = await as('slj', 'slj-password-1');
     await dept.getByTestId('node-row').filter({ hasText: '重点水利工程建设' }).first().waitFor();
+    // 我的节点 reads every task with its nodes in one request (was one per task).
+    const reads = countRequests(dept, /^\/tasks(\/details|\/[^/]+)?$/);
+    const t0 = Date.now();
+    await dept.reload();
+    await dept.getByTestId('node-row').filter({ hasText: '重点水利工程建设' }).first().waitFor();
+    timings.push({ page: 'my-nodes', ms: Date.now() - t0 });
+    expect(reads.count()).toBe(1);
+    await expect(seriousA11yViolations(dept)).resolves.toEqual([]);
     await screenshot(dept, 'office-department-sees-task');
 
     await detail.getByRole('button', { name: '关闭并冻结得分' }).click();

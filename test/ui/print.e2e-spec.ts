@@ -60,7 +60,7 @@ describe('print and phone', () => {
     const tables = await page.locator('main table').evaluateAll((els) =>
       els.map((t) => {
         const frame = t.parentElement!;
-        const style = getComputedStyle(frame);
+        const style = (globalThis as unknown as { getComputedStyle(e: unknown): { overflowX: string } }).getComputedStyle(frame);
         return { fits: t.scrollWidth <= frame.clientWidth + 1, scrolls: style.overflowX === 'auto' || style.overflowX === 'scroll' };
       }),
     );

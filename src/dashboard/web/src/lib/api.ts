@@ -171,6 +171,8 @@ export const api = {
   tasks: (f: TaskFilter = {}) => all<TaskSummary>('/tasks', { ...f }),
   /** One page of tasks (its `total` counts them all). */
   taskPage: (f: TaskFilter & { page?: number; pageSize?: number } = {}) => request<Page<TaskSummary>>('GET', `/tasks${qs({ ...f })}`),
+  /** Tasks with their details, 200 a request (GET /tasks/details): one request where there was one per task. */
+  taskDetails: (f: TaskFilter = {}) => all<TaskDetail>('/tasks/details', { ...f }),
   task: (id: string) => request<TaskDetail>('GET', `/tasks/${encodeURIComponent(id)}`),
   history: (id: string, type?: string) => all<HistoryEntry>(`/tasks/${encodeURIComponent(id)}/history`, { type }),
   evidence: (id: string) => request<EvidenceView[]>('GET', `/tasks/${encodeURIComponent(id)}/evidence`),
