@@ -140,11 +140,8 @@ export function taskDetailsOf(t: ImportTask): TaskDetails {
 }
 
 /** Rule: a created unit's kind from its name — 镇/乡/街道(办事处) → town, 园区/开发区/管委会 → park, else department. */
-export function unitKindOf(name: string): 'town' | 'park' | 'department' {
-  if (/(?:镇|乡|街道|街道办事处)$/.test(name)) return 'town';
-  if (/(?:园区|开发区|管委会|管理委员会)$/.test(name)) return 'park';
-  return 'department';
-}
+/** One rule for the kind a new unit gets, shared with the parse's report.newUnits (units.ts). */
+export { unitKindOf } from './units.js';
 
 export function sameJson(a: unknown, b: unknown): boolean {
   return canonical(a) === canonical(b);

@@ -77,6 +77,26 @@ export interface ImportOptions {
   defaultPoints?: number;
 }
 
+export interface ImportRunView {
+  id: string;
+  planId: string;
+  fileName: string;
+  fileSha256: string;
+  shape: string;
+  options: Record<string, unknown>;
+  actor: { userId: string | null; role: string };
+  summary: Record<string, unknown>;
+  /** import_changes of the run by kind (unit.created, indicator.created, task.created, …). */
+  changes: Record<string, number>;
+  createdAt: string;
+}
+
+/** Names of one indicator: equal once whitespace and punctuation are ignored. */
+export function sameIndicatorName(a: string, b: string): boolean {
+  const k = (s: string) => s.replace(/[\s，,。.；;：:、“”"'（）()]/g, '');
+  return k(a) === k(b);
+}
+
 export interface ImportFile {
   name: string;
   bytes: Buffer;
@@ -381,7 +401,8 @@ export class ImportService {
       if (id === null && !r.collective) {
         const name = assessorResolver.canonical(cleanUnitName(raw)).name;
         if (ctx.opts.createUnits && name !== '' && r.units.length === 0 && !r.problem?.includes('several')) {
-          const ref = unitRefs.get(name) ?? { id: ids.next(), name, create: true, kind: 'other', aliases: [] };
+          // an assessing county department is a department (issue 14), a town a town …
+          const ref = unitRefs.get(name) ?? { id: ids.next(), name, create: true, kind: unitKindOf(name), aliases: [] };
           unitRefs.set(name, ref);
           id = ref.id;
         } else {
@@ -410,6 +431,16 @@ export class ImportService {
       if (!row) {
         p = { key: ind.key, id: ids.next(), action: 'create', columns, extras, diff: null };
       } else {
+        // Rule (issue 14): an indicator of another table (another annex cut out by hand, same 序号) is not
+        // an edit of this one: an import never overwrites an indicator under a different name — refused,
+        // naming both rows.
+        if (!sameIndicatorName(row.name, columns.name)) {
+          const origin = this.creatorOf(row.id);
+          out.fatal ??=
+            `indicator ${ind.key} of the file (row ${ind.sourceRows[0] ?? '?'}, "${columns.name}") would overwrite the plan's indicator ${row.code} ` +
+            `("${row.name}", ${origin ? `created by import ${origin.runId} of ${origin.fileName}` : 'not created by an import'}): refused — ` +
+            `import the whole document (its sections keep their own keys) or this table into its own plan`;
+        }
         const colDiff = diffFields(columnsOfRow(row), columns, COLUMN_KEYS);
         const before = recorded.get(row.id) as Partial<IndicatorExtras> | undefined;
         const extraDiff = before ? diffFields(before as IndicatorExtras, extras, EXTRA_KEYS) : null;
@@ -566,6 +597,34 @@ export class ImportService {
    * What earlier imports recorded about each indicator (extras) and task (details), folded in order:
    * subject id → fields.
    */
+  /** The import run that created an indicator, if one did. */
+  private creatorOf(indicatorId: string): { runId: string; fileName: string } | null {
+    const r = this.db
+      .stmt(`SELECT r.id AS runId, r.file_name AS fileName FROM import_changes c JOIN import_runs r ON r.id = c.run_id WHERE c.subject_id = ? AND c.kind = 'indicator.created' LIMIT 1`)
+      .get(indicatorId) as { runId: string; fileName: string } | undefined;
+    return r ?? null;
+  }
+
+  /** The plan's import runs, newest first, with their summaries (GET /imports). */
+  listRuns(planId: string): ImportRunView[] {
+    const rows = this.db
+      .stmt(`SELECT id, plan_id, file_name, file_sha256, shape, options, actor_user_id, actor_role, summary, created_at FROM import_runs WHERE plan_id = ? ORDER BY created_at DESC, id DESC`)
+      .all(planId) as Array<Record<string, string | null>>;
+    const changes = this.db.stmt(`SELECT kind, count(*) AS n FROM import_changes WHERE run_id = ? GROUP BY kind`);
+    return rows.map((r) => ({
+      id: r['id']!,
+      planId: r['plan_id']!,
+      fileName: r['file_name']!,
+      fileSha256: r['file_sha256']!,
+      shape: r['shape']!,
+      options: JSON.parse(r['options'] ?? '{}') as Record<string, unknown>,
+      actor: { userId: r['actor_user_id'] ?? null, role: r['actor_role']! },
+      summary: JSON.parse(r['summary'] ?? '{}') as Record<string, unknown>,
+      changes: Object.fromEntries((changes.all(r['id']) as Array<{ kind: string; n: number }>).map((c) => [c.kind, c.n])),
+      createdAt: r['created_at']!,
+    }));
+  }
+
   private recordedContent(planId: string): Map<string, Record<string, unknown>> {
     const rows = this.db
       .stmt(
@@ -723,7 +782,8 @@ export class ImportService {
       if (t.detailsDiff) changes.push({ kind: 'task.details', key: t.key, id: t.id, fields: t.detailsDiff.fields, before: t.detailsDiff.before, after: t.detailsDiff.after });
     }
     const refusal = outcome === 'refused' || outcome === 'dry-run' ? this.refusalOf(ctx, p) : null;
-    const parse = ctx.parsed.report;
+    // the units this import creates in the database (the parse saw them as known once createUnits adds them)
+    const parse: ImportReport = { ...ctx.parsed.report, newUnits: p.units.map((u) => ({ name: u.name, kind: unitKindOf(u.name) })) };
     const dbErrors = p.problems.filter((x) => x.severity === 'error').length + (p.fatal ? 1 : 0);
     const problems = p.fatal ? [problem('error', p.fatal), ...p.problems] : p.problems;
     return {

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app.config.js';
@@ -6,7 +6,7 @@ import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { MULTIPART_LIMITS, multipartProblem } from '../common/multipart-errors.js';
-import { ImportService, type ImportOptions, type ImportResult } from './import.service.js';
+import { ImportService, type ImportOptions, type ImportResult, type ImportRunView } from './import.service.js';
 import type { ShapeName } from './model.js';
 
 const FIELDS = ['plan', 'commit', 'shape', 'year', 'createUnits', 'allowErrors', 'defaultMethod', 'defaultPoints'] as const;
@@ -34,6 +34,14 @@ export class ImportsController {
     private readonly config: AppConfig,
   ) {}
 
+  @Get()
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: "A plan's import runs, newest first: file, sha-256, shape, options, who, when, summary and change counts" })
+  list(@Query('plan') plan: string | undefined): { runs: ImportRunView[] } {
+    if (typeof plan !== 'string' || plan.trim() === '') throw DomainError.validation([{ field: 'plan', reason: 'the plan id is required (?plan=…)' }]);
+    return { runs: this.imports.listRuns(plan) };
+  }
+
   @Post()
   @HttpCode(200)
   @Roles('admin', 'supervisor')
@@ -54,7 +62,7 @@ export class ImportsController {
         file: { type: 'string', format: 'binary' },
         plan: { type: 'string', description: 'plan id' },
         commit: { type: 'boolean', default: false },
-        shape: { type: 'string', enum: ['node-table', 'work-report', 'unit-matrix'], description: 'default: detected from the headers' },
+        shape: { type: 'string', enum: ['node-table', 'work-report', 'unit-matrix', 'node-platform', 'common-indicators'], description: 'default: detected from the headers, per section' },
         year: { type: 'integer', description: "year for dates written without one (default: the plan's)" },
         createUnits: { type: 'boolean', default: false, description: 'create units the file names but the database does not know' },
         allowErrors: { type: 'boolean', default: false, description: 'commit what can be imported and skip (report) the rest' },
