@@ -7,6 +7,11 @@ describe('loadConfig', () => {
     expect(c.DUBAN_PORT).toBe(3000);
     expect(c.DUBAN_DEMO).toBe(true);
     expect(c.DUBAN_UPLOAD_TYPES).toContain('pdf');
+    expect(c.DUBAN_SQLITE_SYNCHRONOUS).toBe('FULL');
+  });
+  it('reads the SQLite durability setting, refusing an unknown one', () => {
+    expect(loadConfig({ DUBAN_SQLITE_SYNCHRONOUS: 'normal' }).DUBAN_SQLITE_SYNCHRONOUS).toBe('NORMAL');
+    expect(() => loadConfig({ DUBAN_SQLITE_SYNCHRONOUS: 'sometimes' })).toThrow(/DUBAN_SQLITE_SYNCHRONOUS/);
   });
   it('reads typed values from strings', () => {
     const c = loadConfig({ DUBAN_PORT: '8080', DUBAN_DEMO: 'false', DUBAN_UPLOAD_TYPES: 'PDF, png' });

@@ -30,6 +30,13 @@ export class AppConfig {
   @IsString() @MinLength(1) DUBAN_DATA_DIR = 'data';
   /** SQLite file; relative paths are inside DUBAN_DATA_DIR. ':memory:' for throwaway runs. */
   @IsString() @MinLength(1) DUBAN_DB = 'duban.db';
+  /**
+   * SQLite `synchronous` pragma. FULL (default): an acknowledged write survives power loss or an OS crash.
+   * NORMAL: survives a process crash only (faster commits). OFF is for throwaway benchmarks.
+   */
+  @Transform(({ value }: { value: unknown }) => (value === undefined ? undefined : String(value).toUpperCase()))
+  @IsIn(['OFF', 'NORMAL', 'FULL', 'EXTRA'])
+  DUBAN_SQLITE_SYNCHRONOUS: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' = 'FULL';
   /** JWT signing secret. Unset: a random one is generated once and kept in DATA_DIR/jwt-secret. */
   @IsString() @IsOptional() @MinLength(32, { message: 'DUBAN_JWT_SECRET must be at least 32 characters' })
   DUBAN_JWT_SECRET?: string;

@@ -72,7 +72,7 @@ export function buildProgram(): Command {
     .requiredOption('--name <name>')
     .option('--id <id>')
     .option('--kind <kind>', 'town | park | department | office | other', 'department')
-    .action(async (o: { name: string; id?: string; kind: string }) => withApp((app) => app.get(UnitsService).create(validateAs(CreateUnitDto, clean({ id: o.id, name: o.name, kind: o.kind }), 'unit'))));
+    .action(async (o: { name: string; id?: string; kind: string }) => withApp(async (app) => await app.get(UnitsService).create(validateAs(CreateUnitDto, clean({ id: o.id, name: o.name, kind: o.kind }), 'unit'))));
 
   const plan = program.command('plan').description('manage plans');
   plan
@@ -83,11 +83,11 @@ export function buildProgram(): Command {
     .option('--timezone <tz>', 'IANA zone', 'Asia/Shanghai')
     .option('--warn-working-days <n>', 'working days before a due day when lights turn yellow', int)
     .action(async (o: { year: number; name: string; id?: string; timezone: string; warnWorkingDays?: number }) =>
-      withApp((app) =>
-        app.get(PlansService).create(validateAs(CreatePlanDto, clean({ id: o.id, year: o.year, name: o.name, timezone: o.timezone, warnWorkingDays: o.warnWorkingDays }), 'plan')),
+      withApp(async (app) =>
+        await app.get(PlansService).create(validateAs(CreatePlanDto, clean({ id: o.id, year: o.year, name: o.name, timezone: o.timezone, warnWorkingDays: o.warnWorkingDays }), 'plan')),
       ),
     );
-  plan.command('list').action(async () => withApp((app) => app.get(PlansService).list({ pageSize: 200 })));
+  plan.command('list').action(async () => withApp(async (app) => await app.get(PlansService).list({ pageSize: 200 })));
 
   registerAuditCommands(program, withApp);
   registerImportCommand(program, withApp);
@@ -110,7 +110,7 @@ export function buildProgram(): Command {
     .option('--at <instant>', 'sweep as of this ISO-8601 instant instead of now (drills, catching up)')
     .action(async (o: { at?: string }) => {
       if (o.at !== undefined && Number.isNaN(Date.parse(o.at))) throw new InvalidArgumentError('--at must be an ISO-8601 instant');
-      await withApp((app) => app.get(DeadlineSweeper).sweep(o.at ? new Date(o.at).toISOString() : undefined));
+      await withApp(async (app) => await app.get(DeadlineSweeper).sweep(o.at ? new Date(o.at).toISOString() : undefined));
     });
 
   return program;

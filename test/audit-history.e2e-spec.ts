@@ -14,7 +14,7 @@ const at = (iso: string) => t.clock.set(iso);
 const send = (taskId: string, auth: string, type: string, expectedVersion: number, payload?: object) =>
   t.http().post(`/tasks/${taskId}/events`).set('authorization', auth).send({ type, expectedVersion, payload });
 const get = (path: string, auth: string) => t.http().get(path).set('authorization', auth);
-const tick = (taskId: string, iso: string) => t.app.get(TaskCommandService).apply(taskId, { type: 'clock.tick', at: iso }, SYSTEM_ACTOR);
+const tick = async (taskId: string, iso: string) => await t.app.get(TaskCommandService).apply(taskId, { type: 'clock.tick', at: iso }, SYSTEM_ACTOR);
 
 let indicators = 0;
 async function newTask(unitId: string, nodes: { seq: number; dueDate: string; warnDate?: string }[]): Promise<string> {
@@ -45,8 +45,8 @@ beforeAll(async () => {
   expect((await send(walked, f.dept, 'evidence.submit', 2, { completedValue: 3.1, note: '一季度' })).status).toBe(200);
   at('2026-03-21T02:00:00.000Z');
   expect((await send(walked, f.assessor, 'evidence.approve', 3, { reviewedValue: 3 })).status).toBe(200); // → node 2 open
-  expect(tick(walked, '2026-06-26T02:00:00.000Z').changed).toBe(true); // yellow
-  expect(tick(walked, '2026-07-01T02:00:00.000Z').changed).toBe(true); // red, counted
+  expect((await tick(walked, '2026-06-26T02:00:00.000Z')).changed).toBe(true); // yellow
+  expect((await tick(walked, '2026-07-01T02:00:00.000Z')).changed).toBe(true); // red, counted
   at('2026-07-03T02:00:00.000Z');
   expect((await send(walked, f.dept, 'evidence.submit', 6, { completedValue: 6.2 })).status).toBe(200); // late
   at('2026-07-05T02:00:00.000Z');
@@ -221,15 +221,15 @@ describe('the daily checkpoint', () => {
     const scheduler = t.app.get(CheckpointScheduler);
     const count = () => (t.db.sqlite.prepare('SELECT count(*) AS n FROM audit_checkpoints').get() as { n: number }).n;
     at('2026-07-20T15:00:00.000Z'); // 23:00 in Beijing
-    expect(scheduler.runIfDue()).toBe(true);
+    expect(await scheduler.runIfDue()).toBe(true);
     expect(count()).toBe(1);
     expect((await send(other, f.otherDept, 'task.acknowledge', 1)).status).toBe(200);
     at('2026-07-20T15:30:00.000Z'); // still the 20th in Beijing
-    expect(scheduler.runIfDue()).toBe(false);
+    expect(await scheduler.runIfDue()).toBe(false);
     at('2026-07-20T16:30:00.000Z'); // the 21st in Beijing: due, and the acknowledgement is new
-    expect(scheduler.runIfDue()).toBe(true);
+    expect(await scheduler.runIfDue()).toBe(true);
     at('2026-07-22T16:30:00.000Z'); // due, but nothing changed: no new seal
-    expect(scheduler.runIfDue()).toBe(false);
+    expect(await scheduler.runIfDue()).toBe(false);
     expect(t.db.sqlite.prepare('SELECT seq, day, created_by FROM audit_checkpoints ORDER BY seq').all()).toEqual([
       { seq: 1, day: '2026-07-20', created_by: 'system' },
       { seq: 2, day: '2026-07-21', created_by: 'system' },

@@ -114,21 +114,21 @@ function eventFor(type: TaskEventType, at: string, s: Step, dueAt: string): Task
 
 beforeAll(async () => {
   t = await startTestApp({ now: '2026-01-01T00:00:00.000Z' });
-  t.app.get(UnitsService).create({ id: 'u-dept', name: '县发改局', kind: 'department' });
-  t.app.get(UnitsService).create({ id: 'u-assess', name: '县统计局', kind: 'department' });
-  t.app.get(PlansService).create({ id: 'prop', year: 2026, name: '性质测试' });
+  await t.app.get(UnitsService).create({ id: 'u-dept', name: '县发改局', kind: 'department' });
+  await t.app.get(UnitsService).create({ id: 'u-assess', name: '县统计局', kind: 'department' });
+  await t.app.get(PlansService).create({ id: 'prop', year: 2026, name: '性质测试' });
   commands = t.app.get(TaskCommandService);
   indicators = t.app.get(IndicatorsService);
 });
 afterAll(async () => t?.close());
 
 describe('replay of random valid histories', () => {
-  it('always reproduces every recorded state, the stored snapshot and the state as of each event', () => {
+  it('always reproduces every recorded state, the stored snapshot and the state as of each event', async () => {
     let events = 0;
-    fc.assert(
-      fc.property(arbTask, fc.array(arbStep, { minLength: 5, maxLength: 40, size: 'max' }), fc.nat(), (task, steps, probe) => {
+    await fc.assert(
+      fc.asyncProperty(arbTask, fc.array(arbStep, { minLength: 5, maxLength: 40, size: 'max' }), fc.nat(), async (task, steps, probe) => {
         t.clock.set(iso(task.start));
-        const ind = indicators.create({ planId: 'prop', code: `P${++n}`, name: `指标${n}`, points: 10, methodCode: 'node_platform', assessingUnitId: 'u-assess' });
+        const ind = await indicators.create({ planId: 'prop', code: `P${++n}`, name: `指标${n}`, points: 10, methodCode: 'node_platform', assessingUnitId: 'u-assess' });
         let due = task.start;
         const nodes = task.nodes.map((x, i) => {
           due += (x.gapDays + 1) * DAY;
@@ -137,30 +137,30 @@ describe('replay of random valid histories', () => {
             stageTarget: `节点${i + 1}`, stageValue: null, requiredEvidence: null, redDeduction: x.redDeduction,
           };
         });
-        const { taskId } = commands.create({ planId: 'prop', indicatorId: ind.id, unitId: 'u-dept', isLead: true, nodes }, supervisor);
+        const { taskId } = await commands.create({ planId: 'prop', indicatorId: ind.id, unitId: 'u-dept', isLead: true, nodes }, supervisor);
         let now = task.start;
         for (const s of steps) {
           now += s.advanceHours * HOUR;
-          const row = t.db.stmt('SELECT snapshot FROM tasks WHERE id = ?').get(taskId) as { snapshot: string };
+          const row = await t.db.one('SELECT snapshot FROM tasks WHERE id = ?', taskId) as { snapshot: string };
           const snap = restoreTaskSnapshot(JSON.parse(row.snapshot) as PersistedTask);
           const type = choose(allowedEvents(snap), s.pick);
           if (!type) break;
           const node = snap.context.nodes[snap.context.currentIndex];
           try {
-            commands.apply(taskId, eventFor(type, iso(now), s, node.dueAt), actorFor[type]!);
+            await commands.apply(taskId, eventFor(type, iso(now), s, node.dueAt), actorFor[type]!);
           } catch (e) {
             if (!(e instanceof DomainError)) throw e; // a guard refused it (e.g. an extension after the due time): nothing written
           }
         }
 
-        const replay = t.app.get(HistoryService).replay(taskId, SYSTEM_ACTOR);
+        const replay = await t.app.get(HistoryService).replay(taskId, SYSTEM_ACTOR);
         expect(replay.divergence).toBeNull();
         expect(replay.chain.breaks).toEqual([]);
         expect(replay).toMatchObject({ ok: true, end: { storedSnapshotMatches: true } });
         expect(replay.steps.every((x) => x.matches)).toBe(true);
         events += replay.events;
 
-        const rows = t.app.get(AuditRepository).events(taskId);
+        const rows = await t.app.get(AuditRepository).events(taskId);
         const k = probe % rows.length;
         const when = rows[k].occurred_at;
         const expected = rows.filter((r) => Date.parse(r.occurred_at) <= Date.parse(when)).at(-1)!;
@@ -171,7 +171,7 @@ describe('replay of random valid histories', () => {
     );
     expect(events).toBeGreaterThan(60 * 4); // the histories are not trivial: more than 4 events a task on average
     // evidence: false — these histories cite a made-up file id (the command handler is called below HTTP's file check).
-    const v = t.app.get(IntegrityService).verify({ replay: true, evidence: false });
+    const v = await t.app.get(IntegrityService).verify({ replay: true, evidence: false });
     expect(v.breaks).toEqual([]);
   });
 });

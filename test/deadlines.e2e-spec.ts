@@ -37,10 +37,10 @@ describe('lights across a weekend, the National Day holiday and a make-up workin
     expect((await send(id, f.dept, 'task.acknowledge', 1)).status).toBe(200);
   });
 
-  it('stays green one second before the warn time and writes nothing', () => {
+  it('stays green one second before the warn time and writes nothing', async () => {
     t.clock.set('2026-09-28T15:59:59.000Z');
     const before = eventCount(id);
-    const r = sweeper.sweep();
+    const r = await sweeper.sweep();
     expect(r.changed).toBe(0);
     expect(eventCount(id)).toBe(before);
   });
@@ -48,21 +48,21 @@ describe('lights across a weekend, the National Day holiday and a make-up workin
   it('turns yellow at the warn time, once: a second sweep writes nothing', async () => {
     t.clock.set('2026-09-28T16:00:00.000Z');
     const before = eventCount(id);
-    expect(sweeper.sweep().changed).toBeGreaterThanOrEqual(1);
+    expect((await sweeper.sweep()).changed).toBeGreaterThanOrEqual(1);
     expect(await task(id)).toMatchObject({ light: 'yellow', state: 'open', nextDeadlineAt: '2026-10-12T15:59:59.000Z' });
     expect(eventCount(id)).toBe(before + 1);
-    expect(sweeper.sweep().changed).toBe(0);
+    expect((await sweeper.sweep()).changed).toBe(0);
     expect(eventCount(id)).toBe(before + 1);
     expect(outboxTypes(id)).toContain('node.light-changed');
   });
 
   it('is still yellow one second before the due time, and red at the due time with one node.red-lighted event', async () => {
     t.clock.set('2026-10-12T15:59:58.000Z');
-    sweeper.sweep();
+    await sweeper.sweep();
     expect((await task(id)).light).toBe('yellow');
     t.clock.set('2026-10-12T16:00:00.000Z');
-    sweeper.sweep();
-    sweeper.sweep();
+    await sweeper.sweep();
+    await sweeper.sweep();
     const after = await task(id);
     expect(after).toMatchObject({ light: 'red', redCount: 1, nextDeadlineAt: null });
     expect(after.nodes[0]).toMatchObject({ redLighted: true });
@@ -95,7 +95,7 @@ describe('a node approved a second before its due time', () => {
     t.clock.set('2026-06-30T15:59:59.000Z');
     expect((await send(created.id, f.assessor, 'evidence.approve', 3, {})).status).toBe(200);
     t.clock.set('2026-06-30T16:00:01.000Z');
-    sweeper.sweep();
+    await sweeper.sweep();
     const after = await task(created.id);
     expect(after.redCount).toBe(0);
     expect(after.nodes[0]).toMatchObject({ status: 'approved', redLighted: false });
@@ -133,10 +133,10 @@ describe('the sweep query', () => {
     expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING (COVERING )?INDEX ix_tasks_next_deadline/);
   });
 
-  it('writes nothing when nothing is due', () => {
+  it('writes nothing when nothing is due', async () => {
     t.clock.set('2026-01-01T00:00:00.000Z');
     const before = (t.db.sqlite.prepare('SELECT count(*) AS n FROM task_events').get() as { n: number }).n;
-    const r = sweeper.sweep();
+    const r = await sweeper.sweep();
     expect(r).toMatchObject({ due: 0, changed: 0 });
     expect((t.db.sqlite.prepare('SELECT count(*) AS n FROM task_events').get() as { n: number }).n).toBe(before);
   });
@@ -216,7 +216,7 @@ describe('notifications reach server-sent-event streams', () => {
     await notifications.pump();
     const { firstValueFrom, take, toArray, timeout } = await import('rxjs');
     const deptActor = { userId: 'x', role: 'department' as const, unitId: 'u-fgw' };
-    const seen = await firstValueFrom(notifications.stream(deptActor, lastId).pipe(take(1), toArray(), timeout(2000)));
+    const seen = await firstValueFrom((await notifications.stream(deptActor, lastId)).pipe(take(1), toArray(), timeout(2000)));
     expect(seen.map((n) => n.taskId)).toEqual([mine.id]);
     expect(seen[0]).toMatchObject({ type: 'node.opened', unitId: 'u-fgw' });
   });
@@ -228,7 +228,7 @@ describe('extensions', () => {
     const created = await createTask(t, f, [{ seq: 1, dueDate: '2026-08-07' }]);
     await send(created.id, f.dept, 'task.acknowledge', 1);
     t.clock.set('2026-08-05T02:00:00.000Z');
-    sweeper.sweep();
+    await sweeper.sweep();
     expect((await task(created.id)).light).toBe('yellow');
     const v = (await task(created.id)).version;
     const req = await send(created.id, f.dept, 'extension.request', v, { newDueDate: '2026-09-30', reason: '汛期施工受阻' });

@@ -43,8 +43,8 @@ function everything(): string {
   return tables.map(({ name }) => `${name}\n${JSON.stringify(q(`SELECT * FROM "${name}" ORDER BY rowid`))}`).join('\n');
 }
 
-function createPlan(id: string, year: number): void {
-  t.app.get(PlansService).create({ id, year, name: `${id} 考核方案` });
+async function createPlan(id: string, year: number): Promise<void> {
+  await t.app.get(PlansService).create({ id, year, name: `${id} 考核方案` });
 }
 
 /** The counts of an import add up: to the file's rows, and its tasks/nodes/indicators to the actions taken. */
@@ -71,7 +71,7 @@ afterAll(async () => t?.close());
 describe('node table (2020 盘山县, 133 items)', () => {
   let dry: ImportResult;
   let committed: ImportResult;
-  beforeAll(() => createPlan('p-node', 2020));
+  beforeAll(async () => await createPlan('p-node', 2020));
 
   it('a dry run reports the unknown units as errors and writes nothing', async () => {
     const before = everything();
@@ -134,7 +134,7 @@ describe('node table (2020 盘山县, 133 items)', () => {
     expect(one(`SELECT due_date, required_evidence FROM nodes WHERE task_id = ?`, shifted.id)).toEqual({ due_date: '2020-05-30', required_evidence: '“规升巨”企业培育库' });
   });
 
-  it('starts every task’s history with task.created through the write path, naming the import run; the chains verify', () => {
+  it('starts every task’s history with task.created through the write path, naming the import run; the chains verify', async () => {
     const firsts = q<{ type: string; payload: string; actor_role: string }>(
       `SELECT e.type, e.payload, e.actor_role FROM task_events e JOIN tasks t ON t.id = e.task_id WHERE t.plan_id = 'p-node' AND e.seq = 1`,
     );
@@ -145,7 +145,7 @@ describe('node table (2020 盘山县, 133 items)', () => {
       expect(JSON.parse(e.payload).data.source).toMatchObject({ importRun: committed.runId });
     }
     expect(count(`SELECT count(*) AS n FROM task_events e JOIN tasks t ON t.id = e.task_id WHERE t.plan_id = 'p-node'`)).toBe(141);
-    expect(t.app.get(IntegrityService).verify({ replay: true }).ok).toBe(true);
+    expect((await t.app.get(IntegrityService).verify({ replay: true })).ok).toBe(true);
   });
 
   it('records each structure change of the run (units, indicators, tasks) in import_changes', () => {
@@ -230,10 +230,10 @@ describe('an edited node table: only what changed, as recorded events', () => {
     expect(one(`SELECT task_seq FROM import_changes WHERE run_id = ? AND subject_id = ?`, result.runId, t3.id)).toEqual({ task_seq: 2 });
   });
 
-  it('keeps the revised histories replayable and the hash chains intact', () => {
+  it('keeps the revised histories replayable and the hash chains intact', async () => {
     const history = t.app.get(HistoryService);
-    for (const code of ['3', '4', '35']) expect(history.replay(taskOf(code).id, SYSTEM_ACTOR).ok).toBe(true);
-    expect(t.app.get(IntegrityService).verify({ replay: true }).ok).toBe(true);
+    for (const code of ['3', '4', '35']) expect((await history.replay(taskOf(code).id, SYSTEM_ACTOR)).ok).toBe(true);
+    expect((await t.app.get(IntegrityService).verify({ replay: true })).ok).toBe(true);
   });
 
   it('re-importing the edited file writes nothing more', async () => {
@@ -250,9 +250,9 @@ describe('an edited node table: only what changed, as recorded events', () => {
       'SELECT t.unit_id, i.assessing_unit_id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?', t3.id,
     );
     const at = t.clock.nowIso();
-    commands.apply(t3.id, { type: 'task.acknowledge', at }, { userId: 'd', role: 'department', unitId });
-    commands.apply(t3.id, { type: 'evidence.submit', at, note: '已完成' }, { userId: 'd', role: 'department', unitId });
-    commands.apply(t3.id, { type: 'evidence.approve', at }, { userId: 'a', role: 'assessor', unitId: assessorId });
+    await commands.apply(t3.id, { type: 'task.acknowledge', at }, { userId: 'd', role: 'department', unitId });
+    await commands.apply(t3.id, { type: 'evidence.submit', at, note: '已完成' }, { userId: 'd', role: 'department', unitId });
+    await commands.apply(t3.id, { type: 'evidence.approve', at }, { userId: 'a', role: 'assessor', unitId: assessorId });
     // back to the original file: item 3's (approved) node moves back to 6-30, item 1's points back to 20
     const before = everything();
     const r = await importFile(NODE_TABLE, fixture(NODE_TABLE), { planId: 'p-node', commit: true }, supervisor);
@@ -278,7 +278,7 @@ describe('an edited node table: only what changed, as recorded events', () => {
 describe('work report (2023 双台子区, tasks 1–52)', () => {
   let r: ImportResult;
   beforeAll(async () => {
-    createPlan('p-work', 2023);
+    await createPlan('p-work', 2023);
     r = await importFile(WORK_REPORT, fixture(WORK_REPORT), { planId: 'p-work', createUnits: true, commit: true });
   });
 
@@ -394,8 +394,8 @@ describe('unit matrix (2019 towns): text and a generated .xlsx with merged cells
   }
 
   beforeAll(async () => {
-    createPlan('p-matrix-text', 2019);
-    createPlan('p-matrix-xlsx', 2019);
+    await createPlan('p-matrix-text', 2019);
+    await createPlan('p-matrix-xlsx', 2019);
     text = await importFile(UNIT_MATRIX, fixture(UNIT_MATRIX), { planId: 'p-matrix-text', createUnits: true, commit: true });
     xlsx = await importFile('matrix.xlsx', await matrixXlsx(), { planId: 'p-matrix-xlsx', createUnits: true, commit: true });
   });
@@ -432,7 +432,7 @@ describe('unit matrix (2019 towns): text and a generated .xlsx with merged cells
 
 describe('a malformed file', () => {
   it('writes nothing and says why (commit refused)', async () => {
-    createPlan('p-bad', 2020);
+    await createPlan('p-bad', 2020);
     const before = everything();
     const bad = Buffer.from('这不是一张表\n只有两行文字\n');
     const r = await importFile('bad.txt', bad, { planId: 'p-bad', commit: true });
@@ -458,7 +458,7 @@ describe('POST /imports', () => {
     if (file) req = req.attach('file', file, name);
     return req;
   };
-  beforeAll(() => createPlan('p-http', 2019));
+  beforeAll(async () => await createPlan('p-http', 2019));
 
   it('answers a dry run with the report and writes nothing (supervisor)', async () => {
     const before = databaseFingerprint(t.db);
@@ -524,7 +524,7 @@ describe('CLI: npm run cli -- import', () => {
   );
 
   it('dry-runs (exit 0, JSON report), then commits, then finds nothing to change', async () => {
-    createPlan('p-cli', 2019);
+    await createPlan('p-cli', 2019);
     const file = join(t.dataDir, 'matrix.txt');
     writeFileSync(file, fixture(UNIT_MATRIX));
     const dry = await cli(file, '--plan', 'p-cli', '--json');

@@ -76,7 +76,7 @@ beforeAll(async () => {
   await send(tasks.n1fgw, f.dept, 'task.acknowledge');
   // The first node of n1fgw passes its due day unapproved: red.
   t.clock.set('2026-03-05T01:00:00.000Z');
-  t.app.get(DeadlineSweeper).sweep();
+  await t.app.get(DeadlineSweeper).sweep();
   await walk(tasks.r1hq, await t.createUser('hq', 'department', 'u-hq'), []);
 }, 60_000);
 afterAll(async () => t?.close());

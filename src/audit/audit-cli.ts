@@ -128,8 +128,8 @@ export function registerAuditCommands(program: Command, withApp: WithApp): void 
     .argument('<task>', 'task id')
     .option('--json', 'print the report as JSON')
     .action(async (taskId: string, o: { json?: boolean }) =>
-      withApp((app) => {
-        const r = app.get(HistoryService).replay(taskId, SYSTEM_ACTOR);
+      withApp(async (app) => {
+        const r = await app.get(HistoryService).replay(taskId, SYSTEM_ACTOR);
         console.log(o.json ? JSON.stringify(r, null, 2) : formatReplay(r));
         if (!r.ok) throw new CommandFailed(`replay of task ${taskId} failed: ${r.divergence?.message ?? `${r.chain.breaks.length} chain break(s)`}`);
       }),
@@ -145,9 +145,9 @@ export function registerAuditCommands(program: Command, withApp: WithApp): void 
     .option('--no-evidence', 'skip hashing the evidence files')
     .option('--json', 'print the report as JSON')
     .action(async (o: { plan?: string; printRoot?: boolean; root?: string; replay: boolean; evidence: boolean; json?: boolean }) =>
-      withApp((app) => {
+      withApp(async (app) => {
         if (o.root !== undefined && !/^[0-9a-f]{64}$/.test(o.root)) throw new CommandFailed('--root must be 64 lowercase hex characters', 2);
-        const r = app.get(IntegrityService).verify({ planId: o.plan, replay: o.replay, evidence: o.evidence, root: o.root });
+        const r = await app.get(IntegrityService).verify({ planId: o.plan, replay: o.replay, evidence: o.evidence, root: o.root });
         console.log(o.json ? JSON.stringify(r, null, 2) : formatVerify(r, o.printRoot === true));
         if (!r.ok) throw new CommandFailed(`verify found ${r.breaks.length} break(s)`);
       }),
@@ -158,8 +158,8 @@ export function registerAuditCommands(program: Command, withApp: WithApp): void 
     .description('seal every task head and evidence file in a new signed checkpoint and print its root')
     .option('--json', 'print the result as JSON')
     .action(async (o: { json?: boolean }) =>
-      withApp((app) => {
-        const r = app.get(IntegrityService).checkpoint(SYSTEM_ACTOR);
+      withApp(async (app) => {
+        const r = await app.get(IntegrityService).checkpoint(SYSTEM_ACTOR);
         if (o.json) console.log(JSON.stringify(r, null, 2));
         else {
           if (!r.checkpoint) console.log('Nothing to seal yet: there are no tasks.');
@@ -179,11 +179,11 @@ export function registerAuditCommands(program: Command, withApp: WithApp): void 
     .option('--out <file>', 'write here instead of stdout')
     .action(async (o: { task?: string; plan?: string; format: ExportFormat; out?: string }) => {
       if (!!o.task === !!o.plan) throw new CommandFailed('give exactly one of --task or --plan', 2);
-      await withApp((app) => {
-        const s = app.get(ExportService).open({ taskId: o.task, planId: o.plan }, o.format, SYSTEM_ACTOR);
+      await withApp(async (app) => {
+        const s = await app.get(ExportService).open({ taskId: o.task, planId: o.plan }, o.format, SYSTEM_ACTOR);
         const fd = o.out ? openSync(o.out, 'w') : 1;
         try {
-          for (const chunk of s.chunks) writeSync(fd, chunk);
+          for await (const chunk of s.chunks) writeSync(fd, chunk);
         } catch (e) {
           // A reader that stopped early (`| head`) is not an error of the export.
           if ((e as { code?: string }).code !== 'EPIPE') throw e;
@@ -200,9 +200,9 @@ export function registerAuditCommands(program: Command, withApp: WithApp): void 
     .argument('<task>', 'task id')
     .argument('<when>', 'YYYY-MM-DD (end of that day in the plan’s zone) or an ISO-8601 instant')
     .action(async (taskId: string, when: string) =>
-      withApp((app) => {
+      withApp(async (app) => {
         const q = validateAs(AsOfQuery, { at: when }, 'as-of');
-        return app.get(HistoryService).asOf(taskId, q.at, SYSTEM_ACTOR);
+        return await app.get(HistoryService).asOf(taskId, q.at, SYSTEM_ACTOR);
       }),
     );
 
@@ -213,9 +213,9 @@ export function registerAuditCommands(program: Command, withApp: WithApp): void 
     .requiredOption('--as-of <when>', 'YYYY-MM-DD or an ISO-8601 instant')
     .option('--json')
     .action(async (planId: string, o: { asOf: string; json?: boolean }) =>
-      withApp((app) => {
+      withApp(async (app) => {
         const q = validateAs(BoardAsOfQuery, { asOf: o.asOf }, 'board');
-        const b = app.get(HistoryService).board(planId, q.asOf, SYSTEM_ACTOR);
+        const b = await app.get(HistoryService).board(planId, q.asOf, SYSTEM_ACTOR);
         console.log(o.json ? JSON.stringify(b, null, 2) : formatBoard(b));
       }),
     );

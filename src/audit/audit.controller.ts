@@ -28,35 +28,35 @@ export class AuditController {
 
   @Get('tasks/:id/replay')
   @ApiOperation({ summary: 'Re-run the task’s stored events through the machine: each step, the first divergence, the end vs the stored snapshot, and the hash chain' })
-  replay(@Param('id') id: string, @Query() q: ReplayQuery, @CurrentActor() actor: Actor): TaskReplay {
-    return this.history.replay(id, actor, { steps: q.steps !== 'false' });
+  async replay(@Param('id') id: string, @Query() q: ReplayQuery, @CurrentActor() actor: Actor): Promise<TaskReplay> {
+    return await this.history.replay(id, actor, { steps: q.steps !== 'false' });
   }
 
   @Get('tasks/:id/as-of')
   @ApiOperation({ summary: 'The task’s state and light as they stood at a moment, computed from its history' })
-  asOf(@Param('id') id: string, @Query() q: AsOfQuery, @CurrentActor() actor: Actor): TaskAsOf {
-    return this.history.asOf(id, q.at, actor);
+  async asOf(@Param('id') id: string, @Query() q: AsOfQuery, @CurrentActor() actor: Actor): Promise<TaskAsOf> {
+    return await this.history.asOf(id, q.at, actor);
   }
 
   @Get('plans/:id/board')
   @ApiOperation({ summary: 'The plan’s board as of a date: tasks by unit and light (or final state), from the history' })
-  board(@Param('id') id: string, @Query() q: BoardAsOfQuery, @CurrentActor() actor: Actor): BoardAsOf {
-    return this.history.board(id, q.asOf, actor);
+  async board(@Param('id') id: string, @Query() q: BoardAsOfQuery, @CurrentActor() actor: Actor): Promise<BoardAsOf> {
+    return await this.history.board(id, q.asOf, actor);
   }
 
   @Get('verify')
   @Roles('admin', 'supervisor', 'auditor')
   @ApiOperation({ summary: 'Walk every hash chain, the checkpoint chain and every evidence file; list each break with its place' })
-  verify(@Query() q: VerifyQuery): VerifyReport {
-    return this.integrity.verify({ planId: q.planId, replay: q.replay === 'true', evidence: q.evidence !== 'false', root: q.root });
+  async verify(@Query() q: VerifyQuery): Promise<VerifyReport> {
+    return await this.integrity.verify({ planId: q.planId, replay: q.replay === 'true', evidence: q.evidence !== 'false', root: q.root });
   }
 
   @Get('checkpoints')
   @Roles('admin', 'supervisor', 'auditor')
   @ApiOperation({ summary: 'Signed checkpoints, newest first; the newest one’s hash is the root to publish' })
-  checkpoints(@Query() q: CheckpointListQuery): Page<CheckpointSummary> {
+  async checkpoints(@Query() q: CheckpointListQuery): Promise<Page<CheckpointSummary>> {
     const { page, pageSize, offset } = pageOf(q);
-    const { items, total } = this.integrity.list(pageSize, offset);
+    const { items, total } = await this.integrity.list(pageSize, offset);
     return { items, total, page, pageSize };
   }
 
@@ -64,27 +64,27 @@ export class AuditController {
   @HttpCode(200)
   @Roles('admin', 'supervisor', 'auditor')
   @ApiOperation({ summary: 'Seal every task head and evidence file in a new signed checkpoint now (no body)' })
-  checkpoint(@Body() body: unknown, @CurrentActor() actor: Actor): CheckpointResult {
+  async checkpoint(@Body() body: unknown, @CurrentActor() actor: Actor): Promise<CheckpointResult> {
     validateAs(CreateCheckpointBody, body ?? {}, 'body');
-    return this.integrity.checkpoint(actor);
+    return await this.integrity.checkpoint(actor);
   }
 
   @Get('tasks/:id/export')
   @ApiOperation({ summary: 'The task’s history with hashes as JSON Lines (default) or CSV' })
   @ApiProduces('application/x-ndjson', 'text/csv')
-  exportTask(@Param('id') id: string, @Query() q: ExportQuery, @CurrentActor() actor: Actor, @Res() reply: FastifyReply): void {
-    this.send(reply, this.exports.open({ taskId: id }, (q.format ?? 'jsonl') as ExportFormat, actor));
+  async exportTask(@Param('id') id: string, @Query() q: ExportQuery, @CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
+    this.send(reply, await this.exports.open({ taskId: id }, (q.format ?? 'jsonl') as ExportFormat, actor));
   }
 
   @Get('plans/:id/export')
   @Roles('admin', 'supervisor', 'auditor')
   @ApiOperation({ summary: 'The plan’s whole history with hashes, evidence and the latest checkpoint, as JSON Lines (default) or CSV' })
   @ApiProduces('application/x-ndjson', 'text/csv')
-  exportPlan(@Param('id') id: string, @Query() q: ExportQuery, @CurrentActor() actor: Actor, @Res() reply: FastifyReply): void {
-    this.send(reply, this.exports.open({ planId: id }, (q.format ?? 'jsonl') as ExportFormat, actor));
+  async exportPlan(@Param('id') id: string, @Query() q: ExportQuery, @CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
+    this.send(reply, await this.exports.open({ planId: id }, (q.format ?? 'jsonl') as ExportFormat, actor));
   }
 
-  private send(reply: FastifyReply, s: ReturnType<ExportService['open']>): void {
+  private send(reply: FastifyReply, s: Awaited<ReturnType<ExportService['open']>>): void {
     void reply
       .header('content-type', s.contentType)
       .header('content-disposition', `attachment; filename="${s.filename}"`)

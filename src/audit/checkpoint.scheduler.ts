@@ -22,7 +22,7 @@ export class CheckpointScheduler implements OnApplicationBootstrap, OnModuleDest
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.runIfDue(), CHECKPOINT_POLL_MS);
+    this.timer = setInterval(() => void this.runIfDue(), CHECKPOINT_POLL_MS);
     this.timer.unref();
   }
 
@@ -32,11 +32,11 @@ export class CheckpointScheduler implements OnApplicationBootstrap, OnModuleDest
   }
 
   /** Take today's checkpoint if it is due; returns whether one was created. */
-  runIfDue(): boolean {
+  async runIfDue(): Promise<boolean> {
     try {
-      const latest = this.repo.latestCheckpoint();
+      const latest = await this.repo.latestCheckpoint();
       if (latest && latest.day >= this.integrity.today()) return false;
-      const r = this.integrity.checkpoint(SYSTEM_ACTOR);
+      const r = await this.integrity.checkpoint(SYSTEM_ACTOR);
       if (r.breaks.length) this.logger.error(`checkpoint found ${r.breaks.length} integrity break(s); first: ${r.breaks[0].message}`);
       if (r.created) this.logger.log(`checkpoint #${r.checkpoint!.seq} sealed; root ${r.checkpoint!.hash}`);
       return r.created;

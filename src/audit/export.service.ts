@@ -15,7 +15,7 @@ export interface ExportStream {
   filename: string;
   contentType: string;
   /** Chunks of text, one task at a time; each chunk is read completely before it is yielded. */
-  chunks: Iterable<string>;
+  chunks: AsyncIterable<string>;
 }
 
 /**
@@ -34,10 +34,10 @@ export class ExportService {
   ) {}
 
   /** Checks scope and access now (so a refusal is a clean 4xx), then streams. */
-  open(scope: { taskId?: string; planId?: string }, format: ExportFormat, actor: Actor): ExportStream {
+  async open(scope: { taskId?: string; planId?: string }, format: ExportFormat, actor: Actor): Promise<ExportStream> {
     let planId: string;
-    if (scope.taskId) planId = this.history.visibleTask(scope.taskId, actor).plan_id;
-    else if (scope.planId && this.repo.plan(scope.planId)) planId = scope.planId;
+    if (scope.taskId) planId = (await this.history.visibleTask(scope.taskId, actor)).plan_id;
+    else if (scope.planId && await this.repo.plan(scope.planId)) planId = scope.planId;
     else throw DomainError.notFound('plan', scope.planId ?? '');
     const name = scope.taskId ? `task-${scope.taskId}` : `plan-${planId}`;
     return {
@@ -47,23 +47,23 @@ export class ExportService {
     };
   }
 
-  private *lines(scope: { planId: string; taskId?: string }, format: ExportFormat): Generator<string> {
+  private async *lines(scope: { planId: string; taskId?: string }, format: ExportFormat): AsyncGenerator<string> {
     const jsonl = format === 'jsonl';
-    const { tasks, sealed } = this.repo.read(() => ({
-      tasks: this.repo.exportTasks(scope.taskId ? { taskId: scope.taskId } : { planId: scope.planId }),
-      sealed: jsonl ? this.integrity.sealedForExport(scope) : null,
+    const { tasks, sealed } = await this.repo.read(async () => ({
+      tasks: await this.repo.exportTasks(scope.taskId ? { taskId: scope.taskId } : { planId: scope.planId }),
+      sealed: jsonl ? await this.integrity.sealedForExport(scope) : null,
     }));
     yield jsonl
       ? `${headerRecord({ planId: scope.planId, taskId: scope.taskId ?? null }, this.clock.nowIso(), TASK_MACHINE_VERSION)}\n`
       : `${csvHeader()}\r\n`;
     for (const t of tasks) {
       const parts: string[] = jsonl ? [taskRecord(t)] : [];
-      for (const e of this.repo.events(t.id, t.last_seq)) parts.push(jsonl ? eventRecord(e) : csvRow(e));
+      for (const e of await this.repo.events(t.id, t.last_seq)) parts.push(jsonl ? eventRecord(e) : csvRow(e));
       if (parts.length) yield parts.join(jsonl ? '\n' : '\r\n') + (jsonl ? '\n' : '\r\n');
     }
     if (!jsonl) return;
     if (!scope.taskId) {
-      const files = this.repo.exportEvidence(scope.planId).map((f) =>
+      const files = (await this.repo.exportEvidence(scope.planId)).map((f) =>
         JSON.stringify({
           record: 'evidence', fileId: f.id, taskId: f.task_id, sha256: f.sha256, size: f.size,
           originalName: f.original_name, mimeType: f.mime_type, createdAt: f.created_at,

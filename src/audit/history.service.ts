@@ -88,17 +88,17 @@ export class HistoryService {
   constructor(private readonly repo: AuditRepository) {}
 
   /** The task row if the actor may see it; 404 otherwise. */
-  visibleTask(taskId: string, actor: Actor): AuditTaskRow {
-    const row = this.repo.task(taskId);
+  async visibleTask(taskId: string, actor: Actor): Promise<AuditTaskRow> {
+    const row = await this.repo.task(taskId);
     if (!row || !canSeeTask(actor, { unitId: row.unit_id, assessingUnitId: row.assessing_unit_id })) throw DomainError.notFound('task', taskId);
     return row;
   }
 
   /** Re-run the task's events from its initial state; every step compared; end compared with the stored snapshot; chain checked. */
-  replay(taskId: string, actor: Actor, opts: { steps?: boolean } = {}): TaskReplay {
-    return this.repo.read(() => {
-      const task = this.visibleTask(taskId, actor);
-      const rows = this.repo.events(taskId);
+  async replay(taskId: string, actor: Actor, opts: { steps?: boolean } = {}): Promise<TaskReplay> {
+    return await this.repo.read(async () => {
+      const task = await this.visibleTask(taskId, actor);
+      const rows = await this.repo.events(taskId);
       const { snapshot: _s, ...report } = replayHistory(rows.map(toStoredEvent), toStoredTask(task), { keepSteps: opts.steps !== false });
       let last: { lastSeq: number; lastHash: string } | null = null;
       const checker = new ChainChecker({ planOf: () => task.plan_id, onTaskEnd: (t) => (last = t) });
@@ -122,14 +122,14 @@ export class HistoryService {
     });
   }
 
-  asOf(taskId: string, asOf: string, actor: Actor): TaskAsOf {
-    return this.repo.read(() => {
-      const task = this.visibleTask(taskId, actor);
-      const plan = this.repo.plan(task.plan_id)!;
+  async asOf(taskId: string, asOf: string, actor: Actor): Promise<TaskAsOf> {
+    return await this.repo.read(async () => {
+      const task = await this.visibleTask(taskId, actor);
+      const plan = (await this.repo.plan(task.plan_id))!;
       const at = resolveMoment(asOf, plan.timezone);
       let r: ReturnType<typeof stateAsOf>;
       try {
-        r = stateAsOf(this.repo.events(taskId).map(toStoredEvent), at);
+        r = stateAsOf((await this.repo.events(taskId)).map(toStoredEvent), at);
       } catch (e) {
         if (e instanceof ReplayDivergedError) {
           throw new DomainError(ErrorCode.EventNotAllowed, `the history of task ${taskId} does not replay, so its past cannot be computed: ${e.message}`, {
@@ -166,8 +166,8 @@ export class HistoryService {
   }
 
   /** The plan's board (counts by unit and light / final state) as it stood at a moment, from every task's history. */
-  board(planId: string, asOf: string, actor: Actor): BoardAsOf {
-    return this.boardWith(planId, asOf, actor);
+  async board(planId: string, asOf: string, actor: Actor): Promise<BoardAsOf> {
+    return await this.boardWith(planId, asOf, actor);
   }
 
   /**
@@ -175,20 +175,20 @@ export class HistoryService {
    * same pass, the same tasks): a bulletin reads the nodes there, so its counts are the board's by
    * construction. Runs inside one read transaction when the caller is not in one already.
    */
-  boardWith(planId: string, asOf: string, actor: Actor, visit?: BoardVisitor): BoardAsOf {
-    return this.repo.read(() => {
-      const plan = this.repo.plan(planId);
+  async boardWith(planId: string, asOf: string, actor: Actor, visit?: BoardVisitor): Promise<BoardAsOf> {
+    return await this.repo.read(async () => {
+      const plan = await this.repo.plan(planId);
       if (!plan) throw DomainError.notFound('plan', planId);
       const at = resolveMoment(asOf, plan.timezone);
       const units = new Map<string, { unitId: string; unitName: string } & BoardCounts>();
       const totals = emptyCounts();
       const unreplayable: BoardAsOf['unreplayable'] = [];
       let tasks = 0;
-      for (const t of this.repo.tasksOfPlan(planId)) {
+      for (const t of await this.repo.tasksOfPlan(planId)) {
         if (!canSeeTask(actor, { unitId: t.unit_id, assessingUnitId: t.assessing_unit_id })) continue;
         let r: ReturnType<typeof stateAsOf>;
         try {
-          r = stateAsOf(this.repo.events(t.id).map(toStoredEvent), at);
+          r = stateAsOf((await this.repo.events(t.id)).map(toStoredEvent), at);
         } catch (e) {
           if (!(e instanceof ReplayDivergedError)) throw e;
           unreplayable.push({ taskId: t.id, message: e.message });

@@ -105,11 +105,11 @@ export class IntegrityService {
   ) {}
 
   /** Load every checkpoint, check their chain, hashes, roots and signatures, and accumulate the sealed state. */
-  private loadSealed(breaks: IntegrityBreak[]): Sealed {
-    const cps = this.repo.checkpoints();
-    const planRows = this.repo.checkpointPlans();
-    const heads = this.repo.sealedHeads();
-    const files = this.repo.sealedEvidence();
+  private async loadSealed(breaks: IntegrityBreak[]): Promise<Sealed> {
+    const cps = await this.repo.checkpoints();
+    const planRows = await this.repo.checkpointPlans();
+    const heads = await this.repo.sealedHeads();
+    const files = await this.repo.sealedEvidence();
     const state = new SealedState();
     const byTask = new Map<string, SealedHead[]>();
     const hashes = new Set<string>();
@@ -209,16 +209,16 @@ export class IntegrityService {
     }
   }
 
-  verify(o: VerifyOptions = {}): VerifyReport {
+  async verify(o: VerifyOptions = {}): Promise<VerifyReport> {
     const t0 = performance.now();
-    return this.repo.read(() => {
+    return await this.repo.read(async () => {
       const breaks: IntegrityBreak[] = [];
-      const sealed = this.loadSealed(breaks);
-      if (o.planId !== undefined && !this.repo.plan(o.planId) && !sealed.state.planIds().includes(o.planId)) {
+      const sealed = await this.loadSealed(breaks);
+      if (o.planId !== undefined && !await this.repo.plan(o.planId) && !sealed.state.planIds().includes(o.planId)) {
         // Unknown and never sealed: say so rather than "no breaks in 0 tasks". (A sealed plan whose row is gone is verified: its tasks show as missing.)
         throw DomainError.validation([{ field: 'planId', reason: `plan ${o.planId} does not exist and no checkpoint ever sealed it` }]);
       }
-      const tasks = this.repo.taskHeads(o.planId);
+      const tasks = await this.repo.taskHeads(o.planId);
       const taskMap = new Map(tasks.map((t) => [t.id, t]));
       const seen = new Set<string>();
       const cited: { taskId: string; seq: number; fileIds: string[] }[] = [];
@@ -240,7 +240,7 @@ export class IntegrityService {
           }
         },
       });
-      for (const r of this.repo.iterateEventTuples(o.planId)) checker.push(r);
+      for await (const r of this.repo.iterateEventTuples(o.planId)) checker.push(r);
       checker.finish();
       breaks.push(...checker.breaks);
       for (const t of tasks) {
@@ -269,7 +269,7 @@ export class IntegrityService {
       let evidenceFiles = 0;
       let evidenceBytes = 0;
       if (o.evidence !== false) {
-        const rows = this.repo.evidenceRows(o.planId);
+        const rows = await this.repo.evidenceRows(o.planId);
         const byId = new Map(rows.map((r) => [r.id, r]));
         evidenceFiles = rows.length;
         evidenceBytes = this.checkFiles(rows, breaks).bytes;
@@ -289,8 +289,8 @@ export class IntegrityService {
       if (o.replay) {
         for (const t of tasks) {
           if (!seen.has(t.id)) continue;
-          const task = this.repo.task(t.id)!;
-          const r = replayHistory(this.repo.events(t.id).map(toStoredEvent), toStoredTask(task), { keepSteps: false });
+          const task = (await this.repo.task(t.id))!;
+          const r = replayHistory((await this.repo.events(t.id)).map(toStoredEvent), toStoredTask(task), { keepSteps: false });
           replayed++;
           if (!r.ok) {
             const d = r.divergence!;
@@ -320,11 +320,11 @@ export class IntegrityService {
    * checkpoint has its chain walked first; a broken chain keeps its last good head and is reported, and so
    * is a file that does not hash right. Nothing changed since the last checkpoint: no new one.
    */
-  checkpoint(actor: Actor): CheckpointResult {
-    return this.db.transaction(() => {
+  async checkpoint(actor: Actor): Promise<CheckpointResult> {
+    return await this.db.transaction(async () => {
       const breaks: IntegrityBreak[] = [];
-      const sealed = this.loadSealed(breaks);
-      const tasks = this.repo.taskHeads();
+      const sealed = await this.loadSealed(breaks);
+      const tasks = await this.repo.taskHeads();
       const newHeads: HeadEntry[] = [];
       for (const t of tasks) {
         const old = sealed.state.heads.get(t.id);
@@ -332,7 +332,7 @@ export class IntegrityService {
         const own: IntegrityBreak[] = [];
         let tail: { lastSeq: number; lastHash: string } | null = null;
         const checker = new ChainChecker({ sealedHeads: (id) => sealed.byTask.get(id), planOf: () => t.plan_id, onTaskEnd: (x) => (tail = x) });
-        for (const r of this.repo.eventTuplesOf(t.id)) checker.push(r);
+        for (const r of await this.repo.eventTuplesOf(t.id)) checker.push(r);
         checker.finish();
         own.push(...checker.breaks);
         const end = tail as { lastSeq: number; lastHash: string } | null;
@@ -347,7 +347,7 @@ export class IntegrityService {
       for (const [taskId, h] of sealed.state.heads) {
         if (!ids.has(taskId)) breaks.push({ kind: 'task-missing', taskId, planId: h.planId, checkpointSeq: h.checkpointSeq, message: `task ${taskId} was sealed in checkpoint #${h.checkpointSeq} and no longer exists` });
       }
-      const rows = this.repo.evidenceRows();
+      const rows = await this.repo.evidenceRows();
       this.checkSealedFiles(sealed, new Map(rows.map((r) => [r.id, r])), undefined, breaks);
       const fresh = rows.filter((r) => {
         const s = sealed.state.evidence.get(r.id);
@@ -393,7 +393,7 @@ export class IntegrityService {
         public_key: publicKey,
         signature,
       };
-      this.repo.insertCheckpoint(row, plans, newHeads, newFiles);
+      await this.repo.insertCheckpoint(row, plans, newHeads, newFiles);
       return { created: true, checkpoint: summarize(row, plans), breaks: breaks.sort(BREAK_ORDER) };
     });
   }
@@ -403,20 +403,22 @@ export class IntegrityService {
     return DateTime.fromISO(this.clock.nowIso()).setZone(CHECKPOINT_ZONE).toISODate()!;
   }
 
-  latest(): CheckpointSummary | null {
-    const c = this.repo.latestCheckpoint();
-    return c ? summarize(c, this.repo.checkpointPlans(c.seq)) : null;
+  async latest(): Promise<CheckpointSummary | null> {
+    const c = await this.repo.latestCheckpoint();
+    return c ? summarize(c, await this.repo.checkpointPlans(c.seq)) : null;
   }
 
-  list(limit: number, offset: number): { items: CheckpointSummary[]; total: number } {
-    const { rows, total } = this.repo.checkpointPage(limit, offset);
-    return { items: rows.map((c) => summarize(c, this.repo.checkpointPlans(c.seq))), total };
+  async list(limit: number, offset: number): Promise<{ items: CheckpointSummary[]; total: number }> {
+    const { rows, total } = await this.repo.checkpointPage(limit, offset);
+    const items: CheckpointSummary[] = [];
+    for (const c of rows) items.push(summarize(c, await this.repo.checkpointPlans(c.seq)));
+    return { items, total };
   }
 
   /** What an export carries about the latest checkpoint: for a plan, every sealed head and file of it. */
-  sealedForExport(scope: { planId: string; taskId?: string }): Record<string, unknown> | null {
+  async sealedForExport(scope: { planId: string; taskId?: string }): Promise<Record<string, unknown> | null> {
     const breaks: IntegrityBreak[] = [];
-    const sealed = this.loadSealed(breaks);
+    const sealed = await this.loadSealed(breaks);
     const c = sealed.latest;
     if (!c) return null;
     const heads = scope.taskId

@@ -16,7 +16,7 @@ export class AuthService {
   ) {}
 
   async login(username: string, password: string): Promise<TokenView> {
-    const row = this.users.findByUsername(username);
+    const row = await this.users.findByUsername(username);
     // Verify against a dummy hash when the user is unknown, so timing does not reveal which names exist.
     const ok = await verifyPassword(row?.password_hash ?? DUMMY_HASH, password);
     if (!row || !ok || row.disabled) {

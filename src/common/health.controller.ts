@@ -11,8 +11,8 @@ export class HealthController {
   @Public()
   @Get()
   @ApiOperation({ summary: 'Liveness and database check (no token needed)' })
-  health(): { status: 'ok'; database: string; migrations: number } {
-    const migrations = (this.db.stmt('SELECT count(*) AS n FROM migrations').get() as { n: number }).n;
+  async health(): Promise<{ status: 'ok'; database: string; migrations: number }> {
+    const migrations = (await this.db.one('SELECT count(*) AS n FROM migrations') as { n: number }).n;
     return { status: 'ok', database: 'sqlite', migrations };
   }
 }

@@ -7,6 +7,8 @@ import { MIGRATIONS } from './migrations/index.js';
 export interface DatabaseLocation {
   dataDir: string;
   database: string;
+  /** SQLite `synchronous` pragma (DUBAN_SQLITE_SYNCHRONOUS); FULL when not given. */
+  synchronous?: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 }
 
 export function resolveDatabasePath({ dataDir, database }: DatabaseLocation): string {
@@ -16,10 +18,12 @@ export function resolveDatabasePath({ dataDir, database }: DatabaseLocation): st
 
 /**
  * SQLite through better-sqlite3 (TypeORM 1.x has no node-sqlite3 driver). WAL journal,
- * synchronous=NORMAL (durable against process crashes), a busy timeout for a second process
+ * synchronous=FULL by default (an acknowledged write survives power loss; DUBAN_SQLITE_SYNCHRONOUS=NORMAL
+ * trades that for faster commits, still durable against process crashes), a busy timeout for a second process
  * (the CLI), foreign keys on and a 64 MiB page cache. The schema comes only from migrations.
  */
 export function dataSourceOptions(location: DatabaseLocation): DataSourceOptions {
+  const synchronous = location.synchronous ?? 'FULL';
   const database = resolveDatabasePath(location);
   if (database !== ':memory:') ensurePrivateDir(dirname(database));
   return {
@@ -30,7 +34,7 @@ export function dataSourceOptions(location: DatabaseLocation): DataSourceOptions
     prepareDatabase: (db: { pragma(s: string): unknown }) => {
       // 0600 before WAL mode is set: SQLite gives the -wal and -shm files the database file's mode.
       if (database !== ':memory:') ensurePrivateFile(database);
-      db.pragma('synchronous = NORMAL');
+      db.pragma(`synchronous = ${synchronous}`);
       db.pragma('foreign_keys = ON');
       // 64 MiB page cache (default 16 MiB): plan-wide reads such as scoring touch every task row (about
       // 20 MB for 10k tasks with their snapshots); measured here, the scoring read costs ~25% less CPU.

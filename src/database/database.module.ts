@@ -11,7 +11,7 @@ import { DatabaseService } from './database.service.js';
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions({ dataDir: config.DUBAN_DATA_DIR, database: config.DUBAN_DB }),
+        ...dataSourceOptions({ dataDir: config.DUBAN_DATA_DIR, database: config.DUBAN_DB, synchronous: config.DUBAN_SQLITE_SYNCHRONOUS }),
         migrationsRun: true,
       }),
     }),

@@ -18,46 +18,46 @@ export class BoardController {
 
   @Get('board/lights')
   @ApiOperation({ summary: 'Green/yellow/red counts by unit and by group (灯板)' })
-  lights(@Query() q: BoardQuery, @CurrentActor() actor: Actor) {
-    return this.board.lights(q.planId, actor);
+  async lights(@Query() q: BoardQuery, @CurrentActor() actor: Actor) {
+    return await this.board.lights(q.planId, actor);
   }
 
   @Get('board/nodes')
   @ApiOperation({ summary: 'The red nodes with days overdue, or the yellow ones with days left' })
-  nodes(@Query() q: BoardNodesQuery, @CurrentActor() actor: Actor) {
-    return this.board.nodes(q, actor);
+  async nodes(@Query() q: BoardNodesQuery, @CurrentActor() actor: Actor) {
+    return await this.board.nodes(q, actor);
   }
 
   @Get('board/due')
   @ApiOperation({ summary: 'Nodes due in the next N days (a department’s to-do list)' })
-  due(@Query() q: DueSoonQuery, @CurrentActor() actor: Actor) {
-    return this.board.dueSoon(q, actor);
+  async due(@Query() q: DueSoonQuery, @CurrentActor() actor: Actor) {
+    return await this.board.dueSoon(q, actor);
   }
 
   @Get('board/red-counts')
   @ApiOperation({ summary: 'Red-lighted nodes per unit and group, with node totals (scoring inputs)' })
-  redCounts(@Query() q: BoardQuery, @CurrentActor() actor: Actor) {
-    return this.board.redCounts(q.planId, actor);
+  async redCounts(@Query() q: BoardQuery, @CurrentActor() actor: Actor) {
+    return await this.board.redCounts(q.planId, actor);
   }
 
   @Get('board/red-months')
   @ApiOperation({ summary: 'Red-lighted nodes per unit and month of their due day (heat grid)' })
-  redMonths(@Query() q: BoardQuery, @CurrentActor() actor: Actor) {
-    return this.board.redMonths(q.planId, actor);
+  async redMonths(@Query() q: BoardQuery, @CurrentActor() actor: Actor) {
+    return await this.board.redMonths(q.planId, actor);
   }
 
   @Get('board/reviews')
   @ApiOperation({ summary: 'The review queue: submissions awaiting review, overdue ones flagged' })
-  reviews(@Query() q: ReviewQueueQuery, @CurrentActor() actor: Actor) {
-    return this.board.reviews(q, actor);
+  async reviews(@Query() q: ReviewQueueQuery, @CurrentActor() actor: Actor) {
+    return await this.board.reviews(q, actor);
   }
 
   @Post('deadlines/sweep')
   @HttpCode(200)
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Run a deadline sweep now (the service also sweeps on its own schedule)' })
-  sweep(@Body() dto: SweepDto, @CurrentActor() actor: Actor): SweepReport {
+  async sweep(@Body() dto: SweepDto, @CurrentActor() actor: Actor): Promise<SweepReport> {
     if (dto.at && actor.role !== 'admin') throw DomainError.forbidden('only an admin may sweep as of another time', { field: 'at' });
-    return this.sweeper.sweep(dto.at ? new Date(dto.at).toISOString() : undefined);
+    return await this.sweeper.sweep(dto.at ? new Date(dto.at).toISOString() : undefined);
   }
 }

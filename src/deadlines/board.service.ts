@@ -46,20 +46,20 @@ export class BoardService {
     private readonly clock: Clock,
   ) {}
 
-  private plan(planId: string): { id: string; timezone: string } {
-    const p = this.db.stmt('SELECT id, timezone FROM plans WHERE id = ?').get(planId) as { id: string; timezone: string } | undefined;
+  private async plan(planId: string): Promise<{ id: string; timezone: string }> {
+    const p = await this.db.one('SELECT id, timezone FROM plans WHERE id = ?', planId) as { id: string; timezone: string } | undefined;
     if (!p) throw DomainError.notFound('plan', planId);
     return p;
   }
 
   /** Green/yellow/red counts per unit and per group (live tasks' current node), red-lighted nodes, overdue reviews. */
-  lights(planId: string, actor: Actor): { at: string; units: UnitLights[]; groups: ({ groupName: string | null } & LightCounts)[]; total: LightCounts } {
-    this.plan(planId);
+  async lights(planId: string, actor: Actor): Promise<{ at: string; units: UnitLights[]; groups: ({ groupName: string | null } & LightCounts)[]; total: LightCounts }> {
+    await this.plan(planId);
     const now = this.clock.nowIso();
     const params: Record<string, unknown> = { planId, now };
     const where = `t.plan_id = @planId${scope(actor, params)}`;
-    const units = this.db
-      .stmt(
+    const units = await this.db
+      .all(
         `SELECT t.unit_id AS unitId, u.name AS unitName, grp.name AS groupName, count(*) AS tasks,
            sum(t.light = 'green') AS green, sum(t.light = 'yellow') AS yellow, sum(t.light = 'red') AS red,
            sum(t.state IN ('completed', 'scored', 'closed')) AS done,
@@ -69,9 +69,7 @@ export class BoardService {
          LEFT JOIN (SELECT gm.unit_id, min(g.name) AS name FROM group_members gm JOIN plan_groups g ON g.id = gm.group_id
                     WHERE g.plan_id = @planId GROUP BY gm.unit_id) grp ON grp.unit_id = t.unit_id
          WHERE ${where}
-         GROUP BY t.unit_id ORDER BY grp.name, u.name`,
-      )
-      .all(params) as UnitLights[];
+         GROUP BY t.unit_id ORDER BY grp.name, u.name`, params) as UnitLights[];
     const groups = new Map<string | null, { groupName: string | null } & LightCounts>();
     const total = empty();
     for (const u of units) {
@@ -86,22 +84,20 @@ export class BoardService {
   }
 
   /** The current red or yellow nodes, with days overdue (red) or days left (yellow) in the plan's calendar days. */
-  nodes(q: BoardNodesQuery, actor: Actor): Page<Record<string, unknown>> {
-    const plan = this.plan(q.planId);
+  async nodes(q: BoardNodesQuery, actor: Actor): Promise<Page<Record<string, unknown>>> {
+    const plan = await this.plan(q.planId);
     const { page, pageSize, offset } = pageOf(q);
     const now = this.clock.nowIso();
     const params: Record<string, unknown> = { planId: q.planId, light: q.light, unitId: q.unitId ?? null, limit: pageSize, offset };
     const where = `t.plan_id = @planId AND t.light = @light AND (@unitId IS NULL OR t.unit_id = @unitId)${scope(actor, params)}`;
     const from = `FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id
                   JOIN nodes n ON n.task_id = t.id AND n.seq = t.current_node_seq WHERE ${where}`;
-    const total = (this.db.stmt(`SELECT count(*) AS n ${from}`).get(params) as { n: number }).n;
-    const rows = this.db
-      .stmt(
+    const total = (await this.db.one(`SELECT count(*) AS n ${from}`, params) as { n: number }).n;
+    const rows = await this.db
+      .all(
         `SELECT t.id AS taskId, t.unit_id AS unitId, u.name AS unitName, i.code AS indicatorCode, i.name AS indicatorName,
            t.state, t.light, t.version, n.seq AS nodeSeq, n.due_date AS dueDate, n.due_at AS dueAt, n.stage_target AS stageTarget
-         ${from} ORDER BY n.due_at, t.id LIMIT @limit OFFSET @offset`,
-      )
-      .all(params) as { dueAt: string }[];
+         ${from} ORDER BY n.due_at, t.id LIMIT @limit OFFSET @offset`, params) as { dueAt: string }[];
     const items = rows.map((r) => ({
       ...r,
       daysOverdue: q.light === 'red' ? daysOverdue(r.dueAt, now, plan.timezone) : 0,
@@ -111,7 +107,7 @@ export class BoardService {
   }
 
   /** Live tasks whose current node falls due within the next N days (a department's to-do list). */
-  dueSoon(q: DueSoonQuery, actor: Actor): Page<Record<string, unknown>> {
+  async dueSoon(q: DueSoonQuery, actor: Actor): Promise<Page<Record<string, unknown>>> {
     const { page, pageSize, offset } = pageOf(q);
     const now = this.clock.now();
     const until = new Date(now.getTime() + (q.days ?? 7) * 86_400_000).toISOString();
@@ -120,33 +116,29 @@ export class BoardService {
                    AND (@planId IS NULL OR t.plan_id = @planId)${scope(actor, params)}`;
     const from = `FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id JOIN plans p ON p.id = t.plan_id
                   JOIN nodes n ON n.task_id = t.id AND n.seq = t.current_node_seq WHERE ${where}`;
-    const total = (this.db.stmt(`SELECT count(*) AS n ${from}`).get(params) as { n: number }).n;
-    const rows = this.db
-      .stmt(
+    const total = (await this.db.one(`SELECT count(*) AS n ${from}`, params) as { n: number }).n;
+    const rows = await this.db
+      .all(
         `SELECT t.id AS taskId, t.unit_id AS unitId, u.name AS unitName, i.name AS indicatorName, t.state, t.light, t.version,
            n.seq AS nodeSeq, n.due_date AS dueDate, n.due_at AS dueAt, n.stage_target AS stageTarget, p.timezone
-         ${from} ORDER BY n.due_at, t.id LIMIT @limit OFFSET @offset`,
-      )
-      .all(params) as { dueAt: string; timezone: string }[];
+         ${from} ORDER BY n.due_at, t.id LIMIT @limit OFFSET @offset`, params) as { dueAt: string; timezone: string }[];
     const items = rows.map(({ timezone, ...r }) => ({ ...r, daysLeft: daysLeft(r.dueAt, now.toISOString(), timezone) }));
     return { items, total, page, pageSize };
   }
 
   /** Red-light counts per unit and group, with node totals: the inputs of node-based scoring. */
-  redCounts(planId: string, actor: Actor) {
-    this.plan(planId);
+  async redCounts(planId: string, actor: Actor) {
+    await this.plan(planId);
     const params: Record<string, unknown> = { planId };
-    const rows = this.db
-      .stmt(
+    const rows = await this.db
+      .all(
         `SELECT t.unit_id AS unitId, u.name AS unitName, grp.name AS groupName, count(DISTINCT t.id) AS tasks,
            count(n.seq) AS nodes, coalesce(sum(n.red_lighted), 0) AS redNodes
          FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id JOIN nodes n ON n.task_id = t.id
          LEFT JOIN (SELECT gm.unit_id, min(g.name) AS name FROM group_members gm JOIN plan_groups g ON g.id = gm.group_id
                     WHERE g.plan_id = @planId GROUP BY gm.unit_id) grp ON grp.unit_id = t.unit_id
          WHERE t.plan_id = @planId AND t.state != 'cancelled'${scope(actor, params)}
-         GROUP BY t.unit_id ORDER BY grp.name, u.name`,
-      )
-      .all(params) as { groupName: string | null; tasks: number; nodes: number; redNodes: number }[];
+         GROUP BY t.unit_id ORDER BY grp.name, u.name`, params) as { groupName: string | null; tasks: number; nodes: number; redNodes: number }[];
     const groups = new Map<string | null, { groupName: string | null; tasks: number; nodes: number; redNodes: number }>();
     for (const r of rows) {
       const g = groups.get(r.groupName) ?? { groupName: r.groupName, tasks: 0, nodes: 0, redNodes: 0 };
@@ -159,23 +151,21 @@ export class BoardService {
   }
 
   /** Red-lighted nodes per unit and month of their due day (the supervisors' heat grid). */
-  redMonths(planId: string, actor: Actor): { unitId: string; unitName: string; groupName: string | null; month: string; red: number }[] {
-    this.plan(planId);
+  async redMonths(planId: string, actor: Actor): Promise<{ unitId: string; unitName: string; groupName: string | null; month: string; red: number }[]> {
+    await this.plan(planId);
     const params: Record<string, unknown> = { planId };
-    return this.db
-      .stmt(
+    return await this.db
+      .all(
         `SELECT t.unit_id AS unitId, u.name AS unitName, grp.name AS groupName, substr(n.due_date, 1, 7) AS month, count(*) AS red
          FROM nodes n JOIN tasks t ON t.id = n.task_id JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id
          LEFT JOIN (SELECT gm.unit_id, min(g.name) AS name FROM group_members gm JOIN plan_groups g ON g.id = gm.group_id
                     WHERE g.plan_id = @planId GROUP BY gm.unit_id) grp ON grp.unit_id = t.unit_id
          WHERE t.plan_id = @planId AND n.red_lighted = 1${scope(actor, params)}
-         GROUP BY t.unit_id, month ORDER BY grp.name, u.name, month`,
-      )
-      .all(params) as { unitId: string; unitName: string; groupName: string | null; month: string; red: number }[];
+         GROUP BY t.unit_id, month ORDER BY grp.name, u.name, month`, params) as { unitId: string; unitName: string; groupName: string | null; month: string; red: number }[];
   }
 
   /** Submissions waiting for review, oldest deadline first; overdue ones flagged (they never red-light the unit). */
-  reviews(q: ReviewQueueQuery, actor: Actor): Page<Record<string, unknown>> {
+  async reviews(q: ReviewQueueQuery, actor: Actor): Promise<Page<Record<string, unknown>>> {
     const { page, pageSize, offset } = pageOf(q);
     const now = this.clock.nowIso();
     const params: Record<string, unknown> = { now, planId: q.planId ?? null, limit: pageSize, offset };
@@ -183,15 +173,13 @@ export class BoardService {
     const where = `t.state = 'submitted' AND (@planId IS NULL OR t.plan_id = @planId)${overdue}${scope(actor, params)}`;
     const from = `FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id
                   LEFT JOIN nodes n ON n.task_id = t.id AND n.seq = t.current_node_seq WHERE ${where}`;
-    const total = (this.db.stmt(`SELECT count(*) AS n ${from}`).get(params) as { n: number }).n;
-    const rows = this.db
-      .stmt(
+    const total = (await this.db.one(`SELECT count(*) AS n ${from}`, params) as { n: number }).n;
+    const rows = await this.db
+      .all(
         `SELECT t.id AS taskId, t.unit_id AS unitId, u.name AS unitName, i.code AS indicatorCode, i.name AS indicatorName,
            t.light, t.version, t.review_due_at AS reviewDueAt, n.seq AS nodeSeq, n.due_date AS dueDate, n.stage_target AS stageTarget,
            (t.review_due_at IS NOT NULL AND t.review_due_at < @now) AS reviewOverdue
-         ${from} ORDER BY t.review_due_at, t.id LIMIT @limit OFFSET @offset`,
-      )
-      .all(params) as { reviewOverdue: number }[];
+         ${from} ORDER BY t.review_due_at, t.id LIMIT @limit OFFSET @offset`, params) as { reviewOverdue: number }[];
     return { items: rows.map((r) => ({ ...r, reviewOverdue: r.reviewOverdue === 1 })), total, page, pageSize };
   }
 }

@@ -38,13 +38,13 @@ export class DeadlineSweeper implements OnApplicationShutdown {
     private readonly config: AppConfig,
   ) {}
 
-  sweep(at: string = this.clock.nowIso(), batchSize = 1000): SweepReport {
+  async sweep(at: string = this.clock.nowIso(), batchSize = 1000): Promise<SweepReport> {
     const t0 = performance.now();
-    const ids = (this.db.stmt(DUE_TASKS_SQL).all(at) as { id: string }[]).map((r) => r.id);
+    const ids = (await this.db.all(DUE_TASKS_SQL, at) as { id: string }[]).map((r) => r.id);
     const report: SweepReport = { at, due: ids.length, changed: 0, yellow: 0, red: 0, failed: [], ms: 0 };
     for (let i = 0; i < ids.length; i += batchSize) {
       const batch = ids.slice(i, i + batchSize).map((taskId) => ({ taskId, event: { type: 'clock.tick' as const, at } }));
-      for (const r of this.commands.applyMany(batch, SYSTEM_ACTOR)) {
+      for (const r of await this.commands.applyMany(batch, SYSTEM_ACTOR)) {
         if ('error' in r) report.failed.push({ taskId: r.taskId, reason: r.error.message });
         else if (r.changed) {
           report.changed++;
@@ -58,14 +58,14 @@ export class DeadlineSweeper implements OnApplicationShutdown {
   }
 
   /** Run the sweep every DUBAN_SWEEP_INTERVAL_SECONDS in the service (not in tests or the CLI). */
-  start(): void {
+  async start(): Promise<void> {
     const seconds = this.config.DUBAN_SWEEP_INTERVAL_SECONDS;
     if (!seconds || this.timer) return;
-    const run = () => {
+    const run = async () => {
       if (this.running) return;
       this.running = true;
       try {
-        const r = this.sweep();
+        const r = await this.sweep();
         if (r.changed || r.failed.length) this.logger.log(`sweep: ${r.due} due, ${r.changed} changed (${r.yellow} yellow, ${r.red} red), ${r.failed.length} failed, ${r.ms.toFixed(1)} ms`);
         for (const f of r.failed) this.logger.warn(`task ${f.taskId}: ${f.reason}`);
       } catch (e) {
@@ -74,8 +74,8 @@ export class DeadlineSweeper implements OnApplicationShutdown {
         this.running = false;
       }
     };
-    run();
-    this.timer = setInterval(run, seconds * 1000);
+    await run();
+    this.timer = setInterval(() => void run(), seconds * 1000);
     this.timer.unref();
   }
 

@@ -22,7 +22,7 @@ export class EvidenceController {
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   async upload(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentActor() actor: Actor): Promise<EvidenceView> {
     if (!req.isMultipart()) throw DomainError.validation([{ field: 'file', reason: 'send multipart/form-data with a "file" field' }]);
-    this.evidence.assertCanUpload(id, actor);
+    await this.evidence.assertCanUpload(id, actor);
     // Read the whole request before writing anything: a second file (or a body cut short) refuses the upload.
     let staged: StagedFile | null = null;
     try {
@@ -48,15 +48,15 @@ export class EvidenceController {
   @Get('tasks/:id/evidence')
   @ApiOperation({ summary: 'The evidence files uploaded for a task' })
   @ApiOkResponse({ type: [EvidenceFileView] })
-  list(@Param('id') id: string, @CurrentActor() actor: Actor): EvidenceView[] {
-    return this.evidence.listForTask(id, actor);
+  async list(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<EvidenceView[]> {
+    return await this.evidence.listForTask(id, actor);
   }
 
   @Get('evidence/:fileId')
   @ApiOperation({ summary: 'Download an evidence file (for those who may see its task)' })
   @ApiProduces('application/octet-stream')
-  download(@Param('fileId') fileId: string, @CurrentActor() actor: Actor, @Res() reply: FastifyReply): void {
-    const { meta, stream } = this.evidence.open(fileId, actor);
+  async download(@Param('fileId') fileId: string, @CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
+    const { meta, stream } = await this.evidence.open(fileId, actor);
     void reply
       .header('content-type', safeContentType(meta.mimeType))
       .header('x-content-type-options', 'nosniff')

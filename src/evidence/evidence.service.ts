@@ -82,8 +82,8 @@ export class EvidenceService implements OnModuleInit {
   }
 
   /** Only the task's own department (or a supervisor) uploads evidence for it. */
-  assertCanUpload(taskId: string, actor: Actor): void {
-    const scope = this.taskScope(taskId);
+  async assertCanUpload(taskId: string, actor: Actor): Promise<void> {
+    const scope = await this.taskScope(taskId);
     if (!scope || !canSeeTask(actor, scope)) throw DomainError.notFound('task', taskId);
     if (actor.role !== 'department' && actor.role !== 'supervisor') {
       throw DomainError.forbidden(`role ${actor.role} may not upload evidence; allowed: department, supervisor`, { role: actor.role });
@@ -111,7 +111,7 @@ export class EvidenceService implements OnModuleInit {
    * against its extension. Refusals leave nothing behind. The staged file is not evidence until commit().
    */
   async stage(taskId: string, file: IncomingFile, actor: Actor): Promise<StagedFile> {
-    this.assertCanUpload(taskId, actor);
+    await this.assertCanUpload(taskId, actor);
     const name = cleanFileName(file.filename);
     this.checkType(name);
     const tmpDir = join(this.root, 'tmp');
@@ -177,13 +177,11 @@ export class EvidenceService implements OnModuleInit {
       uploaded_by: actor.userId ?? 'system',
       created_at: this.clock.nowIso(),
     };
-    this.db.transaction(() => {
-      this.db
-        .stmt(
+    await this.db.transaction(async () => {
+      await this.db
+        .run(
           `INSERT INTO evidence_files (id, task_id, sha256, size, original_name, mime_type, uploaded_by, created_at)
-           VALUES (@id, @task_id, @sha256, @size, @original_name, @mime_type, @uploaded_by, @created_at)`,
-        )
-        .run(row);
+           VALUES (@id, @task_id, @sha256, @size, @original_name, @mime_type, @uploaded_by, @created_at)`, row);
     });
     return toView(row);
   }
@@ -194,26 +192,26 @@ export class EvidenceService implements OnModuleInit {
   }
 
   /** Every id must be a file uploaded for this very task. */
-  assertFilesOfTask(taskId: string, fileIds: string[]): void {
-    const problems = fileIds.flatMap((id, i) => {
-      const row = this.db.stmt('SELECT task_id FROM evidence_files WHERE id = ?').get(id) as { task_id: string } | undefined;
-      if (!row) return [{ field: `payload.fileIds[${i}]`, reason: `no uploaded file ${id}` }];
-      if (row.task_id !== taskId) return [{ field: `payload.fileIds[${i}]`, reason: `file ${id} belongs to another task` }];
-      return [];
-    });
+  async assertFilesOfTask(taskId: string, fileIds: string[]): Promise<void> {
+    const problems: { field: string; reason: string }[] = [];
+    for (const [i, id] of fileIds.entries()) {
+      const row = await this.db.one('SELECT task_id FROM evidence_files WHERE id = ?', id) as { task_id: string } | undefined;
+      if (!row) problems.push({ field: `payload.fileIds[${i}]`, reason: `no uploaded file ${id}` });
+      else if (row.task_id !== taskId) problems.push({ field: `payload.fileIds[${i}]`, reason: `file ${id} belongs to another task` });
+    }
     if (problems.length) throw DomainError.validation(problems);
   }
 
-  listForTask(taskId: string, actor: Actor): EvidenceView[] {
-    const scope = this.taskScope(taskId);
+  async listForTask(taskId: string, actor: Actor): Promise<EvidenceView[]> {
+    const scope = await this.taskScope(taskId);
     if (!scope || !canSeeTask(actor, scope)) throw DomainError.notFound('task', taskId);
-    return (this.db.stmt('SELECT * FROM evidence_files WHERE task_id = ? ORDER BY created_at, id').all(taskId) as EvidenceRow[]).map(toView);
+    return (await this.db.all('SELECT * FROM evidence_files WHERE task_id = ? ORDER BY created_at, id', taskId) as EvidenceRow[]).map(toView);
   }
 
   /** The file's metadata and a stream of its bytes, if the actor may see its task. */
-  open(id: string, actor: Actor): { meta: EvidenceView; stream: Readable } {
-    const row = this.db.stmt('SELECT * FROM evidence_files WHERE id = ?').get(id) as EvidenceRow | undefined;
-    const scope = row && this.taskScope(row.task_id);
+  async open(id: string, actor: Actor): Promise<{ meta: EvidenceView; stream: Readable }> {
+    const row = await this.db.one('SELECT * FROM evidence_files WHERE id = ?', id) as EvidenceRow | undefined;
+    const scope = row && await this.taskScope(row.task_id);
     if (!row || !scope || !canSeeTask(actor, scope)) throw DomainError.notFound('evidence file', id);
     const path = this.pathOf(row.sha256);
     if (!existsSync(path) || statSync(path).size !== row.size) {
@@ -222,10 +220,9 @@ export class EvidenceService implements OnModuleInit {
     return { meta: toView(row), stream: createReadStream(path) };
   }
 
-  private taskScope(taskId: string): { unitId: string; assessingUnitId: string | null } | undefined {
-    const r = this.db
-      .stmt('SELECT t.unit_id, i.assessing_unit_id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?')
-      .get(taskId) as { unit_id: string; assessing_unit_id: string | null } | undefined;
+  private async taskScope(taskId: string): Promise<{ unitId: string; assessingUnitId: string | null } | undefined> {
+    const r = await this.db
+      .one('SELECT t.unit_id, i.assessing_unit_id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?', taskId) as { unit_id: string; assessing_unit_id: string | null } | undefined;
     return r && { unitId: r.unit_id, assessingUnitId: r.assessing_unit_id };
   }
 }

@@ -14,19 +14,19 @@ export class IndicatorsController {
   @Post()
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Create an indicator (指标) with its scoring method and target' })
-  create(@Body() dto: CreateIndicatorDto): IndicatorView {
-    return this.indicators.create(dto);
+  async create(@Body() dto: CreateIndicatorDto): Promise<IndicatorView> {
+    return await this.indicators.create(dto);
   }
 
   @Get()
   @ApiOperation({ summary: 'List indicators (filter by plan, assessing unit)' })
-  list(@Query() q: IndicatorQuery): Page<IndicatorView> {
-    return this.indicators.list(q);
+  async list(@Query() q: IndicatorQuery): Promise<Page<IndicatorView>> {
+    return await this.indicators.list(q);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One indicator' })
-  get(@Param('id') id: string): IndicatorView {
-    return this.indicators.get(id);
+  async get(@Param('id') id: string): Promise<IndicatorView> {
+    return await this.indicators.get(id);
   }
 }

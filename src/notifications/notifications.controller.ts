@@ -39,38 +39,38 @@ export class NotificationsController {
     description: 'Send the token as a bearer header, or as ?access_token= for EventSource. Reconnect with Last-Event-ID to get what you missed.',
   })
   @ApiQuery({ name: 'access_token', required: false })
-  stream(@CurrentActor() actor: Actor, @Headers('last-event-id') lastEventId?: string): Observable<MessageEvent> {
+  async stream(@CurrentActor() actor: Actor, @Headers('last-event-id') lastEventId?: string): Promise<Observable<MessageEvent>> {
     const last = lastEventId === undefined || lastEventId === '' ? undefined : Number(lastEventId);
     if (last !== undefined && !Number.isInteger(last)) throw DomainError.validation([{ field: 'Last-Event-ID', reason: 'must be an event id' }]);
-    return this.notifications.stream(actor, last).pipe(map((n) => ({ id: String(n.id), type: n.type, data: n })));
+    return (await this.notifications.stream(actor, last)).pipe(map((n) => ({ id: String(n.id), type: n.type, data: n })));
   }
 
   @Post('webhooks')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Register a webhook; the signing secret is returned once' })
-  register(@Body() dto: RegisterWebhookDto): WebhookView & { secret: string } {
-    return this.webhooks.register(dto.url, dto.eventTypes);
+  async register(@Body() dto: RegisterWebhookDto): Promise<WebhookView & { secret: string }> {
+    return await this.webhooks.register(dto.url, dto.eventTypes);
   }
 
   @Get('webhooks')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'List webhooks' })
-  list(): WebhookView[] {
-    return this.webhooks.list();
+  async list(): Promise<WebhookView[]> {
+    return await this.webhooks.list();
   }
 
   @Post('webhooks/:id/deactivate')
   @HttpCode(200)
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Stop sending to a webhook' })
-  deactivate(@Param('id') id: string): WebhookView {
-    return this.webhooks.deactivate(id);
+  async deactivate(@Param('id') id: string): Promise<WebhookView> {
+    return await this.webhooks.deactivate(id);
   }
 
   @Get('webhooks/:id/deliveries')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'The delivery log: each delivery with its status and every attempt' })
-  deliveries(@Param('id') id: string, @Query('limit') limit?: string) {
-    return this.webhooks.deliveries(id, Math.min(Number(limit) || 100, 1000));
+  async deliveries(@Param('id') id: string, @Query('limit') limit?: string) {
+    return await this.webhooks.deliveries(id, Math.min(Number(limit) || 100, 1000));
   }
 }

@@ -33,13 +33,13 @@ export class NotificationsService implements OnApplicationShutdown {
   ) {}
 
   /** Dispatch up to `limit` pending outbox messages; returns how many. */
-  dispatch(limit = 1000): number {
+  async dispatch(limit = 1000): Promise<number> {
     const now = this.clock.nowIso();
-    const rows = this.db.transaction(() => {
-      const pending = this.db.stmt('SELECT * FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT ?').all(limit) as OutboxRow[];
+    const rows = await this.db.transaction(async () => {
+      const pending = await this.db.all('SELECT * FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT ?', limit) as OutboxRow[];
       for (const r of pending) {
-        this.webhooks.enqueue(r, now);
-        this.db.stmt('UPDATE outbox SET dispatched_at = ? WHERE id = ?').run(now, r.id);
+        await this.webhooks.enqueue(r, now);
+        await this.db.run('UPDATE outbox SET dispatched_at = ? WHERE id = ?', now, r.id);
       }
       return pending;
     });
@@ -56,7 +56,7 @@ export class NotificationsService implements OnApplicationShutdown {
     this.pumping = (async () => {
       do {
         this.again = false;
-        while (this.dispatch() > 0);
+        while (await this.dispatch() > 0);
         await this.webhooks.deliverDue();
       } while (this.again);
     })()
@@ -93,12 +93,12 @@ export class NotificationsService implements OnApplicationShutdown {
    * The events this actor may see: first those after `lastEventId` already dispatched (a reconnecting
    * client misses nothing), then live ones.
    */
-  stream(actor: Actor, lastEventId?: number): Observable<Notification> {
+  async stream(actor: Actor, lastEventId?: number): Promise<Observable<Notification>> {
     const visible = (n: Notification) => canSeeTask(actor, { unitId: n.unitId, assessingUnitId: n.assessingUnitId });
     let replayedUpTo = lastEventId ?? Number.MAX_SAFE_INTEGER;
     const backlog: Notification[] = [];
     if (lastEventId !== undefined) {
-      const rows = this.db.stmt('SELECT * FROM outbox WHERE id > ? AND dispatched_at IS NOT NULL ORDER BY id LIMIT 10000').all(lastEventId) as OutboxRow[];
+      const rows = await this.db.all('SELECT * FROM outbox WHERE id > ? AND dispatched_at IS NOT NULL ORDER BY id LIMIT 10000', lastEventId) as OutboxRow[];
       for (const r of rows) backlog.push(toNotification(r));
       replayedUpTo = backlog.at(-1)?.id ?? lastEventId;
     }

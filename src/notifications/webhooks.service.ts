@@ -53,7 +53,7 @@ export class WebhooksService {
     private readonly config: AppConfig,
   ) {}
 
-  register(url: string, eventTypes: string[] = ['*']): WebhookView & { secret: string } {
+  async register(url: string, eventTypes: string[] = ['*']): Promise<WebhookView & { secret: string }> {
     const row: WebhookRow = {
       id: randomUUID(),
       url,
@@ -62,52 +62,48 @@ export class WebhooksService {
       active: 1,
       created_at: this.clock.nowIso(),
     };
-    this.db.transaction(() =>
-      this.db
-        .stmt('INSERT INTO webhooks (id, url, secret, event_types, active, created_at) VALUES (@id, @url, @secret, @event_types, @active, @created_at)')
-        .run(row),
+    await this.db.transaction(async () =>
+      await this.db
+        .run('INSERT INTO webhooks (id, url, secret, event_types, active, created_at) VALUES (@id, @url, @secret, @event_types, @active, @created_at)', row),
     );
     return { ...toView(row), secret: row.secret };
   }
 
-  list(): WebhookView[] {
-    return (this.db.stmt('SELECT * FROM webhooks ORDER BY created_at').all() as WebhookRow[]).map(toView);
+  async list(): Promise<WebhookView[]> {
+    return (await this.db.all('SELECT * FROM webhooks ORDER BY created_at') as WebhookRow[]).map(toView);
   }
 
-  deactivate(id: string): WebhookView {
-    return this.db.transaction(() => {
-      const changed = this.db.stmt('UPDATE webhooks SET active = 0 WHERE id = ?').run(id).changes;
+  async deactivate(id: string): Promise<WebhookView> {
+    return await this.db.transaction(async () => {
+      const changed = (await this.db.run('UPDATE webhooks SET active = 0 WHERE id = ?', id)).changes;
       if (!changed) throw DomainError.notFound('webhook', id);
-      return toView(this.db.stmt('SELECT * FROM webhooks WHERE id = ?').get(id) as WebhookRow);
+      return toView(await this.db.one('SELECT * FROM webhooks WHERE id = ?', id) as WebhookRow);
     });
   }
 
-  deliveries(webhookId: string, limit = 100) {
-    if (!this.db.stmt('SELECT 1 FROM webhooks WHERE id = ?').get(webhookId)) throw DomainError.notFound('webhook', webhookId);
-    const deliveries = this.db
-      .stmt(
+  async deliveries(webhookId: string, limit = 100) {
+    if (!await this.db.one('SELECT 1 FROM webhooks WHERE id = ?', webhookId)) throw DomainError.notFound('webhook', webhookId);
+    const deliveries = await this.db
+      .all(
         `SELECT d.id, d.outbox_id AS outboxId, d.idempotency_key AS idempotencyKey, d.status, d.attempts, d.next_attempt_at AS nextAttemptAt,
            d.last_status AS lastStatus, d.last_error AS lastError, d.delivered_at AS deliveredAt, o.type
-         FROM webhook_deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE d.webhook_id = ? ORDER BY d.id DESC LIMIT ?`,
-      )
-      .all(webhookId, limit) as { id: number }[];
-    const attempts = this.db.stmt(
-      'SELECT attempted_at AS attemptedAt, status_code AS statusCode, error, duration_ms AS durationMs FROM webhook_attempts WHERE delivery_id = ? ORDER BY id',
-    );
-    return deliveries.map((d) => ({ ...d, log: attempts.all(d.id) }));
+         FROM webhook_deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE d.webhook_id = ? ORDER BY d.id DESC LIMIT ?`, webhookId, limit) as { id: number }[];
+    const attempts =
+      'SELECT attempted_at AS attemptedAt, status_code AS statusCode, error, duration_ms AS durationMs FROM webhook_attempts WHERE delivery_id = ? ORDER BY id';
+    const out = [];
+    for (const d of deliveries) out.push({ ...d, log: await this.db.all(attempts, d.id) });
+    return out;
   }
 
   /** Inside the dispatch transaction: one delivery per active webhook that wants this event type. */
-  enqueue(message: OutboxRow, now: string): void {
-    for (const w of this.db.stmt('SELECT id, event_types FROM webhooks WHERE active = 1').all() as WebhookRow[]) {
+  async enqueue(message: OutboxRow, now: string): Promise<void> {
+    for (const w of await this.db.all('SELECT id, event_types FROM webhooks WHERE active = 1') as WebhookRow[]) {
       const types = JSON.parse(w.event_types) as string[];
       if (!types.includes('*') && !types.includes(message.type)) continue;
-      this.db
-        .stmt(
+      await this.db
+        .run(
           `INSERT OR IGNORE INTO webhook_deliveries (outbox_id, webhook_id, idempotency_key, status, attempts, next_attempt_at, created_at)
-           VALUES (?, ?, ?, 'pending', 0, ?, ?)`,
-        )
-        .run(message.id, w.id, `duban-${message.id}-${w.id}`, now, now);
+           VALUES (?, ?, ?, 'pending', 0, ?, ?)`, message.id, w.id, `duban-${message.id}-${w.id}`, now, now);
     }
   }
 
@@ -118,13 +114,11 @@ export class WebhooksService {
   }
 
   private async deliverRound(): Promise<{ attempted: number; delivered: number }> {
-    const due = this.db
-      .stmt(
+    const due = await this.db
+      .all(
         `SELECT d.id, d.outbox_id, d.idempotency_key, d.attempts, w.url, w.secret, o.body, o.type
          FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN outbox o ON o.id = d.outbox_id
-         WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.id LIMIT 200`,
-      )
-      .all(this.clock.nowIso()) as DueDelivery[];
+         WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.id LIMIT 200`, this.clock.nowIso()) as DueDelivery[];
     let delivered = 0;
     for (const d of due) if (await this.attempt(d)) delivered++;
     return { attempted: due.length, delivered };
@@ -161,16 +155,13 @@ export class WebhooksService {
     const now = this.clock.now();
     const giveUp = !ok && attempts >= this.config.DUBAN_WEBHOOK_MAX_ATTEMPTS;
     const next = new Date(now.getTime() + Math.min(this.config.DUBAN_WEBHOOK_BACKOFF_MS * 2 ** (attempts - 1), HOUR)).toISOString();
-    this.db.transaction(() => {
-      this.db
-        .stmt('INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?)')
-        .run(d.id, now.toISOString(), status, error, Math.round(performance.now() - started));
-      this.db
-        .stmt(
+    await this.db.transaction(async () => {
+      await this.db
+        .run('INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?)', d.id, now.toISOString(), status, error, Math.round(performance.now() - started));
+      await this.db
+        .run(
           `UPDATE webhook_deliveries SET attempts = ?, status = ?, next_attempt_at = ?, last_status = ?, last_error = ?, delivered_at = ?
-           WHERE id = ?`,
-        )
-        .run(attempts, ok ? 'delivered' : giveUp ? 'failed' : 'pending', ok ? now.toISOString() : next, status, error, ok ? now.toISOString() : null, d.id);
+           WHERE id = ?`, attempts, ok ? 'delivered' : giveUp ? 'failed' : 'pending', ok ? now.toISOString() : next, status, error, ok ? now.toISOString() : null, d.id);
     });
     if (giveUp) this.logger.warn(`delivery ${d.id} to ${d.url} failed ${attempts} times; giving up (${error})`);
     return ok;

@@ -17,7 +17,7 @@ export interface PlanStatusListener {
    * Runs inside the status move's transaction, after the plans row changed. Throwing refuses the move:
    * nothing of it (nor of what the listener wrote) is committed. Scoring freezes a closing plan here.
    */
-  inTransaction?(change: PlanStatusChange): void;
+  inTransaction?(change: PlanStatusChange): Promise<void> | void;
   /** Runs after the commit (e.g. wake the notifier). Must not throw. */
   afterCommit?(change: PlanStatusChange): void;
 }
@@ -34,8 +34,8 @@ export class PlanStatusHooks {
     this.listeners.push(listener);
   }
 
-  inTransaction(change: PlanStatusChange): void {
-    for (const l of this.listeners) l.inTransaction?.(change);
+  async inTransaction(change: PlanStatusChange): Promise<void> {
+    for (const l of this.listeners) await l.inTransaction?.(change);
   }
 
   afterCommit(change: PlanStatusChange): void {

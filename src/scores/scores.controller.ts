@@ -44,34 +44,34 @@ export class ScoresController {
   @Put('plans/:id/scoring')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Set how a plan is scored: its template, each group’s template group, indicator tags' })
-  configure(@Param('id') id: string, @Body() dto: ScoringConfigDto, @CurrentActor() actor: Actor): ScoringConfigView {
-    return this.scores.configure(id, dto, actor);
+  async configure(@Param('id') id: string, @Body() dto: ScoringConfigDto, @CurrentActor() actor: Actor): Promise<ScoringConfigView> {
+    return await this.scores.configure(id, dto, actor);
   }
 
   @Get('plans/:id/scoring')
   @ApiOperation({ summary: 'How a plan is scored (409 SCORING_NOT_CONFIGURED when not set)' })
-  config(@Param('id') id: string): ScoringConfigView {
-    return this.scores.getConfig(id);
+  async config(@Param('id') id: string): Promise<ScoringConfigView> {
+    return await this.scores.getConfig(id);
   }
 
   @Get('plans/:id/scores')
   @Roles('admin', 'supervisor', 'auditor', 'department')
   @ApiOperation({ summary: 'Scores of a plan by group: rank, grade, composite, adjustments, final (live or frozen; detail=full adds every breakdown)' })
-  planScores(@Param('id') id: string, @Query() q: ScoresQuery, @CurrentActor() actor: Actor): PlanScoresView {
-    return this.scores.planScores(id, q, actor);
+  async planScores(@Param('id') id: string, @Query() q: ScoresQuery, @CurrentActor() actor: Actor): Promise<PlanScoresView> {
+    return await this.scores.planScores(id, q, actor);
   }
 
   @Get('plans/:id/units/:unitId/scorecard')
   @Roles('admin', 'supervisor', 'auditor', 'department')
   @ApiOperation({ summary: 'One unit’s scorecard: every indicator with method, inputs and formula, the parts, bonuses, deductions, veto, rank and grade' })
-  scorecard(@Param('id') id: string, @Param('unitId') unitId: string, @Query() q: ScoreSourceQuery, @CurrentActor() actor: Actor): ScorecardView {
-    return this.scores.scorecard(id, unitId, q, actor);
+  async scorecard(@Param('id') id: string, @Param('unitId') unitId: string, @Query() q: ScoreSourceQuery, @CurrentActor() actor: Actor): Promise<ScorecardView> {
+    return await this.scores.scorecard(id, unitId, q, actor);
   }
 
   @Get('tasks/:id/score')
   @ApiOperation({ summary: 'One task’s score with its explanation (follows task visibility)' })
-  taskScore(@Param('id') id: string, @Query() q: ScoreSourceQuery, @CurrentActor() actor: Actor): TaskScoreView {
-    return this.scores.taskScore(id, q, actor);
+  async taskScore(@Param('id') id: string, @Query() q: ScoreSourceQuery, @CurrentActor() actor: Actor): Promise<TaskScoreView> {
+    return await this.scores.taskScore(id, q, actor);
   }
 
   @Post('plans/:id/ballots')
@@ -80,52 +80,52 @@ export class ScoresController {
     summary:
       'Cast a comprehensive-evaluation ballot (综合评价). The office enters leaders’/office ballots naming the evaluator; a department casts its own peer ballot. Quota broken → 422 BALLOT_QUOTA_EXCEEDED; own unit rated → 403 BALLOT_SELF_RATING. A new ballot of the same evaluator for the group supersedes the earlier one',
   })
-  ballot(@Param('id') id: string, @Body() dto: BallotDto, @CurrentActor() actor: Actor): BallotView {
-    return this.scores.submitBallot(id, dto, actor);
+  async ballot(@Param('id') id: string, @Body() dto: BallotDto, @CurrentActor() actor: Actor): Promise<BallotView> {
+    return await this.scores.submitBallot(id, dto, actor);
   }
 
   @Get('plans/:id/ballots')
   @Roles('admin', 'supervisor', 'auditor', 'department')
   @ApiOperation({ summary: 'Ballots of a plan (a department: its own); all=true includes superseded ones' })
-  ballots(@Param('id') id: string, @Query() q: BallotQuery, @CurrentActor() actor: Actor): BallotView[] {
-    return this.scores.ballots(id, q.all === 'true', actor);
+  async ballots(@Param('id') id: string, @Query() q: BallotQuery, @CurrentActor() actor: Actor): Promise<BallotView[]> {
+    return await this.scores.ballots(id, q.all === 'true', actor);
   }
 
   @Post('plans/:id/unit-events')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Record a bonus, deduction, negative-list or veto event of a unit (item from the template’s catalogue)' })
-  unitEvent(@Param('id') id: string, @Body() dto: UnitEventDto, @CurrentActor() actor: Actor): UnitEventView {
-    return this.scores.recordUnitEvent(id, dto, actor);
+  async unitEvent(@Param('id') id: string, @Body() dto: UnitEventDto, @CurrentActor() actor: Actor): Promise<UnitEventView> {
+    return await this.scores.recordUnitEvent(id, dto, actor);
   }
 
   @Post('plans/:id/unit-events/:eventId/void')
   @HttpCode(200)
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Void a unit event (kept, marked with who and why)' })
-  voidUnitEvent(@Param('id') id: string, @Param('eventId') eventId: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor): UnitEventView {
-    return this.scores.voidUnitEvent(id, eventId, dto.reason, actor);
+  async voidUnitEvent(@Param('id') id: string, @Param('eventId') eventId: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor): Promise<UnitEventView> {
+    return await this.scores.voidUnitEvent(id, eventId, dto.reason, actor);
   }
 
   @Get('plans/:id/unit-events')
   @Roles('admin', 'supervisor', 'auditor', 'department')
   @ApiOperation({ summary: 'Bonus/deduction/negative-list/veto events (a department: its own)' })
-  unitEvents(@Param('id') id: string, @Query() q: UnitEventQuery, @CurrentActor() actor: Actor): UnitEventView[] {
-    return this.scores.unitEvents(id, q.unitId, actor);
+  async unitEvents(@Param('id') id: string, @Query() q: UnitEventQuery, @CurrentActor() actor: Actor): Promise<UnitEventView[]> {
+    return await this.scores.unitEvents(id, q.unitId, actor);
   }
 
   @Post('plans/:id/rescore')
   @HttpCode(200)
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Re-score a closed plan: a new frozen run recorded with who, why and which units changed' })
-  rescore(@Param('id') id: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor): RunView {
-    return this.scores.rescore(id, dto.reason, actor);
+  async rescore(@Param('id') id: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor): Promise<RunView> {
+    return await this.scores.rescore(id, dto.reason, actor);
   }
 
   @Get('plans/:id/score-runs')
   @Roles('admin', 'supervisor', 'auditor')
   @ApiOperation({ summary: 'Frozen runs of a plan, newest first (close, then each re-score with who, why and what changed)' })
-  runs(@Param('id') id: string): RunView[] {
-    return this.scores.runs(id);
+  async runs(@Param('id') id: string): Promise<RunView[]> {
+    return await this.scores.runs(id);
   }
 
   @Get('plans/:id/scores/export')
@@ -133,7 +133,7 @@ export class ScoresController {
   @ApiOperation({ summary: 'The score sheet: XLSX (one sheet per group, 得分明细, 说明) or CSV (sheet=summary|breakdown), Chinese headers' })
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv')
   async export(@Param('id') id: string, @Query() q: ExportQuery, @Res() reply: FastifyReply): Promise<void> {
-    const data = this.scores.sheetData(id, q);
+    const data = await this.scores.sheetData(id, q);
     const base = `scores-${id}-${data.source}${data.run ? `-run${data.run.id}` : ''}`;
     if ((q.format ?? 'xlsx') === 'csv') {
       const sheet = q.sheet ?? 'summary';

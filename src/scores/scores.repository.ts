@@ -184,47 +184,42 @@ export class ScoresRepository {
 
   constructor(readonly db: DatabaseService) {}
 
-  plan(planId: string): PlanRowLite | undefined {
-    return this.db.stmt('SELECT id, name, year, status FROM plans WHERE id = ?').get(planId) as PlanRowLite | undefined;
+  async plan(planId: string): Promise<PlanRowLite | undefined> {
+    return await this.db.one('SELECT id, name, year, status FROM plans WHERE id = ?', planId) as PlanRowLite | undefined;
   }
 
-  scoring(planId: string): PlanScoringRow | undefined {
-    return this.db.stmt('SELECT * FROM plan_scoring WHERE plan_id = ?').get(planId) as PlanScoringRow | undefined;
+  async scoring(planId: string): Promise<PlanScoringRow | undefined> {
+    return await this.db.one('SELECT * FROM plan_scoring WHERE plan_id = ?', planId) as PlanScoringRow | undefined;
   }
 
-  upsertScoring(row: PlanScoringRow): void {
-    this.db
-      .stmt(
+  async upsertScoring(row: PlanScoringRow): Promise<void> {
+    await this.db
+      .run(
         `INSERT INTO plan_scoring (plan_id, template_id, group_templates, indicator_rules, updated_by, updated_at)
          VALUES (@plan_id, @template_id, @group_templates, @indicator_rules, @updated_by, @updated_at)
          ON CONFLICT (plan_id) DO UPDATE SET template_id = excluded.template_id, group_templates = excluded.group_templates,
-           indicator_rules = excluded.indicator_rules, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-      )
-      .run(row);
+           indicator_rules = excluded.indicator_rules, updated_by = excluded.updated_by, updated_at = excluded.updated_at`, row);
   }
 
-  groups(planId: string): GroupRow[] {
-    return this.db.stmt('SELECT id, name, kind FROM plan_groups WHERE plan_id = ? ORDER BY name, id').all(planId) as GroupRow[];
+  async groups(planId: string): Promise<GroupRow[]> {
+    return await this.db.all('SELECT id, name, kind FROM plan_groups WHERE plan_id = ? ORDER BY name, id', planId) as GroupRow[];
   }
 
-  members(planId: string): MemberRow[] {
-    return this.db
-      .stmt(
+  async members(planId: string): Promise<MemberRow[]> {
+    return await this.db
+      .all(
         `SELECT m.group_id, m.unit_id, u.name AS unit_name FROM group_members m
          JOIN plan_groups g ON g.id = m.group_id JOIN units u ON u.id = m.unit_id
-         WHERE g.plan_id = ? ORDER BY g.name, g.id, u.name, u.id`,
-      )
-      .all(planId) as MemberRow[];
+         WHERE g.plan_id = ? ORDER BY g.name, g.id, u.name, u.id`, planId) as MemberRow[];
   }
 
-  indicators(planId: string): IndicatorRowLite[] {
-    return this.db
-      .stmt('SELECT id, code, name, points, method_code, method_params, target_value, direction FROM indicators WHERE plan_id = ? ORDER BY code, id')
-      .all(planId) as IndicatorRowLite[];
+  async indicators(planId: string): Promise<IndicatorRowLite[]> {
+    return await this.db
+      .all('SELECT id, code, name, points, method_code, method_params, target_value, direction FROM indicators WHERE plan_id = ? ORDER BY code, id', planId) as IndicatorRowLite[];
   }
 
-  indicatorIds(planId: string): Set<string> {
-    return new Set((this.db.stmt('SELECT id FROM indicators WHERE plan_id = ? /* scores */').pluck().all(planId) as string[]));
+  async indicatorIds(planId: string): Promise<Set<string>> {
+    return new Set((await this.db.column('SELECT id FROM indicators WHERE plan_id = ? /* scores */', planId) as string[]));
   }
 
   /**
@@ -233,8 +228,8 @@ export class ScoresRepository {
    * or indicator method changed since the last call — all of them the first time. `cache: false` reads
    * everything. Both statements run in one read transaction, so they see the same state.
    */
-  taskFacts(planId: string, methods: ReadonlyMap<string, string>, opts: { cache?: boolean } = {}): TaskFactRow[] {
-    return this.db.sqlite.transaction(() => {
+  async taskFacts(planId: string, methods: ReadonlyMap<string, string>, opts: { cache?: boolean } = {}): Promise<TaskFactRow[]> {
+    return await this.db.transaction(async () => {
       const cache = opts.cache === false ? undefined : this.factCache.get(planId);
       const next = new Map<string, CachedFacts>();
       const out: TaskFactRow[] = [];
@@ -244,9 +239,9 @@ export class ScoresRepository {
         out.push(row);
       };
       if (!cache) {
-        for (const r of this.db.stmt(TASK_FACTS_SQL).raw().all({ planId }) as RawFactRow[]) keep(r);
+        for (const r of await this.db.rows(TASK_FACTS_SQL, { planId }) as RawFactRow[]) keep(r);
       } else {
-        const heads = this.db.stmt(TASK_HEADS_SQL).raw().all({ planId }) as [string, number, string][];
+        const heads = await this.db.rows(TASK_HEADS_SQL, { planId }) as [string, number, string][];
         const stale: string[] = [];
         for (const [id, version, indicatorId] of heads) {
           const c = cache.get(id);
@@ -260,9 +255,9 @@ export class ScoresRepository {
         if (stale.length > heads.length / 2) {
           next.clear();
           out.length = 0;
-          for (const r of this.db.stmt(TASK_FACTS_SQL).raw().all({ planId }) as RawFactRow[]) keep(r);
+          for (const r of await this.db.rows(TASK_FACTS_SQL, { planId }) as RawFactRow[]) keep(r);
         } else if (stale.length > 0) {
-          for (const r of this.db.stmt(TASK_FACTS_BY_IDS_SQL).raw().all({ ids: JSON.stringify(stale) }) as RawFactRow[]) keep(r);
+          for (const r of await this.db.rows(TASK_FACTS_BY_IDS_SQL, { ids: JSON.stringify(stale) }) as RawFactRow[]) keep(r);
         }
       }
       if (opts.cache !== false) {
@@ -272,7 +267,7 @@ export class ScoresRepository {
         if (this.factCache.size > FACT_CACHE_PLANS) this.factCache.delete(this.factCache.keys().next().value as string);
       }
       return out;
-    })();
+    }, { readOnly: true });
   }
 
   /** Forget the cached facts (the benchmark measures the cold read with it). */
@@ -285,7 +280,7 @@ export class ScoresRepository {
    * rare path of taskFacts, when the latest approved node carries no value. One statement per number of
    * approved nodes, each reading fixed paths of the snapshot (one parse per task); json_each beyond 40 nodes.
    */
-  approvals(tasks: readonly { id: string; approved_nodes: number }[]): Map<string, ApprovalValues[]> {
+  async approvals(tasks: readonly { id: string; approved_nodes: number }[]): Promise<Map<string, ApprovalValues[]>> {
     const out = new Map<string, ApprovalValues[]>();
     const byCount = new Map<number, string[]>();
     for (const t of tasks) {
@@ -295,16 +290,14 @@ export class ScoresRepository {
     }
     for (const [k, ids] of byCount) {
       if (k - 1 > EARLIER_PATHS_MAX) {
-        const rows = this.db
-          .stmt(
+        const rows = await this.db
+          .all(
             `SELECT t.id AS taskId, json_extract(j.value, '$.approval.reviewedValue') AS reviewedValue,
                json_extract(j.value, '$.submissions[#-1].completedValue') AS completedValue,
                json_extract(j.value, '$.approval.assessorPoints') AS assessorPoints
              FROM tasks t, json_each(t.snapshot, '$.context.nodes') j
              WHERE t.id IN (SELECT value FROM json_each(?)) AND json_extract(j.value, '$.status') = 'approved'
-             ORDER BY t.id, j.key DESC`,
-          )
-          .all(JSON.stringify(ids)) as (ApprovalValues & { taskId: string })[];
+             ORDER BY t.id, j.key DESC`, JSON.stringify(ids)) as (ApprovalValues & { taskId: string })[];
         for (const { taskId, ...a } of rows) {
           const list = out.get(taskId);
           if (list) list.push(a);
@@ -316,10 +309,8 @@ export class ScoresRepository {
       for (let i = k - 2; i >= 0; i--) {
         paths.push(`'$.context.nodes[${i}].approval.reviewedValue'`, `'$.context.nodes[${i}].submissions[#-1].completedValue'`, `'$.context.nodes[${i}].approval.assessorPoints'`);
       }
-      const rows = this.db
-        .stmt(`SELECT id, json_extract(snapshot, ${paths.join(', ')}) AS v FROM tasks WHERE id IN (SELECT value FROM json_each(?)) /* scores */`)
-        .raw()
-        .all(JSON.stringify(ids)) as [string, string][];
+      const rows = await this.db
+        .rows(`SELECT id, json_extract(snapshot, ${paths.join(', ')}) AS v FROM tasks WHERE id IN (SELECT value FROM json_each(?)) /* scores */`, JSON.stringify(ids)) as [string, string][];
       for (const [id, v] of rows) {
         const flat = JSON.parse(v) as (number | null)[];
         const list: ApprovalValues[] = [];
@@ -330,157 +321,138 @@ export class ScoresRepository {
     return out;
   }
 
-  liveTaskIds(planId: string): string[] {
-    return this.db
-      .stmt(`SELECT id FROM tasks WHERE plan_id = ? AND state IN ('assigned', 'open', 'submitted', 'returned') ORDER BY id /* scores */`)
-      .pluck()
-      .all(planId) as string[];
+  async liveTaskIds(planId: string): Promise<string[]> {
+    return await this.db
+      .column(`SELECT id FROM tasks WHERE plan_id = ? AND state IN ('assigned', 'open', 'submitted', 'returned') ORDER BY id /* scores */`, planId) as string[];
   }
 
-  taskStates(planId: string): Map<string, string> {
-    const rows = this.db.stmt('SELECT id, state FROM tasks WHERE plan_id = ? /* scores */').raw().all(planId) as [string, string][];
+  async taskStates(planId: string): Promise<Map<string, string>> {
+    const rows = await this.db.rows('SELECT id, state FROM tasks WHERE plan_id = ? /* scores */', planId) as [string, string][];
     return new Map(rows);
   }
 
-  task(taskId: string): { id: string; plan_id: string; unit_id: string; indicator_id: string; state: string; assessing_unit_id: string | null } | undefined {
-    return this.db
-      .stmt('SELECT t.id, t.plan_id, t.unit_id, t.indicator_id, t.state, i.assessing_unit_id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?')
-      .get(taskId) as ReturnType<ScoresRepository['task']>;
+  async task(taskId: string): Promise<{ id: string; plan_id: string; unit_id: string; indicator_id: string; state: string; assessing_unit_id: string | null } | undefined> {
+    return await this.db
+      .one('SELECT t.id, t.plan_id, t.unit_id, t.indicator_id, t.state, i.assessing_unit_id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?', taskId) as Awaited<ReturnType<ScoresRepository['task']>>;
   }
 
-  recordedScore(taskId: string): { score: number | null; scoredAt: string | null; note: string | null } {
-    const r = this.db
-      .stmt(`SELECT json_extract(snapshot, '$.context.score') AS score, json_extract(snapshot, '$.context.scoredAt') AS scoredAt,
-               json_extract(snapshot, '$.context.scoreNote') AS note FROM tasks WHERE id = ?`)
-      .get(taskId) as { score: number | null; scoredAt: string | null; note: string | null };
+  async recordedScore(taskId: string): Promise<{ score: number | null; scoredAt: string | null; note: string | null }> {
+    const r = await this.db
+      .one(`SELECT json_extract(snapshot, '$.context.score') AS score, json_extract(snapshot, '$.context.scoredAt') AS scoredAt,
+               json_extract(snapshot, '$.context.scoreNote') AS note FROM tasks WHERE id = ?`, taskId) as { score: number | null; scoredAt: string | null; note: string | null };
     return r;
   }
 
   // ─── ballots ────────────────────────────────────────────────────────────────────────────────────
 
-  activeBallots(planId: string): BallotRow[] {
-    return this.db.stmt('SELECT * FROM score_ballots WHERE plan_id = ? AND superseded_at IS NULL ORDER BY submitted_at, id').all(planId) as BallotRow[];
+  async activeBallots(planId: string): Promise<BallotRow[]> {
+    return await this.db.all('SELECT * FROM score_ballots WHERE plan_id = ? AND superseded_at IS NULL ORDER BY submitted_at, id', planId) as BallotRow[];
   }
 
-  ballots(planId: string, opts: { evaluatorUnitId?: string; includeSuperseded: boolean }): BallotRow[] {
-    return this.db
-      .stmt(
+  async ballots(planId: string, opts: { evaluatorUnitId?: string; includeSuperseded: boolean }): Promise<BallotRow[]> {
+    return await this.db
+      .all(
         `SELECT * FROM score_ballots WHERE plan_id = @planId AND (@unit IS NULL OR evaluator_unit_id = @unit)
-           AND (@all = 1 OR superseded_at IS NULL) ORDER BY submitted_at, id`,
-      )
-      .all({ planId, unit: opts.evaluatorUnitId ?? null, all: opts.includeSuperseded ? 1 : 0 }) as BallotRow[];
+           AND (@all = 1 OR superseded_at IS NULL) ORDER BY submitted_at, id`, { planId, unit: opts.evaluatorUnitId ?? null, all: opts.includeSuperseded ? 1 : 0 }) as BallotRow[];
   }
 
-  activeBallotOf(planId: string, groupId: string, evaluator: string, evaluatorId: string): BallotRow | undefined {
-    return this.db
-      .stmt('SELECT * FROM score_ballots WHERE plan_id = ? AND group_id = ? AND evaluator = ? AND evaluator_id = ? AND superseded_at IS NULL')
-      .get(planId, groupId, evaluator, evaluatorId) as BallotRow | undefined;
+  async activeBallotOf(planId: string, groupId: string, evaluator: string, evaluatorId: string): Promise<BallotRow | undefined> {
+    return await this.db
+      .one('SELECT * FROM score_ballots WHERE plan_id = ? AND group_id = ? AND evaluator = ? AND evaluator_id = ? AND superseded_at IS NULL', planId, groupId, evaluator, evaluatorId) as BallotRow | undefined;
   }
 
-  supersede(id: string, at: string, by: string): void {
-    this.db.stmt('UPDATE score_ballots SET superseded_at = ?, superseded_by = ? WHERE id = ? AND superseded_at IS NULL').run(at, by, id);
+  async supersede(id: string, at: string, by: string): Promise<void> {
+    await this.db.run('UPDATE score_ballots SET superseded_at = ?, superseded_by = ? WHERE id = ? AND superseded_at IS NULL', at, by, id);
   }
 
-  insertBallot(row: BallotRow): void {
-    this.db
-      .stmt(
+  async insertBallot(row: BallotRow): Promise<void> {
+    await this.db
+      .run(
         `INSERT INTO score_ballots (id, plan_id, group_id, evaluator, evaluator_id, evaluator_unit_id, entries, submitted_by, submitted_role,
            submitted_at, superseded_at, superseded_by)
          VALUES (@id, @plan_id, @group_id, @evaluator, @evaluator_id, @evaluator_unit_id, @entries, @submitted_by, @submitted_role,
-           @submitted_at, @superseded_at, @superseded_by)`,
-      )
-      .run(row);
+           @submitted_at, @superseded_at, @superseded_by)`, row);
   }
 
   // ─── unit events ────────────────────────────────────────────────────────────────────────────────
 
-  activeUnitEvents(planId: string): UnitEventRow[] {
-    return this.db.stmt('SELECT * FROM unit_score_events WHERE plan_id = ? AND voided_at IS NULL ORDER BY recorded_at, id').all(planId) as UnitEventRow[];
+  async activeUnitEvents(planId: string): Promise<UnitEventRow[]> {
+    return await this.db.all('SELECT * FROM unit_score_events WHERE plan_id = ? AND voided_at IS NULL ORDER BY recorded_at, id', planId) as UnitEventRow[];
   }
 
-  unitEvents(planId: string, unitId: string | undefined): UnitEventRow[] {
-    return this.db
-      .stmt('SELECT * FROM unit_score_events WHERE plan_id = @planId AND (@unitId IS NULL OR unit_id = @unitId) ORDER BY recorded_at, id')
-      .all({ planId, unitId: unitId ?? null }) as UnitEventRow[];
+  async unitEvents(planId: string, unitId: string | undefined): Promise<UnitEventRow[]> {
+    return await this.db
+      .all('SELECT * FROM unit_score_events WHERE plan_id = @planId AND (@unitId IS NULL OR unit_id = @unitId) ORDER BY recorded_at, id', { planId, unitId: unitId ?? null }) as UnitEventRow[];
   }
 
-  unitEvent(id: string): UnitEventRow | undefined {
-    return this.db.stmt('SELECT * FROM unit_score_events WHERE id = ?').get(id) as UnitEventRow | undefined;
+  async unitEvent(id: string): Promise<UnitEventRow | undefined> {
+    return await this.db.one('SELECT * FROM unit_score_events WHERE id = ?', id) as UnitEventRow | undefined;
   }
 
-  insertUnitEvent(row: UnitEventRow): void {
-    this.db
-      .stmt(
+  async insertUnitEvent(row: UnitEventRow): Promise<void> {
+    await this.db
+      .run(
         `INSERT INTO unit_score_events (id, plan_id, unit_id, type, item, points, note, recorded_by, recorded_role, recorded_at, voided_at, voided_by, void_reason)
-         VALUES (@id, @plan_id, @unit_id, @type, @item, @points, @note, @recorded_by, @recorded_role, @recorded_at, @voided_at, @voided_by, @void_reason)`,
-      )
-      .run(row);
+         VALUES (@id, @plan_id, @unit_id, @type, @item, @points, @note, @recorded_by, @recorded_role, @recorded_at, @voided_at, @voided_by, @void_reason)`, row);
   }
 
-  voidUnitEvent(id: string, at: string, by: string | null, reason: string): number {
-    return this.db.stmt('UPDATE unit_score_events SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ? AND voided_at IS NULL').run(at, by, reason, id).changes;
+  async voidUnitEvent(id: string, at: string, by: string | null, reason: string): Promise<number> {
+    return (await this.db.run('UPDATE unit_score_events SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ? AND voided_at IS NULL', at, by, reason, id)).changes;
   }
 
   // ─── frozen runs ────────────────────────────────────────────────────────────────────────────────
 
-  latestRun(planId: string): RunRow | undefined {
-    return this.db.stmt('SELECT * FROM score_runs WHERE plan_id = ? ORDER BY id DESC LIMIT 1').get(planId) as RunRow | undefined;
+  async latestRun(planId: string): Promise<RunRow | undefined> {
+    return await this.db.one('SELECT * FROM score_runs WHERE plan_id = ? ORDER BY id DESC LIMIT 1', planId) as RunRow | undefined;
   }
 
-  run(planId: string, runId: number): RunRow | undefined {
-    return this.db.stmt('SELECT * FROM score_runs WHERE plan_id = ? AND id = ?').get(planId, runId) as RunRow | undefined;
+  async run(planId: string, runId: number): Promise<RunRow | undefined> {
+    return await this.db.one('SELECT * FROM score_runs WHERE plan_id = ? AND id = ?', planId, runId) as RunRow | undefined;
   }
 
-  runs(planId: string): RunRow[] {
-    return this.db.stmt('SELECT * FROM score_runs WHERE plan_id = ? ORDER BY id DESC').all(planId) as RunRow[];
+  async runs(planId: string): Promise<RunRow[]> {
+    return await this.db.all('SELECT * FROM score_runs WHERE plan_id = ? ORDER BY id DESC', planId) as RunRow[];
   }
 
-  insertRun(row: Omit<RunRow, 'id'>): number {
-    const r = this.db
-      .stmt(
+  async insertRun(row: Omit<RunRow, 'id'>): Promise<number> {
+    const r = await this.db
+      .run(
         `INSERT INTO score_runs (plan_id, kind, reason, actor_user_id, actor_role, actor_username, at, template_id, template_version, provisional,
            groups, issues, changes)
          VALUES (@plan_id, @kind, @reason, @actor_user_id, @actor_role, @actor_username, @at, @template_id, @template_version, @provisional,
-           @groups, @issues, @changes)`,
-      )
-      .run(row);
+           @groups, @issues, @changes)`, row);
     return Number(r.lastInsertRowid);
   }
 
-  insertUnitScore(row: UnitScoreSummaryRow & { run_id: number; breakdown: string }): void {
-    this.db
-      .stmt(
+  async insertUnitScore(row: UnitScoreSummaryRow & { run_id: number; breakdown: string }): Promise<void> {
+    await this.db
+      .run(
         `INSERT INTO unit_scores (run_id, unit_id, group_id, composite, bonus, deduction, negative_list, final, rank, grade, result, provisional, breakdown)
-         VALUES (@run_id, @unit_id, @group_id, @composite, @bonus, @deduction, @negative_list, @final, @rank, @grade, @result, @provisional, @breakdown)`,
-      )
-      .run(row);
+         VALUES (@run_id, @unit_id, @group_id, @composite, @bonus, @deduction, @negative_list, @final, @rank, @grade, @result, @provisional, @breakdown)`, row);
   }
 
-  unitScoreSummaries(runId: number): UnitScoreSummaryRow[] {
-    return this.db
-      .stmt(
+  async unitScoreSummaries(runId: number): Promise<UnitScoreSummaryRow[]> {
+    return await this.db
+      .all(
         `SELECT unit_id, group_id, composite, bonus, deduction, negative_list, final, rank, grade, result, provisional
-         FROM unit_scores WHERE run_id = ? ORDER BY group_id, rank, unit_id`,
-      )
-      .all(runId) as UnitScoreSummaryRow[];
+         FROM unit_scores WHERE run_id = ? ORDER BY group_id, rank, unit_id`, runId) as UnitScoreSummaryRow[];
   }
 
-  unitBreakdowns(runId: number): string[] {
-    return this.db.stmt('SELECT breakdown FROM unit_scores WHERE run_id = ? ORDER BY group_id, rank, unit_id /* scores */').pluck().all(runId) as string[];
+  async unitBreakdowns(runId: number): Promise<string[]> {
+    return await this.db.column('SELECT breakdown FROM unit_scores WHERE run_id = ? ORDER BY group_id, rank, unit_id /* scores */', runId) as string[];
   }
 
-  unitBreakdown(runId: number, unitId: string): string | undefined {
-    return this.db.stmt('SELECT breakdown FROM unit_scores WHERE run_id = ? AND unit_id = ? /* scores */').pluck().get(runId, unitId) as string | undefined;
+  async unitBreakdown(runId: number, unitId: string): Promise<string | undefined> {
+    return await this.db.value('SELECT breakdown FROM unit_scores WHERE run_id = ? AND unit_id = ? /* scores */', runId, unitId) as string | undefined;
   }
 
-  unitNames(ids: readonly string[]): Map<string, string> {
+  async unitNames(ids: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    const stmt = this.db.stmt('SELECT name FROM units WHERE id = ? /* scores */').pluck();
-    for (const id of ids) out.set(id, (stmt.get(id) as string | undefined) ?? id);
+    for (const id of ids) out.set(id, (await this.db.value<string>('SELECT name FROM units WHERE id = ? /* scores */', id)) ?? id);
     return out;
   }
 
-  unitExists(unitId: string): boolean {
-    return this.db.stmt('SELECT 1 FROM units WHERE id = ?').get(unitId) !== undefined;
+  async unitExists(unitId: string): Promise<boolean> {
+    return await this.db.one('SELECT 1 FROM units WHERE id = ?', unitId) !== undefined;
   }
 }

@@ -263,8 +263,8 @@ export class ScoresService implements OnModuleInit {
       }
     }
     this.hooks.register({
-      inTransaction: (c) => {
-        if (c.to === 'closed') this.freezeInTransaction(c.planId, c.actor, c.at, 'close', null);
+      inTransaction: async (c) => {
+        if (c.to === 'closed') await this.freezeInTransaction(c.planId, c.actor, c.at, 'close', null);
       },
       afterCommit: (c) => {
         if (c.to === 'closed') this.signal.notify();
@@ -289,13 +289,13 @@ export class ScoresService implements OnModuleInit {
 
   // ─── configuration ────────────────────────────────────────────────────────────────────────────
 
-  configure(planId: string, dto: ScoringConfigDto, actor: Actor): ScoringConfigView {
-    const plan = this.plan(planId);
+  async configure(planId: string, dto: ScoringConfigDto, actor: Actor): Promise<ScoringConfigView> {
+    const plan = await this.plan(planId);
     const template = this.templates.get(dto.templateId);
     if (!template) {
       throw DomainError.validation([{ field: 'templateId', reason: `unknown plan template "${dto.templateId}" (known: ${[...this.templates.keys()].join(', ') || 'none'})` }]);
     }
-    const groups = this.repo.groups(planId);
+    const groups = await this.repo.groups(planId);
     const problems: { field: string; reason: string }[] = [];
     const groupTemplates: Record<string, string> = {};
     (dto.groups ?? []).forEach((g, i) => {
@@ -306,7 +306,7 @@ export class ScoresService implements OnModuleInit {
       }
       groupTemplates[g.groupId] = g.template;
     });
-    const indicatorIds = this.repo.indicatorIds(planId);
+    const indicatorIds = await this.repo.indicatorIds(planId);
     const indicatorRules: ScoringConfig['indicatorRules'] = {};
     (dto.indicators ?? []).forEach((r, i) => {
       if (!indicatorIds.has(r.indicatorId)) problems.push({ field: `indicators[${i}].indicatorId`, reason: `plan ${planId} has no indicator ${r.indicatorId}` });
@@ -325,8 +325,8 @@ export class ScoresService implements OnModuleInit {
       });
     }
     if (problems.length) throw DomainError.validation(problems);
-    this.db.transaction(() =>
-      this.repo.upsertScoring({
+    await this.db.transaction(async () =>
+      await this.repo.upsertScoring({
         plan_id: plan.id,
         template_id: template.id,
         group_templates: JSON.stringify(groupTemplates),
@@ -335,17 +335,17 @@ export class ScoresService implements OnModuleInit {
         updated_at: this.clock.nowIso(),
       }),
     );
-    return this.getConfig(planId);
+    return await this.getConfig(planId);
   }
 
-  getConfig(planId: string): ScoringConfigView {
-    const { plan, template, config } = this.context(planId);
-    const row = this.repo.scoring(planId)!;
+  async getConfig(planId: string): Promise<ScoringConfigView> {
+    const { plan, template, config } = await this.context(planId);
+    const row = (await this.repo.scoring(planId))!;
     return {
       planId: plan.id,
       templateId: template.id,
       templateName: template.name,
-      groups: this.repo.groups(planId).map((g) => {
+      groups: (await this.repo.groups(planId)).map((g) => {
         const r = this.resolveGroup(g, config, template);
         return { groupId: g.id, name: g.name, kind: g.kind, template: r.key, templateName: r.key ? template.groups.find((t) => t.key === r.key)!.name : null, how: r.how };
       }),
@@ -367,15 +367,15 @@ export class ScoresService implements OnModuleInit {
 
   // ─── computing ────────────────────────────────────────────────────────────────────────────────
 
-  private plan(planId: string): PlanRowLite {
-    const plan = this.repo.plan(planId);
+  private async plan(planId: string): Promise<PlanRowLite> {
+    const plan = await this.repo.plan(planId);
     if (!plan) throw DomainError.notFound('plan', planId);
     return plan;
   }
 
-  private context(planId: string): Ctx {
-    const plan = this.plan(planId);
-    const row = this.repo.scoring(planId);
+  private async context(planId: string): Promise<Ctx> {
+    const plan = await this.plan(planId);
+    const row = await this.repo.scoring(planId);
     if (!row) {
       throw new DomainError(ErrorCode.ScoringNotConfigured, `plan ${planId} has no scoring set-up yet: PUT /plans/${planId}/scoring with a templateId first`, {
         planId,
@@ -399,19 +399,19 @@ export class ScoresService implements OnModuleInit {
   }
 
   /** Scores of the plan as its read model stands now (provisional while the plan is open). */
-  computeLive(planId: string): Computed {
-    return this.computeWith(this.context(planId));
+  async computeLive(planId: string): Promise<Computed> {
+    return await this.computeWith(await this.context(planId));
   }
 
   /**
    * `cache: false` inside a write transaction: facts read there may be rolled back, and a cached row must
    * never carry a version that a rollback could hand out again for different data.
    */
-  private computeWith(ctx: Ctx, opts: { cache?: boolean } = {}): Computed {
+  private async computeWith(ctx: Ctx, opts: { cache?: boolean } = {}): Promise<Computed> {
     const planId = ctx.plan.id;
-    const groups = this.repo.groups(planId);
-    const indicators = this.repo.indicators(planId);
-    const tasks = this.repo.taskFacts(planId, new Map(indicators.map((i) => [i.id, i.method_code])), { cache: opts.cache });
+    const groups = await this.repo.groups(planId);
+    const indicators = await this.repo.indicators(planId);
+    const tasks = await this.repo.taskFacts(planId, new Map(indicators.map((i) => [i.id, i.method_code])), { cache: opts.cache });
     const specs = new Map<string, MethodSpec | undefined>();
     for (const ind of indicators) {
       const m = methodOf(ind);
@@ -424,18 +424,18 @@ export class ScoresService implements OnModuleInit {
       const spec = specs.get(t.indicator_id);
       if (spec && needsEarlierApprovals(t, spec)) rare.push(t);
     }
-    const earlier = this.repo.approvals(rare);
+    const earlier = await this.repo.approvals(rare);
     const built = buildScoringInput({
       template: ctx.template,
       config: ctx.config,
       groups,
-      members: this.repo.members(planId),
+      members: await this.repo.members(planId),
       indicators,
       tasks,
       specOf: (ind) => specs.get(ind.id),
       facts: (row, spec, target) => taskFacts(row, spec, target, () => earlier.get(row.id) ?? []),
-      ballots: this.repo.activeBallots(planId).map(ballotOf),
-      events: this.repo.activeUnitEvents(planId).map(unitEventOf),
+      ballots: (await this.repo.activeBallots(planId)).map(ballotOf),
+      events: (await this.repo.activeUnitEvents(planId)).map(unitEventOf),
     });
     if (built.unresolvedGroups.length) {
       throw new DomainError(
@@ -498,27 +498,27 @@ export class ScoresService implements OnModuleInit {
   }
 
   /** The frozen run to read, or null for live scores. */
-  private runFor(planId: string, q: { source?: ScoreSource; runId?: number }): RunRow | null {
+  private async runFor(planId: string, q: { source?: ScoreSource; runId?: number }): Promise<RunRow | null> {
     if (q.runId !== undefined) {
-      const r = this.repo.run(planId, q.runId);
+      const r = await this.repo.run(planId, q.runId);
       if (!r) throw DomainError.notFound(`score run of plan ${planId}`, q.runId);
       return r;
     }
     if (q.source === 'live') return null;
-    const latest = this.repo.latestRun(planId) ?? null;
+    const latest = await this.repo.latestRun(planId) ?? null;
     if (q.source === 'frozen' && !latest) throw new DomainError(ErrorCode.NotFound, `plan ${planId} has no frozen scores yet (they are frozen when the plan closes)`, { resource: 'score run', planId });
     return latest;
   }
 
-  planScores(planId: string, q: { source?: ScoreSource; runId?: number; detail?: 'summary' | 'full' }, actor: Actor): PlanScoresView {
+  async planScores(planId: string, q: { source?: ScoreSource; runId?: number; detail?: 'summary' | 'full' }, actor: Actor): Promise<PlanScoresView> {
     const scope = this.scopeOf(actor);
-    const plan = this.plan(planId);
-    const run = this.runFor(planId, q);
+    const plan = await this.plan(planId);
+    const run = await this.runFor(planId, q);
     const full = q.detail === 'full';
     let view: PlanScoresView;
     if (run) {
-      const summaries = this.repo.unitScoreSummaries(run.id);
-      const names = this.repo.unitNames(summaries.map((s) => s.unit_id));
+      const summaries = await this.repo.unitScoreSummaries(run.id);
+      const names = await this.repo.unitNames(summaries.map((s) => s.unit_id));
       const groups = (JSON.parse(run.groups) as GroupScores[]).map(({ ranking: _r, ...g }) => ({
         ...g,
         units: summaries.filter((s) => s.group_id === g.groupId).map((s) => frozenSummary(s, names.get(s.unit_id) ?? s.unit_id)),
@@ -536,11 +536,11 @@ export class ScoresService implements OnModuleInit {
         issues: JSON.parse(run.issues) as ScoringIssue[],
       };
       if (full) {
-        const breakdowns = scope.all ? this.repo.unitBreakdowns(run.id) : [this.repo.unitBreakdown(run.id, scope.unitId)].filter((b): b is string => b !== undefined);
+        const breakdowns = scope.all ? await this.repo.unitBreakdowns(run.id) : [await this.repo.unitBreakdown(run.id, scope.unitId)].filter((b): b is string => b !== undefined);
         view.units = breakdowns.map((b) => JSON.parse(b) as UnitScore);
       }
     } else {
-      const c = this.computeLive(planId);
+      const c = await this.computeLive(planId);
       view = {
         planId,
         planName: plan.name,
@@ -568,13 +568,13 @@ export class ScoresService implements OnModuleInit {
     return view;
   }
 
-  scorecard(planId: string, unitId: string, q: { source?: ScoreSource; runId?: number }, actor: Actor): ScorecardView {
+  async scorecard(planId: string, unitId: string, q: { source?: ScoreSource; runId?: number }, actor: Actor): Promise<ScorecardView> {
     const scope = this.scopeOf(actor);
     if (!scope.all && scope.unitId !== unitId) throw DomainError.notFound(`scorecard of unit ${unitId} in plan`, planId);
-    const plan = this.plan(planId);
-    const run = this.runFor(planId, q);
+    const plan = await this.plan(planId);
+    const run = await this.runFor(planId, q);
     if (run) {
-      const b = this.repo.unitBreakdown(run.id, unitId);
+      const b = await this.repo.unitBreakdown(run.id, unitId);
       if (!b) throw DomainError.notFound(`scorecard of unit ${unitId} in plan`, planId);
       const scorecard = JSON.parse(b) as UnitScore;
       const groups = JSON.parse(run.groups) as GroupScores[];
@@ -591,7 +591,7 @@ export class ScoresService implements OnModuleInit {
         issues: (JSON.parse(run.issues) as ScoringIssue[]).filter((i) => i.unitId === unitId),
       };
     }
-    const c = this.computeLive(planId);
+    const c = await this.computeLive(planId);
     const scorecard = c.scores.units.find((u) => u.unitId === unitId);
     if (!scorecard) throw DomainError.notFound(`scorecard of unit ${unitId} in plan`, planId);
     const g = c.scores.groups.find((x) => x.groupId === scorecard.groupId);
@@ -608,20 +608,20 @@ export class ScoresService implements OnModuleInit {
     };
   }
 
-  taskScore(taskId: string, q: { source?: ScoreSource; runId?: number }, actor: Actor): TaskScoreView {
-    const task = this.repo.task(taskId);
+  async taskScore(taskId: string, q: { source?: ScoreSource; runId?: number }, actor: Actor): Promise<TaskScoreView> {
+    const task = await this.repo.task(taskId);
     if (!task || !canSeeTask(actor, { unitId: task.unit_id, assessingUnitId: task.assessing_unit_id })) throw DomainError.notFound('task', taskId);
-    const run = this.runFor(task.plan_id, q);
-    const recordedRaw = task.state === 'scored' ? this.repo.recordedScore(taskId) : null;
+    const run = await this.runFor(task.plan_id, q);
+    const recordedRaw = task.state === 'scored' ? await this.repo.recordedScore(taskId) : null;
     const base = { taskId, planId: task.plan_id, unitId: task.unit_id, indicatorId: task.indicator_id, state: task.state, recorded: recordedRaw };
     let score: IndicatorScore | null = null;
     let view: TaskScoreView;
     if (run) {
-      const b = this.repo.unitBreakdown(run.id, task.unit_id);
+      const b = await this.repo.unitBreakdown(run.id, task.unit_id);
       if (b) score = (JSON.parse(b) as UnitScore).indicators.find((s) => s.taskId === taskId) ?? null;
       view = { ...base, source: 'frozen', run: toRunView(run), at: run.at, score };
     } else {
-      const c = this.computeLive(task.plan_id);
+      const c = await this.computeLive(task.plan_id);
       const u = c.scores.units.find((x) => x.unitId === task.unit_id);
       score = u?.indicators.find((s) => s.taskId === taskId) ?? null;
       view = { ...base, source: 'live', run: null, at: c.at, score };
@@ -630,14 +630,14 @@ export class ScoresService implements OnModuleInit {
     return view;
   }
 
-  runs(planId: string): RunView[] {
-    this.plan(planId);
-    const rows = this.repo.runs(planId);
+  async runs(planId: string): Promise<RunView[]> {
+    await this.plan(planId);
+    const rows = await this.repo.runs(planId);
     const names = new Map<string, string>();
     const out = rows.map((r) => toRunView(r, true));
     for (const r of out) {
       for (const u of r.changes?.units ?? []) {
-        if (!names.has(u.unitId)) names.set(u.unitId, this.repo.unitNames([u.unitId]).get(u.unitId)!);
+        if (!names.has(u.unitId)) names.set(u.unitId, (await this.repo.unitNames([u.unitId])).get(u.unitId)!);
         u.name = names.get(u.unitId);
       }
     }
@@ -646,9 +646,9 @@ export class ScoresService implements OnModuleInit {
 
   // ─── comprehensive evaluation ─────────────────────────────────────────────────────────────────
 
-  submitBallot(planId: string, dto: BallotDto, actor: Actor): BallotView {
-    const { plan, template } = this.context(planId);
-    const group = this.repo.groups(planId).find((g) => g.id === dto.groupId);
+  async submitBallot(planId: string, dto: BallotDto, actor: Actor): Promise<BallotView> {
+    const { plan, template } = await this.context(planId);
+    const group = (await this.repo.groups(planId)).find((g) => g.id === dto.groupId);
     if (!group) throw DomainError.validation([{ field: 'groupId', reason: `plan ${planId} has no group ${dto.groupId}` }]);
     const config = template.evaluators.find((e) => e.key === dto.evaluator) as EvaluatorConfig | undefined;
     if (!config) {
@@ -671,13 +671,13 @@ export class ScoresService implements OnModuleInit {
       evaluatorUnitId = actor.unitId;
     } else {
       if (dto.evaluatorId === undefined) throw DomainError.validation([{ field: 'evaluatorId', reason: 'name who rated (a leader, the office, a unit) when entering a ballot for them' }]);
-      if (dto.evaluatorUnitId !== undefined && !this.repo.unitExists(dto.evaluatorUnitId)) {
+      if (dto.evaluatorUnitId !== undefined && !await this.repo.unitExists(dto.evaluatorUnitId)) {
         throw DomainError.validation([{ field: 'evaluatorUnitId', reason: `unit ${dto.evaluatorUnitId} does not exist` }]);
       }
       evaluatorId = dto.evaluatorId;
       evaluatorUnitId = dto.evaluatorUnitId ?? null;
     }
-    const unitIds = this.repo.members(planId).filter((m) => m.group_id === group.id).map((m) => m.unit_id);
+    const unitIds = (await this.repo.members(planId)).filter((m) => m.group_id === group.id).map((m) => m.unit_id);
     const entries = dto.entries.map((e) => {
       const out: { unitId: string; grade?: string; score?: number } = { unitId: e.unitId };
       if (e.grade !== undefined) out.grade = e.grade;
@@ -706,28 +706,28 @@ export class ScoresService implements OnModuleInit {
       superseded_at: null,
       superseded_by: null,
     };
-    const prior = this.db.transaction(() => {
-      const p = this.repo.activeBallotOf(planId, group.id, config.key, evaluatorId);
-      if (p) this.repo.supersede(p.id, at, id);
-      this.repo.insertBallot(row);
+    const prior = await this.db.transaction(async () => {
+      const p = await this.repo.activeBallotOf(planId, group.id, config.key, evaluatorId);
+      if (p) await this.repo.supersede(p.id, at, id);
+      await this.repo.insertBallot(row);
       return p;
     });
     return { ...toBallotView(row), supersedes: prior?.id ?? null, countsFrom: plan.status === 'closed' ? 'next re-score' : 'live' };
   }
 
-  ballots(planId: string, all: boolean, actor: Actor): BallotView[] {
+  async ballots(planId: string, all: boolean, actor: Actor): Promise<BallotView[]> {
     const scope = this.scopeOf(actor);
-    this.plan(planId);
+    await this.plan(planId);
     const opts: { evaluatorUnitId?: string; includeSuperseded: boolean } = { includeSuperseded: all };
     if (!scope.all) opts.evaluatorUnitId = scope.unitId;
-    return this.repo.ballots(planId, opts).map(toBallotView);
+    return (await this.repo.ballots(planId, opts)).map(toBallotView);
   }
 
   // ─── bonuses, deductions, negative list, vetoes ───────────────────────────────────────────────
 
-  recordUnitEvent(planId: string, dto: UnitEventDto, actor: Actor): UnitEventView {
-    const { plan, template } = this.context(planId);
-    if (!this.repo.members(planId).some((m) => m.unit_id === dto.unitId)) {
+  async recordUnitEvent(planId: string, dto: UnitEventDto, actor: Actor): Promise<UnitEventView> {
+    const { plan, template } = await this.context(planId);
+    if (!(await this.repo.members(planId)).some((m) => m.unit_id === dto.unitId)) {
       throw DomainError.validation([{ field: 'unitId', reason: `unit ${dto.unitId} is in no group of plan ${planId}` }]);
     }
     const ev: UnitEvent = { unitId: dto.unitId, type: dto.type, item: dto.item, points: dto.points ?? null };
@@ -748,30 +748,30 @@ export class ScoresService implements OnModuleInit {
       voided_by: null,
       void_reason: null,
     };
-    this.db.transaction(() => this.repo.insertUnitEvent(row));
+    await this.db.transaction(async () => await this.repo.insertUnitEvent(row));
     return { ...this.unitEventView(row, template), countsFrom: plan.status === 'closed' ? 'next re-score' : 'live' };
   }
 
-  voidUnitEvent(planId: string, eventId: string, reason: string, actor: Actor): UnitEventView {
-    const { template } = this.context(planId);
-    return this.db.transaction(() => {
-      const row = this.repo.unitEvent(eventId);
+  async voidUnitEvent(planId: string, eventId: string, reason: string, actor: Actor): Promise<UnitEventView> {
+    const { template } = await this.context(planId);
+    return await this.db.transaction(async () => {
+      const row = await this.repo.unitEvent(eventId);
       if (!row || row.plan_id !== planId) throw DomainError.notFound('unit event', eventId);
       if (row.voided_at) throw new DomainError(ErrorCode.EventNotAllowed, `unit event ${eventId} was already voided at ${row.voided_at}`, { voidedAt: row.voided_at });
-      this.repo.voidUnitEvent(eventId, this.clock.nowIso(), actor.userId, reason);
-      return this.unitEventView(this.repo.unitEvent(eventId)!, template);
+      await this.repo.voidUnitEvent(eventId, this.clock.nowIso(), actor.userId, reason);
+      return this.unitEventView((await this.repo.unitEvent(eventId))!, template);
     });
   }
 
-  unitEvents(planId: string, unitId: string | undefined, actor: Actor): UnitEventView[] {
+  async unitEvents(planId: string, unitId: string | undefined, actor: Actor): Promise<UnitEventView[]> {
     const scope = this.scopeOf(actor);
-    this.plan(planId);
+    await this.plan(planId);
     if (!scope.all) {
       if (unitId !== undefined && unitId !== scope.unitId) return [];
       unitId = scope.unitId;
     }
-    const template = this.templates.get(this.repo.scoring(planId)?.template_id ?? '');
-    return this.repo.unitEvents(planId, unitId).map((r) => this.unitEventView(r, template));
+    const template = this.templates.get((await this.repo.scoring(planId))?.template_id ?? '');
+    return (await this.repo.unitEvents(planId, unitId)).map((r) => this.unitEventView(r, template));
   }
 
   private unitEventView(r: UnitEventRow, template: PlanTemplate | undefined): UnitEventView {
@@ -798,16 +798,16 @@ export class ScoresService implements OnModuleInit {
   // ─── freezing ─────────────────────────────────────────────────────────────────────────────────
 
   /** An explicit, recorded re-score of a closed plan: a new frozen run with who, why and what changed. */
-  rescore(planId: string, reason: string, actor: Actor): RunView {
-    const run = this.db.transaction(() => {
-      const plan = this.plan(planId);
+  async rescore(planId: string, reason: string, actor: Actor): Promise<RunView> {
+    const run = await this.db.transaction(async () => {
+      const plan = await this.plan(planId);
       if (plan.status !== 'closed') {
         throw new DomainError(ErrorCode.EventNotAllowed, `plan ${planId} is ${plan.status}: its scores are live until it closes; only a closed plan is re-scored`, {
           field: 'status',
           current: plan.status,
         });
       }
-      return this.freezeInTransaction(planId, actor, this.clock.nowIso(), 'rescore', reason);
+      return await this.freezeInTransaction(planId, actor, this.clock.nowIso(), 'rescore', reason);
     });
     this.signal.notify();
     return run;
@@ -820,9 +820,9 @@ export class ScoresService implements OnModuleInit {
    * unit totals and breakdowns go to `score_runs` / `unit_scores`. Anything refused throws and nothing of
    * the close is written.
    */
-  freezeInTransaction(planId: string, actor: Actor, at: string, kind: 'close' | 'rescore', reason: string | null): RunView {
-    const ctx = this.context(planId);
-    const before = this.computeWith(ctx, { cache: false });
+  async freezeInTransaction(planId: string, actor: Actor, at: string, kind: 'close' | 'rescore', reason: string | null): Promise<RunView> {
+    const ctx = await this.context(planId);
+    const before = await this.computeWith(ctx, { cache: false });
     const ungrouped = before.scores.issues.filter((i) => i.code === 'unit_not_in_group');
     if (ungrouped.length) {
       throw new DomainError(ErrorCode.ScoringNotConfigured, `cannot freeze plan ${planId}: ${ungrouped.map((i) => i.message).join('; ')}. Put every unit with tasks in a group first`, {
@@ -831,11 +831,11 @@ export class ScoresService implements OnModuleInit {
       });
     }
     const taskActor: Actor = actor.role === 'supervisor' ? actor : SYSTEM_ACTOR;
-    const live = this.repo.liveTaskIds(planId);
-    for (const id of live) this.commands.applyInTransaction(id, { type: 'task.close', at, reason: CLOSE_REASON }, taskActor);
-    const c = live.length ? this.computeWith(ctx, { cache: false }) : before;
+    const live = await this.repo.liveTaskIds(planId);
+    for (const id of live) await this.commands.applyInTransaction(id, { type: 'task.close', at, reason: CLOSE_REASON }, taskActor);
+    const c = live.length ? await this.computeWith(ctx, { cache: false }) : before;
 
-    const states = this.repo.taskStates(planId);
+    const states = await this.repo.taskStates(planId);
     const needsScore = (id: string) => {
       const s = states.get(id);
       return s === 'completed' || s === 'closed';
@@ -844,19 +844,19 @@ export class ScoresService implements OnModuleInit {
       for (const s of u.indicators) {
         if (s.taskId === undefined || !needsScore(s.taskId)) continue;
         const note = `${s.explanation.method.name}：${s.explanation.formula}${s.missing ? `（缺少：${s.missing.join('、')}，按 0 / 未完成计）` : ''}`;
-        this.commands.applyInTransaction(s.taskId, { type: 'task.score', at, score: s.score, note: note.slice(0, 1000) }, taskActor);
+        await this.commands.applyInTransaction(s.taskId, { type: 'task.score', at, score: s.score, note: note.slice(0, 1000) }, taskActor);
         states.set(s.taskId, 'scored');
       }
     }
     for (const [id] of states) {
       if (needsScore(id)) {
-        this.commands.applyInTransaction(id, { type: 'task.score', at, score: 0, note: '指标未计分（分值为 0 或单位不在计分分组中），记 0 分' }, taskActor);
+        await this.commands.applyInTransaction(id, { type: 'task.score', at, score: 0, note: '指标未计分（分值为 0 或单位不在计分分组中），记 0 分' }, taskActor);
       }
     }
 
-    const previous = this.repo.latestRun(planId);
-    const changes = previous ? diffRuns(previous.id, this.repo.unitScoreSummaries(previous.id), c.scores.units) : null;
-    const runId = this.repo.insertRun({
+    const previous = await this.repo.latestRun(planId);
+    const changes = previous ? diffRuns(previous.id, await this.repo.unitScoreSummaries(previous.id), c.scores.units) : null;
+    const runId = await this.repo.insertRun({
       plan_id: planId,
       kind,
       reason,
@@ -872,7 +872,7 @@ export class ScoresService implements OnModuleInit {
       changes: changes ? JSON.stringify(changes) : null,
     });
     for (const u of c.scores.units) {
-      this.repo.insertUnitScore({
+      await this.repo.insertUnitScore({
         run_id: runId,
         unit_id: u.unitId,
         group_id: u.groupId,
@@ -888,21 +888,21 @@ export class ScoresService implements OnModuleInit {
         breakdown: JSON.stringify(u),
       });
     }
-    return toRunView(this.repo.run(planId, runId)!, true);
+    return toRunView((await this.repo.run(planId, runId))!, true);
   }
 
   // ─── exports ──────────────────────────────────────────────────────────────────────────────────
 
   /** Everything a score sheet needs, live or frozen (supervisors, auditors, admins). */
-  sheetData(planId: string, q: { source?: ScoreSource; runId?: number }): SheetData {
-    const plan = this.plan(planId);
-    const run = this.runFor(planId, q);
+  async sheetData(planId: string, q: { source?: ScoreSource; runId?: number }): Promise<SheetData> {
+    const plan = await this.plan(planId);
+    const run = await this.runFor(planId, q);
     if (run) {
       const groups = JSON.parse(run.groups) as GroupScores[];
-      const units = this.repo.unitBreakdowns(run.id).map((b) => JSON.parse(b) as UnitScore);
+      const units = (await this.repo.unitBreakdowns(run.id)).map((b) => JSON.parse(b) as UnitScore);
       return { plan, source: 'frozen', run: toRunView(run), at: run.at, groups, units };
     }
-    const c = this.computeLive(planId);
+    const c = await this.computeLive(planId);
     return { plan, source: 'live', run: null, at: c.at, groups: c.scores.groups, units: c.scores.units };
   }
 }

@@ -158,15 +158,15 @@ export class TaskCommandService {
   ) {}
 
   /** Create a task with its nodes; its history starts with a `task.created` event. */
-  create(cmd: CreateTaskCommand, actor: Actor): CommandResult {
+  async create(cmd: CreateTaskCommand, actor: Actor): Promise<CommandResult> {
     const at = this.clock.nowIso();
-    const result = this.db.transaction(() => this.createInTransaction(cmd, actor, at));
+    const result = await this.db.transaction(async () => await this.createInTransaction(cmd, actor, at));
     this.signal.notify();
     return result;
   }
 
   /** For batch callers (imports) that already hold a transaction. */
-  createInTransaction(cmd: CreateTaskCommand, actor: Actor, at: string): CommandResult {
+  async createInTransaction(cmd: CreateTaskCommand, actor: Actor, at: string): Promise<CommandResult> {
     const input: TaskInput = {
       nodes: cmd.nodes.map((n) => ({
         seq: n.seq,
@@ -188,8 +188,8 @@ export class TaskCommandService {
       throw e;
     }
     const id = cmd.id ?? randomUUID();
-    this.checkReferences(cmd);
-    if (this.db.stmt('SELECT 1 FROM tasks WHERE indicator_id = ? AND unit_id = ?').get(cmd.indicatorId, cmd.unitId)) {
+    await this.checkReferences(cmd);
+    if (await this.db.one('SELECT 1 FROM tasks WHERE indicator_id = ? AND unit_id = ?', cmd.indicatorId, cmd.unitId)) {
       throw new DomainError(ErrorCode.Duplicate, `unit ${cmd.unitId} already has a task for indicator ${cmd.indicatorId}`, {
         field: 'unitId',
       });
@@ -203,30 +203,26 @@ export class TaskCommandService {
     });
     const hash = eventHash({ prevHash: GENESIS_HASH, taskId: id, seq: 1, type: CREATED_EVENT, occurredAt: at, payload });
     const storedSnapshot = JSON.stringify({ value: initial.value, context: initial.context });
-    this.db
-      .stmt(
+    await this.db
+      .run(
         `INSERT INTO tasks (id, plan_id, indicator_id, unit_id, is_lead, state, light, current_node_seq, next_deadline_at,
            red_count, version, machine_version, snapshot, last_seq, last_hash, created_at, updated_at, scoring_facts)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?, ?, ?)`,
-      )
-      .run(
         id, cmd.planId, cmd.indicatorId, cmd.unitId, cmd.isLead ? 1 : 0, view.state, view.light, view.currentNodeSeq,
         view.nextDeadlineAt, view.redCount, TASK_MACHINE_VERSION, storedSnapshot, hash, at, at, scoringFactsOf(initial.context),
       );
     const nodeStates = initial.context.nodes;
     for (const [i, n] of cmd.nodes.entries()) {
       const st = nodeStates[i]!.seq === n.seq ? nodeStates[i]! : nodeStates.find((s) => s.seq === n.seq)!;
-      this.db
-        .stmt(
+      await this.db
+        .run(
           `INSERT INTO nodes (task_id, seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence,
              red_deduction, status, red_lighted, approved_at, late_days)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`,
-        )
-        .run(id, n.seq, n.dueDate, st.dueAt, st.warnAt, n.stageTarget, n.stageValue, n.requiredEvidence, n.redDeduction, st.status, st.redLighted ? 1 : 0);
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`, id, n.seq, n.dueDate, st.dueAt, st.warnAt, n.stageTarget, n.stageValue, n.requiredEvidence, n.redDeduction, st.status, st.redLighted ? 1 : 0);
     }
-    this.appendEvent(id, 1, CREATED_EVENT, payload, actor, at, null, canonicalJson(initial.value), GENESIS_HASH, hash);
-    const assessing = this.db.stmt('SELECT assessing_unit_id FROM indicators WHERE id = ?').get(cmd.indicatorId) as { assessing_unit_id: string | null };
-    this.queue(id, { planId: cmd.planId, unitId: cmd.unitId, assessingUnitId: assessing.assessing_unit_id }, 1, at, initial.emitted);
+    await this.appendEvent(id, 1, CREATED_EVENT, payload, actor, at, null, canonicalJson(initial.value), GENESIS_HASH, hash);
+    const assessing = await this.db.one('SELECT assessing_unit_id FROM indicators WHERE id = ?', cmd.indicatorId) as { assessing_unit_id: string | null };
+    await this.queue(id, { planId: cmd.planId, unitId: cmd.unitId, assessingUnitId: assessing.assessing_unit_id }, 1, at, initial.emitted);
     return { taskId: id, version: 1, seq: 1, changed: true, emitted: initial.emitted, ...view };
   }
 
@@ -235,8 +231,8 @@ export class TaskCommandService {
    * stale expected version → 409 VERSION_CONFLICT; the machine does not accept it now → 409
    * EVENT_NOT_ALLOWED naming the state and the allowed events. A clock tick with nothing to do writes nothing.
    */
-  apply(taskId: string, event: TaskEvent, actor: Actor, expectedVersion?: number): CommandResult {
-    const result = this.db.transaction(() => this.applyInTransaction(taskId, event, actor, expectedVersion));
+  async apply(taskId: string, event: TaskEvent, actor: Actor, expectedVersion?: number): Promise<CommandResult> {
+    const result = await this.db.transaction(async () => await this.applyInTransaction(taskId, event, actor, expectedVersion));
     if (result.changed) this.signal.notify();
     return result;
   }
@@ -245,29 +241,28 @@ export class TaskCommandService {
    * Many events in one transaction (the sweeper), each inside its own savepoint: one that is refused or
    * fails rolls back alone and is reported, the others commit together.
    */
-  applyMany(items: { taskId: string; event: TaskEvent }[], actor: Actor): (CommandResult | { taskId: string; error: Error })[] {
-    const one = this.db.sqlite.transaction((taskId: string, event: TaskEvent) => this.applyInTransaction(taskId, event, actor));
-    const results = this.db.transaction(() =>
-      items.map((i) => {
+  async applyMany(items: { taskId: string; event: TaskEvent }[], actor: Actor): Promise<(CommandResult | { taskId: string; error: Error })[]> {
+    const results = await this.db.transaction(async (tx) => {
+      const out: (CommandResult | { taskId: string; error: Error })[] = [];
+      for (const i of items) {
         try {
-          return one(i.taskId, i.event);
+          out.push(await tx.transaction(async () => await this.applyInTransaction(i.taskId, i.event, actor)));
         } catch (error) {
-          return { taskId: i.taskId, error: error as Error };
+          out.push({ taskId: i.taskId, error: error as Error });
         }
-      }),
-    );
+      }
+      return out;
+    });
     if (results.some((r) => 'changed' in r && r.changed)) this.signal.notify();
     return results;
   }
 
-  applyInTransaction(taskId: string, event: TaskEvent, actor: Actor, expectedVersion?: number): CommandResult {
-    const row = this.db
-      .stmt(
+  async applyInTransaction(taskId: string, event: TaskEvent, actor: Actor, expectedVersion?: number): Promise<CommandResult> {
+    const row = await this.db
+      .one(
         `SELECT t.id, t.plan_id, t.unit_id, i.assessing_unit_id, p.timezone, t.review_due_at, t.version, t.snapshot, t.last_seq,
            t.last_hash, t.machine_version
-         FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN plans p ON p.id = t.plan_id WHERE t.id = ?`,
-      )
-      .get(taskId) as TaskStateRow | undefined;
+         FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN plans p ON p.id = t.plan_id WHERE t.id = ?`, taskId) as TaskStateRow | undefined;
     if (!row || !canSeeTask(actor, { unitId: row.unit_id, assessingUnitId: row.assessing_unit_id })) {
       throw DomainError.notFound('task', taskId);
     }
@@ -300,22 +295,20 @@ export class TaskCommandService {
     const hash = eventHash({ prevHash: row.last_hash, taskId, seq, type, occurredAt: at, payload });
     const now = this.clock.nowIso();
     const reviewDueAt = this.reviewDueAt(row, event, viewAfter);
-    const updated = this.db
-      .stmt(
+    const updated = await this.db
+      .run(
         `UPDATE tasks SET state = ?, light = ?, current_node_seq = ?, next_deadline_at = ?, red_count = ?, review_due_at = ?,
            version = version + 1, snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?, scoring_facts = ?
          WHERE id = ? AND version = ?`,
-      )
-      .run(
         viewAfter.state, viewAfter.light, viewAfter.currentNodeSeq, viewAfter.nextDeadlineAt, viewAfter.redCount, reviewDueAt,
         snapshotText(result.snapshot), seq, hash, now, scoringFactsOf(result.snapshot.context), taskId, row.version,
       );
     if (updated.changes !== 1) {
       throw new DomainError(ErrorCode.VersionConflict, `task ${taskId} changed underneath this command`, { current: row.version });
     }
-    this.appendEvent(taskId, seq, type, payload, actor, at, stateText(before), stateText(result.snapshot), row.last_hash, hash);
-    this.projectNodes(taskId, before.context.nodes, result.snapshot.context.nodes, row.timezone);
-    this.queue(taskId, { planId: row.plan_id, unitId: row.unit_id, assessingUnitId: row.assessing_unit_id }, seq, at, result.emitted);
+    await this.appendEvent(taskId, seq, type, payload, actor, at, stateText(before), stateText(result.snapshot), row.last_hash, hash);
+    await this.projectNodes(taskId, before.context.nodes, result.snapshot.context.nodes, row.timezone);
+    await this.queue(taskId, { planId: row.plan_id, unitId: row.unit_id, assessingUnitId: row.assessing_unit_id }, seq, at, result.emitted);
     return { taskId, version: row.version + 1, seq, changed: true, emitted: result.emitted, ...viewAfter };
   }
 
@@ -340,36 +333,34 @@ export class TaskCommandService {
     }
   }
 
-  private checkReferences(cmd: CreateTaskCommand): void {
+  private async checkReferences(cmd: CreateTaskCommand): Promise<void> {
     const problems: { field: string; reason: string }[] = [];
-    const ind = this.db.stmt('SELECT plan_id FROM indicators WHERE id = ?').get(cmd.indicatorId) as { plan_id: string } | undefined;
-    if (!this.db.stmt('SELECT 1 FROM plans WHERE id = ?').get(cmd.planId)) problems.push({ field: 'planId', reason: `plan ${cmd.planId} does not exist` });
+    const ind = await this.db.one('SELECT plan_id FROM indicators WHERE id = ?', cmd.indicatorId) as { plan_id: string } | undefined;
+    if (!await this.db.one('SELECT 1 FROM plans WHERE id = ?', cmd.planId)) problems.push({ field: 'planId', reason: `plan ${cmd.planId} does not exist` });
     if (!ind) problems.push({ field: 'indicatorId', reason: `indicator ${cmd.indicatorId} does not exist` });
     else if (ind.plan_id !== cmd.planId) problems.push({ field: 'indicatorId', reason: `indicator belongs to plan ${ind.plan_id}` });
-    if (!this.db.stmt('SELECT 1 FROM units WHERE id = ?').get(cmd.unitId)) problems.push({ field: 'unitId', reason: `unit ${cmd.unitId} does not exist` });
+    if (!await this.db.one('SELECT 1 FROM units WHERE id = ?', cmd.unitId)) problems.push({ field: 'unitId', reason: `unit ${cmd.unitId} does not exist` });
     if (problems.length) throw DomainError.validation(problems);
   }
 
-  private appendEvent(
+  private async appendEvent(
     taskId: string, seq: number, type: string, payload: string, actor: Actor, at: string,
     stateBefore: string | null, stateAfter: string, prevHash: string, hash: string,
-  ): void {
-    this.db
-      .stmt(
+  ): Promise<void> {
+    await this.db
+      .run(
         `INSERT INTO task_events (task_id, seq, type, payload, actor_user_id, actor_role, actor_unit_id, occurred_at, recorded_at,
            state_before, state_after, machine_version, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(taskId, seq, type, payload, actor.userId, actor.role, actor.unitId, at, this.clock.nowIso(), stateBefore, stateAfter, TASK_MACHINE_VERSION, prevHash, hash);
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, taskId, seq, type, payload, actor.userId, actor.role, actor.unitId, at, this.clock.nowIso(), stateBefore, stateAfter, TASK_MACHINE_VERSION, prevHash, hash);
   }
 
   /** Keep the nodes table's progress columns in step with the snapshot (only rows that changed). */
-  private projectNodes(taskId: string, before: TaskNodeState[], after: TaskNodeState[], timezone: string): void {
+  private async projectNodes(taskId: string, before: TaskNodeState[], after: TaskNodeState[], timezone: string): Promise<void> {
     if (after.length !== before.length || after.some((n, i) => !sameNodeDefinition(before[i]!, n))) {
-      this.rewriteNodes(taskId, before, after, timezone);
+      await this.rewriteNodes(taskId, before, after, timezone);
       return;
     }
-    after.forEach((n, i) => {
+    for (const [i, n] of after.entries()) {
       const b = before[i];
       if (
         b &&
@@ -380,19 +371,17 @@ export class TaskCommandService {
         b.lateDays === n.lateDays &&
         (b.approval?.at ?? null) === (n.approval?.at ?? null)
       ) {
-        return;
+        continue;
       }
       if (b && b.dueAt !== n.dueAt) {
         // An extension moved the due time: the due day follows it.
-        this.db.stmt('UPDATE nodes SET due_date = ? WHERE task_id = ? AND seq = ?').run(localDay(n.dueAt, timezone), taskId, n.seq);
+        await this.db.run('UPDATE nodes SET due_date = ? WHERE task_id = ? AND seq = ?', localDay(n.dueAt, timezone), taskId, n.seq);
       }
-      this.db
-        .stmt(
+      await this.db
+        .run(
           `UPDATE nodes SET status = ?, red_lighted = ?, due_at = ?, warn_at = ?, approved_at = ?, late_days = ?
-           WHERE task_id = ? AND seq = ?`,
-        )
-        .run(n.status, n.redLighted ? 1 : 0, n.dueAt, n.warnAt, n.approval?.at ?? null, n.late ? n.lateDays : null, taskId, n.seq);
-    });
+           WHERE task_id = ? AND seq = ?`, n.status, n.redLighted ? 1 : 0, n.dueAt, n.warnAt, n.approval?.at ?? null, n.late ? n.lateDays : null, taskId, n.seq);
+    }
   }
 
   /**
@@ -400,15 +389,15 @@ export class TaskCommandService {
    * that no longer exist and write every node's definition and progress. `due_date` is the local day of
    * the node's effective due instant (see `localDay`).
    */
-  private rewriteNodes(taskId: string, before: TaskNodeState[], after: TaskNodeState[], timezone: string): void {
+  private async rewriteNodes(taskId: string, before: TaskNodeState[], after: TaskNodeState[], timezone: string): Promise<void> {
     const keep = new Set(after.map((n) => n.seq));
     for (const b of before) {
-      if (!keep.has(b.seq)) this.db.stmt('DELETE FROM nodes WHERE task_id = ? AND seq = ?').run(taskId, b.seq);
+      if (!keep.has(b.seq)) await this.db.run('DELETE FROM nodes WHERE task_id = ? AND seq = ?', taskId, b.seq);
     }
     for (const n of after) {
       const dueDate = localDay(n.dueAt, timezone);
-      this.db
-        .stmt(
+      await this.db
+        .run(
           `INSERT INTO nodes (task_id, seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence,
              red_deduction, status, red_lighted, approved_at, late_days)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -417,8 +406,6 @@ export class TaskCommandService {
              required_evidence = excluded.required_evidence, red_deduction = excluded.red_deduction,
              status = excluded.status, red_lighted = excluded.red_lighted, approved_at = excluded.approved_at,
              late_days = excluded.late_days`,
-        )
-        .run(
           taskId, n.seq, dueDate, n.dueAt, n.warnAt, n.stageTarget, n.stageValue, n.requiredEvidence, n.redDeduction,
           n.status, n.redLighted ? 1 : 0, n.approval?.at ?? null, n.late ? n.lateDays : null,
         );
@@ -426,19 +413,18 @@ export class TaskCommandService {
   }
 
   /** Domain events go to the outbox in the same transaction: delivery can lag, never be lost. */
-  private queue(
+  private async queue(
     taskId: string,
     scope: { planId: string; unitId: string; assessingUnitId: string | null },
     seq: number,
     at: string,
     emitted: DomainEvent[],
-  ): void {
+  ): Promise<void> {
     for (const e of emitted) {
       // Not hashed, so plain JSON (canonical form is only needed for the event log).
       const body = JSON.stringify({ ...e, taskId, ...scope, seq, at });
-      this.db
-        .stmt('INSERT INTO outbox (task_id, event_seq, type, body, unit_id, created_at, dispatched_at) VALUES (?, ?, ?, ?, ?, ?, NULL)')
-        .run(taskId, seq, e.type, body, scope.unitId, this.clock.nowIso());
+      await this.db
+        .run('INSERT INTO outbox (task_id, event_seq, type, body, unit_id, created_at, dispatched_at) VALUES (?, ?, ?, ?, ?, ?, NULL)', taskId, seq, e.type, body, scope.unitId, this.clock.nowIso());
     }
   }
 }

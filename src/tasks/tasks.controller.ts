@@ -31,15 +31,15 @@ export class TasksController {
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Assign an indicator to a unit as a task with dated nodes; history starts with task.created' })
   @ApiCreatedResponse({ type: TaskDetailView })
-  create(@Body() dto: CreateTaskDto, @CurrentActor() actor: Actor): TaskDetail {
-    return this.tasks.create(dto, actor);
+  async create(@Body() dto: CreateTaskDto, @CurrentActor() actor: Actor): Promise<TaskDetail> {
+    return await this.tasks.create(dto, actor);
   }
 
   @Get()
   @ApiOperation({ summary: 'List tasks the caller may see (filters: plan, unit, indicator, state, light, due range)' })
   @ApiOkResponse({ type: TaskPageView })
-  list(@Query() q: TaskQuery, @CurrentActor() actor: Actor): Page<TaskSummary> {
-    return this.tasks.list(q, actor);
+  async list(@Query() q: TaskQuery, @CurrentActor() actor: Actor): Promise<Page<TaskSummary>> {
+    return await this.tasks.list(q, actor);
   }
 
   @Get('details')
@@ -55,8 +55,8 @@ export class TasksController {
   @Get(':id')
   @ApiOperation({ summary: 'One task with its nodes and the events the caller may send now' })
   @ApiOkResponse({ type: TaskDetailView })
-  get(@Param('id') id: string, @CurrentActor() actor: Actor): TaskDetail {
-    return this.tasks.get(id, actor);
+  async get(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<TaskDetail> {
+    return await this.tasks.get(id, actor);
   }
 
   @Post(':id/events')
@@ -82,14 +82,14 @@ export class TasksController {
       score: { value: { type: 'task.score', expectedVersion: 9, payload: { score: 9.5 } } },
     },
   })
-  send(@Param('id') id: string, @Body() dto: TaskEventDto, @CurrentActor() actor: Actor): CommandResult {
-    return this.tasks.sendEvent(id, dto, actor);
+  async send(@Param('id') id: string, @Body() dto: TaskEventDto, @CurrentActor() actor: Actor): Promise<CommandResult> {
+    return await this.tasks.sendEvent(id, dto, actor);
   }
 
   @Get(':id/history')
   @ApiOperation({ summary: 'The task’s events in order: actor, time, type, payload, state before/after, hash chain' })
   @ApiOkResponse({ type: HistoryPageView })
-  history(@Param('id') id: string, @Query() q: HistoryQuery, @CurrentActor() actor: Actor): Page<HistoryEntry> {
-    return this.tasks.history(id, q, actor);
+  async history(@Param('id') id: string, @Query() q: HistoryQuery, @CurrentActor() actor: Actor): Promise<Page<HistoryEntry>> {
+    return await this.tasks.history(id, q, actor);
   }
 }

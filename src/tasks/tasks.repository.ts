@@ -80,16 +80,16 @@ const TASK_SELECT = `
 export class TasksRepository {
   constructor(private readonly db: DatabaseService) {}
 
-  findTask(id: string): TaskRow | undefined {
-    return this.db.stmt(`${TASK_SELECT} WHERE t.id = ?`).get(id) as TaskRow | undefined;
+  async findTask(id: string): Promise<TaskRow | undefined> {
+    return await this.db.one(`${TASK_SELECT} WHERE t.id = ?`, id) as TaskRow | undefined;
   }
 
-  nodesOf(taskId: string): NodeRow[] {
-    return this.db.stmt('SELECT * FROM nodes WHERE task_id = ? ORDER BY seq').all(taskId) as NodeRow[];
+  async nodesOf(taskId: string): Promise<NodeRow[]> {
+    return await this.db.all('SELECT * FROM nodes WHERE task_id = ? ORDER BY seq', taskId) as NodeRow[];
   }
 
   /** A page of tasks; the caller's role narrows what it can see (department: own unit; assessor: assessed indicators). */
-  listTasks(q: TaskQuery, actor: Actor): Page<TaskRow> {
+  async listTasks(q: TaskQuery, actor: Actor): Promise<Page<TaskRow>> {
     const { page, pageSize, offset } = pageOf(q);
     const conds: string[] = [];
     const params: Record<string, unknown> = { limit: pageSize, offset };
@@ -112,20 +112,17 @@ export class TasksRepository {
     if (actor.role === 'assessor') add('i.assessing_unit_id = @scopeUnit', 'scopeUnit', actor.unitId ?? '\u0000');
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const total = (
-      this.db
-        .stmt(
+      await this.db
+        .one(
           `SELECT count(*) AS n FROM tasks t JOIN indicators i ON i.id = t.indicator_id
-           LEFT JOIN nodes n ON n.task_id = t.id AND n.seq = t.current_node_seq ${where}`,
-        )
-        .get(params) as { n: number }
+           LEFT JOIN nodes n ON n.task_id = t.id AND n.seq = t.current_node_seq ${where}`, params) as { n: number }
     ).n;
-    const items = this.db
-      .stmt(`${TASK_SELECT} ${where} ORDER BY coalesce(n.due_at, '9999'), t.id LIMIT @limit OFFSET @offset`)
-      .all(params) as TaskRow[];
+    const items = await this.db
+      .all(`${TASK_SELECT} ${where} ORDER BY coalesce(n.due_at, '9999'), t.id LIMIT @limit OFFSET @offset`, params) as TaskRow[];
     return { items, total, page, pageSize };
   }
 
-  history(taskId: string, q: HistoryQuery): Page<EventRow> {
+  async history(taskId: string, q: HistoryQuery): Promise<Page<EventRow>> {
     const { page, pageSize, offset } = pageOf(q);
     const conds = ['e.task_id = @taskId'];
     const params: Record<string, unknown> = { taskId, limit: pageSize, offset };
@@ -142,22 +139,20 @@ export class TasksRepository {
       params.to = new Date(q.to).toISOString();
     }
     const where = `WHERE ${conds.join(' AND ')}`;
-    const total = (this.db.stmt(`SELECT count(*) AS n FROM task_events e ${where}`).get(params) as { n: number }).n;
-    const items = this.db
-      .stmt(
+    const total = (await this.db.one(`SELECT count(*) AS n FROM task_events e ${where}`, params) as { n: number }).n;
+    const items = await this.db
+      .all(
         `SELECT e.*, u.display_name AS actor_name FROM task_events e LEFT JOIN users u ON u.id = e.actor_user_id
-         ${where} ORDER BY e.seq LIMIT @limit OFFSET @offset`,
-      )
-      .all(params) as EventRow[];
+         ${where} ORDER BY e.seq LIMIT @limit OFFSET @offset`, params) as EventRow[];
     return { items, total, page, pageSize };
   }
 
-  allEvents(taskId: string): EventRow[] {
-    return this.db.stmt('SELECT * FROM task_events WHERE task_id = ? ORDER BY seq').all(taskId) as EventRow[];
+  async allEvents(taskId: string): Promise<EventRow[]> {
+    return await this.db.all('SELECT * FROM task_events WHERE task_id = ? ORDER BY seq', taskId) as EventRow[];
   }
 
-  planTimezone(planId: string): { timezone: string; warn_working_days: number } | undefined {
-    return this.db.stmt('SELECT timezone, warn_working_days FROM plans WHERE id = ?').get(planId) as
+  async planTimezone(planId: string): Promise<{ timezone: string; warn_working_days: number } | undefined> {
+    return await this.db.one('SELECT timezone, warn_working_days FROM plans WHERE id = ?', planId) as
       | { timezone: string; warn_working_days: number }
       | undefined;
   }

@@ -14,20 +14,20 @@ export class UnitsController {
   @Post()
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Create a unit (单位)' })
-  create(@Body() dto: CreateUnitDto): UnitView {
-    return this.units.create(dto);
+  async create(@Body() dto: CreateUnitDto): Promise<UnitView> {
+    return await this.units.create(dto);
   }
 
   @Get()
   @ApiOperation({ summary: 'List units' })
-  list(@Query() q: UnitQuery): Page<UnitView> {
-    return this.units.list(q);
+  async list(@Query() q: UnitQuery): Promise<Page<UnitView>> {
+    return await this.units.list(q);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One unit' })
-  get(@Param('id') id: string): UnitView {
-    return this.units.get(id);
+  async get(@Param('id') id: string): Promise<UnitView> {
+    return await this.units.get(id);
   }
 }
 

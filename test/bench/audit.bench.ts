@@ -34,11 +34,11 @@ async function withContext<T>(fn: (app: INestApplicationContext) => Promise<T> |
   }
 }
 
-function timed(runs: number, fn: () => unknown): number[] {
+async function timed(runs: number, fn: () => unknown): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    fn();
+    await fn();
     out.push(performance.now() - t0);
   }
   return out.sort((a, b) => a - b);
@@ -48,11 +48,11 @@ function timed(runs: number, fn: () => unknown): number[] {
  * One task of exactly 1,000 events through the real write path: created, acknowledged, then 10 nodes, each
  * returned for rework many times (49 times; the first node 48) before it is approved.
  */
-function longTask(app: INestApplicationContext): string {
-  app.get(UnitsService).create({ id: 'u-dept', name: '县发改局', kind: 'department' });
-  app.get(UnitsService).create({ id: 'u-assess', name: '县统计局', kind: 'department' });
-  app.get(PlansService).create({ id: 'bench', year: 2026, name: 'bench' });
-  const ind = app.get(IndicatorsService).create({ planId: 'bench', code: 'L1', name: '长历史', points: 10, methodCode: 'node_platform', assessingUnitId: 'u-assess' });
+async function longTask(app: INestApplicationContext): Promise<string> {
+  await app.get(UnitsService).create({ id: 'u-dept', name: '县发改局', kind: 'department' });
+  await app.get(UnitsService).create({ id: 'u-assess', name: '县统计局', kind: 'department' });
+  await app.get(PlansService).create({ id: 'bench', year: 2026, name: 'bench' });
+  const ind = await app.get(IndicatorsService).create({ planId: 'bench', code: 'L1', name: '长历史', points: 10, methodCode: 'node_platform', assessingUnitId: 'u-assess' });
   const start = Date.now();
   const nodes = Array.from({ length: 10 }, (_, i) => {
     const due = start + (400 + 30 * i) * DAY;
@@ -65,17 +65,17 @@ function longTask(app: INestApplicationContext): string {
   const dept: Actor = { userId: 'dept', role: 'department', unitId: 'u-dept' };
   const assessor: Actor = { userId: 'assessor', role: 'assessor', unitId: 'u-assess' };
   const commands = app.get(TaskCommandService);
-  const { taskId } = commands.create({ planId: 'bench', indicatorId: ind.id, unitId: 'u-dept', isLead: true, nodes }, sup);
+  const { taskId } = await commands.create({ planId: 'bench', indicatorId: ind.id, unitId: 'u-dept', isLead: true, nodes }, sup);
   let at = start + 60_000;
-  const send = (e: Omit<TaskEvent, 'at'>, who: Actor) => commands.apply(taskId, { ...e, at: new Date((at += 60_000)).toISOString() } as TaskEvent, who);
-  send({ type: 'task.acknowledge' }, dept);
+  const send = async (e: Omit<TaskEvent, 'at'>, who: Actor) => await commands.apply(taskId, { ...e, at: new Date((at += 60_000)).toISOString() } as TaskEvent, who);
+  await send({ type: 'task.acknowledge' }, dept);
   for (let n = 0; n < 10; n++) {
     for (let k = 0; k < (n === 0 ? 48 : 49); k++) {
-      send({ type: 'evidence.submit', completedValue: k, note: `第${n + 1}节点第${k + 1}次报送` } as never, dept);
-      send({ type: 'evidence.return', reason: '请补充盖章材料' } as never, assessor);
+      await send({ type: 'evidence.submit', completedValue: k, note: `第${n + 1}节点第${k + 1}次报送` } as never, dept);
+      await send({ type: 'evidence.return', reason: '请补充盖章材料' } as never, assessor);
     }
-    send({ type: 'evidence.submit', completedValue: n, note: '已补充' } as never, dept);
-    send({ type: 'evidence.approve', reviewedValue: n, comment: '同意' } as never, assessor);
+    await send({ type: 'evidence.submit', completedValue: n, note: '已补充' } as never, dept);
+    await send({ type: 'evidence.approve', reviewedValue: n, comment: '同意' } as never, assessor);
   }
   return taskId;
 }
@@ -98,7 +98,7 @@ function machineOnly(rows: { type: string; occurred_at: string; payload: string 
  * BIG_TASKS tasks of BIG_EVENTS_PER_TASK events each, written fast (prepared inserts, one transaction) but
  * with real canonical payloads and real chained hashes, and the task rows' heads to match.
  */
-function loadBig(db: DatabaseService): number {
+async function loadBig(db: DatabaseService): Promise<number> {
   const s = db.sqlite;
   const created = '2026-01-05T01:00:00.000Z';
   const input = { nodes: [{ seq: 1, dueAt: '2026-12-31T15:59:59.000Z', warnAt: '2026-12-28T16:00:00.000Z' }] };
@@ -113,7 +113,7 @@ function loadBig(db: DatabaseService): number {
   const assessor = '{"actor":{"role":"assessor","unit":"u-assess","user":"assessor"},"data":';
   const tail = ',"machineVersion":1}';
   let rows = 0;
-  db.transaction(() => {
+  await db.transaction(async () => {
     s.prepare(`INSERT INTO plans (id, year, name, timezone, status, warn_working_days, created_at) VALUES ('big', 2026, 'big', 'Asia/Shanghai', 'published', 3, ?)`).run(created);
     s.prepare(`INSERT INTO units (id, name, kind, aliases, created_at) VALUES ('u-dept', '县发改局', 'department', '[]', ?), ('u-assess', '县统计局', 'department', '[]', ?)`).run(created, created);
     const ind = s.prepare(`INSERT INTO indicators (id, plan_id, code, name, points, method_code, method_params, category_path, direction, assessing_unit_id, created_at)
@@ -174,52 +174,52 @@ function loadBig(db: DatabaseService): number {
 export async function benchAudit(): Promise<void> {
   console.log('\n== Audit (issue 6): replay + verify one task of 1,000 events; verify the chains of 1,000,000 events ==');
 
-  await withContext((app) => {
+  await withContext(async (app) => {
     let t0 = performance.now();
-    const taskId = longTask(app);
+    const taskId = await longTask(app);
     const events = (app.get(DatabaseService).sqlite.prepare('SELECT count(*) AS n FROM task_events WHERE task_id = ?').get(taskId) as { n: number }).n;
     line(`one task of ${events} events through the write path`, `${fmt((performance.now() - t0) / 1000, 1)} s (setup)`);
     const repo = app.get(AuditRepository);
     const history = app.get(HistoryService);
-    timed(3, () => repo.events(taskId));
-    const bare = timed(20, () => repo.events(taskId));
+    await timed(3, async () => await repo.events(taskId));
+    const bare = await timed(20, async () => await repo.events(taskId));
     line('baseline: bare read of its rows', `${fmt(percentile(bare, 50), 2)} ms median  (max ${fmt(bare.at(-1)!, 2)} ms)`);
-    const fold = machineOnly(repo.events(taskId));
-    timed(3, fold);
-    const machine = timed(20, fold);
+    const fold = machineOnly(await repo.events(taskId));
+    await timed(3, fold);
+    const machine = await timed(20, fold);
     line('baseline: the machine alone (applyTaskEvent × 1,000)', `${fmt(percentile(machine, 50), 1)} ms median  (max ${fmt(machine.at(-1)!, 1)} ms)`);
-    const check = history.replay(taskId, SYSTEM_ACTOR);
+    const check = await history.replay(taskId, SYSTEM_ACTOR);
     if (!check.ok) throw new Error(`the long task does not replay: ${check.divergence?.message ?? JSON.stringify(check.chain.breaks[0])}`);
-    timed(3, () => history.replay(taskId, SYSTEM_ACTOR));
-    const replay = timed(20, () => history.replay(taskId, SYSTEM_ACTOR));
+    await timed(3, async () => await history.replay(taskId, SYSTEM_ACTOR));
+    const replay = await timed(20, async () => await history.replay(taskId, SYSTEM_ACTOR));
     const med = percentile(replay, 50);
     line('replay + chain verify + end vs stored snapshot', `${fmt(med, 1)} ms median  (max ${fmt(replay.at(-1)!, 1)} ms; ${fmt((med * 1000) / events, 1)} µs/event)  bar ≤ 50 ms: ${med <= 50 ? 'met' : 'NOT MET'}`);
     const end = new Date(Date.now() + 400 * DAY).toISOString();
-    const asOf = timed(10, () => history.asOf(taskId, end, SYSTEM_ACTOR));
+    const asOf = await timed(10, async () => await history.asOf(taskId, end, SYSTEM_ACTOR));
     line('as-of after its last event (read + fold + tick)', `${fmt(percentile(asOf, 50), 1)} ms median`);
   });
 
-  await withContext((app) => {
+  await withContext(async (app) => {
     const db = app.get(DatabaseService);
     let t0 = performance.now();
-    const rows = loadBig(db);
+    const rows = await loadBig(db);
     line(`load ${rows.toLocaleString()} events in ${BIG_TASKS.toLocaleString()} tasks (real hashes)`, `${fmt((performance.now() - t0) / 1000, 1)} s (setup)`);
     db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     const integrity = app.get(IntegrityService);
     t0 = performance.now();
-    const cp = integrity.checkpoint(SYSTEM_ACTOR);
+    const cp = await integrity.checkpoint(SYSTEM_ACTOR);
     line('first checkpoint (walks every chain, seals every head)', `${fmt((performance.now() - t0) / 1000, 2)} s  (${cp.breaks.length} breaks)`);
     const repo = app.get(AuditRepository);
     const bare: number[] = [];
     const verify: number[] = [];
-    let report: ReturnType<IntegrityService['verify']> | undefined;
+    let report: Awaited<ReturnType<IntegrityService['verify']>> | undefined;
     for (let i = 0; i < 3; i++) {
       let s = performance.now();
-      const n = repo.read(() => repo.countEventTuples());
+      const n = await repo.read(async () => repo.countEventTuples());
       bare.push(performance.now() - s);
       if (n !== rows) throw new Error(`read ${n} rows, expected ${rows}`);
       s = performance.now();
-      report = integrity.verify({ evidence: false, replay: false });
+      report = await integrity.verify({ evidence: false, replay: false });
       verify.push(performance.now() - s);
     }
     bare.sort((a, b) => a - b);

@@ -31,9 +31,9 @@ interface Fixture {
 async function seed(app: INestApplicationContext): Promise<Fixture> {
   const units = app.get(UnitsService);
   const users = app.get(UsersService);
-  units.create({ id: 'u-dept', name: '县发改局', kind: 'department' });
-  units.create({ id: 'u-assess', name: '县统计局', kind: 'department' });
-  const plan = app.get(PlansService).create({ id: 'bench', year: 2026, name: 'bench' });
+  await units.create({ id: 'u-dept', name: '县发改局', kind: 'department' });
+  await units.create({ id: 'u-assess', name: '县统计局', kind: 'department' });
+  const plan = await app.get(PlansService).create({ id: 'bench', year: 2026, name: 'bench' });
   const dept = await users.create({ username: 'dept', displayName: 'dept', password: PASSWORD, role: 'department', unitId: 'u-dept' });
   const assessor = await users.create({ username: 'assessor', displayName: 'assessor', password: PASSWORD, role: 'assessor', unitId: 'u-assess' });
   await users.create({ username: 'sup', displayName: 'sup', password: PASSWORD, role: 'supervisor' });
@@ -41,9 +41,9 @@ async function seed(app: INestApplicationContext): Promise<Fixture> {
   const sup: Actor = { userId: null, role: 'supervisor', unitId: null };
   const taskIds: string[] = [];
   for (let i = 0; i < TASKS; i++) {
-    const ind = app.get(IndicatorsService).create({ planId: plan.id, code: `I${i}`, name: `指标${i}`, points: 10, methodCode: 'node_platform', assessingUnitId: 'u-assess' });
+    const ind = await app.get(IndicatorsService).create({ planId: plan.id, code: `I${i}`, name: `指标${i}`, points: 10, methodCode: 'node_platform', assessingUnitId: 'u-assess' });
     const nodes = Array.from({ length: NODES_PER_TASK }, (_, n) => ({ seq: n + 1, dueDate: `2027-${String(1 + n).padStart(2, '0')}-28` }));
-    taskIds.push(tasks.create({ planId: plan.id, indicatorId: ind.id, unitId: 'u-dept', nodes }, sup).id);
+    taskIds.push((await tasks.create({ planId: plan.id, indicatorId: ind.id, unitId: 'u-dept', nodes }, sup)).id);
   }
   return {
     taskIds,
@@ -86,7 +86,7 @@ async function baseline(): Promise<ReturnType<typeof summarize>> {
         let version = 1;
         for (const step of script()) {
           const t0 = performance.now();
-          commands.apply(taskId, { type: step.type, at: clock.nowIso(), ...step.payload } as never, step.who === 'dept' ? fx.dept : fx.assessor, version);
+          await commands.apply(taskId, { type: step.type, at: clock.nowIso(), ...step.payload } as never, step.who === 'dept' ? fx.dept : fx.assessor, version);
           lat.push(performance.now() - t0);
           version++;
         }

@@ -68,7 +68,7 @@ export async function benchImport(): Promise<void> {
     app = await NestFactory.createApplicationContext(AppModule, { logger: ['error'] });
     const db = app.get(DatabaseService);
     const now = new Date().toISOString();
-    db.transaction(() => {
+    await db.transaction(async () => {
       db.sqlite.prepare(`INSERT INTO plans (id, year, name, timezone, status, warn_working_days, created_at) VALUES ('bench', ?, 'bench', 'Asia/Shanghai', 'draft', 3, ?)`).run(YEAR, now);
       const unit = db.sqlite.prepare(`INSERT INTO units (id, name, kind, aliases, created_at) VALUES (?, ?, 'department', '[]', ?)`);
       for (let u = 0; u < UNITS; u++) unit.run(`u${u}`, unitName(u), now);
@@ -84,7 +84,7 @@ export async function benchImport(): Promise<void> {
 
     // Baseline 2: bare batched inserts of the same rows (indicator, task, 4 nodes, 1 event each), one transaction.
     t0 = performance.now();
-    db.transaction(() => {
+    await db.transaction(async () => {
       const s = db.sqlite;
       s.prepare(`INSERT INTO plans (id, year, name, created_at) VALUES ('raw', 2026, 'raw', ?)`).run(now);
       const ind = s.prepare(`INSERT INTO indicators (id, plan_id, code, name, points, method_code, created_at) VALUES (?, 'raw', ?, ?, 1, 'ratio', ?)`);

@@ -95,13 +95,13 @@ const METHODS: [string, string][] = [
 ];
 
 /** Fast load with prepared inserts in one transaction: units, groups, indicators, tasks with real snapshots and their nodes, ballots, unit events. */
-export function loadScoringPlan(db: DatabaseService): { tasks: number; ballots: number } {
+export async function loadScoringPlan(db: DatabaseService): Promise<{ tasks: number; ballots: number }> {
   const s = db.sqlite;
   const at = '2026-01-05T00:00:00.000Z';
   const sh = shapes();
   let tasks = 0;
   let ballots = 0;
-  db.transaction(() => {
+  await db.transaction(async () => {
     s.prepare(`INSERT INTO plans (id, year, name, timezone, status, warn_working_days, created_at) VALUES (?, 2026, '评分基准', 'Asia/Shanghai', 'published', 3, ?)`).run(PLAN, at);
     const unit = s.prepare(`INSERT INTO units (id, name, kind, aliases, created_at) VALUES (?, ?, 'town', '[]', ?)`);
     for (let u = 0; u < UNITS; u++) unit.run(`su${u}`, `基准单位${u}`, at);
@@ -181,14 +181,14 @@ export function loadScoringPlan(db: DatabaseService): { tasks: number; ballots: 
 }
 
 /** Median and best wall time, and median CPU time of this process (user + system, GC threads included). */
-function timed(runs: number, fn: () => unknown): { median: number; best: number; cpu: number } {
-  fn();
+async function timed(runs: number, fn: () => unknown): Promise<{ median: number; best: number; cpu: number }> {
+  await fn();
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    fn();
+    await fn();
     wall.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
@@ -212,49 +212,49 @@ export async function benchScoring(): Promise<void> {
     app = await NestFactory.createApplicationContext(AppModule, { logger: ['error'] });
     const db = app.get(DatabaseService);
     let t0 = performance.now();
-    const { tasks, ballots } = loadScoringPlan(db);
+    const { tasks, ballots } = await loadScoringPlan(db);
     line('load (prepared inserts, one transaction)', `${fmt((performance.now() - t0) / 1000, 2)} s (${tasks.toLocaleString()} tasks with real snapshots, ${ballots} ballots)`);
     db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     db.sqlite.exec('ANALYZE');
     const scores = app.get(ScoresService);
     const repo = app.get(ScoresRepository);
 
-    const c = scores.computeLive(PLAN);
+    const c = await scores.computeLive(PLAN);
     const errors = c.scores.issues.filter((i) => i.level === 'error');
     if (c.scores.units.length !== UNITS || errors.length) throw new Error(`bench data: ${c.scores.units.length} units scored, ${errors.length} errors: ${errors.slice(0, 3).map((e) => e.message).join('; ')}`);
     const input = c.built.input;
     const scored = c.scores.units.reduce((n, u) => n + u.indicators.length, 0);
 
-    const pure = timed(RUNS, () => computePlanScores(input));
+    const pure = await timed(RUNS, () => computePlanScores(input));
     line('baseline: pure computePlanScores (in memory)', `${show(pure)} — ${scored.toLocaleString()} indicator scores, ${UNITS} totals, ranks, grades`);
-    const methods = new Map(repo.indicators(PLAN).map((i) => [i.id, i.method_code]));
-    const query = timed(RUNS, () => repo.taskFacts(PLAN, methods, { cache: false }));
+    const methods = new Map((await repo.indicators(PLAN)).map((i) => [i.id, i.method_code]));
+    const query = await timed(RUNS, () => repo.taskFacts(PLAN, methods, { cache: false }));
     line('  task read alone, every row (TASK_FACTS_SQL)', `${show(query)} — ${tasks.toLocaleString()} rows`);
     const bar = (t: { median: number; best: number }) => `bar ≤ 100 ms: ${t.median <= 100 ? 'met' : t.best <= 100 ? 'met by the best run only' : 'NOT MET'}`;
-    const cold = timed(RUNS, () => {
+    const cold = await timed(RUNS, async () => {
       repo.clearFactCache();
-      scores.computeLive(PLAN);
+      await scores.computeLive(PLAN);
     });
     line('from the DB, cold (every task re-read)', `${show(cold)}  ${fmt(cold.median / pure.median, 1)}× pure  ${bar(cold)}`);
     // Steady state: every task's version is read from the database; 1% of the tasks changed since the last read.
     const bump = db.sqlite.prepare(`UPDATE tasks SET version = version + 1 WHERE plan_id = ? AND abs(random()) % 100 = 0`);
     let changed = 0;
-    const warm = timed(RUNS, () => {
+    const warm = await timed(RUNS, async () => {
       changed += bump.run(PLAN).changes;
-      scores.computeLive(PLAN);
+      await scores.computeLive(PLAN);
     });
     line('from the DB, warm (~1% of tasks changed)', `${show(warm)}  ${fmt(warm.median / pure.median, 1)}× pure  ${bar(warm)}  (${Math.round(changed / (RUNS + 1))} tasks re-read per run)`);
     const supervisor: Actor = { userId: null, role: 'supervisor', unitId: null, username: 'bench' };
-    const view = timed(RUNS, () => scores.planScores(PLAN, { source: 'live', detail: 'full' }, supervisor));
+    const view = await timed(RUNS, async () => await scores.planScores(PLAN, { source: 'live', detail: 'full' }, supervisor));
     line('planScores(detail=full), warm', show(view));
 
     t0 = performance.now();
-    app.get(PlansService).setStatus(PLAN, 'closed', supervisor);
+    await app.get(PlansService).setStatus(PLAN, 'closed', supervisor);
     const closeMs = performance.now() - t0;
     const written = db.sqlite.prepare(`SELECT type, count(*) AS n FROM task_events WHERE type IN ('task.close', 'task.score') GROUP BY type`).all() as { type: string; n: number }[];
     line('close + freeze (one transaction)', `${fmt(closeMs, 0)} ms (${written.map((w) => `${w.n.toLocaleString()} ${w.type}`).join(', ')} through the write path)`);
-    const frozenSummary = timed(RUNS, () => scores.planScores(PLAN, { source: 'frozen' }, supervisor));
-    const frozenFull = timed(RUNS, () => scores.planScores(PLAN, { source: 'frozen', detail: 'full' }, supervisor));
+    const frozenSummary = await timed(RUNS, async () => await scores.planScores(PLAN, { source: 'frozen' }, supervisor));
+    const frozenFull = await timed(RUNS, async () => await scores.planScores(PLAN, { source: 'frozen', detail: 'full' }, supervisor));
     line('frozen read: summary', show(frozenSummary, 2));
     line('frozen read: with every breakdown', show(frozenFull));
   } finally {
