@@ -18,6 +18,9 @@ const common = {
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.tmp/'],
 };
 export default {
+  // Also at the top level: Jest 30 reads testTimeout from the global config, so inside `projects` alone it
+  // left hooks (beforeAll starting the app and seeding a plan) on the 5 s default and they timed out under load.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{src,workflows,config}/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
