@@ -27,55 +27,55 @@ export class BulletinsController {
   @Post('plans/:id/bulletin-series')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Define a bulletin series (通报): frequency, measure, top/bottom N, units per PDF page, masthead' })
-  createSeries(@Param('id') planId: string, @Body() dto: CreateSeriesDto, @CurrentActor() actor: Actor): SeriesView {
-    return this.bulletins.createSeries(planId, dto, actor);
+  async createSeries(@Param('id') planId: string, @Body() dto: CreateSeriesDto, @CurrentActor() actor: Actor): Promise<SeriesView> {
+    return await this.bulletins.createSeries(planId, dto, actor);
   }
 
   @Get('plans/:id/bulletin-series')
   @ApiOperation({ summary: 'The bulletin series of a plan' })
-  listSeries(@Param('id') planId: string): SeriesView[] {
-    return this.bulletins.listSeries(planId);
+  async listSeries(@Param('id') planId: string): Promise<SeriesView[]> {
+    return await this.bulletins.listSeries(planId);
   }
 
   @Post('bulletin-series/:id/bulletins')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Draft the issue for a past period, computed from the board as of its cut-off' })
-  createDraft(@Param('id') seriesId: string, @Body() dto: CreateBulletinDto, @CurrentActor() actor: Actor): BulletinView {
-    return this.bulletins.createDraft(seriesId, dto, actor);
+  async createDraft(@Param('id') seriesId: string, @Body() dto: CreateBulletinDto, @CurrentActor() actor: Actor): Promise<BulletinView> {
+    return await this.bulletins.createDraft(seriesId, dto, actor);
   }
 
   @Get('bulletin-series/:id/bulletins')
   @ApiOperation({ summary: 'The issues of a series, newest first (a unit: published only)' })
-  list(@Param('id') seriesId: string, @CurrentActor() actor: Actor): BulletinView[] {
-    return this.bulletins.list(seriesId, actor);
+  async list(@Param('id') seriesId: string, @CurrentActor() actor: Actor): Promise<BulletinView[]> {
+    return await this.bulletins.list(seriesId, actor);
   }
 
   @Get('bulletins/:id')
   @ApiOperation({ summary: 'One issue: the office sees it whole, a unit its own lines' })
-  get(@Param('id') id: string, @CurrentActor() actor: Actor): BulletinView {
-    return this.bulletins.get(id, actor);
+  async get(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<BulletinView> {
+    return await this.bulletins.get(id, actor);
   }
 
   @Patch('bulletins/:id')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Edit the office note of a draft (a published issue is frozen: 409)' })
-  update(@Param('id') id: string, @Body() dto: UpdateBulletinDto, @CurrentActor() actor: Actor): BulletinView {
-    return this.bulletins.updateNote(id, dto.note, actor);
+  async update(@Param('id') id: string, @Body() dto: UpdateBulletinDto, @CurrentActor() actor: Actor): Promise<BulletinView> {
+    return await this.bulletins.updateNote(id, dto.note, actor);
   }
 
   @Post('bulletins/:id/publish')
   @HttpCode(200)
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Publish: recomputed as of the cut-off, frozen, numbered 〔year〕第N期, sealed; twice → 409' })
-  publish(@Param('id') id: string, @CurrentActor() actor: Actor): BulletinView {
-    return this.bulletins.publish(id, actor);
+  async publish(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<BulletinView> {
+    return await this.bulletins.publish(id, actor);
   }
 
   @Get('plans/:id/bulletins/verify')
   @Roles('admin', 'supervisor', 'auditor')
   @ApiOperation({ summary: 'Re-seal every published bulletin of the plan from its stored content: the chain holds or the first break is named' })
-  verify(@Param('id') planId: string) {
-    return this.bulletins.verifyChain(planId);
+  async verify(@Param('id') planId: string) {
+    return await this.bulletins.verifyChain(planId);
   }
 
   @Get('bulletins/:id/export')
@@ -83,7 +83,7 @@ export class BulletinsController {
   @ApiOperation({ summary: 'The bulletin as .docx (official layout) or PDF (one page per N units); a draft is marked 草稿' })
   @ApiProduces('application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/pdf')
   async export(@Param('id') id: string, @Query() q: ExportBulletinQuery, @CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
-    const doc = this.bulletins.document(id, actor);
+    const doc = await this.bulletins.document(id, actor);
     const base = `通报-${doc.number}`;
     if (q.format === 'pdf') {
       let bytes: Buffer;

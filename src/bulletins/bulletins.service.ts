@@ -88,8 +88,8 @@ export class BulletinsService {
     private readonly clock: Clock,
   ) {}
 
-  createSeries(planId: string, dto: CreateSeriesDto, actor: Actor): SeriesView {
-    this.plans.get(planId);
+  async createSeries(planId: string, dto: CreateSeriesDto, actor: Actor): Promise<SeriesView> {
+    await this.plans.get(planId);
     const row: SeriesRow = {
       id: randomUUID(),
       plan_id: planId,
@@ -103,25 +103,25 @@ export class BulletinsService {
       created_by: actor.userId,
       created_at: this.clock.nowIso(),
     };
-    this.repo.transaction(() => this.repo.insertSeries(row));
+    await this.repo.transaction(async () => await this.repo.insertSeries(row));
     return toSeries(row);
   }
 
-  listSeries(planId: string): SeriesView[] {
-    this.plans.get(planId);
-    return this.repo.seriesOfPlan(planId).map(toSeries);
+  async listSeries(planId: string): Promise<SeriesView[]> {
+    await this.plans.get(planId);
+    return (await this.repo.seriesOfPlan(planId)).map(toSeries);
   }
 
-  getSeries(id: string): SeriesView {
-    const row = this.repo.series(id);
+  async getSeries(id: string): Promise<SeriesView> {
+    const row = await this.repo.series(id);
     if (!row) throw DomainError.notFound('bulletin series', id);
     return toSeries(row);
   }
 
   /** A draft for one period: computed as of the end of the period's last day in the plan's zone (a past instant). */
-  createDraft(seriesId: string, dto: CreateBulletinDto, actor: Actor): BulletinView {
-    const series = this.getSeries(seriesId);
-    const plan = this.plans.get(series.planId);
+  async createDraft(seriesId: string, dto: CreateBulletinDto, actor: Actor): Promise<BulletinView> {
+    const series = await this.getSeries(seriesId);
+    const plan = await this.plans.get(series.planId);
     const period = parsePeriod(series.frequency, dto.period);
     if (!period) throw DomainError.validation([{ field: 'period', reason: `a ${series.frequency} series names its periods ${PERIOD_FORMATS[series.frequency]}` }]);
     const cutOffAt = resolveMoment(period.lastDay, plan.timezone);
@@ -129,10 +129,10 @@ export class BulletinsService {
     if (cutOffAt > now) {
       throw DomainError.validation([{ field: 'period', reason: `截止时间 ${cutOffAt} 尚未到：通报只能按已过去的时点生成 (the cut-off is in the future)` }]);
     }
-    if (this.repo.bulletinOfPeriod(seriesId, dto.period)) {
+    if (await this.repo.bulletinOfPeriod(seriesId, dto.period)) {
       throw new DomainError(ErrorCode.Duplicate, `series ${seriesId} already has a bulletin for ${dto.period}`, { field: 'period', period: dto.period });
     }
-    const content = this.compute(series, cutOffAt);
+    const content = await this.compute(series, cutOffAt);
     const row: BulletinRow = {
       id: randomUUID(),
       series_id: seriesId,
@@ -151,21 +151,21 @@ export class BulletinsService {
       published_by: null,
       published_at: null,
     };
-    this.repo.transaction(() => {
-      if (this.repo.bulletinOfPeriod(seriesId, dto.period)) {
+    await this.repo.transaction(async () => {
+      if (await this.repo.bulletinOfPeriod(seriesId, dto.period)) {
         throw new DomainError(ErrorCode.Duplicate, `series ${seriesId} already has a bulletin for ${dto.period}`, { field: 'period', period: dto.period });
       }
-      this.repo.insertBulletin(row);
+      await this.repo.insertBulletin(row);
     });
     return this.view(row, actor);
   }
 
   /** The content as of a cut-off, from one board as-of pass over the plan's histories. */
-  compute(series: SeriesView, cutOffAt: string): BulletinContent {
-    const plan = this.plans.get(series.planId);
-    const indicatorNames = this.indicatorNames(series.planId);
+  async compute(series: SeriesView, cutOffAt: string): Promise<BulletinContent> {
+    const plan = await this.plans.get(series.planId);
+    const indicatorNames = await this.indicatorNames(series.planId);
     const facts = new Map<string, NodeFact[]>();
-    const board = this.history.boardWith(series.planId, cutOffAt, SYSTEM_ACTOR, (task, at) => {
+    const board = await this.history.boardWith(series.planId, cutOffAt, SYSTEM_ACTOR, (task, at) => {
       let list = facts.get(task.unitId);
       if (!list) facts.set(task.unitId, (list = []));
       if (task.bucket === 'cancelled') return;
@@ -179,73 +179,73 @@ export class BulletinsService {
       const { unitId, unitName, ...counts } = u;
       return { unitId, unitName, board: counts as BoardUnitCounts, nodes: facts.get(unitId) ?? [] };
     });
-    const previousRow = this.repo.previousPublished(series.id, cutOffAt);
+    const previousRow = await this.repo.previousPublished(series.id, cutOffAt);
     return computeBulletin({
       at: board.at,
       timezone: plan.timezone,
       measure: series.measure,
       topN: series.topN,
       bottomN: series.bottomN,
-      groups: this.plans.listGroups(series.planId).map((g) => ({ id: g.id, name: g.name, unitIds: g.unitIds })),
+      groups: (await this.plans.listGroups(series.planId)).map((g) => ({ id: g.id, name: g.name, unitIds: g.unitIds })),
       units,
       board: { tasks: board.tasks, totals: board.totals, unreplayable: board.unreplayable.length },
       previous: previousRow ? (JSON.parse(previousRow.content) as BulletinContent) : null,
     });
   }
 
-  private indicatorNames(planId: string): Map<string, string> {
+  private async indicatorNames(planId: string): Promise<Map<string, string>> {
     const names = new Map<string, string>();
     for (let page = 1; ; page++) {
-      const p = this.indicators.list({ planId, page, pageSize: 200 });
+      const p = await this.indicators.list({ planId, page, pageSize: 200 });
       for (const i of p.items) names.set(i.id, i.name);
       if (page * 200 >= p.total) return names;
     }
   }
 
-  get(id: string, actor: Actor): BulletinView {
-    return this.view(this.visibleRow(id, actor), actor);
+  async get(id: string, actor: Actor): Promise<BulletinView> {
+    return this.view(await this.visibleRow(id, actor), actor);
   }
 
-  list(seriesId: string, actor: Actor): BulletinView[] {
-    this.getSeries(seriesId);
+  async list(seriesId: string, actor: Actor): Promise<BulletinView[]> {
+    await this.getSeries(seriesId);
     const full = FULL_VIEW.has(actor.role);
-    return this.repo.bulletinsOfSeries(seriesId, !full).map((r) => {
+    return (await this.repo.bulletinsOfSeries(seriesId, !full)).map((r) => {
       const { content: _c, unit: _u, ...header } = this.view(r, actor);
       return header;
     });
   }
 
-  updateNote(id: string, note: string | null, actor: Actor): BulletinView {
-    const row = this.visibleRow(id, actor);
-    this.repo.transaction(() => {
-      if (this.repo.updateNote(id, note) === 0) throw this.published(row);
+  async updateNote(id: string, note: string | null, actor: Actor): Promise<BulletinView> {
+    const row = await this.visibleRow(id, actor);
+    await this.repo.transaction(async () => {
+      if (await this.repo.updateNote(id, note) === 0) throw await this.published(row);
     });
     return this.view({ ...row, note }, actor);
   }
 
   /** Draft → published: recomputed as of the cut-off, frozen, numbered, sealed. A second publish is 409. */
-  publish(id: string, actor: Actor): BulletinView {
-    const row = this.visibleRow(id, actor);
-    if (row.status === 'published') throw this.published(row);
-    const series = this.getSeries(row.series_id);
+  async publish(id: string, actor: Actor): Promise<BulletinView> {
+    const row = await this.visibleRow(id, actor);
+    if (row.status === 'published') throw await this.published(row);
+    const series = await this.getSeries(row.series_id);
     // Computed outside the write transaction (a long read must not hold the writer); the cut-off is past.
-    const content = canonicalJson(this.compute(series, row.cut_off_at));
+    const content = canonicalJson(await this.compute(series, row.cut_off_at));
     const at = this.clock.nowIso();
-    const published = this.repo.transaction(() => {
-      const head = this.repo.planHead(row.plan_id);
+    const published = await this.repo.transaction(async () => {
+      const head = await this.repo.planHead(row.plan_id);
       const number = (head?.number ?? 0) + 1;
       const prevSeal = head?.seal ?? null;
       const seal = sealOf(prevSeal, id, number, content);
-      if (this.repo.publish(id, { number, content, seal, prev_seal: prevSeal, published_by: actor.userId, published_at: at }) === 0) throw this.published(row);
+      if (await this.repo.publish(id, { number, content, seal, prev_seal: prevSeal, published_by: actor.userId, published_at: at }) === 0) throw await this.published(row);
       return { ...row, status: 'published' as const, number, content, seal, prev_seal: prevSeal, published_by: actor.userId, published_at: at };
     });
     return this.view(published, actor);
   }
 
   /** Every published bulletin of the plan re-sealed from its stored content: the chain holds or the first break is named. */
-  verifyChain(planId: string): { ok: boolean; bulletins: number; firstBreak: { id: string; number: number } | null } {
+  async verifyChain(planId: string): Promise<{ ok: boolean; bulletins: number; firstBreak: { id: string; number: number } | null }> {
     let prev: string | null = null;
-    const rows = this.repo.publishedOfPlan(planId);
+    const rows = await this.repo.publishedOfPlan(planId);
     for (const r of rows) {
       if (r.prev_seal !== prev || sealOf(prev, r.id, r.number!, r.content) !== r.seal) return { ok: false, bulletins: rows.length, firstBreak: { id: r.id, number: r.number! } };
       prev = r.seal;
@@ -254,11 +254,11 @@ export class BulletinsService {
   }
 
   /** The official document of a bulletin (office only), for .docx / PDF export and the preview. */
-  document(id: string, actor: Actor): OfficialDocument {
+  async document(id: string, actor: Actor): Promise<OfficialDocument> {
     if (!FULL_VIEW.has(actor.role)) throw new DomainError(ErrorCode.Forbidden, 'only the office exports a whole bulletin; a unit reads its own lines', { role: actor.role });
-    const row = this.visibleRow(id, actor);
-    const series = this.getSeries(row.series_id);
-    const plan = this.plans.get(row.plan_id);
+    const row = await this.visibleRow(id, actor);
+    const series = await this.getSeries(row.series_id);
+    const plan = await this.plans.get(row.plan_id);
     const day = DateTime.fromISO(row.published_at ?? this.clock.nowIso(), { zone: 'utc' }).setZone(plan.timezone).toISODate()!;
     return bulletinDocument(
       {
@@ -278,8 +278,8 @@ export class BulletinsService {
     );
   }
 
-  private published(row: BulletinRow): DomainError {
-    const current = this.repo.bulletin(row.id) ?? row;
+  private async published(row: BulletinRow): Promise<DomainError> {
+    const current = await this.repo.bulletin(row.id) ?? row;
     return new DomainError(ErrorCode.EventNotAllowed, `bulletin ${row.id} is already published (第${current.number}期) and frozen`, {
       field: 'status',
       current: 'published',
@@ -289,8 +289,8 @@ export class BulletinsService {
   }
 
   /** Drafts are the office's; a unit sees published issues only (404 otherwise, as for anything it may not see). */
-  private visibleRow(id: string, actor: Actor): BulletinRow {
-    const row = this.repo.bulletin(id);
+  private async visibleRow(id: string, actor: Actor): Promise<BulletinRow> {
+    const row = await this.repo.bulletin(id);
     if (!row || (!FULL_VIEW.has(actor.role) && row.status !== 'published')) throw DomainError.notFound('bulletin', id);
     return row;
   }
