@@ -35,7 +35,7 @@ async function bootstrap(): Promise<void> {
   }
   await app.listen({ port: config.DUBAN_PORT, host: config.DUBAN_HOST });
   app.get(NotificationsService).start();
-  app.get(DeadlineSweeper).start();
+  await app.get(DeadlineSweeper).start();
   app.get(UrgingService).start();
   Logger.log(`Duban listening on http://${config.DUBAN_HOST}:${config.DUBAN_PORT} (API docs at /docs)`, 'Main');
 }

@@ -44,7 +44,7 @@ export class UsersController {
   @Get()
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'List users' })
-  list(@Query() q: UserQuery) {
-    return this.users.list(q);
+  async list(@Query() q: UserQuery) {
+    return await this.users.list(q);
   }
 }

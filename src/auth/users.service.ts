@@ -47,28 +47,26 @@ export class UsersService {
       disabled: 0,
       created_at: this.clock.nowIso(),
     };
-    this.db.transaction(() => {
-      if (row.unit_id && !this.db.stmt('SELECT 1 FROM units WHERE id = ?').get(row.unit_id)) {
+    await this.db.transaction(async () => {
+      if (row.unit_id && !await this.db.one('SELECT 1 FROM units WHERE id = ?', row.unit_id)) {
         throw DomainError.validation([{ field: 'unitId', reason: `unit ${row.unit_id} does not exist` }]);
       }
-      if (this.db.stmt('SELECT 1 FROM users WHERE username = ?').get(row.username)) {
+      if (await this.db.one('SELECT 1 FROM users WHERE username = ?', row.username)) {
         throw new DomainError(ErrorCode.Duplicate, `username ${row.username} is taken`, { field: 'username' });
       }
-      this.db
-        .stmt(
+      await this.db
+        .run(
           `INSERT INTO users (id, username, display_name, password_hash, role, unit_id, disabled, created_at)
-           VALUES (@id, @username, @display_name, @password_hash, @role, @unit_id, @disabled, @created_at)`,
-        )
-        .run(row);
+           VALUES (@id, @username, @display_name, @password_hash, @role, @unit_id, @disabled, @created_at)`, row);
     });
     return toUserView(row);
   }
 
-  findByUsername(username: string): UserRow | undefined {
-    return this.db.stmt('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+  async findByUsername(username: string): Promise<UserRow | undefined> {
+    return await this.db.one('SELECT * FROM users WHERE username = ?', username) as UserRow | undefined;
   }
 
-  list(q: UserQuery): Page<UserView> {
+  async list(q: UserQuery): Promise<Page<UserView>> {
     const { page, pageSize, offset } = pageOf(q);
     const search = containsPattern(q.q);
     const conds: string[] = [];
@@ -77,8 +75,8 @@ export class UsersService {
     if (q.unitId) conds.push('unit_id = @unitId');
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const params = { search, role: q.role, unitId: q.unitId, limit: pageSize, offset };
-    const total = (this.db.stmt(`SELECT count(*) AS n FROM users ${where}`).get(params) as { n: number }).n;
-    const rows = this.db.stmt(`SELECT * FROM users ${where} ORDER BY username LIMIT @limit OFFSET @offset`).all(params) as UserRow[];
+    const total = (await this.db.one(`SELECT count(*) AS n FROM users ${where}`, params) as { n: number }).n;
+    const rows = await this.db.all(`SELECT * FROM users ${where} ORDER BY username LIMIT @limit OFFSET @offset`, params) as UserRow[];
     return { items: rows.map(toUserView), total, page, pageSize };
   }
 }

@@ -48,7 +48,7 @@ export class IndicatorsService {
     private readonly clock: Clock,
   ) {}
 
-  create(dto: CreateIndicatorDto): IndicatorView {
+  async create(dto: CreateIndicatorDto): Promise<IndicatorView> {
     checkMethod(dto);
     const row: IndicatorRow = {
       id: randomUUID(),
@@ -66,35 +66,33 @@ export class IndicatorsService {
       assessing_unit_id: dto.assessingUnitId ?? null,
       created_at: this.clock.nowIso(),
     };
-    this.db.transaction(() => {
-      if (!this.db.stmt('SELECT 1 FROM plans WHERE id = ?').get(row.plan_id)) {
+    await this.db.transaction(async () => {
+      if (!await this.db.one('SELECT 1 FROM plans WHERE id = ?', row.plan_id)) {
         throw DomainError.validation([{ field: 'planId', reason: `plan ${row.plan_id} does not exist` }]);
       }
-      if (row.assessing_unit_id && !this.db.stmt('SELECT 1 FROM units WHERE id = ?').get(row.assessing_unit_id)) {
+      if (row.assessing_unit_id && !await this.db.one('SELECT 1 FROM units WHERE id = ?', row.assessing_unit_id)) {
         throw DomainError.validation([{ field: 'assessingUnitId', reason: `unit ${row.assessing_unit_id} does not exist` }]);
       }
-      if (this.db.stmt('SELECT 1 FROM indicators WHERE plan_id = ? AND code = ?').get(row.plan_id, row.code)) {
+      if (await this.db.one('SELECT 1 FROM indicators WHERE plan_id = ? AND code = ?', row.plan_id, row.code)) {
         throw new DomainError(ErrorCode.Duplicate, `indicator ${row.code} exists in plan ${row.plan_id}`, { field: 'code' });
       }
-      this.db
-        .stmt(
+      await this.db
+        .run(
           `INSERT INTO indicators (id, plan_id, code, category_path, name, points, method_code, method_params, target_value,
              target_unit, direction, target_text, assessing_unit_id, created_at)
            VALUES (@id, @plan_id, @code, @category_path, @name, @points, @method_code, @method_params, @target_value,
-             @target_unit, @direction, @target_text, @assessing_unit_id, @created_at)`,
-        )
-        .run(row);
+             @target_unit, @direction, @target_text, @assessing_unit_id, @created_at)`, row);
     });
     return toIndicatorView(row);
   }
 
-  get(id: string): IndicatorView {
-    const row = this.db.stmt('SELECT * FROM indicators WHERE id = ?').get(id) as IndicatorRow | undefined;
+  async get(id: string): Promise<IndicatorView> {
+    const row = await this.db.one('SELECT * FROM indicators WHERE id = ?', id) as IndicatorRow | undefined;
     if (!row) throw DomainError.notFound('indicator', id);
     return toIndicatorView(row);
   }
 
-  list(q: IndicatorQuery): Page<IndicatorView> {
+  async list(q: IndicatorQuery): Promise<Page<IndicatorView>> {
     const { page, pageSize, offset } = pageOf(q);
     const conds: string[] = [];
     if (q.planId) conds.push('plan_id = @planId');
@@ -104,8 +102,8 @@ export class IndicatorsService {
     if (search) conds.push("(name LIKE @search ESCAPE '\\' OR code LIKE @search ESCAPE '\\')");
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const params = { planId: q.planId, assessingUnitId: q.assessingUnitId, methodCode: q.methodCode, search, limit: pageSize, offset };
-    const total = (this.db.stmt(`SELECT count(*) AS n FROM indicators ${where}`).get(params) as { n: number }).n;
-    const rows = this.db.stmt(`SELECT * FROM indicators ${where} ORDER BY plan_id, code LIMIT @limit OFFSET @offset`).all(params) as IndicatorRow[];
+    const total = (await this.db.one(`SELECT count(*) AS n FROM indicators ${where}`, params) as { n: number }).n;
+    const rows = await this.db.all(`SELECT * FROM indicators ${where} ORDER BY plan_id, code LIMIT @limit OFFSET @offset`, params) as IndicatorRow[];
     return { items: rows.map(toIndicatorView), total, page, pageSize };
   }
 }

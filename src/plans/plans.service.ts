@@ -43,7 +43,7 @@ export class PlansService {
     private readonly deadlines: DeadlinesService,
   ) {}
 
-  create(dto: CreatePlanDto): PlanView {
+  async create(dto: CreatePlanDto): Promise<PlanView> {
     const row: PlanRow = {
       id: dto.id ?? randomUUID(),
       year: dto.year,
@@ -53,34 +53,32 @@ export class PlansService {
       warn_working_days: dto.warnWorkingDays ?? this.config.DUBAN_WARN_WORKING_DAYS,
       created_at: this.clock.nowIso(),
     };
-    this.db.transaction(() => {
-      if (this.db.stmt('SELECT 1 FROM plans WHERE id = ?').get(row.id)) {
+    await this.db.transaction(async () => {
+      if (await this.db.one('SELECT 1 FROM plans WHERE id = ?', row.id)) {
         throw new DomainError(ErrorCode.Duplicate, `plan ${row.id} exists`, { field: 'id' });
       }
-      this.db
-        .stmt(
+      await this.db
+        .run(
           `INSERT INTO plans (id, year, name, timezone, status, warn_working_days, created_at)
-           VALUES (@id, @year, @name, @timezone, @status, @warn_working_days, @created_at)`,
-        )
-        .run(row);
+           VALUES (@id, @year, @name, @timezone, @status, @warn_working_days, @created_at)`, row);
     });
     // Never refused: a past year without a calendar still works on plain weekends, but the office is told.
     const warnings = this.deadlines.calendarGaps([row.year]);
     return { ...toView(row), ...(warnings.length ? { warnings } : {}) };
   }
 
-  find(id: string): PlanView | undefined {
-    const row = this.db.stmt('SELECT * FROM plans WHERE id = ?').get(id) as PlanRow | undefined;
+  async find(id: string): Promise<PlanView | undefined> {
+    const row = await this.db.one('SELECT * FROM plans WHERE id = ?', id) as PlanRow | undefined;
     return row && toView(row);
   }
 
-  get(id: string): PlanView {
-    const plan = this.find(id);
+  async get(id: string): Promise<PlanView> {
+    const plan = await this.find(id);
     if (!plan) throw DomainError.notFound('plan', id);
     return plan;
   }
 
-  list(q: PlanQuery): Page<PlanView> {
+  async list(q: PlanQuery): Promise<Page<PlanView>> {
     const { page, pageSize, offset } = pageOf(q);
     const conds: string[] = [];
     if (q.year !== undefined) conds.push('year = @year');
@@ -89,8 +87,8 @@ export class PlansService {
     if (search) conds.push("name LIKE @search ESCAPE '\\'");
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const params = { year: q.year, status: q.status, search, limit: pageSize, offset };
-    const total = (this.db.stmt(`SELECT count(*) AS n FROM plans ${where}`).get(params) as { n: number }).n;
-    const rows = this.db.stmt(`SELECT * FROM plans ${where} ORDER BY year DESC, name LIMIT @limit OFFSET @offset`).all(params) as PlanRow[];
+    const total = (await this.db.one(`SELECT count(*) AS n FROM plans ${where}`, params) as { n: number }).n;
+    const rows = await this.db.all(`SELECT * FROM plans ${where} ORDER BY year DESC, name LIMIT @limit OFFSET @offset`, params) as PlanRow[];
     return { items: rows.map(toView), total, page, pageSize };
   }
 
@@ -98,10 +96,10 @@ export class PlansService {
    * Move a plan's status. Listeners (PlanStatusHooks) run inside the same transaction — closing a plan
    * freezes its scores there (src/scores), so the close and the freeze commit together or not at all.
    */
-  setStatus(id: string, status: PlanStatus, actor: Actor = SYSTEM_ACTOR): PlanView {
+  async setStatus(id: string, status: PlanStatus, actor: Actor = SYSTEM_ACTOR): Promise<PlanView> {
     let change: PlanStatusChange | undefined;
-    const view = this.db.transaction(() => {
-      const plan = this.get(id);
+    const view = await this.db.transaction(async () => {
+      const plan = await this.get(id);
       if (plan.status === status) return plan;
       if (!STATUS_MOVES[plan.status].includes(status)) {
         throw new DomainError(ErrorCode.EventNotAllowed, `a ${plan.status} plan cannot become ${status}`, {
@@ -110,44 +108,43 @@ export class PlansService {
           allowed: STATUS_MOVES[plan.status],
         });
       }
-      this.db.stmt('UPDATE plans SET status = ? WHERE id = ?').run(status, id);
+      await this.db.run('UPDATE plans SET status = ? WHERE id = ?', status, id);
       change = { planId: id, from: plan.status, to: status, actor, at: this.clock.nowIso() };
-      this.hooks.inTransaction(change);
+      await this.hooks.inTransaction(change);
       return { ...plan, status };
     });
     if (change) this.hooks.afterCommit(change);
     return view;
   }
 
-  createGroup(planId: string, dto: CreateGroupDto): GroupView {
+  async createGroup(planId: string, dto: CreateGroupDto): Promise<GroupView> {
     const group: GroupView = { id: randomUUID(), planId, name: dto.name, kind: dto.kind ?? 'department', unitIds: dto.unitIds ?? [] };
-    this.db.transaction(() => {
-      this.get(planId);
-      if (this.db.stmt('SELECT 1 FROM plan_groups WHERE plan_id = ? AND name = ?').get(planId, dto.name)) {
+    await this.db.transaction(async () => {
+      await this.get(planId);
+      if (await this.db.one('SELECT 1 FROM plan_groups WHERE plan_id = ? AND name = ?', planId, dto.name)) {
         throw new DomainError(ErrorCode.Duplicate, `group ${dto.name} exists in plan ${planId}`, { field: 'name' });
       }
-      this.db.stmt('INSERT INTO plan_groups (id, plan_id, name, kind) VALUES (?, ?, ?, ?)').run(group.id, planId, group.name, group.kind);
-      group.unitIds.forEach((unitId, i) => {
-        if (!this.db.stmt('SELECT 1 FROM units WHERE id = ?').get(unitId)) {
+      await this.db.run('INSERT INTO plan_groups (id, plan_id, name, kind) VALUES (?, ?, ?, ?)', group.id, planId, group.name, group.kind);
+      for (const [i, unitId] of group.unitIds.entries()) {
+        if (!await this.db.one('SELECT 1 FROM units WHERE id = ?', unitId)) {
           throw DomainError.validation([{ field: `unitIds[${i}]`, reason: `unit ${unitId} does not exist` }]);
         }
-        this.db.stmt('INSERT INTO group_members (group_id, unit_id) VALUES (?, ?)').run(group.id, unitId);
-      });
+        await this.db.run('INSERT INTO group_members (group_id, unit_id) VALUES (?, ?)', group.id, unitId);
+      }
     });
     return group;
   }
 
-  listGroups(planId: string): GroupView[] {
-    this.get(planId);
-    const groups = this.db.stmt('SELECT * FROM plan_groups WHERE plan_id = ? ORDER BY name').all(planId) as {
+  async listGroups(planId: string): Promise<GroupView[]> {
+    await this.get(planId);
+    const groups = await this.db.all('SELECT * FROM plan_groups WHERE plan_id = ? ORDER BY name', planId) as {
       id: string;
       plan_id: string;
       name: string;
       kind: string;
     }[];
-    const members = this.db
-      .stmt('SELECT m.group_id, m.unit_id FROM group_members m JOIN plan_groups g ON g.id = m.group_id WHERE g.plan_id = ? ORDER BY m.unit_id')
-      .all(planId) as { group_id: string; unit_id: string }[];
+    const members = await this.db
+      .all('SELECT m.group_id, m.unit_id FROM group_members m JOIN plan_groups g ON g.id = m.group_id WHERE g.plan_id = ? ORDER BY m.unit_id', planId) as { group_id: string; unit_id: string }[];
     return groups.map((g) => ({
       id: g.id,
       planId: g.plan_id,

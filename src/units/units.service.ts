@@ -22,24 +22,24 @@ export class UnitsService {
     private readonly clock: Clock,
   ) {}
 
-  create(dto: CreateUnitDto): UnitView {
+  async create(dto: CreateUnitDto): Promise<UnitView> {
     const row: UnitRow = { id: dto.id ?? randomUUID(), name: dto.name, kind: dto.kind, aliases: JSON.stringify(dto.aliases ?? []), created_at: this.clock.nowIso() };
-    this.db.transaction(() => {
-      if (this.db.stmt('SELECT 1 FROM units WHERE id = ? OR name = ?').get(row.id, row.name)) {
+    await this.db.transaction(async () => {
+      if (await this.db.one('SELECT 1 FROM units WHERE id = ? OR name = ?', row.id, row.name)) {
         throw new DomainError(ErrorCode.Duplicate, `a unit with id ${row.id} or name ${row.name} exists`, { field: 'name' });
       }
-      this.db.stmt('INSERT INTO units (id, name, kind, aliases, created_at) VALUES (@id, @name, @kind, @aliases, @created_at)').run(row);
+      await this.db.run('INSERT INTO units (id, name, kind, aliases, created_at) VALUES (@id, @name, @kind, @aliases, @created_at)', row);
     });
     return toView(row);
   }
 
-  get(id: string): UnitView {
-    const row = this.db.stmt('SELECT * FROM units WHERE id = ?').get(id) as UnitRow | undefined;
+  async get(id: string): Promise<UnitView> {
+    const row = await this.db.one('SELECT * FROM units WHERE id = ?', id) as UnitRow | undefined;
     if (!row) throw DomainError.notFound('unit', id);
     return toView(row);
   }
 
-  list(q: UnitQuery): Page<UnitView> {
+  async list(q: UnitQuery): Promise<Page<UnitView>> {
     const { page, pageSize, offset } = pageOf(q);
     const search = containsPattern(q.q);
     const conds: string[] = [];
@@ -47,8 +47,8 @@ export class UnitsService {
     if (search) conds.push("(name LIKE @search ESCAPE '\\' OR aliases LIKE @search ESCAPE '\\' OR id LIKE @search ESCAPE '\\')");
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const params = { kind: q.kind, search, limit: pageSize, offset };
-    const total = (this.db.stmt(`SELECT count(*) AS n FROM units ${where}`).get(params) as { n: number }).n;
-    const rows = this.db.stmt(`SELECT * FROM units ${where} ORDER BY name LIMIT @limit OFFSET @offset`).all(params) as UnitRow[];
+    const total = (await this.db.one(`SELECT count(*) AS n FROM units ${where}`, params) as { n: number }).n;
+    const rows = await this.db.all(`SELECT * FROM units ${where} ORDER BY name LIMIT @limit OFFSET @offset`, params) as UnitRow[];
     return { items: rows.map(toView), total, page, pageSize };
   }
 }

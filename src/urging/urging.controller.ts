@@ -23,62 +23,62 @@ export class UrgingController {
 
   @Get('plans/:id/urging-rules')
   @ApiOperation({ summary: "The plan's escalation rules (the defaults until the office sets its own)" })
-  rules(@Param('id') planId: string) {
-    return this.urging.getRules(planId);
+  async rules(@Param('id') planId: string) {
+    return await this.urging.getRules(planId);
   }
 
   @Put('plans/:id/urging-rules')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Set the escalation rules: [{ level, offsetWorkingDays, replyWorkingDays? }], each level once' })
-  setRules(@Param('id') planId: string, @Body() dto: RulesDto, @CurrentActor() actor: Actor) {
-    return this.urging.setRules(planId, dto.rules, actor);
+  async setRules(@Param('id') planId: string, @Body() dto: RulesDto, @CurrentActor() actor: Actor) {
+    return await this.urging.setRules(planId, dto.rules, actor);
   }
 
   @Post('tasks/:id/nodes/:seq/urgings')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Urge a node now (提醒 / 催办 / 督办 with a reply-by date); delivered to the unit (inbox, SSE, webhooks)' })
-  issue(@Param('id') taskId: string, @Param('seq', ParseIntPipe) seq: number, @Body() dto: IssueNoticeDto, @CurrentActor() actor: Actor): NoticeView {
-    return this.urging.issue(taskId, seq, dto, actor);
+  async issue(@Param('id') taskId: string, @Param('seq', ParseIntPipe) seq: number, @Body() dto: IssueNoticeDto, @CurrentActor() actor: Actor): Promise<NoticeView> {
+    return await this.urging.issue(taskId, seq, dto, actor);
   }
 
   @Post('urging/escalate')
   @HttpCode(200)
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: "Run every plan's escalation rules now (the service also runs them on its schedule)" })
-  escalate() {
-    return this.urging.escalate();
+  async escalate() {
+    return await this.urging.escalate();
   }
 
   @Get('urging-notices')
   @ApiOperation({ summary: "Notices: a unit's inbox (its own), the office's by plan / unit / task" })
-  list(@Query() q: NoticeQuery, @CurrentActor() actor: Actor): NoticeView[] {
-    return this.urging.list(q, actor);
+  async list(@Query() q: NoticeQuery, @CurrentActor() actor: Actor): Promise<NoticeView[]> {
+    return await this.urging.list(q, actor);
   }
 
   @Get('urging-notices/:id')
-  get(@Param('id') id: string, @CurrentActor() actor: Actor): NoticeView {
-    return this.urging.get(id, actor);
+  async get(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<NoticeView> {
+    return await this.urging.get(id, actor);
   }
 
   @Post('urging-notices/:id/reply')
   @HttpCode(200)
   @Roles('department')
   @ApiOperation({ summary: 'The urged unit answers (once)' })
-  reply(@Param('id') id: string, @Body() dto: ReplyDto, @CurrentActor() actor: Actor): NoticeView {
-    return this.urging.reply(id, dto.text, actor);
+  async reply(@Param('id') id: string, @Body() dto: ReplyDto, @CurrentActor() actor: Actor): Promise<NoticeView> {
+    return await this.urging.reply(id, dto.text, actor);
   }
 
   @Get('plans/:id/urging-counts')
   @ApiOperation({ summary: 'Notices per unit and level (for the board, and a scoring fact)' })
-  counts(@Param('id') planId: string): UnitUrgingCounts[] {
-    return this.urging.counts(planId);
+  async counts(@Param('id') planId: string): Promise<UnitUrgingCounts[]> {
+    return await this.urging.counts(planId);
   }
 
   @Get('urging-notices/:id/export')
   @ApiOperation({ summary: 'The 催办单 / 督办通知单 as .docx or PDF' })
   @ApiProduces('application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/pdf')
   async export(@Param('id') id: string, @Query() q: NoticeExportQuery, @CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
-    const doc = this.urging.document(id, actor);
+    const doc = await this.urging.document(id, actor);
     const base = `${doc.title}-${doc.number}`;
     if (q.format === 'pdf') {
       let bytes: Buffer;

@@ -71,33 +71,33 @@ export class UrgingService implements OnApplicationShutdown {
     private readonly config: AppConfig,
   ) {}
 
-  getRules(planId: string): { planId: string; rules: UrgingRule[]; isDefault: boolean; updatedAt: string | null } {
-    this.plans.get(planId);
-    const row = this.repo.rules(planId);
+  async getRules(planId: string): Promise<{ planId: string; rules: UrgingRule[]; isDefault: boolean; updatedAt: string | null }> {
+    await this.plans.get(planId);
+    const row = await this.repo.rules(planId);
     return row ? { planId, rules: JSON.parse(row.rules) as UrgingRule[], isDefault: false, updatedAt: row.updated_at } : { planId, rules: DEFAULT_RULES, isDefault: true, updatedAt: null };
   }
 
-  setRules(planId: string, rules: unknown, actor: Actor) {
-    this.plans.get(planId);
+  async setRules(planId: string, rules: unknown, actor: Actor) {
+    await this.plans.get(planId);
     const problems = rulesProblems(rules);
     if (problems.length) throw DomainError.validation(problems);
     const clean = (rules as UrgingRule[]).map((r) => ({ level: r.level, offsetWorkingDays: r.offsetWorkingDays, ...(r.replyWorkingDays !== undefined ? { replyWorkingDays: r.replyWorkingDays } : {}) }));
-    this.repo.transaction(() => this.repo.upsertRules(planId, JSON.stringify(clean), actor.userId, this.clock.nowIso()));
-    return this.getRules(planId);
+    await this.repo.transaction(async () => await this.repo.upsertRules(planId, JSON.stringify(clean), actor.userId, this.clock.nowIso()));
+    return await this.getRules(planId);
   }
 
   /** The office urges a node by hand (any level, as often as it decides; each notice numbered). */
-  issue(taskId: string, nodeSeq: number, dto: { level: UrgingLevel; text?: string; replyBy?: string }, actor: Actor): NoticeView {
-    const node = this.repo.node(taskId, nodeSeq);
+  async issue(taskId: string, nodeSeq: number, dto: { level: UrgingLevel; text?: string; replyBy?: string }, actor: Actor): Promise<NoticeView> {
+    const node = await this.repo.node(taskId, nodeSeq);
     if (!node) throw DomainError.notFound('node', `${taskId}#${nodeSeq}`);
     if (['completed', 'closed', 'scored', 'cancelled'].includes(node.task_state) || node.status === 'approved') {
       throw new DomainError(ErrorCode.EventNotAllowed, `node ${nodeSeq} of task ${taskId} is ${node.status === 'approved' ? 'approved' : node.task_state}: nothing to urge`, { field: 'nodeSeq', status: node.status, taskState: node.task_state });
     }
     const now = this.clock.nowIso();
     if (dto.replyBy !== undefined && dto.replyBy <= now) throw DomainError.validation([{ field: 'replyBy', reason: 'must be in the future' }]);
-    const plan = this.plans.get(node.plan_id);
+    const plan = await this.plans.get(node.plan_id);
     const replyBy = dto.level === 'supervise' ? (dto.replyBy ?? replyByInstant(now, 3, this.deadlines.calendar, plan.timezone)) : null;
-    const row = this.write(node, dto.level, `office:${randomUUID()}`, 'office', dto.text, replyBy, actor, now, plan.timezone);
+    const row = await this.write(node, dto.level, `office:${randomUUID()}`, 'office', dto.text, replyBy, actor, now, plan.timezone);
     return toView(row!);
   }
 
@@ -105,18 +105,18 @@ export class UrgingService implements OnApplicationShutdown {
    * Run every plan's rules at `now`: each rule whose fire instant has passed issues its notice on every
    * unsubmitted node that has none of that level yet. Returns how many were issued.
    */
-  escalate(): { issued: number; plans: number } {
+  async escalate(): Promise<{ issued: number; plans: number }> {
     const now = this.clock.nowIso();
     let issued = 0;
-    const planIds = new Set(this.repo.plansWithRules().map((p) => p.plan_id));
+    const planIds = new Set((await this.repo.plansWithRules()).map((p) => p.plan_id));
     for (const planId of planIds) {
-      const plan = this.plans.get(planId);
-      const { rules } = this.getRules(planId);
-      for (const node of this.repo.unsubmittedNodes(planId)) {
+      const plan = await this.plans.get(planId);
+      const { rules } = await this.getRules(planId);
+      for (const node of await this.repo.unsubmittedNodes(planId)) {
         for (const rule of rules) {
           if (fireInstant(rule, node.due_date, this.deadlines.calendar, plan.timezone) > now) continue;
           const replyBy = rule.level === 'supervise' ? replyByInstant(now, rule.replyWorkingDays ?? 3, this.deadlines.calendar, plan.timezone) : null;
-          if (this.write(node, rule.level, `rule:${rule.level}`, 'rule', undefined, replyBy, null, now, plan.timezone)) issued++;
+          if (await this.write(node, rule.level, `rule:${rule.level}`, 'rule', undefined, replyBy, null, now, plan.timezone)) issued++;
         }
       }
     }
@@ -124,10 +124,10 @@ export class UrgingService implements OnApplicationShutdown {
     return { issued, plans: planIds.size };
   }
 
-  private write(node: CandidateNode, level: UrgingLevel, key: string, source: 'office' | 'rule', text: string | undefined, replyBy: string | null, actor: Actor | null, now: string, timezone: string): NoticeRow | null {
+  private async write(node: CandidateNode, level: UrgingLevel, key: string, source: 'office' | 'rule', text: string | undefined, replyBy: string | null, actor: Actor | null, now: string, timezone: string): Promise<NoticeRow | null> {
     const overdue = daysOverdue(node.due_at, now, timezone);
     const replyByDay = replyBy ? DateTime.fromISO(replyBy, { zone: 'utc' }).setZone(timezone).toFormat('yyyy年M月d日') : null;
-    const written = this.repo.transaction(() => {
+    const written = await this.repo.transaction(async () => {
       const row: NoticeRow = {
         id: randomUUID(),
         plan_id: node.plan_id,
@@ -137,7 +137,7 @@ export class UrgingService implements OnApplicationShutdown {
         level,
         key,
         source,
-        number: this.repo.nextNumber(node.plan_id, level),
+        number: await this.repo.nextNumber(node.plan_id, level),
         text: text ?? defaultText(level, { indicatorName: node.indicator_name, seq: node.seq, dueDate: node.due_date, daysOverdue: overdue, replyBy: replyByDay }),
         reply_by: replyBy,
         due_at: node.due_at,
@@ -148,8 +148,8 @@ export class UrgingService implements OnApplicationShutdown {
         replied_by: null,
         replied_at: null,
       };
-      if (this.repo.insertNotice(row) === 0) return null;
-      this.repo.enqueue(node.task_id, node.last_seq, 'node.urged', { type: 'node.urged', taskId: node.task_id, planId: node.plan_id, unitId: node.unit_id, assessingUnitId: node.assessing_unit_id, seq: node.last_seq, at: now, noticeId: row.id, nodeSeq: node.seq, level, levelLabel: LEVEL_LABELS[level], text: row.text, replyBy }, node.unit_id, now);
+      if (await this.repo.insertNotice(row) === 0) return null;
+      await this.repo.enqueue(node.task_id, node.last_seq, 'node.urged', { type: 'node.urged', taskId: node.task_id, planId: node.plan_id, unitId: node.unit_id, assessingUnitId: node.assessing_unit_id, seq: node.last_seq, at: now, noticeId: row.id, nodeSeq: node.seq, level, levelLabel: LEVEL_LABELS[level], text: row.text, replyBy }, node.unit_id, now);
       return row;
     });
     if (written && source === 'office') this.signal.notify();
@@ -157,39 +157,39 @@ export class UrgingService implements OnApplicationShutdown {
   }
 
   /** The unit's inbox, or the office's view of a plan / task. */
-  list(q: { planId?: string; unitId?: string; taskId?: string }, actor: Actor): NoticeView[] {
+  async list(q: { planId?: string; unitId?: string; taskId?: string }, actor: Actor): Promise<NoticeView[]> {
     if (!OFFICE.has(actor.role)) {
       if (!actor.unitId) return [];
-      return this.repo.notices({ ...q, unitId: actor.unitId }).map(toView);
+      return (await this.repo.notices({ ...q, unitId: actor.unitId })).map(toView);
     }
-    return this.repo.notices(q).map(toView);
+    return (await this.repo.notices(q)).map(toView);
   }
 
-  get(id: string, actor: Actor): NoticeView {
-    return toView(this.visible(id, actor));
+  async get(id: string, actor: Actor): Promise<NoticeView> {
+    return toView(await this.visible(id, actor));
   }
 
   /** The unit answers a notice (once): delivered like the notice. */
-  reply(id: string, text: string, actor: Actor): NoticeView {
-    const row = this.visible(id, actor);
+  async reply(id: string, text: string, actor: Actor): Promise<NoticeView> {
+    const row = await this.visible(id, actor);
     if (actor.role !== 'department' || actor.unitId !== row.unit_id) throw DomainError.forbidden('only the urged unit replies to its notice', { field: 'role' });
     const now = this.clock.nowIso();
-    const node = this.repo.node(row.task_id, row.node_seq)!;
-    this.repo.transaction(() => {
-      if (this.repo.reply(id, text, actor.userId, now) === 0) {
-        throw new DomainError(ErrorCode.EventNotAllowed, `notice ${id} was already answered`, { field: 'text', repliedAt: this.repo.notice(id)?.replied_at });
+    const node = (await this.repo.node(row.task_id, row.node_seq))!;
+    await this.repo.transaction(async () => {
+      if (await this.repo.reply(id, text, actor.userId, now) === 0) {
+        throw new DomainError(ErrorCode.EventNotAllowed, `notice ${id} was already answered`, { field: 'text', repliedAt: (await this.repo.notice(id))?.replied_at });
       }
-      this.repo.enqueue(row.task_id, node.last_seq, 'node.urge-replied', { type: 'node.urge-replied', taskId: row.task_id, planId: row.plan_id, unitId: row.unit_id, assessingUnitId: node.assessing_unit_id, seq: node.last_seq, at: now, noticeId: id, nodeSeq: row.node_seq, text }, row.unit_id, now);
+      await this.repo.enqueue(row.task_id, node.last_seq, 'node.urge-replied', { type: 'node.urge-replied', taskId: row.task_id, planId: row.plan_id, unitId: row.unit_id, assessingUnitId: node.assessing_unit_id, seq: node.last_seq, at: now, noticeId: id, nodeSeq: row.node_seq, text }, row.unit_id, now);
     });
     this.signal.notify();
-    return toView(this.repo.notice(id)!);
+    return toView((await this.repo.notice(id))!);
   }
 
   /** Notices per unit and level: for the board and as a scoring fact (a deduction per 督办 where a plan says so). */
-  counts(planId: string): UnitUrgingCounts[] {
-    this.plans.get(planId);
+  async counts(planId: string): Promise<UnitUrgingCounts[]> {
+    await this.plans.get(planId);
     const byUnit = new Map<string, UnitUrgingCounts>();
-    for (const r of this.repo.countsByUnit(planId)) {
+    for (const r of await this.repo.countsByUnit(planId)) {
       let c = byUnit.get(r.unit_id);
       if (!c) byUnit.set(r.unit_id, (c = { unitId: r.unit_id, remind: 0, urge: 0, supervise: 0, total: 0, replied: 0 }));
       c[r.level as UrgingLevel] += r.n;
@@ -200,10 +200,10 @@ export class UrgingService implements OnApplicationShutdown {
   }
 
   /** The 催办单 / 督办通知单 as an official document. */
-  document(id: string, actor: Actor): OfficialDocument {
-    const row = this.visible(id, actor);
-    const node = this.repo.node(row.task_id, row.node_seq)!;
-    const plan = this.plans.get(row.plan_id);
+  async document(id: string, actor: Actor): Promise<OfficialDocument> {
+    const row = await this.visible(id, actor);
+    const node = (await this.repo.node(row.task_id, row.node_seq))!;
+    const plan = await this.plans.get(row.plan_id);
     const local = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone(plan.timezone);
     const level = row.level as UrgingLevel;
     const title = level === 'supervise' ? '督办通知单' : level === 'urge' ? '催办单' : '工作提醒单';
@@ -230,11 +230,11 @@ export class UrgingService implements OnApplicationShutdown {
     };
   }
 
-  private visible(id: string, actor: Actor): NoticeRow {
-    const row = this.repo.notice(id);
+  private async visible(id: string, actor: Actor): Promise<NoticeRow> {
+    const row = await this.repo.notice(id);
     if (!row) throw DomainError.notFound('urging notice', id);
     if (!OFFICE.has(actor.role)) {
-      const node = this.repo.node(row.task_id, row.node_seq);
+      const node = await this.repo.node(row.task_id, row.node_seq);
       if (!node || !canSeeTask(actor, { unitId: node.unit_id, assessingUnitId: node.assessing_unit_id })) throw DomainError.notFound('urging notice', id);
     }
     return row;
@@ -244,9 +244,9 @@ export class UrgingService implements OnApplicationShutdown {
   start(): void {
     const seconds = this.config.DUBAN_SWEEP_INTERVAL_SECONDS;
     if (!seconds || this.timer) return;
-    this.timer = setInterval(() => {
+    this.timer = setInterval(async () => {
       try {
-        const r = this.escalate();
+        const r = await this.escalate();
         if (r.issued) this.logger.log(`escalation: ${r.issued} notice(s) issued`);
       } catch (e) {
         this.logger.error(`escalation failed: ${(e as Error).message}`);
