@@ -134,8 +134,9 @@ export class EvidenceService implements OnModuleInit {
         done(null, chunk);
       },
     });
+    const out = createWriteStream(tmp, { mode: 0o600 });
     try {
-      await pipeline(file.stream, meter, createWriteStream(tmp, { mode: 0o600 }));
+      await pipeline(file.stream, meter, out);
       if (file.stream.truncated) throw new DomainError(ErrorCode.FileTooLarge, `file is larger than ${max} bytes`, { field: 'file', maxBytes: max });
       if (size === 0) throw DomainError.validation([{ field: 'file', reason: 'the file is empty' }]);
       const verdict = await checkContent(Buffer.concat(head), extname(name).slice(1).toLowerCase());
@@ -148,6 +149,9 @@ export class EvidenceService implements OnModuleInit {
       }
       return { tmp, sha256: hash.digest('hex'), size, name, mime: verdict.mime };
     } catch (e) {
+      // A stream that failed while the temp file was still opening closes (and creates the file) after the
+      // pipeline rejects: wait for that, or the file would be left behind.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       rmSync(tmp, { force: true });
       throw e;
     }
