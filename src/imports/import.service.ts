@@ -249,10 +249,10 @@ export class ImportService {
 
   /** Parse `file` and dry-run or commit it into the plan. Refusals come back as outcome 'refused' (nothing written). */
   async run(file: ImportFile, options: ImportOptions, actor: Actor, progress?: ImportProgress): Promise<ImportResult> {
-    const plan = this.plans.get(options.planId);
+    const plan = await this.plans.get(options.planId);
     const opts = this.checkOptions(options, plan.year);
     progress?.('parse', 0, 1);
-    const { knownUnits, aliases } = this.unitNames();
+    const { knownUnits, aliases } = await this.unitNames();
     const parseOpts = {
       year: opts.year,
       timezone: plan.timezone,
@@ -282,14 +282,14 @@ export class ImportService {
       at: this.clock.nowIso(),
       ...(progress ? { progress } : {}),
     };
-    if (!opts.commit) return this.result(ctx, this.planImport(ctx), 'dry-run', null);
+    if (!opts.commit) return this.result(ctx, await this.planImport(ctx), 'dry-run', null);
     // Plan inside the write transaction: what is decided is what is written, whatever ran in between.
-    const result = this.withLargeCache(() => this.db.transaction(() => {
-      const planned = this.planImport(ctx);
+    const result = await this.withLargeCache(async () => await this.db.transaction(async () => {
+      const planned = await this.planImport(ctx);
       const refusal = this.refusalOf(ctx, planned);
       if (refusal) return this.result(ctx, planned, 'refused', null);
       if (!this.changesAnything(planned)) return this.result(ctx, planned, 'unchanged', null);
-      const runId = this.execute(ctx, planned);
+      const runId = await this.execute(ctx, planned);
       return this.result(ctx, planned, 'committed', runId);
     }));
     if (result.counts.events > 0 && result.outcome === 'committed') this.signal.notify();
@@ -301,11 +301,11 @@ export class ImportService {
    * SQLite's default 2 MB page cache the index pages no longer fit and every insert starts reading pages
    * back (measured: the write phase went superlinear past ~20k tasks). Raise the cache for the duration.
    */
-  private withLargeCache<T>(fn: () => T): T {
+  private async withLargeCache<T>(fn: () => Promise<T>): Promise<T> {
     const before = this.db.sqlite.pragma('cache_size', { simple: true }) as number;
     this.db.sqlite.pragma(`cache_size = ${IMPORT_CACHE_KIB === 0 ? before : -IMPORT_CACHE_KIB}`);
     try {
-      return fn();
+      return await fn();
     } finally {
       this.db.sqlite.pragma(`cache_size = ${before}`);
     }
@@ -335,8 +335,8 @@ export class ImportService {
   }
 
   /** The database's unit names, and its units' recorded aliases (alias → name) for the resolver. */
-  private unitNames(): { knownUnits: string[]; aliases: Record<string, string>; byName: Map<string, string> } {
-    const rows = this.db.stmt('SELECT id, name, aliases FROM units ORDER BY name').all() as { id: string; name: string; aliases: string }[];
+  private async unitNames(): Promise<{ knownUnits: string[]; aliases: Record<string, string>; byName: Map<string, string> }> {
+    const rows = await this.db.all('SELECT id, name, aliases FROM units ORDER BY name') as { id: string; name: string; aliases: string }[];
     const aliases: Record<string, string> = {};
     const byName = new Map<string, string>();
     for (const r of rows) {
@@ -368,20 +368,20 @@ export class ImportService {
   }
 
   /** Everything the import would do, read from the database (no writes). */
-  private planImport(ctx: Context): Planned {
+  private async planImport(ctx: Context): Promise<Planned> {
     const { parsed, plan, opts } = ctx;
     const ids = new OrderedIds(Date.parse(ctx.at));
     const model = parsed.model;
     const out: Planned = { units: [], indicators: [], tasks: [], problems: [], fatal: null, notInFile: { indicators: [], tasks: [] } };
     if (plan.status === 'closed') out.fatal = `plan ${plan.id} is closed: an import may not change it`;
-    const shapes = this.db.stmt('SELECT DISTINCT shape FROM import_runs WHERE plan_id = ?').all(plan.id) as { shape: string }[];
+    const shapes = await this.db.all('SELECT DISTINCT shape FROM import_runs WHERE plan_id = ?', plan.id) as { shape: string }[];
     const other = shapes.find((s) => s.shape !== parsed.shape);
     if (parsed.shape && other) {
       out.fatal ??= `plan ${plan.id} was imported from a ${other.shape} table; this file is a ${parsed.shape}: import it into its own plan (indicator keys would collide)`;
     }
 
     // Units: the file's task units and assessors, by name.
-    const { byName } = this.unitNames();
+    const { byName } = await this.unitNames();
     const unitRefs = new Map<string, UnitRef>();
     for (const name of ctx.newUnits) {
       const ref: UnitRef = { id: ids.next(), name, create: true, kind: unitKindOf(name), aliases: ctx.newUnitAliases.get(name) ?? [] };
@@ -415,8 +415,8 @@ export class ImportService {
 
     // Indicators.
     type IndicatorDbRow = Parameters<typeof columnsOfRow>[0] & { id: string };
-    const existing = new Map((this.db.stmt('SELECT * FROM indicators WHERE plan_id = ?').all(plan.id) as IndicatorDbRow[]).map((r) => [r.code, r]));
-    const recorded = this.recordedContent(plan.id);
+    const existing = new Map((await this.db.all('SELECT * FROM indicators WHERE plan_id = ?', plan.id) as IndicatorDbRow[]).map((r) => [r.code, r]));
+    const recorded = await this.recordedContent(plan.id);
     const assumed = { points: 0, method: 0 };
     const byKey = new Map<string, IndicatorPlan>();
     for (const ind of model.indicators) {
@@ -435,7 +435,7 @@ export class ImportService {
         // an edit of this one: an import never overwrites an indicator under a different name — refused,
         // naming both rows.
         if (!sameIndicatorName(row.name, columns.name)) {
-          const origin = this.creatorOf(row.id);
+          const origin = await this.creatorOf(row.id);
           out.fatal ??=
             `indicator ${ind.key} of the file (row ${ind.sourceRows[0] ?? '?'}, "${columns.name}") would overwrite the plan's indicator ${row.code} ` +
             `("${row.name}", ${origin ? `created by import ${origin.runId} of ${origin.fileName}` : 'not created by an import'}): refused — ` +
@@ -474,12 +474,10 @@ export class ImportService {
     }
 
     // Tasks.
-    const taskRows = this.db
-      .stmt(
+    const taskRows = await this.db
+      .all(
         `SELECT t.id, t.indicator_id, t.unit_id, t.is_lead, t.version, t.snapshot, i.code, u.name AS unit_name
-         FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id WHERE t.plan_id = ?`,
-      )
-      .all(plan.id) as { id: string; indicator_id: string; unit_id: string; is_lead: number; version: number; snapshot: string; code: string; unit_name: string }[];
+         FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id WHERE t.plan_id = ?`, plan.id) as { id: string; indicator_id: string; unit_id: string; is_lead: number; version: number; snapshot: string; code: string; unit_name: string }[];
     const tasksByPair = new Map(taskRows.map((r) => [`${r.indicator_id}|${r.unit_id}`, r]));
     const seen = new Set<string>();
     const total = model.tasks.length;
@@ -598,20 +596,19 @@ export class ImportService {
    * subject id → fields.
    */
   /** The import run that created an indicator, if one did. */
-  private creatorOf(indicatorId: string): { runId: string; fileName: string } | null {
-    const r = this.db
-      .stmt(`SELECT r.id AS runId, r.file_name AS fileName FROM import_changes c JOIN import_runs r ON r.id = c.run_id WHERE c.subject_id = ? AND c.kind = 'indicator.created' LIMIT 1`)
-      .get(indicatorId) as { runId: string; fileName: string } | undefined;
+  private async creatorOf(indicatorId: string): Promise<{ runId: string; fileName: string } | null> {
+    const r = await this.db
+      .one(`SELECT r.id AS runId, r.file_name AS fileName FROM import_changes c JOIN import_runs r ON r.id = c.run_id WHERE c.subject_id = ? AND c.kind = 'indicator.created' LIMIT 1`, indicatorId) as { runId: string; fileName: string } | undefined;
     return r ?? null;
   }
 
   /** The plan's import runs, newest first, with their summaries (GET /imports). */
-  listRuns(planId: string): ImportRunView[] {
-    const rows = this.db
-      .stmt(`SELECT id, plan_id, file_name, file_sha256, shape, options, actor_user_id, actor_role, summary, created_at FROM import_runs WHERE plan_id = ? ORDER BY created_at DESC, id DESC`)
-      .all(planId) as Array<Record<string, string | null>>;
-    const changes = this.db.stmt(`SELECT kind, count(*) AS n FROM import_changes WHERE run_id = ? GROUP BY kind`);
-    return rows.map((r) => ({
+  async listRuns(planId: string): Promise<ImportRunView[]> {
+    const rows = await this.db
+      .all(`SELECT id, plan_id, file_name, file_sha256, shape, options, actor_user_id, actor_role, summary, created_at FROM import_runs WHERE plan_id = ? ORDER BY created_at DESC, id DESC`, planId) as Array<Record<string, string | null>>;
+    const changes = `SELECT kind, count(*) AS n FROM import_changes WHERE run_id = ? GROUP BY kind`;
+    const out: ImportRunView[] = [];
+    for (const r of rows) out.push({
       id: r['id']!,
       planId: r['plan_id']!,
       fileName: r['file_name']!,
@@ -620,18 +617,17 @@ export class ImportService {
       options: JSON.parse(r['options'] ?? '{}') as Record<string, unknown>,
       actor: { userId: r['actor_user_id'] ?? null, role: r['actor_role']! },
       summary: JSON.parse(r['summary'] ?? '{}') as Record<string, unknown>,
-      changes: Object.fromEntries((changes.all(r['id']) as Array<{ kind: string; n: number }>).map((c) => [c.kind, c.n])),
+      changes: Object.fromEntries((await this.db.all<{ kind: string; n: number }>(changes, r['id'])).map((c) => [c.kind, c.n])),
       createdAt: r['created_at']!,
-    }));
+    });
+    return out;
   }
 
-  private recordedContent(planId: string): Map<string, Record<string, unknown>> {
-    const rows = this.db
-      .stmt(
+  private async recordedContent(planId: string): Promise<Map<string, Record<string, unknown>>> {
+    const rows = await this.db
+      .all(
         `SELECT c.subject_id, c.kind, c.after FROM import_changes c JOIN import_runs r ON r.id = c.run_id
-         WHERE r.plan_id = ? AND c.kind IN ('indicator.created', 'indicator.updated', 'task.created', 'task.details') ORDER BY c.id`,
-      )
-      .all(planId) as { subject_id: string; kind: string; after: string | null }[];
+         WHERE r.plan_id = ? AND c.kind IN ('indicator.created', 'indicator.updated', 'task.created', 'task.details') ORDER BY c.id`, planId) as { subject_id: string; kind: string; after: string | null }[];
     const out = new Map<string, Record<string, unknown>>();
     for (const r of rows) {
       const after = r.after ? (JSON.parse(r.after) as Record<string, unknown>) : {};
@@ -664,50 +660,45 @@ export class ImportService {
   }
 
   /** Write the plan (inside the caller's transaction). Returns the run id. */
-  private execute(ctx: Context, p: Planned): string {
+  private async execute(ctx: Context, p: Planned): Promise<string> {
     const runId = randomUUID();
     const { actor, at } = ctx;
     const counts = this.countsOf(p);
-    this.db
-      .stmt(
+    await this.db
+      .run(
         `INSERT INTO import_runs (id, plan_id, file_name, file_sha256, shape, options, actor_user_id, actor_role, summary, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
         runId, ctx.plan.id, ctx.file.name, ctx.sha256, ctx.parsed.shape, JSON.stringify({ ...ctx.opts, commit: undefined }),
         actor.userId, actor.role, JSON.stringify(counts), at,
       );
-    const change = this.db.stmt(
-      'INSERT INTO import_changes (run_id, kind, subject_id, item_key, before, after, task_seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
+    const change =
+      'INSERT INTO import_changes (run_id, kind, subject_id, item_key, before, after, task_seq) VALUES (?, ?, ?, ?, ?, ?, ?)';
     const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
     for (const u of p.units) {
-      this.db.stmt('INSERT INTO units (id, name, kind, aliases, created_at) VALUES (?, ?, ?, ?, ?)').run(u.id, u.name, u.kind, JSON.stringify(u.aliases), at);
-      change.run(runId, 'unit.created', u.id, u.name, null, json({ name: u.name, kind: u.kind }), null);
+      await this.db.run('INSERT INTO units (id, name, kind, aliases, created_at) VALUES (?, ?, ?, ?, ?)', u.id, u.name, u.kind, JSON.stringify(u.aliases), at);
+      await this.db.run(change, runId, 'unit.created', u.id, u.name, null, json({ name: u.name, kind: u.kind }), null);
     }
-    const insertIndicator = this.db.stmt(
+    const insertIndicator =
       `INSERT INTO indicators (id, plan_id, code, category_path, name, points, method_code, method_params, target_value,
-         target_unit, direction, target_text, assessing_unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const updateIndicator = this.db.stmt(
+         target_unit, direction, target_text, assessing_unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    const updateIndicator =
       `UPDATE indicators SET category_path = ?, name = ?, points = ?, method_code = ?, method_params = ?, target_value = ?,
-         target_unit = ?, direction = ?, target_text = ?, assessing_unit_id = ? WHERE id = ?`,
-    );
+         target_unit = ?, direction = ?, target_text = ?, assessing_unit_id = ? WHERE id = ?`;
     for (const i of p.indicators) {
       const c = i.columns;
       if (i.action === 'create') {
-        insertIndicator.run(
+        await this.db.run(insertIndicator, 
           i.id, ctx.plan.id, c.code, JSON.stringify(c.categoryPath), c.name, c.points, c.methodCode, JSON.stringify(c.methodParams),
           c.targetValue, c.targetUnit, c.direction, c.targetText, c.assessingUnitId, at,
         );
-        change.run(runId, 'indicator.created', i.id, i.key, null, json({ columns: c, extras: i.extras }), null);
+        await this.db.run(change, runId, 'indicator.created', i.id, i.key, null, json({ columns: c, extras: i.extras }), null);
       } else if (i.action === 'update') {
-        updateIndicator.run(
+        await this.db.run(updateIndicator, 
           JSON.stringify(c.categoryPath), c.name, c.points, c.methodCode, JSON.stringify(c.methodParams), c.targetValue, c.targetUnit,
           c.direction, c.targetText, c.assessingUnitId, i.id,
         );
-        change.run(runId, 'indicator.updated', i.id, i.key, json(i.diff!.before), json(i.diff!.after), null);
+        await this.db.run(change, runId, 'indicator.updated', i.id, i.key, json(i.diff!.before), json(i.diff!.after), null);
       }
     }
 
@@ -723,19 +714,19 @@ export class ImportService {
           ...(t.details.leaderInCharge !== null ? { leaderInCharge: t.details.leaderInCharge } : {}),
           ...(t.details.unitTarget !== null ? { unitTarget: t.details.unitTarget } : {}),
         };
-        this.commands.createInTransaction(
+        await this.commands.createInTransaction(
           { id: t.id, planId: ctx.plan.id, indicatorId: t.indicatorId, unitId: t.unitId, isLead: t.task.isLead, nodes: t.nodes, source },
           actor,
           at,
         );
-        change.run(runId, 'task.created', t.id, t.key, null, json({ isLead: t.task.isLead, details: t.details }), 1);
+        await this.db.run(change, runId, 'task.created', t.id, t.key, null, json({ isLead: t.task.isLead, details: t.details }), 1);
       } else {
         if (t.action === 'revise') {
           const { event, changed, added, removed, before } = t.revise!;
-          const r = this.commands.applyInTransaction(t.id, event, actor, t.version);
-          change.run(runId, 'task.revised', t.id, t.key, json({ nodes: before }), json({ nodes: event.nodes, changed, added, removed }), r.seq);
+          const r = await this.commands.applyInTransaction(t.id, event, actor, t.version);
+          await this.db.run(change, runId, 'task.revised', t.id, t.key, json({ nodes: before }), json({ nodes: event.nodes, changed, added, removed }), r.seq);
         }
-        if (t.detailsDiff) change.run(runId, 'task.details', t.id, t.key, json(t.detailsDiff.before), json(t.detailsDiff.after), null);
+        if (t.detailsDiff) await this.db.run(change, runId, 'task.details', t.id, t.key, json(t.detailsDiff.before), json(t.detailsDiff.after), null);
       }
       if (++done % PROGRESS_EVERY === 0) ctx.progress?.('write', done, writes.length);
     }

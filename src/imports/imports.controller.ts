@@ -37,9 +37,9 @@ export class ImportsController {
   @Get()
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: "A plan's import runs, newest first: file, sha-256, shape, options, who, when, summary and change counts" })
-  list(@Query('plan') plan: string | undefined): { runs: ImportRunView[] } {
+  async list(@Query('plan') plan: string | undefined): Promise<{ runs: ImportRunView[] }> {
     if (typeof plan !== 'string' || plan.trim() === '') throw DomainError.validation([{ field: 'plan', reason: 'the plan id is required (?plan=…)' }]);
-    return { runs: this.imports.listRuns(plan) };
+    return { runs: await this.imports.listRuns(plan) };
   }
 
   @Post()

@@ -48,8 +48,8 @@ export class TasksController {
     description: 'The same filters and paging as GET /tasks: a unit\'s 我的节点, or the pending extension requests, in one request instead of one per task.',
   })
   @ApiOkResponse({ type: TaskDetailPageView })
-  details(@Query() q: TaskQuery, @CurrentActor() actor: Actor): Page<TaskDetail> {
-    return this.tasks.listDetails(q, actor);
+  async details(@Query() q: TaskQuery, @CurrentActor() actor: Actor): Promise<Page<TaskDetail>> {
+    return await this.tasks.listDetails(q, actor);
   }
 
   @Get(':id')

@@ -133,8 +133,8 @@ export class TasksService {
     private readonly clock: Clock,
   ) {}
 
-  create(dto: CreateTaskDto, actor: Actor): TaskDetail {
-    const plan = this.repo.planTimezone(dto.planId);
+  async create(dto: CreateTaskDto, actor: Actor): Promise<TaskDetail> {
+    const plan = await this.repo.planTimezone(dto.planId);
     if (!plan) throw DomainError.validation([{ field: 'planId', reason: `plan ${dto.planId} does not exist` }]);
     const seqs = new Set<number>();
     const nodes: NodeSpec[] = [...dto.nodes]
@@ -156,22 +156,22 @@ export class TasksService {
           redDeduction: n.redDeduction ?? null,
         };
       });
-    const result = this.commands.create(
+    const result = await this.commands.create(
       { planId: dto.planId, indicatorId: dto.indicatorId, unitId: dto.unitId, isLead: dto.isLead ?? true, nodes },
       actor,
     );
-    return this.get(result.taskId, actor);
+    return await this.get(result.taskId, actor);
   }
 
-  sendEvent(taskId: string, dto: TaskEventDto, actor: Actor): CommandResult {
+  async sendEvent(taskId: string, dto: TaskEventDto, actor: Actor): Promise<CommandResult> {
     const type = dto.type as TaskEventType;
     // Validate the payload for its type first, so a bad field is a 400 whatever the task's state.
     const payload = validateAs(PAYLOAD_CLASSES[type], dto.payload ?? {}, 'payload') as Record<string, unknown>;
     const at = this.clock.nowIso();
     let event: TaskEvent;
     if (type === 'extension.request') {
-      const task = this.visibleTask(taskId, actor);
-      const plan = this.repo.planTimezone(task.plan_id)!;
+      const task = await this.visibleTask(taskId, actor);
+      const plan = (await this.repo.planTimezone(task.plan_id))!;
       const { newDueDate, newWarnDate, reason } = payload as { newDueDate: string; newWarnDate?: string; reason: string };
       const newDueAt = this.deadlines.dueAt(newDueDate, plan.timezone);
       // The yellow time moves with the due day: N working days before it unless a warn day is given.
@@ -185,13 +185,13 @@ export class TasksService {
       if (!fileIds?.length && !offline && completedValue === undefined && !note) {
         throw DomainError.validation([{ field: 'payload', reason: 'a submission needs files, a completed value, a note, or offline: true' }]);
       }
-      if (fileIds?.length) this.evidence.assertFilesOfTask(taskId, fileIds);
+      if (fileIds?.length) await this.evidence.assertFilesOfTask(taskId, fileIds);
     }
     return this.commands.apply(taskId, event, actor, dto.expectedVersion);
   }
 
-  get(taskId: string, actor: Actor): TaskDetail {
-    const row = this.visibleTask(taskId, actor);
+  async get(taskId: string, actor: Actor): Promise<TaskDetail> {
+    const row = await this.visibleTask(taskId, actor);
     const snapshot = restoreTaskSnapshot(JSON.parse(row.snapshot) as PersistedTask);
     const allowed = allowedEvents(snapshot).filter((t) => (HTTP_EVENT_TYPES as readonly string[]).includes(t) && t !== 'clock.tick' && refusalToSend(actor, t) === null);
     const ctx = snapshot.context;
@@ -201,33 +201,35 @@ export class TasksService {
       currentSubmission: current?.submissions.at(-1) ?? null,
       currentReturns: current?.returns ?? [],
       pendingExtension: ctx.pendingExtension,
-      nodes: this.repo.nodesOf(taskId).map(toNodeView),
+      nodes: (await this.repo.nodesOf(taskId)).map(toNodeView),
       allowedEvents: allowed,
       machineVersion: row.machine_version,
       createdAt: row.created_at,
     };
   }
 
-  list(q: TaskQuery, actor: Actor): Page<TaskSummary> {
-    const page = this.repo.listTasks(q, actor);
+  async list(q: TaskQuery, actor: Actor): Promise<Page<TaskSummary>> {
+    const page = await this.repo.listTasks(q, actor);
     return { ...page, items: page.items.map(toSummary) };
   }
 
   /** One page of tasks, each with its detail: a unit's 我的节点 (or the pending extensions) in one request. */
-  listDetails(q: TaskQuery, actor: Actor): Page<TaskDetail> {
-    const page = this.list(q, actor);
-    return { ...page, items: page.items.map((t) => this.get(t.id, actor)) };
+  async listDetails(q: TaskQuery, actor: Actor): Promise<Page<TaskDetail>> {
+    const page = await this.list(q, actor);
+    const items: TaskDetail[] = [];
+    for (const t of page.items) items.push(await this.get(t.id, actor));
+    return { ...page, items };
   }
 
-  history(taskId: string, q: HistoryQuery, actor: Actor): Page<HistoryEntry> {
-    this.visibleTask(taskId, actor);
-    const page = this.repo.history(taskId, q);
+  async history(taskId: string, q: HistoryQuery, actor: Actor): Promise<Page<HistoryEntry>> {
+    await this.visibleTask(taskId, actor);
+    const page = await this.repo.history(taskId, q);
     return { ...page, items: page.items.map(toHistoryEntry) };
   }
 
   /** The task row if this actor may see it; 404 otherwise (another unit's task does not exist for you). */
-  visibleTask(taskId: string, actor: Actor): TaskRow {
-    const row = this.repo.findTask(taskId);
+  async visibleTask(taskId: string, actor: Actor): Promise<TaskRow> {
+    const row = await this.repo.findTask(taskId);
     if (!row || !canSeeTask(actor, { unitId: row.unit_id, assessingUnitId: row.assessing_unit_id })) {
       throw DomainError.notFound('task', taskId);
     }
