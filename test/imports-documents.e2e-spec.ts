@@ -31,7 +31,7 @@ beforeAll(async () => {
   t = await startTestApp({ now: '2024-01-10T02:00:00.000Z' });
   imports = t.app.get(ImportService);
   supervisorAuth = await t.createUser('sup', 'supervisor');
-  for (const id of ['p-doc', 'p-xls', 'p-cut']) t.app.get(PlansService).create({ id, year: 2024, name: `${id} 考核方案` });
+  for (const id of ['p-doc', 'p-xls', 'p-cut']) await t.app.get(PlansService).create({ id, year: 2024, name: `${id} 考核方案` });
 });
 afterAll(async () => t?.close());
 
