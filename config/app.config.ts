@@ -63,6 +63,8 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) DUBAN_WEBHOOK_BACKOFF_MS = 2000;
   /** Per-attempt HTTP timeout. */
   @Transform(toInt) @IsInt() @Min(100) DUBAN_WEBHOOK_TIMEOUT_MS = 5000;
+  /** `system` (the default): the server's clock. `manual`: the drill clock (演练时钟), moved forward by an admin (POST /clock). */
+  @IsIn(['system', 'manual']) DUBAN_CLOCK: 'system' | 'manual' = 'system';
   /** Log level for the request log. */
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose']) DUBAN_LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

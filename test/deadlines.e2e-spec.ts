@@ -105,7 +105,7 @@ describe('a node approved a second before its due time', () => {
 });
 
 describe('POST /deadlines/sweep', () => {
-  it('lets a supervisor sweep now, keeps "as of another time" to admins, and refuses a bad instant', async () => {
+  it('lets a supervisor sweep now, keeps "as of another time" to admins, and refuses a bad or future instant (400, nothing written)', async () => {
     t.clock.set('2026-03-01T02:00:00.000Z');
     const due = await createTask(t, f, [{ seq: 1, dueDate: '2026-03-10' }]);
     const events = () => eventCount(due.id);
@@ -120,9 +120,18 @@ describe('POST /deadlines/sweep', () => {
     const now = await t.http().post('/deadlines/sweep').set('authorization', f.supervisor).send({});
     expect(now.status).toBe(200);
     expect(events()).toBe(before);
-    const drill = await t.http().post('/deadlines/sweep').set('authorization', f.admin).send({ at: '2026-03-11T00:00:00Z' });
-    expect(drill.status).toBe(200);
-    expect(drill.body.red).toBeGreaterThanOrEqual(1);
+    // One clock: a sweep ahead of the server clock would write events dated in the future — refused, nothing written.
+    const future = await t.http().post('/deadlines/sweep').set('authorization', f.admin).send({ at: '2026-03-11T00:00:00Z' });
+    expect(future.status).toBe(400);
+    expect(JSON.stringify(future.body)).toContain('"field":"at"');
+    expect(events()).toBe(before);
+    expect(() => sweeper.sweep('2026-03-11T00:00:00.000Z')).toThrow();
+    expect(events()).toBe(before);
+    // Catching up after downtime: the clock is past the due time, the admin sweeps as of an instant in the past.
+    t.clock.set('2026-03-12T02:00:00.000Z');
+    const catchUp = await t.http().post('/deadlines/sweep').set('authorization', f.admin).send({ at: '2026-03-11T00:00:00Z' });
+    expect(catchUp.status).toBe(200);
+    expect(catchUp.body.red).toBeGreaterThanOrEqual(1);
     expect((await task(due.id)).light).toBe('red');
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../config/app.config.js';
 import { SYSTEM_ACTOR } from '../common/actor.js';
+import { DomainError } from '../common/domain-error.js';
 import { Clock } from '../common/clock.js';
 import { DatabaseService } from '../database/database.service.js';
 import { TaskCommandService } from '../tasks/task-commands.service.js';
@@ -38,7 +39,18 @@ export class DeadlineSweeper implements OnApplicationShutdown {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * `at` (default: now) may only be in the past: catching up after downtime. A sweep ahead of the clock
+   * would write permanent, hash-chained events dated in the future (issue 10, "one clock"); it is refused
+   * (400, field `at`) before anything is read or written. Drills move the clock instead (DUBAN_CLOCK=manual).
+   */
   async sweep(at: string = this.clock.nowIso(), batchSize = 1000): Promise<SweepReport> {
+    const now = this.clock.now().getTime();
+    if (Date.parse(at) > now) {
+      throw DomainError.validation([
+        { field: 'at', reason: `不能晚于当前时间 ${new Date(now).toISOString()}（补扫只能针对过去；演练请用演练时钟）/ the sweep may not run ahead of the clock` },
+      ]);
+    }
     const t0 = performance.now();
     const ids = (await this.db.all(DUE_TASKS_SQL, at) as { id: string }[]).map((r) => r.id);
     const report: SweepReport = { at, due: ids.length, changed: 0, yellow: 0, red: 0, failed: [], ms: 0 };

@@ -8,7 +8,7 @@ import { AppConfig, loadConfig } from '../../config/app.config.js';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp, createAdapter } from '../../src/app.setup.js';
 import { UsersService } from '../../src/auth/users.service.js';
-import { Clock, FixedClock } from '../../src/common/clock.js';
+import { Clock, FixedClock, ManualClock } from '../../src/common/clock.js';
 import { DatabaseService } from '../../src/database/database.service.js';
 
 export interface TestApp {
@@ -35,7 +35,9 @@ export async function startTestApp(opts: { now?: string; env?: Record<string, st
     DUBAN_JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     ...opts.env,
   });
-  const clock = new FixedClock(new Date(opts.now ?? '2026-03-02T02:00:00.000Z'));
+  const start = new Date(opts.now ?? '2026-03-02T02:00:00.000Z');
+  // DUBAN_CLOCK=manual: the drill clock (forward only, POST /clock), started at `now`; otherwise a clock the test moves freely.
+  const clock = config.DUBAN_CLOCK === 'manual' ? new ManualClock(start) : new FixedClock(start);
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
     .useValue(config)

@@ -164,6 +164,8 @@ export const api = {
   login: (username: string, password: string) =>
     request<{ accessToken: string }>('POST', '/auth/login', { username, password }),
   me: () => request<Me>('GET', '/auth/me'),
+  /** The server clock; `manual` = the drill clock (演练时钟). */
+  clock: () => request<{ mode: 'system' | 'manual'; now: string }>('GET', '/clock'),
   plans: () => all<PlanView>('/plans'),
   groups: (planId: string) => request<GroupView[]>('GET', `/plans/${encodeURIComponent(planId)}/groups`),
   units: () => all<UnitView>('/units'),
