@@ -2,19 +2,21 @@ import 'reflect-metadata';
 import { benchAudit } from './audit.bench.js';
 import { benchHttpEvents } from './http-events.bench.js';
 import { benchImport } from './import.bench.js';
+import { benchMachine } from './machine.bench.js';
 import { benchScoring } from './scoring.bench.js';
 import { benchScoringPure } from './scoring-pure.bench.js';
 import { benchSweep } from './sweep.bench.js';
 
 /**
  * `npm run bench [-- section…]`: prints figures, each beside a baseline measured in the same run.
- * Sections: http, sweep, audit, scoring, scoring-pure, import. Nothing here asserts on time; the figures are for people.
+ * Sections: http, sweep, audit, scoring, scoring-pure, import, machine. Nothing here asserts on time; the figures are for people.
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
   http: benchHttpEvents,
   audit: benchAudit,
   sweep: benchSweep,
   import: benchImport,
+  machine: benchMachine,
   scoring: benchScoring,
   'scoring-pure': benchScoringPure,
 };

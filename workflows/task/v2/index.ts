@@ -23,3 +23,5 @@ export { nodeListProblem, revisionProblem, reviseNodes, sameDefinition } from '.
 export type { RevisionOutcome, RevisionProblem } from './revision.js';
 export { migrateV1ToV2 } from './migrate.js';
 export type { MigrationResult } from './migrate.js';
+export { TaskCreatorV2, columnsOf, withDefaultNode } from './compat.js';
+export type { InitialTaskStateV2, TaskColumns } from './compat.js';
