@@ -61,6 +61,7 @@ describe('the system clock (default)', () => {
     expect(before.mode).toBe('system');
     const r = await t.http().post('/clock').set('authorization', f.admin).send({ at: '2027-01-01T00:00:00Z' });
     expect(r.status).toBe(409);
+    expect(r.body.message).toContain('演练时钟');
     expect((await t.http().get('/clock').set('authorization', f.admin)).body.now).toBe(before.now);
   });
 });

@@ -36,7 +36,11 @@ export class ClockController {
   @ApiOperation({ summary: 'Move the drill clock forward (DUBAN_CLOCK=manual only; backwards is refused)' })
   move(@Body() dto: MoveClockDto): ClockView {
     if (!isManualClock(this.clock)) {
-      throw new DomainError(ErrorCode.EventNotAllowed, '服务未以演练时钟启动（DUBAN_CLOCK=manual），时钟不能调整 / the clock can only be moved in a drill (DUBAN_CLOCK=manual)', { field: 'at', mode: 'system' });
+      throw new DomainError(ErrorCode.EventNotAllowed, 'the clock can only be moved in a drill (DUBAN_CLOCK=manual)', {
+        field: 'at',
+        mode: 'system',
+        message: '服务未以演练时钟启动（DUBAN_CLOCK=manual），时钟不能调整',
+      });
     }
     const before = this.clock.nowIso();
     if (!this.clock.moveTo(dto.at)) {

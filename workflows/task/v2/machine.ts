@@ -27,8 +27,20 @@ type Top = { top: TopState };
 
 /** The context brought up to `event.at` (nothing moves unless the task is active). */
 export function advanced(context: TaskContext, top: TopState, at: string, emitted: DomainEvent[]): TaskContext {
-  return top === 'active' ? advance(context, at, emitted) : context;
+  if (top !== 'active') return context;
+  // A transition evaluates its guard and then its action on the same (immutable) context and instant:
+  // remember the last catch-up instead of computing it twice.
+  if (last !== null && last.context === context && last.at === at) {
+    emitted.push(...last.emitted);
+    return last.result;
+  }
+  const own: DomainEvent[] = [];
+  const result = advance(context, at, own);
+  last = { context, at, emitted: own, result };
+  emitted.push(...own);
+  return result;
 }
+let last: { context: TaskContext; at: string; emitted: DomainEvent[]; result: TaskContext } | null = null;
 
 export const taskMachineV2 = setup({
   types: {
@@ -47,7 +59,7 @@ export const taskMachineV2 = setup({
     /** A tick with something to do: a node opens, a light moves, the sign-for deadline passes. */
     ticks: ({ context, event }) => {
       const emitted: DomainEvent[] = [];
-      advance(context, event.at, emitted);
+      advanced(context, 'active', event.at, emitted);
       return emitted.length > 0;
     },
   },

@@ -174,8 +174,9 @@ export function applyTaskEvent(s: TaskSnapshot, e: TaskEvent, role?: Role): Appl
   }
   const [next, actions] = pureTransition(s, e);
   if (next === s) return e.type === 'clock.tick' ? unchanged() : refuse(refusalFor(s, e) ?? fallbackRefusal(s, e));
-  if (next.value === s.value || JSON.stringify(next.value) === JSON.stringify(s.value)) {
-    if (sameExceptClock(next.context, s.context)) return unchanged();
+  // Only a revision can be accepted and change nothing (identical definitions); a tick was guarded on having work.
+  if (e.type === 'task.revise' && JSON.stringify(next.value) === JSON.stringify(s.value) && sameExceptClock(next.context, s.context)) {
+    return unchanged();
   }
   return { ok: true, snapshot: next, changed: true, emitted: emittedOf(actions) };
 }
