@@ -22,7 +22,7 @@ export interface SweepReport {
 export const DUE_TASKS_SQL = 'SELECT id FROM tasks WHERE next_deadline_at <= ? ORDER BY next_deadline_at';
 
 /**
- * Deadlines are data, not timers (DESIGN.md §3 rule 2). The sweep selects the tasks whose
+ * Deadlines are data, not timers (docs/architecture.md rule 2). The sweep selects the tasks whose
  * next_deadline_at has passed through a partial index and sends each a `clock.tick { at }` through the one
  * write path. A tick with nothing to do writes nothing, so a second or concurrent sweep adds no event.
  */

@@ -31,7 +31,7 @@ export interface CalendarImportReport {
 }
 
 /**
- * What a due day means (DESIGN.md §3 rule 2, issue 3): due at 23:59:59.000 of the due day in the plan's
+ * What a due day means (docs/architecture.md rule 2, issue 3): due at 23:59:59.000 of the due day in the plan's
  * timezone; the warn (yellow) time is 00:00 of the working day N working days before the due day, by the
  * Chinese working-day calendar (weekends, statutory holidays, make-up working days): the years shipped in
  * config/calendars, replaced year by year by any ICS imported into DATA_DIR/calendars/imported.json.

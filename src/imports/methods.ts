@@ -1,5 +1,5 @@
 /**
- * Scoring-method names → method codes (DESIGN.md §5), tolerant of the typos found in real tables.
+ * Scoring-method names → method codes (docs/scoring.md), tolerant of the typos found in real tables.
  *
  * Rules, applied to the name with all whitespace removed ("绝对否 决计分 法" → "绝对否决计分法"):
  * - `efficacy`: contains 功效系数;

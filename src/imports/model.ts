@@ -1,5 +1,5 @@
 /**
- * The importer's output model (issue 5, DESIGN.md §6): what `parseImport` hands to the database half.
+ * The importer's output model (issue 5, docs/imports.md): what `parseImport` hands to the database half.
  *
  * Pure JSON: strings, numbers, booleans, null, arrays and plain objects. Optional fields are either
  * present or absent (never `undefined`), so `JSON.parse(JSON.stringify(result))` round-trips exactly.
@@ -12,7 +12,7 @@
 export type ShapeName = 'node-table' | 'work-report' | 'unit-matrix' | 'node-platform' | 'common-indicators';
 export const SHAPES: readonly ShapeName[] = ['node-table', 'work-report', 'unit-matrix', 'node-platform', 'common-indicators'];
 
-/** Scoring method codes (DESIGN.md §5): the scoring module's own list, re-exported. */
+/** Scoring method codes (docs/scoring.md): the scoring module's own list, re-exported. */
 export type { MethodCode } from '../scoring/method-params.js';
 export { METHOD_CODES } from '../scoring/method-params.js';
 import type { MethodCode } from '../scoring/method-params.js';

@@ -1,5 +1,5 @@
 /**
- * Node table (DESIGN.md §6): one row per node — 序号, 三级指标, 四级指标, 节点名称, 计划完成时间,
+ * Node table (docs/imports.md): one row per node — 序号, 三级指标, 四级指标, 节点名称, 计划完成时间,
  * 节点证明材料, 分值, 计分方式, 评分标准, 设置依据, 年度目标值, 年度证明材料, 考核主体, 使用部门,
  * 任务分解表序号, 承接部门.
  *

@@ -3,7 +3,7 @@
  *
  * `node-platform` — the departments' node-platform table (序号, 单位, 节点数, 红灯数, 得分 [, 分值]):
  * - the section is ONE indicator (key `nodes`, named after the section's title, method node_platform,
- *   DESIGN.md §5: points × (nodes − red lights) / nodes); `nodeCounts` keeps every unit's figures as
+ *   docs/scoring.md: points × (nodes − red lights) / nodes); `nodeCounts` keeps every unit's figures as
  *   written; each row is one task of its unit with one node (the plan's default due date) whose stage
  *   target states the counts;
  * - a count that is not a whole number ≥ 0, or more red lights than nodes, is an error for that row;

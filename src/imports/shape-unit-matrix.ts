@@ -1,5 +1,5 @@
 /**
- * Unit matrix (DESIGN.md §6): indicators down, assessed units across — 序号, 指标类别, 指标名称, 权重分,
+ * Unit matrix (docs/imports.md): indicators down, assessed units across — 序号, 指标类别, 指标名称, 权重分,
  * 指标任务 (one column per unit, unit names in the row under the header), 考核标准及验收方法, 考核主体.
  *
  * Rules:

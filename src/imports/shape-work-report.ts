@@ -1,5 +1,5 @@
 /**
- * Work-report decomposition (DESIGN.md §6): 类别, 指标任务, 主要时间节点或阶段性量化指标, 完成时限
+ * Work-report decomposition (docs/imports.md): 类别, 指标任务, 主要时间节点或阶段性量化指标, 完成时限
  * ("12月31日", no year), 牵头单位, 责任单位 (one per line), 分管领导.
  *
  * Rules:

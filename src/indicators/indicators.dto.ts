@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsIn, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 
-/** Scoring method codes (DESIGN.md §5); the importer maps Chinese method names onto these. */
+/** Scoring method codes (docs/scoring.md); the importer maps Chinese method names onto these. */
 export const METHOD_CODES = ['ratio', 'all_or_nothing', 'direct', 'node_platform', 'node_deduction', 'efficacy'] as const;
 
 export class CreateIndicatorDto {

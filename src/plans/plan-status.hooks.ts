@@ -24,7 +24,7 @@ export interface PlanStatusListener {
 
 /**
  * Lets modules that depend on plans react to a status move in the same transaction, without the plans
- * module importing them (DESIGN.md §3 rule 6: modules depend one way).
+ * module importing them (docs/architecture.md rule 6: modules depend one way).
  */
 @Injectable()
 export class PlanStatusHooks {

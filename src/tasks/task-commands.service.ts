@@ -140,7 +140,7 @@ function stateText(s: TaskSnapshot): string {
 }
 
 /**
- * The one write path (DESIGN.md §3 rule 3). Every change to a task — HTTP, CLI, sweeper, imports —
+ * The one write path (docs/architecture.md rule 3). Every change to a task — HTTP, CLI, sweeper, imports —
  * comes here: one immediate transaction that checks access and the expected version, applies the
  * machine's pure transition, appends the hash-chained event, updates the snapshot, version and
  * query columns, projects the nodes and queues the domain events in the outbox. All or nothing.

@@ -1,7 +1,7 @@
 /**
  * Test documents built in code: one description of a document (paragraphs and tables, in order) written
  * as .docx (the `docx` package), as .xls (SheetJS, BIFF8), as .xlsx and as the one-cell-per-line text
- * conversion (DESIGN.md §6), so one test can check that every format reads the same.
+ * conversion (docs/imports.md), so one test can check that every format reads the same.
  *
  * A table cell is a string ("\n" separates its paragraphs / lines) or `{ text, span, vmerge }`:
  * `span` merges it over that many columns, `vmerge: 'continue'` continues the cell above (merged rows).

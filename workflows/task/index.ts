@@ -1,6 +1,6 @@
 /**
  * The task workflow. Version 1 (one current node) is frozen in `v1/` so its histories replay exactly;
- * version 2 (every node its own milestone, DESIGN.md §4) is in `v2/`; `applyVersioned` replays a
+ * version 2 (every node its own milestone, docs/task-machine.md) is in `v2/`; `applyVersioned` replays a
  * history event by event with the version that recorded it. See README.md.
  *
  * Until the write path moves to v2 (issue 10, phase 2) the flat exports below are still version 1's;

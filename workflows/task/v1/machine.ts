@@ -1,5 +1,5 @@
 /**
- * The task state machine (DESIGN.md §4). Pure: no clock, no randomness, no I/O.
+ * The task state machine (docs/task-machine.md). Pure: no clock, no randomness, no I/O.
  *
  * Root states:
  *   live (parallel)

@@ -1,5 +1,5 @@
 /**
- * Public types of the task workflow (DESIGN.md §4).
+ * Public types of the task workflow (docs/task-machine.md).
  *
  * Everything that ends up in the machine context is plain JSON: ISO-8601 strings, numbers, booleans,
  * null, arrays and objects. `undefined` never appears in the context, so

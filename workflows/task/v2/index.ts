@@ -1,4 +1,4 @@
-/** Task machine version 2: every node is its own milestone (DESIGN.md §4; ../README.md). */
+/** Task machine version 2: every node is its own milestone (docs/task-machine.md; ../README.md). */
 export * from './types.js';
 export { taskMachineV2 as taskMachine } from './machine.js';
 export type { TaskMachineV2 as TaskMachine } from './machine.js';

@@ -1,5 +1,5 @@
 /**
- * Task machine version 2 (DESIGN.md §4: every node is its own milestone). Pure: no clock, no I/O.
+ * Task machine version 2 (docs/task-machine.md: every node is its own milestone). Pure: no clock, no I/O.
  *
  *   live ── active ⇄ suspended          (task.suspend / task.resume)
  *     │      each node in parallel, held in the context (a task has any number of nodes):

@@ -1,5 +1,5 @@
 /**
- * Public types of task machine version 2 (DESIGN.md §4: every node is its own milestone).
+ * Public types of task machine version 2 (docs/task-machine.md: every node is its own milestone).
  *
  * Everything in the context is plain JSON (ISO-8601 strings, numbers, booleans, null, arrays, objects);
  * `undefined` never appears, so `JSON.parse(JSON.stringify(persisted))` round-trips exactly.
