@@ -29,6 +29,8 @@ export enum ErrorCode {
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   /** Too many attempts (login lockout); the answer carries Retry-After. */
   TooManyRequests = 'TOO_MANY_REQUESTS',
+  /** The plan's self-assessment window is not set, not open yet or closed: details.state, opensAt, closesAt. */
+  SelfAssessmentClosed = 'SELF_ASSESSMENT_CLOSED',
 }
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -50,6 +52,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.TemplateRetired]: 409,
   [ErrorCode.PayloadTooLarge]: 413,
   [ErrorCode.TooManyRequests]: 429,
+  [ErrorCode.SelfAssessmentClosed]: 409,
 };
 
 const MAX_PROBLEMS = 20;

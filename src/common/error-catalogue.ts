@@ -70,6 +70,13 @@ const CONSTRAINT_ZH: Record<string, (n: string | undefined, en: string) => strin
 
 /** Reasons written by hand in services (English), by pattern → Chinese. Order matters: first match wins. */
 const REASON_PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
+  // self-assessment (src/self-assessment)
+  [/not an indicator this unit carries/, () => '不是本单位在该方案中承担的指标'],
+  [/must be between 0 and ([\d.]+) \(the indicator's points\)/, (m) => `须在 0 至 ${m[1]} 分之间（该指标的分值）`],
+  [/at most two decimals/, () => '最多保留两位小数'],
+  [/no self-score yet/, () => '尚未填写自评分'],
+  [/another active department user of this unit/, () => '须为本单位另一位在用账号（不能由填报人本人签认）'],
+  [/upload the self-assessment report/, () => '请先上传自评报告'],
   [/^unknown field/, () => '不是可接受的字段'],
   // class-validator's own English, when the constraint name did not come along
   [/must not be greater than (-?[\d.]+)/, (m) => `不能大于 ${m[1]}`],
@@ -191,6 +198,11 @@ const ZH_BY_CODE: Record<ErrorCode, (d: D, en: string) => string> = {
   [ErrorCode.TemplateReadOnly]: () => '系统自带的计分模板不能直接修改：请先复制一份，再修改副本',
   [ErrorCode.TemplateRetired]: () => '该计分模板已停用，不能再选用或修改，请选用其他模板',
   [ErrorCode.PayloadTooLarge]: (d) => (typeof d['maxBytes'] === 'number' ? `提交的内容超过大小上限（${mb(d['maxBytes'])}）` : '提交的内容过多或过大，请分批提交'),
+  [ErrorCode.SelfAssessmentClosed]: (d) => {
+    if (d['state'] === 'not_open') return `自评填报时间为 ${String(d['opensOn'])} 至 ${String(d['closesOn'])}，尚未开始`;
+    if (d['state'] === 'closed') return `自评已于 ${String(d['closesOn'])} 截止，不能再修改、提交或签认`;
+    return '督考办尚未设定本方案的自评时间，暂不能填报';
+  },
   [ErrorCode.TooManyRequests]: (d) =>
     typeof d['retryAfterSeconds'] === 'number' ? `尝试次数过多，请 ${Math.ceil(d['retryAfterSeconds'] / 60)} 分钟后再试` : '操作过于频繁，请稍后再试',
 };

@@ -57,6 +57,7 @@ export const PLAN_STATUS_ZH: Record<string, string> = { draft: '草稿', publish
 /** What a NOT_FOUND names (`details.resource`), in the words of the pages. */
 export const RESOURCE_ZH: Record<string, string> = {
   task: '任务',
+  'self-assessment': '自评',
   plan: '考核方案',
   unit: '单位',
   user: '用户',
@@ -78,6 +79,12 @@ export const RESOURCE_ZH: Record<string, string> = {
  * A field missing here is shown as 「该项」 rather than its English name.
  */
 export const FIELD_ZH: Record<string, string> = {
+  selfScore: '自评分',
+  signerUserId: '签认负责人',
+  opensOn: '自评开始日期',
+  closesOn: '自评截止日期',
+  report: '自评报告',
+  items: '自评事项',
   id: '编号',
   name: '名称',
   username: '用户名',

@@ -10,7 +10,8 @@ import { Webhook, WebhookAttempt, WebhookDelivery } from '../notifications/webho
 import { SCORE_ENTITIES } from '../scores/score.entities.js';
 import { BULLETIN_ENTITIES } from '../bulletins/bulletin.entity.js';
 import { URGING_ENTITIES } from '../urging/urging.entity.js';
+import { SELF_ASSESSMENT_ENTITIES } from '../self-assessment/self-assessment.entity.js';
 
 /** Every entity, listed explicitly so src, dist and the TypeORM CLI see the same schema. */
 export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, EvidenceFile, Webhook, WebhookDelivery, WebhookAttempt,
-  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES, ...BULLETIN_ENTITIES, ...URGING_ENTITIES];
+  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES, ...BULLETIN_ENTITIES, ...URGING_ENTITIES, ...SELF_ASSESSMENT_ENTITIES];

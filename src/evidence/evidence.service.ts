@@ -112,6 +112,11 @@ export class EvidenceService implements OnModuleInit {
    */
   async stage(taskId: string, file: IncomingFile, actor: Actor): Promise<StagedFile> {
     await this.assertCanUpload(taskId, actor);
+    return await this.stageFile(file);
+  }
+
+  /** Stage a file for any owner (evidence, a self-assessment report): size, type and magic bytes checked. */
+  async stageFile(file: IncomingFile): Promise<StagedFile> {
     const name = cleanFileName(file.filename);
     this.checkType(name);
     const tmpDir = join(this.root, 'tmp');
@@ -165,12 +170,7 @@ export class EvidenceService implements OnModuleInit {
   /** Move the staged bytes to their content address and write the metadata row. */
   async commit(taskId: string, staged: StagedFile, actor: Actor): Promise<EvidenceView> {
     const { sha256, size } = staged;
-    const target = this.pathOf(sha256);
-    if (existsSync(target)) rmSync(staged.tmp, { force: true });
-    else {
-      mkdirSync(join(target, '..'), { recursive: true, mode: 0o700 });
-      renameSync(staged.tmp, target);
-    }
+    this.place(staged);
     const row: EvidenceRow = {
       id: randomUUID(),
       task_id: taskId,
@@ -188,6 +188,33 @@ export class EvidenceService implements OnModuleInit {
            VALUES (@id, @task_id, @sha256, @size, @original_name, @mime_type, @uploaded_by, @created_at)`, row);
     });
     return toView(row);
+  }
+
+  /** Move staged bytes to their content address (once: the same bytes are stored once). */
+  /** Returns true when these bytes were new (so a caller whose write then fails may remove them again with `unplace`). */
+  place(staged: StagedFile): boolean {
+    const target = this.pathOf(staged.sha256);
+    if (existsSync(target)) {
+      rmSync(staged.tmp, { force: true });
+      return false;
+    }
+    mkdirSync(join(target, '..'), { recursive: true, mode: 0o700 });
+    renameSync(staged.tmp, target);
+    return true;
+  }
+
+  /** Remove bytes `place` just stored, when the row that was to name them was refused. */
+  unplace(staged: StagedFile): void {
+    rmSync(this.pathOf(staged.sha256), { force: true });
+  }
+
+  /** A stream of stored bytes by content address, refused when they are missing or not the recorded size. */
+  openBytes(sha256: string, size: number): Readable {
+    const path = this.pathOf(sha256);
+    if (!existsSync(path) || statSync(path).size !== size) {
+      throw new DomainError(ErrorCode.NotFound, `the stored file ${sha256} is missing or damaged on disk`, { resource: 'file', sha256 });
+    }
+    return createReadStream(path);
   }
 
   /** Temp files left by a crash mid-upload are never evidence: removed at start. */
