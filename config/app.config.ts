@@ -5,6 +5,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Matches,
   Max,
   Min,
   MinLength,
@@ -28,6 +29,15 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(0) @Max(65535) DUBAN_PORT = 3000;
   /** Folder for the database, the evidence store and generated secrets. */
   @IsString() @MinLength(1) DUBAN_DATA_DIR = 'data';
+  /**
+   * A PostgreSQL database (`postgres://user@host:port/dbname`, libpq parameters such as `?sslmode=` allowed)
+   * instead of the embedded SQLite file: set, every instance pointed at it serves the same data. Unset (the
+   * default): SQLite in DUBAN_DATA_DIR/DUBAN_DB.
+   */
+  @IsString() @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DUBAN_DATABASE_URL must be a postgres:// URL' })
+  DUBAN_DATABASE_URL?: string;
+  /** PostgreSQL only: connections each instance keeps in its pool (one per concurrent transaction). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(200) DUBAN_PG_POOL_SIZE = 10;
   /** SQLite file; relative paths are inside DUBAN_DATA_DIR. ':memory:' for throwaway runs. */
   @IsString() @MinLength(1) DUBAN_DB = 'duban.db';
   /**
@@ -78,7 +88,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   for (const [k, v] of Object.entries(env)) {
     if (k.startsWith('DUBAN_') && v !== undefined) raw[k] = v;
   }
-  const unknown = Object.keys(raw).filter((k) => !known.includes(k) && k !== 'DUBAN_JWT_SECRET');
+  const unknown = Object.keys(raw).filter((k) => !known.includes(k) && k !== 'DUBAN_JWT_SECRET' && k !== 'DUBAN_DATABASE_URL');
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: false });
   const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));

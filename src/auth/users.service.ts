@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
-import { containsPattern, pageOf, type Page } from '../common/pagination.js';
+import { containsPattern, pageOf, type Page, likeOperator } from '../common/pagination.js';
 import { DatabaseService } from '../database/database.service.js';
 import type { CreateUserDto, UserQuery, UserView } from './auth.dto.js';
 import { hashPassword } from './password.js';
@@ -70,7 +70,7 @@ export class UsersService {
     const { page, pageSize, offset } = pageOf(q);
     const search = containsPattern(q.q);
     const conds: string[] = [];
-    if (search) conds.push("(username LIKE @search ESCAPE '\\' OR display_name LIKE @search ESCAPE '\\')");
+    if (search) conds.push(`(username ${likeOperator(this.db.dialect)} @search ESCAPE '\\' OR display_name ${likeOperator(this.db.dialect)} @search ESCAPE '\\')`);
     if (q.role) conds.push('role = @role');
     if (q.unitId) conds.push('unit_id = @unitId');
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';

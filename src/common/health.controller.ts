@@ -13,6 +13,6 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness and database check (no token needed)' })
   async health(): Promise<{ status: 'ok'; database: string; migrations: number }> {
     const migrations = (await this.db.one('SELECT count(*) AS n FROM migrations') as { n: number }).n;
-    return { status: 'ok', database: 'sqlite', migrations };
+    return { status: 'ok', database: this.db.dialect, migrations };
   }
 }

@@ -29,6 +29,14 @@ export function containsPattern(q: string | undefined): string | undefined {
   return t ? `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
 }
 
+/**
+ * The operator for containsPattern: SQLite's LIKE ignores ASCII case, PostgreSQL's does not (ILIKE does),
+ * so a search finds the same rows on both databases.
+ */
+export function likeOperator(dialect: 'sqlite' | 'postgres'): 'LIKE' | 'ILIKE' {
+  return dialect === 'postgres' ? 'ILIKE' : 'LIKE';
+}
+
 export function pageOf(q: PageQuery): { page: number; pageSize: number; offset: number } {
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;

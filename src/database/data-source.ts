@@ -3,6 +3,8 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ensurePrivateDir, ensurePrivateFile } from '../common/private-files.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { POSTGRES_MIGRATIONS } from './migrations/postgres/index.js';
+import { PG_TYPES } from './postgres-database.js';
 
 export interface DatabaseLocation {
   dataDir: string;
@@ -45,6 +47,27 @@ export function dataSourceOptions(location: DatabaseLocation): DataSourceOptions
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     synchronize: false,
+    logging: ['error'],
+  };
+}
+
+/**
+ * PostgreSQL through node-postgres: the same entities, the migrations of `migrations/postgres/` (each the
+ * twin of the SQLite migration with the same name). The pool TypeORM opens is the one the seam uses
+ * (PostgresDatabase), with its type parsers (int8 and numeric as numbers, as SQLite gives them).
+ */
+export function postgresDataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    extra: { max: poolSize, types: PG_TYPES },
+    applicationName: 'duban',
+    entities: ENTITIES,
+    migrations: POSTGRES_MIGRATIONS,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    installExtensions: false,
     logging: ['error'],
   };
 }

@@ -1,22 +1,39 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type pg from 'pg';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app.config.js';
-import { dataSourceOptions } from './data-source.js';
+import { dataSourceOptions, postgresDataSourceOptions } from './data-source.js';
 import { DatabaseService } from './database.service.js';
+import { PostgresDatabase } from './postgres-database.js';
+import { SqliteDatabase } from './sqlite-database.js';
 
-/** Opens (creating if needed) the SQLite file and runs pending migrations before the app serves. */
+/**
+ * Opens the database the configuration names — PostgreSQL when DUBAN_DATABASE_URL is set, else the SQLite
+ * file (created if needed) — and runs its pending migrations before the app serves. Everything injects
+ * `DatabaseService` and gets the matching implementation of the seam.
+ */
 @Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions({ dataDir: config.DUBAN_DATA_DIR, database: config.DUBAN_DB, synchronous: config.DUBAN_SQLITE_SYNCHRONOUS }),
+        ...(config.DUBAN_DATABASE_URL
+          ? postgresDataSourceOptions(config.DUBAN_DATABASE_URL, config.DUBAN_PG_POOL_SIZE)
+          : dataSourceOptions({ dataDir: config.DUBAN_DATA_DIR, database: config.DUBAN_DB, synchronous: config.DUBAN_SQLITE_SYNCHRONOUS })),
         migrationsRun: true,
       }),
     }),
   ],
-  providers: [DatabaseService],
+  providers: [
+    {
+      provide: DatabaseService,
+      inject: [DataSource],
+      useFactory: (ds: DataSource): DatabaseService =>
+        ds.options.type === 'postgres' ? new PostgresDatabase((ds.driver as unknown as { master: pg.Pool }).master) : new SqliteDatabase(ds),
+    },
+  ],
   exports: [DatabaseService],
 })
 export class DatabaseModule {}

@@ -26,11 +26,11 @@ export interface UnitLights extends LightCounts {
 /** Scope a task query to what the actor may see (`t` = tasks, `i` = indicators). */
 function scope(actor: Actor, params: Record<string, unknown>): string {
   if (actor.role === 'department') {
-    params.scopeUnit = actor.unitId ?? '\u0000';
+    params.scopeUnit = actor.unitId ?? ''; // no unit has an empty id (and PostgreSQL text cannot hold NUL)
     return ' AND t.unit_id = @scopeUnit';
   }
   if (actor.role === 'assessor') {
-    params.scopeUnit = actor.unitId ?? '\u0000';
+    params.scopeUnit = actor.unitId ?? '';
     return ' AND i.assessing_unit_id = @scopeUnit';
   }
   return '';
@@ -61,15 +61,16 @@ export class BoardService {
     const units = await this.db
       .all(
         `SELECT t.unit_id AS unitId, u.name AS unitName, grp.name AS groupName, count(*) AS tasks,
-           sum(t.light = 'green') AS green, sum(t.light = 'yellow') AS yellow, sum(t.light = 'red') AS red,
-           sum(t.state IN ('completed', 'scored', 'closed')) AS done,
-           sum(t.review_due_at IS NOT NULL AND t.review_due_at < @now) AS overdueReviews,
+           sum(CASE WHEN t.light = 'green' THEN 1 ELSE 0 END) AS green, sum(CASE WHEN t.light = 'yellow' THEN 1 ELSE 0 END) AS yellow,
+           sum(CASE WHEN t.light = 'red' THEN 1 ELSE 0 END) AS red,
+           sum(CASE WHEN t.state IN ('completed', 'scored', 'closed') THEN 1 ELSE 0 END) AS done,
+           sum(CASE WHEN t.review_due_at IS NOT NULL AND t.review_due_at < @now THEN 1 ELSE 0 END) AS overdueReviews,
            coalesce(sum((SELECT count(*) FROM nodes n WHERE n.task_id = t.id AND n.red_lighted = 1)), 0) AS redNodes
          FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id
          LEFT JOIN (SELECT gm.unit_id, min(g.name) AS name FROM group_members gm JOIN plan_groups g ON g.id = gm.group_id
                     WHERE g.plan_id = @planId GROUP BY gm.unit_id) grp ON grp.unit_id = t.unit_id
          WHERE ${where}
-         GROUP BY t.unit_id ORDER BY grp.name, u.name`, params) as UnitLights[];
+         GROUP BY t.unit_id, u.name, grp.name ORDER BY grp.name, u.name`, params) as UnitLights[];
     const groups = new Map<string | null, { groupName: string | null } & LightCounts>();
     const total = empty();
     for (const u of units) {
@@ -138,7 +139,7 @@ export class BoardService {
          LEFT JOIN (SELECT gm.unit_id, min(g.name) AS name FROM group_members gm JOIN plan_groups g ON g.id = gm.group_id
                     WHERE g.plan_id = @planId GROUP BY gm.unit_id) grp ON grp.unit_id = t.unit_id
          WHERE t.plan_id = @planId AND t.state != 'cancelled'${scope(actor, params)}
-         GROUP BY t.unit_id ORDER BY grp.name, u.name`, params) as { groupName: string | null; tasks: number; nodes: number; redNodes: number }[];
+         GROUP BY t.unit_id, u.name, grp.name ORDER BY grp.name, u.name`, params) as { groupName: string | null; tasks: number; nodes: number; redNodes: number }[];
     const groups = new Map<string | null, { groupName: string | null; tasks: number; nodes: number; redNodes: number }>();
     for (const r of rows) {
       const g = groups.get(r.groupName) ?? { groupName: r.groupName, tasks: 0, nodes: 0, redNodes: 0 };
@@ -161,7 +162,7 @@ export class BoardService {
          LEFT JOIN (SELECT gm.unit_id, min(g.name) AS name FROM group_members gm JOIN plan_groups g ON g.id = gm.group_id
                     WHERE g.plan_id = @planId GROUP BY gm.unit_id) grp ON grp.unit_id = t.unit_id
          WHERE t.plan_id = @planId AND n.red_lighted = 1${scope(actor, params)}
-         GROUP BY t.unit_id, month ORDER BY grp.name, u.name, month`, params) as { unitId: string; unitName: string; groupName: string | null; month: string; red: number }[];
+         GROUP BY t.unit_id, u.name, grp.name, month ORDER BY grp.name, u.name, month`, params) as { unitId: string; unitName: string; groupName: string | null; month: string; red: number }[];
   }
 
   /** Submissions waiting for review, oldest deadline first; overdue ones flagged (they never red-light the unit). */

@@ -300,8 +300,10 @@ export class ImportService {
    * A bulk import inserts hundreds of thousands of rows under random (UUID) keys in one transaction; with
    * SQLite's default 2 MB page cache the index pages no longer fit and every insert starts reading pages
    * back (measured: the write phase went superlinear past ~20k tasks). Raise the cache for the duration.
+   * SQLite only: PostgreSQL's shared buffers are the server's setting.
    */
   private async withLargeCache<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.db.dialect !== 'sqlite') return await fn();
     const before = this.db.sqlite.pragma('cache_size', { simple: true }) as number;
     this.db.sqlite.pragma(`cache_size = ${IMPORT_CACHE_KIB === 0 ? before : -IMPORT_CACHE_KIB}`);
     try {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
-import { containsPattern, pageOf, type Page } from '../common/pagination.js';
+import { containsPattern, pageOf, type Page, likeOperator } from '../common/pagination.js';
 import { DatabaseService } from '../database/database.service.js';
 import { validateMethodParams } from '../scoring/method-params.js';
 import type { CreateIndicatorDto, IndicatorQuery, IndicatorView } from './indicators.dto.js';
@@ -99,7 +99,7 @@ export class IndicatorsService {
     if (q.assessingUnitId) conds.push('assessing_unit_id = @assessingUnitId');
     if (q.methodCode) conds.push('method_code = @methodCode');
     const search = containsPattern(q.q);
-    if (search) conds.push("(name LIKE @search ESCAPE '\\' OR code LIKE @search ESCAPE '\\')");
+    if (search) conds.push(`(name ${likeOperator(this.db.dialect)} @search ESCAPE '\\' OR code ${likeOperator(this.db.dialect)} @search ESCAPE '\\')`);
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const params = { planId: q.planId, assessingUnitId: q.assessingUnitId, methodCode: q.methodCode, search, limit: pageSize, offset };
     const total = (await this.db.one(`SELECT count(*) AS n FROM indicators ${where}`, params) as { n: number }).n;

@@ -102,8 +102,8 @@ export class WebhooksService {
       if (!types.includes('*') && !types.includes(message.type)) continue;
       await this.db
         .run(
-          `INSERT OR IGNORE INTO webhook_deliveries (outbox_id, webhook_id, idempotency_key, status, attempts, next_attempt_at, created_at)
-           VALUES (?, ?, ?, 'pending', 0, ?, ?)`, message.id, w.id, `duban-${message.id}-${w.id}`, now, now);
+          `INSERT INTO webhook_deliveries (outbox_id, webhook_id, idempotency_key, status, attempts, next_attempt_at, created_at)
+           VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING`, message.id, w.id, `duban-${message.id}-${w.id}`, now, now);
     }
   }
 

@@ -4,7 +4,7 @@ import { AppConfig } from '../../config/app.config.js';
 import { SYSTEM_ACTOR, type Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
-import { containsPattern, pageOf, type Page } from '../common/pagination.js';
+import { containsPattern, pageOf, type Page, likeOperator } from '../common/pagination.js';
 import { DatabaseService } from '../database/database.service.js';
 import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import type { CreateGroupDto, CreatePlanDto, GroupView, PlanQuery, PlanView } from './plans.dto.js';
@@ -84,7 +84,7 @@ export class PlansService {
     if (q.year !== undefined) conds.push('year = @year');
     if (q.status !== undefined) conds.push('status = @status');
     const search = containsPattern(q.q);
-    if (search) conds.push("name LIKE @search ESCAPE '\\'");
+    if (search) conds.push(`name ${likeOperator(this.db.dialect)} @search ESCAPE '\\'`);
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const params = { year: q.year, status: q.status, search, limit: pageSize, offset };
     const total = (await this.db.one(`SELECT count(*) AS n FROM plans ${where}`, params) as { n: number }).n;

@@ -99,7 +99,20 @@ const SCORED_STATES = `('assigned', 'open', 'submitted', 'returned', 'completed'
  * - closed and scored tasks of other methods: currentIndex, completedAt and score only.
  * The JS side never parses a snapshot on this path. `where` selects the tasks (a plan, or some ids).
  */
-export const taskFactsSql = (where: string): string => `
+export const taskFactsSql = (where: string, dialect: 'sqlite' | 'postgres' = 'sqlite'): string => dialect === 'postgres' ? `
+SELECT t.id, t.indicator_id, t.unit_id, t.state, t.red_count AS red_nodes,
+  (SELECT count(*) FROM nodes n WHERE n.task_id = t.id) AS nodes,
+  CASE WHEN t.red_count > 0 AND i.method_code = 'node_deduction' THEN
+    (SELECT json_agg(n.red_deduction ORDER BY n.seq)::text FROM nodes n WHERE n.task_id = t.id AND n.red_lighted = 1)
+  END AS red_deductions,
+  CASE WHEN i.method_code IN ('ratio', 'efficacy', 'direct') THEN coalesce(t.scoring_facts, ${scoringFactsSql('t.snapshot', 'postgres')})
+  WHEN t.state IN ('closed', 'scored') THEN
+    CASE WHEN t.scoring_facts IS NOT NULL THEN jsonb_build_array(t.scoring_facts::jsonb -> 0, t.scoring_facts::jsonb -> 1, t.scoring_facts::jsonb -> 2)::text
+    ELSE jsonb_build_array(t.snapshot::jsonb #> '{context,currentIndex}', t.snapshot::jsonb #> '{context,completedAt}', t.snapshot::jsonb #> '{context,score}')::text END
+  END AS ctx,
+  t.version, i.method_code
+FROM tasks t JOIN indicators i ON i.id = t.indicator_id
+WHERE ${where} AND t.state IN ${SCORED_STATES}` : `
 SELECT t.id, t.indicator_id, t.unit_id, t.state, t.red_count AS red_nodes,
   (SELECT count(*) FROM nodes n WHERE n.task_id = t.id) AS nodes,
   CASE WHEN t.red_count > 0 AND i.method_code = 'node_deduction' THEN
@@ -114,9 +127,15 @@ SELECT t.id, t.indicator_id, t.unit_id, t.state, t.red_count AS red_nodes,
 FROM tasks t JOIN indicators i ON i.id = t.indicator_id
 WHERE ${where} AND t.state IN ${SCORED_STATES}`;
 
-/** Every task of a plan (`@planId`). */
-export const TASK_FACTS_SQL = taskFactsSql('t.plan_id = @planId');
-const TASK_FACTS_BY_IDS_SQL = taskFactsSql('t.id IN (SELECT value FROM json_each(@ids))');
+/** Every task of a plan (`@planId`), per database. */
+export const TASK_FACTS_SQL = { sqlite: taskFactsSql('t.plan_id = @planId'), postgres: taskFactsSql('t.plan_id = @planId', 'postgres') };
+/** The tasks whose ids `@ids` (a JSON array) lists. */
+const TASK_FACTS_BY_IDS_SQL = {
+  sqlite: taskFactsSql('t.id IN (SELECT value FROM json_each(@ids))'),
+  postgres: taskFactsSql('t.id IN (SELECT jsonb_array_elements_text(@ids::jsonb))', 'postgres'),
+};
+/** `id IN` the ids of a JSON array parameter (`?`). */
+const IDS_IN_JSON = { sqlite: 'IN (SELECT value FROM json_each(?))', postgres: 'IN (SELECT jsonb_array_elements_text(?::jsonb))' };
 /** The version of every task of a plan: all the facts cache needs to know what changed. */
 const TASK_HEADS_SQL = `SELECT t.id, t.version, t.indicator_id FROM tasks t WHERE t.plan_id = @planId AND t.state IN ${SCORED_STATES} /* scores */`;
 
@@ -239,7 +258,7 @@ export class ScoresRepository {
         out.push(row);
       };
       if (!cache) {
-        for (const r of await this.db.rows(TASK_FACTS_SQL, { planId }) as RawFactRow[]) keep(r);
+        for (const r of await this.db.rows(TASK_FACTS_SQL[this.db.dialect], { planId }) as RawFactRow[]) keep(r);
       } else {
         const heads = await this.db.rows(TASK_HEADS_SQL, { planId }) as [string, number, string][];
         const stale: string[] = [];
@@ -255,9 +274,9 @@ export class ScoresRepository {
         if (stale.length > heads.length / 2) {
           next.clear();
           out.length = 0;
-          for (const r of await this.db.rows(TASK_FACTS_SQL, { planId }) as RawFactRow[]) keep(r);
+          for (const r of await this.db.rows(TASK_FACTS_SQL[this.db.dialect], { planId }) as RawFactRow[]) keep(r);
         } else if (stale.length > 0) {
-          for (const r of await this.db.rows(TASK_FACTS_BY_IDS_SQL, { ids: JSON.stringify(stale) }) as RawFactRow[]) keep(r);
+          for (const r of await this.db.rows(TASK_FACTS_BY_IDS_SQL[this.db.dialect], { ids: JSON.stringify(stale) }) as RawFactRow[]) keep(r);
         }
       }
       if (opts.cache !== false) {
@@ -291,12 +310,18 @@ export class ScoresRepository {
     for (const [k, ids] of byCount) {
       if (k - 1 > EARLIER_PATHS_MAX) {
         const rows = await this.db
-          .all(
-            `SELECT t.id AS taskId, json_extract(j.value, '$.approval.reviewedValue') AS reviewedValue,
+          .all(this.db.dialect === 'postgres'
+            ? `SELECT t.id AS taskId, j.value #> '{approval,reviewedValue}' AS reviewedValue,
+               j.value #> '{submissions,-1,completedValue}' AS completedValue,
+               j.value #> '{approval,assessorPoints}' AS assessorPoints
+             FROM tasks t, jsonb_array_elements(t.snapshot::jsonb #> '{context,nodes}') WITH ORDINALITY j(value, key)
+             WHERE t.id ${IDS_IN_JSON.postgres} AND j.value #>> '{status}' = 'approved'
+             ORDER BY t.id, j.key DESC`
+            : `SELECT t.id AS taskId, json_extract(j.value, '$.approval.reviewedValue') AS reviewedValue,
                json_extract(j.value, '$.submissions[#-1].completedValue') AS completedValue,
                json_extract(j.value, '$.approval.assessorPoints') AS assessorPoints
              FROM tasks t, json_each(t.snapshot, '$.context.nodes') j
-             WHERE t.id IN (SELECT value FROM json_each(?)) AND json_extract(j.value, '$.status') = 'approved'
+             WHERE t.id ${IDS_IN_JSON.sqlite} AND json_extract(j.value, '$.status') = 'approved'
              ORDER BY t.id, j.key DESC`, JSON.stringify(ids)) as (ApprovalValues & { taskId: string })[];
         for (const { taskId, ...a } of rows) {
           const list = out.get(taskId);
@@ -305,12 +330,16 @@ export class ScoresRepository {
         }
         continue;
       }
+      const pg = this.db.dialect === 'postgres';
       const paths: string[] = [];
       for (let i = k - 2; i >= 0; i--) {
-        paths.push(`'$.context.nodes[${i}].approval.reviewedValue'`, `'$.context.nodes[${i}].submissions[#-1].completedValue'`, `'$.context.nodes[${i}].approval.assessorPoints'`);
+        if (pg) paths.push(`s #> '{context,nodes,${i},approval,reviewedValue}'`, `s #> '{context,nodes,${i},submissions,-1,completedValue}'`, `s #> '{context,nodes,${i},approval,assessorPoints}'`);
+        else paths.push(`'$.context.nodes[${i}].approval.reviewedValue'`, `'$.context.nodes[${i}].submissions[#-1].completedValue'`, `'$.context.nodes[${i}].approval.assessorPoints'`);
       }
       const rows = await this.db
-        .rows(`SELECT id, json_extract(snapshot, ${paths.join(', ')}) AS v FROM tasks WHERE id IN (SELECT value FROM json_each(?)) /* scores */`, JSON.stringify(ids)) as [string, string][];
+        .rows(pg
+          ? `SELECT id, jsonb_build_array(${paths.join(', ')})::text AS v FROM (SELECT id, snapshot::jsonb AS s FROM tasks WHERE id ${IDS_IN_JSON.postgres}) x /* scores */`
+          : `SELECT id, json_extract(snapshot, ${paths.join(', ')}) AS v FROM tasks WHERE id ${IDS_IN_JSON.sqlite} /* scores */`, JSON.stringify(ids)) as [string, string][];
       for (const [id, v] of rows) {
         const flat = JSON.parse(v) as (number | null)[];
         const list: ApprovalValues[] = [];
@@ -338,7 +367,10 @@ export class ScoresRepository {
 
   async recordedScore(taskId: string): Promise<{ score: number | null; scoredAt: string | null; note: string | null }> {
     const r = await this.db
-      .one(`SELECT json_extract(snapshot, '$.context.score') AS score, json_extract(snapshot, '$.context.scoredAt') AS scoredAt,
+      .one(this.db.dialect === 'postgres'
+        ? `SELECT s #> '{context,score}' AS score, s #>> '{context,scoredAt}' AS scoredAt, s #>> '{context,scoreNote}' AS note
+           FROM (SELECT snapshot::jsonb AS s FROM tasks WHERE id = ?) x`
+        : `SELECT json_extract(snapshot, '$.context.score') AS score, json_extract(snapshot, '$.context.scoredAt') AS scoredAt,
                json_extract(snapshot, '$.context.scoreNote') AS note FROM tasks WHERE id = ?`, taskId) as { score: number | null; scoredAt: string | null; note: string | null };
     return r;
   }
@@ -415,13 +447,13 @@ export class ScoresRepository {
   }
 
   async insertRun(row: Omit<RunRow, 'id'>): Promise<number> {
-    const r = await this.db
-      .run(
+    const id = await this.db
+      .value<number>(
         `INSERT INTO score_runs (plan_id, kind, reason, actor_user_id, actor_role, actor_username, at, template_id, template_version, provisional,
            groups, issues, changes)
          VALUES (@plan_id, @kind, @reason, @actor_user_id, @actor_role, @actor_username, @at, @template_id, @template_version, @provisional,
-           @groups, @issues, @changes)`, row);
-    return Number(r.lastInsertRowid);
+           @groups, @issues, @changes) RETURNING id`, row);
+    return Number(id);
   }
 
   async insertUnitScore(row: UnitScoreSummaryRow & { run_id: number; breakdown: string }): Promise<void> {

@@ -26,8 +26,21 @@ export function scoringFactsOf(c: TaskContext): string {
   return JSON.stringify(facts);
 }
 
-/** The same facts read by SQLite from a snapshot column `col` (used for backfill and as a fallback). */
-export function scoringFactsSql(col: string): string {
+/**
+ * The same facts read by the database from a snapshot column `col` (used for backfill and as a fallback),
+ * as a JSON array text: SQLite's multi-path json_extract, or PostgreSQL's jsonb paths (a JSON null and a
+ * missing path both give null, as json_extract does).
+ */
+export function scoringFactsSql(col: string, dialect: 'sqlite' | 'postgres' = 'sqlite'): string {
+  if (dialect === 'postgres') {
+    const j = `(${col})::jsonb`;
+    const prev = `greatest(coalesce((${j} #>> '{context,currentIndex}')::int, 0) - 1, 0)`;
+    const at = (path: string) => `${j} #> '{${path}}'`;
+    const atPrev = (rest: string) => `${j} #> ('{context,nodes,' || ${prev} || ',${rest}}')::text[]`;
+    return `jsonb_build_array(${at('context,currentIndex')}, ${at('context,completedAt')}, ${at('context,score')}, ${at('context,nodes,-1,stageValue')},
+      ${at('context,nodes,-1,approval,reviewedValue')}, ${at('context,nodes,-1,submissions,-1,completedValue')}, ${at('context,nodes,-1,approval,assessorPoints')},
+      ${atPrev('approval,reviewedValue')}, ${atPrev('submissions,-1,completedValue')}, ${atPrev('approval,assessorPoints')})::text`;
+  }
   const prev = `'$.context.nodes[' || max(coalesce(json_extract(${col}, '$.context.currentIndex'), 0) - 1, 0) || ']`;
   return `json_extract(${col}, '$.context.currentIndex', '$.context.completedAt', '$.context.score', '$.context.nodes[#-1].stageValue',
       '$.context.nodes[#-1].approval.reviewedValue', '$.context.nodes[#-1].submissions[#-1].completedValue', '$.context.nodes[#-1].approval.assessorPoints',

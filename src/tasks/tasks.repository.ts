@@ -66,10 +66,16 @@ export interface EventRow {
   actor_name?: string | null;
 }
 
-const TASK_SELECT = `
+/** The snapshot's pending extension request, or NULL (a JSON null counts as none on both databases). */
+const PENDING_EXTENSION = {
+  sqlite: "json_extract(t.snapshot, '$.context.pendingExtension')",
+  postgres: "(t.snapshot::jsonb #>> '{context,pendingExtension}')",
+};
+
+const taskSelect = (dialect: 'sqlite' | 'postgres') => `
   SELECT t.*, i.assessing_unit_id, i.name AS indicator_name, i.code AS indicator_code, u.name AS unit_name,
          n.due_date AS current_due_date, n.due_at AS current_due_at,
-         (json_extract(t.snapshot, '$.context.pendingExtension') IS NOT NULL) AS extension_pending
+         CASE WHEN ${PENDING_EXTENSION[dialect]} IS NOT NULL THEN 1 ELSE 0 END AS extension_pending
   FROM tasks t
   JOIN indicators i ON i.id = t.indicator_id
   JOIN units u ON u.id = t.unit_id
@@ -81,7 +87,7 @@ export class TasksRepository {
   constructor(private readonly db: DatabaseService) {}
 
   async findTask(id: string): Promise<TaskRow | undefined> {
-    return await this.db.one(`${TASK_SELECT} WHERE t.id = ?`, id) as TaskRow | undefined;
+    return await this.db.one(`${taskSelect(this.db.dialect)} WHERE t.id = ?`, id) as TaskRow | undefined;
   }
 
   async nodesOf(taskId: string): Promise<NodeRow[]> {
@@ -106,10 +112,10 @@ export class TasksRepository {
     add('n.due_date >= @dueFrom', 'dueFrom', q.dueFrom);
     add('n.due_date <= @dueTo', 'dueTo', q.dueTo);
     if (q.extensionPending !== undefined) {
-      conds.push(`(json_extract(t.snapshot, '$.context.pendingExtension') IS ${q.extensionPending === 'true' ? 'NOT ' : ''}NULL)`);
+      conds.push(`(${PENDING_EXTENSION[this.db.dialect]} IS ${q.extensionPending === 'true' ? 'NOT ' : ''}NULL)`);
     }
-    if (actor.role === 'department') add('t.unit_id = @scopeUnit', 'scopeUnit', actor.unitId ?? '\u0000');
-    if (actor.role === 'assessor') add('i.assessing_unit_id = @scopeUnit', 'scopeUnit', actor.unitId ?? '\u0000');
+    if (actor.role === 'department') add('t.unit_id = @scopeUnit', 'scopeUnit', actor.unitId ?? ''); // no unit has an empty id (PostgreSQL text cannot hold NUL)
+    if (actor.role === 'assessor') add('i.assessing_unit_id = @scopeUnit', 'scopeUnit', actor.unitId ?? '');
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const total = (
       await this.db
@@ -118,7 +124,7 @@ export class TasksRepository {
            LEFT JOIN nodes n ON n.task_id = t.id AND n.seq = t.current_node_seq ${where}`, params) as { n: number }
     ).n;
     const items = await this.db
-      .all(`${TASK_SELECT} ${where} ORDER BY coalesce(n.due_at, '9999'), t.id LIMIT @limit OFFSET @offset`, params) as TaskRow[];
+      .all(`${taskSelect(this.db.dialect)} ${where} ORDER BY coalesce(n.due_at, '9999'), t.id LIMIT @limit OFFSET @offset`, params) as TaskRow[];
     return { items, total, page, pageSize };
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
-import { containsPattern, pageOf, type Page } from '../common/pagination.js';
+import { containsPattern, pageOf, type Page, likeOperator } from '../common/pagination.js';
 import { DatabaseService } from '../database/database.service.js';
 import type { CreateUnitDto, UnitQuery, UnitView } from './units.dto.js';
 
@@ -44,7 +44,7 @@ export class UnitsService {
     const search = containsPattern(q.q);
     const conds: string[] = [];
     if (q.kind) conds.push('kind = @kind');
-    if (search) conds.push("(name LIKE @search ESCAPE '\\' OR aliases LIKE @search ESCAPE '\\' OR id LIKE @search ESCAPE '\\')");
+    if (search) conds.push(`(name ${likeOperator(this.db.dialect)} @search ESCAPE '\\' OR aliases ${likeOperator(this.db.dialect)} @search ESCAPE '\\' OR id ${likeOperator(this.db.dialect)} @search ESCAPE '\\')`);
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const params = { kind: q.kind, search, limit: pageSize, offset };
     const total = (await this.db.one(`SELECT count(*) AS n FROM units ${where}`, params) as { n: number }).n;

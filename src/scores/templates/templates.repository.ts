@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseService } from '../../database/database.service.js';
+import { DatabaseService, isUniqueViolation } from '../../database/database.service.js';
 
 export interface TemplateVersionRow {
   id: string;
@@ -19,12 +19,6 @@ export interface TemplateVersionRow {
 
 /** A row of the newest version of each template (no body): for lists. */
 export type TemplateHeadRow = Omit<TemplateVersionRow, 'body' | 'diff'>;
-
-/** Two writers made the same version of one template: the second insert hits the primary key. */
-export function isUniqueViolation(e: unknown): boolean {
-  const code = (e as { code?: unknown })?.code;
-  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
-}
 
 const HEAD_COLUMNS = 'v.id, v.version, v.name, v.status, v.source, v.copied_from, v.note, v.created_by, v.created_role, v.created_username, v.created_at';
 
@@ -55,13 +49,16 @@ export class TemplatesRepository {
     return await this.db.all('SELECT * FROM scoring_template_versions WHERE id = ? ORDER BY version DESC', id) as TemplateVersionRow[];
   }
 
-  /** Appends a version; false when that (id, version) exists already (another writer was first). */
+  /**
+   * Appends a version; false when that (id, version) exists already (another writer was first: the second
+   * insert hits the primary key). In a savepoint, so a caller's PostgreSQL transaction survives the refusal.
+   */
   async insert(row: TemplateVersionRow): Promise<boolean> {
     try {
-      await this.db
+      await this.db.transaction(async (tx) => await tx
         .run(
           `INSERT INTO scoring_template_versions (id, version, name, status, source, body, copied_from, note, diff, created_by, created_role, created_username, created_at)
-           VALUES (@id, @version, @name, @status, @source, @body, @copied_from, @note, @diff, @created_by, @created_role, @created_username, @created_at)`, row);
+           VALUES (@id, @version, @name, @status, @source, @body, @copied_from, @note, @diff, @created_by, @created_role, @created_username, @created_at)`, row));
       return true;
     } catch (e) {
       if (isUniqueViolation(e)) return false;

@@ -1,0 +1,12 @@
+import { Initial1795291460102 } from './1795291460102-initial.js';
+import { Notifications1795292366013 } from './1795292366013-notifications.js';
+import { AuditCheckpoints1795300000000 } from './1795300000000-audit-checkpoints.js';
+import { Scoring1795310000000 } from './1795310000000-scoring.js';
+import { Imports1795320000000 } from './1795320000000-imports.js';
+import { ScoringFacts1795330000000 } from './1795330000000-scoring-facts.js';
+import { ScoringTemplates1795340000000 } from './1795340000000-scoring-templates.js';
+import { Bulletins1795341600000 } from './1795341600000-bulletins.js';
+import { Urging1795342800000 } from './1795342800000-urging.js';
+
+/** The PostgreSQL twins of ../index.ts, in the same order with the same names (see README.md). */
+export const POSTGRES_MIGRATIONS = [Initial1795291460102, Notifications1795292366013, AuditCheckpoints1795300000000, Scoring1795310000000, Imports1795320000000, ScoringFacts1795330000000, ScoringTemplates1795340000000, Bulletins1795341600000, Urging1795342800000];

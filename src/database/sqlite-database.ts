@@ -1,0 +1,199 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type BetterSqlite3 from 'better-sqlite3';
+import { DataSource } from 'typeorm';
+import { DatabaseService, type Sqlite } from './database.service.js';
+import type { Queryable, RunResult, TransactionOptions } from './db.js';
+
+/** One open transaction (or savepoint level) of the SQLite connection. */
+interface TxState {
+  active: boolean;
+  savepoints: number;
+  handle: Queryable;
+}
+
+/**
+ * The database seam (`Db`, see db.ts) on SQLite through better-sqlite3 (the embedded default).
+ *
+ * TypeORM shares one SQLite connection, so two overlapping transactions would collide. Every
+ * transaction therefore holds an app-level lock for its whole (async) life: `BEGIN IMMEDIATE` … `COMMIT`,
+ * and another process (the CLI) waits on SQLite's own lock (busy timeout). A query issued outside any
+ * transaction while one is open waits for it too, so nobody reads another caller's uncommitted writes
+ * or slips a write into another caller's transaction. Inside a transaction — on its handle, or on the
+ * service itself from code running in the transaction's async context — queries run directly, and a
+ * nested `transaction()` is a savepoint.
+ */
+export class SqliteDatabase extends DatabaseService {
+  readonly dialect = 'sqlite' as const;
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private readonly rawStatements = new Map<string, BetterSqlite3.Statement>();
+  private readonly pluckStatements = new Map<string, BetterSqlite3.Statement>();
+  private readonly context = new AsyncLocalStorage<TxState>();
+  private locked = false;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(readonly dataSource: DataSource) {
+    super();
+  }
+
+  /** The raw better-sqlite3 connection: SQLite-only escape hatch (pragmas, test inspection). */
+  override get sqlite(): Sqlite {
+    return (this.dataSource.driver as unknown as { databaseConnection: Sqlite }).databaseConnection;
+  }
+
+  get inTransaction(): boolean {
+    return this.context.getStore()?.active === true;
+  }
+
+  /** A cached prepared statement (objects mode). */
+  private stmt(sql: string): BetterSqlite3.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.sqlite.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private rawStmt(sql: string): BetterSqlite3.Statement {
+    let s = this.rawStatements.get(sql);
+    if (!s) {
+      s = this.sqlite.prepare(sql).raw(true);
+      this.rawStatements.set(sql, s);
+    }
+    return s;
+  }
+
+  private pluckStmt(sql: string): BetterSqlite3.Statement {
+    let s = this.pluckStatements.get(sql);
+    if (!s) {
+      s = this.sqlite.prepare(sql).pluck(true);
+      this.pluckStatements.set(sql, s);
+    }
+    return s;
+  }
+
+  // ---- the lock: one transaction (or lone statement) at a time on the shared connection ----
+
+  private acquire(): Promise<void> | undefined {
+    if (!this.locked) {
+      this.locked = true;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.locked = false;
+  }
+
+  /** Run one synchronous statement: directly inside a transaction, else once no transaction is open. */
+  private async exclusive<T>(work: () => T): Promise<T> {
+    if (this.inTransaction) return work();
+    const wait = this.acquire();
+    if (wait) await wait;
+    try {
+      return work();
+    } finally {
+      this.release();
+    }
+  }
+
+  private async *stream<T>(open: () => IterableIterator<unknown>): AsyncIterable<T> {
+    const inside = this.inTransaction;
+    if (!inside) {
+      const wait = this.acquire();
+      if (wait) await wait;
+    }
+    try {
+      for (const row of open()) yield row as T;
+    } finally {
+      if (!inside) this.release();
+    }
+  }
+
+  // ---- Queryable ----
+
+  all<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
+    return this.exclusive(() => this.stmt(sql).all(...params) as T[]);
+  }
+
+  one<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T | undefined> {
+    return this.exclusive(() => this.stmt(sql).get(...params) as T | undefined);
+  }
+
+  rows<T extends unknown[] = unknown[]>(sql: string, ...params: unknown[]): Promise<T[]> {
+    return this.exclusive(() => this.rawStmt(sql).all(...params) as T[]);
+  }
+
+  column<T = unknown>(sql: string, ...params: unknown[]): Promise<T[]> {
+    return this.exclusive(() => this.pluckStmt(sql).all(...params) as T[]);
+  }
+
+  value<T = unknown>(sql: string, ...params: unknown[]): Promise<T | undefined> {
+    return this.exclusive(() => this.pluckStmt(sql).get(...params) as T | undefined);
+  }
+
+  run(sql: string, ...params: unknown[]): Promise<RunResult> {
+    return this.exclusive(() => {
+      const r = this.stmt(sql).run(...params);
+      return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
+    });
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.exclusive(() => {
+      this.sqlite.exec(sql);
+    });
+  }
+
+  iterate<T = Record<string, unknown>>(sql: string, ...params: unknown[]): AsyncIterable<T> {
+    return this.stream<T>(() => this.stmt(sql).iterate(...params));
+  }
+
+  iterateRows<T extends unknown[] = unknown[]>(sql: string, ...params: unknown[]): AsyncIterable<T> {
+    return this.stream<T>(() => this.rawStmt(sql).iterate(...params));
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    const current = this.context.getStore();
+    if (current?.active) return this.savepoint(current, fn);
+    const wait = this.acquire();
+    if (wait) await wait;
+    const state: TxState = { active: true, savepoints: 0, handle: this };
+    try {
+      this.sqlite.exec(opts.readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE');
+      let result: T;
+      try {
+        result = await this.context.run(state, () => fn(this));
+      } catch (e) {
+        if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
+        throw e;
+      }
+      this.sqlite.exec('COMMIT');
+      return result;
+    } finally {
+      state.active = false;
+      this.release();
+    }
+  }
+
+  private async savepoint<T>(state: TxState, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const name = `sp${++state.savepoints}`;
+    this.sqlite.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await fn(this);
+      this.sqlite.exec(`RELEASE ${name}`);
+      return result;
+    } catch (e) {
+      if (this.sqlite.inTransaction) {
+        this.sqlite.exec(`ROLLBACK TO ${name}`);
+        this.sqlite.exec(`RELEASE ${name}`);
+      }
+      throw e;
+    } finally {
+      state.savepoints--;
+    }
+  }
+}
