@@ -11,6 +11,7 @@ import { DatabaseService } from '../database/database.service.js';
 import { IndicatorsService } from '../indicators/indicators.service.js';
 import { PlansService } from '../plans/plans.service.js';
 import { ScoresService } from '../scores/scores.service.js';
+import { SelfAssessmentService } from '../self-assessment/self-assessment.service.js';
 import { TasksService } from '../tasks/tasks.service.js';
 import { UnitsService } from '../units/units.service.js';
 
@@ -52,6 +53,7 @@ export class DemoSeeder {
     private readonly users: UsersService,
     private readonly tasks: TasksService,
     private readonly scores: ScoresService,
+    private readonly selfAssessment: SelfAssessmentService,
   ) {}
 
   private get loginsFile(): string {
@@ -88,6 +90,8 @@ export class DemoSeeder {
     await mk('admin', '系统管理员', 'admin');
     await mk('supervisor', '县绩效办 督查员', 'supervisor', 'unit-jxb');
     await mk('fgw', '县发改局 联络员', 'department', 'unit-fgw');
+    // The unit's head, who signs its self-assessment off (自评签认).
+    await mk('fgwhead', '县发改局 局长', 'department', 'unit-fgw');
     await mk('hqz', '红旗镇 联络员', 'department', 'unit-hqz');
     await mk('tjj', '县统计局 考核员', 'assessor', 'unit-tjj');
     await mk('auditor', '县审计局 审计员', 'auditor');
@@ -154,6 +158,8 @@ export class DemoSeeder {
     await ballot(towns.id, 'leaders', '县长', [{ unitId: 'unit-hqz', grade: '优秀' }, { unitId: 'unit-dwz', grade: '良好' }]);
     await ballot(towns.id, 'office', '县绩效办', [{ unitId: 'unit-hqz', score: 90 }, { unitId: 'unit-dwz', score: 86 }]);
     await this.scores.recordUnitEvent(plan.id, { unitId: 'unit-hqz', type: 'bonus', item: 'city_comprehensive_commendation', note: '获评市级文明乡镇' }, office);
+    // Self-assessment (自评) is open from three days ago for two weeks.
+    await this.selfAssessment.setWindow(plan.id, { opensOn: day(-3), closesOn: day(14) }, office);
     return { planName: plan.name, users: logins };
   }
 }

@@ -23,6 +23,7 @@ export const DEMO_PASSWORDS: Record<string, string> = {
   admin: 'ui-admin-pass',
   supervisor: 'ui-supervisor-pass',
   fgw: 'ui-fgw-pass',
+  fgwhead: 'ui-fgwhead-pass',
   hqz: 'ui-hqz-pass',
   tjj: 'ui-tjj-pass',
   auditor: 'ui-auditor-pass',

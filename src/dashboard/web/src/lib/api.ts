@@ -103,7 +103,7 @@ async function toError(res: Response): Promise<ApiError> {
   );
 }
 
-async function send(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
+export async function send(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
   const h: Record<string, string> = { accept: 'application/json', ...headers };
   if (token) h['authorization'] = `Bearer ${token}`;
   let res: Response;
