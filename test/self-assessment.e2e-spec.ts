@@ -22,14 +22,14 @@ const base = `/plans/${P}/self-assessment`;
 const get = (path: string, auth: string) => t.http().get(path).set('authorization', auth);
 const put = (path: string, body: object, auth: string) => t.http().put(path).set('authorization', auth).send(body);
 const post = (path: string, body: object, auth: string) => t.http().post(path).set('authorization', auth).send(body);
-const count = (table: string) => (t.db.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = async (table: string) => Number(await t.db.value(`SELECT count(*) FROM ${table}`));
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 beforeAll(async () => {
   t = await startTestApp({ now: '2026-11-20T02:00:00.000Z' });
   f = await seedPlan(t);
   head = await t.createUser('fgw-head', 'department', 'u-fgw');
-  headId = (t.db.sqlite.prepare(`SELECT id FROM users WHERE username = 'fgw-head'`).get() as { id: string }).id;
+  headId = (await t.db.value<string>(`SELECT id FROM users WHERE username = 'fgw-head'`))!;
   taskA = (await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }], 'u-fgw')).id;
   taskB = (await createTask(t, f, [{ seq: 1, dueDate: '2026-09-30' }], 'u-fgw')).id;
   await createTask(t, f, [{ seq: 1, dueDate: '2026-09-30' }], 'u-czj');
@@ -45,7 +45,7 @@ describe('the window', () => {
     expect(res.body.code).toBe('SELF_ASSESSMENT_CLOSED');
     expect(res.body.details).toMatchObject({ state: 'not_set' });
     expect(res.body.message).toMatch(/尚未设定/);
-    expect(count('self_assessments')).toBe(0);
+    expect(await count('self_assessments')).toBe(0);
   });
 
   it("is the office's to set, checked (dates, order), from 00:00 of the first day to 24:00 of the last, Beijing time", async () => {
@@ -79,7 +79,7 @@ describe('a unit enters, uploads, submits; its head signs', () => {
   });
 
   it('refuses a score above the indicator points, an indicator of another unit, or three decimals — naming the item, writing nothing', async () => {
-    const otherIndicator = (t.db.sqlite.prepare(`SELECT indicator_id FROM tasks WHERE unit_id = 'u-czj'`).get() as { indicator_id: string }).indicator_id;
+    const otherIndicator = await t.db.value<string>(`SELECT indicator_id FROM tasks WHERE unit_id = 'u-czj'`);
     const res = await put(
       `${base}/units/mine`,
       { items: [{ indicatorId: indicators[0]!.indicatorId, selfScore: 11 }, { indicatorId: otherIndicator, selfScore: 5 }, { indicatorId: indicators[1]!.indicatorId, selfScore: 1.234 }] },
@@ -88,8 +88,8 @@ describe('a unit enters, uploads, submits; its head signs', () => {
     expect(res.status).toBe(400);
     expect(res.body.details.fields.map((x: { field: string }) => x.field)).toEqual(['items[0].selfScore', 'items[1].indicatorId', 'items[2].selfScore']);
     expect(res.body.fields[0].message).toContain('0 至 10');
-    expect(count('self_assessments')).toBe(0);
-    expect(count('self_assessment_events')).toBe(0);
+    expect(await count('self_assessments')).toBe(0);
+    expect(await count('self_assessment_events')).toBe(0);
   });
 
   it('saves a draft the office cannot read yet', async () => {
@@ -110,7 +110,7 @@ describe('a unit enters, uploads, submits; its head signs', () => {
   });
 
   it('refuses to submit with an indicator unscored, no report, or the submitter as signer — naming each', async () => {
-    const me = (t.db.sqlite.prepare(`SELECT id FROM users WHERE username = 'fgw'`).get() as { id: string }).id;
+    const me = await t.db.value<string>(`SELECT id FROM users WHERE username = 'fgw'`);
     const res = await post(`${base}/units/mine/submit`, { signerUserId: me }, f.dept);
     expect(res.status).toBe(400);
     expect(res.body.details.fields.map((x: { field: string }) => x.field)).toEqual([`items.${indicators[1]!.code}`, 'report', 'signerUserId']);
@@ -169,22 +169,22 @@ describe('a unit enters, uploads, submits; its head signs', () => {
 describe('after the deadline', () => {
   it('refuses every change with 409 naming the deadline, and writes nothing', async () => {
     t.clock.set('2026-12-15T16:00:00.000Z'); // 2026-12-16 00:00 Beijing: the 15th has ended
-    const events = count('self_assessment_events');
+    const events = await count('self_assessment_events');
     const czj = await put(`${base}/units/mine`, { items: [] }, f.otherDept);
     expect(czj.status).toBe(409);
     expect(czj.body.details).toMatchObject({ state: 'closed', closesOn: '2026-12-15', closesAt: '2026-12-15T16:00:00.000Z' });
     expect(czj.body.message).toBe('自评已于 2026-12-15 截止，不能再修改、提交或签认');
     const upload = await t.http().post(`${base}/units/mine/report`).set('authorization', f.otherDept).attach('file', PDF, 'late.pdf');
     expect(upload.status).toBe(409);
-    expect(count('self_assessment_events')).toBe(events);
-    expect(count('self_assessments')).toBe(1);
+    expect(await count('self_assessment_events')).toBe(events);
+    expect(await count('self_assessments')).toBe(1);
     expect((await get(`${base}/units/mine`, f.otherDept)).body.allowed).toEqual([]);
   });
 });
 
 describe('self vs assessed', () => {
   it('shows per indicator the self score, the assessed score and the difference, signed assessments only', async () => {
-    const groupId = (t.db.sqlite.prepare(`SELECT id FROM plan_groups WHERE plan_id = ?`).get(P) as { id: string }).id;
+    const groupId = await t.db.value<string>(`SELECT id FROM plan_groups WHERE plan_id = ?`, P);
     const cfg = await put(`/plans/${P}/scoring`, { templateId: 'county-towns', groups: [{ groupId, template: 'towns' }] }, f.supervisor);
     expect(cfg.status).toBe(200);
     const res = await get(`${base}/comparison`, f.supervisor);
@@ -218,10 +218,10 @@ describe('the history', () => {
       'self-assessment.submitted',
       'self-assessment.signed',
     ]);
-    expect(() => t.db.sqlite.prepare(`UPDATE self_assessment_events SET payload = '{}' WHERE seq = 1`).run()).toThrow(/append-only/);
-    // Past the trigger (as someone with the file would): the chain names the edited event.
-    t.db.sqlite.exec('DROP TRIGGER self_assessment_events_no_update');
-    t.db.sqlite.prepare(`UPDATE self_assessment_events SET payload = '{"items":[]}' WHERE seq = 3`).run();
+    await expect(t.db.run(`UPDATE self_assessment_events SET payload = '{}' WHERE seq = 1`)).rejects.toThrow(/append-only/);
+    // Past the trigger (as someone with the database's owner rights would): the chain names the edited event.
+    await t.db.exec(t.db.dialect === 'postgres' ? 'DROP TRIGGER self_assessment_events_no_update ON self_assessment_events' : 'DROP TRIGGER self_assessment_events_no_update');
+    await t.db.run(`UPDATE self_assessment_events SET payload = '{"items":[]}' WHERE seq = 3`);
     const after = await get(`${base}/units/u-fgw/history`, f.auditor);
     expect(after.body).toMatchObject({ chainIntact: false, brokenAtSeq: 3 });
   });

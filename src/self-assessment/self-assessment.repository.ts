@@ -166,7 +166,7 @@ export class SelfAssessmentRepository {
   async unitIndicators(planId: string, unitId: string): Promise<UnitIndicatorRow[]> {
     return await this.db.all<UnitIndicatorRow>(
       `SELECT DISTINCT i.id AS indicator_id, i.code, i.name, i.points, i.category_path FROM tasks t JOIN indicators i ON i.id = t.indicator_id
-       WHERE t.plan_id = ? AND t.unit_id = ? ORDER BY i.code, i.id`,
+       WHERE t.plan_id = ? AND t.unit_id = ? ORDER BY code, indicator_id`,
       planId,
       unitId,
     );
