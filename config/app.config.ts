@@ -47,11 +47,22 @@ export class AppConfig {
   @Transform(({ value }: { value: unknown }) => (value === undefined ? undefined : String(value).toUpperCase()))
   @IsIn(['OFF', 'NORMAL', 'FULL', 'EXTRA'])
   DUBAN_SQLITE_SYNCHRONOUS: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' = 'FULL';
-  /** JWT signing secret. Unset: a random one is generated once and kept in DATA_DIR/jwt-secret. */
+  /**
+   * JWT signing secret (HS256), shared by every instance. Unset: a random one is generated once and kept in
+   * the database (table auth_secrets), so instances on one database agree; never in a file of one instance.
+   */
   @IsString() @IsOptional() @MinLength(32, { message: 'DUBAN_JWT_SECRET must be at least 32 characters' })
   DUBAN_JWT_SECRET?: string;
   /** Token lifetime in seconds. */
   @Transform(toInt) @IsInt() @Min(60) DUBAN_JWT_TTL_SECONDS = 8 * 3600;
+  /** Wrong passwords in a row for one account before it is locked (429 with Retry-After). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000) DUBAN_LOGIN_MAX_FAILURES = 20;
+  /** Failed logins from one address within DUBAN_LOGIN_LOCKOUT_SECONDS before the address is locked. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100000) DUBAN_LOGIN_MAX_FAILURES_PER_ADDRESS = 100;
+  /** How long a lockout lasts, and the window the per-address count covers (seconds). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(7 * 86400) DUBAN_LOGIN_LOCKOUT_SECONDS = 900;
+  /** Shortest new password (creating a user, changing or resetting a password). */
+  @Transform(toInt) @IsInt() @Min(8) @Max(128) DUBAN_PASSWORD_MIN_LENGTH = 10;
   /** Seed a demo plan and one user per role when the database has no plan yet. */
   @Transform(toBool) @IsBoolean() DUBAN_DEMO = true;
   /** Largest evidence file accepted, in bytes. */
@@ -73,6 +84,11 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) DUBAN_WEBHOOK_BACKOFF_MS = 2000;
   /** Per-attempt HTTP timeout. */
   @Transform(toInt) @IsInt() @Min(100) DUBAN_WEBHOOK_TIMEOUT_MS = 5000;
+  /**
+   * Webhook hosts exempt from the SSRF policy (comma-separated names or addresses, as written in the URL):
+   * otherwise a webhook may not target loopback, link-local, private or reserved addresses.
+   */
+  @Transform(toList) @IsString({ each: true }) DUBAN_WEBHOOK_ALLOW_HOSTS: string[] = [];
   /** `system` (the default): the server's clock. `manual`: the drill clock (演练时钟), moved forward by an admin (POST /clock). */
   @IsIn(['system', 'manual']) DUBAN_CLOCK: 'system' | 'manual' = 'system';
   /** Log level for the request log. */

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../common/actor.js';
-import { CreateUserDto, LoginDto, TokenView, UserQuery, UserView } from './auth.dto.js';
-import { CurrentActor, Public, Roles } from './auth.decorators.js';
+import { ChangePasswordDto, CreateUserDto, LoginDto, ResetPasswordDto, TokenView, UpdateUserDto, UserQuery, UserView } from './auth.dto.js';
+import { CurrentActor, CurrentTokenId, Public, Roles } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
 import { UsersService } from './users.service.js';
 
@@ -14,10 +15,27 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log in; returns a bearer token (JWT)' })
+  @ApiOperation({ summary: 'Log in; returns a bearer token (JWT with exp and jti). Too many failures → 429 with Retry-After' })
   @ApiOkResponse({ type: TokenView })
-  login(@Body() dto: LoginDto): Promise<TokenView> {
-    return this.auth.login(dto.username, dto.password);
+  login(@Body() dto: LoginDto, @Req() req: FastifyRequest): Promise<TokenView> {
+    return this.auth.login(dto.username, dto.password, req.ip);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Revoke the token this request carries' })
+  async logout(@CurrentTokenId() jti: string): Promise<void> {
+    await this.auth.logout(jti);
+  }
+
+  @Post('password')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Change your own password: every token of yours is revoked, a new one is returned' })
+  @ApiOkResponse({ type: TokenView })
+  changePassword(@CurrentActor() actor: Actor, @Body() dto: ChangePasswordDto): Promise<TokenView> {
+    return this.auth.changePassword(actor.userId!, dto.currentPassword, dto.newPassword);
   }
 
   @Get('me')
@@ -46,5 +64,28 @@ export class UsersController {
   @ApiOperation({ summary: 'List users' })
   async list(@Query() q: UserQuery) {
     return await this.users.list(q);
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Change a user (admin): name, role, unit, disabled. Disabling or a role/unit change revokes their tokens' })
+  async update(@Param('id') id: string, @Body() dto: UpdateUserDto, @CurrentActor() actor: Actor): Promise<UserView> {
+    return (await this.users.update(id, dto, actor)).after;
+  }
+
+  @Delete(':id')
+  @Roles('admin')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a user (admin); their tokens are revoked' })
+  async remove(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<void> {
+    await this.users.remove(id, actor);
+  }
+
+  @Post(':id/password')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Set a user's password (admin); their tokens are revoked" })
+  async resetPassword(@Param('id') id: string, @Body() dto: ResetPasswordDto): Promise<UserView> {
+    return (await this.users.resetPassword(id, dto.newPassword)).user;
   }
 }

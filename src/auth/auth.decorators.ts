@@ -16,3 +16,7 @@ export const Roles = (...roles: UserRole[]) => SetMetadata(ROLES, roles);
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
   return ctx.switchToHttp().getRequest<{ actor: Actor }>().actor;
 });
+/** The id (jti) of the caller's token. */
+export const CurrentTokenId = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
+  return ctx.switchToHttp().getRequest<{ tokenId: string }>().tokenId;
+});

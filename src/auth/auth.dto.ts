@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import { ROLES, type UserRole } from './user.entity.js';
 
@@ -12,7 +12,8 @@ export class CreateUserDto {
   @ApiProperty({ example: 'fgw01' }) @IsString() @Matches(/^[A-Za-z0-9_.-]{2,64}$/, { message: 'username: 2–64 letters, digits, _ . -' })
   username: string;
   @ApiProperty({ example: '县发改局 张三' }) @IsString() @IsNotEmpty() @MaxLength(100) displayName: string;
-  @ApiProperty({ example: 'a long passphrase', minLength: 8 }) @IsString() @MinLength(8) @MaxLength(256) password: string;
+  @ApiProperty({ example: 'a long passphrase', minLength: 10, description: 'Password policy: DUBAN_PASSWORD_MIN_LENGTH characters (10), not the username, two kinds of characters' })
+  @IsString() @MaxLength(256) password: string;
   @ApiProperty({ enum: ROLES, example: 'department' }) @IsIn(ROLES as unknown as string[]) role: UserRole;
   @ApiPropertyOptional({ description: 'Required for department and assessor users', example: 'unit-fgw' })
   @IsOptional() @IsString() @IsNotEmpty()
@@ -31,7 +32,24 @@ export class UserView {
   @ApiProperty() displayName: string;
   @ApiProperty({ enum: ROLES }) role: UserRole;
   @ApiProperty({ nullable: true, type: String }) unitId: string | null;
+  @ApiProperty() disabled: boolean;
   @ApiProperty() createdAt: string;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional({ example: '县发改局 李四' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) displayName?: string;
+  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES as unknown as string[]) role?: UserRole;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'unit-fgw' }) @IsOptional() @IsString() @IsNotEmpty() unitId?: string;
+  @ApiPropertyOptional({ description: 'true: the user may not log in and every token of theirs is revoked' }) @IsOptional() @IsBoolean() disabled?: boolean;
+}
+
+export class ResetPasswordDto {
+  @ApiProperty({ example: 'a new long passphrase' }) @IsString() @MaxLength(256) newPassword: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(256) currentPassword: string;
+  @ApiProperty({ example: 'a new long passphrase' }) @IsString() @MaxLength(256) newPassword: string;
 }
 
 export class TokenView {

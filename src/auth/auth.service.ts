@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app.config.js';
+import { Clock } from '../common/clock.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import type { TokenView } from './auth.dto.js';
 import type { TokenClaims } from './auth.guard.js';
-import { verifyPassword } from './password.js';
-import { toUserView, UsersService } from './users.service.js';
+import { accountKey, addressKey, LoginLimiter, type Lockout } from './login-limiter.js';
+import { passwordProblems } from './password-policy.js';
+import { hashPassword, verifyPassword } from './password.js';
+import { SessionsService } from './sessions.service.js';
+import { toUserView, UsersService, type UserRow } from './users.service.js';
 
 @Injectable()
 export class AuthService {
@@ -13,19 +18,62 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
+    private readonly limiter: LoginLimiter,
+    private readonly sessions: SessionsService,
+    private readonly clock: Clock,
   ) {}
 
-  async login(username: string, password: string): Promise<TokenView> {
+  async login(username: string, password: string, address = 'unknown'): Promise<TokenView> {
+    const account = accountKey(username);
+    const from = addressKey(address);
+    const locked = await this.limiter.lockedNow([account, from]);
+    if (locked) throw tooMany(locked);
     const row = await this.users.findByUsername(username);
     // Verify against a dummy hash when the user is unknown, so timing does not reveal which names exist.
     const ok = await verifyPassword(row?.password_hash ?? DUMMY_HASH, password);
     if (!row || !ok || row.disabled) {
+      const lock = await this.limiter.fail(account, from);
+      if (lock) throw tooMany(lock);
       throw new DomainError(ErrorCode.Unauthenticated, 'Wrong username or password', { field: 'password' });
     }
+    await this.limiter.succeed(account);
+    return await this.issue(row);
+  }
+
+  /** A new token (with exp and jti) and its session row. */
+  async issue(row: UserRow): Promise<TokenView> {
+    const jti = randomUUID();
     const claims: TokenClaims = { sub: row.id, role: row.role, unit: row.unit_id, name: row.username };
-    const accessToken = await this.jwt.signAsync(claims);
+    const accessToken = await this.jwt.signAsync(claims, { jwtid: jti });
+    const { iat, exp } = this.jwt.decode<{ iat: number; exp: number }>(accessToken);
+    await this.sessions.open(jti, row.id, new Date(iat * 1000), new Date(exp * 1000));
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.DUBAN_JWT_TTL_SECONDS, user: toUserView(row) };
   }
+
+  async logout(jti: string): Promise<void> {
+    await this.sessions.revoke(jti, 'logout', this.clock.nowIso());
+  }
+
+  /** The caller changes their own password: the current one is checked, every token of theirs is revoked, a new one is issued. */
+  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<TokenView> {
+    const row = await this.users.findById(userId);
+    if (!row) throw new DomainError(ErrorCode.Unauthenticated, 'Invalid token: the user no longer exists', { header: 'authorization' });
+    if (!(await verifyPassword(row.password_hash, currentPassword))) {
+      throw DomainError.validation([{ field: 'currentPassword', reason: 'password: wrong current password' }]);
+    }
+    const problems = passwordProblems(newPassword, row.username, 'newPassword', this.config.DUBAN_PASSWORD_MIN_LENGTH);
+    if (newPassword === currentPassword) problems.push({ field: 'newPassword', reason: 'password: same as the current one' });
+    if (problems.length) throw DomainError.validation(problems);
+    await this.users.setPasswordHash(row.id, await hashPassword(newPassword), 'password-changed');
+    return await this.issue(row);
+  }
+}
+
+function tooMany(lock: Lockout): DomainError {
+  return new DomainError(ErrorCode.TooManyRequests, `too many failed logins; retry after ${lock.retryAfterSeconds} s`, {
+    retryAfterSeconds: lock.retryAfterSeconds,
+    field: lock.key.startsWith('account:') ? 'username' : 'address',
+  });
 }
 
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$T8d89wbory/4LYyPPjlSJA$zMgnDvzLiNrwirIiLDKFJGDg9qCQg6VqwD89ZRwluc0';

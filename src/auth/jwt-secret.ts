@@ -1,17 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Db } from '../database/db.js';
 
 /**
- * The configured secret, or one generated on first start and kept in the data directory (mode 600),
- * so zero configuration works and tokens survive restarts. Never committed: data/ is ignored.
+ * The configured secret (DUBAN_JWT_SECRET), or the one kept in the database (table auth_secrets): the first
+ * instance to start inserts a random one, every later instance (and the CLI) reads the same row, so several
+ * instances on one database accept each other's tokens. Never a file one instance generated for itself.
  */
-export function resolveJwtSecret(configured: string | undefined, dataDir: string): string {
+export async function resolveJwtSecret(configured: string | undefined, db: Db, nowIso: string): Promise<string> {
   if (configured) return configured;
-  const file = join(dataDir, 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  await db.run('INSERT INTO auth_secrets (name, secret, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING', 'jwt', randomBytes(48).toString('base64url'), nowIso);
+  const secret = await db.value<string>('SELECT secret FROM auth_secrets WHERE name = ?', 'jwt');
+  if (!secret) throw new Error('auth_secrets has no jwt row after inserting one');
   return secret;
 }

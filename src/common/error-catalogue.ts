@@ -78,6 +78,16 @@ const REASON_PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
   [/another active department user of this unit/, () => '须为本单位另一位在用账号（不能由填报人本人签认）'],
   [/upload the self-assessment report/, () => '请先上传自评报告'],
   [/^unknown field/, () => '不是可接受的字段'],
+  // the password policy (src/auth/password-policy.ts)
+  [/^password: at least (\d+) characters/, (m) => `至少 ${m[1]} 个字符`],
+  [/^password: must not be the username/, () => '不能与用户名相同'],
+  [/^password: mix at least two kinds/, () => '须包含字母、数字、符号中的至少两类'],
+  [/^password: wrong current password/, () => '当前密码不正确'],
+  [/^password: same as the current/, () => '不能与当前密码相同'],
+  // the webhook target policy (src/notifications/webhook-target.ts)
+  [/^webhook target: host .* does not resolve/, () => '无法解析该网址的主机名'],
+  [/^webhook target: not a URL/, () => '须为网址'],
+  [/^webhook target: /, () => '不能指向本机、内网或保留地址（如确需推送到内网，请由管理员把该主机加入允许名单）'],
   // class-validator's own English, when the constraint name did not come along
   [/must not be greater than (-?[\d.]+)/, (m) => `不能大于 ${m[1]}`],
   [/must not be less than (-?[\d.]+)/, (m) => `不能小于 ${m[1]}`],

@@ -44,6 +44,9 @@ export class ErrorFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       this.logger.error(`${request?.method} ${request?.url} [${body.requestId}]`, (exception as Error)?.stack);
     }
+    // A lockout (429) says when to come back, in seconds (RFC 9110 Retry-After).
+    const retryAfter = body.details?.['retryAfterSeconds'];
+    if (body.statusCode === 429 && typeof retryAfter === 'number') void reply.header('retry-after', String(Math.ceil(retryAfter)));
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 

@@ -89,6 +89,8 @@ export const FIELD_ZH: Record<string, string> = {
   name: '名称',
   username: '用户名',
   password: '密码',
+  newPassword: '新密码',
+  currentPassword: '当前密码',
   displayName: '姓名',
   role: '角色',
   unitId: '单位',

@@ -1,4 +1,5 @@
 import { AuditCheckpoint, AuditCheckpointEvidence, AuditCheckpointHead, AuditCheckpointPlan } from '../audit/checkpoint.entity.js';
+import { AUTH_ENTITIES } from '../auth/session.entity.js';
 import { User } from '../auth/user.entity.js';
 import { EvidenceFile } from '../evidence/evidence-file.entity.js';
 import { ImportChange, ImportRun } from '../imports/import-run.entity.js';
@@ -14,4 +15,4 @@ import { SELF_ASSESSMENT_ENTITIES } from '../self-assessment/self-assessment.ent
 
 /** Every entity, listed explicitly so src, dist and the TypeORM CLI see the same schema. */
 export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, EvidenceFile, Webhook, WebhookDelivery, WebhookAttempt,
-  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES, ...BULLETIN_ENTITIES, ...URGING_ENTITIES, ...SELF_ASSESSMENT_ENTITIES];
+  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES, ...BULLETIN_ENTITIES, ...URGING_ENTITIES, ...SELF_ASSESSMENT_ENTITIES, ...AUTH_ENTITIES];

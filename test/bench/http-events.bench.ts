@@ -133,7 +133,7 @@ async function waitForHealth(port: number, child: ChildProcess): Promise<void> {
 /** The service in its own process (as deployed); 50 keep-alive connections, each driving its own tasks. */
 async function overHttp(): Promise<{ stats: ReturnType<typeof summarize>; errors: number; statuses: Record<number, number> }> {
   const dir = mkdtempSync(join(tmpdir(), 'duban-bench-http-'));
-  const port = 38000 + Math.floor(Math.random() * 1000);
+  const port = Number(process.env.BENCH_HTTP_PORT) || 38000 + Math.floor(Math.random() * 1000);
   const fx = await withContext(dir, seed);
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, 'dist/src/main.js'], {

@@ -28,13 +28,16 @@ export const PASSWORD = 'correct horse battery staple';
 /** The real application on a fresh SQLite file built by the migrations, with a clock the test moves. */
 export async function startTestApp(opts: { now?: string; env?: Record<string, string>; dataDir?: string; keepData?: boolean } = {}): Promise<TestApp> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'duban-e2e-'));
-  const config = loadConfig({
+  const env: Record<string, string> = {
     DUBAN_DATA_DIR: dataDir,
     DUBAN_DB: 'test.db',
     DUBAN_DEMO: 'false',
     DUBAN_JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     ...opts.env,
-  });
+  };
+  // DUBAN_JWT_SECRET: '' → none configured (the secret then comes from the database).
+  if (env.DUBAN_JWT_SECRET === '') delete env.DUBAN_JWT_SECRET;
+  const config = loadConfig(env);
   const start = new Date(opts.now ?? '2026-03-02T02:00:00.000Z');
   // DUBAN_CLOCK=manual: the drill clock (forward only, POST /clock), started at `now`; otherwise a clock the test moves freely.
   const clock = config.DUBAN_CLOCK === 'manual' ? new ManualClock(start) : new FixedClock(start);

@@ -108,7 +108,7 @@ describe('the office sets a plan up in the pages', () => {
     const dialog = page.getByRole('dialog', { name: '新建用户' });
     await dialog.getByLabel('用户名').fill('slj');
     await dialog.getByLabel('姓名').fill('县水利局 联络员');
-    await dialog.getByLabel('初始密码（至少 8 位）').fill('slj-password-1');
+    await dialog.getByLabel('初始密码（至少 10 位，含字母、数字、符号中的两类）').fill('slj-password-1');
     await dialog.getByLabel('角色').selectOption({ label: '承接单位' });
     await dialog.getByLabel('所属单位').selectOption({ label: '县水利局' });
     await dialog.getByRole('button', { name: '创建' }).click();
