@@ -53,7 +53,7 @@ const receiver = new Receiver();
 
 beforeAll(async () => {
   await receiver.start();
-  t = await startTestApp({ now: '2026-05-06T02:00:00.000Z', dataDir, keepData: true });
+  t = await startTestApp({ now: '2026-05-06T02:00:00.000Z', dataDir, keepData: true, env: { DUBAN_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' } });
   f = await seedPlan(t);
   const reg = await t.http().post('/webhooks').set('authorization', f.supervisor).send({ url: `http://127.0.0.1:${receiver.port}/hook`, eventTypes: ['node.opened', 'evidence.submitted'] });
   expect(reg.status).toBe(201);
@@ -112,7 +112,7 @@ describe('webhooks', () => {
     const port = receiver.port;
     await t.close();
     await receiver.start(port);
-    t = await startTestApp({ now: '2026-05-06T03:00:00.000Z', dataDir, keepData: true });
+    t = await startTestApp({ now: '2026-05-06T03:00:00.000Z', dataDir, keepData: true, env: { DUBAN_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' } });
     await t.app.get(NotificationsService).pump();
     const forTask = receiver.requests.filter((r) => r.body.taskId === task.id);
     expect(forTask.map((r) => r.body.type).sort()).toEqual(['evidence.submitted', 'node.opened']);

@@ -6,6 +6,7 @@ import { DomainError } from '../common/domain-error.js';
 import { DatabaseService } from '../database/database.service.js';
 import { toNotification, type OutboxRow } from './notification.types.js';
 import { signWebhook } from './webhook-signature.js';
+import { webhookTargetProblem, type Resolver } from './webhook-target.js';
 
 export interface WebhookView {
   id: string;
@@ -46,6 +47,8 @@ const HOUR = 3600_000;
 export class WebhooksService {
   private readonly logger = new Logger('Webhooks');
   private delivering: Promise<{ attempted: number; delivered: number }> | undefined;
+  /** DNS for the SSRF check; tests may replace it. */
+  resolver: Resolver | undefined;
 
   constructor(
     private readonly db: DatabaseService,
@@ -53,7 +56,10 @@ export class WebhooksService {
     private readonly config: AppConfig,
   ) {}
 
+  /** Refused (400 naming `url`) when the target is loopback, link-local, private or reserved and not listed in DUBAN_WEBHOOK_ALLOW_HOSTS. */
   async register(url: string, eventTypes: string[] = ['*']): Promise<WebhookView & { secret: string }> {
+    const problem = await webhookTargetProblem(url, this.config.DUBAN_WEBHOOK_ALLOW_HOSTS, this.resolver);
+    if (problem) throw DomainError.validation([{ field: 'url', reason: problem }]);
     const row: WebhookRow = {
       id: randomUUID(),
       url,
@@ -130,6 +136,9 @@ export class WebhooksService {
     let status: number | null = null;
     let error: string | null = null;
     try {
+      // The name may have been re-pointed since registration: check again before every attempt.
+      const problem = await webhookTargetProblem(d.url, this.config.DUBAN_WEBHOOK_ALLOW_HOSTS, this.resolver);
+      if (problem) throw new Error(`refused: ${problem}`);
       const res = await fetch(d.url, {
         method: 'POST',
         headers: {
