@@ -3,7 +3,7 @@ import type { Relation } from 'typeorm';
 import { Unit } from '../units/unit.entity.js';
 
 
-export const ROLES = ['admin', 'supervisor', 'department', 'assessor', 'auditor'] as const;
+export const ROLES = ['admin', 'supervisor', 'department', 'assessor', 'auditor', 'leader'] as const;
 export type UserRole = (typeof ROLES)[number];
 
 @Entity({ name: 'users' })

@@ -72,14 +72,14 @@ export class BulletinsController {
   }
 
   @Get('plans/:id/bulletins/verify')
-  @Roles('admin', 'supervisor', 'auditor')
+  @Roles('admin', 'supervisor', 'auditor', 'leader')
   @ApiOperation({ summary: 'Re-seal every published bulletin of the plan from its stored content: the chain holds or the first break is named' })
   async verify(@Param('id') planId: string) {
     return await this.bulletins.verifyChain(planId);
   }
 
   @Get('bulletins/:id/export')
-  @Roles('admin', 'supervisor', 'auditor')
+  @Roles('admin', 'supervisor', 'auditor', 'leader')
   @ApiOperation({ summary: 'The bulletin as .docx (official layout) or PDF (one page per N units); a draft is marked 草稿' })
   @ApiProduces('application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/pdf')
   async export(@Param('id') id: string, @Query() q: ExportBulletinQuery, @CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {

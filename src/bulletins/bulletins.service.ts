@@ -51,7 +51,7 @@ export interface BulletinView {
 }
 
 /** Who reads a bulletin in full: the office and those who audit it. */
-const FULL_VIEW = new Set<Actor['role']>(['admin', 'supervisor', 'auditor', 'system']);
+const FULL_VIEW = new Set<Actor['role']>(['admin', 'supervisor', 'auditor', 'leader', 'system']);
 
 const toSeries = (r: SeriesRow): SeriesView => ({
   id: r.id,

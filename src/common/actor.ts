@@ -1,7 +1,7 @@
 /** Who sends a command: a logged-in user, or the system itself (the sweeper, imports, the CLI). */
 export interface Actor {
   userId: string | null;
-  role: 'admin' | 'supervisor' | 'department' | 'assessor' | 'auditor' | 'system';
+  role: 'admin' | 'supervisor' | 'department' | 'assessor' | 'auditor' | 'leader' | 'system';
   unitId: string | null;
   username?: string;
 }

@@ -31,6 +31,7 @@ export const ROLE_ZH: Record<string, string> = {
   department: '承接单位',
   assessor: '考核主体',
   auditor: '审计',
+  leader: '领导',
   system: '系统',
 };
 

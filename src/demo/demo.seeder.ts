@@ -95,6 +95,8 @@ export class DemoSeeder {
     await mk('hqz', '红旗镇 联络员', 'department', 'unit-hqz');
     await mk('tjj', '县统计局 考核员', 'assessor', 'unit-tjj');
     await mk('auditor', '县审计局 审计员', 'auditor');
+    // A county leader: reads everything, casts its own leaders' ballot.
+    await mk('xianzhang', '县长', 'leader');
 
     const ind = async (code: string, name: string, points: number, methodCode: string, cat: string[], extra: Record<string, unknown> = {}) =>
       await this.indicators.create({ planId: plan.id, code, name, points, methodCode, categoryPath: cat, assessingUnitId: 'unit-tjj', ...extra });

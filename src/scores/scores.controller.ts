@@ -55,14 +55,14 @@ export class ScoresController {
   }
 
   @Get('plans/:id/scores')
-  @Roles('admin', 'supervisor', 'auditor', 'department')
+  @Roles('admin', 'supervisor', 'auditor', 'leader', 'department')
   @ApiOperation({ summary: 'Scores of a plan by group: rank, grade, composite, adjustments, final (live or frozen; detail=full adds every breakdown)' })
   async planScores(@Param('id') id: string, @Query() q: ScoresQuery, @CurrentActor() actor: Actor): Promise<PlanScoresView> {
     return await this.scores.planScores(id, q, actor);
   }
 
   @Get('plans/:id/units/:unitId/scorecard')
-  @Roles('admin', 'supervisor', 'auditor', 'department')
+  @Roles('admin', 'supervisor', 'auditor', 'leader', 'department')
   @ApiOperation({ summary: 'One unit’s scorecard: every indicator with method, inputs and formula, the parts, bonuses, deductions, veto, rank and grade' })
   async scorecard(@Param('id') id: string, @Param('unitId') unitId: string, @Query() q: ScoreSourceQuery, @CurrentActor() actor: Actor): Promise<ScorecardView> {
     return await this.scores.scorecard(id, unitId, q, actor);
@@ -75,7 +75,7 @@ export class ScoresController {
   }
 
   @Post('plans/:id/ballots')
-  @Roles('admin', 'supervisor', 'department')
+  @Roles('admin', 'supervisor', 'department', 'leader')
   @ApiOperation({
     summary:
       'Cast a comprehensive-evaluation ballot (综合评价). The office enters leaders’/office ballots naming the evaluator; a department casts its own peer ballot. Quota broken → 422 BALLOT_QUOTA_EXCEEDED; own unit rated → 403 BALLOT_SELF_RATING. A new ballot of the same evaluator for the group supersedes the earlier one',
@@ -85,7 +85,7 @@ export class ScoresController {
   }
 
   @Get('plans/:id/ballots')
-  @Roles('admin', 'supervisor', 'auditor', 'department')
+  @Roles('admin', 'supervisor', 'auditor', 'leader', 'department')
   @ApiOperation({ summary: 'Ballots of a plan (a department: its own); all=true includes superseded ones' })
   async ballots(@Param('id') id: string, @Query() q: BallotQuery, @CurrentActor() actor: Actor): Promise<BallotView[]> {
     return await this.scores.ballots(id, q.all === 'true', actor);
@@ -107,7 +107,7 @@ export class ScoresController {
   }
 
   @Get('plans/:id/unit-events')
-  @Roles('admin', 'supervisor', 'auditor', 'department')
+  @Roles('admin', 'supervisor', 'auditor', 'leader', 'department')
   @ApiOperation({ summary: 'Bonus/deduction/negative-list/veto events (a department: its own)' })
   async unitEvents(@Param('id') id: string, @Query() q: UnitEventQuery, @CurrentActor() actor: Actor): Promise<UnitEventView[]> {
     return await this.scores.unitEvents(id, q.unitId, actor);
@@ -122,14 +122,14 @@ export class ScoresController {
   }
 
   @Get('plans/:id/score-runs')
-  @Roles('admin', 'supervisor', 'auditor')
+  @Roles('admin', 'supervisor', 'auditor', 'leader')
   @ApiOperation({ summary: 'Frozen runs of a plan, newest first (close, then each re-score with who, why and what changed)' })
   async runs(@Param('id') id: string): Promise<RunView[]> {
     return await this.scores.runs(id);
   }
 
   @Get('plans/:id/scores/export')
-  @Roles('admin', 'supervisor', 'auditor')
+  @Roles('admin', 'supervisor', 'auditor', 'leader')
   @ApiOperation({ summary: 'The score sheet: XLSX (one sheet per group, 得分明细, 说明) or CSV (sheet=summary|breakdown), Chinese headers' })
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv')
   async export(@Param('id') id: string, @Query() q: ExportQuery, @Res() reply: FastifyReply): Promise<void> {

@@ -22,6 +22,8 @@ import { ScoresRepository, type BallotRow, type PlanRowLite, type RunRow, type U
 
 /** Evaluator kinds a department may fill in itself (peer rating, 互评); the others are entered by the office. */
 export const PEER_EVALUATORS: ReadonlySet<string> = new Set(['peers']);
+/** The evaluator kinds a leader's own ballot may be (a county leader rates as one of the leaders). */
+export const LEADER_EVALUATORS: ReadonlySet<string> = new Set(['leaders']);
 
 export const CLOSE_REASON = '考核方案关闭：未完成的任务按现状计分';
 
@@ -487,6 +489,7 @@ export class ScoresService implements OnModuleInit {
       case 'admin':
       case 'supervisor':
       case 'auditor':
+      case 'leader':
       case 'system':
         return { all: true };
       case 'department':
@@ -669,6 +672,17 @@ export class ScoresService implements OnModuleInit {
       }
       evaluatorId = actor.unitId;
       evaluatorUnitId = actor.unitId;
+    } else if (actor.role === 'leader') {
+      // A leader casts its own ballot, as itself: the office no longer types it in (it still may, naming the leader).
+      if (!LEADER_EVALUATORS.has(config.key)) {
+        throw DomainError.forbidden(`a leader casts a leaders' ballot (${[...LEADER_EVALUATORS].join(', ')}), not "${config.key}"`, { field: 'evaluator' });
+      }
+      if (dto.evaluatorId !== undefined && dto.evaluatorId !== actor.userId) {
+        throw DomainError.forbidden(`a leader rates as itself, not as ${dto.evaluatorId}`, { field: 'evaluatorId' });
+      }
+      if (!actor.userId) throw DomainError.forbidden('a leader casts its ballot from its own account', { field: 'evaluatorId' });
+      evaluatorId = actor.userId;
+      evaluatorUnitId = null;
     } else {
       if (dto.evaluatorId === undefined) throw DomainError.validation([{ field: 'evaluatorId', reason: 'name who rated (a leader, the office, a unit) when entering a ballot for them' }]);
       if (dto.evaluatorUnitId !== undefined && !await this.repo.unitExists(dto.evaluatorUnitId)) {

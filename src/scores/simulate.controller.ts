@@ -23,7 +23,7 @@ export class SimulateController {
 
   @Post('plans/:id/scores/simulate')
   @HttpCode(200)
-  @Roles('admin', 'supervisor', 'auditor')
+  @Roles('admin', 'supervisor', 'auditor', 'leader')
   @ApiOperation({ summary: 'What-if: apply hypothetical facts to the live scores (node approved, red excused, ballot changed, template weight changed); returns changed totals, ranks and grades with explanations. Writes nothing' })
   simulate(@Param('id') id: string, @Body() dto: SimulateDto, @CurrentActor() actor: Actor): Promise<SimulationView> {
     return this.sim.simulate(id, dto.changes, actor);

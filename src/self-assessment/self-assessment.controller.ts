@@ -38,7 +38,7 @@ export class SelfAssessmentController {
   }
 
   @Get('units')
-  @Roles('admin', 'supervisor', 'auditor', 'assessor')
+  @Roles('admin', 'supervisor', 'auditor', 'assessor', 'leader')
   @ApiOperation({ summary: 'Every unit of the plan: status (none, draft, submitted, signed) and, once signed, its self total' })
   async list(@Param('id') planId: string) {
     return await this.service.list(planId);

@@ -107,7 +107,7 @@ export interface HistoryEntry {
   hash: string;
 }
 
-const OFFICE_ROLES = new Set(['admin', 'supervisor', 'auditor', 'assessor']);
+const OFFICE_ROLES = new Set(['admin', 'supervisor', 'auditor', 'assessor', 'leader']);
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /**

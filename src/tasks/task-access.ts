@@ -25,6 +25,6 @@ export function canSeeTask(actor: Actor, scope: TaskScope): boolean {
 /** Why this actor may not send this event to a task it can see, or null when it may. */
 export function refusalToSend(actor: Actor, type: TaskEventType): string | null {
   const roles = EVENT_ROLES[type];
-  if (!roles.includes(actor.role)) return `role ${actor.role} may not send ${type}; allowed: ${roles.join(', ')}`;
+  if (!(roles as readonly string[]).includes(actor.role)) return `role ${actor.role} may not send ${type}; allowed: ${roles.join(', ')}`;
   return null;
 }

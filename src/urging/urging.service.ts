@@ -45,7 +45,7 @@ export interface UnitUrgingCounts {
 }
 
 const NUMBER_PREFIX: Record<UrgingLevel, string> = { remind: '提', urge: '催', supervise: '督' };
-const OFFICE = new Set<Actor['role']>(['admin', 'supervisor', 'auditor', 'system']);
+const OFFICE = new Set<Actor['role']>(['admin', 'supervisor', 'auditor', 'leader', 'system']);
 
 /**
  * Urging notices (催办 / 督办, issue 16 item 2): the office issues one on a node, or the plan's escalation

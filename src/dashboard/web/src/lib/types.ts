@@ -1,5 +1,5 @@
 /** Shapes of the API's JSON, as the pages use them (see /docs-json for the full schema). */
-export type Role = 'admin' | 'supervisor' | 'department' | 'assessor' | 'auditor' | 'system';
+export type Role = 'admin' | 'supervisor' | 'department' | 'assessor' | 'auditor' | 'leader' | 'system';
 export type Light = 'green' | 'yellow' | 'red';
 
 export interface Page<T> {
