@@ -218,7 +218,8 @@ describe('the history', () => {
       'self-assessment.submitted',
       'self-assessment.signed',
     ]);
-    await expect(t.db.run(`UPDATE self_assessment_events SET payload = '{}' WHERE seq = 1`)).rejects.toThrow(/append-only/);
+    // (matched on the message: the driver's error class may come from another test file's realm, so toThrow's instanceof check would not hold)
+    await expect(t.db.run(`UPDATE self_assessment_events SET payload = '{}' WHERE seq = 1`)).rejects.toMatchObject({ message: expect.stringMatching(/append-only/) });
     // Past the trigger (as someone with the database's owner rights would): the chain names the edited event.
     await t.db.exec(t.db.dialect === 'postgres' ? 'DROP TRIGGER self_assessment_events_no_update ON self_assessment_events' : 'DROP TRIGGER self_assessment_events_no_update');
     await t.db.run(`UPDATE self_assessment_events SET payload = '{"items":[]}' WHERE seq = 3`);
