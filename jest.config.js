@@ -21,6 +21,9 @@ export default {
   // Also at the top level: Jest 30 reads testTimeout from the global config, so inside `projects` alone it
   // left hooks (beforeAll starting the app and seeding a plan) on the 5 s default and they timed out under load.
   testTimeout: 60_000,
+  // E2E_DB=postgres (npm run test:e2e:pg): a run id naming the run's databases, all dropped at the end.
+  globalSetup: '<rootDir>/test/support/pg-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/pg-teardown.mjs',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{src,workflows,config}/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },

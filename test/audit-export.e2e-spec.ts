@@ -119,7 +119,7 @@ describe('export as CSV', () => {
 
   it('the CLI writes the same export to a file', async () => {
     const env = { ...process.env };
-    Object.assign(process.env, { DUBAN_DATA_DIR: t.dataDir, DUBAN_DB: 'test.db', DUBAN_DEMO: 'false', DUBAN_JWT_SECRET: 'test-secret-test-secret-test-secret-0123' });
+    Object.assign(process.env, t.env);
     const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const out = join(t.dataDir, 'cli.csv');
     try {

@@ -194,7 +194,7 @@ describe('the plan’s board as of a date (GET /audit/plans/{id}/board)', () => 
 
 describe('audit endpoints refuse bad input and write nothing', () => {
   it('answers unknown fields, bad formats and bad roots with 400 naming the field, and other roles with 403', async () => {
-    const before = databaseFingerprint(t.db);
+    const before = (await databaseFingerprint(t.db));
     const cp = await t.http().post('/audit/checkpoints').set('authorization', f.auditor).send({ force: true });
     expect(cp.status).toBe(400);
     expect(cp.body.details.fields).toEqual([{ field: 'body.force', reason: 'unknown field' }]);
@@ -211,18 +211,18 @@ describe('audit endpoints refuse bad input and write nothing', () => {
     expect((await get('/audit/verify', f.dept)).status).toBe(403);
     expect((await t.http().post('/audit/checkpoints').set('authorization', f.assessor).send({})).status).toBe(403);
     expect((await get(`/audit/plans/${f.planId}/export`, f.dept)).status).toBe(403);
-    expect(databaseFingerprint(t.db)).toBe(before);
-    expect(t.db.sqlite.prepare('SELECT count(*) AS n FROM audit_checkpoints').get()).toEqual({ n: 0 });
+    expect((await databaseFingerprint(t.db))).toBe(before);
+    expect((await t.db.one('SELECT count(*) AS n FROM audit_checkpoints'))).toEqual({ n: 0 });
   });
 });
 
 describe('the daily checkpoint', () => {
   it('seals once a day (Beijing time) when something changed, and not again the same day', async () => {
     const scheduler = t.app.get(CheckpointScheduler);
-    const count = () => (t.db.sqlite.prepare('SELECT count(*) AS n FROM audit_checkpoints').get() as { n: number }).n;
+    const count = async () => ((await t.db.one('SELECT count(*) AS n FROM audit_checkpoints')) as { n: number }).n;
     at('2026-07-20T15:00:00.000Z'); // 23:00 in Beijing
     expect(await scheduler.runIfDue()).toBe(true);
-    expect(count()).toBe(1);
+    expect(await count()).toBe(1);
     expect((await send(other, f.otherDept, 'task.acknowledge', 1)).status).toBe(200);
     at('2026-07-20T15:30:00.000Z'); // still the 20th in Beijing
     expect(await scheduler.runIfDue()).toBe(false);
@@ -230,7 +230,7 @@ describe('the daily checkpoint', () => {
     expect(await scheduler.runIfDue()).toBe(true);
     at('2026-07-22T16:30:00.000Z'); // due, but nothing changed: no new seal
     expect(await scheduler.runIfDue()).toBe(false);
-    expect(t.db.sqlite.prepare('SELECT seq, day, created_by FROM audit_checkpoints ORDER BY seq').all()).toEqual([
+    expect((await t.db.all('SELECT seq, day, created_by FROM audit_checkpoints ORDER BY seq'))).toEqual([
       { seq: 1, day: '2026-07-20', created_by: 'system' },
       { seq: 2, day: '2026-07-21', created_by: 'system' },
     ]);

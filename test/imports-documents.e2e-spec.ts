@@ -10,21 +10,18 @@ import { ImportService, type ImportOptions } from '../src/imports/import.service
 import { PlansService } from '../src/plans/plans.service.js';
 import { toDocx, toXls, type DocBlock } from './support/documents.js';
 import { fourAnnexNotice } from './support/import-documents.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { startTestApp, type TestApp, databaseContent } from './support/test-app.js';
 
 let t: TestApp;
 let imports: ImportService;
 let supervisorAuth: string;
-const q = <T>(sql: string, ...args: unknown[]) => t.db.sqlite.prepare(sql).all(...args) as T[];
+const q = async <T>(sql: string, ...args: unknown[]) => (await t.db.all(sql, ...args)) as T[];
 const importFile = (name: string, bytes: Buffer, opts: ImportOptions) => imports.run({ name, bytes }, opts, SYSTEM_ACTOR);
 
-function everything(): string {
-  const tables = q<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`);
-  return tables.map(({ name }) => `${name}\n${JSON.stringify(q(`SELECT * FROM "${name}" ORDER BY rowid`))}`).join('\n');
-}
-const planContent = (planId: string) => ({
-  indicators: q(`SELECT code, name, points, method_code, method_params FROM indicators WHERE plan_id = ? ORDER BY code`, planId),
-  tasks: q(`SELECT i.code, u.name, t.is_lead FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id WHERE t.plan_id = ? ORDER BY i.code, u.name`, planId),
+const everything = () => databaseContent(t.db);
+const planContent = async (planId: string) => ({
+  indicators: await q(`SELECT code, name, points, method_code, method_params FROM indicators WHERE plan_id = ? ORDER BY code`, planId),
+  tasks: await q(`SELECT i.code, u.name, t.is_lead FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id WHERE t.plan_id = ? ORDER BY i.code, u.name`, planId),
 });
 
 beforeAll(async () => {
@@ -42,7 +39,7 @@ describe('a four-annex notice (.docx)', () => {
   });
 
   it('a dry run reports the sections and the units it would create, and writes nothing', async () => {
-    const before = everything();
+    const before = await everything();
     const r = await importFile('notice.docx', docx, { planId: 'p-doc', createUnits: true });
     expect(r).toMatchObject({ outcome: 'dry-run', refusal: null });
     expect(r.parse.sections.map((s) => [s.key, s.shape])).toEqual([
@@ -54,38 +51,38 @@ describe('a four-annex notice (.docx)', () => {
     ]);
     expect(r.parse.newUnits).toEqual(expect.arrayContaining([{ name: '县卫健局', kind: 'department' }, { name: '高新区', kind: 'park' }, { name: '胡家镇', kind: 'town' }]));
     expect(r.counts).toMatchObject({ indicators: { create: 9 }, tasks: { create: 15 } });
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 
   it('commits every section under its own keys: the parks\' 1–2 beside the towns\' 1–3', async () => {
     const r = await importFile('notice.docx', docx, { planId: 'p-doc', createUnits: true, commit: true });
     expect(r).toMatchObject({ outcome: 'committed', errors: 0 });
-    const codes = q<{ code: string }>(`SELECT code FROM indicators WHERE plan_id = 'p-doc' ORDER BY code`).map((x) => x.code);
+    const codes = (await q<{ code: string }>(`SELECT code FROM indicators WHERE plan_id = 'p-doc' ORDER BY code`)).map((x) => x.code);
     expect(codes).toEqual(['附件1/1', '附件1/2', '附件1/3', '附件2/1', '附件2/2', '附件3/nodes', '附件4/1', '附件4/2', '附件4/3']);
-    expect(q(`SELECT u.name FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id WHERE i.code = '附件2/1' ORDER BY u.name`)).toEqual([{ name: '经济开发区' }, { name: '高新区' }]);
+    expect(await q(`SELECT u.name FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id WHERE i.code = '附件2/1' ORDER BY u.name`)).toEqual([{ name: '经济开发区' }, { name: '高新区' }]);
     // the assessing county departments are departments
-    expect(q(`SELECT kind FROM units WHERE name IN ('县统计局', '县纪委监委', '县应急局') ORDER BY name`)).toEqual([{ kind: 'department' }, { kind: 'department' }, { kind: 'department' }]);
+    expect(await q(`SELECT kind FROM units WHERE name IN ('县统计局', '县纪委监委', '县应急局') ORDER BY name`)).toEqual([{ kind: 'department' }, { kind: 'department' }, { kind: 'department' }]);
   });
 
   it('importing it again writes nothing', async () => {
-    const before = everything();
+    const before = await everything();
     const r = await importFile('notice.docx', docx, { planId: 'p-doc', commit: true });
     expect(r.outcome).toBe('unchanged');
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 
   it('the same notice as .xls imports the same content', async () => {
     const r = await importFile('notice.xls', toXls(fourAnnexNotice()), { planId: 'p-xls', commit: true });
     expect(r).toMatchObject({ outcome: 'committed', errors: 0 });
-    expect(planContent('p-xls')).toEqual(planContent('p-doc'));
+    expect(await planContent('p-xls')).toEqual(await planContent('p-doc'));
   });
 
   it('a truncated .docx writes nothing and says why', async () => {
-    const before = everything();
+    const before = await everything();
     const r = await importFile('notice.docx', docx.subarray(0, 300), { planId: 'p-doc', commit: true });
     expect(r.outcome).toBe('refused');
     expect(r.parse.problems[0]!.reason).toMatch(/not a readable \.docx/);
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 });
 
@@ -99,12 +96,12 @@ describe('annexes cut out by hand into one plan', () => {
   it('the parks\' 序号 1–2 may not overwrite the towns\' indicators 1–2: refused, naming both rows; nothing written', async () => {
     const towns = await importFile('towns.docx', await toDocx(annex(1)), { planId: 'p-cut', createUnits: true, commit: true });
     expect(towns).toMatchObject({ outcome: 'committed' });
-    expect(q(`SELECT code FROM indicators WHERE plan_id = 'p-cut' ORDER BY code`)).toEqual([{ code: '1' }, { code: '2' }, { code: '3' }]);
-    const before = everything();
+    expect(await q(`SELECT code FROM indicators WHERE plan_id = 'p-cut' ORDER BY code`)).toEqual([{ code: '1' }, { code: '2' }, { code: '3' }]);
+    const before = await everything();
     const parks = await importFile('parks.docx', await toDocx(annex(2)), { planId: 'p-cut', createUnits: true, commit: true });
     expect(parks.outcome).toBe('refused');
     expect(parks.refusal).toMatch(/indicator 1 of the file \(row \d+, "招商引资到位资金"\) would overwrite the plan's indicator 1 \("固定资产投资", created by import .* of towns\.docx\)/);
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 });
 

@@ -18,7 +18,7 @@ import { readCellLines } from '../src/imports/read-text.js';
 import { PlansService } from '../src/plans/plans.service.js';
 import { TaskCommandService } from '../src/tasks/task-commands.service.js';
 import { UnitsService } from '../src/units/units.service.js';
-import { databaseFingerprint, startTestApp, type TestApp } from './support/test-app.js';
+import { databaseFingerprint, startTestApp, type TestApp, databaseContent } from './support/test-app.js';
 
 const run = promisify(execFile);
 const FIXTURES = join(process.cwd(), 'test/fixtures/imports');
@@ -33,15 +33,12 @@ let supervisorAuth: string;
 const supervisor: Actor = { userId: 'sup-1', role: 'supervisor', unitId: null, username: 'sup' };
 
 const importFile = (name: string, bytes: Buffer, opts: ImportOptions, actor: Actor = SYSTEM_ACTOR) => imports.run({ name, bytes }, opts, actor);
-const q = <T>(sql: string, ...args: unknown[]) => t.db.sqlite.prepare(sql).all(...args) as T[];
-const one = <T>(sql: string, ...args: unknown[]) => t.db.sqlite.prepare(sql).get(...args) as T;
-const count = (sql: string, ...args: unknown[]) => (one<{ n: number }>(sql, ...args)).n;
+const q = async <T>(sql: string, ...args: unknown[]) => (await t.db.all(sql, ...args)) as T[];
+const one = async <T>(sql: string, ...args: unknown[]) => (await t.db.one(sql, ...args)) as T;
+const count = async (sql: string, ...args: unknown[]) => (await one<{ n: number }>(sql, ...args)).n;
 
 /** Every row of every table, as one comparable value (content equivalence, byte for byte). */
-function everything(): string {
-  const tables = q<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`);
-  return tables.map(({ name }) => `${name}\n${JSON.stringify(q(`SELECT * FROM "${name}" ORDER BY rowid`))}`).join('\n');
-}
+const everything = () => databaseContent(t.db);
 
 async function createPlan(id: string, year: number): Promise<void> {
   await t.app.get(PlansService).create({ id, year, name: `${id} 考核方案` });
@@ -74,23 +71,23 @@ describe('node table (2020 盘山县, 133 items)', () => {
   beforeAll(async () => await createPlan('p-node', 2020));
 
   it('a dry run reports the unknown units as errors and writes nothing', async () => {
-    const before = everything();
+    const before = await everything();
     dry = await importFile(NODE_TABLE, fixture(NODE_TABLE), { planId: 'p-node' });
     expect(dry).toMatchObject({ mode: 'dry-run', outcome: 'dry-run', runId: null, shape: 'node-table' });
     expect(dry.refusal).toMatch(/error/);
     expect(dry.parse.problems.filter((p) => p.severity === 'error').map((p) => p.reason).join('\n')).toMatch(/unknown unit "县发改局"/);
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 
   it('a commit of that report is refused and writes nothing', async () => {
-    const before = everything();
+    const before = await everything();
     const r = await importFile(NODE_TABLE, fixture(NODE_TABLE), { planId: 'p-node', commit: true });
     expect(r).toMatchObject({ outcome: 'refused', runId: null });
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 
   it('a dry run with createUnits lists the units, indicators and tasks it would create, and writes nothing', async () => {
-    const before = everything();
+    const before = await everything();
     dry = await importFile(NODE_TABLE, fixture(NODE_TABLE), { planId: 'p-node', createUnits: true });
     expect(dry.refusal).toBeNull();
     expect(dry.counts).toMatchObject({
@@ -101,7 +98,7 @@ describe('node table (2020 盘山县, 133 items)', () => {
     });
     expect(dry.counts.units.create).toBeGreaterThanOrEqual(23);
     expectCountsAddUp(dry);
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 
   it('commits all 133 items (141 scored rows) with their points, methods and deadlines in one run', async () => {
@@ -109,33 +106,33 @@ describe('node table (2020 盘山县, 133 items)', () => {
     expect(committed).toMatchObject({ outcome: 'committed', errors: 0 });
     expect(committed.counts).toEqual({ ...dry.counts });
     expectCountsAddUp(committed);
-    const inds = q<{ code: string; points: number; method_code: string }>(`SELECT code, points, method_code FROM indicators WHERE plan_id = 'p-node'`);
+    const inds = await q<{ code: string; points: number; method_code: string }>(`SELECT code, points, method_code FROM indicators WHERE plan_id = 'p-node'`);
     expect(inds).toHaveLength(141);
     expect(new Set(inds.map((i) => i.code.split('-')[0])).size).toBe(133);
     expect(inds.every((i) => i.points > 0 && ['ratio', 'direct', 'all_or_nothing'].includes(i.method_code))).toBe(true);
-    expect(one(`SELECT points, method_code FROM indicators WHERE plan_id = 'p-node' AND code = '33-2'`)).toEqual({ points: 2.5, method_code: 'all_or_nothing' });
-    const dates = q<{ due_date: string }>(`SELECT n.due_date FROM nodes n JOIN tasks t ON t.id = n.task_id WHERE t.plan_id = 'p-node'`);
+    expect(await one(`SELECT points, method_code FROM indicators WHERE plan_id = 'p-node' AND code = '33-2'`)).toEqual({ points: 2.5, method_code: 'all_or_nothing' });
+    const dates = await q<{ due_date: string }>(`SELECT n.due_date FROM nodes n JOIN tasks t ON t.id = n.task_id WHERE t.plan_id = 'p-node'`);
     expect(dates).toHaveLength(142);
     expect(dates.every((d) => /^2020-\d\d-\d\d$/.test(d.due_date))).toBe(true);
-    expect(count(`SELECT count(*) AS n FROM import_runs WHERE plan_id = 'p-node'`)).toBe(1);
+    expect(await count(`SELECT count(*) AS n FROM import_runs WHERE plan_id = 'p-node'`)).toBe(1);
   });
 
-  it('creates one unit per canonical name and keeps the file’s other spellings as its aliases (县市局, 县市场局 → 县市场监管局)', () => {
-    expect(one(`SELECT kind, aliases FROM units WHERE name = '县市场监管局'`)).toEqual({ kind: 'department', aliases: '["县市局","县市场局"]' });
-    expect(count(`SELECT count(*) AS n FROM units WHERE name = '县市场局'`)).toBe(0);
+  it('creates one unit per canonical name and keeps the file’s other spellings as its aliases (县市局, 县市场局 → 县市场监管局)', async () => {
+    expect(await one(`SELECT kind, aliases FROM units WHERE name = '县市场监管局'`)).toEqual({ kind: 'department', aliases: '["县市局","县市场局"]' });
+    expect(await count(`SELECT count(*) AS n FROM units WHERE name = '县市场局'`)).toBe(0);
   });
 
-  it('reports the repaired shifted row (66) and the node text in the date column (107), dropping no row', () => {
+  it('reports the repaired shifted row (66) and the node text in the date column (107), dropping no row', async () => {
     const warnings = committed.parse.problems.filter((p) => p.severity === 'warning');
     expect(warnings).toContainEqual(expect.objectContaining({ row: 66, repaired: expect.stringContaining('realigned') }));
     expect(warnings).toContainEqual(expect.objectContaining({ row: 107, field: '计划完成时间', repaired: expect.stringContaining('2020-06-30') }));
     expect(committed.parse.counts.problemRows).toBe(0);
-    const shifted = one<{ id: string }>(`SELECT t.id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE i.plan_id = 'p-node' AND i.code = '33-2'`);
-    expect(one(`SELECT due_date, required_evidence FROM nodes WHERE task_id = ?`, shifted.id)).toEqual({ due_date: '2020-05-30', required_evidence: '“规升巨”企业培育库' });
+    const shifted = await one<{ id: string }>(`SELECT t.id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE i.plan_id = 'p-node' AND i.code = '33-2'`);
+    expect(await one(`SELECT due_date, required_evidence FROM nodes WHERE task_id = ?`, shifted.id)).toEqual({ due_date: '2020-05-30', required_evidence: '“规升巨”企业培育库' });
   });
 
   it('starts every task’s history with task.created through the write path, naming the import run; the chains verify', async () => {
-    const firsts = q<{ type: string; payload: string; actor_role: string }>(
+    const firsts = await q<{ type: string; payload: string; actor_role: string }>(
       `SELECT e.type, e.payload, e.actor_role FROM task_events e JOIN tasks t ON t.id = e.task_id WHERE t.plan_id = 'p-node' AND e.seq = 1`,
     );
     expect(firsts).toHaveLength(141);
@@ -144,12 +141,12 @@ describe('node table (2020 盘山县, 133 items)', () => {
       expect(e.actor_role).toBe('supervisor');
       expect(JSON.parse(e.payload).data.source).toMatchObject({ importRun: committed.runId });
     }
-    expect(count(`SELECT count(*) AS n FROM task_events e JOIN tasks t ON t.id = e.task_id WHERE t.plan_id = 'p-node'`)).toBe(141);
+    expect(await count(`SELECT count(*) AS n FROM task_events e JOIN tasks t ON t.id = e.task_id WHERE t.plan_id = 'p-node'`)).toBe(141);
     expect((await t.app.get(IntegrityService).verify({ replay: true })).ok).toBe(true);
   });
 
-  it('records each structure change of the run (units, indicators, tasks) in import_changes', () => {
-    const kinds = q<{ kind: string; n: number }>(`SELECT kind, count(*) AS n FROM import_changes WHERE run_id = ? GROUP BY kind ORDER BY kind`, committed.runId);
+  it('records each structure change of the run (units, indicators, tasks) in import_changes', async () => {
+    const kinds = await q<{ kind: string; n: number }>(`SELECT kind, count(*) AS n FROM import_changes WHERE run_id = ? GROUP BY kind ORDER BY kind`, committed.runId);
     expect(kinds).toEqual([
       { kind: 'indicator.created', n: 141 },
       { kind: 'task.created', n: 141 },
@@ -159,12 +156,12 @@ describe('node table (2020 盘山县, 133 items)', () => {
 
   it('importing the same file again writes nothing: the database stays byte-for-byte the same', async () => {
     t.clock.advance(3_600_000);
-    const before = everything();
+    const before = await everything();
     const again = await importFile(NODE_TABLE, fixture(NODE_TABLE), { planId: 'p-node', commit: true, createUnits: true }, supervisor);
     expect(again).toMatchObject({ outcome: 'unchanged', runId: null });
     expect(again.counts).toMatchObject({ indicators: { create: 0, update: 0, unchanged: 141 }, tasks: { create: 0, revise: 0, unchanged: 141 }, events: 0, units: { create: 0 } });
     expectCountsAddUp(again);
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 });
 
@@ -177,8 +174,8 @@ describe('an edited node table: only what changed, as recorded events', () => {
   };
   let edited: Buffer;
   let result: ImportResult;
-  const revisedNodes35 = () => {
-    const row = one<{ after: string }>(`SELECT after FROM import_changes WHERE kind = 'task.revised' AND item_key LIKE '35@%' ORDER BY id DESC LIMIT 1`);
+  const revisedNodes35 = async () => {
+    const row = await one<{ after: string }>(`SELECT after FROM import_changes WHERE kind = 'task.revised' AND item_key LIKE '35@%' ORDER BY id DESC LIMIT 1`);
     const { changed, added, removed } = JSON.parse(row.after) as { changed: number[]; added: number[]; removed: number[] };
     return { changed, added, removed };
   };
@@ -197,56 +194,56 @@ describe('an edited node table: only what changed, as recorded events', () => {
   });
 
   it('a dry run lists exactly the edits and writes nothing', async () => {
-    const before = everything();
+    const before = await everything();
     const dry = await importFile('edited.tsv', edited, { planId: 'p-node' }, supervisor);
     expect(dry.counts).toMatchObject({ indicators: { update: 1, create: 0 }, tasks: { revise: 3, create: 0, refused: 0 }, events: 3 });
     expect(dry.changes.map((c) => [c.kind, c.key])).toEqual([
       ['indicator.updated', '1'],
-      ['task.revised', `3@${q<{ name: string }>(`SELECT u.name FROM tasks t JOIN units u ON u.id = t.unit_id WHERE t.id = ?`, taskOf('3').id)[0]!.name}`],
+      ['task.revised', `3@${(await q<{ name: string }>(`SELECT u.name FROM tasks t JOIN units u ON u.id = t.unit_id WHERE t.id = ?`, (await taskOf('3')).id))[0]!.name}`],
       ['task.revised', expect.stringMatching(/^4@/)],
       ['task.revised', expect.stringMatching(/^35@/)],
     ]);
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 
   it('commits one indicator.updated change with before/after and one task.revise event per edited task; nothing else moves', async () => {
-    const untouched = taskOf('5');
-    const eventsBefore = count('SELECT count(*) AS n FROM task_events');
-    const t3 = taskOf('3');
+    const untouched = await taskOf('5');
+    const eventsBefore = await count('SELECT count(*) AS n FROM task_events');
+    const t3 = await taskOf('3');
     result = await importFile('edited.tsv', edited, { planId: 'p-node', commit: true }, supervisor);
     expect(result.outcome).toBe('committed');
-    expect(count('SELECT count(*) AS n FROM task_events')).toBe(eventsBefore + 3);
-    expect(q(`SELECT seq, due_date FROM nodes WHERE task_id = ? ORDER BY seq`, taskOf('35').id)).toEqual([{ seq: 1, due_date: '2020-06-30' }]);
-    expect(revisedNodes35()).toEqual({ changed: [], added: [], removed: [2] });
-    const change = one<{ before: string; after: string }>(`SELECT before, after FROM import_changes WHERE run_id = ? AND kind = 'indicator.updated'`, result.runId);
+    expect(await count('SELECT count(*) AS n FROM task_events')).toBe(eventsBefore + 3);
+    expect(await q(`SELECT seq, due_date FROM nodes WHERE task_id = ? ORDER BY seq`, (await taskOf('35')).id)).toEqual([{ seq: 1, due_date: '2020-06-30' }]);
+    expect(await revisedNodes35()).toEqual({ changed: [], added: [], removed: [2] });
+    const change = await one<{ before: string; after: string }>(`SELECT before, after FROM import_changes WHERE run_id = ? AND kind = 'indicator.updated'`, result.runId);
     expect(JSON.parse(change.before)).toEqual({ points: 20 });
     expect(JSON.parse(change.after)).toEqual({ points: 25 });
-    expect(one(`SELECT points FROM indicators WHERE plan_id = 'p-node' AND code = '1'`)).toEqual({ points: 25 });
-    const revised = q<{ seq: number; type: string; payload: string }>(`SELECT seq, type, payload FROM task_events WHERE task_id = ? ORDER BY seq`, t3.id);
+    expect(await one(`SELECT points FROM indicators WHERE plan_id = 'p-node' AND code = '1'`)).toEqual({ points: 25 });
+    const revised = await q<{ seq: number; type: string; payload: string }>(`SELECT seq, type, payload FROM task_events WHERE task_id = ? ORDER BY seq`, t3.id);
     expect(revised.map((e) => e.type)).toEqual(['task.created', 'task.revise']);
     expect(JSON.parse(revised[1]!.payload).data.nodes[0]).toMatchObject({ seq: 1, dueAt: '2020-07-31T15:59:59.000Z' });
-    expect(one(`SELECT due_date, due_at FROM nodes WHERE task_id = ?`, t3.id)).toEqual({ due_date: '2020-07-31', due_at: '2020-07-31T15:59:59.000Z' });
-    expect(taskOf('5')).toEqual(untouched);
-    expect(one(`SELECT task_seq FROM import_changes WHERE run_id = ? AND subject_id = ?`, result.runId, t3.id)).toEqual({ task_seq: 2 });
+    expect(await one(`SELECT due_date, due_at FROM nodes WHERE task_id = ?`, t3.id)).toEqual({ due_date: '2020-07-31', due_at: '2020-07-31T15:59:59.000Z' });
+    expect(await taskOf('5')).toEqual(untouched);
+    expect(await one(`SELECT task_seq FROM import_changes WHERE run_id = ? AND subject_id = ?`, result.runId, t3.id)).toEqual({ task_seq: 2 });
   });
 
   it('keeps the revised histories replayable and the hash chains intact', async () => {
     const history = t.app.get(HistoryService);
-    for (const code of ['3', '4', '35']) expect((await history.replay(taskOf(code).id, SYSTEM_ACTOR)).ok).toBe(true);
+    for (const code of ['3', '4', '35']) expect((await history.replay((await taskOf(code)).id, SYSTEM_ACTOR)).ok).toBe(true);
     expect((await t.app.get(IntegrityService).verify({ replay: true })).ok).toBe(true);
   });
 
   it('re-importing the edited file writes nothing more', async () => {
-    const before = everything();
+    const before = await everything();
     const again = await importFile('edited.tsv', edited, { planId: 'p-node', commit: true }, supervisor);
     expect(again.outcome).toBe('unchanged');
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 
   it('refuses to change a node that was approved, writes nothing, and says which task and why', async () => {
-    const t3 = taskOf('3');
+    const t3 = await taskOf('3');
     const commands = t.app.get(TaskCommandService);
-    const { unit_id: unitId, assessing_unit_id: assessorId } = one<{ unit_id: string; assessing_unit_id: string }>(
+    const { unit_id: unitId, assessing_unit_id: assessorId } = await one<{ unit_id: string; assessing_unit_id: string }>(
       'SELECT t.unit_id, i.assessing_unit_id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?', t3.id,
     );
     const at = t.clock.nowIso();
@@ -254,24 +251,24 @@ describe('an edited node table: only what changed, as recorded events', () => {
     await commands.apply(t3.id, { type: 'evidence.submit', at, note: '已完成' }, { userId: 'd', role: 'department', unitId });
     await commands.apply(t3.id, { type: 'evidence.approve', at }, { userId: 'a', role: 'assessor', unitId: assessorId });
     // back to the original file: item 3's (approved) node moves back to 6-30, item 1's points back to 20
-    const before = everything();
+    const before = await everything();
     const r = await importFile(NODE_TABLE, fixture(NODE_TABLE), { planId: 'p-node', commit: true }, supervisor);
     expect(r.outcome).toBe('refused');
     expect(r.counts.tasks.refused).toBe(1);
     expect(r.problems).toContainEqual(expect.objectContaining({ severity: 'error', reason: expect.stringMatching(/^task 3@.*refused — the task is completed/) }));
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 
   it('with allowErrors commits the rest and skips (reports) the refused task', async () => {
     const r = await importFile(NODE_TABLE, fixture(NODE_TABLE), { planId: 'p-node', commit: true, allowErrors: true }, supervisor);
     expect(r.outcome).toBe('committed');
     expect(r.counts).toMatchObject({ indicators: { update: 1 }, tasks: { revise: 2, refused: 1 } });
-    expect(q(`SELECT seq, due_date FROM nodes WHERE task_id = ? ORDER BY seq`, taskOf('35').id)).toEqual([
+    expect(await q(`SELECT seq, due_date FROM nodes WHERE task_id = ? ORDER BY seq`, (await taskOf('35')).id)).toEqual([
       { seq: 1, due_date: '2020-06-30' },
       { seq: 2, due_date: '2020-09-30' },
     ]);
-    expect(one(`SELECT points FROM indicators WHERE plan_id = 'p-node' AND code = '1'`)).toEqual({ points: 20 });
-    expect(one(`SELECT due_date FROM nodes WHERE task_id = ?`, taskOf('3').id)).toEqual({ due_date: '2020-07-31' });
+    expect(await one(`SELECT points FROM indicators WHERE plan_id = 'p-node' AND code = '1'`)).toEqual({ points: 20 });
+    expect(await one(`SELECT due_date FROM nodes WHERE task_id = ?`, (await taskOf('3')).id)).toEqual({ due_date: '2020-07-31' });
   });
 });
 
@@ -282,28 +279,28 @@ describe('work report (2023 双台子区, tasks 1–52)', () => {
     r = await importFile(WORK_REPORT, fixture(WORK_REPORT), { planId: 'p-work', createUnits: true, commit: true });
   });
 
-  it('imports 52 indicators and every task and node it read, dated in 2023, counts adding up', () => {
+  it('imports 52 indicators and every task and node it read, dated in 2023, counts adding up', async () => {
     expect(r).toMatchObject({ outcome: 'committed', errors: 0 });
     expect(r.counts).toMatchObject({ indicators: { create: 52 }, tasks: { create: r.parse.counts.tasks }, nodes: { create: r.parse.counts.nodes } });
     expectCountsAddUp(r);
-    expect(count(`SELECT count(*) AS n FROM tasks WHERE plan_id = 'p-work'`)).toBe(r.parse.counts.tasks);
-    expect(count(`SELECT count(*) AS n FROM nodes n JOIN tasks t ON t.id = n.task_id WHERE t.plan_id = 'p-work'`)).toBe(r.parse.counts.nodes);
-    expect(q(`SELECT code FROM indicators WHERE plan_id = 'p-work'`).map((x) => (x as { code: string }).code).sort((a, b) => Number(a) - Number(b)))
+    expect(await count(`SELECT count(*) AS n FROM tasks WHERE plan_id = 'p-work'`)).toBe(r.parse.counts.tasks);
+    expect(await count(`SELECT count(*) AS n FROM nodes n JOIN tasks t ON t.id = n.task_id WHERE t.plan_id = 'p-work'`)).toBe(r.parse.counts.nodes);
+    expect((await q(`SELECT code FROM indicators WHERE plan_id = 'p-work'`)).map((x) => (x as { code: string }).code).sort((a, b) => Number(a) - Number(b)))
       .toEqual(Array.from({ length: 52 }, (_, i) => String(i + 1)));
-    const dates = q<{ due_date: string }>(`SELECT n.due_date FROM nodes n JOIN tasks t ON t.id = n.task_id WHERE t.plan_id = 'p-work'`);
+    const dates = await q<{ due_date: string }>(`SELECT n.due_date FROM nodes n JOIN tasks t ON t.id = n.task_id WHERE t.plan_id = 'p-work'`);
     expect(dates).toHaveLength(r.parse.counts.nodes);
     expect(dates.every((d) => d.due_date.startsWith('2023-'))).toBe(true);
   });
 
-  it('expands "各街镇" to the towns the database knows once the file’s own towns are created (186 named tasks + 24 expanded)', () => {
+  it('expands "各街镇" to the towns the database knows once the file’s own towns are created (186 named tasks + 24 expanded)', async () => {
     const collective = r.parse.unitNames.filter((u) => u.rule === 'collective');
     expect(collective.map((u) => u.raw)).toContain('各街镇');
     expect(collective.find((u) => u.raw === '各街镇')!.units.sort()).toEqual(['双盛街道办事处', '统一镇', '辽河街道办事处', '陆家镇'].sort());
     expect(r.parse.counts.tasks).toBe(210);
   });
 
-  it('gives task 1 its quarterly nodes with their stage target text, its lead unit, responsible units and leader in charge', () => {
-    const tasks = q<{ id: string; name: string; is_lead: number; payload: string }>(
+  it('gives task 1 its quarterly nodes with their stage target text, its lead unit, responsible units and leader in charge', async () => {
+    const tasks = await q<{ id: string; name: string; is_lead: number; payload: string }>(
       `SELECT t.id, u.name, t.is_lead, e.payload FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id
        JOIN task_events e ON e.task_id = t.id AND e.seq = 1 WHERE i.plan_id = 'p-work' AND i.code = '1' ORDER BY t.is_lead DESC, u.name`,
     );
@@ -315,7 +312,7 @@ describe('work report (2023 双台子区, tasks 1–52)', () => {
     expect(tasks.map((x) => bare(x.name))).toEqual(expect.arrayContaining(['开发区管委会', '工信局', '商务局', '住建局', '农业农村局']));
     expect(tasks.filter((x) => x.is_lead === 1)).toHaveLength(1);
     for (const x of tasks) expect(JSON.parse(x.payload).data.source.leaderInCharge).toBe('祝美娟');
-    expect(q(`SELECT seq, due_date, stage_target FROM nodes WHERE task_id = ? ORDER BY seq`, tasks[0]!.id)).toEqual([
+    expect(await q(`SELECT seq, due_date, stage_target FROM nodes WHERE task_id = ? ORDER BY seq`, tasks[0]!.id)).toEqual([
       { seq: 1, due_date: '2023-03-31', stage_target: '3月底前，地区生产总值实现正增长' },
       { seq: 2, due_date: '2023-06-30', stage_target: '6月底前，地区生产总值增长2%' },
       expect.objectContaining({ seq: 3, due_date: '2023-09-30' }),
@@ -323,20 +320,20 @@ describe('work report (2023 双台子区, tasks 1–52)', () => {
     ]);
   });
 
-  it('stores the indicators without points or method in the file with the documented defaults, and says so', () => {
-    expect(one(`SELECT count(*) AS n FROM indicators WHERE plan_id = 'p-work' AND points = 0 AND method_code = 'node_platform'`)).toEqual({ n: 52 });
+  it('stores the indicators without points or method in the file with the documented defaults, and says so', async () => {
+    expect(await one(`SELECT count(*) AS n FROM indicators WHERE plan_id = 'p-work' AND points = 0 AND method_code = 'node_platform'`)).toEqual({ n: 52 });
     expect(r.problems).toContainEqual(expect.objectContaining({ severity: 'warning', reason: expect.stringMatching(/^52 indicator\(s\) have no points/) }));
   });
 
   it('records a changed leader in charge as a task.details change, without a task event', async () => {
     const text = fixture(WORK_REPORT).toString('utf8').replace('祝美娟', '祝美娟\n王  强');
-    const eventsBefore = count('SELECT count(*) AS n FROM task_events');
+    const eventsBefore = await count('SELECT count(*) AS n FROM task_events');
     const e = await importFile('edited.txt', Buffer.from(text), { planId: 'p-work', commit: true });
     expect(e.outcome).toBe('committed');
     expect(e.counts.details).toBeGreaterThan(0);
     expect(e.counts.events).toBe(0);
-    expect(count('SELECT count(*) AS n FROM task_events')).toBe(eventsBefore);
-    const ch = q<{ before: string; after: string }>(`SELECT before, after FROM import_changes WHERE run_id = ? AND kind = 'task.details'`, e.runId);
+    expect(await count('SELECT count(*) AS n FROM task_events')).toBe(eventsBefore);
+    const ch = await q<{ before: string; after: string }>(`SELECT before, after FROM import_changes WHERE run_id = ? AND kind = 'task.details'`, e.runId);
     expect(ch.length).toBe(e.counts.details);
     expect(JSON.parse(ch[0]!.before)).toEqual({ leaderInCharge: '祝美娟' });
     expect(JSON.parse(ch[0]!.after)).toEqual({ leaderInCharge: '祝美娟、王强' });
@@ -374,22 +371,22 @@ describe('unit matrix (2019 towns): text and a generated .xlsx with merged cells
   }
 
   /** What the plan holds, without ids, timestamps and source row numbers. */
-  function planContent(planId: string): unknown {
-    const inds = q(`SELECT code, category_path, name, points, method_code, method_params, target_value, target_unit, direction, target_text, assessing_unit_id
+  async function planContent(planId: string): Promise<unknown> {
+    const inds = await q(`SELECT code, category_path, name, points, method_code, method_params, target_value, target_unit, direction, target_text, assessing_unit_id
                     FROM indicators WHERE plan_id = ? ORDER BY code`, planId);
-    const tasks = q<{ id: string; code: string; unit: string; is_lead: number; state: string; light: string; snapshot: string; payload: string }>(
+    const tasks = await Promise.all((await q<{ id: string; code: string; unit: string; is_lead: number; state: string; light: string; snapshot: string; payload: string }>(
       `SELECT t.id, i.code, u.name AS unit, t.is_lead, t.state, t.light, t.snapshot, e.payload FROM tasks t JOIN indicators i ON i.id = t.indicator_id
        JOIN units u ON u.id = t.unit_id JOIN task_events e ON e.task_id = t.id AND e.seq = 1 WHERE t.plan_id = ? ORDER BY i.code, u.name`, planId,
-    ).map(({ id, payload, ...rest }) => {
+    )).map(async ({ id, payload, ...rest }) => {
       const data = JSON.parse(payload).data;
       const { importRun: _r, sourceRows: _s, ...source } = data.source;
       return {
         ...rest,
         input: data.input,
         source,
-        nodes: q(`SELECT seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence FROM nodes WHERE task_id = ? ORDER BY seq`, id),
+        nodes: await q(`SELECT seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence FROM nodes WHERE task_id = ? ORDER BY seq`, id),
       };
-    });
+    }));
     return { inds, tasks };
   }
 
@@ -400,11 +397,11 @@ describe('unit matrix (2019 towns): text and a generated .xlsx with merged cells
     xlsx = await importFile('matrix.xlsx', await matrixXlsx(), { planId: 'p-matrix-xlsx', createUnits: true, commit: true });
   });
 
-  it('imports 5 indicators × 13 towns = 65 tasks, each with its town’s own target', () => {
+  it('imports 5 indicators × 13 towns = 65 tasks, each with its town’s own target', async () => {
     expect(text).toMatchObject({ outcome: 'committed', errors: 0 });
     expect(text.counts).toMatchObject({ indicators: { create: 5 }, tasks: { create: 65 }, nodes: { create: 65 } });
     expectCountsAddUp(text);
-    const t1 = q<{ unit: string; stage_value: number; payload: string }>(
+    const t1 = await q<{ unit: string; stage_value: number; payload: string }>(
       `SELECT u.name AS unit, n.stage_value, e.payload FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id
        JOIN nodes n ON n.task_id = t.id JOIN task_events e ON e.task_id = t.id AND e.seq = 1 WHERE t.plan_id = 'p-matrix-text' AND i.code = '1'`,
     );
@@ -412,42 +409,42 @@ describe('unit matrix (2019 towns): text and a generated .xlsx with merged cells
     const byTown = Object.fromEntries(t1.map((x) => [x.unit, { value: x.stage_value, target: JSON.parse(x.payload).data.source.unitTarget }]));
     expect(byTown['太平街道']).toEqual({ value: 3, target: { value: 3, unit: '亿元', text: '3.00' } });
     expect(byTown['甜水镇']).toEqual({ value: 4.19, target: { value: 4.19, unit: '亿元', text: '4.19' } });
-    expect(q(`SELECT kind FROM units WHERE name IN ('太平街道', '胡家镇')`)).toEqual([{ kind: 'town' }, { kind: 'town' }]);
+    expect(await q(`SELECT kind FROM units WHERE name IN ('太平街道', '胡家镇')`)).toEqual([{ kind: 'town' }, { kind: 'town' }]);
   });
 
-  it('the .xlsx with merged cells imports the same content as the text form', () => {
+  it('the .xlsx with merged cells imports the same content as the text form', async () => {
     expect(xlsx).toMatchObject({ outcome: 'committed', errors: 0, shape: 'unit-matrix' });
     expect(xlsx.counts).toEqual({ ...text.counts, units: { create: 0, known: 13 } });
-    expect(planContent('p-matrix-xlsx')).toEqual(planContent('p-matrix-text'));
+    expect(await planContent('p-matrix-xlsx')).toEqual(await planContent('p-matrix-text'));
   });
 
   it('refuses a file of another shape into a plan already imported from a unit matrix', async () => {
-    const before = everything();
+    const before = await everything();
     const r = await importFile(NODE_TABLE, fixture(NODE_TABLE), { planId: 'p-matrix-text', commit: true, allowErrors: true });
     expect(r.outcome).toBe('refused');
     expect(r.refusal).toMatch(/imported from a unit-matrix table; this file is a node-table/);
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 });
 
 describe('a malformed file', () => {
   it('writes nothing and says why (commit refused)', async () => {
     await createPlan('p-bad', 2020);
-    const before = everything();
+    const before = await everything();
     const bad = Buffer.from('这不是一张表\n只有两行文字\n');
     const r = await importFile('bad.txt', bad, { planId: 'p-bad', commit: true });
     expect(r).toMatchObject({ outcome: 'refused', shape: null, runId: null });
     expect(r.refusal).toMatch(/could not be read: no header of a known table shape/);
     expect(r.parse.counts.errors).toBeGreaterThan(0);
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 
   it('a truncated .xlsx writes nothing and says why', async () => {
-    const before = everything();
+    const before = await everything();
     const r = await importFile('broken.xlsx', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64)]), { planId: 'p-bad', commit: true });
     expect(r.outcome).toBe('refused');
     expect(r.parse.problems[0]).toMatchObject({ severity: 'error', row: null });
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 });
 
@@ -461,19 +458,19 @@ describe('POST /imports', () => {
   beforeAll(async () => await createPlan('p-http', 2019));
 
   it('answers a dry run with the report and writes nothing (supervisor)', async () => {
-    const before = databaseFingerprint(t.db);
+    const before = (await databaseFingerprint(t.db));
     const res = await post(supervisorAuth, { plan: 'p-http' }, fixture(UNIT_MATRIX));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ outcome: 'dry-run', shape: 'unit-matrix', counts: { tasks: { create: 65 } } });
     expect(res.body.parse.counts.perUnit['太平街道']).toEqual({ tasks: 5, nodes: 5 });
-    expect(databaseFingerprint(t.db)).toBe(before);
+    expect((await databaseFingerprint(t.db))).toBe(before);
   });
 
   it('commits and records the user as the actor of each task.created', async () => {
     const res = await post(supervisorAuth, { plan: 'p-http', commit: 'true' }, fixture(UNIT_MATRIX));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ outcome: 'committed', counts: { events: 65 } });
-    const roles = q<{ actor_role: string; actor_user_id: string }>(
+    const roles = await q<{ actor_role: string; actor_user_id: string }>(
       `SELECT DISTINCT e.actor_role, e.actor_user_id FROM task_events e JOIN tasks t ON t.id = e.task_id WHERE t.plan_id = 'p-http'`,
     );
     expect(roles).toHaveLength(1);
@@ -483,32 +480,32 @@ describe('POST /imports', () => {
   it('refuses an admin’s edited file that would revise tasks (task.revise is for supervisors), naming the role; writes nothing', async () => {
     const admin = await t.login('admin');
     const edited = Buffer.from(fixture(UNIT_MATRIX).toString('utf8').replace('\t3.00', '\t3.50'));
-    const before = everything();
+    const before = await everything();
     const res = await post(admin, { plan: 'p-http', commit: 'true' }, edited);
     expect(res.status).toBe(422);
     expect(res.body.details.report.counts.tasks).toMatchObject({ refused: 1, unchanged: 64 });
     expect(res.body.details.report.problems).toContainEqual(expect.objectContaining({ reason: expect.stringContaining('role admin may not send task.revise') }));
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
     const bySupervisor = await post(supervisorAuth, { plan: 'p-http', commit: 'true' }, edited);
     expect(bySupervisor.body).toMatchObject({ outcome: 'committed', counts: { tasks: { revise: 1 }, events: 1 } });
   });
 
   it('does not take task.revise on POST /tasks/{id}/events (revisions come from imports)', async () => {
-    const id = one<{ id: string }>(`SELECT id FROM tasks WHERE plan_id = 'p-http' LIMIT 1`).id;
+    const id = (await one<{ id: string }>(`SELECT id FROM tasks WHERE plan_id = 'p-http' LIMIT 1`)).id;
     const res = await t.http().post(`/tasks/${id}/events`).set('authorization', supervisorAuth).send({ type: 'task.revise', expectedVersion: 1, payload: {} });
     expect(res.status).toBe(400);
   });
 
   it('refuses a malformed file with 422 IMPORT_REFUSED, the report in details, and writes nothing', async () => {
-    const before = everything();
+    const before = await everything();
     const res = await post(supervisorAuth, { plan: 'p-http', commit: 'true' }, Buffer.from('a\tb\n'), 'bad.tsv');
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'IMPORT_REFUSED', details: { report: { outcome: 'refused', shape: null } } });
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 
   it('is for supervisors and admins only; needs a file and a known plan; refuses unknown fields', async () => {
-    const dept = await t.createUser('dept', 'department', q<{ id: string }>(`SELECT id FROM units LIMIT 1`)[0]!.id);
+    const dept = await t.createUser('dept', 'department', (await q<{ id: string }>(`SELECT id FROM units LIMIT 1`))[0]!.id);
     expect((await post(dept, { plan: 'p-http' }, fixture(UNIT_MATRIX))).status).toBe(403);
     expect((await post(supervisorAuth, { plan: 'p-http' }, null)).status).toBe(400);
     expect((await post(supervisorAuth, { plan: 'nope' }, fixture(UNIT_MATRIX))).status).toBe(404);
@@ -517,7 +514,7 @@ describe('POST /imports', () => {
 });
 
 describe('CLI: npm run cli -- import', () => {
-  const env = () => ({ ...process.env, DUBAN_DATA_DIR: t.dataDir, DUBAN_DB: 'test.db', DUBAN_DEMO: 'false', DUBAN_JWT_SECRET: 'test-secret-test-secret-test-secret-0123' });
+  const env = () => ({ ...process.env, ...t.env });
   const cli = (...args: string[]) => run(process.execPath, ['dist/src/cli.js', 'import', ...args], { env: env() }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
@@ -530,7 +527,7 @@ describe('CLI: npm run cli -- import', () => {
     const dry = await cli(file, '--plan', 'p-cli', '--json');
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ outcome: 'dry-run', counts: { tasks: { create: 65 } } });
-    expect(count(`SELECT count(*) AS n FROM tasks WHERE plan_id = 'p-cli'`)).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM tasks WHERE plan_id = 'p-cli'`)).toBe(0);
     const commit = await cli(file, '--plan', 'p-cli', '--commit');
     expect(commit.code).toBe(0);
     expect(commit.stdout).toMatch(/COMMITTED/);

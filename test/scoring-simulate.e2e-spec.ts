@@ -49,7 +49,7 @@ afterAll(async () => t?.close());
 describe('POST /plans/{id}/scores/simulate', () => {
   it('a node approved: the changed totals, ranks and indicator scores with explanations, and nothing written', async () => {
     const live = await ok(get(`/plans/${P}/scores?source=live`, f.supervisor));
-    const before = databaseFingerprint(t.db);
+    const before = (await databaseFingerprint(t.db));
     const r = await ok(simulate([{ type: 'node_approved', taskId: tasks['u-c'], value: 16, completesTask: true }]));
     expect(r.hypothetical).toBe(true);
     expect(r.applied).toHaveLength(1);
@@ -60,8 +60,8 @@ describe('POST /plans/{id}/scores/simulate', () => {
     expect(c.rank).toEqual({ before: 3, after: 2 });
     const after = r.after[0].units.map((u: any) => [u.unitId, u.rank]);
     expect(after).toEqual([['u-a', 1], ['u-c', 2], ['u-b', 3]]);
-    expect(databaseFingerprint(t.db)).toBe(before);
-    expect(t.db.sqlite.prepare('SELECT count(*) AS n FROM score_runs').get()).toEqual({ n: 0 });
+    expect((await databaseFingerprint(t.db))).toBe(before);
+    expect((await t.db.one('SELECT count(*) AS n FROM score_runs'))).toEqual({ n: 0 });
     // The live scores are as they were.
     expect(await ok(get(`/plans/${P}/scores?source=live`, f.supervisor))).toMatchObject({ groups: [{ units: live.groups[0].units.map((u: any) => expect.objectContaining({ unitId: u.unitId, finalDisplay: u.finalDisplay })) }] });
   });

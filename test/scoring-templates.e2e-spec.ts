@@ -22,7 +22,7 @@ const ok = async (res: PromiseLike<{ status: number; body: any }>, status = [200
   if (!status.includes(r.status)) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 };
-const versions = () => t.db.sqlite.prepare('SELECT count(*) AS n FROM scoring_template_versions').get() as { n: number };
+const versions = async () => (await t.db.one('SELECT count(*) AS n FROM scoring_template_versions')) as { n: number };
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -46,9 +46,9 @@ describe('the shipped starting catalogue', () => {
   });
 
   it('is seeded once: a restart adds no version', async () => {
-    const before = versions().n;
+    const before = (await versions()).n;
     await t.app.get((await import('../src/scores/templates/templates.service.js')).TemplatesService).onModuleInit();
-    expect(versions().n).toBe(before);
+    expect((await versions()).n).toBe(before);
   });
 });
 
@@ -65,7 +65,7 @@ describe('copy, edit, retire: versioned with who, when and what changed', () => 
   });
 
   it('refuses a bad edit with 400 naming the path, and writes nothing', async () => {
-    const before = versions().n;
+    const before = (await versions()).n;
     const bad = structuredClone(base);
     bad.groups[0].composition.parts[1].parts[0].percent = 'much';
     bad.groups[0].grading.grades[0].percent = -5;
@@ -81,7 +81,7 @@ describe('copy, edit, retire: versioned with who, when and what changed', () => 
     const other = await send('put', '/scoring/templates/city-2026', f.supervisor, { template: { ...base, id: 'other' } });
     expect(other.body.details.fields[0].field).toBe('template.id');
     expect((await send('put', '/scoring/templates/city-2026', f.dept, { template: base })).status).toBe(403);
-    expect(versions().n).toBe(before);
+    expect((await versions()).n).toBe(before);
   });
 
   it('an edit is a new version with its diff; the old version stays readable; a stale edit is 409', async () => {
@@ -124,20 +124,20 @@ describe('copy, edit, retire: versioned with who, when and what changed', () => 
     expect((await send('post', '/scoring/templates', f.supervisor, { template: { ...body, id: 'x y' } })).body.details.fields[0].field).toBe('template.id');
   });
 
-  it('keeps every version append-only in the database', () => {
-    expect(() => t.db.sqlite.prepare(`UPDATE scoring_template_versions SET name = 'x'`).run()).toThrow(/append-only/);
-    expect(() => t.db.sqlite.prepare(`DELETE FROM scoring_template_versions`).run()).toThrow(/append-only/);
+  it('keeps every version append-only in the database', async () => {
+    await expect(t.db.run(`UPDATE scoring_template_versions SET name = 'x'`)).rejects.toMatchObject({ message: expect.stringMatching(/append-only/) });
+    await expect(t.db.run(`DELETE FROM scoring_template_versions`)).rejects.toMatchObject({ message: expect.stringMatching(/append-only/) });
   });
 });
 
 describe('catalogues from a table', () => {
   it('a pasted 39-line negative list becomes 39 items, nothing stored', async () => {
-    const before = versions().n;
+    const before = (await versions()).n;
     const p = await ok(send('post', '/scoring/catalogues/parse', f.supervisor, { kind: 'negative_list', text: NEGATIVE_39 }));
     expect(p.items).toHaveLength(39);
     expect(p.problems).toEqual([]);
     expect(p.items[0]).toMatchObject({ key: 'nl-01', points: 1.5, text: '发生较大及以上生产安全责任事故的，扣1.5分' });
-    expect(versions().n).toBe(before);
+    expect((await versions()).n).toBe(before);
   });
 
   it('names every line it could not read', async () => {
@@ -149,11 +149,11 @@ describe('catalogues from a table', () => {
 
   it('saves the list into a template’s catalogue as a new version; unreadable lines refuse it all', async () => {
     await ok(send('post', '/scoring/templates/county-points-towns/copy', f.supervisor, { newId: 'xian-towns' }));
-    const before = versions().n;
+    const before = (await versions()).n;
     const bad = await send('put', '/scoring/templates/xian-towns/catalogues/negative_list', f.supervisor, { text: `${NEGATIVE_39.trimEnd()}\n40. 工作不力的` });
     expect(bad.status).toBe(400);
     expect(bad.body.details.fields).toEqual([expect.objectContaining({ field: 'text', line: 40, code: 'no_amount' })]);
-    expect(versions().n).toBe(before);
+    expect((await versions()).n).toBe(before);
     const saved = await ok(send('put', '/scoring/templates/xian-towns/catalogues/negative_list', f.supervisor, { text: NEGATIVE_39 }));
     expect(saved.version).toBe(2);
     expect(saved.template.adjustments.negativeList.items).toHaveLength(39);

@@ -83,7 +83,7 @@ afterAll(async () => t?.close());
 
 describe('method parameters are checked when an indicator is created', () => {
   it('refuses bad parameters with 400 naming the field, and writes nothing', async () => {
-    const before = databaseFingerprint(t.db);
+    const before = (await databaseFingerprint(t.db));
     const res = await post('/indicators', f.supervisor, { planId: P, code: 'BAD', name: 'x', points: 5, methodCode: 'direct', methodParams: { mode: 'per_occurrence' } });
     expect(res.status).toBe(400);
     expect(res.body.details.fields).toEqual([{ field: 'methodParams.deductionPerOccurrence', reason: expect.stringMatching(/required/) }]);
@@ -93,8 +93,8 @@ describe('method parameters are checked when an indicator is created', () => {
     const clash = await post('/indicators', f.supervisor, { planId: P, code: 'BAD', name: 'x', points: 5, methodCode: 'ratio', direction: 'lower', methodParams: { direction: 'higher' } });
     expect(clash.status).toBe(400);
     expect(clash.body.details.fields[0].field).toBe('methodParams.direction');
-    expect(databaseFingerprint(t.db)).toBe(before);
-    expect(t.db.sqlite.prepare(`SELECT count(*) AS n FROM indicators WHERE code = 'BAD'`).get()).toEqual({ n: 0 });
+    expect((await databaseFingerprint(t.db))).toBe(before);
+    expect((await t.db.one(`SELECT count(*) AS n FROM indicators WHERE code = 'BAD'`))).toEqual({ n: 0 });
   });
 });
 
@@ -103,11 +103,11 @@ describe('scoring set-up', () => {
     const res = await get(`/plans/${P}/scores`, f.supervisor);
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('SCORING_NOT_CONFIGURED');
-    const before = databaseFingerprint(t.db);
+    const before = (await databaseFingerprint(t.db));
     const close = await post(`/plans/${P}/status`, f.supervisor, { status: 'closed' });
     expect(close.status).toBe(409);
     expect(close.body.code).toBe('SCORING_NOT_CONFIGURED');
-    expect(databaseFingerprint(t.db)).toBe(before);
+    expect((await databaseFingerprint(t.db))).toBe(before);
     expect((await body(get(`/plans/${P}`, f.supervisor))).status).toBe('published');
   });
 
@@ -130,8 +130,8 @@ describe('scoring set-up', () => {
 
 describe('comprehensive evaluation ballots', () => {
   it('refuses a leaders’ ballot that breaks its quota with 422 naming the grade and the counts; nothing is written', async () => {
-    const n = () => t.db.sqlite.prepare('SELECT count(*) AS n FROM score_ballots').get();
-    const before = n();
+    const n = async () => (await t.db.one('SELECT count(*) AS n FROM score_ballots'));
+    const before = await n();
     const res = await post(`/plans/${P}/ballots`, f.supervisor, {
       groupId: groupOf.id,
       evaluator: 'leaders',
@@ -142,11 +142,11 @@ describe('comprehensive evaluation ballots', () => {
     expect(res.body.code).toBe('BALLOT_QUOTA_EXCEEDED');
     expect(res.body.detail).toMatch(/grade "优秀" given to 2 unit\(s\), at most 1 allowed \(30% of 3 rated units/);
     expect(res.body.details.quota).toContainEqual({ grade: '优秀', percent: 30, allowed: 1, given: 2 });
-    expect(n()).toEqual(before);
+    expect(await n()).toEqual(before);
   });
 
   it('refuses a department rating its own unit (403), and a ballot entered for a unit rating that unit', async () => {
-    const before = databaseFingerprint(t.db);
+    const before = (await databaseFingerprint(t.db));
     const own = await post(`/plans/${P}/ballots`, f.dept, {
       groupId: groupOf.id,
       evaluator: 'peers',
@@ -168,7 +168,7 @@ describe('comprehensive evaluation ballots', () => {
     const incomplete = await post(`/plans/${P}/ballots`, f.dept, { groupId: groupOf.id, evaluator: 'peers', entries: [{ unitId: 'u-czj', grade: '优秀' }] });
     expect(incomplete.status).toBe(400);
     expect(incomplete.body.details.fields[0]).toMatchObject({ field: 'entries', reason: expect.stringMatching(/not rated: u-hq/) });
-    expect(databaseFingerprint(t.db) + JSON.stringify(t.db.sqlite.prepare('SELECT count(*) FROM score_ballots').get())).toBe(before + JSON.stringify({ 'count(*)': 0 }));
+    expect((await databaseFingerprint(t.db)) + JSON.stringify((await t.db.one('SELECT count(*) AS n FROM score_ballots')))).toBe(before + JSON.stringify({ n: 0 }));
   });
 
   it('accepts valid ballots; a second ballot of the same evaluator supersedes the first', async () => {
@@ -245,7 +245,7 @@ describe('closing the plan freezes the scores', () => {
     const closed = await body(post(`/plans/${P}/status`, f.supervisor, { status: 'closed' }));
     expect(closed.status).toBe('closed');
 
-    const states = t.db.sqlite.prepare('SELECT state, count(*) AS n FROM tasks WHERE plan_id = ? GROUP BY state').all(P);
+    const states = (await t.db.all('SELECT state, count(*) AS n FROM tasks WHERE plan_id = ? GROUP BY state', P));
     expect(states).toEqual([{ state: 'scored', n: 7 }]);
 
     const history = async (id: string) => ((await body(get(`/tasks/${id}/history?pageSize=200`, f.auditor))).items as any[]);
@@ -288,19 +288,19 @@ describe('closing the plan freezes the scores', () => {
     expect((await post(`/plans/${P}/rescore`, f.dept, { reason: 'x' })).status).toBe(403);
     expect((await post(`/plans/p-2026/rescore`, f.supervisor, { reason: 'x' })).status).toBe(409);
 
-    const events = t.db.sqlite.prepare('SELECT count(*) AS n FROM task_events').get();
+    const events = (await t.db.one('SELECT count(*) AS n FROM task_events'));
     const run = await body(post(`/plans/${P}/rescore`, f.supervisor, { reason: '红旗镇以外：财政局发生重大安全事故，一票否决' }));
     expect(run).toMatchObject({ id: 2, kind: 'rescore', reason: expect.stringContaining('一票否决'), actor: { username: 'sup' } });
     expect(run.changes.previousRunId).toBe(1);
     expect(run.changes.units).toContainEqual(expect.objectContaining({ unitId: 'u-czj', before: expect.objectContaining({ result: 'passed' }), after: expect.objectContaining({ result: 'failed', grade: '较差', rank: 3 }) }));
     // Tasks are already scored (final): a re-score adds no task event.
-    expect(t.db.sqlite.prepare('SELECT count(*) AS n FROM task_events').get()).toEqual(events);
+    expect((await t.db.one('SELECT count(*) AS n FROM task_events'))).toEqual(events);
 
     const runs = (await body(get(`/plans/${P}/score-runs`, f.auditor))) as unknown as any[];
     expect(runs.map((r) => [r.id, r.kind])).toEqual([[2, 'rescore'], [1, 'close']]);
     const first = await body(get(`/plans/${P}/scores?runId=1`, f.supervisor));
     expect((first.groups as any[])[0].units.find((u: any) => u.unitId === 'u-czj').result).toBe('passed');
-    expect(() => t.db.sqlite.prepare('UPDATE unit_scores SET final = 0').run()).toThrow(/append-only/);
+    await expect(t.db.run('UPDATE unit_scores SET final = 0')).rejects.toMatchObject({ message: expect.stringMatching(/append-only/) });
   });
 
   it('exports the score sheet as an .xlsx with one sheet per group, a breakdown and Chinese headers', async () => {

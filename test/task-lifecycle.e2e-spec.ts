@@ -89,7 +89,7 @@ describe('a task moves through its whole life over HTTP', () => {
   });
 
   it('recomputes every stored event hash from the stored rows and finds the chain intact', async () => {
-    const rows = t.db.sqlite.prepare('SELECT * FROM task_events ORDER BY task_id, seq').all() as Record<string, string | number>[];
+    const rows = (await t.db.all('SELECT * FROM task_events ORDER BY task_id, seq')) as Record<string, string | number>[];
     expect(rows.length).toBeGreaterThan(0);
     let prev: Record<string, string | number> | undefined;
     for (const r of rows) {
@@ -99,7 +99,7 @@ describe('a task moves through its whole life over HTTP', () => {
       expect(r.hash).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
       prev = r;
     }
-    const last = t.db.sqlite.prepare('SELECT id, last_hash, last_seq FROM tasks').all() as { id: string; last_hash: string; last_seq: number }[];
+    const last = (await t.db.all('SELECT id, last_hash, last_seq FROM tasks')) as { id: string; last_hash: string; last_seq: number }[];
     for (const task of last) {
       const tail = rows.filter((r) => r.task_id === task.id).at(-1)!;
       expect([tail.hash, tail.seq]).toEqual([task.last_hash, task.last_seq]);
@@ -116,11 +116,11 @@ describe('refusals write nothing', () => {
   });
 
   async function refused(run: () => Promise<{ status: number; body: Record<string, unknown> }>, status: number | number[]) {
-    const before = databaseFingerprint(t.db);
+    const before = (await databaseFingerprint(t.db));
     const res = await run();
     expect([status].flat()).toContain(res.status);
     expect(typeof res.body.message).toBe('string');
-    expect(databaseFingerprint(t.db)).toBe(before);
+    expect((await databaseFingerprint(t.db))).toBe(before);
     return res.body;
   }
 
@@ -215,7 +215,7 @@ describe('concurrent writers', () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
     expect(statuses.some((s) => s >= 500)).toBe(false);
-    const seqs = (t.db.sqlite.prepare('SELECT seq FROM task_events WHERE task_id = ? ORDER BY seq').all(task.id) as { seq: number }[]).map((r) => r.seq);
+    const seqs = ((await t.db.all('SELECT seq FROM task_events WHERE task_id = ? ORDER BY seq', task.id)) as { seq: number }[]).map((r) => r.seq);
     expect(seqs).toEqual([1, 2, 3]);
   });
 });

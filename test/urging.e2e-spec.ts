@@ -34,7 +34,7 @@ const binary = (res: import('superagent').Response, cb: (err: Error | null, body
   res.on('data', (c: Buffer) => chunks.push(c));
   res.on('end', () => cb(null, Buffer.concat(chunks)));
 };
-const outboxUrged = () => (t.db.sqlite.prepare(`SELECT count(*) AS n FROM outbox WHERE type = 'node.urged'`).get() as { n: number }).n;
+const outboxUrged = async () => ((await t.db.one(`SELECT count(*) AS n FROM outbox WHERE type = 'node.urged'`)) as { n: number }).n;
 
 beforeAll(async () => {
   t = await startTestApp({ now: '2026-03-02T02:00:00.000Z', keepData: true });
@@ -77,7 +77,7 @@ describe('escalation rules 提醒 −3, 催办 0, 督办 +2 working days', () =>
     expect(a + b).toBe(2);
     expect(await escalate()).toBe(0);
     expect(await escalate(t2)).toBe(0);
-    expect(outboxUrged()).toBe(2);
+    expect(await outboxUrged()).toBe(2);
   });
 
   it('stop for a node once it is submitted and approved', async () => {
@@ -103,7 +103,7 @@ describe('escalation rules 提醒 −3, 催办 0, 督办 +2 working days', () =>
     const supervise = inbox.find((n) => n.level === 'supervise')!;
     // Reply by the end of the third working day after Tue 03-17: Fri 03-20, 23:59:59 Beijing time.
     expect(supervise).toMatchObject({ source: 'rule', replyBy: '2026-03-20T15:59:59.000Z', daysOverdue: 4, numberText: '督〔2026〕1号' });
-    expect(outboxUrged()).toBe(4);
+    expect(await outboxUrged()).toBe(4);
   });
 });
 
@@ -125,7 +125,7 @@ describe('notices, replies and counts', () => {
     expect(res.status).toBe(200);
     expect(res.body.reply).toMatchObject({ text: '因项目审批延后，已于今日补报。' });
     expect((await post(t, `/urging-notices/${superviseId}/reply`, { text: '再次回复' }, f.dept)).status).toBe(409);
-    expect((t.db.sqlite.prepare(`SELECT count(*) AS n FROM outbox WHERE type = 'node.urge-replied'`).get() as { n: number }).n).toBe(1);
+    expect(((await t.db.one(`SELECT count(*) AS n FROM outbox WHERE type = 'node.urge-replied'`)) as { n: number }).n).toBe(1);
   });
 
   it('the office urges by hand; a department may not; an approved node is not urged', async () => {

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const userCount = () => (t.db.sqlite.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+const userCount = async () => ((await t.db.one('SELECT count(*) AS n FROM users')) as { n: number }).n;
 
 describe('POST /users', () => {
   it('lets an admin create a department user who can then log in, and never returns the password hash', async () => {
@@ -34,27 +34,27 @@ describe('POST /users', () => {
     ['a short password', () => f.admin, { username: 'x5', displayName: 'x', password: 'short', role: 'auditor' }, 400, 'password'],
     ['a taken username', () => f.admin, { username: 'fgw', displayName: 'x', password: 'a long passphrase', role: 'auditor' }, 409, 'username'],
   ])('refuses %s, naming why, and writes nothing', async (_what, auth, body, status, named) => {
-    const before = userCount();
+    const before = await userCount();
     const res = await t.http().post('/users').set('authorization', auth()).send(body);
     expect(res.status).toBe(status);
     expect(JSON.stringify(res.body)).toContain(named);
-    expect(userCount()).toBe(before);
+    expect(await userCount()).toBe(before);
   });
 });
 
 describe('the CLI', () => {
-  const env = () => ({ ...process.env, DUBAN_DATA_DIR: t.dataDir, DUBAN_DB: 'test.db', DUBAN_DEMO: 'false', DUBAN_JWT_SECRET: 'test-secret-test-secret-test-secret-0123' });
+  const env = () => ({ ...process.env, ...t.env });
   const cli = (...args: string[]) => run(process.execPath, ['dist/src/cli.js', ...args], { env: env() }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
 
   it('validates like the API: a bad role or time zone exits 2 naming the field and writes nothing', async () => {
-    const before = userCount();
+    const before = await userCount();
     const bad = await cli('user', 'create', '--username', 'cli-x', '--role', 'boss');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('user.role');
-    expect(userCount()).toBe(before);
+    expect(await userCount()).toBe(before);
     const tz = await cli('plan', 'create', '--year', '2026', '--name', '测试', '--timezone', 'Mars/Base');
     expect(tz.code).toBe(2);
     expect(tz.stderr).toContain('plan.timezone');

@@ -107,7 +107,7 @@ describe('webhooks', () => {
     await t.http().post(`/tasks/${task.id}/events`).set('authorization', f.dept).send({ type: 'task.acknowledge', expectedVersion: 1 });
     await t.http().post(`/tasks/${task.id}/events`).set('authorization', f.dept).send({ type: 'evidence.submit', expectedVersion: 2, payload: { note: '停机前提交' } });
     // The process goes away before delivering: the outbox rows are committed, not dispatched.
-    const pending = t.db.sqlite.prepare('SELECT count(*) AS n FROM outbox WHERE task_id = ? AND dispatched_at IS NULL').get(task.id) as { n: number };
+    const pending = (await t.db.one('SELECT count(*) AS n FROM outbox WHERE task_id = ? AND dispatched_at IS NULL', task.id)) as { n: number };
     expect(pending.n).toBeGreaterThanOrEqual(2);
     const port = receiver.port;
     await t.close();
@@ -125,12 +125,12 @@ describe('webhooks', () => {
     const off = await t.http().post(`/webhooks/${hook.id}/deactivate`).set('authorization', f.supervisor);
     expect(off.status).toBe(200);
     expect(off.body.active).toBe(false);
-    const deliveries = () => (t.db.sqlite.prepare('SELECT count(*) AS n FROM webhook_deliveries WHERE webhook_id = ?').get(hook.id) as { n: number }).n;
-    const before = deliveries();
+    const deliveries = async () => ((await t.db.one('SELECT count(*) AS n FROM webhook_deliveries WHERE webhook_id = ?', hook.id)) as { n: number }).n;
+    const before = await deliveries();
     const task = await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }]);
     await t.http().post(`/tasks/${task.id}/events`).set('authorization', f.dept).send({ type: 'task.acknowledge', expectedVersion: 1 });
     await notifications.pump();
-    expect(deliveries()).toBe(before);
+    expect(await deliveries()).toBe(before);
     expect((await t.http().post('/webhooks/nope/deactivate').set('authorization', f.supervisor)).status).toBe(404);
   });
 });

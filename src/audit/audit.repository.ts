@@ -117,7 +117,7 @@ export class AuditRepository {
     return await this.db.one('SELECT id, timezone FROM plans WHERE id = ?', id) as { id: string; timezone: string } | undefined;
   }
 
-  async events(taskId: string, maxSeq = Number.MAX_SAFE_INTEGER): Promise<EventRowFull[]> {
+  async events(taskId: string, maxSeq = 2_147_483_647): Promise<EventRowFull[]> { // default: every event (seq is a 32-bit integer column on PostgreSQL)
     return await this.db.all('SELECT * FROM task_events WHERE task_id = ? AND seq <= ? ORDER BY seq', taskId, maxSeq) as EventRowFull[];
   }
 

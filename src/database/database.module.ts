@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app.config.js';
+import { ensurePrivateDir } from '../common/private-files.js';
 import { dataSourceOptions, postgresDataSourceOptions } from './data-source.js';
 import { DatabaseService } from './database.service.js';
 import { PostgresDatabase } from './postgres-database.js';
@@ -20,7 +21,8 @@ import { SqliteDatabase } from './sqlite-database.js';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         ...(config.DUBAN_DATABASE_URL
-          ? postgresDataSourceOptions(config.DUBAN_DATABASE_URL, config.DUBAN_PG_POOL_SIZE)
+          ? // The data directory still holds the evidence store and generated secrets: private, as with SQLite.
+            (ensurePrivateDir(config.DUBAN_DATA_DIR), postgresDataSourceOptions(config.DUBAN_DATABASE_URL, config.DUBAN_PG_POOL_SIZE))
           : dataSourceOptions({ dataDir: config.DUBAN_DATA_DIR, database: config.DUBAN_DB, synchronous: config.DUBAN_SQLITE_SYNCHRONOUS })),
         migrationsRun: true,
       }),

@@ -11,7 +11,10 @@
 export interface RunResult {
   /** Rows inserted, updated or deleted. */
   changes: number;
-  /** The rowid / serial id of the last inserted row, where the database reports one. */
+  /**
+   * The id of the inserted row. Write `INSERT … RETURNING id` where the code needs it: SQLite reports the
+   * rowid either way, PostgreSQL only the `id` the statement returns (0 without RETURNING).
+   */
   lastInsertRowid: number;
 }
 

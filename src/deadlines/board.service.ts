@@ -90,7 +90,7 @@ export class BoardService {
     const { page, pageSize, offset } = pageOf(q);
     const now = this.clock.nowIso();
     const params: Record<string, unknown> = { planId: q.planId, light: q.light, unitId: q.unitId ?? null, limit: pageSize, offset };
-    const where = `t.plan_id = @planId AND t.light = @light AND (@unitId IS NULL OR t.unit_id = @unitId)${scope(actor, params)}`;
+    const where = `t.plan_id = @planId AND t.light = @light AND (CAST(@unitId AS TEXT) IS NULL OR t.unit_id = @unitId)${scope(actor, params)}`;
     const from = `FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id
                   JOIN nodes n ON n.task_id = t.id AND n.seq = t.current_node_seq WHERE ${where}`;
     const total = (await this.db.one(`SELECT count(*) AS n ${from}`, params) as { n: number }).n;
@@ -114,7 +114,7 @@ export class BoardService {
     const until = new Date(now.getTime() + (q.days ?? 7) * 86_400_000).toISOString();
     const params: Record<string, unknown> = { now: now.toISOString(), until, planId: q.planId ?? null, limit: pageSize, offset };
     const where = `n.due_at >= @now AND n.due_at <= @until AND t.light IS NOT NULL AND n.status != 'approved'
-                   AND (@planId IS NULL OR t.plan_id = @planId)${scope(actor, params)}`;
+                   AND (CAST(@planId AS TEXT) IS NULL OR t.plan_id = @planId)${scope(actor, params)}`;
     const from = `FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id JOIN plans p ON p.id = t.plan_id
                   JOIN nodes n ON n.task_id = t.id AND n.seq = t.current_node_seq WHERE ${where}`;
     const total = (await this.db.one(`SELECT count(*) AS n ${from}`, params) as { n: number }).n;
@@ -171,7 +171,7 @@ export class BoardService {
     const now = this.clock.nowIso();
     const params: Record<string, unknown> = { now, planId: q.planId ?? null, limit: pageSize, offset };
     const overdue = q.overdue === 'true' ? ' AND t.review_due_at < @now' : '';
-    const where = `t.state = 'submitted' AND (@planId IS NULL OR t.plan_id = @planId)${overdue}${scope(actor, params)}`;
+    const where = `t.state = 'submitted' AND (CAST(@planId AS TEXT) IS NULL OR t.plan_id = @planId)${overdue}${scope(actor, params)}`;
     const from = `FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id
                   LEFT JOIN nodes n ON n.task_id = t.id AND n.seq = t.current_node_seq WHERE ${where}`;
     const total = (await this.db.one(`SELECT count(*) AS n ${from}`, params) as { n: number }).n;

@@ -384,7 +384,7 @@ export class ScoresRepository {
   async ballots(planId: string, opts: { evaluatorUnitId?: string; includeSuperseded: boolean }): Promise<BallotRow[]> {
     return await this.db
       .all(
-        `SELECT * FROM score_ballots WHERE plan_id = @planId AND (@unit IS NULL OR evaluator_unit_id = @unit)
+        `SELECT * FROM score_ballots WHERE plan_id = @planId AND (CAST(@unit AS TEXT) IS NULL OR evaluator_unit_id = @unit)
            AND (@all = 1 OR superseded_at IS NULL) ORDER BY submitted_at, id`, { planId, unit: opts.evaluatorUnitId ?? null, all: opts.includeSuperseded ? 1 : 0 }) as BallotRow[];
   }
 
@@ -414,7 +414,7 @@ export class ScoresRepository {
 
   async unitEvents(planId: string, unitId: string | undefined): Promise<UnitEventRow[]> {
     return await this.db
-      .all('SELECT * FROM unit_score_events WHERE plan_id = @planId AND (@unitId IS NULL OR unit_id = @unitId) ORDER BY recorded_at, id', { planId, unitId: unitId ?? null }) as UnitEventRow[];
+      .all('SELECT * FROM unit_score_events WHERE plan_id = @planId AND (CAST(@unitId AS TEXT) IS NULL OR unit_id = @unitId) ORDER BY recorded_at, id', { planId, unitId: unitId ?? null }) as UnitEventRow[];
   }
 
   async unitEvent(id: string): Promise<UnitEventRow | undefined> {
