@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { benchAudit } from './audit.bench.js';
+import { benchBulletin } from './bulletin.bench.js';
 import { benchHttpEvents } from './http-events.bench.js';
 import { benchImport } from './import.bench.js';
 import { benchMachine } from './machine.bench.js';
@@ -9,7 +10,7 @@ import { benchSweep } from './sweep.bench.js';
 
 /**
  * `npm run bench [-- section…]`: prints figures, each beside a baseline measured in the same run.
- * Sections: http, sweep, audit, scoring, scoring-pure, import, machine. Nothing here asserts on time; the figures are for people.
+ * Sections: http, sweep, audit, scoring, scoring-pure, import, machine, bulletin. Nothing here asserts on time; the figures are for people.
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
   http: benchHttpEvents,
@@ -19,6 +20,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   machine: benchMachine,
   scoring: benchScoring,
   'scoring-pure': benchScoringPure,
+  bulletin: benchBulletin,
 };
 
 async function main(): Promise<void> {
