@@ -32,7 +32,7 @@ afterAll(async () => {
   await new Promise<void>((r) => local.close(() => r()));
 });
 
-const webhookCount = () => (t.db.sqlite.prepare('SELECT count(*) AS n FROM webhooks').get() as { n: number }).n;
+const webhookCount = async () => ((await t.db.one('SELECT count(*) AS n FROM webhooks')) as { n: number }).n;
 
 describe('webhook targets (SSRF policy)', () => {
   it.each([
@@ -49,13 +49,13 @@ describe('webhook targets (SSRF policy)', () => {
     'http://[fe80::1]/x',
     'http://unknown-host.example.com/x',
   ])('refuses %s with 400 naming url, in Chinese, and registers nothing', async (url) => {
-    const before = webhookCount();
+    const before = await webhookCount();
     const res = await t.http().post('/webhooks').set('authorization', f.supervisor).send({ url });
     expect(res.status).toBe(400);
     expect(res.body.field).toBe('url');
     expect(res.body.fields[0].label).toBe('推送地址');
     expect(res.body.message + res.body.fields[0].message).not.toMatch(/loopback|private|resolve/);
-    expect(webhookCount()).toBe(before);
+    expect(await webhookCount()).toBe(before);
   });
 
   it('accepts a public host', async () => {

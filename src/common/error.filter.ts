@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isUniqueViolation } from '../database/database.service.js';
 import { DomainError, ERROR_STATUS, ErrorCode } from './domain-error.js';
 import { localizeError, type FieldProblemZh } from './error-catalogue.js';
 
@@ -77,6 +78,11 @@ export class ErrorFilter implements ExceptionFilter {
       // The code stays what it was; the Chinese message may say more (bad JSON, unsupported content type).
       const say = /JSON/.test(fe.code ?? '') ? 'INVALID_JSON' : fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : undefined;
       return { statusCode: fe.statusCode, code, message: fe.message ?? 'Bad request', ...(say ? { say } : {}) };
+    }
+    // A unique index refused a row a concurrent writer stored first (on PostgreSQL transactions do not wait
+    // for each other as on SQLite, so a check-then-insert can lose the race): the caller retries on fresh data.
+    if (isUniqueViolation(exception)) {
+      return { statusCode: 409, code: ErrorCode.VersionConflict, message: 'a concurrent change stored the same row first; read again and retry' };
     }
     return { statusCode: 500, code: 'INTERNAL', message: 'Internal error; the request id identifies it in the server log' };
   }
