@@ -3,6 +3,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { BulletinsModule } from './bulletins/bulletins.module.js';
 import { UrgingModule } from './urging/urging.module.js';
 import { SelfAssessmentModule } from './self-assessment/self-assessment.module.js';
+import { LeadersModule } from './leaders/leaders.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CoreModule } from './common/core.module.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
@@ -19,6 +20,6 @@ import { TasksModule } from './tasks/tasks.module.js';
 import { UnitsModule } from './units/units.module.js';
 
 @Module({
-  imports: [CoreModule, DatabaseModule, AuthModule, UnitsModule, PlansModule, IndicatorsModule, EvidenceModule, TasksModule, AuditModule, DeadlinesModule, NotificationsModule, ImportsModule, ScoresModule, DemoModule, DashboardModule, BulletinsModule, UrgingModule, SelfAssessmentModule],
+  imports: [CoreModule, DatabaseModule, AuthModule, UnitsModule, PlansModule, IndicatorsModule, EvidenceModule, TasksModule, AuditModule, DeadlinesModule, NotificationsModule, ImportsModule, ScoresModule, DemoModule, DashboardModule, BulletinsModule, UrgingModule, SelfAssessmentModule, LeadersModule],
 })
 export class AppModule {}

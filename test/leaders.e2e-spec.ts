@@ -93,3 +93,29 @@ describe("a leader's own ballot", () => {
     expect(res.status).toBe(403);
   });
 });
+
+describe("a leader's 批示", () => {
+  it('is recorded on a task (its unit taken from the task) or a unit, chained, and read by the unit it concerns only', async () => {
+    const onTask = await post(`/plans/${P}/instructions`, { taskId, kind: 'praise', text: '该项工作推进有力，予以表扬。' }, leader);
+    expect(onTask.status).toBe(201);
+    expect(onTask.body).toMatchObject({ seq: 1, unitId: 'u-fgw', taskId, kind: 'praise', kindLabel: '表扬', by: { userId: leaderId, name: '县长' } });
+    const onUnit = await post(`/plans/${P}/instructions`, { unitId: 'u-czj', kind: 'criticism', text: '红灯较多，限期整改。' }, leader);
+    expect(onUnit.status).toBe(201);
+    expect(onUnit.body.seq).toBe(2);
+    expect((await get(`/plans/${P}/instructions`, f.dept)).body.map((i: { unitId: string }) => i.unitId)).toEqual(['u-fgw']);
+    expect((await get(`/plans/${P}/instructions`, f.supervisor)).body).toHaveLength(2);
+    expect((await get(`/plans/${P}/instructions/verify`, f.auditor)).body).toEqual({ count: 2, intact: true, brokenAtSeq: null });
+  });
+
+  it('is refused naming the field for an unknown unit or kind; only a leader records one; nothing is written', async () => {
+    const before = Number(await t.db.value('SELECT count(*) FROM leader_instructions'));
+    const unknown = await post(`/plans/${P}/instructions`, { unitId: 'u-none', kind: 'praise', text: 'x' }, leader);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.details.fields[0].field).toBe('unitId');
+    const kind = await post(`/plans/${P}/instructions`, { unitId: 'u-fgw', kind: 'reward', text: 'x' }, leader);
+    expect(kind.status).toBe(400);
+    expect(kind.body.details.fields[0].field).toBe('kind');
+    expect((await post(`/plans/${P}/instructions`, { unitId: 'u-fgw', kind: 'praise', text: 'x' }, f.supervisor)).status).toBe(403);
+    expect(Number(await t.db.value('SELECT count(*) FROM leader_instructions'))).toBe(before);
+  });
+});

@@ -12,7 +12,8 @@ import { SCORE_ENTITIES } from '../scores/score.entities.js';
 import { BULLETIN_ENTITIES } from '../bulletins/bulletin.entity.js';
 import { URGING_ENTITIES } from '../urging/urging.entity.js';
 import { SELF_ASSESSMENT_ENTITIES } from '../self-assessment/self-assessment.entity.js';
+import { LEADER_ENTITIES } from '../leaders/instruction.entity.js';
 
 /** Every entity, listed explicitly so src, dist and the TypeORM CLI see the same schema. */
 export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, EvidenceFile, Webhook, WebhookDelivery, WebhookAttempt,
-  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES, ...BULLETIN_ENTITIES, ...URGING_ENTITIES, ...SELF_ASSESSMENT_ENTITIES, ...AUTH_ENTITIES];
+  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES, ...BULLETIN_ENTITIES, ...URGING_ENTITIES, ...SELF_ASSESSMENT_ENTITIES, ...LEADER_ENTITIES, ...AUTH_ENTITIES];
