@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ensurePrivateDir, ensurePrivateFile } from '../common/private-files.js';
@@ -59,7 +60,7 @@ export function dataSourceOptions(location: DatabaseLocation): DataSourceOptions
 export function postgresDataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
     type: 'postgres',
-    url,
+    url: withUser(url),
     extra: { max: poolSize, types: PG_TYPES },
     applicationName: 'duban',
     entities: ENTITIES,
@@ -70,6 +71,17 @@ export function postgresDataSourceOptions(url: string, poolSize = 10): DataSourc
     installExtensions: false,
     logging: ['error'],
   };
+}
+
+/**
+ * A URL without a user name means the operating-system user, as for psql (node-postgres would read $USER,
+ * which a service manager or a container may not set, and then send no user at all).
+ */
+function withUser(url: string): string {
+  const u = new URL(url);
+  if (u.username) return url;
+  u.username = encodeURIComponent(process.env.PGUSER ?? userInfo().username);
+  return u.toString();
 }
 
 /** For the TypeORM CLI (migration:generate --check runs against dist). */

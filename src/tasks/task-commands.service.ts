@@ -248,6 +248,18 @@ export class TaskCommandService {
         try {
           out.push(await tx.transaction(async () => await this.applyInTransaction(i.taskId, i.event, actor)));
         } catch (error) {
+          // Another writer (on PostgreSQL, a second instance's sweep) changed the task between our read and
+          // our write: read it again once — each statement sees what has been committed since — and apply
+          // the event to that state (a tick another sweep already applied then changes nothing).
+          if (error instanceof DomainError && error.code === ErrorCode.VersionConflict) {
+            try {
+              out.push(await tx.transaction(async () => await this.applyInTransaction(i.taskId, i.event, actor)));
+              continue;
+            } catch (again) {
+              out.push({ taskId: i.taskId, error: again as Error });
+              continue;
+            }
+          }
           out.push({ taskId: i.taskId, error: error as Error });
         }
       }
