@@ -2,7 +2,8 @@
  * Bulletins in the pages (issue 16 item 5): the office creates a monthly series, drafts last month's
  * issue, previews its rankings per group, writes the note, publishes it (numbered; no second publish in
  * the page) and downloads the .docx; a department then reads its own line of the published issue. Each
- * page gets an axe-core check.
+ * page gets an axe-core check. And urging in one click from the board (issue 16 item 5): the office urges a
+ * red or yellow node from the board's list, and the unit has the notice in its inbox.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
@@ -80,5 +81,27 @@ describe('the office publishes a bulletin in the pages', () => {
     expect(await page.getByRole('button', { name: '起草一期' }).count()).toBe(0);
     await expect(seriousA11yViolations(page)).resolves.toEqual([]);
     for (const s of sessions) expect([s.offsite, s.errors]).toEqual([[], []]);
+  }, STEP);
+});
+
+describe('urging from the board in one click', () => {
+  it('the office urges a node from the red/yellow list; the notice reaches the unit', async () => {
+    const page = await as('supervisor');
+    await nav(page, '亮灯督办');
+    const first = page.getByTestId('board-attention').first();
+    await first.waitFor();
+    const button = first.getByTestId('urge');
+    const label = await button.innerText();
+    expect(['提醒', '催办', '督办']).toContain(label);
+    await button.click();
+    const done = first.getByTestId('urged');
+    await done.waitFor();
+    expect(await done.innerText()).toMatch(new RegExp(`^已发${label}单 .+〔\\d{4}〕\\d+号$`));
+    await expect(seriousA11yViolations(page)).resolves.toEqual([]);
+    const unitId = await first.locator('a').first().getAttribute('href');
+    const token = await page.evaluate('sessionStorage.getItem("duban.token")');
+    const res = await fetch(`${server.baseUrl}/urging-notices?unitId=${encodeURIComponent(decodeURIComponent(String(unitId).split('/').pop()!))}`, { headers: { authorization: `Bearer ${String(token)}` } });
+    const notices = (await res.json()) as { levelLabel: string }[];
+    expect(notices.map((n) => n.levelLabel)).toContain(label);
   }, STEP);
 });
