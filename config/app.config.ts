@@ -36,6 +36,11 @@ export class AppConfig {
    */
   @IsString() @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DUBAN_DATABASE_URL must be a postgres:// URL' })
   DUBAN_DATABASE_URL?: string;
+  /**
+   * PostgreSQL only: seconds between an instance's attempts to become the leader (the one instance that
+   * runs the deadline sweep and the daily checkpoint); a dead leader is replaced within this time.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(30) DUBAN_LEADER_POLL_SECONDS = 10;
   /** PostgreSQL only: connections each instance keeps in its pool (one per concurrent transaction). */
   @Transform(toInt) @IsInt() @Min(1) @Max(200) DUBAN_PG_POOL_SIZE = 10;
   /** SQLite file; relative paths are inside DUBAN_DATA_DIR. ':memory:' for throwaway runs. */

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SYSTEM_ACTOR } from '../common/actor.js';
+import { LeaderLock } from '../database/leader-lock.js';
 import { AuditRepository } from './audit.repository.js';
 import { IntegrityService } from './integrity.service.js';
 
@@ -19,10 +20,12 @@ export class CheckpointScheduler implements OnApplicationBootstrap, OnModuleDest
   constructor(
     private readonly integrity: IntegrityService,
     private readonly repo: AuditRepository,
+    private readonly leader: LeaderLock,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.runIfDue(), CHECKPOINT_POLL_MS);
+    // Only the leader checkpoints (one instance of several on PostgreSQL; always the one on SQLite).
+    this.timer = setInterval(() => void (this.leader.isLeader ? this.runIfDue() : undefined), CHECKPOINT_POLL_MS);
     this.timer.unref();
   }
 

@@ -77,7 +77,7 @@ export function postgresDataSourceOptions(url: string, poolSize = 10): DataSourc
  * A URL without a user name means the operating-system user, as for psql (node-postgres would read $USER,
  * which a service manager or a container may not set, and then send no user at all).
  */
-function withUser(url: string): string {
+export function withUser(url: string): string {
   const u = new URL(url);
   if (u.username) return url;
   u.username = encodeURIComponent(process.env.PGUSER ?? userInfo().username);

@@ -6,6 +6,7 @@ import { AppConfig } from '../../config/app.config.js';
 import { ensurePrivateDir } from '../common/private-files.js';
 import { dataSourceOptions, postgresDataSourceOptions } from './data-source.js';
 import { DatabaseService } from './database.service.js';
+import { LeaderLock } from './leader-lock.js';
 import { PostgresDatabase } from './postgres-database.js';
 import { SqliteDatabase } from './sqlite-database.js';
 
@@ -35,7 +36,8 @@ import { SqliteDatabase } from './sqlite-database.js';
       useFactory: (ds: DataSource): DatabaseService =>
         ds.options.type === 'postgres' ? new PostgresDatabase((ds.driver as unknown as { master: pg.Pool }).master) : new SqliteDatabase(ds),
     },
+    LeaderLock,
   ],
-  exports: [DatabaseService],
+  exports: [DatabaseService, LeaderLock],
 })
 export class DatabaseModule {}

@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { Clock } from '../common/clock.js';
 import { DatabaseService } from '../database/database.service.js';
+import { LeaderLock } from '../database/leader-lock.js';
 import { TaskCommandService } from '../tasks/task-commands.service.js';
 
 export interface SweepReport {
@@ -37,6 +38,7 @@ export class DeadlineSweeper implements OnApplicationShutdown {
     private readonly commands: TaskCommandService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly leader: LeaderLock,
   ) {}
 
   /**
@@ -74,7 +76,8 @@ export class DeadlineSweeper implements OnApplicationShutdown {
     const seconds = this.config.DUBAN_SWEEP_INTERVAL_SECONDS;
     if (!seconds || this.timer) return;
     const run = async () => {
-      if (this.running) return;
+      // On PostgreSQL with several instances, only the leader sweeps (the others' ticks would only race it).
+      if (this.running || !this.leader.isLeader) return;
       this.running = true;
       try {
         const r = await this.sweep();
