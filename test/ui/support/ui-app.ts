@@ -24,6 +24,7 @@ export const DEMO_PASSWORDS: Record<string, string> = {
   supervisor: 'ui-supervisor-pass',
   fgw: 'ui-fgw-pass',
   fgwhead: 'ui-fgwhead-pass',
+  xianzhang: 'ui-xianzhang-pass',
   hqz: 'ui-hqz-pass',
   tjj: 'ui-tjj-pass',
   auditor: 'ui-auditor-pass',

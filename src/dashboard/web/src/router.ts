@@ -18,6 +18,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/extensions', component: () => import('./pages/ExtensionsPage.vue'), meta: { title: '延期审批', roles: OFFICE } },
   { path: '/scores', component: () => import('./pages/ScoresPage.vue'), meta: { title: '得分排名', roles: [...OFFICE, 'auditor', 'leader', 'department'] } },
   { path: '/my', component: () => import('./pages/MyNodesPage.vue'), meta: { title: '我的节点', roles: ['department'] } },
+  { path: '/ballots', component: () => import('./pages/BallotsPage.vue'), meta: { title: '综合评价', roles: [...OFFICE, 'leader'] } },
   { path: '/bulletins', component: () => import('./pages/BulletinsPage.vue'), meta: { title: '通报', roles: [...OFFICE, 'auditor', 'leader', 'department'] } },
   { path: '/self-assessment', component: () => import('./pages/SelfAssessmentPage.vue'), meta: { title: '单位自评', roles: ['department'] } },
   { path: '/office/self-assessment', component: () => import('./pages/office/SelfAssessmentOfficePage.vue'), meta: { title: '自评管理', roles: OFFICE } },
