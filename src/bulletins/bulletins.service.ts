@@ -194,13 +194,9 @@ export class BulletinsService {
   }
 
   private async indicatorNames(planId: string): Promise<Map<string, string>> {
-    const names = new Map<string, string>();
-    for (let page = 1; ; page++) {
-      const p = await this.indicators.list({ planId, page, pageSize: 200 });
-      for (const i of p.items) names.set(i.id, i.name);
-      if (page * 200 >= p.total) return names;
-    }
+    return await this.indicators.namesOfPlan(planId);
   }
+
 
   async get(id: string, actor: Actor): Promise<BulletinView> {
     return this.view(await this.visibleRow(id, actor), actor);

@@ -92,6 +92,12 @@ export class IndicatorsService {
     return toIndicatorView(row);
   }
 
+  /** Every indicator name of a plan in one query (a bulletin names thousands). */
+  async namesOfPlan(planId: string): Promise<Map<string, string>> {
+    const rows = await this.db.rows<[string, string]>('SELECT id, name FROM indicators WHERE plan_id = ?', planId);
+    return new Map(rows);
+  }
+
   async list(q: IndicatorQuery): Promise<Page<IndicatorView>> {
     const { page, pageSize, offset } = pageOf(q);
     const conds: string[] = [];
