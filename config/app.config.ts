@@ -68,6 +68,8 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(7 * 86400) DUBAN_LOGIN_LOCKOUT_SECONDS = 900;
   /** Shortest new password (creating a user, changing or resetting a password). */
   @Transform(toInt) @IsInt() @Min(8) @Max(128) DUBAN_PASSWORD_MIN_LENGTH = 10;
+  /** Days the security log keeps an event; older ones are pruned daily (the pruned head is recorded, so the rest verifies). 等保: at least 180. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(36500) DUBAN_SECURITY_LOG_RETENTION_DAYS = 180;
   /** Seed a demo plan and one user per role when the database has no plan yet. */
   @Transform(toBool) @IsBoolean() DUBAN_DEMO = true;
   /** Largest evidence file accepted, in bytes. */

@@ -5,6 +5,7 @@ import { UrgingModule } from './urging/urging.module.js';
 import { SelfAssessmentModule } from './self-assessment/self-assessment.module.js';
 import { LeadersModule } from './leaders/leaders.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { SecurityLogModule } from './security-log/security-log.module.js';
 import { CoreModule } from './common/core.module.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -20,6 +21,6 @@ import { TasksModule } from './tasks/tasks.module.js';
 import { UnitsModule } from './units/units.module.js';
 
 @Module({
-  imports: [CoreModule, DatabaseModule, AuthModule, UnitsModule, PlansModule, IndicatorsModule, EvidenceModule, TasksModule, AuditModule, DeadlinesModule, NotificationsModule, ImportsModule, ScoresModule, DemoModule, DashboardModule, BulletinsModule, UrgingModule, SelfAssessmentModule, LeadersModule],
+  imports: [CoreModule, DatabaseModule, SecurityLogModule, AuthModule, UnitsModule, PlansModule, IndicatorsModule, EvidenceModule, TasksModule, AuditModule, DeadlinesModule, NotificationsModule, ImportsModule, ScoresModule, DemoModule, DashboardModule, BulletinsModule, UrgingModule, SelfAssessmentModule, LeadersModule],
 })
 export class AppModule {}

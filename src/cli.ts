@@ -17,6 +17,7 @@ import { CreateUnitDto } from './units/units.dto.js';
 import { DeadlineSweeper } from './deadlines/deadline-sweeper.service.js';
 import { DeadlinesService } from './deadlines/deadlines.service.js';
 import { registerImportCommand } from './imports/import-cli.js';
+import { registerSecurityLogCommands } from './security-log/security-log-cli.js';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { PlansService } from './plans/plans.service.js';
@@ -91,6 +92,7 @@ export function buildProgram(): Command {
 
   registerAuditCommands(program, withApp);
   registerImportCommand(program, withApp);
+  registerSecurityLogCommands(program, withApp);
 
   const calendar = program.command('calendar').description('the working-day calendar (holidays, make-up working days)');
   calendar

@@ -9,6 +9,7 @@ import { DeadlineSweeper } from './deadlines/deadline-sweeper.service.js';
 import { LeaderLock } from './database/leader-lock.js';
 import { UrgingService } from './urging/urging.service.js';
 import { DemoSeeder } from './demo/demo.seeder.js';
+import { SecurityLogService } from './security-log/security-log.service.js';
 import { NotificationsService } from './notifications/notifications.service.js';
 
 async function bootstrap(): Promise<void> {
@@ -39,6 +40,7 @@ async function bootstrap(): Promise<void> {
   await app.get(LeaderLock).start(); // PostgreSQL: one instance of several runs the sweep and the checkpoint
   await app.get(DeadlineSweeper).start();
   app.get(UrgingService).start();
+  app.get(SecurityLogService).start();
   Logger.log(`Duban listening on http://${config.DUBAN_HOST}:${config.DUBAN_PORT} (API docs at /docs)`, 'Main');
 }
 

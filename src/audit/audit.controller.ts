@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { SecurityLogged } from '../security-log/security-logged.js';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
@@ -38,12 +39,14 @@ export class AuditController {
     return await this.history.asOf(id, q.at, actor);
   }
 
+  @SecurityLogged('plan.read', { roles: ['auditor'] })
   @Get('plans/:id/board')
   @ApiOperation({ summary: 'The plan’s board as of a date: tasks by unit and light (or final state), from the history' })
   async board(@Param('id') id: string, @Query() q: BoardAsOfQuery, @CurrentActor() actor: Actor): Promise<BoardAsOf> {
     return await this.history.board(id, q.asOf, actor);
   }
 
+  @SecurityLogged('plan.read', { roles: ['auditor'] })
   @Get('verify')
   @Roles('admin', 'supervisor', 'auditor')
   @ApiOperation({ summary: 'Walk every hash chain, the checkpoint chain and every evidence file; list each break with its place' })
@@ -69,6 +72,7 @@ export class AuditController {
     return await this.integrity.checkpoint(actor);
   }
 
+  @SecurityLogged('export', { subject: 'task' })
   @Get('tasks/:id/export')
   @ApiOperation({ summary: 'The task’s history with hashes as JSON Lines (default) or CSV' })
   @ApiProduces('application/x-ndjson', 'text/csv')
@@ -76,6 +80,7 @@ export class AuditController {
     this.send(reply, await this.exports.open({ taskId: id }, (q.format ?? 'jsonl') as ExportFormat, actor));
   }
 
+  @SecurityLogged('export')
   @Get('plans/:id/export')
   @Roles('admin', 'supervisor', 'auditor')
   @ApiOperation({ summary: 'The plan’s whole history with hashes, evidence and the latest checkpoint, as JSON Lines (default) or CSV' })

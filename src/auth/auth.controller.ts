@@ -25,8 +25,8 @@ export class AuthController {
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Revoke the token this request carries' })
-  async logout(@CurrentTokenId() jti: string): Promise<void> {
-    await this.auth.logout(jti);
+  async logout(@CurrentTokenId() jti: string, @CurrentActor() actor: Actor, @Req() req: FastifyRequest): Promise<void> {
+    await this.auth.logout(jti, actor, req.ip);
   }
 
   @Post('password')
@@ -34,8 +34,8 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Change your own password: every token of yours is revoked, a new one is returned' })
   @ApiOkResponse({ type: TokenView })
-  changePassword(@CurrentActor() actor: Actor, @Body() dto: ChangePasswordDto): Promise<TokenView> {
-    return this.auth.changePassword(actor.userId!, dto.currentPassword, dto.newPassword);
+  changePassword(@CurrentActor() actor: Actor, @Body() dto: ChangePasswordDto, @Req() req: FastifyRequest): Promise<TokenView> {
+    return this.auth.changePassword(actor.userId!, dto.currentPassword, dto.newPassword, req.ip);
   }
 
   @Get('me')
@@ -55,8 +55,8 @@ export class UsersController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create a user (admin)' })
-  create(@Body() dto: CreateUserDto): Promise<UserView> {
-    return this.users.create(dto);
+  create(@Body() dto: CreateUserDto, @CurrentActor() actor: Actor): Promise<UserView> {
+    return this.users.create(dto, actor);
   }
 
   @Get()
@@ -85,7 +85,7 @@ export class UsersController {
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: "Set a user's password (admin); their tokens are revoked" })
-  async resetPassword(@Param('id') id: string, @Body() dto: ResetPasswordDto): Promise<UserView> {
-    return (await this.users.resetPassword(id, dto.newPassword)).user;
+  async resetPassword(@Param('id') id: string, @Body() dto: ResetPasswordDto, @CurrentActor() actor: Actor): Promise<UserView> {
+    return (await this.users.resetPassword(id, dto.newPassword, actor)).user;
   }
 }

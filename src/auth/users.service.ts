@@ -9,6 +9,8 @@ import { DatabaseService } from '../database/database.service.js';
 import type { CreateUserDto, UpdateUserDto, UserQuery, UserView } from './auth.dto.js';
 import { passwordProblems } from './password-policy.js';
 import { hashPassword } from './password.js';
+import { SYSTEM_ACTOR } from '../common/actor.js';
+import { SecurityLogService } from '../security-log/security-log.service.js';
 import { SessionsService, type RevokeReason } from './sessions.service.js';
 import type { User } from './user.entity.js';
 
@@ -36,9 +38,11 @@ export class UsersService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly sessions: SessionsService,
+    private readonly securityLog: SecurityLogService,
   ) {}
 
-  async create(dto: CreateUserDto): Promise<UserView> {
+  /** `by`: who creates it (the CLI and the demo seeder: the system). */
+  async create(dto: CreateUserDto, by: Actor = SYSTEM_ACTOR): Promise<UserView> {
     const problems = passwordProblems(dto.password, dto.username, 'password', this.config.DUBAN_PASSWORD_MIN_LENGTH);
     if (UNIT_ROLES.includes(dto.role) && !dto.unitId) problems.unshift({ field: 'unitId', reason: `required for role ${dto.role}` });
     if (problems.length) throw DomainError.validation(problems);
@@ -64,6 +68,7 @@ export class UsersService {
         .run(
           `INSERT INTO users (id, username, display_name, password_hash, role, unit_id, disabled, created_at)
            VALUES (@id, @username, @display_name, @password_hash, @role, @unit_id, @disabled, @created_at)`, row);
+      await this.securityLog.record({ kind: 'user.created', actor: by, subject: `user:${row.id}`, details: { username: row.username, role: row.role, unitId: row.unit_id } });
     });
     return toUserView(row);
   }
@@ -109,7 +114,16 @@ export class UsersService {
       if (Boolean(next.disabled) && !row.disabled) reason = 'user-disabled';
       else if (next.role !== row.role || next.unit_id !== row.unit_id) reason = 'role-changed';
       const revoked = reason ? await this.sessions.revokeAllOf(id, reason, this.clock.nowIso()) : 0;
-      return { before: toUserView(row), after: toUserView(next), revoked };
+      const before = toUserView(row);
+      const after = toUserView(next);
+      const changes = Object.fromEntries(
+        (['displayName', 'role', 'unitId', 'disabled'] as const).filter((k) => before[k] !== after[k]).map((k) => [k, { from: before[k], to: after[k] }]),
+      );
+      if (Object.keys(changes).length) {
+        const kind = reason === 'user-disabled' ? 'user.disabled' : changes['disabled'] ? 'user.enabled' : reason === 'role-changed' ? 'user.role-changed' : 'user.updated';
+        await this.securityLog.record({ kind, actor: by, subject: `user:${id}`, details: { username: row.username, changes, revokedTokens: revoked } });
+      }
+      return { before, after, revoked };
     });
   }
 
@@ -121,17 +135,23 @@ export class UsersService {
       if (!row) throw DomainError.notFound('user', id);
       await this.db.run('DELETE FROM users WHERE id = ?', id);
       const revoked = await this.sessions.revokeAllOf(id, 'user-deleted', this.clock.nowIso());
+      await this.securityLog.record({ kind: 'user.deleted', actor: by, subject: `user:${id}`, details: { username: row.username, role: row.role, revokedTokens: revoked } });
       return { user: toUserView(row), revoked };
     });
   }
 
   /** An admin sets a new password for a user (policy checked); every token of theirs is revoked. */
-  async resetPassword(id: string, newPassword: string): Promise<{ user: UserView; revoked: number }> {
+  async resetPassword(id: string, newPassword: string, by: Actor = SYSTEM_ACTOR): Promise<{ user: UserView; revoked: number }> {
     const row = await this.findById(id);
     if (!row) throw DomainError.notFound('user', id);
     const problems = passwordProblems(newPassword, row.username, 'newPassword', this.config.DUBAN_PASSWORD_MIN_LENGTH);
     if (problems.length) throw DomainError.validation(problems);
-    const revoked = await this.setPasswordHash(id, await hashPassword(newPassword), 'password-reset');
+    const hash = await hashPassword(newPassword);
+    const revoked = await this.db.transaction(async () => {
+      const n = await this.setPasswordHash(id, hash, 'password-reset');
+      await this.securityLog.record({ kind: 'user.password-reset', actor: by, subject: `user:${id}`, details: { username: row.username, revokedTokens: n } });
+      return n;
+    });
     return { user: toUserView(row), revoked };
   }
 

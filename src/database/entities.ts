@@ -1,5 +1,6 @@
 import { AuditCheckpoint, AuditCheckpointEvidence, AuditCheckpointHead, AuditCheckpointPlan } from '../audit/checkpoint.entity.js';
 import { AUTH_ENTITIES } from '../auth/session.entity.js';
+import { SECURITY_LOG_ENTITIES } from '../security-log/security-log.entity.js';
 import { User } from '../auth/user.entity.js';
 import { EvidenceFile } from '../evidence/evidence-file.entity.js';
 import { ImportChange, ImportRun } from '../imports/import-run.entity.js';
@@ -16,4 +17,4 @@ import { LEADER_ENTITIES } from '../leaders/instruction.entity.js';
 
 /** Every entity, listed explicitly so src, dist and the TypeORM CLI see the same schema. */
 export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, EvidenceFile, Webhook, WebhookDelivery, WebhookAttempt,
-  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES, ...BULLETIN_ENTITIES, ...URGING_ENTITIES, ...SELF_ASSESSMENT_ENTITIES, ...LEADER_ENTITIES, ...AUTH_ENTITIES];
+  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES, ...BULLETIN_ENTITIES, ...URGING_ENTITIES, ...SELF_ASSESSMENT_ENTITIES, ...LEADER_ENTITIES, ...AUTH_ENTITIES, ...SECURITY_LOG_ENTITIES];

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { SecurityLogged } from '../security-log/security-logged.js';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
@@ -41,6 +42,7 @@ import {
 export class ScoresController {
   constructor(private readonly scores: ScoresService) {}
 
+  @SecurityLogged('scoring.setup-changed')
   @Put('plans/:id/scoring')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Set how a plan is scored: its template, each group’s template group, indicator tags' })
@@ -54,6 +56,7 @@ export class ScoresController {
     return await this.scores.getConfig(id);
   }
 
+  @SecurityLogged('plan.read', { roles: ['auditor'] })
   @Get('plans/:id/scores')
   @Roles('admin', 'supervisor', 'auditor', 'leader', 'department')
   @ApiOperation({ summary: 'Scores of a plan by group: rank, grade, composite, adjustments, final (live or frozen; detail=full adds every breakdown)' })
@@ -121,6 +124,7 @@ export class ScoresController {
     return await this.scores.rescore(id, dto.reason, actor);
   }
 
+  @SecurityLogged('plan.read', { roles: ['auditor'] })
   @Get('plans/:id/score-runs')
   @Roles('admin', 'supervisor', 'auditor', 'leader')
   @ApiOperation({ summary: 'Frozen runs of a plan, newest first (close, then each re-score with who, why and what changed)' })
@@ -128,6 +132,7 @@ export class ScoresController {
     return await this.scores.runs(id);
   }
 
+  @SecurityLogged('export')
   @Get('plans/:id/scores/export')
   @Roles('admin', 'supervisor', 'auditor', 'leader')
   @ApiOperation({ summary: 'The score sheet: XLSX (one sheet per group, 得分明细, 说明) or CSV (sheet=summary|breakdown), Chinese headers' })

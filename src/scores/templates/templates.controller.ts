@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { SecurityLogged } from '../../security-log/security-logged.js';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../../auth/auth.decorators.js';
 import type { Actor } from '../../common/actor.js';
@@ -33,6 +34,7 @@ export class TemplatesController {
     return this.templates.list({ includeRetired: q.includeRetired === 'true' });
   }
 
+  @SecurityLogged('scoring.setup-changed', { subject: 'template' })
   @Post('templates')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Create a template (version 1); 400 naming template.<path> for each problem' })
@@ -46,6 +48,7 @@ export class TemplatesController {
     return this.templates.view(id, q.version);
   }
 
+  @SecurityLogged('scoring.setup-changed', { subject: 'template' })
   @Put('templates/:id')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Edit: a new version with who, when and what changed. Shipped → 409 TEMPLATE_READ_ONLY (copy it); retired → 409 TEMPLATE_RETIRED' })
@@ -53,6 +56,7 @@ export class TemplatesController {
     return this.templates.update(id, dto.template, { note: dto.note ?? null, expectedVersion: dto.expectedVersion }, actor);
   }
 
+  @SecurityLogged('scoring.setup-changed', { subject: 'template' })
   @Post('templates/:id/copy')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Copy a template (any version) under a new id' })
@@ -60,6 +64,7 @@ export class TemplatesController {
     return this.templates.copy(id, { newId: dto.newId, name: dto.name, version: dto.version, note: dto.note ?? null }, actor);
   }
 
+  @SecurityLogged('scoring.setup-changed', { subject: 'template' })
   @Post('templates/:id/retire')
   @HttpCode(200)
   @Roles('admin', 'supervisor')
@@ -74,6 +79,7 @@ export class TemplatesController {
     return this.templates.history(id);
   }
 
+  @SecurityLogged('scoring.setup-changed', { subject: 'template' })
   @Put('templates/:id/catalogues/:kind')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Save a pasted numbered list as one catalogue of the template (a new version); 400 naming every unreadable line, nothing saved' })

@@ -30,6 +30,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/office/indicators', component: () => import('./pages/office/IndicatorsPage.vue'), meta: { title: '指标与任务', roles: OFFICE } },
   { path: '/office/webhooks', component: () => import('./pages/office/WebhooksPage.vue'), meta: { title: '消息推送', roles: OFFICE } },
   { path: '/audit/:taskId?', component: () => import('./pages/AuditPage.vue'), props: true, meta: { title: '审计查询', roles: [...OFFICE, 'auditor'] } },
+  { path: '/security-log', component: () => import('./pages/SecurityLogPage.vue'), meta: { title: '安全审计日志', roles: ['admin', 'auditor'] } },
   { path: '/:rest(.*)*', component: () => import('./pages/NotFoundPage.vue'), meta: { title: '页面不存在' } },
 ];
 
