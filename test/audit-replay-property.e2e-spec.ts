@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { fcSeed } from '../src/common/fc-seed.js';
 import { allowedEvents, restoreTaskSnapshot, type PersistedTask, type TaskEvent, type TaskEventType } from '../workflows/task/index.js';
 import { AuditRepository, toStoredEvent } from '../src/audit/audit.repository.js';
 import { canonicalJson } from '../src/audit/event-hash.js';
@@ -13,6 +14,9 @@ import { PlansService } from '../src/plans/plans.service.js';
 import { TaskCommandService } from '../src/tasks/task-commands.service.js';
 import { UnitsService } from '../src/units/units.service.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+
+// Every fc.assert in this file runs on one seed, printed; DUBAN_FC_SEED replays it.
+fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: fcSeed('audit-replay-property.e2e-spec.ts') });
 
 /**
  * Property: for random tasks (1–4 nodes, random dates) driven by random sequences of the events the

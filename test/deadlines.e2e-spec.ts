@@ -5,6 +5,7 @@ import { DeadlineSweeper, DUE_TASKS_SQL } from '../src/deadlines/deadline-sweepe
 import { NotificationsService } from '../src/notifications/notifications.service.js';
 import { createTask, seedPlan, type PlanFixture } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { ensureFreshCli } from './support/cli.js';
 
 const run = promisify(execFile);
 let t: TestApp;
@@ -168,8 +169,8 @@ describe('two sweeps in two processes at once', () => {
     const at = '2026-03-21T00:00:00.000Z';
     const env = { ...process.env, ...t.env };
     const [a, b] = await Promise.all([
-      run(process.execPath, ['dist/src/cli.js', 'sweep', '--at', at], { env }),
-      run(process.execPath, ['dist/src/cli.js', 'sweep', '--at', at], { env }),
+      run(process.execPath, [ensureFreshCli(), 'sweep', '--at', at], { env }),
+      run(process.execPath, [ensureFreshCli(), 'sweep', '--at', at], { env }),
     ]);
     const ra = JSON.parse(a.stdout);
     const rb = JSON.parse(b.stdout);

@@ -19,6 +19,7 @@ import { PlansService } from '../src/plans/plans.service.js';
 import { TaskCommandService } from '../src/tasks/task-commands.service.js';
 import { UnitsService } from '../src/units/units.service.js';
 import { databaseFingerprint, startTestApp, type TestApp, databaseContent } from './support/test-app.js';
+import { ensureFreshCli } from './support/cli.js';
 
 const run = promisify(execFile);
 const FIXTURES = join(process.cwd(), 'test/fixtures/imports');
@@ -515,7 +516,7 @@ describe('POST /imports', () => {
 
 describe('CLI: npm run cli -- import', () => {
   const env = () => ({ ...process.env, ...t.env });
-  const cli = (...args: string[]) => run(process.execPath, ['dist/src/cli.js', 'import', ...args], { env: env() }).then(
+  const cli = (...args: string[]) => run(process.execPath, [ensureFreshCli(), 'import', ...args], { env: env() }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );

@@ -6,7 +6,6 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
 let f: PlanFixture;
-const SECRET = 'test-secret-test-secret-test-secret-0123';
 
 beforeAll(async () => {
   t = await startTestApp({ env: { DUBAN_LOGIN_MAX_FAILURES: '3' }, keepData: true });
@@ -29,12 +28,14 @@ const read = async (query: Record<string, string | number> = {}, auth = f.audito
   return res.body as { items: Ev[]; total: number; page: number; pageSize: number };
 };
 const latest = async (kind: string) => (await read({ kind, pageSize: 1 })).items[0];
-const userId = (username: string) => (t.db.sqlite.prepare('SELECT id FROM users WHERE username = ?').get(username) as { id: string }).id;
+const ids: Record<string, string> = {};
+/** A user's id, looked up once (kept after the user is deleted). */
+const userId = async (username: string) => (ids[username] ??= (await t.db.value<string>('SELECT id FROM users WHERE username = ?', username))!);
 
 describe('the security log records', () => {
   it('logins: success, failure (with the reason) and the lockout, with the address', async () => {
     await t.createUser('sl-user', 'auditor');
-    expect(await latest('login.succeeded')).toMatchObject({ actorName: 'sl-user', subject: `user:${userId('sl-user')}`, address: expect.stringMatching(/127\.0\.0\.1/) });
+    expect(await latest('login.succeeded')).toMatchObject({ actorName: 'sl-user', subject: `user:${await userId('sl-user')}`, address: expect.stringMatching(/127\.0\.0\.1/) });
     for (let i = 0; i < 2; i++) expect((await t.http().post('/auth/login').send({ username: 'sl-user', password: 'nope' })).status).toBe(401);
     expect(await latest('login.failed')).toMatchObject({ subject: 'account:sl-user', details: { username: 'sl-user', reason: 'wrong-password' } });
     expect((await t.http().post('/auth/login').send({ username: 'sl-user', password: 'nope' })).status).toBe(429);
@@ -45,20 +46,20 @@ describe('the security log records', () => {
 
   it('user and role changes, deletions and token revocations, by whom', async () => {
     const auth = await t.createUser('sl-change', 'auditor');
-    expect(await latest('user.created')).toMatchObject({ subject: `user:${userId('sl-change')}`, details: { username: 'sl-change', role: 'auditor' } });
-    await t.http().patch(`/users/${userId('sl-change')}`).set('authorization', f.admin).send({ role: 'supervisor' });
+    expect(await latest('user.created')).toMatchObject({ subject: `user:${await userId('sl-change')}`, details: { username: 'sl-change', role: 'auditor' } });
+    await t.http().patch(`/users/${await userId('sl-change')}`).set('authorization', f.admin).send({ role: 'supervisor' });
     expect(await latest('user.role-changed')).toMatchObject({ actorName: 'admin', actorRole: 'admin', details: { changes: { role: { from: 'auditor', to: 'supervisor' } }, revokedTokens: 1 } });
-    await t.http().patch(`/users/${userId('sl-change')}`).set('authorization', f.admin).send({ disabled: true });
+    await t.http().patch(`/users/${await userId('sl-change')}`).set('authorization', f.admin).send({ disabled: true });
     expect(await latest('user.disabled')).toMatchObject({ actorName: 'admin', details: { changes: { disabled: { from: false, to: true } } } });
     expect((await t.http().get('/auth/me').set('authorization', auth)).status).toBe(401);
     const gone = await t.createUser('sl-gone', 'auditor');
     await t.http().post('/auth/logout').set('authorization', gone);
     expect(await latest('token.revoked')).toMatchObject({ actorName: 'sl-gone', details: { reason: 'logout', tokens: 1 } });
-    const id = userId('sl-gone');
+    const id = await userId('sl-gone');
     await t.http().delete(`/users/${id}`).set('authorization', f.admin);
     expect(await latest('user.deleted')).toMatchObject({ subject: `user:${id}`, actorName: 'admin', details: { username: 'sl-gone' } });
-    await t.http().post(`/users/${userId('sl-change')}/password`).set('authorization', f.admin).send({ newPassword: 'reset-by-admin-2026' });
-    expect(await latest('user.password-reset')).toMatchObject({ actorName: 'admin', subject: `user:${userId('sl-change')}` });
+    await t.http().post(`/users/${await userId('sl-change')}/password`).set('authorization', f.admin).send({ newPassword: 'reset-by-admin-2026' });
+    expect(await latest('user.password-reset')).toMatchObject({ actorName: 'admin', subject: `user:${await userId('sl-change')}` });
   });
 
   it("exports (anyone's) and plan-wide reads by auditors, not a supervisor's reads", async () => {
@@ -90,9 +91,10 @@ describe('reading the security log', () => {
     expect(all.items.map((e) => e.seq)).toEqual([...all.items.map((e) => e.seq)].sort((a, b) => b - a));
     const page2 = await read({ pageSize: 5, page: 2 });
     expect(page2.items[0]!.seq).toBe(all.items[4]!.seq - 1);
-    const mine = await read({ userId: userId('sl-change'), pageSize: 200 });
+    const mine = await read({ userId: await userId('sl-change'), pageSize: 200 });
     expect(mine.items.length).toBeGreaterThanOrEqual(4);
-    expect(mine.items.every((e) => e.subject === `user:${userId('sl-change')}` || e.actorName === 'sl-change')).toBe(true);
+    const changed = await userId('sl-change');
+    expect(mine.items.every((e) => e.subject === `user:${changed}` || e.actorName === 'sl-change')).toBe(true);
     expect((await read({ from: '2030-01-01T00:00:00Z' })).total).toBe(0);
     expect((await read({ to: '2026-03-02T10:00:00+08:00' })).total).toBe(0); // 02:00 UTC is 10:00 in Beijing: `to` is exclusive
     expect((await read({ from: '2026-03-02T10:00:00+08:00' })).total).toBe(all.total);
@@ -106,8 +108,8 @@ describe('reading the security log', () => {
 
 describe('integrity', () => {
   it('refuses UPDATE and DELETE (append-only) and verifies', async () => {
-    expect(() => t.db.sqlite.prepare("UPDATE security_events SET kind = 'export' WHERE seq = 1").run()).toThrow(/append-only/);
-    expect(() => t.db.sqlite.prepare('DELETE FROM security_events WHERE seq = 1').run()).toThrow(/append-only/);
+    await expect(t.db.run("UPDATE security_events SET kind = 'export' WHERE seq = 1")).rejects.toThrow(/append-only/);
+    await expect(t.db.run('DELETE FROM security_events WHERE seq = 1')).rejects.toThrow(/append-only/);
     const v = await t.http().get('/security-log/verify').set('authorization', f.auditor);
     expect(v.status).toBe(200);
     expect(v.body).toMatchObject({ ok: true, startSeq: 1, breaks: [] });
@@ -120,39 +122,46 @@ describe('integrity', () => {
     await t.login('admin'); // one event after the cutoff
     const result = await t.app.get(SecurityLogService).prune();
     expect(result).toEqual({ pruned: total, throughSeq: total, retentionDays: 180 });
-    const prune = t.db.sqlite.prepare('SELECT through_seq, through_hash, pruned_count FROM security_log_prunes').get() as { through_seq: number; through_hash: string };
+    const prune = (await t.db.one<{ through_seq: number; through_hash: string }>('SELECT through_seq, through_hash, pruned_count FROM security_log_prunes'))!;
     expect(prune).toMatchObject({ through_seq: total, pruned_count: total });
-    const kept = t.db.sqlite.prepare('SELECT seq, prev_hash FROM security_events ORDER BY seq').all() as { seq: number; prev_hash: string }[];
+    const kept = await t.db.all<{ seq: number; prev_hash: string }>('SELECT seq, prev_hash FROM security_events ORDER BY seq');
     expect(kept[0]).toEqual({ seq: total + 1, prev_hash: prune.through_hash });
     // The CLI prunes with the configured retention, or --days: nothing is that old now.
-    const cli = await runCli(['security-log', 'prune', '--days', '36500'], { ...process.env, DUBAN_DATA_DIR: t.dataDir, DUBAN_DB: 'test.db', DUBAN_DEMO: 'false', DUBAN_JWT_SECRET: SECRET });
+    const cli = await runCli(['security-log', 'prune', '--days', '36500'], { ...process.env, ...t.env });
     expect(cli.code).toBe(0);
     expect(JSON.parse(cli.stdout)).toEqual({ pruned: 0, throughSeq: null, retentionDays: 36500 });
     await t.login('admin');
     const v = await t.http().get('/security-log/verify').set('authorization', f.auditor);
     expect(v.body).toMatchObject({ ok: true, prunedThroughSeq: total, startSeq: total + 1, startPrevHash: prune.through_hash });
-    expect(() => t.db.sqlite.prepare('DELETE FROM security_events').run()).toThrow(/append-only/);
-    expect(() => t.db.sqlite.prepare('DELETE FROM security_log_prunes').run()).toThrow(/append-only/);
+    await expect(t.db.run('DELETE FROM security_events')).rejects.toThrow(/append-only/);
+    await expect(t.db.run('DELETE FROM security_log_prunes')).rejects.toThrow(/append-only/);
   }, 120_000);
 
   it('catches an edited event (trigger dropped), at its seq, over the API and the CLI (exit 1)', async () => {
     await t.login('admin');
-    const target = (t.db.sqlite.prepare('SELECT max(seq) AS s FROM security_events').get() as { s: number }).s;
-    const sql = (t.db.sqlite.prepare("SELECT sql FROM sqlite_master WHERE name = 'security_events_no_update'").get() as { sql: string }).sql;
-    t.db.sqlite.exec('DROP TRIGGER security_events_no_update');
-    t.db.sqlite.prepare("UPDATE security_events SET actor_name = 'someone-else' WHERE seq = ?").run(target);
-    t.db.sqlite.exec(sql);
+    const target = Number(await t.db.value('SELECT max(seq) FROM security_events'));
+    // The attacker disables the guard, edits, and puts the guard back.
+    if (t.db.dialect === 'sqlite') {
+      const sql = (await t.db.value<string>("SELECT sql FROM sqlite_master WHERE name = 'security_events_no_update'"))!;
+      await t.db.exec('DROP TRIGGER security_events_no_update');
+      await t.db.run("UPDATE security_events SET actor_name = 'someone-else' WHERE seq = ?", target);
+      await t.db.exec(sql);
+    } else {
+      await t.db.exec('ALTER TABLE security_events DISABLE TRIGGER security_events_no_update');
+      await t.db.run("UPDATE security_events SET actor_name = 'someone-else' WHERE seq = ?", target);
+      await t.db.exec('ALTER TABLE security_events ENABLE TRIGGER security_events_no_update');
+    }
     const v = await t.http().get('/security-log/verify').set('authorization', f.auditor);
     expect(v.body.ok).toBe(false);
     expect(v.body.breaks).toEqual([expect.objectContaining({ seq: target, kind: 'hash-mismatch' })]);
-    const cli = await runCli(['security-log', 'verify'], { ...process.env, DUBAN_DATA_DIR: t.dataDir, DUBAN_DB: 'test.db', DUBAN_DEMO: 'false', DUBAN_JWT_SECRET: SECRET });
+    const cli = await runCli(['security-log', 'verify'], { ...process.env, ...t.env });
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain(`BREAK at #${target} (hash-mismatch)`);
-    const list = await runCli(['security-log', 'list', '--kind', 'login.succeeded', '--page-size', '2'], { ...process.env, DUBAN_DATA_DIR: t.dataDir, DUBAN_DB: 'test.db', DUBAN_DEMO: 'false', DUBAN_JWT_SECRET: SECRET });
+    const list = await runCli(['security-log', 'list', '--kind', 'login.succeeded', '--page-size', '2'], { ...process.env, ...t.env });
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/login\.succeeded/);
     expect(list.stdout).toMatch(/page 1 of/);
-    const bad = await runCli(['security-log', 'list', '--from', 'yesterday'], { ...process.env, DUBAN_DATA_DIR: t.dataDir, DUBAN_DB: 'test.db', DUBAN_DEMO: 'false', DUBAN_JWT_SECRET: SECRET });
+    const bad = await runCli(['security-log', 'list', '--from', 'yesterday'], { ...process.env, ...t.env });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('query.from');
   }, 120_000);

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { seedPlan, type PlanFixture } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { ensureFreshCli } from './support/cli.js';
 
 const run = promisify(execFile);
 let t: TestApp;
@@ -44,7 +45,7 @@ describe('POST /users', () => {
 
 describe('the CLI', () => {
   const env = () => ({ ...process.env, ...t.env });
-  const cli = (...args: string[]) => run(process.execPath, ['dist/src/cli.js', ...args], { env: env() }).then(
+  const cli = (...args: string[]) => run(process.execPath, [ensureFreshCli(), ...args], { env: env() }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import { EvidenceModule } from '../evidence/evidence.module.js';
 import { AuditController } from './audit.controller.js';
 import { AuditRepository } from './audit.repository.js';
@@ -12,7 +13,7 @@ import { IntegrityService } from './integrity.service.js';
 @Module({
   imports: [EvidenceModule],
   controllers: [AuditController],
-  providers: [AuditRepository, CheckpointSigner, IntegrityService, HistoryService, ExportService, CheckpointScheduler],
+  providers: [AuditRepository, CheckpointSigner, IntegrityService, HistoryService, ExportService, CheckpointScheduler, DeadlinesService],
   exports: [IntegrityService, HistoryService, ExportService],
 })
 export class AuditModule {}

@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { fcSeed } from '../common/fc-seed.js';
 import { canonicalJson, referenceCanonicalize } from './event-hash.js';
+
+// Every fc.assert in this file runs on one seed, printed; DUBAN_FC_SEED replays it.
+fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: fcSeed('canonical-json.spec.ts') });
 
 describe('canonicalJson (the hash recipe’s canonical payload text)', () => {
   it('is byte for byte what the canonicalize package returns, for any JSON-like value', () => {

@@ -12,6 +12,10 @@ import { ChainChecker, type IntegrityBreak, type SealedHead } from './chain-chec
 import { CHECKPOINT_GENESIS, checkpointHash, SealedState, type EvidenceEntry, type HeadEntry } from './checkpoint-digest.js';
 import { CheckpointSigner, verifyCheckpointSignature } from './checkpoint-signer.js';
 import { replayHistory } from './replay.js';
+import { AppConfig } from '../../config/app.config.js';
+import { DeadlinesService } from '../deadlines/deadlines.service.js';
+import { scoringFactsOf } from '../tasks/scoring-facts.js';
+import type { TaskContext } from '../../workflows/task/index.js';
 
 /** Calendar days of checkpoints follow Beijing time, like the plans. */
 export const CHECKPOINT_ZONE = 'Asia/Shanghai';
@@ -102,6 +106,8 @@ export class IntegrityService {
     private readonly clock: Clock,
     private readonly evidence: EvidenceService,
     private readonly signer: CheckpointSigner,
+    private readonly deadlines: DeadlinesService,
+    private readonly config: AppConfig,
   ) {}
 
   /** Load every checkpoint, check their chain, hashes, roots and signatures, and accumulate the sealed state. */
@@ -295,6 +301,9 @@ export class IntegrityService {
           if (!r.ok) {
             const d = r.divergence!;
             breaks.push({ kind: 'replay', taskId: t.id, planId: t.plan_id, ...(d.seq !== null ? { seq: d.seq } : {}), message: `replay diverges (${d.kind}): ${d.message}` });
+          } else {
+            const derived = await this.derivedColumnsProblem(t.id, task.snapshot, task.state);
+            if (derived) breaks.push({ kind: 'replay', taskId: t.id, planId: t.plan_id, message: `replay diverges (query-columns): ${derived}` });
           }
         }
       }
@@ -442,5 +451,29 @@ export class IntegrityService {
         ? []
         : sealed.state.evidenceOfPlan(scope.planId).map((e) => ({ fileId: e.fileId, taskId: e.taskId, sha256: e.sha256, size: e.size })),
     };
+  }
+
+  /**
+   * The query columns the replay does not derive itself, checked once the snapshot is known to be the replay's:
+   * `scoring_facts` (when kept) must be the facts of that snapshot, and `review_due_at` the review window the
+   * last submission opened (DUBAN_REVIEW_WORKING_DAYS working days of the calendar in force) while the task is
+   * submitted, null otherwise. Returns what differs, or undefined.
+   */
+  private async derivedColumnsProblem(taskId: string, snapshot: string, state: string): Promise<string | undefined> {
+    const row = await this.db.one<{ review_due_at: string | null; scoring_facts: string | null; timezone: string }>(
+      'SELECT t.review_due_at, t.scoring_facts, p.timezone FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = ?', taskId);
+    if (!row) return undefined;
+    const problems: string[] = [];
+    if (row.scoring_facts !== null) {
+      const context = (JSON.parse(snapshot) as { context: TaskContext }).context;
+      if (scoringFactsOf(context) !== row.scoring_facts) problems.push('scoring_facts is not the facts of the stored snapshot');
+    }
+    let expected: string | null = null;
+    if (state === 'submitted') {
+      const at = await this.db.value<string>("SELECT occurred_at FROM task_events WHERE task_id = ? AND type = 'evidence.submit' ORDER BY seq DESC LIMIT 1", taskId);
+      expected = at ? this.deadlines.reviewDueAt(at, row.timezone, this.config.DUBAN_REVIEW_WORKING_DAYS) : null;
+    }
+    if (row.review_due_at !== expected) problems.push(`review_due_at is ${row.review_due_at ?? 'null'}, the last submission's review window gives ${expected ?? 'null'}`);
+    return problems.length ? problems.join('; ') : undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { fcSeed } from '../common/fc-seed.js';
 import {
   applyTaskEvent,
   initialTaskTransition,
@@ -12,6 +13,9 @@ import {
 import { canonicalJson } from './event-hash.js';
 import { migrationPath, type MachineMigration } from './machine-versions.js';
 import { diffPaths, jsonEqual, replayHistory, stateAsOf, stateText, type StoredEvent, type StoredTask } from './replay.js';
+
+// Every fc.assert in this file runs on one seed, printed; DUBAN_FC_SEED replays it.
+fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: fcSeed('replay.spec.ts') });
 
 const INPUT: TaskInput = {
   nodes: [

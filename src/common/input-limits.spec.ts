@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { fcSeed } from './fc-seed.js';
 import { BODY_LIMITS, checkShape, scanJson, type ShapeLimits } from './input-limits.js';
 
 /** Seeded from DUBAN_FC_SEED (printed in the test name) so a failure replays. */
-const SEED = Number(process.env.DUBAN_FC_SEED ?? process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const SEED = fcSeed('input-limits.spec.ts');
 const bytes = (v: unknown) => Buffer.from(JSON.stringify(v));
 
 describe('scanJson bounds a body before it is parsed', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { fcSeed } from '../common/fc-seed.js';
 
 /** Property runs are seeded from FC_SEED (printed in the test names), so a failure can be replayed. */
-const SEED = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const SEED = fcSeed('facts.spec.ts');
 fc.configureGlobal({ seed: SEED });
 import { factFields, factSources, missingFacts, validateFacts, type FactField } from './facts.js';
 import { type MethodSpec, validateMethodParams } from './method-params.js';

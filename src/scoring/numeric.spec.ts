@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { fcSeed } from '../common/fc-seed.js';
 import { capRange, clean, fmt2, roundHalfUp, sum } from './numeric.js';
 
 describe('numeric', () => {
@@ -66,7 +67,7 @@ describe('numeric', () => {
     const r = Number(`${m}e-${decimals}`);
     return x < 0 && r !== 0 ? -r : r;
   };
-  const SEED = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+  const SEED = fcSeed('numeric.spec.ts');
 
   it(`roundHalfUp equals the BigInt oracle on typed decimals, halves, formula results and any double (seed ${SEED}, FC_SEED replays)`, () => {
     const decimal = fc.tuple(fc.integer({ min: -10_000_000_000, max: 10_000_000_000 }), fc.integer({ min: 0, max: 7 })).map(([k, d]) => k / 10 ** d);

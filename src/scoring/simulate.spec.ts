@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { fcSeed } from '../common/fc-seed.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Ballot } from './evaluation.js';
@@ -11,7 +12,7 @@ import { type PlanChange, simulatePlanScores } from './simulate.js';
 import { ScoringError, ScoringErrorCode } from './scoring.error.js';
 
 /** Property runs are seeded from FC_SEED (printed in the test names), so a failure can be replayed. */
-const SEED = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const SEED = fcSeed('simulate.spec.ts');
 fc.configureGlobal({ seed: SEED });
 
 const DIR = resolve(process.cwd(), 'config/plan-templates');

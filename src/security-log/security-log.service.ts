@@ -79,6 +79,8 @@ const toView = (r: SecurityEventRow): SecurityEventView => ({
 });
 
 const DAY = 86_400_000;
+/** PostgreSQL advisory lock key of the security log's appends (any constant shared by every instance). */
+const SECURITY_LOG_LOCK = 0x5ec106;
 
 /**
  * The security log (等保 style): append-only, hash-chained, readable by admins and auditors, pruned after
@@ -98,6 +100,8 @@ export class SecurityLogService implements OnModuleDestroy {
 
   async record(r: SecurityRecord): Promise<SecurityEventView> {
     return await this.db.transaction(async () => {
+      // One writer at a time takes the next seq: SQLite's write lock does it; PostgreSQL (read committed) needs a lock.
+      if (this.db.dialect === 'postgres') await this.db.run('SELECT pg_advisory_xact_lock(?)', SECURITY_LOG_LOCK);
       const last = await this.db.one<{ seq: number; hash: string }>('SELECT seq, hash FROM security_events ORDER BY seq DESC LIMIT 1');
       const pruned = last ? undefined : await this.db.one<{ through_seq: number; through_hash: string }>('SELECT through_seq, through_hash FROM security_log_prunes ORDER BY through_seq DESC LIMIT 1');
       const row: Omit<SecurityEventRow, 'hash'> = {

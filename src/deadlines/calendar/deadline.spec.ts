@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { fcSeed } from '../../common/fc-seed.js';
 import {
   daysLeft,
   daysOverdue,
@@ -11,6 +12,9 @@ import {
 } from './deadline.js';
 import { fromEpochDay, toEpochDay } from './iso-date.js';
 import { loadWorkingCalendar } from './loader.js';
+
+// Every fc.assert in this file runs on one seed, printed; DUBAN_FC_SEED replays it.
+fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: fcSeed('deadline.spec.ts') });
 
 const calendar = loadWorkingCalendar();
 

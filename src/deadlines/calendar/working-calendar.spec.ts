@@ -1,9 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { fcSeed } from '../../common/fc-seed.js';
 import { addCalendarDays, fromEpochDay, toEpochDay } from './iso-date.js';
 import { loadWorkingCalendar } from './loader.js';
 import type { CalendarWarning } from './types.js';
 import { WorkingCalendar } from './working-calendar.js';
+
+// Every fc.assert in this file runs on one seed, printed; DUBAN_FC_SEED replays it.
+fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: fcSeed('working-calendar.spec.ts') });
 
 const calendar = loadWorkingCalendar();
 

@@ -1,7 +1,11 @@
 import { describe, it, expect } from '@jest/globals';
 import fc from 'fast-check';
+import { fcSeed } from '../v2/fc-seed.js';
 import { TaskCreator, TaskInputError, initialTaskTransition, viewOf } from './index.js';
 import type { TaskInput, TaskNodeInput } from './index.js';
+
+// Every fc.assert in this file runs on one seed, printed; DUBAN_FC_SEED replays it.
+fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: fcSeed('creation.spec.ts') });
 
 const BASE = Date.parse('2025-01-01T00:00:00.000Z');
 const DAY = 86_400_000;

@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import fc from 'fast-check';
+import { fcSeed } from '../v2/fc-seed.js';
 import {
   TaskInputError,
   applyTaskEvent,
@@ -10,6 +11,9 @@ import {
 } from './index.js';
 import type { DomainEvent, PersistedTask, TaskEvent, TaskInput, TaskSnapshot } from './index.js';
 import { CREATED, DAY, N1_DUE, N1_WARN, N2_DUE, TWO_NODES, checkInvariants, ev, fresh, go, shift } from './spec-helpers.js';
+
+// Every fc.assert in this file runs on one seed, printed; DUBAN_FC_SEED replays it.
+fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: fcSeed('task-persistence.spec.ts') });
 
 const THREE_NODES: TaskInput = {
   nodes: [
