@@ -9,6 +9,7 @@ import { AppModule } from './app.module.js';
 import { CommandFailed, registerAuditCommands } from './audit/audit-cli.js';
 import { ROLES } from './auth/user.entity.js';
 import { UsersService } from './auth/users.service.js';
+import { passwordProblems } from './auth/password-policy.js';
 import { DomainError } from './common/domain-error.js';
 import { validateAs } from './common/validation.js';
 import { CreateUserDto } from './auth/auth.dto.js';
@@ -46,6 +47,14 @@ const int = (v: string) => {
   return n;
 };
 
+/** 16 random base64url characters that meet the password policy (a draw of letters only is drawn again). */
+function generatedPassword(username: string): string {
+  for (;;) {
+    const p = randomBytes(12).toString('base64url');
+    if (!passwordProblems(p, username, 'password', 16).length) return p;
+  }
+}
+
 export function buildProgram(): Command {
   const program = new Command('duban').description('Duban 督办 command line').showHelpAfterError().exitOverride();
 
@@ -59,7 +68,7 @@ export function buildProgram(): Command {
     .option('--display-name <name>')
     .option('--password <password>', 'at least 8 characters (default: generated); prefer DUBAN_NEW_PASSWORD')
     .action(async (o: { username: string; role: string; unit?: string; displayName?: string; password?: string }) => {
-      const password = o.password ?? process.env.DUBAN_NEW_PASSWORD ?? randomBytes(9).toString('base64url');
+      const password = o.password ?? process.env.DUBAN_NEW_PASSWORD ?? generatedPassword(o.username);
       await withApp(async (app) => {
         const dto = validateAs(CreateUserDto, clean({ username: o.username, displayName: o.displayName ?? o.username, password, role: o.role, unitId: o.unit }), 'user');
         const u = await app.get(UsersService).create(dto);
