@@ -36,7 +36,9 @@ export class NotificationsService implements OnApplicationShutdown {
   async dispatch(limit = 1000): Promise<number> {
     const now = this.clock.nowIso();
     const rows = await this.db.transaction(async () => {
-      const pending = await this.db.all('SELECT * FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT ?', limit) as OutboxRow[];
+      // PostgreSQL: several instances dispatch at once; each takes rows no other is dispatching (SKIP LOCKED).
+      const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+      const pending = await this.db.all(`SELECT * FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT ?${lock}`, limit) as OutboxRow[];
       for (const r of pending) {
         await this.webhooks.enqueue(r, now);
         await this.db.run('UPDATE outbox SET dispatched_at = ? WHERE id = ?', now, r.id);

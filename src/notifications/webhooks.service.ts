@@ -120,7 +120,7 @@ export class WebhooksService {
   }
 
   private async deliverRound(): Promise<{ attempted: number; delivered: number }> {
-    const due = await this.db
+    const due = this.db.dialect === 'postgres' ? await this.claimDue() : await this.db
       .all(
         `SELECT d.id, d.outbox_id, d.idempotency_key, d.attempts, w.url, w.secret, o.body, o.type
          FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN outbox o ON o.id = d.outbox_id
@@ -128,6 +128,26 @@ export class WebhooksService {
     let delivered = 0;
     for (const d of due) if (await this.attempt(d)) delivered++;
     return { attempted: due.length, delivered };
+  }
+
+  /**
+   * PostgreSQL, where several instances deliver: claim a batch of due deliveries with row locks that skip
+   * rows another instance is claiming (FOR UPDATE SKIP LOCKED), leasing them (next_attempt_at moved past
+   * the time the batch can take) so no other instance attempts them meanwhile. The attempt then sets the
+   * real next time; a claimer that dies leaves its batch due again when the lease ends (at-least-once, the
+   * Idempotency-Key lets the receiver drop a repeat).
+   */
+  private async claimDue(): Promise<DueDelivery[]> {
+    const batch = 20;
+    const now = this.clock.now();
+    const lease = new Date(now.getTime() + batch * this.config.DUBAN_WEBHOOK_TIMEOUT_MS + 30_000).toISOString();
+    const rows = await this.db.transaction(async (tx) => await tx.all(
+      `WITH claimed AS (
+         SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
+       UPDATE webhook_deliveries d SET next_attempt_at = ? FROM claimed c, webhooks w, outbox o
+       WHERE d.id = c.id AND w.id = d.webhook_id AND o.id = d.outbox_id
+       RETURNING d.id, d.outbox_id, d.idempotency_key, d.attempts, w.url, w.secret, o.body, o.type`, now.toISOString(), lease)) as DueDelivery[];
+    return rows.sort((a, b) => a.id - b.id);
   }
 
   private async attempt(d: DueDelivery): Promise<boolean> {
