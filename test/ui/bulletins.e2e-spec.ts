@@ -105,3 +105,26 @@ describe('urging from the board in one click', () => {
     expect(notices.map((n) => n.levelLabel)).toContain(label);
   }, STEP);
 });
+
+describe('加减分 in the pages', () => {
+  it('the office records a catalogue bonus with its document, sees it listed, and voids it with a reason', async () => {
+    const page = await as('supervisor');
+    await nav(page, '加减分');
+    await page.getByRole('heading', { name: '加减分', level: 1 }).waitFor();
+    await page.getByRole('button', { name: '记录加减分' }).click();
+    await page.getByLabel('单位', { exact: true }).selectOption({ label: '东风镇' });
+    await page.getByLabel('类别').selectOption({ label: '加分' });
+    await page.getByLabel('事项').selectOption({ index: 1 });
+    await page.getByLabel(/依据/).fill('省政府通报表彰（省政发〔2026〕8号）');
+    await page.getByRole('button', { name: '记录', exact: true }).click();
+    await page.getByTestId('done').filter({ hasText: '已为东风镇记录加分' }).waitFor();
+    const row = page.getByTestId('unit-events').locator('tr', { hasText: '省政发〔2026〕8号' });
+    await row.waitFor();
+    await expect(seriousA11yViolations(page)).resolves.toEqual([]);
+    await row.getByRole('button', { name: '作废' }).click();
+    await page.getByLabel('作废理由').fill('重复录入');
+    await page.getByRole('button', { name: '作废', exact: true }).last().click();
+    await row.filter({ hasText: '已作废：重复录入' }).waitFor();
+    expect(await page.locator('main').innerText()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+  }, STEP);
+});

@@ -21,6 +21,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/ballots', component: () => import('./pages/BallotsPage.vue'), meta: { title: '综合评价', roles: [...OFFICE, 'leader'] } },
   { path: '/bulletins', component: () => import('./pages/BulletinsPage.vue'), meta: { title: '通报', roles: [...OFFICE, 'auditor', 'leader', 'department'] } },
   { path: '/self-assessment', component: () => import('./pages/SelfAssessmentPage.vue'), meta: { title: '单位自评', roles: ['department'] } },
+  { path: '/office/unit-events', component: () => import('./pages/office/UnitEventsPage.vue'), meta: { title: '加减分', roles: OFFICE } },
   { path: '/office/self-assessment', component: () => import('./pages/office/SelfAssessmentOfficePage.vue'), meta: { title: '自评管理', roles: OFFICE } },
   { path: '/review', component: () => import('./pages/ReviewPage.vue'), meta: { title: '审核队列', roles: ['assessor'] } },
   // The office's set-up pages (issue 15): plans and groups, units, users, indicators and tasks, webhooks.
