@@ -28,10 +28,14 @@ const outboxRows = async () => JSON.stringify(await t.db.all('SELECT id, type, b
  */
 async function withFailure<T>(op: 'INSERT' | 'UPDATE', table: string, fn: () => Promise<T>, when?: string): Promise<T> {
   if (t.db.dialect === 'sqlite') {
-    await t.db.exec(`CREATE TRIGGER injected_failure BEFORE ${op} ON ${table} ${when ? `WHEN ${when}` : ''} BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+    await t.db.exec(
+      `CREATE TRIGGER injected_failure BEFORE ${op} ON ${table} ${when ? `WHEN ${when}` : ''} BEGIN SELECT RAISE(ABORT, 'injected failure'); END`,
+    );
   } else {
     await t.db.exec(`CREATE OR REPLACE FUNCTION injected_failure() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`);
-    await t.db.exec(`CREATE TRIGGER injected_failure BEFORE ${op} ON ${table} FOR EACH ROW ${when ? `WHEN (${when})` : ''} EXECUTE FUNCTION injected_failure()`);
+    await t.db.exec(
+      `CREATE TRIGGER injected_failure BEFORE ${op} ON ${table} FOR EACH ROW ${when ? `WHEN (${when})` : ''} EXECUTE FUNCTION injected_failure()`,
+    );
   }
   try {
     return await fn();
@@ -45,7 +49,10 @@ describe('a failure inside a command’s transaction', () => {
     ['the outbox insert (the last write)', 'outbox', 'task.acknowledge'],
     ['the event insert (after the task row was updated)', 'task_events', 'task.acknowledge'],
   ])('at %s leaves tasks, events, nodes and outbox unchanged, and the same command then succeeds', async (_what, table, type) => {
-    const task = await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }, { seq: 2, dueDate: '2026-09-30' }]);
+    const task = await createTask(t, f, [
+      { seq: 1, dueDate: '2026-06-30' },
+      { seq: 2, dueDate: '2026-09-30' },
+    ]);
     const before = await databaseFingerprint(t.db);
     const outbox = await outboxRows();
     const res = await withFailure('INSERT', table, () => send(task.id, f.dept, type, 1));
@@ -79,8 +86,19 @@ describe('a failure inside a command’s transaction', () => {
     const row = (id: string) => t.db.one('SELECT version, light, last_seq FROM tasks WHERE id = ?', id);
     const bBefore = await row(b.id);
     const at = '2026-03-04T01:00:00.000Z';
-    const results = await withFailure('INSERT', 'task_events', () =>
-      commands.applyMany([{ taskId: a.id, event: { type: 'clock.tick', at } }, { taskId: b.id, event: { type: 'clock.tick', at } }], SYSTEM_ACTOR), `NEW.task_id = '${b.id}'`);
+    const results = await withFailure(
+      'INSERT',
+      'task_events',
+      () =>
+        commands.applyMany(
+          [
+            { taskId: a.id, event: { type: 'clock.tick', at } },
+            { taskId: b.id, event: { type: 'clock.tick', at } },
+          ],
+          SYSTEM_ACTOR,
+        ),
+      `NEW.task_id = '${b.id}'`,
+    );
     expect(results[0]).toMatchObject({ taskId: a.id, changed: true });
     expect(results[1]).toMatchObject({ taskId: b.id, error: expect.objectContaining({ message: expect.stringMatching(/injected failure/) }) });
     expect(await row(a.id)).toMatchObject({ version: 2, light: 'red' });

@@ -17,7 +17,6 @@ import { ImportService, type ImportOptions, type ImportResult } from '../src/imp
 import { readCellLines } from '../src/imports/read-text.js';
 import { PlansService } from '../src/plans/plans.service.js';
 import { TaskCommandService } from '../src/tasks/task-commands.service.js';
-import { UnitsService } from '../src/units/units.service.js';
 import { databaseFingerprint, startTestApp, type TestApp, databaseContent } from './support/test-app.js';
 import { ensureFreshCli } from './support/cli.js';
 

@@ -35,7 +35,11 @@ const userId = async (username: string) => (ids[username] ??= (await t.db.value<
 describe('the security log records', () => {
   it('logins: success, failure (with the reason) and the lockout, with the address', async () => {
     await t.createUser('sl-user', 'auditor');
-    expect(await latest('login.succeeded')).toMatchObject({ actorName: 'sl-user', subject: `user:${await userId('sl-user')}`, address: expect.stringMatching(/127\.0\.0\.1/) });
+    expect(await latest('login.succeeded')).toMatchObject({
+      actorName: 'sl-user',
+      subject: `user:${await userId('sl-user')}`,
+      address: expect.stringMatching(/127\.0\.0\.1/),
+    });
     for (let i = 0; i < 2; i++) expect((await t.http().post('/auth/login').send({ username: 'sl-user', password: 'nope' })).status).toBe(401);
     expect(await latest('login.failed')).toMatchObject({ subject: 'account:sl-user', details: { username: 'sl-user', reason: 'wrong-password' } });
     expect((await t.http().post('/auth/login').send({ username: 'sl-user', password: 'nope' })).status).toBe(429);
@@ -47,9 +51,21 @@ describe('the security log records', () => {
   it('user and role changes, deletions and token revocations, by whom', async () => {
     const auth = await t.createUser('sl-change', 'auditor');
     expect(await latest('user.created')).toMatchObject({ subject: `user:${await userId('sl-change')}`, details: { username: 'sl-change', role: 'auditor' } });
-    await t.http().patch(`/users/${await userId('sl-change')}`).set('authorization', f.admin).send({ role: 'supervisor' });
-    expect(await latest('user.role-changed')).toMatchObject({ actorName: 'admin', actorRole: 'admin', details: { changes: { role: { from: 'auditor', to: 'supervisor' } }, revokedTokens: 1 } });
-    await t.http().patch(`/users/${await userId('sl-change')}`).set('authorization', f.admin).send({ disabled: true });
+    await t
+      .http()
+      .patch(`/users/${await userId('sl-change')}`)
+      .set('authorization', f.admin)
+      .send({ role: 'supervisor' });
+    expect(await latest('user.role-changed')).toMatchObject({
+      actorName: 'admin',
+      actorRole: 'admin',
+      details: { changes: { role: { from: 'auditor', to: 'supervisor' } }, revokedTokens: 1 },
+    });
+    await t
+      .http()
+      .patch(`/users/${await userId('sl-change')}`)
+      .set('authorization', f.admin)
+      .send({ disabled: true });
     expect(await latest('user.disabled')).toMatchObject({ actorName: 'admin', details: { changes: { disabled: { from: false, to: true } } } });
     expect((await t.http().get('/auth/me').set('authorization', auth)).status).toBe(401);
     const gone = await t.createUser('sl-gone', 'auditor');
@@ -58,7 +74,11 @@ describe('the security log records', () => {
     const id = await userId('sl-gone');
     await t.http().delete(`/users/${id}`).set('authorization', f.admin);
     expect(await latest('user.deleted')).toMatchObject({ subject: `user:${id}`, actorName: 'admin', details: { username: 'sl-gone' } });
-    await t.http().post(`/users/${await userId('sl-change')}/password`).set('authorization', f.admin).send({ newPassword: 'reset-by-admin-2026' });
+    await t
+      .http()
+      .post(`/users/${await userId('sl-change')}/password`)
+      .set('authorization', f.admin)
+      .send({ newPassword: 'reset-by-admin-2026' });
     expect(await latest('user.password-reset')).toMatchObject({ actorName: 'admin', subject: `user:${await userId('sl-change')}` });
   });
 
@@ -67,7 +87,12 @@ describe('the security log records', () => {
     expect((await t.http().get(`/audit/plans/${f.planId}/board`).query({ asOf: '2026-03-02' }).set('authorization', f.supervisor)).status).toBe(200);
     expect((await read({ kind: 'plan.read' })).total).toBe(before);
     expect((await t.http().get(`/audit/plans/${f.planId}/board`).query({ asOf: '2026-03-02' }).set('authorization', f.auditor)).status).toBe(200);
-    expect(await latest('plan.read')).toMatchObject({ actorName: 'aud', actorRole: 'auditor', subject: `plan:${f.planId}`, details: { method: 'GET', route: '/audit/plans/:id/board', query: { asOf: '2026-03-02' } } });
+    expect(await latest('plan.read')).toMatchObject({
+      actorName: 'aud',
+      actorRole: 'auditor',
+      subject: `plan:${f.planId}`,
+      details: { method: 'GET', route: '/audit/plans/:id/board', query: { asOf: '2026-03-02' } },
+    });
     expect((await t.http().get(`/audit/plans/${f.planId}/export`).set('authorization', f.supervisor)).status).toBe(200);
     expect(await latest('export')).toMatchObject({ actorName: 'sup', subject: `plan:${f.planId}`, details: { route: '/audit/plans/:id/export' } });
   });
@@ -98,8 +123,16 @@ describe('reading the security log', () => {
     expect((await read({ from: '2030-01-01T00:00:00Z' })).total).toBe(0);
     expect((await read({ to: '2026-03-02T10:00:00+08:00' })).total).toBe(0); // 02:00 UTC is 10:00 in Beijing: `to` is exclusive
     expect((await read({ from: '2026-03-02T10:00:00+08:00' })).total).toBe(all.total);
-    for (const [field, value] of [['kind', 'nope'], ['from', 'yesterday'], ['page', '0']]) {
-      const res = await t.http().get('/security-log').query({ [field]: value }).set('authorization', f.auditor);
+    for (const [field, value] of [
+      ['kind', 'nope'],
+      ['from', 'yesterday'],
+      ['page', '0'],
+    ]) {
+      const res = await t
+        .http()
+        .get('/security-log')
+        .query({ [field]: value })
+        .set('authorization', f.auditor);
       expect(res.status).toBe(400);
       expect(res.body.field).toBe(field);
     }
@@ -166,4 +199,3 @@ describe('integrity', () => {
     expect(bad.stderr).toContain('query.from');
   }, 120_000);
 });
-

@@ -22,7 +22,10 @@ beforeAll(async () => {
   t = await startTestApp({ now: '2026-03-02T02:00:00.000Z', keepData: true });
   f = await seedPlan(t);
   // Two nodes; the first goes red, the task is submitted (a review window), so every column has a value.
-  const task = await createTask(t, f, [{ seq: 1, dueDate: '2026-03-10' }, { seq: 2, dueDate: '2026-06-30' }]);
+  const task = await createTask(t, f, [
+    { seq: 1, dueDate: '2026-03-10' },
+    { seq: 2, dueDate: '2026-06-30' },
+  ]);
   taskId = task.id;
   expect((await send(taskId, f.dept, 'task.acknowledge', 1)).status).toBe(200);
   t.clock.set('2026-03-11T02:00:00.000Z');
@@ -60,7 +63,7 @@ async function verifyTampered(sql: string): Promise<{ kind: string; message: str
 // A copy of the database file: SQLite (the same verify code runs on PostgreSQL; the edit is the same SQL).
 (onSqliteOnly ? describe : describe.skip)('a tampered query column of tasks is reported by verify with replay', () => {
   it('the untouched copy verifies clean', async () => {
-    expect(await verifyTampered("UPDATE tasks SET updated_at = updated_at WHERE id = ?")).toEqual([]);
+    expect(await verifyTampered('UPDATE tasks SET updated_at = updated_at WHERE id = ?')).toEqual([]);
   });
 
   it.each([
@@ -74,9 +77,13 @@ async function verifyTampered(sql: string): Promise<{ kind: string; message: str
     ['version', 'UPDATE tasks SET version = version + 1 WHERE id = ?'],
     ['last_seq', 'UPDATE tasks SET last_seq = last_seq - 1 WHERE id = ?'],
     ['last_hash', "UPDATE tasks SET last_hash = '0000000000000000000000000000000000000000000000000000000000000000' WHERE id = ?"],
-    ['snapshot', "UPDATE tasks SET snapshot = replace(snapshot, '\"redCount\":1', '\"redCount\":0') WHERE id = ?"],
-  ])('%s', async (_column, sql) => {
-    const breaks = await verifyTampered(sql);
-    expect(breaks.length).toBeGreaterThan(0);
-  }, 60_000);
+    ['snapshot', 'UPDATE tasks SET snapshot = replace(snapshot, \'"redCount":1\', \'"redCount":0\') WHERE id = ?'],
+  ])(
+    '%s',
+    async (_column, sql) => {
+      const breaks = await verifyTampered(sql);
+      expect(breaks.length).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 });

@@ -8,7 +8,12 @@ import type { Db } from '../database/db.js';
  */
 export async function resolveJwtSecret(configured: string | undefined, db: Db, nowIso: string): Promise<string> {
   if (configured) return configured;
-  await db.run('INSERT INTO auth_secrets (name, secret, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING', 'jwt', randomBytes(48).toString('base64url'), nowIso);
+  await db.run(
+    'INSERT INTO auth_secrets (name, secret, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING',
+    'jwt',
+    randomBytes(48).toString('base64url'),
+    nowIso,
+  );
   const secret = await db.value<string>('SELECT secret FROM auth_secrets WHERE name = ?', 'jwt');
   if (!secret) throw new Error('auth_secrets has no jwt row after inserting one');
   return secret;

@@ -39,7 +39,12 @@ export class LoginLimiter {
   /** The longest lock among these keys that is still running, or undefined. */
   async lockedNow(keys: string[]): Promise<Lockout | undefined> {
     const now = this.clock.now();
-    const rows = await this.db.all<AttemptRow>('SELECT * FROM login_attempts WHERE key IN (?, ?) AND locked_until > ?', keys[0], keys[1] ?? keys[0], now.toISOString());
+    const rows = await this.db.all<AttemptRow>(
+      'SELECT * FROM login_attempts WHERE key IN (?, ?) AND locked_until > ?',
+      keys[0],
+      keys[1] ?? keys[0],
+      now.toISOString(),
+    );
     return this.longest(rows, now);
   }
 
@@ -65,7 +70,12 @@ export class LoginLimiter {
           `INSERT INTO login_attempts (key, failures, window_started_at, locked_until, updated_at) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_started_at = excluded.window_started_at,
              locked_until = excluded.locked_until, updated_at = excluded.updated_at`,
-          key, failures, windowStart, lockedUntil, nowIso);
+          key,
+          failures,
+          windowStart,
+          lockedUntil,
+          nowIso,
+        );
         if (failures >= limit) locked.push({ key, failures, window_started_at: windowStart, locked_until: lockedUntil });
       }
     });

@@ -26,15 +26,30 @@ export class SessionsService {
   async open(jti: string, userId: string, issuedAt: Date, expiresAt: Date): Promise<void> {
     // Rows of tokens that expired more than a day ago are of no use to anyone: prune them as we go (indexed).
     await this.db.run('DELETE FROM auth_sessions WHERE expires_at < ?', new Date(Date.now() - 86_400_000).toISOString());
-    await this.db.run('INSERT INTO auth_sessions (jti, user_id, issued_at, expires_at) VALUES (?, ?, ?, ?)', jti, userId, issuedAt.toISOString(), expiresAt.toISOString());
+    await this.db.run(
+      'INSERT INTO auth_sessions (jti, user_id, issued_at, expires_at) VALUES (?, ?, ?, ?)',
+      jti,
+      userId,
+      issuedAt.toISOString(),
+      expiresAt.toISOString(),
+    );
   }
 
   async check(jti: string, userId: string): Promise<LiveSession | undefined> {
-    const row = await this.db.one<{ id: string; username: string; role: UserRole; unit_id: string | null; disabled: number | boolean; revoked_at: string | null }>(
+    const row = await this.db.one<{
+      id: string;
+      username: string;
+      role: UserRole;
+      unit_id: string | null;
+      disabled: number | boolean;
+      revoked_at: string | null;
+    }>(
       `SELECT u.id, u.username, u.role, u.unit_id, u.disabled, s.revoked_at
          FROM auth_sessions s JOIN users u ON u.id = s.user_id
         WHERE s.jti = ? AND s.user_id = ?`,
-      jti, userId);
+      jti,
+      userId,
+    );
     if (!row) return undefined;
     return { userId: row.id, username: row.username, role: row.role, unitId: row.unit_id, disabled: Boolean(row.disabled), revokedAt: row.revoked_at };
   }

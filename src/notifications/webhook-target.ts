@@ -26,7 +26,8 @@ for (const [net, bits] of [
   ['203.0.113.0', 24], // documentation
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
-] as const) BLOCKED.addSubnet(net, bits, 'ipv4');
+] as const)
+  BLOCKED.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
@@ -40,7 +41,8 @@ for (const [net, bits] of [
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated)
   ['ff00::', 8], // multicast
-] as const) BLOCKED.addSubnet(net, bits, 'ipv6');
+] as const)
+  BLOCKED.addSubnet(net, bits, 'ipv6');
 
 /** True when the address is loopback, link-local, private or otherwise not a public unicast address. */
 export function isBlockedAddress(address: string): boolean {

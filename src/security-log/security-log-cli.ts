@@ -29,7 +29,9 @@ export function registerSecurityLogCommands(program: Command, withApp: WithApp):
     .option('--page-size <n>', 'events a page (1…200)')
     .option('--json', 'print JSON')
     .action(async (o: { kind?: string; user?: string; from?: string; to?: string; page?: string; pageSize?: string; json?: boolean }) => {
-      const raw = Object.fromEntries(Object.entries({ kind: o.kind, userId: o.user, from: o.from, to: o.to, page: o.page, pageSize: o.pageSize }).filter(([, v]) => v !== undefined));
+      const raw = Object.fromEntries(
+        Object.entries({ kind: o.kind, userId: o.user, from: o.from, to: o.to, page: o.page, pageSize: o.pageSize }).filter(([, v]) => v !== undefined),
+      );
       const q = validateAs(SecurityLogQueryDto, raw, 'query');
       await withApp(async (app) => {
         const page = await app.get(SecurityLogService).list(q);

@@ -4,7 +4,18 @@ import { checkSecurityChain, GENESIS_HASH, securityEventHash, type SecurityEvent
 function chain(n: number, startSeq = 1, prev = GENESIS_HASH): SecurityEventRow[] {
   const rows: SecurityEventRow[] = [];
   for (let seq = startSeq; seq < startSeq + n; seq++) {
-    const r = { seq, kind: 'login.succeeded', occurred_at: `2026-03-02T02:00:0${seq % 10}.000Z`, actor_id: 'u1', actor_name: 'a|b', actor_role: 'admin', subject: 'user:u1', address: '127.0.0.1', details: '{}', prev_hash: prev };
+    const r = {
+      seq,
+      kind: 'login.succeeded',
+      occurred_at: `2026-03-02T02:00:0${seq % 10}.000Z`,
+      actor_id: 'u1',
+      actor_name: 'a|b',
+      actor_role: 'admin',
+      subject: 'user:u1',
+      address: '127.0.0.1',
+      details: '{}',
+      prev_hash: prev,
+    };
     const row = { ...r, hash: securityEventHash(r) };
     rows.push(row);
     prev = row.hash;
@@ -31,7 +42,18 @@ describe('the security log chain', () => {
   });
 
   it('hashes a JSON array, so moving a separator between columns changes the hash', () => {
-    const base = { seq: 1, kind: 'k', occurred_at: 't', actor_id: null, actor_name: 'a|b', actor_role: 'c', subject: null, address: null, details: '{}', prev_hash: GENESIS_HASH };
+    const base = {
+      seq: 1,
+      kind: 'k',
+      occurred_at: 't',
+      actor_id: null,
+      actor_name: 'a|b',
+      actor_role: 'c',
+      subject: null,
+      address: null,
+      details: '{}',
+      prev_hash: GENESIS_HASH,
+    };
     expect(securityEventHash(base)).not.toBe(securityEventHash({ ...base, actor_name: 'a', actor_role: 'b|c' }));
   });
 

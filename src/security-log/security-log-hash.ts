@@ -61,7 +61,8 @@ export function checkSecurityChain(rows: Iterable<SecurityEventRow>, prunes: Pru
   };
   let lastThrough = 0;
   for (const p of prunes) {
-    if (p.through_seq < lastThrough) push({ seq: p.through_seq, kind: 'prune-record', message: `prune #${p.id} goes back to seq ${p.through_seq} after ${lastThrough}` });
+    if (p.through_seq < lastThrough)
+      push({ seq: p.through_seq, kind: 'prune-record', message: `prune #${p.id} goes back to seq ${p.through_seq} after ${lastThrough}` });
     lastThrough = Math.max(lastThrough, p.through_seq);
   }
   const lastPrune = prunes.length ? prunes.reduce((a, b) => (b.through_seq >= a.through_seq ? b : a)) : undefined;

@@ -12,7 +12,10 @@ export class SecurityLogController {
 
   @Get()
   @Roles('admin', 'auditor')
-  @ApiOperation({ summary: 'The security log (安全审计日志), newest first: logins, lockouts, revocations, user and role changes, scoring set-up changes, exports, plan-wide reads by auditors' })
+  @ApiOperation({
+    summary:
+      'The security log (安全审计日志), newest first: logins, lockouts, revocations, user and role changes, scoring set-up changes, exports, plan-wide reads by auditors',
+  })
   list(@Query() q: SecurityLogQueryDto) {
     return this.securityLog.list(q);
   }

@@ -103,7 +103,11 @@ export class SecurityLogService implements OnModuleDestroy {
       // One writer at a time takes the next seq: SQLite's write lock does it; PostgreSQL (read committed) needs a lock.
       if (this.db.dialect === 'postgres') await this.db.run('SELECT pg_advisory_xact_lock(?)', SECURITY_LOG_LOCK);
       const last = await this.db.one<{ seq: number; hash: string }>('SELECT seq, hash FROM security_events ORDER BY seq DESC LIMIT 1');
-      const pruned = last ? undefined : await this.db.one<{ through_seq: number; through_hash: string }>('SELECT through_seq, through_hash FROM security_log_prunes ORDER BY through_seq DESC LIMIT 1');
+      const pruned = last
+        ? undefined
+        : await this.db.one<{ through_seq: number; through_hash: string }>(
+            'SELECT through_seq, through_hash FROM security_log_prunes ORDER BY through_seq DESC LIMIT 1',
+          );
       const row: Omit<SecurityEventRow, 'hash'> = {
         seq: (last?.seq ?? pruned?.through_seq ?? 0) + 1,
         kind: r.kind,
@@ -120,7 +124,18 @@ export class SecurityLogService implements OnModuleDestroy {
       await this.db.run(
         `INSERT INTO security_events (seq, kind, occurred_at, actor_id, actor_name, actor_role, subject, address, details, prev_hash, hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        full.seq, full.kind, full.occurred_at, full.actor_id, full.actor_name, full.actor_role, full.subject, full.address, full.details, full.prev_hash, full.hash);
+        full.seq,
+        full.kind,
+        full.occurred_at,
+        full.actor_id,
+        full.actor_name,
+        full.actor_role,
+        full.subject,
+        full.address,
+        full.details,
+        full.prev_hash,
+        full.hash,
+      );
       return toView(full);
     });
   }
@@ -154,11 +169,14 @@ export class SecurityLogService implements OnModuleDestroy {
 
   /** Walk the whole kept chain from the last prune's head (or the genesis). */
   async verify(): Promise<SecurityChainReport> {
-    return await this.db.transaction(async () => {
-      const prunes = await this.db.all<PruneRow>('SELECT id, through_seq, through_hash FROM security_log_prunes ORDER BY id');
-      const rows = await this.db.all<SecurityEventRow>('SELECT * FROM security_events ORDER BY seq');
-      return checkSecurityChain(rows, prunes);
-    }, { readOnly: true });
+    return await this.db.transaction(
+      async () => {
+        const prunes = await this.db.all<PruneRow>('SELECT id, through_seq, through_hash FROM security_log_prunes ORDER BY id');
+        const rows = await this.db.all<SecurityEventRow>('SELECT * FROM security_events ORDER BY seq');
+        return checkSecurityChain(rows, prunes);
+      },
+      { readOnly: true },
+    );
   }
 
   /**
@@ -169,13 +187,22 @@ export class SecurityLogService implements OnModuleDestroy {
     const cutoff = new Date(this.clock.now().getTime() - retentionDays * DAY).toISOString();
     return await this.db.transaction(async () => {
       const through = await this.db.one<{ seq: number; hash: string; occurred_at: string }>(
-        'SELECT seq, hash, occurred_at FROM security_events WHERE occurred_at < ? ORDER BY seq DESC LIMIT 1', cutoff);
+        'SELECT seq, hash, occurred_at FROM security_events WHERE occurred_at < ? ORDER BY seq DESC LIMIT 1',
+        cutoff,
+      );
       if (!through) return { pruned: 0, throughSeq: null, retentionDays };
       const id = Number((await this.db.value('SELECT max(id) FROM security_log_prunes')) ?? 0) + 1;
       const count = Number(await this.db.value('SELECT count(*) FROM security_events WHERE seq <= ?', through.seq));
       await this.db.run(
         'INSERT INTO security_log_prunes (id, through_seq, through_hash, through_occurred_at, pruned_count, retention_days, pruned_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        id, through.seq, through.hash, through.occurred_at, count, retentionDays, this.clock.nowIso());
+        id,
+        through.seq,
+        through.hash,
+        through.occurred_at,
+        count,
+        retentionDays,
+        this.clock.nowIso(),
+      );
       await this.db.run('DELETE FROM security_events WHERE seq <= ?', through.seq);
       return { pruned: count, throughSeq: through.seq, retentionDays };
     });
@@ -183,10 +210,11 @@ export class SecurityLogService implements OnModuleDestroy {
 
   /** In the running service: prune once at start and then daily. */
   start(): void {
-    const run = () => void this.prune().then(
-      (r) => r.pruned && this.log.log(`pruned ${r.pruned} security event(s) older than ${r.retentionDays} days (through #${r.throughSeq})`),
-      (e: Error) => this.log.error(`prune failed: ${e.message}`),
-    );
+    const run = () =>
+      void this.prune().then(
+        (r) => r.pruned && this.log.log(`pruned ${r.pruned} security event(s) older than ${r.retentionDays} days (through #${r.throughSeq})`),
+        (e: Error) => this.log.error(`prune failed: ${e.message}`),
+      );
     run();
     this.timer = setInterval(run, DAY);
     this.timer.unref();

@@ -47,7 +47,11 @@ export class SecurityLogInterceptor implements NestInterceptor {
         from(
           (async () => {
             const id = req.params?.['id'];
-            const query = Object.fromEntries(Object.entries(req.query ?? {}).filter(([k]) => k !== 'access_token').slice(0, 10));
+            const query = Object.fromEntries(
+              Object.entries(req.query ?? {})
+                .filter(([k]) => k !== 'access_token')
+                .slice(0, 10),
+            );
             await this.securityLog.record({
               kind: meta.kind,
               actor,

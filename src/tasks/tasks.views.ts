@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { HTTP_EVENT_TYPES, LIGHTS, TASK_STATES } from './tasks.dto.js';
 
 /** Response shapes of the task endpoints, for the OpenAPI document (the services return plain objects of these shapes). */

@@ -175,7 +175,7 @@ export async function benchAudit(): Promise<void> {
   console.log('\n== Audit (issue 6): replay + verify one task of 1,000 events; verify the chains of 1,000,000 events ==');
 
   await withContext(async (app) => {
-    let t0 = performance.now();
+    const t0 = performance.now();
     const taskId = await longTask(app);
     const events = (app.get(DatabaseService).sqlite.prepare('SELECT count(*) AS n FROM task_events WHERE task_id = ?').get(taskId) as { n: number }).n;
     line(`one task of ${events} events through the write path`, `${fmt((performance.now() - t0) / 1000, 1)} s (setup)`);

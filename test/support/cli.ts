@@ -26,14 +26,15 @@ function newestSource(dir: string): number {
  */
 export function ensureFreshCli(): string {
   if (checked) return CLI;
-  let built = 0;
+  let built: number;
   try {
     built = statSync(CLI).mtimeMs;
   } catch {
     built = 0;
   }
   const source = Math.max(...['src', 'config', 'workflows'].map((d) => newestSource(join(ROOT, d))));
-  if (source > built) execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (source > built)
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   checked = true;
   return CLI;
 }

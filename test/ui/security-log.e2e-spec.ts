@@ -25,7 +25,11 @@ afterAll(async () => {
 describe('the security log page', () => {
   it('shows an auditor the logins and failures in Chinese, filters by kind with one request, pages, and verifies the chain', async () => {
     // A failed login to find in the log.
-    await fetch(`${server.baseUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'fgw', password: 'not-the-password-1' }) });
+    await fetch(`${server.baseUrl}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'fgw', password: 'not-the-password-1' }),
+    });
     const s = await openSession(browser, server.baseUrl, 'desktop');
     sessions.push(s);
     const page = s.page;
@@ -46,7 +50,10 @@ describe('the security log page', () => {
     expect(new Set(kinds)).toEqual(new Set(['login.failed']));
     expect(lists.count()).toBe(1);
     await page.getByLabel('类别').selectOption({ label: '全部' });
-    await page.getByTestId('pager').filter({ hasText: /共 \d+ 条/ }).waitFor();
+    await page
+      .getByTestId('pager')
+      .filter({ hasText: /共 \d+ 条/ })
+      .waitFor();
     await page.getByRole('button', { name: '校验完整性' }).click();
     await page.getByTestId('verify').filter({ hasText: '哈希链完整' }).waitFor();
     await screenshot(page, 'security-log-desktop');

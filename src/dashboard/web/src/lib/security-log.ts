@@ -81,7 +81,8 @@ export function detailText(e: SecurityEvent): string {
   const changes = d['changes'] as Record<string, { from: unknown; to: unknown }> | undefined;
   if (changes) {
     const label: Record<string, string> = { displayName: '姓名', role: '角色', unitId: '单位', disabled: '停用' };
-    const val = (k: string, v: unknown) => (k === 'role' ? ROLE_LABEL[String(v)] ?? '其他' : k === 'disabled' ? (v ? '是' : '否') : k === 'unitId' ? (v ? '已绑定' : '无') : String(v));
+    const val = (k: string, v: unknown) =>
+      k === 'role' ? (ROLE_LABEL[String(v)] ?? '其他') : k === 'disabled' ? (v ? '是' : '否') : k === 'unitId' ? (v ? '已绑定' : '无') : String(v);
     for (const [k, c] of Object.entries(changes)) parts.push(`${label[k] ?? '其他'}：${val(k, c.from)} → ${val(k, c.to)}`);
   }
   if (typeof d['revokedTokens'] === 'number' && d['revokedTokens'] > 0) parts.push(`注销令牌 ${d['revokedTokens']} 个`);
