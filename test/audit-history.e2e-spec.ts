@@ -65,8 +65,8 @@ describe('history (GET /tasks/{id}/history)', () => {
     expect(items.map((e) => e.type)).toEqual([
       'task.created', 'task.acknowledge', 'evidence.submit', 'evidence.approve', 'clock.tick', 'clock.tick', 'evidence.submit', 'evidence.approve', 'task.score',
     ]);
-    expect(items[1]).toMatchObject({ seq: 2, occurredAt: '2026-03-03T02:00:00.000Z', actor: { role: 'department', unitId: 'u-fgw' }, stateBefore: { live: { progress: 'assigned' } }, stateAfter: { live: { progress: 'open' } } });
-    expect(items[4]).toMatchObject({ type: 'clock.tick', actor: { role: 'system', userId: null }, stateAfter: { live: { light: 'yellow' } } });
+    expect(items[1]).toMatchObject({ seq: 2, occurredAt: '2026-03-03T02:00:00.000Z', actor: { role: 'department', unitId: 'u-fgw' }, stateBefore: { live: 'active' }, stateAfter: { live: 'active' }, machineVersion: 2 });
+    expect(items[4]).toMatchObject({ type: 'clock.tick', actor: { role: 'system', userId: null }, stateAfter: { live: 'active' } });
     expect(items[8].prevHash).toBe(items[7].hash);
   });
 
@@ -96,10 +96,10 @@ describe('replay (GET /audit/tasks/{id}/replay)', () => {
   it('recomputes every recorded state step by step and ends on the stored snapshot, with the chain intact', async () => {
     const res = await get(`/audit/tasks/${walked}/replay`, f.auditor);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ ok: true, events: 9, runningMachineVersion: 1, recordedMachineVersions: [1], divergence: null, end: { storedSnapshotMatches: true } });
+    expect(res.body).toMatchObject({ ok: true, events: 9, runningMachineVersion: 2, recordedMachineVersions: [2], divergence: null, end: { storedSnapshotMatches: true } });
     expect(res.body.steps).toHaveLength(9);
     expect(res.body.steps.every((s: { matches: boolean }) => s.matches)).toBe(true);
-    expect(res.body.steps[5]).toMatchObject({ seq: 6, type: 'clock.tick', replayed: { live: { light: 'red' } } });
+    expect(res.body.steps[5]).toMatchObject({ seq: 6, type: 'clock.tick', replayed: { live: 'active' } });
     expect(res.body.chain).toMatchObject({ ok: true, events: 9, lastSeq: 9, breaks: [] });
     const short = await get(`/audit/tasks/${walked}/replay?steps=false`, f.supervisor);
     expect(short.body).toMatchObject({ ok: true, steps: [] });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { fcSeed } from '../src/common/fc-seed.js';
-import { allowedEvents, restoreTaskSnapshot, type PersistedTask, type TaskEvent, type TaskEventType } from '../workflows/task/index.js';
+import { allowedEvents, restoreTaskSnapshot, type AllowedEvents, type PersistedTask, type TaskEvent, type TaskEventType } from '../workflows/task/index.js';
 import { AuditRepository, toStoredEvent } from '../src/audit/audit.repository.js';
 import { canonicalJson } from '../src/audit/event-hash.js';
 import { HistoryService } from '../src/audit/history.service.js';
@@ -47,6 +47,8 @@ const actorFor: Partial<Record<TaskEventType, Actor>> = {
   'task.close': supervisor,
   'task.score': supervisor,
   'task.cancel': supervisor,
+  'task.suspend': supervisor,
+  'task.resume': supervisor,
 };
 
 /**
@@ -56,14 +58,22 @@ const actorFor: Partial<Record<TaskEventType, Actor>> = {
 const WEIGHT: Partial<Record<TaskEventType, number>> = {
   'task.acknowledge': 10, 'evidence.submit': 10, 'evidence.approve': 8, 'evidence.return': 5, 'extension.request': 5,
   'extension.grant': 4, 'extension.deny': 3, 'clock.tick': 6, 'task.close': 1, 'task.score': 5, 'task.cancel': 1,
+  'task.suspend': 1, 'task.resume': 4,
 };
 
-function choose(allowed: TaskEventType[], pick: number): TaskEventType | null {
-  const total = allowed.reduce((n, x) => n + (WEIGHT[x] ?? 0), 0);
+type Choice = { type: TaskEventType; nodeSeq: number | null };
+
+/** Machine v2: the candidates are the task-level events and each node's events allowed at that moment. */
+function choose(allowed: AllowedEvents, pick: number): Choice | null {
+  const all: Choice[] = [
+    ...allowed.task.map((type) => ({ type, nodeSeq: null })),
+    ...Object.entries(allowed.nodes).flatMap(([seq, types]) => types.map((type) => ({ type: type as TaskEventType, nodeSeq: Number(seq) }))),
+  ];
+  const total = all.reduce((n, x) => n + (WEIGHT[x.type] ?? 0), 0);
   if (total === 0) return null;
   let p = pick % total;
-  for (const x of allowed) {
-    p -= WEIGHT[x] ?? 0;
+  for (const x of all) {
+    p -= WEIGHT[x.type] ?? 0;
     if (p < 0) return x;
   }
   return null;
@@ -103,10 +113,14 @@ function eventFor(type: TaskEventType, at: string, s: Step, dueAt: string): Task
     case 'extension.deny':
     case 'task.cancel':
       return { type, at, reason: text } as TaskEvent;
+    case 'task.suspend':
+      return { type, at, reason: text };
+    case 'task.resume':
+      return { type, at, note: s.variant % 2 ? s.text : null };
     case 'extension.request':
-      return { type, at, newDueAt: iso(Date.parse(dueAt) + s.extDays * DAY), newWarnAt: s.variant % 2 ? iso(Date.parse(dueAt) + (s.extDays - 1) * DAY) : null, reason: text };
+      return { type, at, nodeSeq: 0, newDueAt: iso(Date.parse(dueAt) + s.extDays * DAY), newWarnAt: s.variant % 2 ? iso(Date.parse(dueAt) + (s.extDays - 1) * DAY) : null, reason: text };
     case 'extension.grant':
-      return { type, at, comment: s.variant % 2 ? s.text : null };
+      return { type, at, nodeSeq: 0, comment: s.variant % 2 ? s.text : null };
     case 'task.close':
       return { type, at, reason: s.variant % 2 ? text : null };
     case 'task.score':
@@ -147,11 +161,12 @@ describe('replay of random valid histories', () => {
           now += s.advanceHours * HOUR;
           const row = await t.db.one('SELECT snapshot FROM tasks WHERE id = ?', taskId) as { snapshot: string };
           const snap = restoreTaskSnapshot(JSON.parse(row.snapshot) as PersistedTask);
-          const type = choose(allowedEvents(snap), s.pick);
-          if (!type) break;
-          const node = snap.context.nodes[snap.context.currentIndex];
+          const choice = choose(allowedEvents(snap, iso(now)), s.pick);
+          if (!choice) break;
+          const node = snap.context.nodes.find((x) => x.seq === choice.nodeSeq) ?? snap.context.nodes[0]!;
+          const event = { ...eventFor(choice.type, iso(now), s, node.dueAt), ...(choice.nodeSeq === null ? {} : { nodeSeq: choice.nodeSeq }) } as TaskEvent;
           try {
-            await commands.apply(taskId, eventFor(type, iso(now), s, node.dueAt), actorFor[type]!);
+            await commands.apply(taskId, event, actorFor[choice.type]!);
           } catch (e) {
             if (!(e instanceof DomainError)) throw e; // a guard refused it (e.g. an extension after the due time): nothing written
           }

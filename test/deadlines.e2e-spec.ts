@@ -65,7 +65,8 @@ describe('lights across a weekend, the National Day holiday and a make-up workin
     await sweeper.sweep();
     await sweeper.sweep();
     const after = await task(id);
-    expect(after).toMatchObject({ light: 'red', redCount: 1, nextDeadlineAt: null });
+    // Machine v2: node 2 is its own milestone, so the next deadline is its warn time (v1 had it pending until node 1 was approved).
+    expect(after).toMatchObject({ light: 'red', redCount: 1, nextDeadlineAt: after.nodes[1].warnAt });
     expect(after.nodes[0]).toMatchObject({ redLighted: true });
     expect((await outboxTypes(id)).filter((x) => x === 'node.red-lighted')).toHaveLength(1);
     const history = await t.http().get(`/tasks/${id}/history?type=clock.tick`).set('authorization', f.auditor);
@@ -93,7 +94,8 @@ describe('a node approved a second before its due time', () => {
     const created = await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }, { seq: 2, dueDate: '2026-12-31' }]);
     await send(created.id, f.dept, 'task.acknowledge', 1);
     await send(created.id, f.dept, 'evidence.submit', 2, { note: '按时报送' });
-    t.clock.set('2026-06-30T15:59:59.000Z');
+    // The due instant is 15:59:59.000Z (23:59:59 Beijing time); approved at it would be late (v2: red at ≥ due).
+    t.clock.set('2026-06-30T15:59:58.000Z');
     expect((await send(created.id, f.assessor, 'evidence.approve', 3, {})).status).toBe(200);
     t.clock.set('2026-06-30T16:00:01.000Z');
     await sweeper.sweep();
@@ -237,7 +239,7 @@ describe('notifications reach server-sent-event streams', () => {
     const deptActor = { userId: 'x', role: 'department' as const, unitId: 'u-fgw' };
     const seen = await firstValueFrom((await notifications.stream(deptActor, lastId)).pipe(take(1), toArray(), timeout(2000)));
     expect(seen.map((n) => n.taskId)).toEqual([mine.id]);
-    expect(seen[0]).toMatchObject({ type: 'node.opened', unitId: 'u-fgw' });
+    expect(seen[0]).toMatchObject({ type: 'task.acknowledged', unitId: 'u-fgw' });
   });
 });
 
@@ -299,7 +301,7 @@ describe('the event stream over HTTP', () => {
     await notifications.pump();
     const reader = res.body!.getReader();
     let text = '';
-    while (!text.includes('event: node.opened')) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes('event: task.acknowledged')) text += new TextDecoder().decode((await reader.read()).value);
     controller.abort();
     expect(text).toMatch(/^id: \d+$/m);
     expect(text).toContain(mine.id);

@@ -68,7 +68,11 @@ afterAll(async () => t?.close());
 describe('node table (2020 盘山县, 133 items)', () => {
   let dry: ImportResult;
   let committed: ImportResult;
-  beforeAll(async () => await createPlan('p-node', 2020));
+  // Imported while the year runs (machine v2 lights every past-due node red at creation, and a red node cannot be removed by a revision).
+  beforeAll(async () => {
+    t.clock.set('2020-01-06T02:00:00.000Z');
+    await createPlan('p-node', 2020);
+  });
 
   it('a dry run reports the unknown units as errors and writes nothing', async () => {
     const before = await everything();
@@ -248,8 +252,8 @@ describe('an edited node table: only what changed, as recorded events', () => {
     );
     const at = t.clock.nowIso();
     await commands.apply(t3.id, { type: 'task.acknowledge', at }, { userId: 'd', role: 'department', unitId });
-    await commands.apply(t3.id, { type: 'evidence.submit', at, note: '已完成' }, { userId: 'd', role: 'department', unitId });
-    await commands.apply(t3.id, { type: 'evidence.approve', at }, { userId: 'a', role: 'assessor', unitId: assessorId });
+    await commands.apply(t3.id, { type: 'evidence.submit', at, nodeSeq: 1, note: '已完成' }, { userId: 'd', role: 'department', unitId });
+    await commands.apply(t3.id, { type: 'evidence.approve', at, nodeSeq: 1 }, { userId: 'a', role: 'assessor', unitId: assessorId });
     // back to the original file: item 3's (approved) node moves back to 6-30, item 1's points back to 20
     const before = await everything();
     const r = await importFile(NODE_TABLE, fixture(NODE_TABLE), { planId: 'p-node', commit: true }, supervisor);
@@ -273,6 +277,7 @@ describe('an edited node table: only what changed, as recorded events', () => {
 });
 
 describe('work report (2023 双台子区, tasks 1–52)', () => {
+  beforeAll(() => t.clock.set('2026-03-02T02:00:00.000Z'));
   let r: ImportResult;
   beforeAll(async () => {
     await createPlan('p-work', 2023);

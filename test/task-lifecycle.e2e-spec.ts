@@ -44,7 +44,7 @@ describe('a task moves through its whole life over HTTP', () => {
     ]);
     expect(created.state).toBe('assigned');
     const detail = await expectTask(created.id, { state: 'assigned', light: 'green', version: 1, node: 1, events: 1, last: 'task.created' });
-    expect(detail.nodes[0]).toMatchObject({ seq: 1, dueDate: '2026-03-31', dueAt: '2026-03-31T15:59:59.000Z', status: 'pending' });
+    expect(detail.nodes[0]).toMatchObject({ seq: 1, dueDate: '2026-03-31', dueAt: '2026-03-31T15:59:59.000Z', status: 'open' });
 
     let r = await send(created.id, f.dept, 'task.acknowledge', 1);
     expect(r.status).toBe(200);

@@ -55,7 +55,7 @@ beforeAll(async () => {
   await receiver.start();
   t = await startTestApp({ now: '2026-05-06T02:00:00.000Z', dataDir, keepData: true, env: { DUBAN_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' } });
   f = await seedPlan(t);
-  const reg = await t.http().post('/webhooks').set('authorization', f.supervisor).send({ url: `http://127.0.0.1:${receiver.port}/hook`, eventTypes: ['node.opened', 'evidence.submitted'] });
+  const reg = await t.http().post('/webhooks').set('authorization', f.supervisor).send({ url: `http://127.0.0.1:${receiver.port}/hook`, eventTypes: ['task.acknowledged', 'evidence.submitted'] });
   expect(reg.status).toBe(201);
   receiver.secret = reg.body.secret;
 });
@@ -91,7 +91,7 @@ describe('webhooks', () => {
     expect(receiver.requests.every((r) => r.signatureOk)).toBe(true);
     expect(new Set(receiver.requests.map((r) => r.key)).size).toBe(1);
     expect([...receiver.accepted.values()]).toEqual([1]);
-    expect(receiver.requests[2].body).toMatchObject({ type: 'node.opened', taskId: task.id, unitId: 'u-fgw', nodeSeq: 1 });
+    expect(receiver.requests[2].body).toMatchObject({ type: 'task.acknowledged', taskId: task.id, unitId: 'u-fgw' });
     t.clock.advance(3_600_000);
     await notifications.pump();
     expect(receiver.requests).toHaveLength(3);
@@ -115,7 +115,7 @@ describe('webhooks', () => {
     t = await startTestApp({ now: '2026-05-06T03:00:00.000Z', dataDir, keepData: true, env: { DUBAN_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' } });
     await t.app.get(NotificationsService).pump();
     const forTask = receiver.requests.filter((r) => r.body.taskId === task.id);
-    expect(forTask.map((r) => r.body.type).sort()).toEqual(['evidence.submitted', 'node.opened']);
+    expect(forTask.map((r) => r.body.type).sort()).toEqual(['evidence.submitted', 'task.acknowledged']);
     expect(forTask.every((r) => r.signatureOk && receiver.accepted.get(r.key) === 1)).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { viewOf, type TaskSnapshot } from '../../workflows/task/index.js';
+import { columnsOf, viewOf, type TaskSnapshot } from '../../workflows/task/index.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { canSeeTask } from '../tasks/task-access.js';
@@ -24,6 +24,8 @@ export interface TaskAsOf {
   at: string;
   existed: boolean;
   state: string | null;
+  /** The machine's top state (active, suspended, completed …). */
+  topState?: string;
   /** The light the rules give at that moment (deadlines are data: a passed warn/due time counts even without a recorded tick). */
   light: string | null;
   /** The light recorded by the last event at or before the moment. */
@@ -34,12 +36,15 @@ export interface TaskAsOf {
   extensionPending: boolean;
   lastEvent: { seq: number; type: string; occurredAt: string } | null;
   eventsApplied: number;
-  nodes: { seq: number; status: string; dueAt: string; warnAt: string; redLighted: boolean; approvedAt: string | null }[];
+  suspended: boolean;
+  signForOverdue: boolean;
+  nodes: { seq: number; status: string; light: string; dueAt: string; warnAt: string; redLighted: boolean; redLightedAt: string | null; lateCompleted: boolean; approvedAt: string | null }[];
 }
 
-export const BOARD_BUCKETS = ['green', 'yellow', 'red', 'completed', 'closed', 'scored', 'cancelled'] as const;
+export const BOARD_BUCKETS = ['green', 'yellow', 'red', 'suspended', 'completed', 'closed', 'scored', 'cancelled'] as const;
 type Bucket = (typeof BOARD_BUCKETS)[number];
-export type BoardCounts = Record<Bucket, number> & { total: number; redLights: number };
+/** redLights: red-lighted nodes (machine v2: every node past its due unapproved); yellowNodes, lateCompleted (补报), signForOverdue: per node / task. */
+export type BoardCounts = Record<Bucket, number> & { total: number; redLights: number; yellowNodes: number; lateCompleted: number; signForOverdue: number };
 
 export interface BoardAsOf {
   planId: string;
@@ -63,7 +68,9 @@ export interface BoardTaskAsOf {
 }
 export type BoardVisitor = (task: BoardTaskAsOf, at: string) => void;
 
-const emptyCounts = (): BoardCounts => ({ green: 0, yellow: 0, red: 0, completed: 0, closed: 0, scored: 0, cancelled: 0, total: 0, redLights: 0 });
+const emptyCounts = (): BoardCounts => ({
+  green: 0, yellow: 0, red: 0, suspended: 0, completed: 0, closed: 0, scored: 0, cancelled: 0, total: 0, redLights: 0, yellowNodes: 0, lateCompleted: 0, signForOverdue: 0,
+});
 
 export function tupleOf(e: EventRowFull): EventTuple {
   return [e.task_id, e.seq, e.type, e.occurred_at, e.payload, e.prev_hash, e.hash, e.actor_user_id, e.actor_role, e.actor_unit_id, e.machine_version];
@@ -79,7 +86,8 @@ export function resolveMoment(asOf: string, timezone: string): string {
 
 function bucketOf(s: TaskSnapshot): Bucket {
   const v = viewOf(s);
-  return (v.light ?? v.state) as Bucket;
+  if (v.state === 'suspended') return 'suspended';
+  return (v.light ?? (v.state === 'active' ? 'green' : v.state)) as Bucket;
 }
 
 /** Replay and as-of queries: the past recomputed from the history, never read from the current row. */
@@ -144,22 +152,27 @@ export class HistoryService {
       if (!r.existed || !r.effective || !r.recorded) {
         return {
           ...base, existed: false, state: null, light: null, recordedLight: null, currentNodeSeq: null, redCount: 0,
-          nextDeadlineAt: null, extensionPending: false, nodes: [],
+          nextDeadlineAt: null, extensionPending: false, suspended: false, signForOverdue: false, nodes: [],
         };
       }
-      const v = viewOf(r.effective, at);
+      const v = viewOf(r.effective);
       return {
         ...base,
         existed: true,
-        state: v.state,
+        // The query column's state (v1's names for a live task: assigned / open / submitted / returned), as GET /tasks shows it.
+        state: columnsOf(r.effective).state,
+        topState: v.state,
         light: v.light,
         recordedLight: viewOf(r.recorded).light,
         currentNodeSeq: v.currentNodeSeq,
         redCount: v.redCount,
         nextDeadlineAt: v.nextDeadlineAt,
         extensionPending: v.extensionPending,
+        suspended: v.suspended,
+        signForOverdue: v.signForOverdue,
         nodes: r.effective.context.nodes.map((n) => ({
-          seq: n.seq, status: n.status, dueAt: n.dueAt, warnAt: n.warnAt, redLighted: n.redLighted, approvedAt: n.approval?.at ?? null,
+          seq: n.seq, status: n.status, light: n.light, dueAt: n.dueAt, warnAt: n.warnAt, redLighted: n.redLighted, redLightedAt: n.redLightedAt,
+          lateCompleted: n.lateCompleted, approvedAt: n.approval?.at ?? null,
         })),
       };
     });
@@ -199,11 +212,14 @@ export class HistoryService {
         let u = units.get(t.unit_id);
         if (!u) units.set(t.unit_id, (u = { unitId: t.unit_id, unitName: t.unit_name, ...emptyCounts() }));
         const b = bucketOf(r.effective);
-        const red = r.effective.context.redCount;
+        const v = viewOf(r.effective);
         for (const c of [u, totals]) {
           c[b]++;
           c.total++;
-          c.redLights += red;
+          c.redLights += v.redCount;
+          c.yellowNodes += v.yellowCount;
+          c.lateCompleted += v.lateCompletedCount;
+          if (v.signForOverdue) c.signForOverdue++;
         }
         visit?.({ taskId: t.id, unitId: t.unit_id, indicatorId: t.indicator_id, bucket: b, snapshot: r.effective }, at);
       }

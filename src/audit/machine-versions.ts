@@ -27,8 +27,15 @@ export interface MachineMigration {
 }
 
 /**
- * Registered migrations. Version 1 is the first machine version, so there is none yet. When the machine
- * changes incompatibly, bump TASK_MACHINE_VERSION and add { from: 1, to: 2, … } here.
+ * Versions whose machines ship in this build (workflows/task/v1 frozen, v2 running): their events replay
+ * on the machine that recorded them, never rewritten (workflows/task/versioned.ts); a v1 task becomes v2
+ * through its recorded `task.migrated` event. Another version needs a migration registered below.
+ */
+export const NATIVE_MACHINE_VERSIONS: readonly number[] = [1, 2];
+
+/**
+ * Registered rewriting migrations (for a version whose machine is not shipped). None: v1 → v2 is an
+ * event in the history (task.migrated), not a rewrite.
  */
 export const MACHINE_MIGRATIONS: readonly MachineMigration[] = [];
 

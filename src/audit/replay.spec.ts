@@ -1,21 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { fcSeed } from '../common/fc-seed.js';
-import {
-  applyTaskEvent,
-  initialTaskTransition,
-  persistTaskSnapshot,
-  viewOf,
-  type TaskEvent,
-  type TaskInput,
-  type TaskSnapshot,
-} from '../../workflows/task/index.js';
+import { applyVersioned, columnsOf, v1, v2, viewOf } from '../../workflows/task/index.js';
 import { canonicalJson } from './event-hash.js';
 import { migrationPath, type MachineMigration } from './machine-versions.js';
 import { diffPaths, jsonEqual, replayHistory, stateAsOf, stateText, type StoredEvent, type StoredTask } from './replay.js';
 
 // Every fc.assert in this file runs on one seed, printed; DUBAN_FC_SEED replays it.
 fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: fcSeed('replay.spec.ts') });
+// The histories below are recorded by machine v1 (frozen): they must replay exactly as before v2 ran.
+const { applyTaskEvent, initialTaskTransition, persistTaskSnapshot } = v1;
+type TaskEvent = v1.TaskEvent;
+type TaskInput = v1.TaskInput;
+type TaskSnapshot = v1.TaskSnapshot;
 
 const INPUT: TaskInput = {
   nodes: [
@@ -49,7 +46,7 @@ function record(input: TaskInput = INPUT, events: TaskEvent[] = EVENTS): { event
     out.push({ seq: out.length + 1, type, occurredAt: at, payload: payload(data), stateBefore: canonicalJson(s.value), stateAfter: canonicalJson(r.snapshot.value), machineVersion: 1 });
     s = r.snapshot;
   }
-  const v = viewOf(s);
+  const v = v1.viewOf(s);
   return {
     events: out,
     final: s,
@@ -88,8 +85,8 @@ describe('replayHistory', () => {
     const h = record();
     const bad: StoredEvent = { ...h.events[2], seq: 3, type: 'evidence.approve', payload: payload({}) };
     const r = replayHistory([h.events[0], h.events[1], bad], null);
-    expect(r.divergence).toMatchObject({ kind: 'refused', seq: 3, type: 'evidence.approve', message: expect.stringContaining('in state open') });
-    expect(r.divergence!.message).toContain('evidence.submit');
+    expect(r.divergence).toMatchObject({ kind: 'refused', seq: 3, type: 'evidence.approve', message: expect.stringContaining('machine (version 1) refuses it') });
+    expect(r.divergence!.message).toContain('open');
   });
 
   it('reports a gap, an event 1 that is not task.created, and an empty history', () => {
@@ -120,14 +117,20 @@ describe('replayHistory', () => {
 describe('machine versions', () => {
   it('refuses history recorded by another machine version, naming the version needed, and runs nothing', () => {
     const h = record();
-    h.events[4] = { ...h.events[4], payload: h.events[4].payload.replace('"machineVersion":1', '"machineVersion":2'), machineVersion: 2 };
+    h.events[4] = { ...h.events[4], payload: h.events[4].payload.replace('"machineVersion":1', '"machineVersion":3'), machineVersion: 3 };
     const r = replayHistory(h.events, h.stored);
     expect(r.ok).toBe(false);
     expect(r.steps).toEqual([]);
-    expect(r.recordedMachineVersions).toEqual([1, 2]);
-    expect(r.divergence).toMatchObject({ kind: 'machine-version', seq: 5, neededMachineVersion: 2 });
-    expect(r.divergence!.message).toMatch(/recorded by task machine version 2; this build runs version 1 .*Replay it with a build of machine version 2/);
-    expect(() => stateAsOf(h.events, '2026-12-31T00:00:00.000Z')).toThrow(/machine version 2/);
+    expect(r.recordedMachineVersions).toEqual([1, 3]);
+    expect(r.divergence).toMatchObject({ kind: 'machine-version', seq: 5, neededMachineVersion: 3 });
+    expect(r.divergence!.message).toMatch(/recorded by task machine version 3; this build runs version 2 .*Replay it with a build of machine version 3/);
+    expect(() => stateAsOf(h.events, '2026-12-31T00:00:00.000Z')).toThrow(/machine version 3/);
+  });
+
+  it('refuses a v1 event after the task.migrated event: history never mixes versions silently', () => {
+    const h = upgraded();
+    const bad: StoredEvent = { ...h.events.at(-1)!, seq: h.events.length + 1, type: 'clock.tick', payload: payload({}, 1), stateBefore: h.events.at(-1)!.stateAfter };
+    expect(replayHistory([...h.events, bad], null).divergence).toMatchObject({ kind: 'refused', seq: h.events.length + 1 });
   });
 
   it('refuses a stored snapshot of another version', () => {
@@ -171,13 +174,58 @@ describe('machine versions', () => {
   });
 });
 
+/** A v1 history, then the upgrade (task.migrated, as the write path records it), then v2 events. */
+function upgraded(): { events: StoredEvent[]; stored: StoredTask; final: v2.TaskSnapshot } {
+  const h = record(INPUT, EVENTS.slice(0, 4));
+  const at = '2026-07-05T02:00:00.000Z';
+  const m = applyVersioned(2, { version: 1, snapshot: h.final }, { type: 'task.migrated', at, sequential: false });
+  if (!m.ok || m.state.version !== 2) throw new Error('upgrade refused');
+  const events = [...h.events];
+  const push = (type: string, occurredAt: string, data: Record<string, unknown>, before: unknown, after: unknown) =>
+    events.push({ seq: events.length + 1, type, occurredAt, payload: payload(data, 2), stateBefore: canonicalJson(before), stateAfter: canonicalJson(after), machineVersion: 2 });
+  push('task.migrated', at, { from: 1, to: 2, sequential: false }, h.final.value, m.state.snapshot.value);
+  const approve = v2.applyTaskEvent(m.state.snapshot, { type: 'evidence.approve', at: '2026-07-06T02:00:00.000Z', nodeSeq: 1, reviewedValue: 3 });
+  if (!approve.ok) throw new Error(approve.refusal.messageEn);
+  push('evidence.approve', '2026-07-06T02:00:00.000Z', { nodeSeq: 1, reviewedValue: 3 }, m.state.snapshot.value, approve.snapshot.value);
+  const s = approve.snapshot;
+  const c = columnsOf(s);
+  return {
+    events,
+    final: s,
+    stored: {
+      snapshot: JSON.stringify(v2.persistTaskSnapshot(s)), state: c.state, light: c.light, currentNodeSeq: c.currentNodeSeq,
+      nextDeadlineAt: c.nextDeadlineAt, redCount: c.redCount, version: events.length, lastSeq: events.length, machineVersion: 2,
+    },
+  };
+}
+
+describe('replay across machine versions', () => {
+  it('replays v1 events on v1, the recorded task.migrated upgrade, then v2 events, ending on the stored v2 snapshot', () => {
+    const h = upgraded();
+    const r = replayHistory(h.events, h.stored);
+    expect(r).toMatchObject({ ok: true, divergence: null, recordedMachineVersions: [1, 2], end: { storedSnapshotMatches: true } });
+    expect(r.steps.map((s) => s.matches).every(Boolean)).toBe(true);
+    // Node 1 was due 06-30 and approved on 07-06: red under v2 (v1 had never ticked in between), and late-completed.
+    expect(h.final.context.nodes[0]).toMatchObject({ status: 'approved', redLighted: true, lateCompleted: true, redLightedAt: '2026-06-30T15:59:59.000Z' });
+    expect(r.end.view).toMatchObject({ redCount: 1 });
+  });
+
+  it('shows a moment before the upgrade as v2 would, recording the version it was on', () => {
+    const h = upgraded();
+    const before = stateAsOf(h.events, '2026-07-01T00:00:00.000Z');
+    expect(before.recordedVersion).toBe(1);
+    expect(viewOf(before.effective!).redCount).toBe(1);
+    expect(stateAsOf(h.events, '2026-07-07T00:00:00.000Z').recordedVersion).toBe(2);
+  });
+});
+
 describe('stateAsOf', () => {
   it('folds only the events that occurred by then, and moves the clock to the moment without storing anything', () => {
     const h = record();
     expect(stateAsOf(h.events, '2026-03-01T00:00:00.000Z')).toMatchObject({ existed: false, recorded: null, eventsApplied: 0 });
     const march = stateAsOf(h.events, '2026-03-21T12:00:00.000Z');
     expect(march).toMatchObject({ existed: true, eventsApplied: 4, lastEvent: { seq: 4, type: 'evidence.return' } });
-    expect(viewOf(march.effective!).state).toBe('returned');
+    expect(columnsOf(march.effective!).state).toBe('returned');
     // Node 2 turns yellow on 12-24T16:00Z; the tick was recorded on 12-26: at 12-25 the rules already say yellow.
     const dec = stateAsOf(h.events, '2026-12-25T00:00:00.000Z');
     expect(viewOf(dec.recorded!).light).toBe('green');

@@ -6,21 +6,30 @@
  * { actor, data, machineVersion }. Event 1 is `task.created`: data.input is the machine input and
  * occurred_at the creation instant. Later events replay as { ...data, type, at: occurred_at }.
  * state_before / state_after are canonical JSON of the snapshot's state value.
+ *
+ * Machine versions: each event is applied by the version that recorded it (`applyVersioned`): a history
+ * written by v1 replays on the frozen v1 machine exactly as before; a `task.migrated` event (the upgrade
+ * of a stored v1 task, src/tasks/task-commands.service.ts) turns the replayed v1 state into v2 exactly as
+ * the upgrade did; later events replay on v2.
  */
 import {
   applyTaskEvent,
-  initialTaskTransition,
+  applyVersioned,
+  columnsOf as v2ColumnsOf,
+  initialVersioned,
+  migrateV1ToV2,
   persistTaskSnapshot,
   TASK_MACHINE_VERSION,
   TaskInputError,
+  v1,
   viewOf,
   type TaskEvent,
-  type TaskInput,
   type TaskSnapshot,
   type TaskView,
+  type VersionedSnapshot,
 } from '../../workflows/task/index.js';
 import { canonicalJson } from './event-hash.js';
-import { MACHINE_MIGRATIONS, migrate, migrationPath, versionNeededMessage, type MachineMigration } from './machine-versions.js';
+import { MACHINE_MIGRATIONS, migrate, migrationPath, NATIVE_MACHINE_VERSIONS, versionNeededMessage, type MachineMigration } from './machine-versions.js';
 
 export const CREATED_EVENT = 'task.created';
 
@@ -102,7 +111,7 @@ export interface ReplayReport {
   steps: ReplayStep[];
   divergence: Divergence | null;
   /** The end state: does it equal the stored snapshot and query columns? null when not compared. */
-  end: { storedSnapshotMatches: boolean | null; view: TaskView | null };
+  end: { storedSnapshotMatches: boolean | null; view: TaskView | v1.TaskView | null };
 }
 
 interface ParsedPayload {
@@ -224,7 +233,7 @@ function ownedEvent(e: StoredEvent, data: Record<string, unknown>): Record<strin
 }
 
 interface FoldState {
-  snapshot: TaskSnapshot;
+  snapshot: VersionedSnapshot;
   applied: number;
   last: StoredEvent;
 }
@@ -238,6 +247,15 @@ interface FoldOptions {
   steps?: ReplayStep[];
   versions?: Set<number>;
   migrationsUsed?: Set<string>;
+}
+
+/** The migrations leading from `from` to a version whose machine ships in this build (the newest reachable), or null. */
+function pathToNative(from: number, migrations: readonly MachineMigration[]): MachineMigration[] | null {
+  for (const to of [...NATIVE_MACHINE_VERSIONS].reverse()) {
+    const path = migrationPath(from, to, migrations);
+    if (path) return path;
+  }
+  return null;
 }
 
 /**
@@ -255,7 +273,7 @@ function fold(events: readonly StoredEvent[], o: FoldOptions): FoldState | null 
     const v = p.machineVersion;
     o.versions?.add(v);
     if (paths.has(v)) continue;
-    const path = migrationPath(v, TASK_MACHINE_VERSION, o.migrations);
+    const path = NATIVE_MACHINE_VERSIONS.includes(v) ? [] : pathToNative(v, o.migrations);
     if (!path) {
       const e = events[i];
       throw new Diverged({
@@ -290,7 +308,7 @@ function fold(events: readonly StoredEvent[], o: FoldOptions): FoldState | null 
     const p = payloads[i];
     const path = paths.get(p.machineVersion)!;
     const recordedAfterText = path.length ? stateText(migrate(path, 'stateValue', parseJson(e.stateAfter))) : e.stateAfter;
-    let next: TaskSnapshot;
+    let next: VersionedSnapshot;
     let fed: Record<string, unknown>;
     let replayedBefore: string | null = null;
     if (i === 0) {
@@ -300,10 +318,10 @@ function fold(events: readonly StoredEvent[], o: FoldOptions): FoldState | null 
           message: `event #1 is ${e.type}, not ${CREATED_EVENT}`, event: null, recorded: null, replayed: null,
         });
       }
-      const input = migrate(path, 'input', p.data.input) as TaskInput;
+      const input = migrate(path, 'input', p.data.input);
       fed = { type: CREATED_EVENT, at: e.occurredAt, input };
       try {
-        next = initialTaskTransition(input, e.occurredAt).snapshot;
+        next = initialVersioned(path.length ? path.at(-1)!.to : p.machineVersion, input, e.occurredAt);
       } catch (err) {
         if (!(err instanceof TaskInputError)) throw err;
         throw new Diverged({
@@ -313,10 +331,10 @@ function fold(events: readonly StoredEvent[], o: FoldOptions): FoldState | null 
         });
       }
     } else {
-      const prev: TaskSnapshot = state!.snapshot;
+      const prev: VersionedSnapshot = state!.snapshot;
       fed = path.length ? (migrate(path, 'event', eventFromStored(e, p.data)) as Record<string, unknown>) : ownedEvent(e, p.data);
       if (o.compare) {
-        replayedBefore = prevReplayedAfter ?? stateText(prev.value);
+        replayedBefore = prevReplayedAfter ?? stateText(prev.snapshot.value);
         const recordedBefore = e.stateBefore === null ? null : path.length ? stateText(migrate(path, 'stateValue', parseJson(e.stateBefore))) : e.stateBefore;
         if (recordedBefore !== replayedBefore || recordedBefore !== prevRecordedAfter) {
           throw new Diverged({
@@ -324,18 +342,18 @@ function fold(events: readonly StoredEvent[], o: FoldOptions): FoldState | null 
             message: `event #${e.seq} (${e.type}): the recorded state before it differs from the ${recordedBefore !== replayedBefore ? 'replayed state' : 'state recorded after the previous event'}`,
             event: fed,
             recorded: { stateBefore: parseJson(e.stateBefore), stateAfter: parseJson(e.stateAfter) },
-            replayed: { stateBefore: prev.value },
+            replayed: { stateBefore: prev.snapshot.value },
           });
         }
       }
-      const r = applyTaskEvent(prev, fed as unknown as TaskEvent);
+      const r = applyVersioned(path.length ? path.at(-1)!.to : p.machineVersion, prev, fed as { type: string; at: string });
       if (!r.ok) {
         throw new Diverged({
           kind: 'refused', seq: e.seq, type: e.type, occurredAt: e.occurredAt,
-          message: `event #${e.seq} (${e.type}): the machine refuses it in state ${r.state} (it would accept: ${r.allowed.join(', ') || 'nothing'})`,
+          message: `event #${e.seq} (${e.type}): the machine (version ${p.machineVersion}) refuses it: ${r.reason}`,
           event: fed,
           recorded: { stateBefore: parseJson(e.stateBefore), stateAfter: parseJson(e.stateAfter) },
-          replayed: { stateBefore: prev.value },
+          replayed: { stateBefore: prev.snapshot.value },
         });
       }
       if (!r.changed) {
@@ -344,22 +362,22 @@ function fold(events: readonly StoredEvent[], o: FoldOptions): FoldState | null 
           message: `event #${e.seq} (${e.type}): the machine accepts it but nothing changes, yet only changing events are recorded`,
           event: fed,
           recorded: { stateBefore: parseJson(e.stateBefore), stateAfter: parseJson(e.stateAfter) },
-          replayed: { stateBefore: prev.value, stateAfter: r.snapshot.value },
+          replayed: { stateBefore: prev.snapshot.value, stateAfter: r.state.snapshot.value },
         });
       }
-      next = r.snapshot;
+      next = r.state;
     }
-    const replayedAfter = o.compare ? stateText(next.value) : '';
+    const replayedAfter = o.compare ? stateText(next.snapshot.value) : '';
     const matches = !o.compare || replayedAfter === recordedAfterText;
-    o.steps?.push({ seq: e.seq, type: e.type, occurredAt: e.occurredAt, recorded: parseJson(e.stateAfter), replayed: next.value, matches });
+    o.steps?.push({ seq: e.seq, type: e.type, occurredAt: e.occurredAt, recorded: parseJson(e.stateAfter), replayed: next.snapshot.value, matches });
     if (!matches) {
       throw new Diverged({
         kind: 'state-after', seq: e.seq, type: e.type, occurredAt: e.occurredAt,
         message: `event #${e.seq} (${e.type}): the replayed state differs from the recorded one`,
         event: fed,
         recorded: { stateBefore: parseJson(e.stateBefore), stateAfter: parseJson(e.stateAfter) },
-        replayed: { stateBefore: replayedBefore === null ? null : JSON.parse(replayedBefore), stateAfter: next.value },
-        differences: diffPaths(parseJson(recordedAfterText), next.value),
+        replayed: { stateBefore: replayedBefore === null ? null : JSON.parse(replayedBefore), stateAfter: next.snapshot.value },
+        differences: diffPaths(parseJson(recordedAfterText), next.snapshot.value),
       });
     }
     prevRecordedAfter = recordedAfterText;
@@ -369,20 +387,30 @@ function fold(events: readonly StoredEvent[], o: FoldOptions): FoldState | null 
   return state;
 }
 
-function columnsOf(view: TaskView, version: number, lastSeq: number): Record<string, unknown> {
+/** The query columns the write path keeps, as the version that wrote them computes them. */
+function columnsOf(final: VersionedSnapshot, version: number, lastSeq: number): Record<string, unknown> {
+  const c = final.version === 1 ? v1.viewOf(final.snapshot) : v2ColumnsOf(final.snapshot);
   return {
-    state: view.state,
-    light: view.light,
-    currentNodeSeq: view.currentNodeSeq,
-    nextDeadlineAt: view.nextDeadlineAt,
-    redCount: view.redCount,
+    state: c.state,
+    light: c.light,
+    currentNodeSeq: c.currentNodeSeq,
+    nextDeadlineAt: c.nextDeadlineAt,
+    redCount: c.redCount,
     version,
     lastSeq,
   };
 }
 
+function persistedOf(s: VersionedSnapshot): { value: unknown; context: unknown } {
+  return s.version === 1 ? v1.persistTaskSnapshot(s.snapshot) : persistTaskSnapshot(s.snapshot);
+}
+
+function viewOfVersioned(s: VersionedSnapshot): TaskView | v1.TaskView {
+  return s.version === 1 ? v1.viewOf(s.snapshot) : viewOf(s.snapshot);
+}
+
 /** Compare the end of the replay with the task row; returns the divergence or null. */
-function compareEnd(final: TaskSnapshot, events: readonly StoredEvent[], stored: StoredTask, migrations: readonly MachineMigration[]): Divergence | null {
+function compareEnd(final: VersionedSnapshot, events: readonly StoredEvent[], stored: StoredTask, migrations: readonly MachineMigration[]): Divergence | null {
   const last = events[events.length - 1];
   const base = { seq: null, type: null, occurredAt: null, event: null } as const;
   let storedPersisted: unknown;
@@ -392,8 +420,8 @@ function compareEnd(final: TaskSnapshot, events: readonly StoredEvent[], stored:
     return { ...base, kind: 'snapshot', message: 'the stored snapshot is not JSON', recorded: { snapshot: stored.snapshot }, replayed: null };
   }
   const storedVersion = (storedPersisted as { context?: { machineVersion?: unknown } })?.context?.machineVersion;
-  if (typeof storedVersion === 'number' && storedVersion !== TASK_MACHINE_VERSION) {
-    const path = migrationPath(storedVersion, TASK_MACHINE_VERSION, migrations);
+  if (typeof storedVersion === 'number' && storedVersion !== final.version && !NATIVE_MACHINE_VERSIONS.includes(storedVersion)) {
+    const path = pathToNative(storedVersion, migrations);
     if (!path) {
       return {
         ...base, kind: 'machine-version', message: versionNeededMessage('the stored snapshot', storedVersion),
@@ -402,8 +430,8 @@ function compareEnd(final: TaskSnapshot, events: readonly StoredEvent[], stored:
     }
     storedPersisted = migrate(path, 'snapshot', storedPersisted);
   }
-  if (!jsonEqual(storedPersisted, { value: final.value, context: final.context })) {
-    const replayed = persistTaskSnapshot(final);
+  if (!jsonEqual(storedPersisted, { value: final.snapshot.value, context: final.snapshot.context })) {
+    const replayed = persistedOf(final);
     return {
       ...base, kind: 'snapshot',
       message: 'the stored snapshot differs from the state the replay ends in',
@@ -411,7 +439,7 @@ function compareEnd(final: TaskSnapshot, events: readonly StoredEvent[], stored:
       differences: diffPaths(storedPersisted, replayed),
     };
   }
-  const want = columnsOf(viewOf(final), events.length, last.seq);
+  const want = columnsOf(final, events.length, last.seq);
   const have: Record<string, unknown> = {
     state: stored.state,
     light: stored.light,
@@ -437,13 +465,13 @@ function compareEnd(final: TaskSnapshot, events: readonly StoredEvent[], stored:
  * divergence, and — when `stored` is given — compares the end state with the stored snapshot and the
  * task row's query columns.
  */
-export function replayHistory(events: readonly StoredEvent[], stored: StoredTask | null, opts: ReplayOptions = {}): ReplayReport & { snapshot: TaskSnapshot | null } {
+export function replayHistory(events: readonly StoredEvent[], stored: StoredTask | null, opts: ReplayOptions = {}): ReplayReport & { snapshot: VersionedSnapshot | null } {
   const migrations = opts.migrations ?? MACHINE_MIGRATIONS;
   const steps: ReplayStep[] = [];
   const keep = opts.keepSteps !== false;
   const versions = new Set<number>();
   const migrationsUsed = new Set<string>();
-  const report = (divergence: Divergence | null, final: TaskSnapshot | null, storedSnapshotMatches: boolean | null) => ({
+  const report = (divergence: Divergence | null, final: VersionedSnapshot | null, storedSnapshotMatches: boolean | null) => ({
     ok: divergence === null,
     runningMachineVersion: TASK_MACHINE_VERSION,
     recordedMachineVersions: [...versions].sort((a, b) => a - b),
@@ -451,7 +479,7 @@ export function replayHistory(events: readonly StoredEvent[], stored: StoredTask
     events: events.length,
     steps,
     divergence,
-    end: { storedSnapshotMatches, view: final ? viewOf(final) : null },
+    end: { storedSnapshotMatches, view: final ? viewOfVersioned(final) : null },
     snapshot: final,
   });
   let state: FoldState | null;
@@ -470,8 +498,13 @@ export function replayHistory(events: readonly StoredEvent[], stored: StoredTask
 export interface AsOfResult {
   /** False when the task was created after the moment asked about. */
   existed: boolean;
-  /** The snapshot as recorded by the last event at or before the moment (null when it did not exist). */
+  /**
+   * The snapshot as recorded by the last event at or before the moment (null when it did not exist), as
+   * machine v2 sees it: a task still on v1 at that moment is shown as its upgrade would have made it.
+   */
   recorded: TaskSnapshot | null;
+  /** The machine version the task was on at that moment. */
+  recordedVersion: number | null;
   /**
    * The recorded snapshot with the clock moved to the moment (a virtual clock.tick, nothing stored):
    * deadlines are data, so a light that had turned by then is shown turned even if no tick was recorded.
@@ -490,12 +523,14 @@ export function stateAsOf(events: readonly StoredEvent[], atIso: string, migrati
     if (e instanceof Diverged) throw new ReplayDivergedError(e.divergence);
     throw e;
   }
-  if (!state) return { existed: false, recorded: null, effective: null, lastEvent: null, eventsApplied: 0 };
-  const ticked = applyTaskEvent(state.snapshot, { type: 'clock.tick', at: atIso });
+  if (!state) return { existed: false, recorded: null, recordedVersion: null, effective: null, lastEvent: null, eventsApplied: 0 };
+  const recorded = state.snapshot.version === 2 ? state.snapshot.snapshot : migrateV1ToV2(v1.persistTaskSnapshot(state.snapshot.snapshot), state.last.occurredAt).snapshot;
+  const ticked = applyTaskEvent(recorded, { type: 'clock.tick', at: atIso });
   return {
     existed: true,
-    recorded: state.snapshot,
-    effective: ticked.ok ? ticked.snapshot : state.snapshot,
+    recorded,
+    recordedVersion: state.snapshot.version,
+    effective: ticked.ok ? ticked.snapshot : recorded,
     lastEvent: { seq: state.last.seq, type: state.last.type, occurredAt: state.last.occurredAt },
     eventsApplied: state.applied,
   };

@@ -6,7 +6,7 @@ import { EvidenceFile } from '../evidence/evidence-file.entity.js';
 import { ImportChange, ImportRun } from '../imports/import-run.entity.js';
 import { Indicator } from '../indicators/indicator.entity.js';
 import { GroupMember, Plan, PlanGroup } from '../plans/plan.entity.js';
-import { OutboxMessage, Task, TaskEvent, TaskNode } from '../tasks/task.entity.js';
+import { MachineUpgrade, OutboxMessage, Task, TaskEvent, TaskNode } from '../tasks/task.entity.js';
 import { Unit } from '../units/unit.entity.js';
 import { Webhook, WebhookAttempt, WebhookDelivery } from '../notifications/webhook.entity.js';
 import { SCORE_ENTITIES } from '../scores/score.entities.js';
@@ -16,5 +16,5 @@ import { SELF_ASSESSMENT_ENTITIES } from '../self-assessment/self-assessment.ent
 import { LEADER_ENTITIES } from '../leaders/instruction.entity.js';
 
 /** Every entity, listed explicitly so src, dist and the TypeORM CLI see the same schema. */
-export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, EvidenceFile, Webhook, WebhookDelivery, WebhookAttempt,
+export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, MachineUpgrade, EvidenceFile, Webhook, WebhookDelivery, WebhookAttempt,
   AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES, ...BULLETIN_ENTITIES, ...URGING_ENTITIES, ...SELF_ASSESSMENT_ENTITIES, ...LEADER_ENTITIES, ...AUTH_ENTITIES, ...SECURITY_LOG_ENTITIES];

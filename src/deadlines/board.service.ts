@@ -13,7 +13,14 @@ export interface LightCounts {
   yellow: number;
   red: number;
   done: number;
+  /** Red-lighted nodes (machine v2: every node whose due passed unapproved, counted once, 补报 included). */
   redNodes: number;
+  /** Unapproved nodes whose own light is yellow. */
+  yellowNodes: number;
+  /** Nodes approved after their red light (补报/已整改). */
+  lateCompleted: number;
+  /** Tasks not signed for (签收) by the plan's deadline. */
+  signForOverdue: number;
   overdueReviews: number;
 }
 
@@ -36,7 +43,7 @@ function scope(actor: Actor, params: Record<string, unknown>): string {
   return '';
 }
 
-const empty = (): LightCounts => ({ tasks: 0, green: 0, yellow: 0, red: 0, done: 0, redNodes: 0, overdueReviews: 0 });
+const empty = (): LightCounts => ({ tasks: 0, green: 0, yellow: 0, red: 0, done: 0, redNodes: 0, yellowNodes: 0, lateCompleted: 0, signForOverdue: 0, overdueReviews: 0 });
 
 /** The supervisors' morning questions, answered from the query columns the write path keeps current. */
 @Injectable()
@@ -65,7 +72,10 @@ export class BoardService {
            sum(CASE WHEN t.light = 'red' THEN 1 ELSE 0 END) AS red,
            sum(CASE WHEN t.state IN ('completed', 'scored', 'closed') THEN 1 ELSE 0 END) AS done,
            sum(CASE WHEN t.review_due_at IS NOT NULL AND t.review_due_at < @now THEN 1 ELSE 0 END) AS overdueReviews,
-           coalesce(sum((SELECT count(*) FROM nodes n WHERE n.task_id = t.id AND n.red_lighted = 1)), 0) AS redNodes
+           coalesce(sum(t.sign_for_overdue), 0) AS signForOverdue,
+           coalesce(sum((SELECT count(*) FROM nodes n WHERE n.task_id = t.id AND n.red_lighted = 1)), 0) AS redNodes,
+           coalesce(sum((SELECT count(*) FROM nodes n WHERE n.task_id = t.id AND n.light = 'yellow' AND n.status != 'approved')), 0) AS yellowNodes,
+           coalesce(sum((SELECT count(*) FROM nodes n WHERE n.task_id = t.id AND n.late_completed = 1)), 0) AS lateCompleted
          FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id
          LEFT JOIN (SELECT gm.unit_id, min(g.name) AS name FROM group_members gm JOIN plan_groups g ON g.id = gm.group_id
                     WHERE g.plan_id = @planId GROUP BY gm.unit_id) grp ON grp.unit_id = t.unit_id
@@ -84,21 +94,26 @@ export class BoardService {
     return { at: now, units, groups: [...groups.values()], total };
   }
 
-  /** The current red or yellow nodes, with days overdue (red) or days left (yellow) in the plan's calendar days. */
+  /**
+   * The red or yellow nodes not yet approved — every node on its own light (machine v2), not only a task's
+   * current one — of live tasks, with days overdue (red) or days left (yellow) in the plan's calendar days.
+   */
   async nodes(q: BoardNodesQuery, actor: Actor): Promise<Page<Record<string, unknown>>> {
     const plan = await this.plan(q.planId);
     const { page, pageSize, offset } = pageOf(q);
     const now = this.clock.nowIso();
     const params: Record<string, unknown> = { planId: q.planId, light: q.light, unitId: q.unitId ?? null, limit: pageSize, offset };
-    const where = `t.plan_id = @planId AND t.light = @light AND (CAST(@unitId AS TEXT) IS NULL OR t.unit_id = @unitId)${scope(actor, params)}`;
+    const where = `t.plan_id = @planId AND t.light IS NOT NULL AND n.light = @light AND n.status != 'approved'
+                   AND (CAST(@unitId AS TEXT) IS NULL OR t.unit_id = @unitId)${scope(actor, params)}`;
     const from = `FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id
-                  JOIN nodes n ON n.task_id = t.id AND n.seq = t.current_node_seq WHERE ${where}`;
+                  JOIN nodes n ON n.task_id = t.id WHERE ${where}`;
     const total = (await this.db.one(`SELECT count(*) AS n ${from}`, params) as { n: number }).n;
     const rows = await this.db
       .all(
         `SELECT t.id AS taskId, t.unit_id AS unitId, u.name AS unitName, i.code AS indicatorCode, i.name AS indicatorName,
-           t.state, t.light, t.version, n.seq AS nodeSeq, n.due_date AS dueDate, n.due_at AS dueAt, n.stage_target AS stageTarget
-         ${from} ORDER BY n.due_at, t.id LIMIT @limit OFFSET @offset`, params) as { dueAt: string }[];
+           t.state, t.light AS taskLight, n.light, n.status AS nodeStatus, t.version, n.seq AS nodeSeq, n.due_date AS dueDate,
+           n.due_at AS dueAt, n.stage_target AS stageTarget
+         ${from} ORDER BY n.due_at, t.id, n.seq LIMIT @limit OFFSET @offset`, params) as { dueAt: string }[];
     const items = rows.map((r) => ({
       ...r,
       daysOverdue: q.light === 'red' ? daysOverdue(r.dueAt, now, plan.timezone) : 0,
@@ -107,7 +122,7 @@ export class BoardService {
     return { items, total, page, pageSize };
   }
 
-  /** Live tasks whose current node falls due within the next N days (a department's to-do list). */
+  /** Unapproved nodes of live tasks falling due within the next N days (a department's to-do list; every node on its own). */
   async dueSoon(q: DueSoonQuery, actor: Actor): Promise<Page<Record<string, unknown>>> {
     const { page, pageSize, offset } = pageOf(q);
     const now = this.clock.now();
@@ -116,11 +131,11 @@ export class BoardService {
     const where = `n.due_at >= @now AND n.due_at <= @until AND t.light IS NOT NULL AND n.status != 'approved'
                    AND (CAST(@planId AS TEXT) IS NULL OR t.plan_id = @planId)${scope(actor, params)}`;
     const from = `FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id JOIN plans p ON p.id = t.plan_id
-                  JOIN nodes n ON n.task_id = t.id AND n.seq = t.current_node_seq WHERE ${where}`;
+                  JOIN nodes n ON n.task_id = t.id WHERE ${where}`;
     const total = (await this.db.one(`SELECT count(*) AS n ${from}`, params) as { n: number }).n;
     const rows = await this.db
       .all(
-        `SELECT t.id AS taskId, t.unit_id AS unitId, u.name AS unitName, i.name AS indicatorName, t.state, t.light, t.version,
+        `SELECT t.id AS taskId, t.unit_id AS unitId, u.name AS unitName, i.name AS indicatorName, t.state, n.light, t.version,
            n.seq AS nodeSeq, n.due_date AS dueDate, n.due_at AS dueAt, n.stage_target AS stageTarget, p.timezone
          ${from} ORDER BY n.due_at, t.id LIMIT @limit OFFSET @offset`, params) as { dueAt: string; timezone: string }[];
     const items = rows.map(({ timezone, ...r }) => ({ ...r, daysLeft: daysLeft(r.dueAt, now.toISOString(), timezone) }));
@@ -171,16 +186,17 @@ export class BoardService {
     const now = this.clock.nowIso();
     const params: Record<string, unknown> = { now, planId: q.planId ?? null, limit: pageSize, offset };
     const overdue = q.overdue === 'true' ? ' AND t.review_due_at < @now' : '';
-    const where = `t.state = 'submitted' AND (CAST(@planId AS TEXT) IS NULL OR t.plan_id = @planId)${overdue}${scope(actor, params)}`;
+    // Every submitted node of a live task awaits review (machine v2: several nodes of one task may).
+    const where = `n.status = 'submitted' AND t.light IS NOT NULL AND (CAST(@planId AS TEXT) IS NULL OR t.plan_id = @planId)${overdue}${scope(actor, params)}`;
     const from = `FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id
-                  LEFT JOIN nodes n ON n.task_id = t.id AND n.seq = t.current_node_seq WHERE ${where}`;
+                  JOIN nodes n ON n.task_id = t.id WHERE ${where}`;
     const total = (await this.db.one(`SELECT count(*) AS n ${from}`, params) as { n: number }).n;
     const rows = await this.db
       .all(
         `SELECT t.id AS taskId, t.unit_id AS unitId, u.name AS unitName, i.code AS indicatorCode, i.name AS indicatorName,
            t.light, t.version, t.review_due_at AS reviewDueAt, n.seq AS nodeSeq, n.due_date AS dueDate, n.stage_target AS stageTarget,
            (t.review_due_at IS NOT NULL AND t.review_due_at < @now) AS reviewOverdue
-         ${from} ORDER BY t.review_due_at, t.id LIMIT @limit OFFSET @offset`, params) as { reviewOverdue: number }[];
+         ${from} ORDER BY t.review_due_at, t.id, n.seq LIMIT @limit OFFSET @offset`, params) as { reviewOverdue: number }[];
     return { items: rows.map((r) => ({ ...r, reviewOverdue: r.reviewOverdue === 1 })), total, page, pageSize };
   }
 }

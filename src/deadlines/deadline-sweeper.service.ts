@@ -14,7 +14,10 @@ export interface SweepReport {
   /** Tasks whose state changed (an event was appended). */
   changed: number;
   yellow: number;
+  /** Tasks that got at least one red light in this sweep. */
   red: number;
+  /** Red lights raised (machine v2: one `node.red-lighted` per node, dated at that node's due instant). */
+  redNodes: number;
   failed: { taskId: string; reason: string }[];
   ms: number;
 }
@@ -26,6 +29,8 @@ export const DUE_TASKS_SQL = 'SELECT id FROM tasks WHERE next_deadline_at <= ? O
  * Deadlines are data, not timers (docs/architecture.md rule 2). The sweep selects the tasks whose
  * next_deadline_at has passed through a partial index and sends each a `clock.tick { at }` through the one
  * write path. A tick with nothing to do writes nothing, so a second or concurrent sweep adds no event.
+ * Machine v2 lights every node on its own: one tick raises a `node.red-lighted` for each node whose due
+ * instant passed unapproved, dated at that due instant (recordedAt: the tick), queued for SSE and webhooks.
  */
 @Injectable()
 export class DeadlineSweeper implements OnApplicationShutdown {
@@ -55,14 +60,16 @@ export class DeadlineSweeper implements OnApplicationShutdown {
     }
     const t0 = performance.now();
     const ids = (await this.db.all(DUE_TASKS_SQL, at) as { id: string }[]).map((r) => r.id);
-    const report: SweepReport = { at, due: ids.length, changed: 0, yellow: 0, red: 0, failed: [], ms: 0 };
+    const report: SweepReport = { at, due: ids.length, changed: 0, yellow: 0, red: 0, redNodes: 0, failed: [], ms: 0 };
     for (let i = 0; i < ids.length; i += batchSize) {
       const batch = ids.slice(i, i + batchSize).map((taskId) => ({ taskId, event: { type: 'clock.tick' as const, at } }));
       for (const r of await this.commands.applyMany(batch, SYSTEM_ACTOR)) {
         if ('error' in r) report.failed.push({ taskId: r.taskId, reason: r.error.message });
         else if (r.changed) {
           report.changed++;
-          if (r.emitted.some((e) => e.type === 'node.red-lighted')) report.red++;
+          const reds = r.emitted.filter((e) => e.type === 'node.red-lighted').length;
+          report.redNodes += reds;
+          if (reds) report.red++;
           else if (r.light === 'yellow') report.yellow++;
         }
       }
@@ -81,7 +88,7 @@ export class DeadlineSweeper implements OnApplicationShutdown {
       this.running = true;
       try {
         const r = await this.sweep();
-        if (r.changed || r.failed.length) this.logger.log(`sweep: ${r.due} due, ${r.changed} changed (${r.yellow} yellow, ${r.red} red), ${r.failed.length} failed, ${r.ms.toFixed(1)} ms`);
+        if (r.changed || r.failed.length) this.logger.log(`sweep: ${r.due} due, ${r.changed} changed (${r.yellow} yellow, ${r.red} red: ${r.redNodes} red nodes), ${r.failed.length} failed, ${r.ms.toFixed(1)} ms`);
         for (const f of r.failed) this.logger.warn(`task ${f.taskId}: ${f.reason}`);
       } catch (e) {
         this.logger.error(`sweep failed: ${(e as Error).message}`);

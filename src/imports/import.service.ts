@@ -547,7 +547,9 @@ export class ImportService {
     }
     const r = applyTaskEvent(snapshot, event);
     if (!r.ok) {
-      const why = snapshot.matches('live') ? revisionProblem(snapshot.context, event) : `the task is ${viewOf(snapshot).state}: only a live task's nodes can be revised`;
+      const why = snapshot.matches('live')
+        ? (revisionProblem(snapshot.context, event)?.messageEn ?? r.refusal.messageEn)
+        : `the task is ${viewOf(snapshot).state}: only a live task's nodes can be revised`;
       problems.push(problem('error', `task ${base.key}: the file changes its nodes but the change is refused — ${why}`, { row: row0 }));
       return { ...plan, action: 'refused' };
     }

@@ -32,5 +32,7 @@ export class Indicator {
   @ManyToOne(() => Unit, { onDelete: 'RESTRICT', nullable: true })
   @JoinColumn({ name: 'assessing_unit_id' })
   assessingUnit?: Relation<Unit>;
+  /** Sequential submission for this indicator's tasks; null: the plan's setting. */
+  @Column({ name: 'sequential_submission', type: 'boolean', nullable: true }) sequentialSubmission: boolean | null;
   @Column({ name: 'created_at', type: 'text' }) createdAt: string;
 }

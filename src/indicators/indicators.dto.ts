@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsIn, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 
 /** Scoring method codes (docs/scoring.md); the importer maps Chinese method names onto these. */
@@ -21,6 +21,9 @@ export class CreateIndicatorDto {
   @ApiPropertyOptional({ example: '全年完成20亿元' }) @IsOptional() @IsString() @MaxLength(2000) targetText?: string;
   @ApiPropertyOptional({ example: 'unit-tjj', description: 'The assessing body (考核主体)' }) @IsOptional() @IsString() @IsNotEmpty()
   assessingUnitId?: string;
+  @ApiPropertyOptional({ description: 'Sequential submission for this indicator (node k+1 only after node k is approved); absent: the plan’s setting' })
+  @IsOptional() @IsBoolean()
+  sequentialSubmission?: boolean;
 }
 
 export class IndicatorQuery extends PageQuery {
@@ -44,5 +47,6 @@ export interface IndicatorView {
   direction: string;
   targetText: string | null;
   assessingUnitId: string | null;
+  sequentialSubmission: boolean | null;
   createdAt: string;
 }

@@ -21,6 +21,7 @@ export interface IndicatorRow {
   direction: string;
   target_text: string | null;
   assessing_unit_id: string | null;
+  sequential_submission?: number | boolean | null;
   created_at: string;
 }
 
@@ -38,6 +39,7 @@ export const toIndicatorView = (r: IndicatorRow): IndicatorView => ({
   direction: r.direction,
   targetText: r.target_text,
   assessingUnitId: r.assessing_unit_id,
+  sequentialSubmission: r.sequential_submission === undefined || r.sequential_submission === null ? null : r.sequential_submission === 1 || r.sequential_submission === true,
   createdAt: r.created_at,
 });
 
@@ -64,6 +66,7 @@ export class IndicatorsService {
       direction: dto.direction ?? 'higher',
       target_text: dto.targetText ?? null,
       assessing_unit_id: dto.assessingUnitId ?? null,
+      sequential_submission: dto.sequentialSubmission === undefined ? null : dto.sequentialSubmission ? 1 : 0,
       created_at: this.clock.nowIso(),
     };
     await this.db.transaction(async () => {
@@ -79,9 +82,9 @@ export class IndicatorsService {
       await this.db
         .run(
           `INSERT INTO indicators (id, plan_id, code, category_path, name, points, method_code, method_params, target_value,
-             target_unit, direction, target_text, assessing_unit_id, created_at)
+             target_unit, direction, target_text, assessing_unit_id, sequential_submission, created_at)
            VALUES (@id, @plan_id, @code, @category_path, @name, @points, @method_code, @method_params, @target_value,
-             @target_unit, @direction, @target_text, @assessing_unit_id, @created_at)`, row);
+             @target_unit, @direction, @target_text, @assessing_unit_id, @sequential_submission, @created_at)`, row);
     });
     return toIndicatorView(row);
   }

@@ -12,6 +12,8 @@ export const DOMAIN_EVENT_TYPES = [
   '*', 'node.opened', 'node.light-changed', 'node.red-lighted', 'node.red-cleared', 'evidence.submitted', 'evidence.approved',
   'evidence.returned', 'extension.requested', 'extension.granted', 'extension.denied', 'extension.lapsed', 'task.completed',
   'task.closed', 'task.scored', 'task.cancelled', 'task.revised',
+  // machine v2 (issue 10)
+  'task.acknowledged', 'task.sign-for-overdue', 'task.suspended', 'task.resumed', 'task.migrated',
 ] as const;
 
 export class RegisterWebhookDto {

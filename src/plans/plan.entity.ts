@@ -18,6 +18,10 @@ export class Plan {
   status: PlanStatus;
   /** Working days before a node's due day at which its light turns yellow (overridable per node). */
   @Column({ name: 'warn_working_days', type: 'integer', default: 3 }) warnWorkingDays: number;
+  /** Working days after assignment to sign for (签收) a task; null: no sign-for deadline. */
+  @Column({ name: 'sign_for_working_days', type: 'integer', nullable: true }) signForWorkingDays: number | null;
+  /** Node k+1 may be submitted only after node k is approved (an indicator may override it). */
+  @Column({ name: 'sequential_submission', type: 'boolean', default: false }) sequentialSubmission: boolean;
   @Column({ name: 'created_at', type: 'text' }) createdAt: string;
 }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { CalendarGap } from '../deadlines/calendar/index.js';
 import { IsTimeZone } from '../common/validators.js';
 import { MAX_PAGE } from '../common/pagination.js';
@@ -16,6 +16,12 @@ export class CreatePlanDto {
   @ApiPropertyOptional({ example: 3, default: 3, description: 'working days before the due day when the light turns yellow' })
   @IsOptional() @IsInt() @Min(0) @Max(60)
   warnWorkingDays?: number;
+  @ApiPropertyOptional({ example: 3, description: 'working days after assignment to sign for (签收) a task; absent: no sign-for deadline' })
+  @IsOptional() @IsInt() @Min(0) @Max(60)
+  signForWorkingDays?: number;
+  @ApiPropertyOptional({ default: false, description: 'node k+1 may be submitted only after node k is approved (lights never depend on it)' })
+  @IsOptional() @IsBoolean()
+  sequentialSubmission?: boolean;
 }
 
 export class SetPlanStatusDto {
@@ -43,6 +49,8 @@ export interface PlanView {
   timezone: string;
   status: PlanStatus;
   warnWorkingDays: number;
+  signForWorkingDays: number | null;
+  sequentialSubmission: boolean;
   createdAt: string;
   /**
    * On creation only: the plan's year has no holiday calendar (shipped or imported), so its deadlines

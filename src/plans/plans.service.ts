@@ -18,6 +18,8 @@ interface PlanRow {
   timezone: string;
   status: PlanStatus;
   warn_working_days: number;
+  sign_for_working_days: number | null;
+  sequential_submission: number | boolean;
   created_at: string;
 }
 const toView = (r: PlanRow): PlanView => ({
@@ -27,6 +29,8 @@ const toView = (r: PlanRow): PlanView => ({
   timezone: r.timezone,
   status: r.status,
   warnWorkingDays: r.warn_working_days,
+  signForWorkingDays: r.sign_for_working_days ?? null,
+  sequentialSubmission: r.sequential_submission === 1 || r.sequential_submission === true,
   createdAt: r.created_at,
 });
 
@@ -51,6 +55,8 @@ export class PlansService {
       timezone: dto.timezone ?? 'Asia/Shanghai',
       status: 'draft',
       warn_working_days: dto.warnWorkingDays ?? this.config.DUBAN_WARN_WORKING_DAYS,
+      sign_for_working_days: dto.signForWorkingDays ?? null,
+      sequential_submission: dto.sequentialSubmission ? 1 : 0,
       created_at: this.clock.nowIso(),
     };
     await this.db.transaction(async () => {
@@ -59,8 +65,8 @@ export class PlansService {
       }
       await this.db
         .run(
-          `INSERT INTO plans (id, year, name, timezone, status, warn_working_days, created_at)
-           VALUES (@id, @year, @name, @timezone, @status, @warn_working_days, @created_at)`, row);
+          `INSERT INTO plans (id, year, name, timezone, status, warn_working_days, sign_for_working_days, sequential_submission, created_at)
+           VALUES (@id, @year, @name, @timezone, @status, @warn_working_days, @sign_for_working_days, @sequential_submission, @created_at)`, row);
     });
     // Never refused: a past year without a calendar still works on plain weekends, but the office is told.
     const warnings = this.deadlines.calendarGaps([row.year]);

@@ -81,12 +81,13 @@ export interface UnitScoreSummaryRow {
   provisional: number;
 }
 
-const SCORED_STATES = `('assigned', 'open', 'submitted', 'returned', 'completed', 'closed', 'scored')`;
+const SCORED_STATES = `('assigned', 'open', 'submitted', 'returned', 'suspended', 'completed', 'closed', 'scored')`;
 
 /**
  * What scoring needs of tasks (cancelled ones excluded), in one statement, one row per task. Per method,
  * only what it reads:
- * - nodes: a count on the nodes primary key (covering index, no row read); red lights: the red_count column;
+ * - nodes: a count on the nodes primary key (a suspended task's unapproved nodes are not counted unless already
+ *   red, docs/task-machine.md); red lights: the red_count column (machine v2: every node red-lighted);
  *   each red node's deduction only for 直接扣分法 tasks with red lights.
  * - value methods (ratio, efficacy, direct): the facts the write path keeps in tasks.scoring_facts (see
  *   tasks/scoring-facts.ts); for a row without them (written before that column, or by a bulk loader),
@@ -114,7 +115,7 @@ SELECT t.id, t.indicator_id, t.unit_id, t.state, t.red_count AS red_nodes,
 FROM tasks t JOIN indicators i ON i.id = t.indicator_id
 WHERE ${where} AND t.state IN ${SCORED_STATES}` : `
 SELECT t.id, t.indicator_id, t.unit_id, t.state, t.red_count AS red_nodes,
-  (SELECT count(*) FROM nodes n WHERE n.task_id = t.id) AS nodes,
+  (SELECT count(*) FROM nodes n WHERE n.task_id = t.id AND (t.state != 'suspended' OR n.status = 'approved' OR n.red_lighted = 1)) AS nodes,
   CASE WHEN t.red_count > 0 AND i.method_code = 'node_deduction' THEN
     (SELECT json_group_array(n.red_deduction) FROM nodes n WHERE n.task_id = t.id AND n.red_lighted = 1)
   END AS red_deductions,

@@ -2,33 +2,51 @@ import type { TaskContext } from '../../workflows/task/index.js';
 
 /**
  * The scoring read model's facts of a task, kept as a query column (`tasks.scoring_facts`) by the write
- * path so the scores read never parses snapshots:
- *   [currentIndex, completedAt, score, last node's stageValue,
+ * path so the scores read never parses snapshots (machine v2: nodes are approved in any order):
+ *   [approved nodes, completedAt, score, last node's stageValue,
  *    last node's approval.reviewedValue, last node's last submission's completedValue, last node's approval.assessorPoints,
- *    the same three of the node before the current one (index max(currentIndex − 1, 0))]
- * Exactly what `json_extract(snapshot, …)` gives for those paths (SCORING_FACTS_PATHS), missing → null.
+ *    the same three of the latest approved node (highest seq; the first node when none is approved),
+ *    nodes counted (a suspended task's unapproved nodes are not, unless already red), red nodes,
+ *    the red nodes' deductions (per node, in seq order)]
+ * The first ten positions mean what they meant under machine v1 (where the approved nodes were the
+ * first `currentIndex` ones), so `scoringFactsSql` (v1 snapshots, kept for the landed backfill) agrees.
  */
 export function scoringFactsOf(c: TaskContext): string {
   const last = c.nodes.at(-1);
-  const prev = c.nodes[Math.max((c.currentIndex ?? 0) - 1, 0)];
+  let approved = 0;
+  let latest = c.nodes[0];
+  let counted = 0;
+  const deductions: (number | null)[] = [];
+  const suspended = c.suspendedAt !== null;
+  for (const n of c.nodes) {
+    if (n.status === 'approved') {
+      approved++;
+      latest = n;
+    }
+    if (!suspended || n.status === 'approved' || n.redLighted) counted++;
+    if (n.redLighted) deductions.push(n.redDeduction);
+  }
   const facts = [
-    c.currentIndex ?? null,
+    approved,
     c.completedAt ?? null,
     c.score ?? null,
     last?.stageValue ?? null,
     last?.approval?.reviewedValue ?? null,
     last?.submissions.at(-1)?.completedValue ?? null,
     last?.approval?.assessorPoints ?? null,
-    prev?.approval?.reviewedValue ?? null,
-    prev?.submissions.at(-1)?.completedValue ?? null,
-    prev?.approval?.assessorPoints ?? null,
+    latest?.approval?.reviewedValue ?? null,
+    latest?.submissions.at(-1)?.completedValue ?? null,
+    latest?.approval?.assessorPoints ?? null,
+    counted,
+    c.redCount,
+    deductions,
   ];
   return JSON.stringify(facts);
 }
 
 /**
- * The same facts read by the database from a snapshot column `col` (used for backfill and as a fallback),
- * as a JSON array text: SQLite's multi-path json_extract, or PostgreSQL's jsonb paths (a JSON null and a
+ * The first ten facts read by the database from a machine **v1** snapshot column `col` (the backfill of
+ * migration 1795330000000 and the scores read's fallback for rows without facts, written by v1), as a JSON array text: SQLite's multi-path json_extract, or PostgreSQL's jsonb paths (a JSON null and a
  * missing path both give null, as json_extract does).
  */
 export function scoringFactsSql(col: string, dialect: 'sqlite' | 'postgres' = 'sqlite'): string {

@@ -3,14 +3,21 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import {
   applyTaskEvent,
+  applyVersioned,
+  columnsOf,
+  isNodeEventType,
   restoreOwnedTaskSnapshot,
   TASK_MACHINE_VERSION,
-  TaskCreator,
+  TaskCreatorV2,
   TaskInputError,
+  v1,
   viewOf,
-  type InitialTaskState,
+  withDefaultNode,
+  type InitialTaskStateV2,
   type DomainEvent,
+  type AllowedEvents,
   type PersistedTask,
+  type Refusal,
   type TaskEvent,
   type TaskInput,
   type TaskNodeState,
@@ -18,7 +25,7 @@ import {
   type TaskView,
 } from '../../workflows/task/index.js';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../audit/event-hash.js';
-import type { Actor } from '../common/actor.js';
+import { SYSTEM_ACTOR, type Actor } from '../common/actor.js';
 import { AppConfig } from '../../config/app.config.js';
 import { Clock } from '../common/clock.js';
 import { OutboxSignal } from '../common/outbox-signal.js';
@@ -52,10 +59,18 @@ export interface CreateTaskCommand {
    * `task.created` payload as `data.source` when given; the machine never reads it.
    */
   source?: Record<string, unknown>;
+  /** Sequential submission; default: the indicator's setting, else the plan's. */
+  sequential?: boolean;
+  /** The sign-for deadline; default: the plan's N working days after assignment (none when the plan sets none). */
+  signForDueAt?: string | null;
 }
 
 /** The outcome of one command: the new version and query columns, and the domain events it raised. */
-export interface CommandResult extends TaskView {
+export interface CommandResult extends Omit<TaskView, 'state'> {
+  /** The query column: the first unapproved node's state in v1's names (assigned/open/submitted/returned) or the top state. */
+  state: string;
+  /** The machine's top state (active, suspended, completed, closed, scored, cancelled). */
+  topState: TaskView['state'];
   taskId: string;
   version: number;
   seq: number;
@@ -75,6 +90,15 @@ interface TaskStateRow {
   last_seq: number;
   last_hash: string;
   machine_version: number;
+  sequential: number | null;
+}
+
+/** What the start-up upgrade (or a command meeting a stored v1 task) did to one task. */
+export interface UpgradeOutcome {
+  taskId: string;
+  redCountBefore: number;
+  redCountAfter: number;
+  newRedNodes: number[];
 }
 
 export const CREATED_EVENT = 'task.created';
@@ -135,8 +159,59 @@ function sameNodeDefinition(a: TaskNodeState | undefined, b: TaskNodeState): boo
   );
 }
 
-function stateText(s: TaskSnapshot): string {
+function stateText(s: { value: unknown }): string {
   return canonicalJson(s.value);
+}
+
+/** A refused event as the API reports it: a bad payload (`field`) → 400, a state conflict → 409; both name the node and its state. */
+export function refusalError(event: { type: string }, refusal: Refusal, allowedNow: AllowedEvents): DomainError {
+  const allowed = [...new Set([...allowedNow.task, ...Object.values(allowedNow.nodes).flat()])].filter((t) => t !== 'clock.tick');
+  const details = {
+    event: event.type,
+    // The node's state when a node is concerned (v1's names: open, submitted …), else the task's top state.
+    state: refusal.nodeState ?? refusal.state,
+    topState: refusal.state,
+    nodeSeq: refusal.nodeSeq,
+    nodeState: refusal.nodeState,
+    reason: refusal.code,
+    message: refusal.message,
+    messageEn: refusal.messageEn,
+    allowed,
+    allowedByNode: allowedNow.nodes,
+  };
+  const node = refusal.nodeSeq === null ? '' : ` (node ${refusal.nodeSeq}${refusal.nodeState ? `, ${refusal.nodeState}` : ''})`;
+  if (refusal.field) {
+    return new DomainError(ErrorCode.Validation, `Invalid input — ${refusal.field}: ${refusal.messageEn}${node}`, {
+      ...details,
+      fields: [{ field: refusal.field, reason: refusal.message }],
+    });
+  }
+  return new DomainError(ErrorCode.EventNotAllowed, `${event.type} refused${node}: ${refusal.messageEn}`, details);
+}
+
+/** The nodes table's progress columns of one node, in INSERT/UPDATE order after the definition. */
+function progressOf(n: TaskNodeState): unknown[] {
+  return [
+    n.status, n.redLighted ? 1 : 0, n.approval?.at ?? null, n.late ? n.lateDays : null, n.light, n.lateCompleted ? 1 : 0,
+    n.late ? n.lateWorkingDays : null, n.redLightedAt, n.redRecordedAt, n.pendingExtension !== null ? 1 : 0,
+  ];
+}
+
+function sameProgress(b: TaskNodeState, n: TaskNodeState): boolean {
+  return (
+    b.status === n.status &&
+    b.redLighted === n.redLighted &&
+    b.dueAt === n.dueAt &&
+    b.warnAt === n.warnAt &&
+    b.lateDays === n.lateDays &&
+    b.late === n.late &&
+    b.light === n.light &&
+    b.lateCompleted === n.lateCompleted &&
+    b.lateWorkingDays === n.lateWorkingDays &&
+    b.redLightedAt === n.redLightedAt &&
+    (b.pendingExtension === null) === (n.pendingExtension === null) &&
+    (b.approval?.at ?? null) === (n.approval?.at ?? null)
+  );
 }
 
 /**
@@ -147,7 +222,7 @@ function stateText(s: TaskSnapshot): string {
  */
 @Injectable()
 export class TaskCommandService {
-  private readonly creator = new TaskCreator();
+  private readonly creator = new TaskCreatorV2();
 
   constructor(
     private readonly db: DatabaseService,
@@ -167,6 +242,12 @@ export class TaskCommandService {
 
   /** For batch callers (imports) that already hold a transaction. */
   async createInTransaction(cmd: CreateTaskCommand, actor: Actor, at: string): Promise<CommandResult> {
+    const settings = await this.settingsFor(cmd.planId, cmd.indicatorId);
+    const sequential = cmd.sequential ?? settings.sequential;
+    const signForDueAt =
+      cmd.signForDueAt !== undefined ? cmd.signForDueAt
+      : settings.signForWorkingDays === null ? null
+      : this.deadlines.reviewDueAt(at, settings.timezone, settings.signForWorkingDays);
     const input: TaskInput = {
       nodes: cmd.nodes.map((n) => ({
         seq: n.seq,
@@ -177,8 +258,10 @@ export class TaskCommandService {
         requiredEvidence: n.requiredEvidence,
         redDeduction: n.redDeduction,
       })),
+      ...(sequential ? { sequential: true } : {}),
+      ...(signForDueAt ? { signForDueAt } : {}),
     };
-    let initial: InitialTaskState;
+    let initial: InitialTaskStateV2;
     try {
       // Same result as initialTaskTransition (creation.ts), without re-running the machine for every task
       // of a bulk import that shares its dates with another.
@@ -195,6 +278,7 @@ export class TaskCommandService {
       });
     }
     const view = initial.view;
+    const cols = columnsOf({ value: initial.value, context: initial.context } as unknown as TaskSnapshot);
     const payload = eventPayload(actor, {
       input,
       task: { planId: cmd.planId, indicatorId: cmd.indicatorId, unitId: cmd.unitId, isLead: cmd.isLead },
@@ -206,10 +290,11 @@ export class TaskCommandService {
     await this.db
       .run(
         `INSERT INTO tasks (id, plan_id, indicator_id, unit_id, is_lead, state, light, current_node_seq, next_deadline_at,
-           red_count, version, machine_version, snapshot, last_seq, last_hash, created_at, updated_at, scoring_facts)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?, ?, ?)`,
-        id, cmd.planId, cmd.indicatorId, cmd.unitId, cmd.isLead ? 1 : 0, view.state, view.light, view.currentNodeSeq,
-        view.nextDeadlineAt, view.redCount, TASK_MACHINE_VERSION, storedSnapshot, hash, at, at, scoringFactsOf(initial.context),
+           red_count, sign_for_overdue, version, machine_version, snapshot, last_seq, last_hash, created_at, updated_at, scoring_facts)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?, ?, ?)`,
+        id, cmd.planId, cmd.indicatorId, cmd.unitId, cmd.isLead ? 1 : 0, cols.state, cols.light, cols.currentNodeSeq,
+        cols.nextDeadlineAt, cols.redCount, view.signForOverdue ? 1 : 0, TASK_MACHINE_VERSION, storedSnapshot, hash, at, at,
+        scoringFactsOf(initial.context),
       );
     const nodeStates = initial.context.nodes;
     for (const [i, n] of cmd.nodes.entries()) {
@@ -217,13 +302,26 @@ export class TaskCommandService {
       await this.db
         .run(
           `INSERT INTO nodes (task_id, seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence,
-             red_deduction, status, red_lighted, approved_at, late_days)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`, id, n.seq, n.dueDate, st.dueAt, st.warnAt, n.stageTarget, n.stageValue, n.requiredEvidence, n.redDeduction, st.status, st.redLighted ? 1 : 0);
+             red_deduction, status, red_lighted, approved_at, late_days, light, late_completed, late_working_days,
+             red_lighted_at, red_recorded_at, extension_pending)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          id, n.seq, n.dueDate, st.dueAt, st.warnAt, n.stageTarget, n.stageValue, n.requiredEvidence, n.redDeduction, ...progressOf(st));
     }
     await this.appendEvent(id, 1, CREATED_EVENT, payload, actor, at, null, canonicalJson(initial.value), GENESIS_HASH, hash);
     const assessing = await this.db.one('SELECT assessing_unit_id FROM indicators WHERE id = ?', cmd.indicatorId) as { assessing_unit_id: string | null };
     await this.queue(id, { planId: cmd.planId, unitId: cmd.unitId, assessingUnitId: assessing.assessing_unit_id }, 1, at, initial.emitted);
-    return { taskId: id, version: 1, seq: 1, changed: true, emitted: initial.emitted, ...view };
+    return { taskId: id, version: 1, seq: 1, changed: true, emitted: initial.emitted, ...view, topState: view.state, state: cols.state };
+  }
+
+  /** Sequential submission (the indicator's setting, else the plan's), the sign-for days and the plan's timezone. */
+  private async settingsFor(planId: string, indicatorId: string): Promise<{ sequential: boolean; signForWorkingDays: number | null; timezone: string }> {
+    const r = await this.db.one(
+      `SELECT p.timezone, p.sign_for_working_days, p.sequential_submission AS plan_seq, i.sequential_submission AS ind_seq
+       FROM plans p LEFT JOIN indicators i ON i.id = ? WHERE p.id = ?`, indicatorId, planId) as
+      | { timezone: string; sign_for_working_days: number | null; plan_seq: number; ind_seq: number | null }
+      | undefined;
+    if (!r) return { sequential: false, signForWorkingDays: null, timezone: 'Asia/Shanghai' };
+    return { sequential: (r.ind_seq ?? r.plan_seq) === 1, signForWorkingDays: r.sign_for_working_days, timezone: r.timezone };
   }
 
   /**
@@ -273,7 +371,7 @@ export class TaskCommandService {
     const row = await this.db
       .one(
         `SELECT t.id, t.plan_id, t.unit_id, i.assessing_unit_id, p.timezone, t.review_due_at, t.version, t.snapshot, t.last_seq,
-           t.last_hash, t.machine_version
+           t.last_hash, t.machine_version, coalesce(i.sequential_submission, p.sequential_submission) AS sequential
          FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN plans p ON p.id = t.plan_id WHERE t.id = ?`, taskId) as TaskStateRow | undefined;
     if (!row || !canSeeTask(actor, { unitId: row.unit_id, assessingUnitId: row.assessing_unit_id })) {
       throw DomainError.notFound('task', taskId);
@@ -287,18 +385,18 @@ export class TaskCommandService {
         current: row.version,
       });
     }
-    const before = this.restore(row);
-    const result = applyTaskEvent(before, event);
-    if (!result.ok) {
-      throw new DomainError(ErrorCode.EventNotAllowed, `${event.type} is not allowed while the task is ${result.state}`, {
-        event: event.type,
-        state: result.state,
-        allowed: result.allowed,
-      });
+    if (row.machine_version === 1) {
+      // A task stored by machine v1 that the start-up upgrade has not reached: upgrade it first, in this transaction.
+      await this.upgradeRow(row, event.at > this.clock.nowIso() ? this.clock.nowIso() : event.at);
     }
+    const before = this.restore(row);
+    event = this.complete(before, event, row.timezone);
+    const result = applyTaskEvent(before, event);
+    if (!result.ok) throw refusalError(event, result.refusal, result.allowed);
     const viewAfter = viewOf(result.snapshot);
+    const cols = columnsOf(result.snapshot);
     if (!result.changed) {
-      return { taskId, version: row.version, seq: row.last_seq, changed: false, emitted: [], ...viewAfter };
+      return { taskId, version: row.version, seq: row.last_seq, changed: false, emitted: [], ...viewAfter, topState: viewAfter.state, state: cols.state };
     }
     const seq = row.last_seq + 1;
     const at = event.at;
@@ -306,13 +404,13 @@ export class TaskCommandService {
     const payload = eventPayload(actor, data);
     const hash = eventHash({ prevHash: row.last_hash, taskId, seq, type, occurredAt: at, payload });
     const now = this.clock.nowIso();
-    const reviewDueAt = this.reviewDueAt(row, event, viewAfter);
+    const reviewDueAt = this.reviewDueAt(row, event, result.snapshot);
     const updated = await this.db
       .run(
-        `UPDATE tasks SET state = ?, light = ?, current_node_seq = ?, next_deadline_at = ?, red_count = ?, review_due_at = ?,
-           version = version + 1, snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?, scoring_facts = ?
+        `UPDATE tasks SET state = ?, light = ?, current_node_seq = ?, next_deadline_at = ?, red_count = ?, sign_for_overdue = ?,
+           review_due_at = ?, version = version + 1, snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?, scoring_facts = ?
          WHERE id = ? AND version = ?`,
-        viewAfter.state, viewAfter.light, viewAfter.currentNodeSeq, viewAfter.nextDeadlineAt, viewAfter.redCount, reviewDueAt,
+        cols.state, cols.light, cols.currentNodeSeq, cols.nextDeadlineAt, cols.redCount, viewAfter.signForOverdue ? 1 : 0, reviewDueAt,
         snapshotText(result.snapshot), seq, hash, now, scoringFactsOf(result.snapshot.context), taskId, row.version,
       );
     if (updated.changes !== 1) {
@@ -321,14 +419,92 @@ export class TaskCommandService {
     await this.appendEvent(taskId, seq, type, payload, actor, at, stateText(before), stateText(result.snapshot), row.last_hash, hash);
     await this.projectNodes(taskId, before.context.nodes, result.snapshot.context.nodes, row.timezone);
     await this.queue(taskId, { planId: row.plan_id, unitId: row.unit_id, assessingUnitId: row.assessing_unit_id }, seq, at, result.emitted);
-    return { taskId, version: row.version + 1, seq, changed: true, emitted: result.emitted, ...viewAfter };
+    return { taskId, version: row.version + 1, seq, changed: true, emitted: result.emitted, ...viewAfter, topState: viewAfter.state, state: cols.state };
   }
 
-  /** A fresh submission starts the assessor's review window; leaving `submitted` ends it. */
-  private reviewDueAt(row: TaskStateRow, event: TaskEvent, view: TaskView): string | null {
-    if (view.state !== 'submitted') return null;
+  /**
+   * What the write path adds to an event before the machine sees it (and before it is stored, so replay
+   * feeds the same): a node event without `nodeSeq` (a v1-era client) acts on the node v1 would have
+   * acted on; a late submission gets its working days late from the plan's calendar.
+   */
+  private complete(s: TaskSnapshot, event: TaskEvent, timezone: string): TaskEvent {
+    if (!isNodeEventType(event.type)) return event;
+    let e = withDefaultNode(s, event);
+    if (e.type === 'evidence.submit' && (e.lateWorkingDays === undefined || e.lateWorkingDays === null)) {
+      const node = s.context.nodes.find((n) => n.seq === (e as { nodeSeq: number }).nodeSeq);
+      if (node && Date.parse(e.at) > Date.parse(node.dueAt)) {
+        const days = this.deadlines.calendar.workingDaysBetween(localDay(node.dueAt, timezone), localDay(e.at, timezone));
+        e = { ...e, lateWorkingDays: Math.max(0, days) };
+      }
+    }
+    return e;
+  }
+
+  /** A fresh submission starts the assessor's review window; it ends when no node awaits review. */
+  private reviewDueAt(row: TaskStateRow, event: TaskEvent, after: TaskSnapshot): string | null {
+    if (!after.context.nodes.some((n) => n.status === 'submitted') || viewOf(after).state !== 'active') return null;
     if (event.type === 'evidence.submit') return this.deadlines.reviewDueAt(event.at, row.timezone, this.config.DUBAN_REVIEW_WORKING_DAYS);
     return row.review_due_at;
+  }
+
+  /**
+   * Upgrade one stored machine-v1 task to v2 (issue 10): a `task.migrated` event continues its hash chain
+   * (replay reproduces the upgrade from it, workflows/task/versioned.ts), red lights are recomputed under
+   * the v2 rule (new ones dated at their due instants, queued like any red light), the row, its query
+   * columns and nodes are rewritten. Null when the task is not a v1 task. Runs inside the caller's transaction.
+   */
+  async upgradeInTransaction(taskId: string, at: string): Promise<UpgradeOutcome | null> {
+    const row = await this.db
+      .one(
+        `SELECT t.id, t.plan_id, t.unit_id, i.assessing_unit_id, p.timezone, t.review_due_at, t.version, t.snapshot, t.last_seq,
+           t.last_hash, t.machine_version, coalesce(i.sequential_submission, p.sequential_submission) AS sequential
+         FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN plans p ON p.id = t.plan_id WHERE t.id = ?`, taskId) as TaskStateRow | undefined;
+    if (!row || row.machine_version !== 1) return null;
+    return await this.upgradeRow(row, at);
+  }
+
+  /** See upgradeInTransaction; updates `row` in place to the upgraded task. */
+  private async upgradeRow(row: TaskStateRow, at: string): Promise<UpgradeOutcome> {
+    const persisted = JSON.parse(row.snapshot) as v1.PersistedTask;
+    const before = v1.restoreOwnedTaskSnapshot(persisted);
+    const sequential = row.sequential === 1;
+    const r = applyVersioned(TASK_MACHINE_VERSION, { version: 1, snapshot: before }, { type: 'task.migrated', at, sequential });
+    if (!r.ok || r.state.version !== 2) throw new Error(`task ${row.id}: the upgrade to machine v2 failed: ${r.ok ? 'not v2' : r.reason}`);
+    const after = r.state.snapshot;
+    const migrated = r.emitted[0] as unknown as { redCountBefore: number; redCountAfter: number; newRedNodes: number[] };
+    const data = {
+      from: 1,
+      to: TASK_MACHINE_VERSION,
+      sequential,
+      redCountBefore: migrated.redCountBefore,
+      redCountAfter: migrated.redCountAfter,
+      newRedNodes: migrated.newRedNodes,
+    };
+    const seq = row.last_seq + 1;
+    const payload = eventPayload(SYSTEM_ACTOR, data);
+    const hash = eventHash({ prevHash: row.last_hash, taskId: row.id, seq, type: 'task.migrated', occurredAt: at, payload });
+    const cols = columnsOf(after);
+    const view = viewOf(after);
+    const reviewDueAt = this.reviewDueAt(row, { type: 'clock.tick', at }, after);
+    const updated = await this.db
+      .run(
+        `UPDATE tasks SET state = ?, light = ?, current_node_seq = ?, next_deadline_at = ?, red_count = ?, sign_for_overdue = ?,
+           review_due_at = ?, version = version + 1, machine_version = ?, snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?,
+           scoring_facts = ?
+         WHERE id = ? AND version = ?`,
+        cols.state, cols.light, cols.currentNodeSeq, cols.nextDeadlineAt, cols.redCount, view.signForOverdue ? 1 : 0, reviewDueAt,
+        TASK_MACHINE_VERSION, snapshotText(after), seq, hash, this.clock.nowIso(), scoringFactsOf(after.context), row.id, row.version,
+      );
+    if (updated.changes !== 1) {
+      throw new DomainError(ErrorCode.VersionConflict, `task ${row.id} changed underneath its upgrade`, { current: row.version });
+    }
+    await this.appendEvent(row.id, seq, 'task.migrated', payload, SYSTEM_ACTOR, at, stateText(before), stateText(after), row.last_hash, hash);
+    await this.rewriteNodes(row.id, [], after.context.nodes, row.timezone);
+    await this.queue(row.id, { planId: row.plan_id, unitId: row.unit_id, assessingUnitId: row.assessing_unit_id }, seq, at, r.emitted as DomainEvent[]);
+    Object.assign(row, {
+      version: row.version + 1, last_seq: seq, last_hash: hash, machine_version: TASK_MACHINE_VERSION, snapshot: snapshotText(after), review_due_at: reviewDueAt,
+    });
+    return { taskId: row.id, redCountBefore: data.redCountBefore, redCountAfter: data.redCountAfter, newRedNodes: data.newRedNodes };
   }
 
   private restore(row: TaskStateRow): TaskSnapshot {
@@ -374,25 +550,16 @@ export class TaskCommandService {
     }
     for (const [i, n] of after.entries()) {
       const b = before[i];
-      if (
-        b &&
-        b.status === n.status &&
-        b.redLighted === n.redLighted &&
-        b.dueAt === n.dueAt &&
-        b.warnAt === n.warnAt &&
-        b.lateDays === n.lateDays &&
-        (b.approval?.at ?? null) === (n.approval?.at ?? null)
-      ) {
-        continue;
-      }
+      if (b && sameProgress(b, n)) continue;
       if (b && b.dueAt !== n.dueAt) {
         // An extension moved the due time: the due day follows it.
         await this.db.run('UPDATE nodes SET due_date = ? WHERE task_id = ? AND seq = ?', localDay(n.dueAt, timezone), taskId, n.seq);
       }
       await this.db
         .run(
-          `UPDATE nodes SET status = ?, red_lighted = ?, due_at = ?, warn_at = ?, approved_at = ?, late_days = ?
-           WHERE task_id = ? AND seq = ?`, n.status, n.redLighted ? 1 : 0, n.dueAt, n.warnAt, n.approval?.at ?? null, n.late ? n.lateDays : null, taskId, n.seq);
+          `UPDATE nodes SET due_at = ?, warn_at = ?, status = ?, red_lighted = ?, approved_at = ?, late_days = ?, light = ?,
+             late_completed = ?, late_working_days = ?, red_lighted_at = ?, red_recorded_at = ?, extension_pending = ?
+           WHERE task_id = ? AND seq = ?`, n.dueAt, n.warnAt, ...progressOf(n), taskId, n.seq);
     }
   }
 
@@ -401,7 +568,7 @@ export class TaskCommandService {
    * that no longer exist and write every node's definition and progress. `due_date` is the local day of
    * the node's effective due instant (see `localDay`).
    */
-  private async rewriteNodes(taskId: string, before: TaskNodeState[], after: TaskNodeState[], timezone: string): Promise<void> {
+  private async rewriteNodes(taskId: string, before: readonly { seq: number }[], after: TaskNodeState[], timezone: string): Promise<void> {
     const keep = new Set(after.map((n) => n.seq));
     for (const b of before) {
       if (!keep.has(b.seq)) await this.db.run('DELETE FROM nodes WHERE task_id = ? AND seq = ?', taskId, b.seq);
@@ -411,15 +578,17 @@ export class TaskCommandService {
       await this.db
         .run(
           `INSERT INTO nodes (task_id, seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence,
-             red_deduction, status, red_lighted, approved_at, late_days)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             red_deduction, status, red_lighted, approved_at, late_days, light, late_completed, late_working_days,
+             red_lighted_at, red_recorded_at, extension_pending)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (task_id, seq) DO UPDATE SET due_date = excluded.due_date, due_at = excluded.due_at,
              warn_at = excluded.warn_at, stage_target = excluded.stage_target, stage_value = excluded.stage_value,
              required_evidence = excluded.required_evidence, red_deduction = excluded.red_deduction,
              status = excluded.status, red_lighted = excluded.red_lighted, approved_at = excluded.approved_at,
-             late_days = excluded.late_days`,
-          taskId, n.seq, dueDate, n.dueAt, n.warnAt, n.stageTarget, n.stageValue, n.requiredEvidence, n.redDeduction,
-          n.status, n.redLighted ? 1 : 0, n.approval?.at ?? null, n.late ? n.lateDays : null,
+             late_days = excluded.late_days, light = excluded.light, late_completed = excluded.late_completed,
+             late_working_days = excluded.late_working_days, red_lighted_at = excluded.red_lighted_at,
+             red_recorded_at = excluded.red_recorded_at, extension_pending = excluded.extension_pending`,
+          taskId, n.seq, dueDate, n.dueAt, n.warnAt, n.stageTarget, n.stageValue, n.requiredEvidence, n.redDeduction, ...progressOf(n),
         );
     }
   }
@@ -434,7 +603,8 @@ export class TaskCommandService {
   ): Promise<void> {
     for (const e of emitted) {
       // Not hashed, so plain JSON (canonical form is only needed for the event log).
-      const body = JSON.stringify({ ...e, taskId, ...scope, seq, at });
+      // A red light is dated at the due instant it marks (e.at), recorded at the event that saw it.
+      const body = JSON.stringify({ ...e, taskId, ...scope, seq, at: e.at ?? at, recordedAt: (e as { recordedAt?: string }).recordedAt ?? at });
       await this.db
         .run('INSERT INTO outbox (task_id, event_seq, type, body, unit_id, created_at, dispatched_at) VALUES (?, ?, ?, ?, ?, ?, NULL)', taskId, seq, e.type, body, scope.unitId, this.clock.nowIso());
     }

@@ -36,6 +36,8 @@ export class Task {
   @Column({ name: 'current_node_seq', type: 'integer', nullable: true }) currentNodeSeq: number | null;
   @Column({ name: 'next_deadline_at', type: 'text', nullable: true }) nextDeadlineAt: string | null;
   @Column({ name: 'red_count', type: 'integer', default: 0 }) redCount: number;
+  /** Not signed for (签收) by the plan's sign-for deadline: its own flag, not a red light. */
+  @Column({ name: 'sign_for_overdue', type: 'boolean', default: false }) signForOverdue: boolean;
   /** While evidence awaits review: end of the assessor's review window (working days from submission). */
   @Column({ name: 'review_due_at', type: 'text', nullable: true }) reviewDueAt: string | null;
   /** Scoring facts derived from the snapshot (see tasks/scoring-facts.ts), so the scores read parses no snapshot. */
@@ -72,6 +74,31 @@ export class TaskNode {
   @Column({ name: 'red_lighted', type: 'boolean', default: false }) redLighted: boolean;
   @Column({ name: 'approved_at', type: 'text', nullable: true }) approvedAt: string | null;
   @Column({ name: 'late_days', type: 'integer', nullable: true }) lateDays: number | null;
+  /** The node's own light (machine v2): green → yellow at warn_at → red at due_at while not approved; frozen at approval. */
+  @Column({ type: 'text', nullable: true }) light: string | null;
+  /** Approved after its red light (补报/已整改): still counted red. */
+  @Column({ name: 'late_completed', type: 'boolean', default: false }) lateCompleted: boolean;
+  /** Working days late of the latest submission, by the plan's calendar. */
+  @Column({ name: 'late_working_days', type: 'integer', nullable: true }) lateWorkingDays: number | null;
+  /** The due instant the red light marks, and when the machine recorded it. */
+  @Column({ name: 'red_lighted_at', type: 'text', nullable: true }) redLightedAt: string | null;
+  @Column({ name: 'red_recorded_at', type: 'text', nullable: true }) redRecordedAt: string | null;
+  @Column({ name: 'extension_pending', type: 'boolean', default: false }) extensionPending: boolean;
+}
+
+/** One run of the start-up upgrade of stored v1 tasks to machine v2, with the red counts it changed. */
+@Entity({ name: 'machine_upgrades' })
+export class MachineUpgrade {
+  @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
+  @Column({ type: 'text' }) at: string;
+  @Column({ name: 'from_version', type: 'integer' }) fromVersion: number;
+  @Column({ name: 'to_version', type: 'integer' }) toVersion: number;
+  @Column({ type: 'integer' }) tasks: number;
+  @Column({ name: 'red_before', type: 'integer' }) redBefore: number;
+  @Column({ name: 'red_after', type: 'integer' }) redAfter: number;
+  @Column({ name: 'changed_tasks', type: 'integer' }) changedTasks: number;
+  /** JSON: per task whose red count changed, { taskId, before, after, newRedNodes }. */
+  @Column({ type: 'text' }) report: string;
 }
 
 /**

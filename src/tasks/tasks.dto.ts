@@ -53,13 +53,19 @@ export class CreateTaskDto {
 /** task.revise is not sent over this endpoint: revisions come from imports (POST /imports), which compute node instants. */
 export const HTTP_EVENT_TYPES = TASK_EVENT_TYPES.filter((t) => t !== 'task.revise');
 /** What a history may contain: the creation event and every machine event (imports' task.revise included). */
-export const HISTORY_EVENT_TYPES = ['task.created', ...TASK_EVENT_TYPES] as const;
+export const HISTORY_EVENT_TYPES = ['task.created', ...TASK_EVENT_TYPES, 'task.migrated'] as const;
 
 export class TaskEventDto {
   @ApiProperty({ enum: HTTP_EVENT_TYPES, example: 'evidence.submit' }) @IsIn(HTTP_EVENT_TYPES as unknown as string[]) type: string;
   @ApiProperty({ example: 2, description: 'The version you last read; a stale one gets 409 and nothing is written' })
   @IsInt() @Min(1)
   expectedVersion: number;
+  @ApiPropertyOptional({
+    example: 1,
+    description: 'The node an evidence or extension event acts on (each node is its own milestone); absent: the node a v1 client meant (the first that can take it)',
+  })
+  @IsOptional() @IsInt() @Min(1) @Max(1000)
+  nodeSeq?: number;
   @ApiPropertyOptional({
     description: 'Fields of the event; see the payload schemas (SubmitEvidencePayload, ReturnPayload, …)',
     example: { fileIds: ['7f1c…'], completedValue: 6.2, note: '上半年完成情况' },
@@ -105,6 +111,24 @@ export class ClosePayload {
   @ApiPropertyOptional({ example: '年度考核结束' }) @IsOptional() @IsString() @MaxLength(4000) reason?: string;
 }
 
+export class ResumeNodeDto {
+  @ApiProperty({ example: 2 }) @IsInt() @Min(1) @Max(1000) seq: number;
+  @ApiProperty({ example: '2026-09-30', description: 'The node’s new due day (plan timezone), after the resume' }) @IsCalendarDate() dueDate: string;
+  @ApiPropertyOptional({ example: '2026-09-25', description: 'Day the light turns yellow; default: the plan’s working days before' })
+  @IsOptional() @IsCalendarDate()
+  warnDate?: string;
+}
+
+export class ResumePayload {
+  @ApiPropertyOptional({
+    type: [ResumeNodeDto],
+    description: 'New due days for nodes whose due passed meanwhile; every other unapproved node not yet due at suspension moves by the suspended days',
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(400) @ValidateNested({ each: true }) @Type(() => ResumeNodeDto)
+  nodes?: ResumeNodeDto[];
+  @ApiPropertyOptional({ example: '上级决定恢复实施' }) @IsOptional() @IsString() @MaxLength(4000) note?: string;
+}
+
 export class ScorePayload {
   @ApiProperty({ example: 9.5 }) @IsNumber(finite) @Min(0) score: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) note?: string;
@@ -119,13 +143,15 @@ export const PAYLOAD_CLASSES: Record<string, new () => object> = {
   'extension.grant': CommentPayload,
   'extension.deny': ReasonPayload,
   'clock.tick': EmptyPayload,
+  'task.suspend': ReasonPayload,
+  'task.resume': ResumePayload,
   'task.close': ClosePayload,
   'task.score': ScorePayload,
   'task.cancel': ReasonPayload,
 };
 
 export const LIGHTS = ['green', 'yellow', 'red'] as const;
-export const TASK_STATES = ['assigned', 'open', 'submitted', 'returned', 'completed', 'closed', 'scored', 'cancelled'] as const;
+export const TASK_STATES = ['assigned', 'open', 'submitted', 'returned', 'suspended', 'completed', 'closed', 'scored', 'cancelled'] as const;
 
 export class TaskQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() planId?: string;

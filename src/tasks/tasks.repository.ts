@@ -15,6 +15,7 @@ export interface TaskRow {
   current_node_seq: number | null;
   next_deadline_at: string | null;
   red_count: number;
+  sign_for_overdue: number;
   version: number;
   machine_version: number;
   snapshot: string;
@@ -45,6 +46,12 @@ export interface NodeRow {
   red_lighted: number;
   approved_at: string | null;
   late_days: number | null;
+  light: string | null;
+  late_completed: number;
+  late_working_days: number | null;
+  red_lighted_at: string | null;
+  red_recorded_at: string | null;
+  extension_pending: number;
 }
 
 export interface EventRow {
@@ -67,15 +74,10 @@ export interface EventRow {
 }
 
 /** The snapshot's pending extension request, or NULL (a JSON null counts as none on both databases). */
-const PENDING_EXTENSION = {
-  sqlite: "json_extract(t.snapshot, '$.context.pendingExtension')",
-  postgres: "(t.snapshot::jsonb #>> '{context,pendingExtension}')",
-};
-
 const taskSelect = (dialect: 'sqlite' | 'postgres') => `
   SELECT t.*, i.assessing_unit_id, i.name AS indicator_name, i.code AS indicator_code, u.name AS unit_name,
          n.due_date AS current_due_date, n.due_at AS current_due_at,
-         CASE WHEN ${PENDING_EXTENSION[dialect]} IS NOT NULL THEN 1 ELSE 0 END AS extension_pending
+         CASE WHEN EXISTS (SELECT 1 FROM nodes x WHERE x.task_id = t.id AND x.extension_pending = 1) THEN 1 ELSE 0 END AS extension_pending
   FROM tasks t
   JOIN indicators i ON i.id = t.indicator_id
   JOIN units u ON u.id = t.unit_id
@@ -112,7 +114,7 @@ export class TasksRepository {
     add('n.due_date >= @dueFrom', 'dueFrom', q.dueFrom);
     add('n.due_date <= @dueTo', 'dueTo', q.dueTo);
     if (q.extensionPending !== undefined) {
-      conds.push(`(${PENDING_EXTENSION[this.db.dialect]} IS ${q.extensionPending === 'true' ? 'NOT ' : ''}NULL)`);
+      conds.push(`${q.extensionPending === 'true' ? '' : 'NOT '}EXISTS (SELECT 1 FROM nodes x WHERE x.task_id = t.id AND x.extension_pending = 1)`);
     }
     if (actor.role === 'department') add('t.unit_id = @scopeUnit', 'scopeUnit', actor.unitId ?? ''); // no unit has an empty id (PostgreSQL text cannot hold NUL)
     if (actor.role === 'assessor') add('i.assessing_unit_id = @scopeUnit', 'scopeUnit', actor.unitId ?? '');

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import {
   allowedEvents,
+  migrateV1ToV2,
   restoreTaskSnapshot,
+  v1,
+  type PendingExtension,
   type PersistedTask,
-  type TaskContext,
+  type Role,
   type TaskEvent,
   type TaskEventType,
   type TaskNodeState,
+  type TaskSnapshot,
 } from '../../workflows/task/index.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
@@ -36,21 +40,52 @@ export interface TaskSummary {
   currentDueDate: string | null;
   nextDeadlineAt: string | null;
   redCount: number;
+  /** Not signed for (签收) by the plan's deadline: its own flag, not a red light. */
+  signForOverdue: boolean;
   version: number;
   updatedAt: string;
   extensionPending: boolean;
 }
 
-export interface TaskDetail extends TaskSummary {
-  nodes: ReturnType<typeof toNodeView>[];
-  /** Event types the machine accepts now and the caller's role may send. */
+/** A node as the detail shows it: definition, its own state and light, and what this caller may send to it now. */
+export interface NodeDetail extends ReturnType<typeof toNodeView> {
+  openAt: string | null;
+  /** Approved after its red light (补报/已整改): still counted red. */
+  lateCompleted: boolean;
+  lateWorkingDays: number | null;
+  /** The due instant its red light marks, and when it was recorded. */
+  redLightedAt: string | null;
+  redRecordedAt: string | null;
+  /** The task is suspended and this node not approved: not counted by scoring. */
+  suspended: boolean;
+  latestSubmission: TaskNodeState['submissions'][number] | null;
+  returns: TaskNodeState['returns'];
+  pendingExtension: PendingExtension | null;
+  /** Event types this caller may send to this node now (machine v2 guards, role). */
   allowedEvents: TaskEventType[];
+}
+
+export interface TaskDetail extends TaskSummary {
+  nodes: NodeDetail[];
+  /** Every event type the caller may send now (to the task or to some node). */
+  allowedEvents: TaskEventType[];
+  /** The same, split: task-level events, and per node seq its node events (send `nodeSeq`). */
+  allowed: { task: TaskEventType[]; nodes: Record<number, TaskEventType[]> };
+  /** The machine's top state: active, suspended, completed, closed, scored, cancelled. */
+  topState: string;
+  suspended: boolean;
+  suspension: { at: string; reason: string } | null;
+  sequential: boolean;
+  signForDueAt: string | null;
+  acknowledgedAt: string | null;
+  yellowCount: number;
+  lateCompletedCount: number;
   machineVersion: number;
   createdAt: string;
-  /** The current node's latest submission (what an assessor reviews), its returns and a pending extension request. */
+  /** The current (first unapproved) node's latest submission, its returns, and the first pending extension request (with its node). */
   currentSubmission: TaskNodeState['submissions'][number] | null;
   currentReturns: TaskNodeState['returns'];
-  pendingExtension: TaskContext['pendingExtension'];
+  pendingExtension: (PendingExtension & { nodeSeq: number }) | null;
 }
 
 export interface HistoryEntry {
@@ -84,6 +119,7 @@ const toSummary = (r: TaskRow): TaskSummary => ({
   currentDueDate: r.current_due_date,
   nextDeadlineAt: r.next_deadline_at,
   redCount: r.red_count,
+  signForOverdue: r.sign_for_overdue === 1,
   version: r.version,
   updatedAt: r.updated_at,
   extensionPending: r.extension_pending === 1,
@@ -102,7 +138,15 @@ const toNodeView = (n: NodeRow) => ({
   redLighted: n.red_lighted === 1,
   approvedAt: n.approved_at,
   lateDays: n.late_days,
+  light: n.light,
 });
+
+/** The stored snapshot as v2 (a v1 row the start-up upgrade has not reached yet is shown as it will be). */
+function snapshotOf(row: TaskRow, at: string): TaskSnapshot {
+  const persisted = JSON.parse(row.snapshot) as { context?: { machineVersion?: number } };
+  if (persisted.context?.machineVersion === 1) return migrateV1ToV2(persisted as unknown as v1.PersistedTask, at).snapshot;
+  return restoreTaskSnapshot(persisted as PersistedTask);
+}
 
 export function toHistoryEntry(e: EventRow): HistoryEntry {
   const payload = JSON.parse(e.payload) as { data: Record<string, unknown> };
@@ -168,6 +212,7 @@ export class TasksService {
     // Validate the payload for its type first, so a bad field is a 400 whatever the task's state.
     const payload = validateAs(PAYLOAD_CLASSES[type], dto.payload ?? {}, 'payload') as Record<string, unknown>;
     const at = this.clock.nowIso();
+    const node = dto.nodeSeq !== undefined ? { nodeSeq: dto.nodeSeq } : {};
     let event: TaskEvent;
     if (type === 'extension.request') {
       const task = await this.visibleTask(taskId, actor);
@@ -176,9 +221,27 @@ export class TasksService {
       const newDueAt = this.deadlines.dueAt(newDueDate, plan.timezone);
       // The yellow time moves with the due day: N working days before it unless a warn day is given.
       const newWarnAt = this.deadlines.warnAt(newDueDate, plan.timezone, plan.warn_working_days, newWarnDate);
-      event = { type, at, newDueAt, newWarnAt, reason };
+      event = { type, at, ...node, newDueAt, newWarnAt, reason } as TaskEvent;
+    } else if (type === 'task.resume') {
+      const task = await this.visibleTask(taskId, actor);
+      const plan = (await this.repo.planTimezone(task.plan_id))!;
+      const { nodes, note } = payload as { nodes?: { seq: number; dueDate: string; warnDate?: string }[]; note?: string };
+      event = {
+        type,
+        at,
+        ...(nodes?.length
+          ? {
+              nodes: nodes.map((n) => ({
+                seq: n.seq,
+                dueAt: this.deadlines.dueAt(n.dueDate, plan.timezone),
+                warnAt: this.deadlines.warnAt(n.dueDate, plan.timezone, plan.warn_working_days, n.warnDate),
+              })),
+            }
+          : {}),
+        ...(note ? { note } : {}),
+      };
     } else {
-      event = { ...payload, type, at } as TaskEvent;
+      event = { ...payload, ...node, type, at } as TaskEvent;
     }
     if (type === 'evidence.submit') {
       const { fileIds, offline, completedValue, note } = payload as { fileIds?: string[]; offline?: boolean; completedValue?: number; note?: string };
@@ -192,17 +255,58 @@ export class TasksService {
 
   async get(taskId: string, actor: Actor): Promise<TaskDetail> {
     const row = await this.visibleTask(taskId, actor);
-    const snapshot = restoreTaskSnapshot(JSON.parse(row.snapshot) as PersistedTask);
-    const allowed = allowedEvents(snapshot).filter((t) => (HTTP_EVENT_TYPES as readonly string[]).includes(t) && t !== 'clock.tick' && refusalToSend(actor, t) === null);
+    const now = this.clock.nowIso();
+    const snapshot = snapshotOf(row, now);
+    // What the machine's guards accept now, per node and for the task, for this caller's role (no XState internals).
+    const raw = allowedEvents(snapshot, now, actor.role as Role);
+    const mayHttp = (t: TaskEventType) => (HTTP_EVENT_TYPES as readonly string[]).includes(t) && t !== 'clock.tick' && refusalToSend(actor, t) === null;
+    const allowed = { task: raw.task.filter(mayHttp) as TaskEventType[], nodes: {} as Record<number, TaskEventType[]> };
+    const union = new Set<TaskEventType>(allowed.task);
+    for (const [seq, types] of Object.entries(raw.nodes)) {
+      allowed.nodes[Number(seq)] = (types as TaskEventType[]).filter(mayHttp);
+      for (const t of allowed.nodes[Number(seq)]!) union.add(t);
+    }
     const ctx = snapshot.context;
-    const current = ctx.nodes[ctx.currentIndex];
+    const suspended = ctx.suspendedAt !== null;
+    const byseq = new Map(ctx.nodes.map((n) => [n.seq, n]));
+    const current = ctx.nodes.find((n) => n.status !== 'approved');
+    const pending = ctx.nodes.find((n) => n.pendingExtension !== null);
+    const lastSuspension = ctx.suspensions.at(-1);
+    const nodes: NodeDetail[] = (await this.repo.nodesOf(taskId)).map((r) => {
+      const n = byseq.get(r.seq);
+      return {
+        ...toNodeView(r),
+        status: n?.status ?? r.status,
+        light: n?.light ?? r.light,
+        redLighted: n?.redLighted ?? r.red_lighted === 1,
+        openAt: n?.openAt ?? null,
+        lateCompleted: n?.lateCompleted ?? false,
+        lateWorkingDays: n?.late ? n.lateWorkingDays : null,
+        redLightedAt: n?.redLightedAt ?? null,
+        redRecordedAt: n?.redRecordedAt ?? null,
+        suspended: suspended && n !== undefined && n.status !== 'approved',
+        latestSubmission: n?.submissions.at(-1) ?? null,
+        returns: n?.returns ?? [],
+        pendingExtension: n?.pendingExtension ?? null,
+        allowedEvents: allowed.nodes[r.seq] ?? [],
+      };
+    });
     return {
       ...toSummary(row),
+      topState: suspended ? 'suspended' : String(typeof snapshot.value === 'string' ? snapshot.value : 'active'),
+      suspended,
+      suspension: suspended && lastSuspension ? { at: lastSuspension.at, reason: lastSuspension.reason } : null,
+      sequential: ctx.sequential,
+      signForDueAt: ctx.signForDueAt,
+      acknowledgedAt: ctx.acknowledgedAt,
+      yellowCount: ctx.nodes.filter((n) => n.status !== 'approved' && n.light === 'yellow').length,
+      lateCompletedCount: ctx.nodes.filter((n) => n.lateCompleted).length,
       currentSubmission: current?.submissions.at(-1) ?? null,
       currentReturns: current?.returns ?? [],
-      pendingExtension: ctx.pendingExtension,
-      nodes: (await this.repo.nodesOf(taskId)).map(toNodeView),
-      allowedEvents: allowed,
+      pendingExtension: pending ? { ...pending.pendingExtension!, nodeSeq: pending.seq } : null,
+      nodes,
+      allowedEvents: [...union],
+      allowed,
       machineVersion: row.machine_version,
       createdAt: row.created_at,
     };

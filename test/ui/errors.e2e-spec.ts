@@ -86,7 +86,8 @@ async function rewriteNextEvent(page: Page, change: (body: Record<string, any>) 
 }
 
 function nodeRow(page: Page, taskId: string) {
-  return page.locator(`[data-testid="node-row"][data-task="${taskId}"]`);
+  // Every unapproved node is listed (each its own milestone): the first row of a task is its earliest node.
+  return page.locator(`[data-testid="node-row"][data-task="${taskId}"]`).first();
 }
 
 beforeAll(async () => {
@@ -129,7 +130,7 @@ describe('every error class reaches the page in Chinese', () => {
     await expect(expectChineseError(page, 409, 'VERSION_CONFLICT', 'my-409-version')).resolves.toContain('请刷新后重试');
   }, STEP);
 
-  it('409 event refused: an extension to the day the node is already due', async () => {
+  it('400 refused by the machine: an extension to the day the node is already due (a bad newDueAt, named in Chinese)', async () => {
     const page = await as('fgw');
     const t = await fgwTask('重点项目节点推进');
     const node = t.nodes.find((n) => n.seq === t.currentNodeSeq)!;
@@ -140,8 +141,9 @@ describe('every error class reaches the page in Chinese', () => {
     await dialog.getByLabel('申请延至').fill(sameDay);
     await dialog.getByLabel('延期理由').fill('原定日期不变');
     await dialog.getByRole('button', { name: '提交申请' }).click();
-    const text = await expectChineseError(page, 409, 'EVENT_NOT_ALLOWED', 'my-409-event');
-    expect(text).toContain('不能执行「申请延期」');
+    // Machine v2 words a payload refusal itself and names the field: 400, not a state conflict.
+    const text = await expectChineseError(page, 400, 'VALIDATION_FAILED', 'my-400-event');
+    expect(text).toContain('新的截止时间');
   }, STEP);
 
   it('400 validation: an impossible date reaches the server (the field is named in Chinese)', async () => {

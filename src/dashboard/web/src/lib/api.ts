@@ -178,8 +178,14 @@ export const api = {
   task: (id: string) => request<TaskDetail>('GET', `/tasks/${encodeURIComponent(id)}`),
   history: (id: string, type?: string) => all<HistoryEntry>(`/tasks/${encodeURIComponent(id)}/history`, { type }),
   evidence: (id: string) => request<EvidenceView[]>('GET', `/tasks/${encodeURIComponent(id)}/evidence`),
-  sendEvent: (id: string, type: string, expectedVersion: number, payload?: Record<string, unknown>) =>
-    request<{ version: number }>('POST', `/tasks/${encodeURIComponent(id)}/events`, { type, expectedVersion, ...(payload ? { payload } : {}) }),
+  /** `nodeSeq`: the node an evidence or extension event acts on (every node is its own milestone). */
+  sendEvent: (id: string, type: string, expectedVersion: number, payload?: Record<string, unknown>, nodeSeq?: number) =>
+    request<{ version: number }>('POST', `/tasks/${encodeURIComponent(id)}/events`, {
+      type,
+      expectedVersion,
+      ...(nodeSeq === undefined ? {} : { nodeSeq }),
+      ...(payload ? { payload } : {}),
+    }),
   async upload(taskId: string, file: File): Promise<EvidenceView> {
     const form = new FormData();
     form.append('file', file, file.name);

@@ -3,7 +3,7 @@ import { attentionList, groupBoard, redHeatGrid } from './board';
 import type { BoardLights, BoardNode, BoardUnitLights } from './types';
 
 const unit = (unitId: string, unitName: string, p: Partial<BoardUnitLights> = {}): BoardUnitLights => ({
-  unitId, unitName, groupName: null, tasks: 0, green: 0, yellow: 0, red: 0, done: 0, redNodes: 0, overdueReviews: 0, ...p,
+  unitId, unitName, groupName: null, tasks: 0, green: 0, yellow: 0, red: 0, done: 0, redNodes: 0, yellowNodes: 0, lateCompleted: 0, signForOverdue: 0, overdueReviews: 0, ...p,
 });
 const node = (taskId: string, p: Partial<BoardNode>): BoardNode => ({
   taskId, unitId: 'u', unitName: '甲局', indicatorCode: '1', indicatorName: '指标', state: 'open', light: 'red', version: 1,
@@ -19,7 +19,7 @@ describe('light board layout', () => {
       unit('u9', '丙镇', { tasks: 1, red: 1 }),
     ],
     groups: [],
-    total: { tasks: 5, green: 1, yellow: 1, red: 2, done: 1, redNodes: 3, overdueReviews: 1 },
+    total: { tasks: 5, green: 1, yellow: 1, red: 2, done: 1, redNodes: 3, yellowNodes: 0, lateCompleted: 0, signForOverdue: 0, overdueReviews: 1 },
   };
 
   it('places units in the plan’s groups, most red first, zeros for units without tasks, the rest as 未分组', () => {

@@ -11,7 +11,7 @@ export interface GroupRows extends LightCounts {
   units: BoardUnitLights[];
 }
 
-const zero = (): LightCounts => ({ tasks: 0, green: 0, yellow: 0, red: 0, done: 0, redNodes: 0, overdueReviews: 0 });
+const zero = (): LightCounts => ({ tasks: 0, green: 0, yellow: 0, red: 0, done: 0, redNodes: 0, yellowNodes: 0, lateCompleted: 0, signForOverdue: 0, overdueReviews: 0 });
 const KEYS = Object.keys(zero()) as (keyof LightCounts)[];
 
 /** Most red first, then yellow, then red lights so far, then name (pinyin order). */

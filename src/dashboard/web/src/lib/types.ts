@@ -90,6 +90,18 @@ export interface NodeView {
   redLighted: boolean;
   approvedAt: string | null;
   lateDays: number | null;
+  /** The node's own light (every node is its own milestone). */
+  light: Light | null;
+  /** Approved after its red light (补报/已整改): still counted red. */
+  lateCompleted: boolean;
+  lateWorkingDays: number | null;
+  redLightedAt: string | null;
+  suspended: boolean;
+  latestSubmission: Submission | null;
+  returns: { at: string; reason: string }[];
+  pendingExtension: Omit<PendingExtension, 'nodeSeq'> | null;
+  /** What this user may send to this node now (send with nodeSeq). */
+  allowedEvents: string[];
 }
 
 /** The current node's latest submission (what an assessor reviews). */
@@ -113,7 +125,16 @@ export interface PendingExtension {
 
 export interface TaskDetail extends TaskSummary {
   nodes: NodeView[];
+  /** Every event type this user may send now (to the task or some node). */
   allowedEvents: string[];
+  /** The same split: task-level events, and per node seq its events. */
+  allowed: { task: string[]; nodes: Record<string, string[]> };
+  topState: string;
+  suspended: boolean;
+  suspension: { at: string; reason: string } | null;
+  sequential: boolean;
+  signForDueAt: string | null;
+  signForOverdue: boolean;
   machineVersion: number;
   createdAt: string;
   currentSubmission: Submission | null;
@@ -157,6 +178,9 @@ export interface LightCounts {
   red: number;
   done: number;
   redNodes: number;
+  yellowNodes: number;
+  lateCompleted: number;
+  signForOverdue: number;
   overdueReviews: number;
 }
 export interface BoardUnitLights extends LightCounts {
