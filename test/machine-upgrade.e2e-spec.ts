@@ -90,22 +90,22 @@ afterAll(async () => {
 
 describe('a v1 database started by the v2 service', () => {
   it('upgrades every stored v1 task with one task.migrated event and records the red counts it recomputed', async () => {
-    const rows = t.db.sqlite.prepare('SELECT id, machine_version, red_count FROM tasks ORDER BY id').all() as { id: string; machine_version: number; red_count: number }[];
+    const rows = (await t.db.all('SELECT id, machine_version, red_count FROM tasks ORDER BY id')) as { id: string; machine_version: number; red_count: number }[];
     expect(rows.every((r) => r.machine_version === 2)).toBe(true);
     const red = Object.fromEntries(rows.map((r) => [r.id, r.red_count]));
     expect(red[ids.ignored!]).toBe(4);
     expect(red[ids.worked!]).toBe(0);
     expect(red[ids.late!]).toBe(1);
-    const migrated = t.db.sqlite.prepare(`SELECT task_id, payload FROM task_events WHERE type = 'task.migrated' ORDER BY task_id`).all() as { task_id: string; payload: string }[];
+    const migrated = (await t.db.all(`SELECT task_id, payload FROM task_events WHERE type = 'task.migrated' ORDER BY task_id`)) as { task_id: string; payload: string }[];
     expect(migrated).toHaveLength(3);
     const ignored = JSON.parse(migrated.find((m) => m.task_id === ids.ignored)!.payload);
     expect(ignored).toMatchObject({ machineVersion: 2, data: { from: 1, to: 2, redCountBefore: 1, redCountAfter: 4, newRedNodes: [2, 3, 4] } });
-    const report = t.db.sqlite.prepare('SELECT * FROM machine_upgrades').all() as { tasks: number; red_before: number; red_after: number; changed_tasks: number; report: string }[];
+    const report = (await t.db.all('SELECT * FROM machine_upgrades')) as { tasks: number; red_before: number; red_after: number; changed_tasks: number; report: string }[];
     expect(report).toHaveLength(1);
     expect(report[0]).toMatchObject({ tasks: 3, red_before: 1, red_after: 5, changed_tasks: 2 });
     expect(JSON.parse(report[0]!.report)).toEqual(expect.arrayContaining([expect.objectContaining({ taskId: ids.ignored, redCountBefore: 1, redCountAfter: 4 })]));
     // The new red lights go out like any other: dated at each node's due instant.
-    const lights = (t.db.sqlite.prepare(`SELECT body FROM outbox WHERE task_id = ? AND type = 'node.red-lighted' ORDER BY id`).all(ids.ignored) as { body: string }[]).map((r) => JSON.parse(r.body));
+    const lights = ((await t.db.all(`SELECT body FROM outbox WHERE task_id = ? AND type = 'node.red-lighted' ORDER BY id`, ids.ignored)) as { body: string }[]).map((r) => JSON.parse(r.body));
     expect(lights.map((l) => [l.nodeSeq, l.at])).toEqual([[2, '2026-04-30T15:59:59.000Z'], [3, '2026-05-29T15:59:59.000Z'], [4, '2026-06-30T15:59:59.000Z']]);
   });
 
@@ -129,7 +129,7 @@ describe('a v1 database started by the v2 service', () => {
     expect(r.status).toBe(200);
     await t.close();
     t = await startTestApp({ now: '2026-07-04T02:00:00.000Z', dataDir, keepData: true });
-    expect(t.db.sqlite.prepare('SELECT count(*) AS n FROM machine_upgrades').get()).toEqual({ n: 1 });
-    expect(t.db.sqlite.prepare(`SELECT count(*) AS n FROM task_events WHERE type = 'task.migrated'`).get()).toEqual({ n: 3 });
+    expect(Number(await t.db.value('SELECT count(*) AS n FROM machine_upgrades'))).toBe(1);
+    expect(Number(await t.db.value(`SELECT count(*) AS n FROM task_events WHERE type = 'task.migrated'`))).toBe(3);
   });
 });

@@ -11,7 +11,6 @@ import { databaseFingerprint, startTestApp, type TestApp } from './support/test-
 let t: TestApp;
 let f: PlanFixture;
 const P = 'p-v2';
-let groupId = '';
 
 const post = (path: string, auth: string, body: object) => t.http().post(path).set('authorization', auth).send(body);
 const get = (path: string, auth: string) => t.http().get(path).set('authorization', auth);
@@ -31,14 +30,14 @@ async function task(dues: string[], plan = P, points = 30) {
   const r = await ok(post('/tasks', f.supervisor, { planId: plan, indicatorId: ind.id, unitId: 'u-fgw', nodes: dues.map((dueDate, i) => ({ seq: i + 1, dueDate })) }));
   return r.id as string;
 }
-const outbox = (id: string, type: string) =>
-  (t.db.sqlite.prepare('SELECT body FROM outbox WHERE task_id = ? AND type = ? ORDER BY id').all(id, type) as { body: string }[]).map((r) => JSON.parse(r.body));
+const outbox = async (id: string, type: string) =>
+  ((await t.db.all('SELECT body FROM outbox WHERE task_id = ? AND type = ? ORDER BY id', id, type)) as { body: string }[]).map((r) => JSON.parse(r.body));
 
 beforeAll(async () => {
   t = await startTestApp({ now: '2026-03-02T02:00:00.000Z' });
   f = await seedPlan(t);
   await ok(post('/plans', f.admin, { id: P, year: 2026, name: '2026年度节点考核' }));
-  groupId = (await ok(post(`/plans/${P}/groups`, f.admin, { name: '镇街组', kind: 'towns', unitIds: ['u-fgw', 'u-czj'] }))).id;
+  await ok(post(`/plans/${P}/groups`, f.admin, { name: '镇街组', kind: 'towns', unitIds: ['u-fgw', 'u-czj'] }));
   await ok(post(`/plans/${P}/status`, f.supervisor, { status: 'published' }));
   await ok(t.http().put(`/plans/${P}/scoring`).set('authorization', f.supervisor).send({ templateId: 'county-towns' }));
 }, 60_000);
@@ -56,7 +55,7 @@ describe('a 4-node task ignored past all four due dates', () => {
     const after = await detail(id);
     expect(after).toMatchObject({ redCount: 4, light: 'red' });
     expect(after.nodes.map((x: any) => [x.seq, x.light, x.redLighted, x.redLightedAt])).toEqual(dues.map((d: string, i: number) => [i + 1, 'red', true, d]));
-    const reds = outbox(id, 'node.red-lighted');
+    const reds = await outbox(id, 'node.red-lighted');
     expect(reds.map((e) => [e.nodeSeq, e.at])).toEqual(dues.map((d: string, i: number) => [i + 1, d]));
     for (const e of reds) expect(e.recordedAt).toBe('2026-07-02T01:00:00.000Z');
     const counts = await ok(get(`/board/red-counts?planId=${P}`, f.supervisor));

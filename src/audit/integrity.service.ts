@@ -456,8 +456,8 @@ export class IntegrityService {
   /**
    * The query columns the replay does not derive itself, checked once the snapshot is known to be the replay's:
    * `scoring_facts` (when kept) must be the facts of that snapshot, and `review_due_at` the review window the
-   * last submission opened (DUBAN_REVIEW_WORKING_DAYS working days of the calendar in force) while the task is
-   * submitted, null otherwise. Returns what differs, or undefined.
+   * last submission opened (DUBAN_REVIEW_WORKING_DAYS working days of the calendar in force) while a node
+   * awaits review (machine v2; v1: while the task is submitted), null otherwise. Returns what differs, or undefined.
    */
   private async derivedColumnsProblem(taskId: string, snapshot: string, state: string): Promise<string | undefined> {
     const row = await this.db.one<{ review_due_at: string | null; scoring_facts: string | null; timezone: string }>(
@@ -469,7 +469,12 @@ export class IntegrityService {
       if (scoringFactsOf(context) !== row.scoring_facts) problems.push('scoring_facts is not the facts of the stored snapshot');
     }
     let expected: string | null = null;
-    if (state === 'submitted') {
+    // Machine v2: the window runs while the task is active and some node awaits review (several may); v1: while submitted.
+    const stored = JSON.parse(snapshot) as { value: unknown; context: { machineVersion?: number; nodes?: { status: string }[] } };
+    const awaiting = stored.context.machineVersion === 1
+      ? state === 'submitted'
+      : (stored.value as { live?: unknown } | null)?.live === 'active' && (stored.context.nodes ?? []).some((n) => n.status === 'submitted');
+    if (awaiting) {
       const at = await this.db.value<string>("SELECT occurred_at FROM task_events WHERE task_id = ? AND type = 'evidence.submit' ORDER BY seq DESC LIMIT 1", taskId);
       expected = at ? this.deadlines.reviewDueAt(at, row.timezone, this.config.DUBAN_REVIEW_WORKING_DAYS) : null;
     }

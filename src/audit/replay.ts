@@ -23,7 +23,6 @@ import {
   TaskInputError,
   v1,
   viewOf,
-  type TaskEvent,
   type TaskSnapshot,
   type TaskView,
   type VersionedSnapshot,

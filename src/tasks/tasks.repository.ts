@@ -74,7 +74,7 @@ export interface EventRow {
 }
 
 /** The snapshot's pending extension request, or NULL (a JSON null counts as none on both databases). */
-const taskSelect = (dialect: 'sqlite' | 'postgres') => `
+const taskSelect = (_dialect: 'sqlite' | 'postgres') => `
   SELECT t.*, i.assessing_unit_id, i.name AS indicator_name, i.code AS indicator_code, u.name AS unit_name,
          n.due_date AS current_due_date, n.due_at AS current_due_at,
          CASE WHEN EXISTS (SELECT 1 FROM nodes x WHERE x.task_id = t.id AND x.extension_pending = 1) THEN 1 ELSE 0 END AS extension_pending
