@@ -27,6 +27,14 @@ const read = async (query: Record<string, string | number> = {}, auth = f.audito
   expect(res.status).toBe(200);
   return res.body as { items: Ev[]; total: number; page: number; pageSize: number };
 };
+/** The write is refused by the append-only trigger (matched on the message: under --runInBand the driver's error class may come from another realm). */
+const refusedAppendOnly = async (write: Promise<unknown>) => {
+  const outcome = await write.then(
+    () => 'written',
+    (e: unknown) => String((e as { message?: unknown })?.message ?? e),
+  );
+  expect(outcome).toMatch(/append-only/);
+};
 const latest = async (kind: string) => (await read({ kind, pageSize: 1 })).items[0];
 const ids: Record<string, string> = {};
 /** A user's id, looked up once (kept after the user is deleted). */
@@ -141,8 +149,8 @@ describe('reading the security log', () => {
 
 describe('integrity', () => {
   it('refuses UPDATE and DELETE (append-only) and verifies', async () => {
-    await expect(t.db.run("UPDATE security_events SET kind = 'export' WHERE seq = 1")).rejects.toThrow(/append-only/);
-    await expect(t.db.run('DELETE FROM security_events WHERE seq = 1')).rejects.toThrow(/append-only/);
+    await refusedAppendOnly(t.db.run("UPDATE security_events SET kind = 'export' WHERE seq = 1"));
+    await refusedAppendOnly(t.db.run('DELETE FROM security_events WHERE seq = 1'));
     const v = await t.http().get('/security-log/verify').set('authorization', f.auditor);
     expect(v.status).toBe(200);
     expect(v.body).toMatchObject({ ok: true, startSeq: 1, breaks: [] });
@@ -166,8 +174,8 @@ describe('integrity', () => {
     await t.login('admin');
     const v = await t.http().get('/security-log/verify').set('authorization', f.auditor);
     expect(v.body).toMatchObject({ ok: true, prunedThroughSeq: total, startSeq: total + 1, startPrevHash: prune.through_hash });
-    await expect(t.db.run('DELETE FROM security_events')).rejects.toThrow(/append-only/);
-    await expect(t.db.run('DELETE FROM security_log_prunes')).rejects.toThrow(/append-only/);
+    await refusedAppendOnly(t.db.run('DELETE FROM security_events'));
+    await refusedAppendOnly(t.db.run('DELETE FROM security_log_prunes'));
   }, 120_000);
 
   it('catches an edited event (trigger dropped), at its seq, over the API and the CLI (exit 1)', async () => {
