@@ -15,7 +15,7 @@ import { replayHistory } from './replay.js';
 import { AppConfig } from '../../config/app.config.js';
 import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import { scoringFactsOf } from '../tasks/scoring-facts.js';
-import type { TaskContext } from '../../workflows/task/index.js';
+import { viewOf, type VersionedSnapshot } from '../../workflows/task/index.js';
 
 /** Calendar days of checkpoints follow Beijing time, like the plans. */
 export const CHECKPOINT_ZONE = 'Asia/Shanghai';
@@ -302,7 +302,7 @@ export class IntegrityService {
             const d = r.divergence!;
             breaks.push({ kind: 'replay', taskId: t.id, planId: t.plan_id, ...(d.seq !== null ? { seq: d.seq } : {}), message: `replay diverges (${d.kind}): ${d.message}` });
           } else {
-            const derived = await this.derivedColumnsProblem(t.id, task.snapshot, task.state);
+            const derived = r.snapshot ? await this.derivedColumnsProblem(t.id, r.snapshot, task.state) : undefined;
             if (derived) breaks.push({ kind: 'replay', taskId: t.id, planId: t.plan_id, message: `replay diverges (query-columns): ${derived}` });
           }
         }
@@ -454,27 +454,24 @@ export class IntegrityService {
   }
 
   /**
-   * The query columns the replay does not derive itself, checked once the snapshot is known to be the replay's:
-   * `scoring_facts` (when kept) must be the facts of that snapshot, and `review_due_at` the review window the
-   * last submission opened (DUBAN_REVIEW_WORKING_DAYS working days of the calendar in force) while a node
-   * awaits review (machine v2; v1: while the task is submitted), null otherwise. Returns what differs, or undefined.
+   * The query columns the replay does not derive itself, checked once the snapshot is known to be the replay's,
+   * by the write path's own rules: `scoring_facts` (when kept, machine v2) must be the facts of that snapshot,
+   * and `review_due_at` the review window the last `evidence.submit` opened (DUBAN_REVIEW_WORKING_DAYS working
+   * days of the calendar in force) while a node awaits review (v2: a node submitted, the task active; v1: the
+   * task submitted), null otherwise. Returns what differs, or undefined.
    */
-  private async derivedColumnsProblem(taskId: string, snapshot: string, state: string): Promise<string | undefined> {
+  private async derivedColumnsProblem(taskId: string, snap: VersionedSnapshot, state: string): Promise<string | undefined> {
     const row = await this.db.one<{ review_due_at: string | null; scoring_facts: string | null; timezone: string }>(
       'SELECT t.review_due_at, t.scoring_facts, p.timezone FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = ?', taskId);
     if (!row) return undefined;
     const problems: string[] = [];
-    if (row.scoring_facts !== null) {
-      const context = (JSON.parse(snapshot) as { context: TaskContext }).context;
-      if (scoringFactsOf(context) !== row.scoring_facts) problems.push('scoring_facts is not the facts of the stored snapshot');
+    if (snap.version === 2 && row.scoring_facts !== null && scoringFactsOf(snap.snapshot.context) !== row.scoring_facts) {
+      problems.push('scoring_facts is not the facts of the stored snapshot');
     }
+    const awaitingReview =
+      snap.version === 2 ? snap.snapshot.context.nodes.some((n) => n.status === 'submitted') && viewOf(snap.snapshot).state === 'active' : state === 'submitted';
     let expected: string | null = null;
-    // Machine v2: the window runs while the task is active and some node awaits review (several may); v1: while submitted.
-    const stored = JSON.parse(snapshot) as { value: unknown; context: { machineVersion?: number; nodes?: { status: string }[] } };
-    const awaiting = stored.context.machineVersion === 1
-      ? state === 'submitted'
-      : (stored.value as { live?: unknown } | null)?.live === 'active' && (stored.context.nodes ?? []).some((n) => n.status === 'submitted');
-    if (awaiting) {
+    if (awaitingReview) {
       const at = await this.db.value<string>("SELECT occurred_at FROM task_events WHERE task_id = ? AND type = 'evidence.submit' ORDER BY seq DESC LIMIT 1", taskId);
       expected = at ? this.deadlines.reviewDueAt(at, row.timezone, this.config.DUBAN_REVIEW_WORKING_DAYS) : null;
     }
