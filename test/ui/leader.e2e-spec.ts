@@ -58,6 +58,8 @@ describe('a leader', () => {
     for (let i = 0; i < n; i++) await selects.nth(i).selectOption(grades[i]!);
     await page.getByRole('button', { name: '提交评价' }).click();
     await page.getByTestId('done').filter({ hasText: '已提交「部门组」的县领导评价' }).waitFor();
+    // The page says done before it has re-read the list: wait for the row rather than read at once.
+    await page.getByTestId('ballots').filter({ hasText: '领导（本人提交）' }).waitFor();
     expect(await page.getByTestId('ballots').innerText()).toContain('领导（本人提交）');
     await screenshot(page, 'leader-ballot-desktop');
     expect([session.offsite, session.errors]).toEqual([[], []]);
