@@ -404,7 +404,7 @@ export class TaskCommandService {
     const payload = eventPayload(actor, data);
     const hash = eventHash({ prevHash: row.last_hash, taskId, seq, type, occurredAt: at, payload });
     const now = this.clock.nowIso();
-    const reviewDueAt = this.reviewDueAt(row, event, result.snapshot);
+    const reviewDueAt = await this.reviewDueAt(row, event, result.snapshot);
     const updated = await this.db
       .run(
         `UPDATE tasks SET state = ?, light = ?, current_node_seq = ?, next_deadline_at = ?, red_count = ?, sign_for_overdue = ?,
@@ -440,11 +440,17 @@ export class TaskCommandService {
     return e;
   }
 
-  /** A fresh submission starts the assessor's review window; it ends when no node awaits review. */
-  private reviewDueAt(row: TaskStateRow, event: TaskEvent, after: TaskSnapshot): string | null {
+  /**
+   * A fresh submission starts the assessor's review window; it ends when no node awaits review (or the task
+   * is not active, e.g. suspended). When a node awaits review again without a new submission (a resumed
+   * task), the window is the last submission's again — the rule verify checks the column against.
+   */
+  private async reviewDueAt(row: TaskStateRow, event: TaskEvent, after: TaskSnapshot): Promise<string | null> {
     if (!after.context.nodes.some((n) => n.status === 'submitted') || viewOf(after).state !== 'active') return null;
     if (event.type === 'evidence.submit') return this.deadlines.reviewDueAt(event.at, row.timezone, this.config.DUBAN_REVIEW_WORKING_DAYS);
-    return row.review_due_at;
+    if (row.review_due_at !== null) return row.review_due_at;
+    const last = await this.db.value<string>("SELECT occurred_at FROM task_events WHERE task_id = ? AND type = 'evidence.submit' ORDER BY seq DESC LIMIT 1", row.id);
+    return last ? this.deadlines.reviewDueAt(last, row.timezone, this.config.DUBAN_REVIEW_WORKING_DAYS) : null;
   }
 
   /**
@@ -485,7 +491,7 @@ export class TaskCommandService {
     const hash = eventHash({ prevHash: row.last_hash, taskId: row.id, seq, type: 'task.migrated', occurredAt: at, payload });
     const cols = columnsOf(after);
     const view = viewOf(after);
-    const reviewDueAt = this.reviewDueAt(row, { type: 'clock.tick', at }, after);
+    const reviewDueAt = await this.reviewDueAt(row, { type: 'clock.tick', at }, after);
     const updated = await this.db
       .run(
         `UPDATE tasks SET state = ?, light = ?, current_node_seq = ?, next_deadline_at = ?, red_count = ?, sign_for_overdue = ?,
