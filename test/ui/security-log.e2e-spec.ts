@@ -44,6 +44,8 @@ describe('the security log page', () => {
     expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/); // no raw ids
     const lists = countRequests(page, /^\/security-log$/);
     await page.getByLabel('类别').selectOption({ label: '登录失败' });
+    // Wait for the filtered list itself: the unfiltered one shows the same failed login further down.
+    await table.locator('tbody tr').first().filter({ hasText: '登录失败' }).waitFor();
     await table.locator('tbody tr', { hasText: '账号 fgw' }).waitFor();
     await expect(table.locator('tbody tr').first().innerText()).resolves.toContain('密码错误');
     const kinds = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')));
