@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { seriousA11yViolations } from './support/a11y.js';
-import { ensureWebBuilt, launchBrowser, login, openSession, screenshot, startUiApp, type Session, type UiApp } from './support/ui-app.js';
+import { ensureWebBuilt, launchBrowser, screenshot, startUiApp, type Session, type UiApp, navLink, signedIn } from './support/ui-app.js';
 
 const STEP = 120_000;
 let server: UiApp;
@@ -19,13 +19,8 @@ const lastMonth = DateTime.now().setZone('Asia/Shanghai').minus({ months: 1 });
 const period = lastMonth.toFormat('yyyy-MM');
 const label = `${lastMonth.year}年${lastMonth.month}月`;
 
-async function as(username: string): Promise<Page> {
-  const s = await openSession(browser, server.baseUrl);
-  sessions.push(s);
-  await login(s.page, username);
-  return s.page;
-}
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name, exact: true }).click();
+const as = (username: string, width: 'desktop' | 'phone' = 'desktop'): Promise<Page> => signedIn(browser, server.baseUrl, sessions, username, width);
+const nav = (page: Page, name: string) => navLink(page, name).click();
 
 beforeAll(async () => {
   const webRoot = ensureWebBuilt();

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { seriousA11yViolations } from './support/a11y.js';
-import { ensureWebBuilt, launchBrowser, login, openSession, screenshot, startUiApp, type Session, type UiApp } from './support/ui-app.js';
+import { ensureWebBuilt, launchBrowser, login, openSession, screenshot, startUiApp, type Session, type UiApp, navLink } from './support/ui-app.js';
 
 const STEP = 120_000;
 let server: UiApp;
@@ -29,7 +29,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const nav = (name: string) => page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name, exact: true });
+const nav = (name: string) => navLink(page, name);
 
 describe('a leader', () => {
   it('lands on the board and sees the read-only pages, without the office set-up pages', async () => {

@@ -7,21 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { seriousA11yViolations } from './support/a11y.js';
-import { ensureWebBuilt, horizontalOverflow, launchBrowser, login, openSession, screenshot, type Session, type UiApp, startUiApp } from './support/ui-app.js';
+import { ensureWebBuilt, horizontalOverflow, launchBrowser, screenshot, type Session, type UiApp, startUiApp, navLink, signedIn } from './support/ui-app.js';
 
 const STEP = 120_000;
 let server: UiApp;
 let browser: Browser;
 const sessions: Session[] = [];
 
-async function as(username: string, width: 'desktop' | 'phone' = 'desktop'): Promise<Page> {
-  const s = await openSession(browser, server.baseUrl, width);
-  sessions.push(s);
-  await login(s.page, username);
-  return s.page;
-}
-
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name, exact: true }).click();
+const as = (username: string, width: 'desktop' | 'phone' = 'desktop'): Promise<Page> => signedIn(browser, server.baseUrl, sessions, username, width);
+const nav = (page: Page, name: string) => navLink(page, name).click();
 
 beforeAll(async () => {
   const webRoot = ensureWebBuilt();

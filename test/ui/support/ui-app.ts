@@ -179,3 +179,14 @@ export async function horizontalOverflow(page: Page): Promise<number> {
   // Evaluated in the page (a string, so this Node-typed file needs no DOM types).
   return Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
 }
+
+/** A fresh session (own storage) signed in as a demo user, kept in `sessions` so the test can close it and read its errors. */
+export async function signedIn(browser: Browser, baseUrl: string, sessions: Session[], username: string, width: 'desktop' | 'phone' = 'desktop'): Promise<Page> {
+  const s = await openSession(browser, baseUrl, width);
+  sessions.push(s);
+  await login(s.page, username);
+  return s.page;
+}
+
+/** A page's link in the main navigation, by its Chinese name. */
+export const navLink = (page: Page, name: string) => page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name, exact: true });
