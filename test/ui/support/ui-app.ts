@@ -107,7 +107,7 @@ export async function startUiApp(webRoot: string): Promise<UiApp> {
 /** Debian's chromium, headless, with the flags that keep it off the (closed) network (TOOLCHAIN.md). */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium fonts-wqy-microhei), as .ci/run does`);
+    throw new Error(`${CHROMIUM} is missing: run bash test/support/browser-deps.sh (npm test does), or apt-get install -y chromium chromium-l10n fonts-wqy-microhei`);
   }
   return chromium.launch({
     executablePath: CHROMIUM,
