@@ -228,7 +228,7 @@ describe('notifications reach server-sent-event streams', () => {
   it('delivers the events a department may see, and replays what it missed after Last-Event-ID', async () => {
     const notifications = t.app.get(NotificationsService);
     await notifications.pump();
-    const lastId = ((await t.db.one('SELECT max(id) AS id FROM outbox')) as { id: number }).id;
+    const lastId = ((await t.db.one('SELECT max(stream_seq) AS id FROM outbox')) as { id: number }).id;
     t.clock.set('2026-07-01T02:00:00.000Z');
     const mine = await createTask(t, f, [{ seq: 1, dueDate: '2026-08-31' }], 'u-fgw');
     const theirs = await createTask(t, f, [{ seq: 1, dueDate: '2026-08-31' }], 'u-czj');

@@ -43,8 +43,8 @@ export class NotificationsController {
   @ApiQuery({ name: 'access_token', required: false })
   async stream(@CurrentActor() actor: Actor, @Headers('last-event-id') lastEventId?: string): Promise<Observable<MessageEvent>> {
     const last = lastEventId === undefined || lastEventId === '' ? undefined : Number(lastEventId);
-    if (last !== undefined && !Number.isInteger(last)) throw DomainError.validation([{ field: 'Last-Event-ID', reason: 'must be an event id' }]);
-    return (await this.notifications.stream(actor, last)).pipe(map((n) => ({ id: String(n.id), type: n.type, data: n })));
+    if (last !== undefined && !Number.isInteger(last)) throw DomainError.validation([{ field: 'Last-Event-ID', reason: 'must be an event id (the id of the last event received)' }]);
+    return (await this.notifications.stream(actor, last)).pipe(map((n) => ({ id: String(n.streamSeq), type: n.type, data: n })));
   }
 
   @Post('webhooks')

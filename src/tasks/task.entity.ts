@@ -136,6 +136,7 @@ export class TaskEvent {
  */
 @Entity({ name: 'outbox' })
 @Index('ix_outbox_pending', ['id'], { where: 'dispatched_at IS NULL' })
+@Index('ux_outbox_stream_seq', ['streamSeq'], { unique: true, where: 'stream_seq IS NOT NULL' })
 export class OutboxMessage {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   @Column({ name: 'task_id', type: 'text' }) taskId: string;
@@ -145,4 +146,6 @@ export class OutboxMessage {
   @Column({ name: 'unit_id', type: 'text', nullable: true }) unitId: string | null;
   @Column({ name: 'created_at', type: 'text' }) createdAt: string;
   @Column({ name: 'dispatched_at', type: 'text', nullable: true }) dispatchedAt: string | null;
+  /** Place in the event stream (SSE id): given at dispatch, one dispatcher at a time, without gaps. */
+  @Column({ name: 'stream_seq', type: 'integer', nullable: true }) streamSeq: number | null;
 }
