@@ -194,7 +194,10 @@ const ZH_BY_CODE: Record<ErrorCode, (d: D, en: string) => string> = {
     return `不接受该类型的文件${allowed.length ? `，可上传：${allowed.join('、')}` : ''}`;
   },
   [ErrorCode.Busy]: () => '系统繁忙，请稍后重试',
-  [ErrorCode.ImportRefused]: () => '导入未执行，未写入任何数据：请先修正导入报告中列出的问题',
+  [ErrorCode.ImportRefused]: (d) => {
+    const zh = str((d.report as D | undefined)?.refusalMessage);
+    return zh && !UUID_RE.test(zh) ? `导入未执行，未写入任何数据：${zh}` : '导入未执行，未写入任何数据：请先修正导入报告中列出的问题';
+  },
   [ErrorCode.ScoringNotConfigured]: (_d, en) =>
     /freeze/.test(en) ? '还有承接任务的单位未分组，不能冻结得分：请先把每个单位放入考核分组' : '该考核方案的计分设置尚未完成或无法计分，请先完成计分设置',
   [ErrorCode.BallotQuotaExceeded]: (d) => {

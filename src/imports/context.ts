@@ -16,6 +16,7 @@ import type {
 import { problem, type Grid } from './grid.js';
 import type { UnitResolver } from './units.js';
 import { methodParamsProblems, readMethodParams } from './methods.js';
+import { coded, type Coded } from './problem-catalogue.js';
 
 export interface ShapeContext {
   shape: ShapeName;
@@ -56,12 +57,12 @@ export class Collector {
     this.kinds[index] = kind;
   }
 
-  error(reason: string, at: At = {}): void {
-    this.problems.push(problem('error', reason, at));
+  error(c: Coded, reason: string, at: At = {}): void {
+    this.problems.push(problem(c, 'error', reason, at));
   }
 
-  warn(reason: string, at: At = {}, repaired?: string): void {
-    this.problems.push(problem('warning', reason, at, repaired));
+  warn(c: Coded, reason: string, at: At = {}, repaired?: string): void {
+    this.problems.push(problem(c, 'warning', reason, at, repaired));
   }
 
   /** Resolve a unit name; an unresolved one is reported (once per name and row) and yields []. */
@@ -71,8 +72,9 @@ export class Collector {
       const key = `${raw}|${at.row ?? ''}`;
       if (!this.reportedUnits.has(key)) {
         this.reportedUnits.add(key);
-        if (r.collective) this.warn(r.problem ?? `"${raw}" names a group, not a unit`, at);
-        else this.error(r.problem ?? `unit "${raw}" not resolved`, at);
+        const c = r.problemCode ?? coded(r.collective ? 'unit.collective' : 'unit.unknown', { name: raw });
+        if (r.collective) this.warn(c, r.problem ?? `"${raw}" names a group, not a unit`, at);
+        else this.error(c, r.problem ?? `unit "${raw}" not resolved`, at);
       }
     }
     return r.units;
@@ -150,6 +152,7 @@ export function finishNodes(nodes: ImportNode[]): ImportNode[] {
 export function methodParamsChecked(
   ctx: ShapeContext,
   what: string,
+  indicator: string,
   code: MethodCode | null,
   criteria: string,
   target: { direction: 'higher' | 'lower'; target: number | null },
@@ -158,9 +161,9 @@ export function methodParamsChecked(
 ): Record<string, unknown> {
   if (code === null) return {};
   const { params, assumption } = readMethodParams(code, criteria, target);
-  if (assumption) ctx.out.warn(`${what}: ${assumption}`, at, JSON.stringify(params));
+  if (assumption) ctx.out.warn(coded('method.assessor', { indicator }), `${what}: ${assumption}`, at, JSON.stringify(params));
   const problems = methodParamsProblems(code, params, points);
-  if (problems.length > 0) ctx.out.error(`${what}: the scoring parameters are incomplete for ${code}: ${problems.join('; ')}`, at);
+  if (problems.length > 0) ctx.out.error(coded('method.params-incomplete', { indicator, method: code, details: problems }), `${what}: the scoring parameters are incomplete for ${code}: ${problems.join('; ')}`, at);
   return params;
 }
 
@@ -179,6 +182,7 @@ export function datesAsWritten(ctx: ShapeContext, d: { readonly dates: readonly 
   }
   for (const h of recurring) {
     ctx.out.warn(
+      coded('recurring.not-expanded', { text: h.text, due: h.dates[h.dates.length - 1]!, count: h.dates.length }),
       `recurring phrase "${h.text}" not expanded (option expandRecurring is off)`,
       at,
       `one node due ${h.dates[h.dates.length - 1]}; expanded it would give ${h.dates.length} nodes`,

@@ -152,6 +152,7 @@ describe('a work report with multi-line categories, leaders, per-unit node lists
       units: ['农业农村局'],
       rule: 'prefix',
       reason: '"县农业农村局" = "农业农村局" (the prefix "县" is ignored)',
+      message: '忽略“县、区、市”等前缀后对应“农业农村局”',
     });
     expect(res.report.newUnits.map((u) => u.name)).toEqual(res.model.units);
   });

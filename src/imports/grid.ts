@@ -2,6 +2,7 @@
  * The common grid every reader produces: rows of cells carrying their ORIGINAL positions, so the report
  * can point at the file (xlsx/csv row and column; for text files the line a cell starts on).
  */
+import { problemMessageZh, type Coded } from './problem-catalogue.js';
 import type { GridSourceKind, ImportProblem } from './model.js';
 
 export interface GridCell {
@@ -35,19 +36,28 @@ export function isBlankRow(row: GridRow): boolean {
   return row.cells.every((c) => c.value.trim() === '');
 }
 
+/** A problem: its code and parameters (zh-CN message from problem-catalogue.ts), the English reason, where, and the repair. */
 export function problem(
+  c: Coded,
   severity: ImportProblem['severity'],
   reason: string,
   at: { row?: number | null; column?: number | null; field?: string | null } = {},
   repaired?: string,
 ): ImportProblem {
+  const zh = problemMessageZh(c);
   const p: ImportProblem = {
     row: at.row ?? null,
     column: at.column ?? null,
     field: at.field ?? null,
     reason,
     severity,
+    code: c.code,
+    params: c.params,
+    message: zh.message,
   };
-  if (repaired !== undefined) p.repaired = repaired;
+  if (repaired !== undefined) {
+    p.repaired = repaired;
+    if (zh.repairedMessage !== undefined) p.repairedMessage = zh.repairedMessage;
+  }
   return p;
 }

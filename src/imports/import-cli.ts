@@ -111,8 +111,9 @@ export function registerImportCommand(program: Command, withApp: WithApp): void 
 /** Changes listed in the text report (all of them, up to CHANGE_LIST_LIMIT, in --json). */
 const TEXT_CHANGES = 200;
 
-const where = (p: { row: number | null; column: number | null; field: string | null }) =>
-  [p.row !== null ? `row ${p.row}` : null, p.column !== null ? `col ${p.column}` : null, p.field].filter(Boolean).join(', ') || 'file';
+/** Where a problem is, in Chinese (the problem text itself is the zh-CN message; --json keeps the English reason). */
+const whereZh = (p: { row: number | null; column: number | null; field: string | null }) =>
+  [p.row !== null ? `第 ${p.row} 行` : null, p.column !== null ? `第 ${p.column} 列` : null, p.field].filter(Boolean).join('，') || '整个文件';
 
 /** The report as text: outcome, counts that add up, per-unit counts, every change, every problem. */
 export function formatImportResult(r: ImportResult): string {
@@ -122,6 +123,7 @@ export function formatImportResult(r: ImportResult): string {
   const verb = { 'dry-run': 'DRY RUN (nothing written)', committed: `COMMITTED (run ${r.runId})`, unchanged: 'NOTHING TO CHANGE (nothing written)', refused: 'REFUSED (nothing written)' }[r.outcome];
   out.push(`Import of ${r.file.name} (${r.file.bytes} bytes, sha256 ${r.file.sha256.slice(0, 12)}…) into plan ${r.plan.id} (${r.plan.year}, ${r.plan.timezone}): ${verb}`);
   if (r.refusal) out.push(`${r.outcome === 'refused' ? 'Refused' : 'A commit would be refused'}: ${r.refusal}`);
+  if (r.refusalMessage) out.push(`${r.outcome === 'refused' ? '已拒绝，未写入' : '提交将被拒绝'}：${r.refusalMessage}`);
   out.push(`Shape: ${r.shape ?? 'not recognised'}`);
   out.push(
     `Rows: ${pc.rows} = ${pc.headerRows} header + ${pc.skippedHeaderRows} repeated header + ${pc.dataRows} data + ${pc.continuationRows} continuation + ` +
@@ -150,7 +152,7 @@ export function formatImportResult(r: ImportResult): string {
   const problems = [...r.parse.problems, ...r.problems];
   out.push(`Problems: ${r.errors} error(s), ${r.warnings} warning(s)`);
   for (const p of problems) {
-    out.push(`  ${p.severity === 'error' ? 'ERROR  ' : 'warning'} ${where(p)}: ${p.reason}${p.repaired ? ` — ${p.repaired}` : ''}`);
+    out.push(`  ${p.severity === 'error' ? '错误' : '警告'} ${whereZh(p)}：${p.message}${p.repairedMessage ? `（${p.repairedMessage}）` : ''}  [${p.code}]`);
   }
   return out.join('\n');
 }

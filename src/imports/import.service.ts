@@ -59,6 +59,8 @@ import { SHAPES } from './model.js';
 import { OrderedIds } from './ordered-ids.js';
 import { parseImport } from './parse-import.js';
 import { cleanUnitName, isCollectiveName, UnitResolver } from './units.js';
+import { problem as gridProblem } from './grid.js';
+import { coded, problemMessageZh, type Coded } from './problem-catalogue.js';
 
 export interface ImportOptions {
   planId: string;
@@ -141,6 +143,8 @@ export interface ImportResult {
   outcome: ImportOutcome;
   /** Why nothing was (or, in a dry run, would be) written; null when the import can go ahead. */
   refusal: string | null;
+  /** The same in zh-CN (what the page and the CLI show). */
+  refusalMessage: string | null;
   runId: string | null;
   counts: ImportCounts;
   /** Every change (first CHANGE_LIST_LIMIT; `changesOmitted` says how many more). */
@@ -199,8 +203,9 @@ interface Planned {
   indicators: IndicatorPlan[];
   tasks: TaskPlan[];
   problems: ImportProblem[];
-  /** Refusals no option overrides (closed plan, other table shape). */
+  /** Refusals no option overrides (closed plan, other table shape), with their code. */
   fatal: string | null;
+  fatalCoded: Coded | null;
   notInFile: { indicators: string[]; tasks: string[] };
 }
 
@@ -224,13 +229,8 @@ interface Context {
   progress?: ImportProgress;
 }
 
-const problem = (severity: 'error' | 'warning', reason: string, at: { row?: number | null; field?: string | null } = {}): ImportProblem => ({
-  row: at.row ?? null,
-  column: null,
-  field: at.field ?? null,
-  reason,
-  severity,
-});
+const problem = (c: Coded, severity: 'error' | 'warning', reason: string, at: { row?: number | null; field?: string | null } = {}): ImportProblem =>
+  gridProblem(c, severity, reason, { row: at.row ?? null, column: null, field: at.field ?? null });
 
 const PROGRESS_EVERY = 500;
 /** Page cache during a commit, KiB (SQLite's default is 2 MiB). */
@@ -374,12 +374,16 @@ export class ImportService {
     const { parsed, plan, opts } = ctx;
     const ids = new OrderedIds(Date.parse(ctx.at));
     const model = parsed.model;
-    const out: Planned = { units: [], indicators: [], tasks: [], problems: [], fatal: null, notInFile: { indicators: [], tasks: [] } };
-    if (plan.status === 'closed') out.fatal = `plan ${plan.id} is closed: an import may not change it`;
+    const out: Planned = { units: [], indicators: [], tasks: [], problems: [], fatal: null, fatalCoded: null, notInFile: { indicators: [], tasks: [] } };
+    if (plan.status === 'closed') {
+      out.fatal = `plan ${plan.id} is closed: an import may not change it`;
+      out.fatalCoded = coded('plan.closed');
+    }
     const shapes = await this.db.all('SELECT DISTINCT shape FROM import_runs WHERE plan_id = ?', plan.id) as { shape: string }[];
     const other = shapes.find((s) => s.shape !== parsed.shape);
-    if (parsed.shape && other) {
-      out.fatal ??= `plan ${plan.id} was imported from a ${other.shape} table; this file is a ${parsed.shape}: import it into its own plan (indicator keys would collide)`;
+    if (parsed.shape && other && !out.fatal) {
+      out.fatalCoded = coded('plan.other-shape', { previous: other.shape, shape: parsed.shape });
+      out.fatal = `plan ${plan.id} was imported from a ${other.shape} table; this file is a ${parsed.shape}: import it into its own plan (indicator keys would collide)`;
     }
 
     // Units: the file's task units and assessors, by name.
@@ -408,7 +412,7 @@ export class ImportService {
           unitRefs.set(name, ref);
           id = ref.id;
         } else {
-          out.problems.push(problem('warning', `assessing unit "${raw}" is not a known unit: its indicators are stored without an assessing unit (create it, or import with createUnits)`, { row, field: '考核主体' }));
+          out.problems.push(problem(coded('assessor.unknown', { name: raw }), 'warning', `assessing unit "${raw}" is not a known unit: its indicators are stored without an assessing unit (create it, or import with createUnits)`, { row, field: '考核主体' }));
         }
       }
       assessorIds.set(raw, id);
@@ -436,9 +440,12 @@ export class ImportService {
         // Rule (issue 14): an indicator of another table (another annex cut out by hand, same 序号) is not
         // an edit of this one: an import never overwrites an indicator under a different name — refused,
         // naming both rows.
-        if (!sameIndicatorName(row.name, columns.name)) {
+        if (!sameIndicatorName(row.name, columns.name) && !out.fatal) {
           const origin = await this.creatorOf(row.id);
-          out.fatal ??=
+          out.fatalCoded = coded('indicator.overwrite', {
+            indicator: ind.key, row: ind.sourceRows[0] ?? null, name: columns.name, existingCode: row.code, existingName: row.name, fileName: origin?.fileName ?? null,
+          });
+          out.fatal =
             `indicator ${ind.key} of the file (row ${ind.sourceRows[0] ?? '?'}, "${columns.name}") would overwrite the plan's indicator ${row.code} ` +
             `("${row.name}", ${origin ? `created by import ${origin.runId} of ${origin.fileName}` : 'not created by an import'}): refused — ` +
             `import the whole document (its sections keep their own keys) or this table into its own plan`;
@@ -461,10 +468,10 @@ export class ImportService {
       out.indicators.push(p);
     }
     if (assumed.points) {
-      out.problems.push(problem('warning', `${assumed.points} indicator(s) have no points in the file (no 分值 column): stored with ${opts.defaultPoints} points (option defaultPoints); set them in the scoring set-up`, { field: '分值' }));
+      out.problems.push(problem(coded('points.assumed', { count: assumed.points, points: opts.defaultPoints }), 'warning', `${assumed.points} indicator(s) have no points in the file (no 分值 column): stored with ${opts.defaultPoints} points (option defaultPoints); set them in the scoring set-up`, { field: '分值' }));
     }
     if (assumed.method) {
-      out.problems.push(problem('warning', `${assumed.method} indicator(s) have no scoring method in the file: stored as ${opts.defaultMethod} (option defaultMethod)`, { field: '计分方式' }));
+      out.problems.push(problem(coded('method.assumed', { count: assumed.method, method: opts.defaultMethod }), 'warning', `${assumed.method} indicator(s) have no scoring method in the file: stored as ${opts.defaultMethod} (option defaultMethod)`, { field: '计分方式' }));
     }
     for (const [code, r] of existing) if (!byKey.has(code)) out.notInFile.indicators.push(`${code} (${r.name})`);
 
@@ -472,7 +479,7 @@ export class ImportService {
     const years = new Set<number>([opts.year]);
     for (const t of model.tasks) for (const n of t.nodes) years.add(Number(n.dueDate.slice(0, 4)));
     for (const gap of this.deadlines.calendarGaps(years)) {
-      out.problems.push(problem('warning', `${gap.message}（${gap.year} 年的节点截止与预警时间按周一至周五计算，未计法定节假日与调休）`, { field: '计划完成时间' }));
+      out.problems.push(problem(coded('calendar.no-holidays', { year: gap.year, message: gap.message }), 'warning', `${gap.message}（${gap.year} 年的节点截止与预警时间按周一至周五计算，未计法定节假日与调休）`, { field: '计划完成时间' }));
     }
 
     // Tasks.
@@ -491,7 +498,7 @@ export class ImportService {
       const row0 = task.sourceRows[0] ?? null;
       if (uid === null) {
         // The parser resolved the name against the units we gave it, so this only happens if a unit vanished.
-        out.problems.push(problem('error', `task ${task.key}: unit "${task.unitName}" is not in the database`, { row: row0 }));
+        out.problems.push(problem(coded('unit.missing-in-db', { task: task.key, unit: task.unitName }), 'error', `task ${task.key}: unit "${task.unitName}" is not in the database`, { row: row0 }));
         continue;
       }
       const nodes = this.nodeSpecs(task, plan);
@@ -513,7 +520,12 @@ export class ImportService {
       const parts = [];
       if (out.notInFile.indicators.length) parts.push(`${out.notInFile.indicators.length} indicator(s): ${list(out.notInFile.indicators)}`);
       if (out.notInFile.tasks.length) parts.push(`${out.notInFile.tasks.length} task(s): ${list(out.notInFile.tasks)}`);
-      out.problems.push(problem('warning', `in the plan but not in this file, kept unchanged (an import never deletes or cancels): ${parts.join('; ')}`));
+      const zhList = [...out.notInFile.indicators, ...out.notInFile.tasks];
+      const notInFile = coded('plan.not-in-file', {
+        indicators: out.notInFile.indicators.length, tasks: out.notInFile.tasks.length,
+        list: zhList.slice(0, 20).join('、') + (zhList.length > 20 ? ` 等 ${zhList.length} 项` : ''),
+      });
+      out.problems.push(problem(notInFile, 'warning', `in the plan but not in this file, kept unchanged (an import never deletes or cancels): ${parts.join('; ')}`));
     }
     out.units = [...unitRefs.values()];
     return out;
@@ -531,7 +543,7 @@ export class ImportService {
     const detailsDiff = diffFields((recordedDetails ?? { leaderInCharge: null, unitTarget: null }) as TaskDetails, base.details, DETAIL_KEYS);
     const plan: TaskPlan = { ...base, action: 'unchanged', id: row.id, version: row.version, detailsDiff };
     if ((row.is_lead === 1) !== base.task.isLead) {
-      problems.push(problem('warning', `task ${base.key}: the file marks it ${base.task.isLead ? 'lead unit (牵头)' : 'not lead'}; the lead flag is set when a task is created and an import does not change it`, { row: row0 }));
+      problems.push(problem(coded('task.lead-changed', { task: base.key, lead: base.task.isLead }), 'warning', `task ${base.key}: the file marks it ${base.task.isLead ? 'lead unit (牵头)' : 'not lead'}; the lead flag is set when a task is created and an import does not change it`, { row: row0 }));
     }
     const persisted = JSON.parse(row.snapshot) as PersistedTask;
     const current = persisted.context.nodes;
@@ -542,7 +554,7 @@ export class ImportService {
     const event = { type: 'task.revise' as const, at: ctx.at, nodes: inputs, reason: `import ${ctx.file.name}` };
     const roleRefusal = refusalToSend(ctx.actor, 'task.revise');
     if (roleRefusal) {
-      problems.push(problem('error', `task ${base.key}: the file changes its nodes, but ${roleRefusal}`, { row: row0 }));
+      problems.push(problem(coded('task.revise-forbidden', { task: base.key }), 'error', `task ${base.key}: the file changes its nodes, but ${roleRefusal}`, { row: row0 }));
       return { ...plan, action: 'refused' };
     }
     const r = applyTaskEvent(snapshot, event);
@@ -550,7 +562,7 @@ export class ImportService {
       const why = snapshot.matches('live')
         ? (revisionProblem(snapshot.context, event)?.messageEn ?? r.refusal.messageEn)
         : `the task is ${viewOf(snapshot).state}: only a live task's nodes can be revised`;
-      problems.push(problem('error', `task ${base.key}: the file changes its nodes but the change is refused — ${why}`, { row: row0 }));
+      problems.push(problem(coded('task.revise-refused', { task: base.key, state: snapshot.matches('live') ? null : viewOf(snapshot).state }), 'error', `task ${base.key}: the file changes its nodes but the change is refused — ${why}`, { row: row0 }));
       return { ...plan, action: 'refused' };
     }
     if (!r.changed) return plan;
@@ -653,6 +665,16 @@ export class ImportService {
       return `the report has ${errors} error(s) (rows, values or changes that cannot be imported); fix the file, or commit with allowErrors to import the rest`;
     }
     return null;
+  }
+
+  /** refusalOf in zh-CN. */
+  private refusalZh(ctx: Context, planned: Planned): string {
+    if (planned.fatalCoded) return problemMessageZh(planned.fatalCoded).message;
+    if (ctx.parsed.shape === null) {
+      const why = ctx.parsed.report.problems.filter((p) => p.severity === 'error').map((p) => p.message);
+      return `文件无法读取${why.length ? `：${why.join('；')}` : ''}`;
+    }
+    return `导入报告中有 ${this.errorsOf(ctx, planned)} 个错误（无法导入的行、取值或修改）：请修正文件后重新导入，或选择“跳过错误，导入其余内容”`;
   }
 
   private changesAnything(p: Planned): boolean {
@@ -777,10 +799,11 @@ export class ImportService {
       if (t.detailsDiff) changes.push({ kind: 'task.details', key: t.key, id: t.id, fields: t.detailsDiff.fields, before: t.detailsDiff.before, after: t.detailsDiff.after });
     }
     const refusal = outcome === 'refused' || outcome === 'dry-run' ? this.refusalOf(ctx, p) : null;
+    const refusalMessage = refusal === null ? null : this.refusalZh(ctx, p);
     // the units this import creates in the database (the parse saw them as known once createUnits adds them)
     const parse: ImportReport = { ...ctx.parsed.report, newUnits: p.units.map((u) => ({ name: u.name, kind: unitKindOf(u.name) })) };
     const dbErrors = p.problems.filter((x) => x.severity === 'error').length + (p.fatal ? 1 : 0);
-    const problems = p.fatal ? [problem('error', p.fatal), ...p.problems] : p.problems;
+    const problems = p.fatal ? [problem(p.fatalCoded!, 'error', p.fatal), ...p.problems] : p.problems;
     return {
       file: { name: ctx.file.name, sha256: ctx.sha256, bytes: ctx.file.bytes.length },
       plan: { id: ctx.plan.id, year: ctx.opts.year, timezone: ctx.plan.timezone },
@@ -788,6 +811,7 @@ export class ImportService {
       mode: ctx.opts.commit ? 'commit' : 'dry-run',
       outcome,
       refusal,
+      refusalMessage,
       runId,
       counts,
       changes: changes.slice(0, CHANGE_LIST_LIMIT),

@@ -193,9 +193,19 @@ export interface ImportProblem {
   column: number | null;
   /** The column's header, when known. */
   field: string | null;
+  /** English, for logs and API clients that read it; people read `message`. */
   reason: string;
   severity: Severity;
+  /** English note of the repair, when the importer repaired something. */
   repaired?: string;
+  /** Stable code (problem-catalogue.ts), e.g. `unit.unknown`, `due.not-date`. */
+  code: string;
+  /** The values the message is made of (the unit name, the value read, the indicator key …). */
+  params: Record<string, string | number | boolean | null | string[]>;
+  /** zh-CN, made from code and params (problem-catalogue.ts). */
+  message: string;
+  /** zh-CN of `repaired`. */
+  repairedMessage?: string;
 }
 
 export type RowKind =
@@ -235,7 +245,7 @@ export interface ImportReport {
   /** Every grid row and what became of it. */
   rows: Array<{ row: number; endRow: number; kind: RowKind }>;
   /** How each distinct unit name in the file was resolved (or not). */
-  unitNames: Array<{ raw: string; units: string[]; rule: string; reason?: string }>;
+  unitNames: Array<{ raw: string; units: string[]; rule: string; reason?: string; /** zh-CN of how it was matched */ message: string }>;
   /** Units the import would create (names not among the known units), with the kind they would get. */
   newUnits: Array<{ name: string; kind: 'town' | 'park' | 'department' }>;
   problems: ImportProblem[];

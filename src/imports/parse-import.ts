@@ -37,6 +37,7 @@ import { oneLine } from './text.js';
 import { UnitResolver, unitKindOf } from './units.js';
 import { splitSections } from './sections.js';
 import { looksLikeCatalogue, parseCatalogueSection, statedCounts } from './shape-catalogue.js';
+import { coded, unitMatchZh, type Coded } from './problem-catalogue.js';
 
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 /** How many rows from the top are searched for the header. */
@@ -62,15 +63,15 @@ export async function parseImport(
     if (optionErrors.length > 0) return fatal(base, null, optionErrors);
 
     const read = await readGrid(file);
-    if ('error' in read) return fatal(base, null, [problem('error', read.error)]);
+    if ('error' in read) return fatal(base, null, [problem(readErrorCoded(read.error, file?.name ?? ''), 'error', read.error)]);
     const grid = read;
     if (grid.problems.some((p) => p.severity === 'error')) return fatal(base, grid, grid.problems);
-    if (grid.rows.every(isBlankRow)) return fatal(base, grid, [...grid.problems, problem('error', 'the file holds no data')]);
+    if (grid.rows.every(isBlankRow)) return fatal(base, grid, [...grid.problems, problem(coded('file.no-data'), 'error', 'the file holds no data')]);
 
     const plans = splitSections(grid, { ...(opts.shape ? { forcedShape: opts.shape } : {}), isCatalogue: looksLikeCatalogue });
     if (!plans.some((p) => p.shape !== null)) {
       const found = findHeader(grid, opts.shape);
-      return fatal(base, grid, [...grid.problems, problem('error', 'error' in found ? found.error : 'no table found')]);
+      return fatal(base, grid, [...grid.problems, problem(coded('file.no-header', { rows: HEADER_SEARCH_ROWS, shape: opts.shape ?? null }), 'error', 'error' in found ? found.error : 'no table found')]);
     }
 
     const units = new UnitResolver({
@@ -109,7 +110,7 @@ export async function parseImport(
       if (plan.shape === null) {
         ownRows.forEach((r, k) => (kinds[plan.start + k] = isBlankRow(r) ? 'blank' : 'problem'));
         problems.push(
-          problem('error', `section ${plan.key} (rows ${firstRow}–${lastRow}${plan.title ? `, "${plan.title}"` : ''}): no table of a known shape and no numbered list; nothing imported from it`, { row: firstRow }),
+          problem(coded('section.unknown-shape', { section: plan.key, from: firstRow, to: lastRow, title: plan.title ?? null }), 'error', `section ${plan.key} (rows ${firstRow}–${lastRow}${plan.title ? `, "${plan.title}"` : ''}): no table of a known shape and no numbered list; nothing imported from it`, { row: firstRow }),
         );
       } else if (plan.shape === 'catalogue') {
         const cat = parseCatalogueSection(ownRows, plan, prefix);
@@ -134,7 +135,7 @@ export async function parseImport(
         subject ??= detectSubject(preamble);
         const titleYear = sectionTitle?.match(/(\d{4})\s*年/)?.[1];
         if (titleYear && Number(titleYear) !== opts.year) {
-          out.warn(`the title says ${titleYear} but the plan's year is ${opts.year}; dates without a year are put in ${opts.year}`, {
+          out.warn(coded('title.year-differs', { titleYear: Number(titleYear), year: opts.year }), `the title says ${titleYear} but the plan's year is ${opts.year}; dates without a year are put in ${opts.year}`, {
             row: sub.rows.find((r) => rowText(r) === sectionTitle)?.row ?? null,
           });
         }
@@ -155,7 +156,7 @@ export async function parseImport(
           if (i < off) return;
           if (k === undefined) {
             out.mark(i, 'problem');
-            out.error('row not read (internal: no rule claimed it)', { row: sub.rows[i]!.row });
+            out.error(coded('row.unclaimed'), 'row not read (internal: no rule claimed it)', { row: sub.rows[i]!.row });
           }
           kinds[plan.start + i - off] = out.kinds[i];
         });
@@ -169,7 +170,7 @@ export async function parseImport(
         for (const t of out.tasks) {
           const nodes = finishNodes(t.nodes);
           if (nodes.length === 0) {
-            out.error(`task ${prefix}${t.key} has no node with a readable date: not imported`, { row: t.sourceRows[0] ?? null });
+            out.error(coded('task.no-dated-node', { task: `${prefix}${t.key}` }), `task ${prefix}${t.key} has no node with a readable date: not imported`, { row: t.sourceRows[0] ?? null });
             continue;
           }
           tasks.push({ ...t, key: prefix + t.key, indicatorKey: prefix + t.indicatorKey, nodes });
@@ -187,11 +188,11 @@ export async function parseImport(
         section.stated = stated;
         if (stated.nodes !== undefined && stated.nodes !== section.counts.stageNodes) {
           problems.push(
-            problem('warning', `section ${plan.key}: the document states ${stated.nodes} stage nodes ("${stated.text}") but ${section.counts.stageNodes} were read${opts.expandRecurring ? ' (recurring phrases expanded: option expandRecurring)' : ''}`, { row: stated.row }),
+            problem(coded('section.stated-nodes', { section: plan.key, stated: stated.nodes, read: section.counts.stageNodes, text: stated.text, expanded: opts.expandRecurring === true }), 'warning', `section ${plan.key}: the document states ${stated.nodes} stage nodes ("${stated.text}") but ${section.counts.stageNodes} were read${opts.expandRecurring ? ' (recurring phrases expanded: option expandRecurring)' : ''}`, { row: stated.row }),
           );
         }
         if (stated.tasks !== undefined && stated.tasks !== section.counts.items) {
-          problems.push(problem('warning', `section ${plan.key}: the document states ${stated.tasks} tasks ("${stated.text}") but ${section.counts.items} were read`, { row: stated.row }));
+          problems.push(problem(coded('section.stated-tasks', { section: plan.key, stated: stated.tasks, read: section.counts.items, text: stated.text }), 'warning', `section ${plan.key}: the document states ${stated.tasks} tasks ("${stated.text}") but ${section.counts.items} were read`, { row: stated.row }));
         }
       }
       for (const p of problems.slice(problemsBefore)) {
@@ -224,23 +225,23 @@ export async function parseImport(
     return { shape, model, report };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    return fatal(base, null, [problem('error', `the import failed unexpectedly: ${message}`)]);
+    return fatal(base, null, [problem(coded('import.failed'), 'error', `the import failed unexpectedly: ${message}`)]);
   }
 }
 
 function checkOptions(opts: ParseImportOptions | undefined): ImportProblem[] {
   const errs: ImportProblem[] = [];
   if (!opts || !Number.isInteger(opts.year) || opts.year < 1900 || opts.year > 2999) {
-    errs.push(problem('error', `option year must be a four-digit year, got ${JSON.stringify(opts?.year)}`));
+    errs.push(problem(coded('option.year'), 'error', `option year must be a four-digit year, got ${JSON.stringify(opts?.year)}`));
   }
   if (opts?.timezone !== undefined && !IANAZone.isValidZone(opts.timezone)) {
-    errs.push(problem('error', `option timezone "${opts.timezone}" is not an IANA time zone`));
+    errs.push(problem(coded('option.timezone'), 'error', `option timezone "${opts.timezone}" is not an IANA time zone`));
   }
   if (opts?.shape !== undefined && !SHAPES.includes(opts.shape)) {
-    errs.push(problem('error', `option shape must be one of ${SHAPES.join(', ')}, got "${String(opts.shape)}"`));
+    errs.push(problem(coded('option.shape'), 'error', `option shape must be one of ${SHAPES.join(', ')}, got "${String(opts.shape)}"`));
   }
   if (opts?.defaultDueDate !== undefined && !isIsoDate(opts.defaultDueDate)) {
-    errs.push(problem('error', `option defaultDueDate must be a date YYYY-MM-DD, got "${opts.defaultDueDate}"`));
+    errs.push(problem(coded('option.default-due-date'), 'error', `option defaultDueDate must be a date YYYY-MM-DD, got "${opts.defaultDueDate}"`));
   }
   return errs;
 }
@@ -399,7 +400,7 @@ function buildReport(
   return {
     counts,
     rows,
-    unitNames: (units?.resolutions() ?? []).map((r) => ({ raw: r.raw, units: r.units, rule: r.rule, ...(r.reason ? { reason: r.reason } : {}) })),
+    unitNames: (units?.resolutions() ?? []).map((r) => ({ raw: r.raw, units: r.units, rule: r.rule, ...(r.reason ? { reason: r.reason } : {}), message: unitMatchZh(r) })),
     newUnits: model.units.filter((u) => !(units?.isKnown(u) ?? false)).map((name) => ({ name, kind: unitKindOf(name) })),
     problems: sorted,
     sections: [],
@@ -426,4 +427,21 @@ function fatal(base: { year: number; timezone: string }, grid: Grid | null, prob
   const kinds: RowKind[] = (grid?.rows ?? []).map((r) => (isBlankRow(r) ? 'blank' : 'problem'));
   const report = buildReport(grid ?? { source: 'tsv', rows: [], sheetName: null, problems: [] }, kinds, problems, model, 0, null);
   return { shape: null, model, report };
+}
+
+/**
+ * The code of a reader's refusal. The readers return English sentences of their own (read-*.ts); they
+ * are classified here, once, so the readers stay unchanged. An unrecognised sentence is `file.unreadable`.
+ */
+function readErrorCoded(error: string, name: string): Coded {
+  const ext = extname(name).toLowerCase();
+  const format = ext === '' ? '' : ext;
+  if (error === 'no file content given') return coded('file.missing');
+  if (error === 'the file is empty') return coded('file.empty');
+  if (error.startsWith('legacy Word .doc')) return coded('file.doc-legacy');
+  if (error.includes('is not an Office binary file')) return coded('file.not-office', { ext: format });
+  if (error.includes('has no sheet with any value')) return coded('file.no-sheet-data');
+  if (error.includes('binary (contains NUL bytes)')) return coded('file.binary');
+  if (error.includes('neither UTF-8 nor GB18030')) return coded('file.encoding');
+  return coded('file.unreadable', { format });
 }

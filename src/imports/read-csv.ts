@@ -6,6 +6,7 @@
  * an unterminated quoted field is an error reported at the line where it opened.
  */
 import { problem, type Grid, type GridRow } from './grid.js';
+import { coded } from './problem-catalogue.js';
 
 export function readCsv(text: string): Grid {
   const src = text.replace(/^\uFEFF/, '');
@@ -81,7 +82,7 @@ export function readCsv(text: string): Grid {
   }
   if (quoted) {
     grid.problems.push(
-      problem('error', 'a quoted field is never closed (missing ")', { row: quoteOpenLine, column: cells.length + 1 }),
+      problem(coded('file.quote-unclosed'), 'error', 'a quoted field is never closed (missing ")', { row: quoteOpenLine, column: cells.length + 1 }),
     );
   }
   if (field !== '' || cells.length > 0) endRecord();

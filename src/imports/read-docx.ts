@@ -16,6 +16,7 @@
 import JSZip from 'jszip';
 import { XMLParser } from 'fast-xml-parser';
 import { problem, type Grid, type GridCell, type GridRow } from './grid.js';
+import { coded } from './problem-catalogue.js';
 
 type Node = Record<string, unknown>;
 
@@ -167,6 +168,6 @@ export async function readDocx(bytes: Buffer): Promise<Grid | { error: string }>
     }
   };
   walkBody(kids(body));
-  if (tables === 0) grid.problems.push(problem('warning', 'the document holds no table: its paragraphs are read as one-cell rows'));
+  if (tables === 0) grid.problems.push(problem(coded('file.docx-no-table'), 'warning', 'the document holds no table: its paragraphs are read as one-cell rows'));
   return grid;
 }

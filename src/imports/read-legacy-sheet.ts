@@ -10,6 +10,7 @@
  */
 import * as XLSX from 'xlsx';
 import { problem, type Grid, type GridRow } from './grid.js';
+import { coded } from './problem-catalogue.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -59,7 +60,7 @@ export function readLegacySheet(bytes: Buffer, kind: 'xls' | 'et'): Grid | { err
   const ws = wb.Sheets[name]!;
   const grid: Grid = { source: kind, rows: [], sheetName: name, problems: [] };
   for (const other of used.slice(1)) {
-    grid.problems.push(problem('warning', `sheet "${other}" ignored: only the first sheet with data ("${name}") is read`));
+    grid.problems.push(problem(coded('file.sheet-ignored', { sheet: other, used: name }), 'warning', `sheet "${other}" ignored: only the first sheet with data ("${name}") is read`));
   }
   const range = XLSX.utils.decode_range(ws['!ref']!);
   // last row / column holding a value or a merge

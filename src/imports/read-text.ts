@@ -23,6 +23,7 @@
  */
 import type { ImportProblem } from './model.js';
 import { problem, type Grid, type GridCell, type GridRow } from './grid.js';
+import { coded } from './problem-catalogue.js';
 
 export interface DecodedText {
   text: string;
@@ -54,7 +55,7 @@ export function decodeText(bytes: Buffer): DecodedText | { error: string } {
       return {
         text,
         encoding: 'gb18030',
-        problems: [problem('warning', 'the file is not UTF-8; read as GB18030', {}, 'decoded as GB18030')],
+        problems: [problem(coded('file.gb18030'), 'warning', 'the file is not UTF-8; read as GB18030', {}, 'decoded as GB18030')],
       };
     } catch {
       return { error: 'the file is neither UTF-8 nor GB18030 text' };

@@ -119,7 +119,7 @@ describe('node table: node-table.2020-panshan.tsv', () => {
     expect(tasksOf('117').map((t) => t.unitName)).toEqual(['县招商服务中心']);
     expect(res.model.units).toHaveLength(23);
     expect(res.model.units).not.toContain('县市局');
-    expect(res.report.unitNames).toContainEqual({ raw: '县市 场局', units: ['县市场监管局'], rule: 'alias', reason: '"县市场局" → "县市场监管局" (alias table)' });
+    expect(res.report.unitNames).toContainEqual({ raw: '县市 场局', units: ['县市场监管局'], rule: 'alias', reason: '"县市场局" → "县市场监管局" (alias table)', message: '按别名表对应“县市场监管局”' });
   });
 
   it("splits targets packed in one cell and gives the tasks 盘山县's part", () => {

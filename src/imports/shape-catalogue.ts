@@ -17,6 +17,7 @@ import { isBlankRow, problem, type GridRow } from './grid.js';
 import type { SectionPlan } from './sections.js';
 import { parseCatalogueLines, type CatalogueKind, type CatalogueSourceLine } from '../scoring/catalogue-text.js';
 import { oneLine } from './text.js';
+import { coded } from './problem-catalogue.js';
 
 const NUMBERED = /^\s*(?:\d{1,3}|[０-９]{1,3}|[（(]\s*\d{1,3}\s*[)）]|[①-⑳])\s*[.．、]?/;
 const AMOUNT = /[扣加减]\s*(?:除)?\s*\d+(?:\.\d+)?\s*(?:[-—~～至]\s*\d+(?:\.\d+)?\s*)?分|一票否决/;
@@ -89,7 +90,7 @@ export function parseCatalogueSection(
   for (const p of parsed.problems) {
     const i = indexOfRow.get(p.line);
     if (i !== undefined) kinds[i] = 'problem';
-    problems.push(problem('error', `catalogue ${plan.key}: ${p.reason} ("${p.text.slice(0, 40)}")`, { row: p.line }));
+    problems.push(problem(coded('catalogue.line', { section: plan.key, reason: p.reason, text: p.text.slice(0, 40), problem: p.code }), 'error', `catalogue ${plan.key}: ${p.reason} ("${p.text.slice(0, 40)}")`, { row: p.line }));
   }
   if (parsed.totalCapLine !== undefined) {
     const i = indexOfRow.get(parsed.totalCapLine);

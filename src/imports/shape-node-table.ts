@@ -33,6 +33,7 @@ import { CANONICAL_METHOD_NAMES, inferMethodFromCriteria, normaliseMethodName } 
 import { singleQuantity, splitPackedTargets, targetDirection, targetQuantity } from './targets.js';
 import { oneLine, parseNumber, rebuildLabel, trimPunct } from './text.js';
 import { splitUnitList } from './units.js';
+import { coded, type Coded } from './problem-catalogue.js';
 
 type Fields = Record<string, string>;
 
@@ -41,7 +42,7 @@ interface Aligned {
   cells: string[];
   /** For each aligned position, the original 0-based cell index (null for an inserted cell). */
   origin: Array<number | null>;
-  repaired: { reason: string; note: string; column: number } | null;
+  repaired: { reason: string; note: string; column: number; coded: Coded } | null;
 }
 
 export function parseNodeTable(ctx: ShapeContext): void {
@@ -61,7 +62,7 @@ export function parseNodeTable(ctx: ShapeContext): void {
   };
   m.byPosition.forEach((f, i) => {
     if (f === null && m.texts[i] !== '') {
-      out.warn(`column "${m.texts[i]}" is not used by the node-table import`, {
+      out.warn(coded('column.unused', { column: m.texts[i]!, shape: 'node-table' }), `column "${m.texts[i]}" is not used by the node-table import`, {
         row: header.row,
         column: header.cells[i]!.col,
         field: m.texts[i]!,
@@ -96,13 +97,13 @@ export function parseNodeTable(ctx: ShapeContext): void {
     };
     if ('error' in aligned) {
       out.mark(i, 'problem');
-      out.error(aligned.error as string, { row: row.row, column: at('points').column, field: label('points') });
+      out.error(coded('row.unaligned', { points: aligned.points }), aligned.error as string, { row: row.row, column: at('points').column, field: label('points') });
       continue;
     }
-    if (aligned.repaired) out.warn(aligned.repaired.reason, { row: row.row, column: aligned.repaired.column }, aligned.repaired.note);
+    if (aligned.repaired) out.warn(aligned.repaired.coded, aligned.repaired.reason, { row: row.row, column: aligned.repaired.column }, aligned.repaired.note);
     const extra = row.cells.slice(width).filter((c) => c.value.trim() !== '');
     if (extra.length > 0 && !aligned.repaired) {
-      out.warn(`${extra.length} cell(s) beyond the header's ${width} columns ignored`, { row: row.row, column: extra[0]!.col });
+      out.warn(coded('row.extra-cells', { count: extra.length, width }), `${extra.length} cell(s) beyond the header's ${width} columns ignored`, { row: row.row, column: extra[0]!.col });
     }
 
     const f: Fields = {};
@@ -129,7 +130,7 @@ export function parseNodeTable(ctx: ShapeContext): void {
       let key: string = seq;
       if (n > 1) {
         key = `${seq}~${n}`;
-        out.warn(`序号 ${seq} appears again; imported as a separate item with key "${key}"`, at('seq'));
+        out.warn(coded('item.repeated-seq', { seq, key }), `序号 ${seq} appears again; imported as a separate item with key "${key}"`, at('seq'));
       }
       const ind = makeIndicator(ctx, f, key, seq, row, at, names);
       if (!ind) {
@@ -146,7 +147,7 @@ export function parseNodeTable(ctx: ShapeContext): void {
     // ---- a continuation row
     if (!item || !current) {
       out.mark(i, 'problem');
-      out.error('continuation row (empty 序号) before any item: not imported', at('seq'));
+      out.error(coded('row.continuation-first'), 'continuation row (empty 序号) before any item: not imported', at('seq'));
       continue;
     }
     out.mark(i, 'continuation');
@@ -171,7 +172,7 @@ export function parseNodeTable(ctx: ShapeContext): void {
       const unitNames = f['unit'] !== '' ? resolveUnits(ctx, f['unitRaw']!, at('unit')) : null;
       const targets = unitNames ?? ctx.out.tasksOf(current.key).map((t) => t.unitName);
       if (targets.length === 0) {
-        out.error(`node row for indicator ${current.key} has no unit to go to`, at('unit'));
+        out.error(coded('node.no-unit', { indicator: current.key }), `node row for indicator ${current.key} has no unit to go to`, at('unit'));
       }
       const existing = ctx.out.tasksOf(current.key);
       for (const u of targets) {
@@ -211,17 +212,17 @@ function makeIndicator(
   if (name === '') {
     name = f['nodeName'] || (categoryPath[categoryPath.length - 1] ?? '');
     if (name === '') {
-      out.error(`item ${seq} has no indicator name (四级指标 / 节点名称 empty): not imported`, at('row'));
+      out.error(coded('item.no-name', { seq }), `item ${seq} has no indicator name (四级指标 / 节点名称 empty): not imported`, at('row'));
       return null;
     }
   }
   const path = categoryPath.filter((c) => c !== name);
 
   let points: number | null = null;
-  if (f['points'] === '') out.error(`item ${key}: 分值 is empty`, at('points'));
+  if (f['points'] === '') out.error(coded('points.empty', { indicator: key }), `item ${key}: 分值 is empty`, at('points'));
   else {
     points = parseNumber(f['points']!);
-    if (points === null) out.error(`item ${key}: 分值 "${f['points']}" is not a number`, at('points'));
+    if (points === null) out.error(coded('points.not-number', { indicator: key, value: f['points']! }), `item ${key}: 分值 "${f['points']}" is not a number`, at('points'));
   }
 
   let methodCode = null as ImportIndicator['methodCode'];
@@ -233,17 +234,17 @@ function makeIndicator(
     methodCode = mm.code;
     const raw = f['methodRaw'] || f['method']!;
     const split = /\S[\s\u3000]+\S/.test(raw);
-    if (!mm.code) out.error(`item ${key}: unknown scoring method "${raw}"`, at('method'));
+    if (!mm.code) out.error(coded('method.unknown', { indicator: key, value: raw }), `item ${key}: unknown scoring method "${raw}"`, at('method'));
     else if (!mm.canonical || split) {
       const why = !mm.canonical ? 'not a usual spelling' : 'split by spaces';
-      out.warn(`item ${key}: scoring method "${raw}" (${why}) read as ${mm.code}`, at('method'), CANONICAL_METHOD_NAMES[mm.code]);
+      out.warn(coded('method.spelling', { indicator: key, value: raw, split: mm.canonical === true, method: mm.code }), `item ${key}: scoring method "${raw}" (${why}) read as ${mm.code}`, at('method'), CANONICAL_METHOD_NAMES[mm.code]);
     }
   } else {
     methodCode = inferMethodFromCriteria(f['criteria'] ?? '');
     inferred = methodCode !== null;
     if (methodCode) {
-      out.warn(`item ${key}: 计分方式 empty; method read from 评分标准 as ${methodCode}`, at('method'), CANONICAL_METHOD_NAMES[methodCode]);
-    } else out.error(`item ${key}: 计分方式 empty and 评分标准 names no method`, at('method'));
+      out.warn(coded('method.from-criteria', { indicator: key, method: methodCode }), `item ${key}: 计分方式 empty; method read from 评分标准 as ${methodCode}`, at('method'), CANONICAL_METHOD_NAMES[methodCode]);
+    } else out.error(coded('method.missing', { indicator: key }), `item ${key}: 计分方式 empty and 评分标准 names no method`, at('method'));
   }
   const targetText = f['annualTarget'] || null;
   const targetsByUnit = targetText ? splitPackedTargets(targetText, names, ctx.year) : {};
@@ -251,7 +252,7 @@ function makeIndicator(
   const single = targetText && Object.keys(targetsByUnit).length === 0 ? targetQuantity(targetText, ctx.year) : null;
   const direction = targetDirection(subjectTarget?.text ?? targetText ?? name);
   const targetValue = subjectTarget?.value ?? single?.value ?? null;
-  const methodParams = methodParamsChecked(ctx, `item ${key}`, methodCode, f['criteria'] ?? '', { direction, target: targetValue }, points, at('criteria'));
+  const methodParams = methodParamsChecked(ctx, `item ${key}`, key, methodCode, f['criteria'] ?? '', { direction, target: targetValue }, points, at('criteria'));
 
   const ind: ImportIndicator = {
     key,
@@ -281,7 +282,7 @@ function makeIndicator(
 function addTasks(ctx: ShapeContext, ind: ImportIndicator, f: Fields, row: GridRow, at: (f: string) => At, names: string[]): void {
   const nodes = makeNodes(ctx, f, ind.name, row, at, names);
   if (f['unit'] === '') {
-    ctx.out.error(`item ${ind.key}: 承接部门 is empty; no task created`, at('unit'));
+    ctx.out.error(coded('unit.empty-cell', { indicator: ind.key }), `item ${ind.key}: 承接部门 is empty; no task created`, at('unit'));
     return;
   }
   const units = resolveUnits(ctx, f['unitRaw']!, at('unit'));
@@ -311,10 +312,10 @@ function makeNodes(ctx: ShapeContext, f: Fields, indicatorName: string, row: Gri
     const d = deadlinesOf(due, ctx.year)!;
     dates = datesAsWritten(ctx, d, at('due'));
     dueRule = [...new Set(d.hits.map((h) => h.rule))].join('+');
-    if (dates.length === 0) out.error(`计划完成时间 "${due}" is not a real date`, at('due'));
+    if (dates.length === 0) out.error(coded('due.not-real-date', { value: due }), `计划完成时间 "${due}" is not a real date`, at('due'));
     const leading = nameDates?.hits.filter((h) => h.index < Math.max(0, nodeName.search(/[，,：:；;。]/))) ?? [];
     if (dates.length === 1 && leading.length === 1 && leading[0]!.dates.length === 1 && leading[0]!.dates[0] !== dates[0]) {
-      out.warn(`节点名称 says ${leading[0]!.dates[0]} ("${leading[0]!.text}") but 计划完成时间 says ${dates[0]}; ${dates[0]} kept`, at('due'));
+      out.warn(coded('due.conflict', { nameDate: leading[0]!.dates[0]!, text: leading[0]!.text, due: dates[0]! }), `节点名称 says ${leading[0]!.dates[0]} ("${leading[0]!.text}") but 计划完成时间 says ${dates[0]}; ${dates[0]} kept`, at('due'));
     }
   } else if (due !== '') {
     const d = deadlinesOf(due, ctx.year);
@@ -323,27 +324,28 @@ function makeNodes(ctx: ShapeContext, f: Fields, indicatorName: string, row: Gri
       dueRule = [...new Set(d.hits.map((h) => h.rule))].join('+');
       stageTarget = nodeName ? `${nodeName}；${trimPunct(due)}` : trimPunct(due);
       out.warn(
+        coded('due.text-in-date', { text: due.slice(0, 30), dates }),
         `node text stands in 计划完成时间 ("${due.slice(0, 30)}${due.length > 30 ? '…' : ''}")`,
         at('due'),
         `due ${dates.join(', ')} read from it; the text added to the stage target`,
       );
     } else {
-      out.error(`计划完成时间 "${due}" is not a date`, at('due'));
+      out.error(coded('due.not-date', { value: due, column: '计划完成时间' }), `计划完成时间 "${due}" is not a date`, at('due'));
     }
   }
   if (dates.length === 0 && nameDates && nameDates.dates.length > 0) {
     dates = nameDates.dates;
     dueRule = [...new Set(nameDates.hits.map((h) => h.rule))].join('+');
-    out.warn(`计划完成时间 ${due === '' ? 'is empty' : 'unreadable'}`, at('due'), `due ${dates.join(', ')} read from 节点名称`);
+    out.warn(coded('due.from-name', { empty: due === '', dates }), `计划完成时间 ${due === '' ? 'is empty' : 'unreadable'}`, at('due'), `due ${dates.join(', ')} read from 节点名称`);
   }
   if (dates.length === 0) {
     dates = [ctx.defaultDueDate];
     dueRule = 'default';
-    out.warn('no deadline in the row (计划完成时间 and 节点名称 give none)', at('due'), `due ${ctx.defaultDueDate} (the default due date)`);
+    out.warn(coded('due.missing', { default: ctx.defaultDueDate }), 'no deadline in the row (计划完成时间 and 节点名称 give none)', at('due'), `due ${ctx.defaultDueDate} (the default due date)`);
   }
   for (const h of [...(deadlinesOf(due, ctx.year)?.hits ?? [])]) {
     if (h.explicitYear !== null && h.explicitYear !== ctx.year) {
-      out.warn(`deadline "${h.text}" is in ${h.explicitYear}, not the plan's year ${ctx.year}`, at('due'));
+      out.warn(coded('due.other-year', { text: h.text, year: h.explicitYear, planYear: ctx.year }), `deadline "${h.text}" is in ${h.explicitYear}, not the plan's year ${ctx.year}`, at('due'));
     }
   }
 
@@ -386,7 +388,7 @@ function realign(
   methodCol: number,
   dueCol: number,
   year: number,
-): Aligned | { error: string; cells: string[]; origin: Array<number | null> } {
+): Aligned | { error: string; points: string; cells: string[]; origin: Array<number | null> } {
   const cells = row.cells.map((c) => c.value);
   while (cells.length < width) cells.push('');
   const get = (cs: string[], c: number) => (c >= 0 ? oneLine(cs[c] ?? '') : '');
@@ -424,6 +426,7 @@ function realign(
     if (!pointsOk(cells)) {
       return {
         error: `分值 "${get(cells, pointsCol)}" is not a number and no one-column shift of the row explains it; row not imported`,
+        points: get(cells, pointsCol),
         cells,
         origin,
       };
@@ -441,5 +444,6 @@ function realign(
     best.kind === 'insert'
       ? `realigned: an empty cell inserted at column ${column}, every cell from there on moved one column right`
       : `realigned: the empty cell at column ${column} removed, every cell after it moved one column left`;
-  return { cells: best.cells, origin: best.origin, repaired: { reason, note, column } };
+  const c = coded('row.shifted', { direction: best.kind === 'insert' ? 'left' : 'right', column, points: get(cells, pointsCol), method: get(cells, methodCol) });
+  return { cells: best.cells, origin: best.origin, repaired: { reason, note, column, coded: c } };
 }

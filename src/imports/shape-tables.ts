@@ -25,6 +25,7 @@ import { contentKey, methodParamsChecked, type At, type ShapeContext } from './c
 import { inferMethodFromCriteria } from './methods.js';
 import { capAtFromText, directionFromText } from '../scoring/formula-text.js';
 import { oneLine, parseNumber, rebuildLabel } from './text.js';
+import { coded } from './problem-catalogue.js';
 
 function emptyIndicator(key: string, name: string, row: number): ImportIndicator {
   return {
@@ -86,8 +87,8 @@ export function parseNodePlatform(ctx: ShapeContext): void {
     const unitText = text('unit');
     if (unitText === '' || /^(?:合计|总计|小计)$/.test(unitText.replace(/\s/g, ''))) {
       out.mark(i, 'preamble');
-      if (unitText !== '') out.warn(`"${unitText}" row is a total, not a unit`, at('unit'));
-      else out.warn('row without a unit name: not a task', { row: row.row });
+      if (unitText !== '') out.warn(coded('row.total', { text: unitText }), `"${unitText}" row is a total, not a unit`, at('unit'));
+      else out.warn(coded('row.no-unit'), 'row without a unit name: not a task', { row: row.row });
       continue;
     }
     const count = (f: string): number | null | 'bad' => {
@@ -102,12 +103,12 @@ export function parseNodePlatform(ctx: ShapeContext): void {
     const score = scoreText === '' ? null : parseNumber(scoreText);
     if (nodes === 'bad' || red === 'bad' || (scoreText !== '' && score === null)) {
       out.mark(i, 'problem');
-      out.error(`${unitText}: 节点数 / 红灯数 must be whole numbers and 得分 a number ("${text('nodes')}" / "${text('red')}" / "${scoreText}"): not imported`, at('nodes'));
+      out.error(coded('platform.not-numbers', { unit: unitText }), `${unitText}: 节点数 / 红灯数 must be whole numbers and 得分 a number ("${text('nodes')}" / "${text('red')}" / "${scoreText}"): not imported`, at('nodes'));
       continue;
     }
     if (nodes !== null && red !== null && red > nodes) {
       out.mark(i, 'problem');
-      out.error(`${unitText}: ${red} red lights but only ${nodes} nodes: not imported`, at('red'));
+      out.error(coded('platform.red-exceeds', { unit: unitText, red, nodes }), `${unitText}: ${red} red lights but only ${nodes} nodes: not imported`, at('red'));
       continue;
     }
     const units = out.resolveUnit(ctx, unitText, at('unit'));
@@ -122,7 +123,7 @@ export function parseNodePlatform(ctx: ShapeContext): void {
     if (points !== null && nodes !== null && nodes > 0 && red !== null && score !== null) {
       const expected = Math.round(((points * (nodes - red)) / nodes) * 100) / 100;
       if (Math.abs(expected - score) > 0.011) {
-        out.warn(`${unitText}: 得分 ${score} differs from 分值 × (节点数 − 红灯数) / 节点数 = ${expected}`, at('score'));
+        out.warn(coded('platform.score-differs', { unit: unitText, score, expected }), `${unitText}: 得分 ${score} differs from 分值 × (节点数 − 红灯数) / 节点数 = ${expected}`, at('score'));
       }
     }
     ind.nodeCounts[unitName] = { nodes, redLights: red, score };
@@ -150,7 +151,7 @@ export function parseNodePlatform(ctx: ShapeContext): void {
     });
   }
   if (pointsSeen.size === 1) ind.points = [...pointsSeen][0]!;
-  else if (pointsSeen.size > 1) out.warn(`分值 differs between rows (${[...pointsSeen].join(', ')}): the indicator's points left empty`, { row: header.row });
+  else if (pointsSeen.size > 1) out.warn(coded('points.differ', { values: [...pointsSeen].map(String) }), `分值 differs between rows (${[...pointsSeen].join(', ')}): the indicator's points left empty`, { row: header.row });
   if (ind.sourceRows.length === 0) ind.sourceRows.push(header.row);
 }
 
@@ -182,7 +183,7 @@ export function parseCommonIndicators(ctx: ShapeContext): void {
     const pointsText = text('points');
     if (content === '' && pointsText === '') {
       out.mark(i, cats.length > 0 ? 'data' : 'preamble');
-      if (cats.length === 0) out.warn('row without 考核内容 or 分值: not an indicator', { row: row.row });
+      if (cats.length === 0) out.warn(coded('row.no-content'), 'row without 考核内容 or 分值: not an indicator', { row: row.row });
       continue;
     }
     out.mark(i, 'data');
@@ -190,13 +191,13 @@ export function parseCommonIndicators(ctx: ShapeContext): void {
     const seq = text('seq').replace(/[.、．]$/, '');
     const criteria = text('criteria');
     const key = seq !== '' ? seq : contentKey(path, content);
-    if (seq === '') out.warn(`序号 empty; key "${key}" derived from the category and content`, at('seq'));
+    if (seq === '') out.warn(coded('item.no-seq', { key }), `序号 empty; key "${key}" derived from the category and content`, at('seq'));
     const ind = emptyIndicator(key, content, row.row);
     ind.itemNo = seq || null;
     ind.categoryPath = [...path];
     ind.common = true;
     const points = pointsText === '' ? null : parseNumber(pointsText);
-    if (points === null) out.error(`indicator ${seq || content.slice(0, 12)}: 分值 "${pointsText}" is not a number`, at('points'));
+    if (points === null) out.error(coded('points.not-number', { indicator: seq || content.slice(0, 12), value: pointsText }), `indicator ${seq || content.slice(0, 12)}: 分值 "${pointsText}" is not a number`, at('points'));
     ind.points = points;
     const dir = directionFromText(content);
     ind.direction = dir.direction;
@@ -207,11 +208,11 @@ export function parseCommonIndicators(ctx: ShapeContext): void {
     let code = inferMethodFromCriteria(criteria);
     if (code === null && criteria !== '') {
       code = 'direct';
-      out.warn(`indicator ${key}: 评分标准 names no formula the importer can read ("${criteria.slice(0, 30)}")`, at('criteria'), 'method direct, points entered by the assessing body (mode assessor)');
-    } else if (code === null) out.error(`indicator ${key}: 评分标准 is empty; no scoring method`, at('criteria'));
+      out.warn(coded('criteria.unreadable', { indicator: key, text: criteria.slice(0, 30) }), `indicator ${key}: 评分标准 names no formula the importer can read ("${criteria.slice(0, 30)}")`, at('criteria'), 'method direct, points entered by the assessing body (mode assessor)');
+    } else if (code === null) out.error(coded('criteria.empty', { indicator: key }), `indicator ${key}: 评分标准 is empty; no scoring method`, at('criteria'));
     ind.methodCode = code;
     ind.methodSource = code ? 'criteria' : null;
-    ind.methodParams = methodParamsChecked(ctx, `indicator ${key}`, code, criteria, { direction: dir.direction, target: null }, points, at('criteria'));
+    ind.methodParams = methodParamsChecked(ctx, `indicator ${key}`, key, code, criteria, { direction: dir.direction, target: null }, points, at('criteria'));
     if (code === 'ratio') {
       const cap = capAtFromText(criteria);
       if (cap.explicit) ind.methodParams = { ...ind.methodParams, capAt: cap.capAt };

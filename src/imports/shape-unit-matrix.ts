@@ -23,6 +23,7 @@ import { contentKey, methodParamsChecked, type At, type ShapeContext } from './c
 import { inferMethodFromCriteria } from './methods.js';
 import { findQuantities, targetDirection } from './targets.js';
 import { headerKey, isNotApplicable, oneLine, parseNumber, rebuildLabel } from './text.js';
+import { coded } from './problem-catalogue.js';
 
 export function parseUnitMatrix(ctx: ShapeContext): void {
   const { grid, out } = ctx;
@@ -38,7 +39,7 @@ export function parseUnitMatrix(ctx: ShapeContext): void {
   while (s < grid.rows.length && isBlankRow(grid.rows[s]!)) out.mark(s++, 'blank');
   const sub = grid.rows[s];
   if (!sub) {
-    out.error('unit matrix: no row of unit names under the header', { row: header.row });
+    out.error(coded('matrix.no-unit-row'), 'unit matrix: no row of unit names under the header', { row: header.row });
     return;
   }
   out.mark(s, 'header');
@@ -50,7 +51,7 @@ export function parseUnitMatrix(ctx: ShapeContext): void {
     unitCells = sub.cells.filter((c) => oneLine(c.value) !== '' && !headerTexts.has(headerKey(c.value)));
   }
   if (unitCells.length === 0) {
-    out.error('unit matrix: the row under the header names no units', { row: sub.row });
+    out.error(coded('matrix.unit-row-empty'), 'unit matrix: the row under the header names no units', { row: sub.row });
     return;
   }
   const unitKeys = unitCells.map((c) => headerKey(c.value));
@@ -69,6 +70,7 @@ export function parseUnitMatrix(ctx: ShapeContext): void {
   const T = F.length - ti - 1;
   const U = unitCells.length;
   out.warn(
+    coded('matrix.no-deadline', { default: ctx.defaultDueDate }),
     'the unit matrix has no deadline column',
     { row: header.row },
     `each task gets one node due ${ctx.defaultDueDate} (the default due date)`,
@@ -93,7 +95,7 @@ export function parseUnitMatrix(ctx: ShapeContext): void {
     const minBefore = ti - (ci >= 0 ? 1 : 0);
     if (blockStart < minBefore + (ci >= 0 ? 0 : 0) || blockStart < 0) {
       out.mark(i, 'problem');
-      out.error(`row has ${w} cells; ${U} unit columns and the other fields need at least ${minBefore + U + T}: not imported`, { row: row.row });
+      out.error(coded('row.too-few-cells', { cells: w, need: minBefore + U + T }), `row has ${w} cells; ${U} unit columns and the other fields need at least ${minBefore + U + T}: not imported`, { row: row.row });
       continue;
     }
     const posOf = (field: string): number[] => {
@@ -134,7 +136,7 @@ export function parseUnitMatrix(ctx: ShapeContext): void {
     if ((seq === '' && name === '') || seqMerged) {
       if (!current) {
         out.mark(i, 'problem');
-        out.error('row with no 序号 and no 指标名称 before any indicator: not imported', { row: row.row });
+        out.error(coded('row.before-indicator'), 'row with no 序号 and no 指标名称 before any indicator: not imported', { row: row.row });
         continue;
       }
       out.mark(i, 'continuation');
@@ -147,17 +149,17 @@ export function parseUnitMatrix(ctx: ShapeContext): void {
     const criteria = text('criteria');
     const takesScore = SCORED_BY.test(criteria.replace(/\s+/g, ''));
     const methodCode = inferMethodFromCriteria(criteria) ?? (takesScore ? 'direct' : null);
-    if (!methodCode) out.error(`indicator ${seq || name}: 考核标准 names no scoring method`, at('criteria'));
+    if (!methodCode) out.error(coded('criteria.no-method', { indicator: seq || name }), `indicator ${seq || name}: 考核标准 names no scoring method`, at('criteria'));
     const measure = criteria.match(/[（(]\s*单位\s*[：:]\s*([^）)]+?)\s*[)）]/)?.[1] ?? null;
     let points: number | null = null;
     if (text('points') !== '') {
       points = parseNumber(text('points'));
-      if (points === null) out.error(`indicator ${seq || name}: 权重分 "${text('points')}" is not a number`, at('points'));
-    } else out.error(`indicator ${seq || name}: 权重分 is empty`, at('points'));
+      if (points === null) out.error(coded('points.not-number', { indicator: seq || name, value: text('points') }), `indicator ${seq || name}: 权重分 "${text('points')}" is not a number`, at('points'));
+    } else out.error(coded('points.empty', { indicator: seq || name }), `indicator ${seq || name}: 权重分 is empty`, at('points'));
     const key = seq !== '' ? seq : contentKey(path, name);
-    if (seq === '') out.warn(`序号 empty; key "${key}" derived from the category and name`, at('seq'));
+    if (seq === '') out.warn(coded('item.no-seq', { key }), `序号 empty; key "${key}" derived from the category and name`, at('seq'));
     const direction = targetDirection(`${name}${criteria}`);
-    const methodParams = methodParamsChecked(ctx, `indicator ${seq || name}`, methodCode, criteria, { direction, target: null }, points, at('criteria'));
+    const methodParams = methodParamsChecked(ctx, `indicator ${seq || name}`, seq || name, methodCode, criteria, { direction, target: null }, points, at('criteria'));
     const ind: ImportIndicator = {
       key,
       itemNo: seq || null,
@@ -184,6 +186,7 @@ export function parseUnitMatrix(ctx: ShapeContext): void {
     else if (carriedByAll(ind) && ind.assessingUnitName) ind.scoredBy = ind.assessingUnitName;
     if (carriedByAll(ind) && targetCells.every((c) => oneLine(c?.value ?? '') === '')) {
       out.warn(
+        coded('matrix.every-unit', { indicator: key, named: named ? named[0] : null, scoredBy: ind.scoredBy ?? null }),
         `indicator ${key}: no unit has a target and ${named ? `考核标准 says "${named[0]}"` : 'it is a common / comprehensive indicator'}`,
         at('criteria'),
         `every unit of the table carries it, scored by ${ind.scoredBy ?? 'the assessing body'}`,
@@ -257,7 +260,7 @@ function addTargets(
     }
     if (raw === '') {
       if (!ind.targetsByUnit[unitName ?? unitLabel]) {
-        ctx.out.warn(`no target for ${unitLabel} under indicator ${ind.key}: no task`, { row: cell?.row ?? sourceRow, column: cell?.col ?? null, field: unitLabel });
+        ctx.out.warn(coded('target.missing', { unit: unitLabel, indicator: ind.key }), `no target for ${unitLabel} under indicator ${ind.key}: no task`, { row: cell?.row ?? sourceRow, column: cell?.col ?? null, field: unitLabel });
       }
       return;
     }
@@ -269,7 +272,7 @@ function addTargets(
       text: raw,
     };
     const shown = q[0] && !q[0].unit && measure ? `${raw}${measure}` : raw;
-    if (q.length === 0) ctx.out.warn(`target "${raw}" for ${unitLabel} has no number; kept as text`, { row: cell.row, column: cell.col, field: unitLabel });
+    if (q.length === 0) ctx.out.warn(coded('target.no-number', { unit: unitLabel, value: raw }), `target "${raw}" for ${unitLabel} has no number; kept as text`, { row: cell.row, column: cell.col, field: unitLabel });
     ind.targetsByUnit[unitName] = target;
     ctx.out.addTask({
       indicatorKey: ind.key,

@@ -31,6 +31,7 @@ import { splitNodeList } from './node-list.js';
 import { singleQuantity, targetDirection, targetQuantity } from './targets.js';
 import { cleanCell, oneLine, rebuildLabel, trimPunct } from './text.js';
 import { splitPersonList, splitUnitList } from './units.js';
+import { coded } from './problem-catalogue.js';
 
 const SUB_LABEL = /^[（(][一二三四五六七八九十]{1,3}[)）]/;
 
@@ -52,7 +53,7 @@ export function parseWorkReport(ctx: ShapeContext): void {
   const nonEmptyHeader = m.texts.filter((t) => t !== '').length;
   m.byPosition.forEach((f, i) => {
     if (f === null && m.texts[i] !== '') {
-      out.warn(`column "${m.texts[i]}" is not used by the work-report import`, {
+      out.warn(coded('column.unused', { column: m.texts[i]!, shape: 'work-report' }), `column "${m.texts[i]}" is not used by the work-report import`, {
         row: header.row,
         column: header.cells[i]!.col,
         field: m.texts[i]!,
@@ -91,7 +92,7 @@ export function parseWorkReport(ctx: ShapeContext): void {
     const sameText = filled.length > 0 && filled.every((c) => c.value === filled[0]!.value);
     if (row.cells.length === 1 || (sameText && filled.length === row.cells.length && filled.length >= 3)) {
       out.mark(i, 'preamble');
-      out.warn(`note row inside the table, not a task: "${oneLine(filled[0]?.value ?? '').slice(0, 40)}"`, {
+      out.warn(coded('row.note', { text: oneLine(filled[0]?.value ?? '').slice(0, 40) }), `note row inside the table, not a task: "${oneLine(filled[0]?.value ?? '').slice(0, 40)}"`, {
         row: row.row,
         column: filled[0]?.col ?? null,
       });
@@ -100,7 +101,7 @@ export function parseWorkReport(ctx: ShapeContext): void {
     const pos = stretchPositions(m.byPosition, row.cells.length, 'category');
     if (!pos) {
       out.mark(i, 'problem');
-      out.error(`row has ${row.cells.length} cells; the header needs at least ${nonEmptyHeader}: not imported`, { row: row.row });
+      out.error(coded('row.too-few-cells', { cells: row.cells.length, need: nonEmptyHeader }), `row has ${row.cells.length} cells; the header needs at least ${nonEmptyHeader}: not imported`, { row: row.row });
       continue;
     }
     const cell = (f: string) => row.cells[pos.get(f)?.[0] ?? -1]?.value ?? '';
@@ -143,7 +144,7 @@ export function parseWorkReport(ctx: ShapeContext): void {
     if (isContinuation && cur) {
       out.mark(i, 'continuation');
       if (name !== '' && name !== cur.indicator.name) {
-        out.warn(`task ${number} continues the row above but its text differs; the first text kept`, at('task'));
+        out.warn(coded('task.text-differs', { number }), `task ${number} continues the row above but its text differs; the first text kept`, at('task'));
       }
       cur.indicator.sourceRows.push(row.row);
       const units = readUnits(ctx, row, cell, at, cur, true);
@@ -153,7 +154,7 @@ export function parseWorkReport(ctx: ShapeContext): void {
 
     const earlier = number !== null ? out.indicator(number) : undefined;
     if (earlier) {
-      out.warn(`task number ${number} was used before (not on the row above); rows merged into task ${number}`, at('task'));
+      out.warn(coded('task.number-reused', { number }), `task number ${number} was used before (not on the row above); rows merged into task ${number}`, at('task'));
       const ind = earlier;
       out.mark(i, 'continuation');
       ind.sourceRows.push(row.row);
@@ -187,7 +188,7 @@ export function parseWorkReport(ctx: ShapeContext): void {
       basis: null,
       sourceRows: [row.row],
     };
-    if (number === null) out.warn(`指标任务 has no number; key "${indicator.key}" derived from its category and text`, at('task'));
+    if (number === null) out.warn(coded('task.no-number', { key: indicator.key }), `指标任务 has no number; key "${indicator.key}" derived from its category and text`, at('task'));
     out.addIndicator(indicator);
     const units = readUnits(ctx, row, cell, at, cur, false);
     cur = { indicator, number, leads: units.leads, resps: units.resps, leader: units.leader };
@@ -236,19 +237,19 @@ function readUnits(
       leader = prev.leader;
       inherited.push('分管领导');
     }
-    out.warn(`${inherited.join(', ')} empty`, at('lead'), `taken from the row above (merged cell): ${[leads.join('、'), resps.join('、'), leader].filter((s) => s).join(' / ')}`);
+    out.warn(coded('cells.inherited', { fields: inherited, values: [leads.join('、'), resps.join('、'), leader].filter((s) => s).join(' / ') }), `${inherited.join(', ')} empty`, at('lead'), `taken from the row above (merged cell): ${[leads.join('、'), resps.join('、'), leader].filter((s) => s).join(' / ')}`);
   } else if (leaderText === '' && prev && prev.leader) {
     leader = prev.leader;
-    out.warn('分管领导 empty', at('leader'), `taken from the row above (merged cell): ${leader}`);
+    out.warn(coded('leader.inherited', { leader }), '分管领导 empty', at('leader'), `taken from the row above (merged cell): ${leader}`);
   }
-  if (leads.length === 0 && leadText === '' && !prev) out.error('牵头单位 empty and no row above to take it from', at('lead'));
+  if (leads.length === 0 && leadText === '' && !prev) out.error(coded('lead.missing'), '牵头单位 empty and no row above to take it from', at('lead'));
   return { leads, resps, leader };
 }
 
 function addTasks(ctx: ShapeContext, ind: ImportIndicator, units: Units, nodes: ImportNode[]): void {
   const all = [...units.leads.map((u) => ({ u, lead: true })), ...units.resps.filter((u) => !units.leads.includes(u)).map((u) => ({ u, lead: false }))];
   if (all.length === 0 && ctx.out.tasksOf(ind.key).length === 0) {
-    ctx.out.error(`task ${ind.key}: no unit could be resolved; no task created`, { row: ind.sourceRows[ind.sourceRows.length - 1]! });
+    ctx.out.error(coded('unit.no-task', { indicator: ind.key }), `task ${ind.key}: no unit could be resolved; no task created`, { row: ind.sourceRows[ind.sourceRows.length - 1]! });
   }
   const existing = ctx.out.tasksOf(ind.key);
   // Rule (per-unit node lists, issue 14): a node under a heading naming one of the task's co-units
@@ -290,7 +291,7 @@ function makeNodes(ctx: ShapeContext, nodesText: string, dueText: string, taskNa
   const { out } = ctx;
   const due = oneLine(dueText);
   const rowDue = due ? deadlinesOf(due, ctx.year) : null;
-  if (due && (!rowDue || rowDue.dates.length === 0)) out.error(`完成时限 "${due}" is not a date`, at('due'));
+  if (due && (!rowDue || rowDue.dates.length === 0)) out.error(coded('due.not-date', { value: due, column: '完成时限' }), `完成时限 "${due}" is not a date`, at('due'));
   const rowDate = rowDue && rowDue.dates.length > 0 ? rowDue.dates[rowDue.dates.length - 1]! : null;
   const items = splitNodeList(nodesText);
   if (items.length === 0) items.push({ ref: null, text: trimPunct(taskName), scope: null });
@@ -304,11 +305,11 @@ function makeNodes(ctx: ShapeContext, nodesText: string, dueText: string, taskNa
       rule = [...new Set(d.hits.map((h) => h.rule))].join('+');
       for (const h of d.hits) {
         if (h.explicitYear !== null && h.explicitYear !== ctx.year) {
-          out.warn(`deadline "${h.text}" is in ${h.explicitYear}, not the plan's year ${ctx.year}`, at('nodes'));
+          out.warn(coded('due.other-year', { text: h.text, year: h.explicitYear, planYear: ctx.year }), `deadline "${h.text}" is in ${h.explicitYear}, not the plan's year ${ctx.year}`, at('nodes'));
         }
       }
     } else if (d) {
-      out.error(`node ${it.ref ?? ''} "${d.hits[0]!.text}" is not a real date`, at('nodes'));
+      out.error(coded('node.not-real-date', { ref: it.ref ?? '', text: d.hits[0]!.text }), `node ${it.ref ?? ''} "${d.hits[0]!.text}" is not a real date`, at('nodes'));
       continue;
     } else if (rowDate) {
       dates = [rowDate];
@@ -316,7 +317,7 @@ function makeNodes(ctx: ShapeContext, nodesText: string, dueText: string, taskNa
     } else {
       dates = [ctx.defaultDueDate];
       rule = 'default';
-      out.warn(`node ${it.ref ?? ''} has no date and 完成时限 gives none`.replace('  ', ' '), at('nodes'), `due ${ctx.defaultDueDate} (the default due date)`);
+      out.warn(coded('node.no-date', { ref: it.ref ?? '', default: ctx.defaultDueDate }), `node ${it.ref ?? ''} has no date and 完成时限 gives none`.replace('  ', ' '), at('nodes'), `due ${ctx.defaultDueDate} (the default due date)`);
     }
     const q = singleQuantity(it.text, ctx.year);
     for (const date of dates) {

@@ -17,6 +17,7 @@
  *    "各街镇 / 各镇街 / 各镇 / 各街道 / 各街道办事处" expand to the known units whose names end in
  *    镇 / 乡 / 街道 / 街道办事处 (`collective`); otherwise they are reported and skipped.
  */
+import { coded, type Coded } from './problem-catalogue.js';
 
 /** Exact aliases, alias → canonical. Extend per plan through `ParseImportOptions.aliases`. */
 export const DEFAULT_UNIT_ALIASES: Readonly<Record<string, string>> = {
@@ -144,6 +145,8 @@ export interface UnitResolution {
   rule: UnitRule;
   /** Set when the name could not be resolved: why. */
   problem?: string;
+  /** The problem's code and parameters (problem-catalogue.ts). */
+  problemCode?: Coded;
   /** The name designates a group ("各街镇"), not a unit. */
   collective?: boolean;
   /** Why a spelling was matched to another ("县农业农村局" = "农业农村局" (the prefix "县" is ignored)). */
@@ -222,7 +225,7 @@ export class UnitResolver {
 
   private resolveUncached(raw: string): UnitResolution {
     const name = cleanUnitName(raw);
-    if (name === '') return { raw, units: [], rule: 'unresolved', problem: 'empty unit name' };
+    if (name === '') return { raw, units: [], rule: 'unresolved', problem: 'empty unit name', problemCode: coded('unit.empty') };
     if (COLLECTIVE.test(name)) {
       if (this.known && TOWN_COLLECTIVE.test(name)) {
         const towns = this.known.filter((k) => TOWN_NAME.test(cleanUnitName(k)));
@@ -233,6 +236,7 @@ export class UnitResolver {
         units: [],
         rule: 'unresolved',
         collective: true,
+        problemCode: coded('unit.collective', { name, known: this.known !== null }),
         problem: `"${name}" names a group, not a unit${this.known ? ' (no known unit matches it)' : ' (give the known units to expand it)'}; no task created for it`,
       };
     }
@@ -243,6 +247,7 @@ export class UnitResolver {
           raw,
           units: [],
           rule: 'unresolved',
+          problemCode: coded('unit.person', { name, why: this.personNames.has(name) ? 'leader-column' : name.length < 2 ? 'single' : 'person' }),
           problem: `"${name}" is not a unit: ${this.personNames.has(name) ? 'it is a name in the 分管领导 column' : name.length < 2 ? 'a single character' : 'it reads as a personal name (分管领导)'}; no unit or task created for it`,
         };
       }
@@ -264,16 +269,16 @@ export class UnitResolver {
       return r;
     }
     if (matches.length > 1) {
-      return { raw, units: [], rule: 'unresolved', problem: `"${name}" matches several known units: ${matches.join('、')}` };
+      return { raw, units: [], rule: 'unresolved', problemCode: coded('unit.ambiguous', { name, matches }), problem: `"${name}" matches several known units: ${matches.join('、')}` };
     }
     const loose = this.knownByPrefixFree.get(prefixFree(c.name)) ?? [];
     if (loose.length === 1) {
       return { raw, units: [loose[0]!], rule: 'prefix', reason: `"${name}" = "${loose[0]}" (the prefix ${prefixOf(name, loose[0]!)} is ignored)` };
     }
     if (loose.length > 1) {
-      return { raw, units: [], rule: 'unresolved', problem: `"${name}" matches several known units once the prefix is ignored: ${loose.join('、')}` };
+      return { raw, units: [], rule: 'unresolved', problemCode: coded('unit.ambiguous', { name, matches: loose }), problem: `"${name}" matches several known units once the prefix is ignored: ${loose.join('、')}` };
     }
-    return { raw, units: [], rule: 'unresolved', problem: `unknown unit "${name}": not in the plan's unit list or the alias table` };
+    return { raw, units: [], rule: 'unresolved', problemCode: coded('unit.unknown', { name }), problem: `unknown unit "${name}": not in the plan's unit list or the alias table` };
   }
 }
 
