@@ -109,8 +109,9 @@ describe('GET /imports', () => {
   it('lists a plan\'s runs, newest first, with file, shape and change counts', async () => {
     const res = await t.http().get('/imports?plan=p-doc').set('authorization', supervisorAuth);
     expect(res.status).toBe(200);
-    expect(res.body.runs).toHaveLength(1);
-    expect(res.body.runs[0]).toMatchObject({ planId: 'p-doc', fileName: 'notice.docx', shape: 'unit-matrix', changes: { 'indicator.created': 9, 'task.created': 15 } });
+    expect(res.body).toMatchObject({ total: 1, page: 1, pageSize: 20 });
+    expect(res.body.items).toHaveLength(1);
+    expect(res.body.items[0]).toMatchObject({ planId: 'p-doc', fileName: 'notice.docx', shape: 'unit-matrix', changes: { 'indicator.created': 9, 'task.created': 15 } });
     const bad = await t.http().get('/imports').set('authorization', supervisorAuth);
     expect(bad.status).toBe(400);
   });

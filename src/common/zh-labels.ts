@@ -60,6 +60,7 @@ export const RESOURCE_ZH: Record<string, string> = {
   task: '任务',
   'self-assessment': '自评',
   plan: '考核方案',
+  'import run': '导入记录',
   unit: '单位',
   user: '用户',
   indicator: '指标',
@@ -181,11 +182,21 @@ export const FIELD_ZH: Record<string, string> = {
   whenAbsent: '缺项处理',
   body: '提交的内容',
   query: '查询条件',
+  commit: '正式导入',
+  shape: '表格类型',
+  createUnits: '新建单位',
+  allowErrors: '跳过错误',
+  expandRecurring: '展开周期性表述',
+  defaultMethod: '默认计分方法',
+  defaultPoints: '默认分值',
 };
 
 /** The Chinese label of a field path, e.g. `payload.newDueAt` → 新的截止时间, `nodes[2].dueDate` → 节点第3项的计划完成时间. */
 export function fieldLabelZh(path: string | null | undefined): string {
   if (!path) return '该项';
+  // An import's section → group mapping: groups.<section>[.name|.kind] (the section key is the document's own, e.g. 附件1).
+  const group = /^groups\.([^.]+)(?:\.(name|kind))?$/.exec(path);
+  if (group) return `${sectionZh(group[1]!)}的${group[2] === 'name' ? '新分组名称' : group[2] === 'kind' ? '新分组类别' : '考核分组'}`;
   const parts = path.split('.').filter(Boolean);
   const leafRaw = parts[parts.length - 1] ?? path;
   const leaf = leafRaw.replace(/\[\d+\]$/, '');
@@ -213,3 +224,9 @@ export const METHOD_ZH: Record<string, string> = {
   node_deduction: '直接扣分法',
   efficacy: '功效系数法',
 };
+
+/** An import section's key as a person reads it: 附件N stays, s<i> (a section with no annex heading) is 第i部分. */
+export function sectionZh(key: string): string {
+  const m = /^s(\d+)$/.exec(key);
+  return m ? `第${m[1]}部分` : key;
+}

@@ -67,12 +67,13 @@ export function registerImportCommand(program: Command, withApp: WithApp): void 
     .option('--allow-errors', 'commit what can be imported and skip (report) the rows and changes that cannot', false)
     .option('--default-method <code>', 'method for a file without a 计分方式 column', 'node_platform')
     .option('--default-points <n>', 'points for a file without a 分值 column', nonNegative, 0)
+    .option('--expand-recurring', 'expand recurring phrases (每月 / 每季度 …) into one node per period (default: one node, reported)', false)
     .option('--json', 'print the report as JSON', false)
     .action(
       async (
         file: string,
         o: {
-          plan: string; commit: boolean; shape?: ShapeName; year?: number; createUnits: boolean; allowErrors: boolean;
+          plan: string; commit: boolean; shape?: ShapeName; year?: number; createUnits: boolean; allowErrors: boolean; expandRecurring: boolean;
           defaultMethod: string; defaultPoints: number; json: boolean;
         },
       ) => {
@@ -88,6 +89,7 @@ export function registerImportCommand(program: Command, withApp: WithApp): void 
                 commit: o.commit,
                 createUnits: o.createUnits,
                 allowErrors: o.allowErrors,
+                expandRecurring: o.expandRecurring,
                 defaultMethod: o.defaultMethod,
                 defaultPoints: o.defaultPoints,
                 ...(o.shape ? { shape: o.shape } : {}),

@@ -61,6 +61,7 @@ import { parseImport } from './parse-import.js';
 import { cleanUnitName, isCollectiveName, UnitResolver } from './units.js';
 import { problem as gridProblem } from './grid.js';
 import { coded, problemMessageZh, type Coded } from './problem-catalogue.js';
+import { ImportRunsRepository } from './import-runs.repository.js';
 
 export interface ImportOptions {
   planId: string;
@@ -77,21 +78,21 @@ export interface ImportOptions {
   defaultMethod?: string;
   /** Points for indicators whose file has no points column (default 0). */
   defaultPoints?: number;
+  /** Expand recurring phrases (每月 / 每季度 …) into one node per period (default false: one node, reported). */
+  expandRecurring?: boolean;
+  /**
+   * Sections mapped to plan groups (考核分组): section key (`附件1`, `s1`) → the id of a group of the plan,
+   * or `{ name, kind }` for a group the import creates. The units of the section's tasks become members of
+   * the group, in the import's transaction.
+   */
+  groups?: Record<string, GroupTarget>;
 }
 
-export interface ImportRunView {
-  id: string;
-  planId: string;
-  fileName: string;
-  fileSha256: string;
-  shape: string;
-  options: Record<string, unknown>;
-  actor: { userId: string | null; role: string };
-  summary: Record<string, unknown>;
-  /** import_changes of the run by kind (unit.created, indicator.created, task.created, …). */
-  changes: Record<string, number>;
-  createdAt: string;
-}
+export type GroupTarget = string | { name: string; kind?: string };
+export type { ImportRunView } from './import-runs.repository.js';
+
+/** Kinds of a group an import creates (the units' kinds, and other). */
+export const GROUP_KINDS = ['town', 'park', 'department', 'other'] as const;
 
 /** Names of one indicator: equal once whitespace and punctuation are ignored. */
 export function sameIndicatorName(a: string, b: string): boolean {
@@ -107,7 +108,15 @@ export interface ImportFile {
 export type ImportPhase = 'parse' | 'plan' | 'write';
 export type ImportProgress = (phase: ImportPhase, done: number, total: number) => void;
 
-export type ChangeKind = 'unit.created' | 'indicator.created' | 'indicator.updated' | 'task.created' | 'task.revised' | 'task.details';
+export type ChangeKind =
+  | 'unit.created'
+  | 'indicator.created'
+  | 'indicator.updated'
+  | 'task.created'
+  | 'task.revised'
+  | 'task.details'
+  | 'group.created'
+  | 'group.member';
 
 export interface ImportChangeView {
   kind: ChangeKind;
@@ -130,6 +139,8 @@ export interface ImportCounts {
   details: number;
   /** Task events the commit writes (task.created + task.revise). */
   events: number;
+  /** Plan groups the import creates, and units it adds to groups (sections mapped to groups). */
+  groups: { create: number; members: number };
   notInFile: { indicators: number; tasks: number };
 }
 
@@ -198,8 +209,19 @@ interface TaskPlan {
   };
 }
 
+/** A section mapped to a group, resolved: the group (existing, or created by the import) and the members it gains. */
+interface GroupPlan {
+  section: string;
+  id: string;
+  name: string;
+  kind: string;
+  create: boolean;
+  members: { unitId: string; unitName: string }[];
+}
+
 interface Planned {
   units: UnitRef[];
+  groups: GroupPlan[];
   indicators: IndicatorPlan[];
   tasks: TaskPlan[];
   problems: ImportProblem[];
@@ -212,13 +234,16 @@ interface Planned {
 interface Context {
   file: ImportFile;
   sha256: string;
-  opts: Required<Pick<ImportOptions, 'planId' | 'commit' | 'createUnits' | 'allowErrors' | 'defaultPoints'>> & {
+  opts: Required<Pick<ImportOptions, 'planId' | 'commit' | 'createUnits' | 'allowErrors' | 'defaultPoints' | 'expandRecurring'>> & {
+    groups?: Record<string, GroupTarget>;
     shape?: ShapeName;
     year: number;
     defaultMethod: MethodCode;
   };
   plan: { id: string; year: number; timezone: string; status: string; warnWorkingDays: number };
   parsed: ParseImportResult;
+  /** Section → group, validated against the file's sections and the plan's groups (id null: a group to create). */
+  groupTargets: Map<string, { id: string | null; name: string; kind: string }>;
   /** Units named in the file that the commit creates (canonical names). */
   newUnits: string[];
   /** For each new unit, the other spellings the file used for it (kept as the unit's aliases). */
@@ -245,6 +270,7 @@ export class ImportService {
     private readonly deadlines: DeadlinesService,
     private readonly commands: TaskCommandService,
     private readonly signal: OutboxSignal,
+    private readonly runs: ImportRunsRepository,
   ) {}
 
   /** Parse `file` and dry-run or commit it into the plan. Refusals come back as outcome 'refused' (nothing written). */
@@ -258,6 +284,7 @@ export class ImportService {
       timezone: plan.timezone,
       knownUnits,
       aliases,
+      expandRecurring: opts.expandRecurring,
       ...(opts.shape ? { shape: opts.shape } : {}),
     };
     let parsed = await parseImport(file, parseOpts);
@@ -269,12 +296,14 @@ export class ImportService {
       if (newUnits.length > 0) parsed = await parseImport(file, { ...parseOpts, knownUnits: [...knownUnits, ...newUnits] });
     }
     progress?.('parse', 1, 1);
+    const groupTargets = await this.resolveGroups(opts.groups, parsed, plan.id);
     const ctx: Context = {
       file,
       sha256: createHash('sha256').update(file.bytes).digest('hex'),
       opts,
       plan,
       parsed,
+      groupTargets,
       newUnits,
       newUnitAliases,
       aliases,
@@ -323,6 +352,10 @@ export class ImportService {
     }
     const defaultPoints = o.defaultPoints ?? 0;
     if (!(typeof defaultPoints === 'number' && Number.isFinite(defaultPoints) && defaultPoints >= 0)) problems.push({ field: 'defaultPoints', reason: 'must be a number ≥ 0' });
+    if (o.expandRecurring !== undefined && typeof o.expandRecurring !== 'boolean') problems.push({ field: 'expandRecurring', reason: 'must be true or false' });
+    if (o.groups !== undefined && (typeof o.groups !== 'object' || o.groups === null || Array.isArray(o.groups))) {
+      problems.push({ field: 'groups', reason: 'must be an object: section key → group id, or { name, kind } for a new group' });
+    }
     if (problems.length) throw DomainError.validation(problems);
     return {
       planId: o.planId,
@@ -331,6 +364,8 @@ export class ImportService {
       allowErrors: o.allowErrors === true,
       defaultPoints,
       defaultMethod,
+      expandRecurring: o.expandRecurring === true,
+      ...(o.groups !== undefined ? { groups: o.groups } : {}),
       year: o.year ?? planYear,
       ...(o.shape ? { shape: o.shape } : {}),
     };
@@ -369,12 +404,96 @@ export class ImportService {
     return out;
   }
 
+  /**
+   * The `groups` option checked against the file's sections and the plan's groups: a 400 naming the field
+   * (`groups.<section>`, `….name`, `….kind`) for a section the file does not have, a group of another plan,
+   * an empty or taken new name, an unknown kind. Several sections may share one group (the same id, or
+   * the same new name).
+   */
+  private async resolveGroups(groups: Record<string, GroupTarget> | undefined, parsed: ParseImportResult, planId: string): Promise<Context['groupTargets']> {
+    const out: Context['groupTargets'] = new Map();
+    if (groups === undefined) return out;
+    const sections = parsed.report.sections.map((s) => s.key);
+    const existing = await this.runs.planGroups(planId);
+    const problems: { field: string; reason: string }[] = [];
+    for (const [key, target] of Object.entries(groups)) {
+      const field = `groups.${key}`;
+      if (!sections.includes(key)) {
+        problems.push({ field, reason: `no such section in the file (its sections: ${sections.join(', ') || 'none'})` });
+        continue;
+      }
+      if (typeof target === 'string') {
+        const g = existing.find((x) => x.id === target);
+        if (!g) problems.push({ field, reason: `group ${target} does not exist in this plan` });
+        else out.set(key, { id: g.id, name: g.name, kind: g.kind });
+      } else if (target !== null && typeof target === 'object' && !Array.isArray(target)) {
+        const name = typeof target.name === 'string' ? target.name.trim() : '';
+        const kind = target.kind ?? 'department';
+        if (name === '' || name.length > 100) problems.push({ field: `${field}.name`, reason: name === '' ? 'the new group\'s name must not be empty' : 'too long (at most 100 characters)' });
+        else if (existing.some((x) => x.name === name)) problems.push({ field: `${field}.name`, reason: `a group named ${name} already exists in this plan: map the section to its id` });
+        if (!(GROUP_KINDS as readonly string[]).includes(kind)) problems.push({ field: `${field}.kind`, reason: `must be one of ${GROUP_KINDS.join(', ')}` });
+        const extra = Object.keys(target).filter((k) => k !== 'name' && k !== 'kind');
+        if (extra.length) problems.push({ field: `${field}.${extra[0]}`, reason: 'should not exist (a new group has name and kind)' });
+        if (name !== '') out.set(key, { id: null, name, kind });
+      } else {
+        problems.push({ field, reason: 'must be a group id, or { name, kind } for a new group' });
+      }
+    }
+    if (problems.length) throw DomainError.validation(problems);
+    return out;
+  }
+
+  /**
+   * Each mapped section's group gains the units of the section's tasks. A unit already in another group
+   * of the plan (or mapped to two groups by this import) is an error naming both groups: a unit is in one
+   * group of a plan (ranking and scoring are per group).
+   */
+  private async planGroups(ctx: Context, out: Planned, ids: OrderedIds): Promise<GroupPlan[]> {
+    if (ctx.groupTargets.size === 0) return [];
+    const sectionOf = new Map(ctx.parsed.model.indicators.map((i) => [i.key, i.section ?? '']));
+    const unitNames = new Map<string, string>();
+    const unitsBySection = new Map<string, string[]>();
+    for (const t of out.tasks) {
+      const s = sectionOf.get(t.task.indicatorKey) ?? '';
+      unitNames.set(t.unitId, t.task.unitName);
+      const list = unitsBySection.get(s) ?? [];
+      if (!list.includes(t.unitId)) list.push(t.unitId);
+      unitsBySection.set(s, list);
+    }
+    const members = await this.runs.memberships(ctx.plan.id);
+    const planned = new Map<string, string>(); // unit → group name this import puts it in
+    const created = new Map<string, GroupPlan>();
+    const plans: GroupPlan[] = [];
+    for (const [section, target] of ctx.groupTargets) {
+      const shared = target.id === null ? created.get(target.name) : plans.find((g) => g.id === target.id);
+      const g: GroupPlan = shared ?? { section, id: target.id ?? ids.next(), name: target.name, kind: target.kind, create: target.id === null, members: [] };
+      if (!shared) {
+        plans.push(g);
+        if (g.create) created.set(g.name, g);
+      }
+      for (const unitId of unitsBySection.get(section) ?? []) {
+        const unitName = unitNames.get(unitId)!;
+        const now = members.get(unitId);
+        const other = now && now.groupId !== g.id ? now.groupName : planned.has(unitId) && planned.get(unitId) !== g.name ? planned.get(unitId)! : null;
+        if (other !== null) {
+          out.problems.push(problem(coded('group.unit-in-other-group', { section, unit: unitName, group: other, target: g.name }), 'error',
+            `section ${section}: unit ${unitName} is already in group ${other}; it cannot also join ${g.name}`));
+          continue;
+        }
+        if (now || planned.has(unitId)) continue;
+        planned.set(unitId, g.name);
+        g.members.push({ unitId, unitName });
+      }
+    }
+    return plans;
+  }
+
   /** Everything the import would do, read from the database (no writes). */
   private async planImport(ctx: Context): Promise<Planned> {
     const { parsed, plan, opts } = ctx;
     const ids = new OrderedIds(Date.parse(ctx.at));
     const model = parsed.model;
-    const out: Planned = { units: [], indicators: [], tasks: [], problems: [], fatal: null, fatalCoded: null, notInFile: { indicators: [], tasks: [] } };
+    const out: Planned = { units: [], groups: [], indicators: [], tasks: [], problems: [], fatal: null, fatalCoded: null, notInFile: { indicators: [], tasks: [] } };
     if (plan.status === 'closed') {
       out.fatal = `plan ${plan.id} is closed: an import may not change it`;
       out.fatalCoded = coded('plan.closed');
@@ -515,6 +634,7 @@ export class ImportService {
     }
     ctx.progress?.('plan', total, total);
     for (const r of taskRows) if (!seen.has(r.id)) out.notInFile.tasks.push(`${r.code}@${r.unit_name}`);
+    out.groups = await this.planGroups(ctx, out, ids);
     if (out.notInFile.indicators.length || out.notInFile.tasks.length) {
       const list = (xs: string[]) => xs.slice(0, 20).join('、') + (xs.length > 20 ? ` … (${xs.length - 20} more)` : '');
       const parts = [];
@@ -618,27 +738,6 @@ export class ImportService {
     return r ?? null;
   }
 
-  /** The plan's import runs, newest first, with their summaries (GET /imports). */
-  async listRuns(planId: string): Promise<ImportRunView[]> {
-    const rows = await this.db
-      .all(`SELECT id, plan_id, file_name, file_sha256, shape, options, actor_user_id, actor_role, summary, created_at FROM import_runs WHERE plan_id = ? ORDER BY created_at DESC, id DESC`, planId) as Array<Record<string, string | null>>;
-    const changes = `SELECT kind, count(*) AS n FROM import_changes WHERE run_id = ? GROUP BY kind`;
-    const out: ImportRunView[] = [];
-    for (const r of rows) out.push({
-      id: r['id']!,
-      planId: r['plan_id']!,
-      fileName: r['file_name']!,
-      fileSha256: r['file_sha256']!,
-      shape: r['shape']!,
-      options: JSON.parse(r['options'] ?? '{}') as Record<string, unknown>,
-      actor: { userId: r['actor_user_id'] ?? null, role: r['actor_role']! },
-      summary: JSON.parse(r['summary'] ?? '{}') as Record<string, unknown>,
-      changes: Object.fromEntries((await this.db.all<{ kind: string; n: number }>(changes, r['id'])).map((c) => [c.kind, c.n])),
-      createdAt: r['created_at']!,
-    });
-    return out;
-  }
-
   private async recordedContent(planId: string): Promise<Map<string, Record<string, unknown>>> {
     const rows = await this.db
       .all(
@@ -680,6 +779,7 @@ export class ImportService {
   private changesAnything(p: Planned): boolean {
     return (
       p.units.length > 0 ||
+      p.groups.some((g) => g.create || g.members.length > 0) ||
       p.indicators.some((i) => i.action !== 'unchanged') ||
       p.tasks.some((t) => t.action === 'create' || t.action === 'revise' || t.detailsDiff !== null)
     );
@@ -728,6 +828,17 @@ export class ImportService {
       }
     }
 
+    for (const g of p.groups) {
+      if (g.create) {
+        await this.runs.insertGroup({ id: g.id, planId: ctx.plan.id, name: g.name, kind: g.kind });
+        await this.db.run(change, runId, 'group.created', g.id, g.name, null, json({ name: g.name, kind: g.kind, section: g.section }), null);
+      }
+      for (const m of g.members) {
+        await this.runs.insertMember(g.id, m.unitId);
+        await this.db.run(change, runId, 'group.member', g.id, m.unitName, null, json({ group: g.name, unitId: m.unitId, unit: m.unitName, section: g.section }), null);
+      }
+    }
+
     const writes = p.tasks.filter((t) => t.action === 'create' || t.action === 'revise' || t.detailsDiff !== null);
     let done = 0;
     ctx.progress?.('write', 0, writes.length);
@@ -768,6 +879,7 @@ export class ImportService {
       nodes: { create: 0, revise: 0, unchanged: 0, refused: 0 },
       details: 0,
       events: 0,
+      groups: { create: p.groups.filter((g) => g.create).length, members: p.groups.reduce((n, g) => n + g.members.length, 0) },
       notInFile: { indicators: p.notInFile.indicators.length, tasks: p.notInFile.tasks.length },
     };
     for (const i of p.indicators) c.indicators[i.action]++;
@@ -786,6 +898,10 @@ export class ImportService {
     counts.units.known = [...taskUnits].filter((id) => !p.units.some((u) => u.id === id)).length;
     const changes: ImportChangeView[] = [];
     for (const u of p.units) changes.push({ kind: 'unit.created', key: u.name, id: u.id, after: { name: u.name, kind: u.kind } });
+    for (const g of p.groups) {
+      if (g.create) changes.push({ kind: 'group.created', key: g.name, id: g.id, after: { name: g.name, kind: g.kind, section: g.section } });
+      for (const m of g.members) changes.push({ kind: 'group.member', key: `${g.name}/${m.unitName}`, id: g.id, after: { group: g.name, unit: m.unitName, section: g.section } });
+    }
     for (const i of p.indicators) {
       if (i.action === 'create') changes.push({ kind: 'indicator.created', key: i.key, id: i.id });
       if (i.action === 'update') changes.push({ kind: 'indicator.updated', key: i.key, id: i.id, fields: i.diff!.fields, before: i.diff!.before, after: i.diff!.after });

@@ -1,15 +1,44 @@
-import { Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app.config.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { MULTIPART_LIMITS, multipartProblem } from '../common/multipart-errors.js';
-import { ImportService, type ImportOptions, type ImportResult, type ImportRunView } from './import.service.js';
+import { pageOf, PageQuery, type Page } from '../common/pagination.js';
+import { PlansService } from '../plans/plans.service.js';
+import { ImportService, type GroupTarget, type ImportOptions, type ImportResult } from './import.service.js';
+import { ImportRunsRepository, type ImportRunChangeView, type ImportRunView } from './import-runs.repository.js';
 import type { ShapeName } from './model.js';
 
-const FIELDS = ['plan', 'commit', 'shape', 'year', 'createUnits', 'allowErrors', 'defaultMethod', 'defaultPoints'] as const;
+const FIELDS = ['plan', 'commit', 'shape', 'year', 'createUnits', 'allowErrors', 'defaultMethod', 'defaultPoints', 'expandRecurring', 'groups'] as const;
+
+const CHANGE_KINDS = ['unit.created', 'indicator.created', 'indicator.updated', 'task.created', 'task.revised', 'task.details', 'group.created', 'group.member'];
+
+export class ImportRunsQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'plan id (required)' }) @IsOptional() @IsString() @MaxLength(200) plan?: string;
+}
+
+export class ImportChangesQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: CHANGE_KINDS }) @IsOptional() @IsIn(CHANGE_KINDS) kind?: string;
+}
+
+/** The multipart field `groups`: JSON, section key → group id or { name, kind }. */
+function groupsField(v: string | undefined): Record<string, GroupTarget> | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    throw DomainError.validation([{ field: 'groups', reason: 'must be an object (JSON): section key → group id, or { name, kind } for a new group' }]);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw DomainError.validation([{ field: 'groups', reason: 'must be an object (JSON): section key → group id, or { name, kind } for a new group' }]);
+  }
+  return parsed as Record<string, GroupTarget>;
+}
 
 function bool(field: string, v: string | undefined): boolean | undefined {
   if (v === undefined || v === '') return undefined;
@@ -31,15 +60,27 @@ function num(field: string, v: string | undefined): number | undefined {
 export class ImportsController {
   constructor(
     private readonly imports: ImportService,
+    private readonly runs: ImportRunsRepository,
+    private readonly plans: PlansService,
     private readonly config: AppConfig,
   ) {}
 
   @Get()
   @Roles('admin', 'supervisor')
-  @ApiOperation({ summary: "A plan's import runs, newest first: file, sha-256, shape, options, who, when, summary and change counts" })
-  async list(@Query('plan') plan: string | undefined): Promise<{ runs: ImportRunView[] }> {
+  @ApiOperation({ summary: "A plan's import runs, newest first, a page at a time: file, sha-256, shape, options, who, when, summary and change counts" })
+  async list(@Query() q: ImportRunsQuery): Promise<Page<ImportRunView>> {
+    const plan = q.plan;
     if (typeof plan !== 'string' || plan.trim() === '') throw DomainError.validation([{ field: 'plan', reason: 'the plan id is required (?plan=…)' }]);
-    return { runs: await this.imports.listRuns(plan) };
+    await this.plans.get(plan);
+    return await this.runs.listRuns(plan, pageOf(q));
+  }
+
+  @Get(':runId/changes')
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: "One import run's changes in the order written, a page at a time (?kind= one kind): key, subject and its name, before and after" })
+  async changes(@Param('runId') runId: string, @Query() q: ImportChangesQuery): Promise<Page<ImportRunChangeView>> {
+    if ((await this.runs.runPlan(runId)) === null) throw DomainError.notFound('import run', runId);
+    return await this.runs.listChanges(runId, q.kind, pageOf(q));
   }
 
   @Post()
@@ -68,6 +109,12 @@ export class ImportsController {
         allowErrors: { type: 'boolean', default: false, description: 'commit what can be imported and skip (report) the rest' },
         defaultMethod: { type: 'string', default: 'node_platform', description: 'method for a file without a 计分方式 column' },
         defaultPoints: { type: 'number', default: 0, description: 'points for a file without a 分值 column' },
+        expandRecurring: { type: 'boolean', default: false, description: 'expand recurring phrases (每月 / 每季度 …) into one node per period; default: one node, reported' },
+        groups: {
+          type: 'string',
+          description: 'JSON: section key (report.parse.sections[].key) → the id of a group of the plan, or {"name","kind"} for a new group; the units of the section join it in the same transaction',
+          example: '{"附件1":"<group id>","附件2":{"name":"园区组","kind":"park"}}',
+        },
       },
     },
   })
@@ -109,6 +156,10 @@ export class ImportsController {
     const allowErrors = bool('allowErrors', fields.allowErrors);
     const year = num('year', fields.year);
     const defaultPoints = num('defaultPoints', fields.defaultPoints);
+    const expandRecurring = bool('expandRecurring', fields.expandRecurring);
+    const groups = groupsField(fields.groups);
+    if (expandRecurring !== undefined) opts.expandRecurring = expandRecurring;
+    if (groups !== undefined) opts.groups = groups;
     if (commit !== undefined) opts.commit = commit;
     if (createUnits !== undefined) opts.createUnits = createUnits;
     if (allowErrors !== undefined) opts.allowErrors = allowErrors;

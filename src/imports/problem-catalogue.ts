@@ -8,7 +8,7 @@
  * an English word (method codes and shapes are named in Chinese), row and column are not repeated here
  * (the page shows them in their own columns). Pure: no Nest. problem-catalogue.spec.ts renders every code.
  */
-import { METHOD_ZH, UNIT_KIND_ZH } from '../common/zh-labels.js';
+import { METHOD_ZH, sectionZh, UNIT_KIND_ZH } from '../common/zh-labels.js';
 
 export type ProblemParam = string | number | boolean | null | string[];
 export type ProblemParams = Record<string, ProblemParam>;
@@ -35,14 +35,15 @@ export const SHAPE_ZH: Record<string, string> = {
 const s = (v: ProblemParam | undefined): string => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join('、') : String(v));
 /** An indicator key as a person reads it: "附件2/1" stays, a content hash becomes 无序号. */
 export const keyZh = (v: ProblemParam | undefined): string => {
-  const k = s(v);
-  return k.replace(/(^|\/)h:[0-9a-f]{12}$/, '$1（无序号）');
+  const k = s(v).replace(/(^|\/)h:[0-9a-f]{12}$/, '$1（无序号）');
+  const slash = k.indexOf('/');
+  return slash > 0 ? `${sectionZh(k.slice(0, slash))}/${k.slice(slash + 1)}` : k;
 };
 const ind = (p: ProblemParams): string => `指标 ${keyZh(p.indicator)}`;
 const method = (v: ProblemParam | undefined): string => METHOD_ZH[s(v)] ?? '相应计分方法';
 const shape = (v: ProblemParam | undefined): string => SHAPE_ZH[s(v)] ?? '未知表格';
 const q = (v: ProblemParam | undefined): string => `“${s(v)}”`;
-const section = (p: ProblemParams): string => `第 ${keyZh(p.section)} 部分`;
+const section = (p: ProblemParams): string => sectionZh(s(p.section));
 
 type Render = (p: ProblemParams) => string;
 

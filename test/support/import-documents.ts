@@ -86,6 +86,43 @@ export function fourAnnexNotice(): DocBlock[] {
 }
 
 /**
+ * A notice of two annexes the office maps to two groups: 附件1 three towns' indicators (two of them), 附件2
+ * two parks' indicators (two). No deadline column: every task gets one node due at the year's end.
+ */
+export function twoSectionNotice(year = 2024): DocBlock[] {
+  const matrix = (units: string[], rows: DocCell[][]): DocCell[][] => [
+    ['序号', '指标类别', '指标名称', '权重分', { text: '指标任务', span: units.length }, '考核标准', '考核主体'],
+    ['', '', '', '', ...units, '', ''],
+    ...rows,
+  ];
+  return [
+    { p: `关于印发${year}年度绩效考核方案的通知` },
+    { p: '附件1：' },
+    { p: `${year}年度各镇（街道）考核指标` },
+    {
+      table: matrix(
+        ['太平街道', '胡家镇', '甜水镇'],
+        [
+          ['1', '经济发展', '固定资产投资', '5', '3.2', '2.3', '4', '完成得满分，未完成按比例法计算。（单位：亿元）', '县发改局'],
+          ['2', '经济发展', '一般公共预算收入', '5', '4500', '3600', '－', '完成得满分，未完成按比例法计算。（单位：万元）', '县财政局'],
+        ],
+      ),
+    },
+    { p: '附件2：' },
+    { p: `${year}年度各园区考核指标` },
+    {
+      table: matrix(
+        ['经济开发区', '高新区'],
+        [
+          ['1', '经济发展', '招商引资到位资金', '10', '20', '15', '完成得满分，未完成按比例法计算。（单位：亿元）', '县招商服务中心'],
+          ['2', '经济发展', '规模以上工业增加值增速', '8', '8%', '9%', '完成得满分，未完成按比例法计算。', '县工信局'],
+        ],
+      ),
+    },
+  ];
+}
+
+/**
  * A work-report decomposition with its traps:
  * - the document states "共保留工作任务4项、形成阶段性指标7个" (true when recurring phrases are not expanded);
  * - task 1: leads 发改局, co-units 工信局 + 农业农村局 (spelled 县农业农村局 in task 2), leader "祝美娟";
