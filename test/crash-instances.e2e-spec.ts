@@ -170,7 +170,8 @@ async function checkNothingLost(users: Users, via: Instance, acked: { taskId: st
     reds.set(k, (reds.get(k) ?? 0) + 1);
   }
   const nodes = await db.all<{ task_id: string; seq: number }>(`SELECT n.task_id, n.seq FROM nodes n JOIN tasks t ON t.id = n.task_id WHERE t.plan_id = 'p-2027'`);
-  expect(nodes.length).toBe(new Set(tasks).size * DUE.length);
+  // At least the acknowledged tasks' nodes: a task the killed instance committed without answering counts too.
+  expect(nodes.length).toBeGreaterThanOrEqual(new Set(tasks).size * DUE.length);
   expect(nodes.filter((x) => reds.get(`${x.task_id}#${x.seq}`) !== 1)).toEqual([]);
   expect([...reds.values()].filter((c) => c !== 1)).toEqual([]);
   // Every chain (and checkpoint, and file) verifies.

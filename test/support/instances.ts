@@ -36,6 +36,7 @@ export async function startInstance(name: string, env: Record<string, string>, p
   });
   let out = '';
   let exited = false;
+  let killed = false; // set before the signal is sent: a request failing because of the kill is never the instance's fault
   const exit = new Promise<void>((r) => child.once('exit', () => ((exited = true), r())));
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -54,13 +55,15 @@ export async function startInstance(name: string, env: Record<string, string>, p
     url,
     port,
     output: () => out,
-    alive: () => !exited,
+    alive: () => !exited && !killed,
     async kill9() {
+      killed = true;
       child.kill('SIGKILL');
       await exit;
     },
     async stop() {
       if (exited) return;
+      killed = true;
       child.kill('SIGTERM');
       const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exit;
