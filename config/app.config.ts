@@ -81,6 +81,17 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(0) @Max(60) DUBAN_WARN_WORKING_DAYS = 3;
   /** Working days an assessor has to review a submission before it is flagged overdue. */
   @Transform(toInt) @IsInt() @Min(1) @Max(60) DUBAN_REVIEW_WORKING_DAYS = 5;
+  /**
+   * Ed25519 key signing checkpoints and the transparency log's tree heads, shared by every instance: PKCS#8
+   * PEM or its base64 DER. Unset: one is generated once into the database (auth_secrets, name
+   * `audit-signing-key`; an older DATA_DIR/audit-signing-key.pem is imported there once). Set it so that
+   * someone who can write the database still cannot sign.
+   */
+  @IsString() @IsOptional() DUBAN_AUDIT_SIGNING_KEY?: string;
+  /** Milliseconds between transparency-log sequencing rounds (commits also trigger one at once); 0 = only on demand. */
+  @Transform(toInt) @IsInt() @Min(0) DUBAN_LOG_SEQUENCE_MS = 1000;
+  /** Seconds between signed tree heads while the log grows (a head is also signed on demand: GET /audit/log/head). */
+  @Transform(toInt) @IsInt() @Min(1) DUBAN_LOG_HEAD_SECONDS = 60;
   /** Seconds between deadline sweeps in the running service; 0 turns the scheduled sweep off. */
   @Transform(toInt) @IsInt() @Min(0) DUBAN_SWEEP_INTERVAL_SECONDS = 60;
   /** Milliseconds between outbox/webhook delivery rounds (commits also trigger a round at once); 0 = off. */
@@ -111,7 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   for (const [k, v] of Object.entries(env)) {
     if (k.startsWith('DUBAN_') && v !== undefined) raw[k] = v;
   }
-  const unknown = Object.keys(raw).filter((k) => !known.includes(k) && k !== 'DUBAN_JWT_SECRET' && k !== 'DUBAN_DATABASE_URL');
+  const unknown = Object.keys(raw).filter((k) => !known.includes(k) && k !== 'DUBAN_JWT_SECRET' && k !== 'DUBAN_AUDIT_SIGNING_KEY' && k !== 'DUBAN_DATABASE_URL');
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: false });
   const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));

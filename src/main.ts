@@ -6,6 +6,7 @@ import { AppConfig, ConfigError, loadConfig } from '../config/app.config.js';
 import { AppModule } from './app.module.js';
 import { configureApp, createAdapter } from './app.setup.js';
 import { DeadlineSweeper } from './deadlines/deadline-sweeper.service.js';
+import { TranslogService } from './translog/translog.service.js';
 import { LeaderLock } from './database/leader-lock.js';
 import { UrgingService } from './urging/urging.service.js';
 import { DemoSeeder } from './demo/demo.seeder.js';
@@ -39,6 +40,7 @@ async function bootstrap(): Promise<void> {
   app.get(NotificationsService).start();
   await app.get(LeaderLock).start(); // PostgreSQL: one instance of several runs the sweep and the checkpoint
   await app.get(DeadlineSweeper).start();
+  app.get(TranslogService).start(); // the leader sequences committed events into the transparency log
   app.get(UrgingService).start();
   app.get(SecurityLogService).start();
   Logger.log(`Duban listening on http://${config.DUBAN_HOST}:${config.DUBAN_PORT} (API docs at /docs)`, 'Main');

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import { EvidenceModule } from '../evidence/evidence.module.js';
+import { TranslogModule } from '../translog/translog.module.js';
 import { AuditController } from './audit.controller.js';
 import { AuditRepository } from './audit.repository.js';
-import { CheckpointSigner } from './checkpoint-signer.js';
 import { CheckpointScheduler } from './checkpoint.scheduler.js';
 import { ExportService } from './export.service.js';
 import { HistoryService } from './history.service.js';
@@ -11,9 +11,9 @@ import { IntegrityService } from './integrity.service.js';
 
 /** History replay, as-of queries, integrity (hash chains, signed checkpoints, evidence files) and exports. */
 @Module({
-  imports: [EvidenceModule],
+  imports: [EvidenceModule, TranslogModule],
   controllers: [AuditController],
-  providers: [AuditRepository, CheckpointSigner, IntegrityService, HistoryService, ExportService, CheckpointScheduler, DeadlinesService],
+  providers: [AuditRepository, IntegrityService, HistoryService, ExportService, CheckpointScheduler, DeadlinesService],
   exports: [IntegrityService, HistoryService, ExportService],
 })
 export class AuditModule {}

@@ -117,6 +117,16 @@ export class AuditRepository {
     return await this.db.one('SELECT id, timezone FROM plans WHERE id = ?', id) as { id: string; timezone: string } | undefined;
   }
 
+  /** The task's rows of the nodes projection, by seq (task_id left out). */
+  async nodeRows(taskId: string): Promise<Record<string, unknown>[]> {
+    return await this.db.all(
+      `SELECT seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence, red_deduction, status, red_lighted, approved_at,
+              late_days, light, late_completed, late_working_days, red_lighted_at, red_recorded_at, extension_pending
+         FROM nodes WHERE task_id = ? ORDER BY seq`,
+      taskId,
+    );
+  }
+
   async events(taskId: string, maxSeq = 2_147_483_647): Promise<EventRowFull[]> { // default: every event (seq is a 32-bit integer column on PostgreSQL)
     return await this.db.all('SELECT * FROM task_events WHERE task_id = ? AND seq <= ? ORDER BY seq', taskId, maxSeq) as EventRowFull[];
   }

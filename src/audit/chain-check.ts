@@ -43,7 +43,23 @@ export type BreakKind =
   /** Replaying the task's events does not reproduce what was recorded. */
   | 'replay'
   /** The root given to check against is not in the checkpoint chain. */
-  | 'root-unknown';
+  | 'root-unknown'
+  /** Transparency log: a leaf's event is gone (a task deleted whole, an event removed). */
+  | 'log-event-missing'
+  /** Transparency log: the event no longer gives its leaf (its hash, recorded_at, task or seq changed). */
+  | 'log-leaf-mismatch'
+  /** Transparency log: a signed tree head has more leaves than the log holds (its tail was cut). */
+  | 'log-truncated'
+  /** Transparency log: the leaves no longer give a signed head's root (history rewritten between heads). */
+  | 'log-root-mismatch'
+  /** Transparency log: a stored subtree hash is not its leaves' (or leaf indexes skip). */
+  | 'log-tree'
+  /** Transparency log: a tree head's or a witness's signature does not verify, or another key signed it. */
+  | 'log-signature'
+  /** Transparency log: an event recorded before the latest signed head has no leaf. */
+  | 'not-in-log'
+  /** The nodes table (the query projection of each task's nodes) differs from the task's snapshot. */
+  | 'nodes-projection';
 
 export interface IntegrityBreak {
   kind: BreakKind;

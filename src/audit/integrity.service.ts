@@ -12,6 +12,9 @@ import { ChainChecker, type IntegrityBreak, type SealedHead } from './chain-chec
 import { CHECKPOINT_GENESIS, checkpointHash, SealedState, type EvidenceEntry, type HeadEntry } from './checkpoint-digest.js';
 import { CheckpointSigner, verifyCheckpointSignature } from './checkpoint-signer.js';
 import { replayHistory } from './replay.js';
+import { nodesProjectionProblems } from './nodes-check.js';
+import { LogVerifier } from '../translog/log-verify.js';
+import { TranslogService, type TreeHead } from '../translog/translog.service.js';
 import { AppConfig } from '../../config/app.config.js';
 import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import { scoringFactsOf } from '../tasks/scoring-facts.js';
@@ -41,6 +44,8 @@ export interface CheckpointResult {
   checkpoint: CheckpointSummary | null;
   /** Problems found while sealing. Broken chains and bad files are left out of the seal (their last good head stays). */
   breaks: IntegrityBreak[];
+  /** The transparency log's signed tree head taken with it (every event logged so far). */
+  treeHead?: TreeHead;
 }
 
 export interface VerifyOptions {
@@ -57,7 +62,7 @@ export interface VerifyReport {
   ok: boolean;
   checkedAt: string;
   planId: string | null;
-  counts: { tasks: number; events: number; evidenceFiles: number; evidenceBytes: number; checkpoints: number; replayed: number };
+  counts: { tasks: number; events: number; evidenceFiles: number; evidenceBytes: number; checkpoints: number; replayed: number; logLeaves?: number; treeHeads?: number; witnesses?: number };
   /** The latest checkpoint and, with a plan, that plan's root in it. */
   root: { checkpointSeq: number; createdAt: string; hash: string; publicKey: string; planRoot: string | null } | null;
   breaks: IntegrityBreak[];
@@ -108,6 +113,8 @@ export class IntegrityService {
     private readonly signer: CheckpointSigner,
     private readonly deadlines: DeadlinesService,
     private readonly config: AppConfig,
+    private readonly logVerifier: LogVerifier,
+    private readonly translog: TranslogService,
   ) {}
 
   /** Load every checkpoint, check their chain, hashes, roots and signatures, and accumulate the sealed state. */
@@ -163,9 +170,7 @@ export class IntegrityService {
     if (otherKey) {
       breaks.push({
         kind: 'checkpoint-key',
-        message: currentKey
-          ? `${otherKey} checkpoint(s) were signed by another key than this installation's (${this.signer.keyFile})`
-          : `${otherKey} checkpoint(s) exist but the signing key ${this.signer.keyFile} is missing`,
+        message: `${otherKey} checkpoint(s) were signed by another key than this installation's (from ${this.signer.keySource})`,
       });
     }
     return { state, byTask, latest: cps.at(-1) ?? null, count: cps.length, hashes, plansOfLatest };
@@ -304,9 +309,15 @@ export class IntegrityService {
           } else {
             const derived = r.snapshot ? await this.derivedColumnsProblem(t.id, r.snapshot, task.state) : undefined;
             if (derived) breaks.push({ kind: 'replay', taskId: t.id, planId: t.plan_id, message: `replay diverges (query-columns): ${derived}` });
+            const zone = r.snapshot ? await this.db.value<string>('SELECT timezone FROM plans WHERE id = ?', t.plan_id) : undefined;
+            for (const p of r.snapshot && zone ? nodesProjectionProblems(r.snapshot, await this.repo.nodeRows(t.id), zone) : []) {
+              breaks.push({ kind: 'nodes-projection', taskId: t.id, planId: t.plan_id, message: `the nodes table differs from the task's snapshot: ${p}` });
+            }
           }
         }
       }
+      // The transparency log is one tree over every plan: checked whole, when no plan is named.
+      const log = o.planId === undefined ? await this.logVerifier.verify(breaks) : null;
       if (o.root !== undefined && !sealed.hashes.has(o.root)) {
         breaks.push({ kind: 'root-unknown', expected: o.root, message: `the root ${o.root} is not the hash of any checkpoint in the chain: checkpoints were removed or rewritten` });
       }
@@ -316,7 +327,7 @@ export class IntegrityService {
         ok: breaks.length === 0,
         checkedAt: this.clock.nowIso(),
         planId: o.planId ?? null,
-        counts: { tasks: tasks.length, events: checker.events, evidenceFiles, evidenceBytes, checkpoints: sealed.count, replayed },
+        counts: { tasks: tasks.length, events: checker.events, evidenceFiles, evidenceBytes, checkpoints: sealed.count, replayed, ...(log ? { logLeaves: log.leaves, treeHeads: log.heads, witnesses: log.witnesses } : {}) },
         root: latest ? { checkpointSeq: latest.seq, createdAt: latest.created_at, hash: latest.hash, publicKey: latest.public_key, planRoot } : null,
         breaks: breaks.sort(BREAK_ORDER),
         durationMs: performance.now() - t0,
@@ -330,6 +341,13 @@ export class IntegrityService {
    * is a file that does not hash right. Nothing changed since the last checkpoint: no new one.
    */
   async checkpoint(actor: Actor): Promise<CheckpointResult> {
+    // Every event into the transparency log (a full catch-up) and a signed tree head over them, first.
+    await this.translog.sequence({ catchUp: true });
+    const treeHead = await this.translog.signHead();
+    return { ...(await this.sealCheckpoint(actor)), treeHead };
+  }
+
+  private async sealCheckpoint(actor: Actor): Promise<CheckpointResult> {
     return await this.db.transaction(async () => {
       const breaks: IntegrityBreak[] = [];
       const sealed = await this.loadSealed(breaks);

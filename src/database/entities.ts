@@ -14,7 +14,8 @@ import { BULLETIN_ENTITIES } from '../bulletins/bulletin.entity.js';
 import { URGING_ENTITIES } from '../urging/urging.entity.js';
 import { SELF_ASSESSMENT_ENTITIES } from '../self-assessment/self-assessment.entity.js';
 import { LEADER_ENTITIES } from '../leaders/instruction.entity.js';
+import { TRANSLOG_ENTITIES } from '../translog/translog.entity.js';
 
 /** Every entity, listed explicitly so src, dist and the TypeORM CLI see the same schema. */
 export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, MachineUpgrade, EvidenceFile, Webhook, WebhookDelivery, WebhookAttempt,
-  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES, ...BULLETIN_ENTITIES, ...URGING_ENTITIES, ...SELF_ASSESSMENT_ENTITIES, ...LEADER_ENTITIES, ...AUTH_ENTITIES, ...SECURITY_LOG_ENTITIES];
+  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES, ...BULLETIN_ENTITIES, ...URGING_ENTITIES, ...SELF_ASSESSMENT_ENTITIES, ...LEADER_ENTITIES, ...AUTH_ENTITIES, ...SECURITY_LOG_ENTITIES, ...TRANSLOG_ENTITIES];

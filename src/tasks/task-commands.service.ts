@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
+import { localDay, progressOf } from './node-projection.js';
 import {
   applyTaskEvent,
   applyVersioned,
@@ -137,9 +137,6 @@ function isPlainJson(v: unknown, depth: number): boolean {
  * moves with a granted extension like `due_at` does. The day as first written stays in the snapshot
  * (`originalDueAt`) and in the task.created / task.revise payloads.
  */
-function localDay(instant: string, timezone: string): string {
-  return DateTime.fromISO(instant, { zone: timezone }).toISODate()!;
-}
 
 /** The persisted form of a snapshot as stored text (one serialization, no intermediate copy). */
 function snapshotText(s: TaskSnapshot): string {
@@ -190,12 +187,6 @@ export function refusalError(event: { type: string }, refusal: Refusal, allowedN
 }
 
 /** The nodes table's progress columns of one node, in INSERT/UPDATE order after the definition. */
-function progressOf(n: TaskNodeState): unknown[] {
-  return [
-    n.status, n.redLighted ? 1 : 0, n.approval?.at ?? null, n.late ? n.lateDays : null, n.light, n.lateCompleted ? 1 : 0,
-    n.late ? n.lateWorkingDays : null, n.redLightedAt, n.redRecordedAt, n.pendingExtension !== null ? 1 : 0,
-  ];
-}
 
 function sameProgress(b: TaskNodeState, n: TaskNodeState): boolean {
   return (
