@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
 import { AppConfig } from '../../config/app.config.js';
 import type { Actor } from '../common/actor.js';
@@ -28,7 +28,7 @@ const BACKLOG_PAGE = 1000;
  * dispatched them (stream-fanout.ts); on SQLite (one process) straight from the dispatch.
  */
 @Injectable()
-export class NotificationsService implements OnApplicationShutdown {
+export class NotificationsService implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Notifications');
   private readonly live = new Subject<Notification>();
   private timer: NodeJS.Timeout | undefined;
@@ -36,6 +36,7 @@ export class NotificationsService implements OnApplicationShutdown {
   private pumping: Promise<void> | undefined;
   private again = false;
   private listener: PgStreamListener | undefined;
+  private closing = false;
 
   constructor(
     private readonly db: DatabaseService,
@@ -95,6 +96,7 @@ export class NotificationsService implements OnApplicationShutdown {
 
   /** One round: dispatch everything pending, then attempt every webhook delivery that is due. */
   pump(): Promise<void> {
+    if (this.closing) return Promise.resolve();
     if (this.pumping) {
       this.again = true;
       return this.pumping;
@@ -126,6 +128,16 @@ export class NotificationsService implements OnApplicationShutdown {
     this.timer = setInterval(() => void this.pump(), ms);
     this.timer.unref();
     void this.pump();
+  }
+
+  /** Before any module closes (the database among them): no new round, and the one under way finished. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.timer = undefined;
+    await this.pumping;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -14,7 +14,9 @@ import { PlansService } from '../../src/plans/plans.service.js';
 import { TaskCommandService } from '../../src/tasks/task-commands.service.js';
 import { TasksService } from '../../src/tasks/tasks.service.js';
 import { UnitsService } from '../../src/units/units.service.js';
+import pg from 'pg';
 import { fmt, line, summarize } from './stats.js';
+import { BATCH, postgresCeiling, sqliteCeiling } from './write-ceilings.js';
 
 const CONNECTIONS = 50;
 const TASKS = 400;
@@ -61,14 +63,41 @@ function* script(): Generator<{ type: string; who: 'dept' | 'assessor'; payload:
   }
 }
 
-async function withContext<T>(dataDir: string, fn: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+async function withContext<T>(dataDir: string, fn: (app: INestApplicationContext) => Promise<T>, databaseUrl?: string): Promise<T> {
   process.env.DUBAN_DATA_DIR = dataDir;
   process.env.DUBAN_DEMO = 'false';
+  if (databaseUrl) process.env.DUBAN_DATABASE_URL = databaseUrl;
+  else delete process.env.DUBAN_DATABASE_URL;
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error'] });
   try {
     return await fn(app);
   } finally {
     await app.close();
+    delete process.env.DUBAN_DATABASE_URL;
+  }
+}
+
+/** The PostgreSQL server the bench uses (BENCH_PG_URL, by default the machine's), or null when none answers. */
+const PG_SERVER = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+async function pgAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A fresh database for one measurement, dropped afterwards. */
+async function withPgDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const name = `duban_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  await pgAdmin((c) => c.query(`CREATE DATABASE "${name}"`));
+  try {
+    return await fn(`${PG_SERVER}/${name}`);
+  } finally {
+    await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   }
 }
 
@@ -130,24 +159,39 @@ async function waitForHealth(port: number, child: ChildProcess): Promise<void> {
   throw new Error('server did not start');
 }
 
-/** The service in its own process (as deployed); 50 keep-alive connections, each driving its own tasks. */
-async function overHttp(): Promise<{ stats: ReturnType<typeof summarize>; errors: number; statuses: Record<number, number> }> {
+/**
+ * The service in its own process(es) (as deployed; on PostgreSQL `instances` processes on one database);
+ * 50 keep-alive connections spread over the instances, each driving its own tasks.
+ */
+async function overHttp(databaseUrl?: string, instances = 1): Promise<{ stats: ReturnType<typeof summarize>; errors: number; statuses: Record<number, number> }> {
   const dir = mkdtempSync(join(tmpdir(), 'duban-bench-http-'));
-  const port = Number(process.env.BENCH_HTTP_PORT) || 38000 + Math.floor(Math.random() * 1000);
-  const fx = await withContext(dir, seed);
+  const basePort = Number(process.env.BENCH_HTTP_PORT) || 38000 + Math.floor(Math.random() * 1000);
+  const ports = Array.from({ length: instances }, (_, i) => basePort + i);
+  const fx = await withContext(dir, seed, databaseUrl);
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, 'dist/src/main.js'], {
-    env: { ...process.env, DUBAN_DATA_DIR: dir, DUBAN_PORT: String(port), DUBAN_DEMO: 'false', DUBAN_LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const children = ports.map((port) =>
+    spawn(process.execPath, [...profile, '--max-semi-space-size=64', 'dist/src/main.js'], {
+      env: {
+        ...process.env,
+        DUBAN_DATA_DIR: dir,
+        DUBAN_PORT: String(port),
+        DUBAN_DEMO: 'false',
+        DUBAN_LOG_LEVEL: 'error',
+        DUBAN_SQLITE_SYNCHRONOUS: 'FULL',
+        ...(databaseUrl ? { DUBAN_DATABASE_URL: databaseUrl } : {}),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }),
+  );
+  const port = ports[0];
   try {
-    await waitForHealth(port, child);
+    for (const [i, child] of children.entries()) await waitForHealth(ports[i], child);
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
     const login = async (username: string) => JSON.parse((await request(agent, port, 'POST', '/auth/login', { username, password: PASSWORD })).body).accessToken as string;
     const tokens = { dept: await login('dept'), assessor: await login('assessor') };
     // Warm-up, not timed: one read per connection so sockets are open and routes compiled.
     const w0 = performance.now();
-    await Promise.all(Array.from({ length: CONNECTIONS }, () => request(agent, port, 'GET', '/tasks?pageSize=1', undefined, tokens.dept)));
+    await Promise.all(Array.from({ length: CONNECTIONS }, (_, c) => request(agent, ports[c % instances], 'GET', '/tasks?pageSize=1', undefined, tokens.dept)));
     if (process.env.BENCH_DEBUG) console.log('warm-up ms', (performance.now() - w0).toFixed(0));
     const lat: number[] = [];
     const statuses: Record<number, number> = {};
@@ -155,12 +199,13 @@ async function overHttp(): Promise<{ stats: ReturnType<typeof summarize>; errors
     const queue = [...fx.taskIds];
     const start = performance.now();
     await Promise.all(
-      Array.from({ length: CONNECTIONS }, async () => {
+      Array.from({ length: CONNECTIONS }, async (_, c) => {
+        const to = ports[c % instances];
         for (let taskId = queue.shift(); taskId; taskId = queue.shift()) {
           let version = 1;
           for (const step of script()) {
             const t0 = performance.now();
-            const r = await request(agent, port, 'POST', `/tasks/${taskId}/events`, { type: step.type, expectedVersion: version, payload: step.payload }, tokens[step.who]);
+            const r = await request(agent, to, 'POST', `/tasks/${taskId}/events`, { type: step.type, expectedVersion: version, payload: step.payload }, tokens[step.who]);
             lat.push(performance.now() - t0);
             if (process.env.BENCH_DEBUG && performance.now() - t0 > 1000) console.log('slow', (t0 - start).toFixed(0), (performance.now() - t0).toFixed(0), step.type);
             statuses[r.status] = (statuses[r.status] ?? 0) + 1;
@@ -177,19 +222,51 @@ async function overHttp(): Promise<{ stats: ReturnType<typeof summarize>; errors
     agent.destroy();
     return { stats, errors, statuses };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    for (const child of children) {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 export async function benchHttpEvents(): Promise<void> {
   const events = TASKS * (1 + 2 * NODES_PER_TASK);
-  console.log(`\n== Task events over HTTP (issue 2): ${TASKS} tasks × ${1 + 2 * NODES_PER_TASK} events = ${events} events, ${CONNECTIONS} connections ==`);
+  console.log(`\n== Task events over HTTP (issues 2, 11): ${TASKS} tasks × ${1 + 2 * NODES_PER_TASK} events = ${events} events, ${CONNECTIONS} connections ==`);
+  console.log('  SQLite (synchronous = FULL)');
   const base = await baseline();
   line('baseline: command handler in-process', `${fmt(base.perSecond, 0)} events/s  p50 ${fmt(base.p50, 2)} ms  p99 ${fmt(base.p99, 2)} ms`);
+  const dir = mkdtempSync(join(tmpdir(), 'duban-bench-raw-'));
+  let raw: ReturnType<typeof sqliteCeiling>;
+  try {
+    raw = sqliteCeiling(join(dir, 'raw.db'), events);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  line('raw ceiling: one event per transaction', `${fmt(raw.single.perSecond, 0)} events/s`);
+  line(`raw ceiling: ${BATCH} events per transaction`, `${fmt(raw.batched.perSecond, 0)} events/s`);
   const h = await overHttp();
   line('over HTTP (Fastify, JWT, validation, 50 conn)', `${fmt(h.stats.perSecond, 0)} events/s  p50 ${fmt(h.stats.p50, 1)} ms  p99 ${fmt(h.stats.p99, 1)} ms  max ${fmt(h.stats.max, 1)} ms`);
   line('responses by status', JSON.stringify(h.statuses));
-  line('bar: ≥ 500 events/s, p99 ≤ 150 ms', h.stats.perSecond >= 500 && h.stats.p99 <= 150 && h.errors === 0 ? 'met' : 'NOT MET');
+  const ratio = h.stats.perSecond / raw.batched.perSecond;
+  line('HTTP ÷ batched raw ceiling', `${fmt(ratio, 2)} ×  (HTTP ÷ one-event raw: ${fmt(h.stats.perSecond / raw.single.perSecond, 2)} ×)`);
+  line('bar: ≥ 3,000 events/s and ≥ 0.35 × batched, p99 ≤ 100 ms', h.stats.perSecond >= 3000 && ratio >= 0.35 && h.stats.p99 <= 100 && h.errors === 0 ? 'met' : 'NOT MET');
+
+  let reachable = true;
+  try {
+    await pgAdmin((c) => c.query('SELECT 1'));
+  } catch (e) {
+    reachable = false;
+    console.log(`  PostgreSQL: not reachable at ${PG_SERVER} (${(e as Error).message}); skipped`);
+  }
+  if (!reachable) return;
+  console.log(`  PostgreSQL (${PG_SERVER}, 2 instances)`);
+  const pgRaw = await withPgDatabase((url) => postgresCeiling(url, events, 10));
+  line('raw ceiling: one event per transaction (10 conn)', `${fmt(pgRaw.single.perSecond, 0)} events/s  p99 ${fmt(pgRaw.single.p99, 1)} ms`);
+  line(`raw ceiling: ${BATCH} events per transaction (10 conn)`, `${fmt(pgRaw.batched.perSecond, 0)} events/s`);
+  const p = await withPgDatabase((url) => overHttp(url, 2));
+  line('over HTTP, 2 instances, 50 conn', `${fmt(p.stats.perSecond, 0)} events/s  p50 ${fmt(p.stats.p50, 1)} ms  p99 ${fmt(p.stats.p99, 1)} ms  max ${fmt(p.stats.max, 1)} ms`);
+  line('responses by status', JSON.stringify(p.statuses));
+  line('HTTP ÷ batched raw ceiling', `${fmt(p.stats.perSecond / pgRaw.batched.perSecond, 2)} ×  (HTTP ÷ one-event raw: ${fmt(p.stats.perSecond / pgRaw.single.perSecond, 2)} ×)`);
+  line('bar: ≥ 1,500 events/s, p99 ≤ 100 ms', p.stats.perSecond >= 1500 && p.stats.p99 <= 100 && p.errors === 0 ? 'met' : 'NOT MET');
 }
