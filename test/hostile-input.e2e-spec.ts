@@ -54,6 +54,17 @@ describe('hostile bodies are refused before any DTO work', () => {
     await refused(() => t.http().post('/plans').set('authorization', f.admin).set('content-type', 'application/json').send(deepArray), 400);
   });
 
+  it.each([
+    ['not JSON', '{"a":', '不是有效的 JSON'],
+    ['empty', '', '为空'],
+    ['__proto__', '{"__proto__":{"polluted":1}}', '不是有效的 JSON'],
+    ['constructor.prototype', '{"constructor":{"prototype":{"polluted":1}}}', '不是有效的 JSON'],
+  ])('a JSON body that is %s → 400 naming body, in Chinese', async (_what, text, zh) => {
+    const res = await refused(() => t.http().post('/plans').set('authorization', f.admin).set('content-type', 'application/json').send(text), 400, 'body');
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'body' });
+    expect((res.body as { message: string }).message).toContain(zh);
+  });
+
   it('answers 413 PAYLOAD_TOO_LARGE for a body over the limit', async () => {
     const huge = JSON.stringify({ username: 'x', password: 'y'.repeat(3 * 1024 * 1024) });
     const res = await refused(() => t.http().post('/auth/login').set('content-type', 'application/json').send(huge), 413);

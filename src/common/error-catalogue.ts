@@ -101,6 +101,8 @@ const REASON_PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
   [/at most (\d+) file/, (m) => `每次最多上传 ${m[1]} 个文件`],
   [/at most (\d+) parts/, (m) => `每次最多 ${m[1]} 个部分`],
   [/malformed or cut-short multipart/, () => '上传内容不完整，请重新上传'],
+  [/^empty body: send a JSON object/, () => '为空，请提交 JSON 对象'],
+  [/^not valid JSON/, () => '不是有效的 JSON'],
   [/between (\d{4}) and (\d{4})|2000.{1,3}2100/, () => '年份须在 2000 至 2100 之间'],
   [/should not exist/, () => '不是可接受的字段'],
   [/does not exist|not found|no such/i, () => '不存在'],

@@ -69,6 +69,12 @@ export class ErrorFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const res = exception.getResponse();
       const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? exception.message);
+      // The adapter's JSON body parser refuses a body that is not JSON, empty, or carries __proto__ /
+      // constructor.prototype as a 400 HttpException naming no field: name the body, as every 400 does.
+      if (status === 400 && /JSON/i.test(message)) {
+        const reason = /empty/i.test(message) ? 'empty body: send a JSON object' : 'not valid JSON (or a forbidden __proto__ / constructor key)';
+        return { statusCode: 400, code: ErrorCode.Validation, message, details: { fields: [{ field: 'body', reason }] }, say: 'INVALID_JSON' };
+      }
       return { statusCode: status, code: HTTP_CODES[status] ?? `HTTP_${status}`, message };
     }
     // Fastify's own errors (body too large, bad JSON, bad content type) carry a statusCode.
