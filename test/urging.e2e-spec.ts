@@ -138,6 +138,14 @@ describe('notices, replies and counts', () => {
     expect((await post(t, `/tasks/${fgwTask}/nodes/1/urgings`, { level: 'loud' }, f.supervisor)).status).toBe(400);
   });
 
+  it.each(['x', '0', '-1', '1.5', '99999999999999999999'])('a node number %s in the path → 400 naming seq, nothing written', async (seq) => {
+    const before = await outboxUrged();
+    const res = await post(t, `/tasks/${fgwTask}/nodes/${seq}/urgings`, { level: 'urge' }, f.supervisor);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [expect.objectContaining({ field: 'seq' })] } });
+    expect(await outboxUrged()).toBe(before);
+  });
+
   it('counts notices per unit and level', async () => {
     const counts = (await get(`/plans/${f.planId}/urging-counts`, f.supervisor)).body;
     expect(counts).toEqual([

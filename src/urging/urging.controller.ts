@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, type PipeTransform } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
@@ -13,6 +13,17 @@ function disposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
+
+/**
+ * The node number in the path: a whole number from 1 to 999999, else a 400 naming `seq` (ParseIntPipe's own
+ * 400 named no field, and let 99999999999999999999 through to the database's integer column).
+ */
+const NODE_SEQ: PipeTransform<string, number> = {
+  transform(v: string): number {
+    if (!/^[1-9]\d{0,5}$/.test(v)) throw DomainError.validation([{ field: 'seq', reason: 'must be an integer from 1 to 999999 (the node number)' }]);
+    return Number(v);
+  },
+};
 
 /** Urging notices (催办 / 督办) and a plan's escalation rules. */
 @ApiTags('urging')
@@ -37,7 +48,7 @@ export class UrgingController {
   @Post('tasks/:id/nodes/:seq/urgings')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Urge a node now (提醒 / 催办 / 督办 with a reply-by date); delivered to the unit (inbox, SSE, webhooks)' })
-  async issue(@Param('id') taskId: string, @Param('seq', ParseIntPipe) seq: number, @Body() dto: IssueNoticeDto, @CurrentActor() actor: Actor): Promise<NoticeView> {
+  async issue(@Param('id') taskId: string, @Param('seq', NODE_SEQ) seq: number, @Body() dto: IssueNoticeDto, @CurrentActor() actor: Actor): Promise<NoticeView> {
     return await this.urging.issue(taskId, seq, dto, actor);
   }
 
