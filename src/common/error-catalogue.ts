@@ -103,6 +103,7 @@ const REASON_PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
   [/malformed or cut-short multipart/, () => '上传内容不完整，请重新上传'],
   [/^empty body: send a JSON object/, () => '为空，请提交 JSON 对象'],
   [/^not valid JSON/, () => '不是有效的 JSON'],
+  [/must not contain the NUL character/, () => '不能包含空字符（U+0000）'],
   [/between (\d{4}) and (\d{4})|2000.{1,3}2100/, () => '年份须在 2000 至 2100 之间'],
   [/should not exist/, () => '不是可接受的字段'],
   [/does not exist|not found|no such/i, () => '不存在'],

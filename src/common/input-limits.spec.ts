@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { fcSeed } from './fc-seed.js';
-import { BODY_LIMITS, checkShape, scanJson, type ShapeLimits } from './input-limits.js';
+import { BODY_LIMITS, checkShape, findNul, scanJson, type ShapeLimits } from './input-limits.js';
 
 /** Seeded from DUBAN_FC_SEED (printed in the test name) so a failure replays. */
 const SEED = fcSeed('input-limits.spec.ts');
@@ -33,5 +33,15 @@ describe('scanJson bounds a body before it is parsed', () => {
       }),
       { numRuns: 2000, seed: SEED },
     );
+  });
+});
+
+describe('findNul names the first string holding U+0000', () => {
+  it('in a value, an array item or a key; null when there is none', () => {
+    expect(findNul({ a: 'x', b: [1, 'y', { c: 'z' }] })).toBeNull();
+    expect(findNul({ a: { b: ['ok', 'n\u0000'] } })).toMatchObject({ field: 'body.a.b[1]', reason: expect.stringContaining('NUL') });
+    expect(findNul({ ['k\u0000']: 1 }, 'query')).toMatchObject({ field: 'query', reason: expect.stringContaining('key') });
+    expect(findNul('a\u0000', 'path')).toMatchObject({ field: 'path' });
+    expect(findNul({ id: 'x\u0000' }, 'path')).toMatchObject({ field: 'path.id' });
   });
 });

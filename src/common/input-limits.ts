@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from './domain-error.js';
+import { ErrorFilter } from './error.filter.js';
 
 /**
  * Limits checked on every parsed body and query string *before* any DTO work (class-transformer and
@@ -25,7 +26,8 @@ export interface ShapeProblem {
   /** Where the limit was crossed (`body.a.b[3]`), cut to 200 characters. */
   field: string;
   reason: string;
-  limit: number;
+  /** The limit crossed; none for a refused character. */
+  limit?: number;
 }
 
 /** The first limit `value` crosses, or null when it is within all of them. */
@@ -54,6 +56,29 @@ export function checkShape(value: unknown, limits: ShapeLimits, root = 'body'): 
         const c: unknown = (v as Record<string, unknown>)[k];
         if (c !== null && typeof c === 'object') stack.push({ v: c, depth: depth + 1, path: path.length < 200 ? `${path}.${k.slice(0, 64)}` : path });
       }
+    }
+  }
+  return null;
+}
+
+/**
+ * The first string (value or key) holding a NUL character (U+0000), as a problem naming where, or null.
+ * PostgreSQL cannot store NUL in text (the driver's statement fails: a 500 on any lookup or insert), and
+ * SQLite would keep it where PostgreSQL could not, so the service refuses it at the door on both. Run after
+ * checkShape, so the walk is bounded by the same limits.
+ */
+export function findNul(value: unknown, root = 'body'): ShapeProblem | null {
+  const reason = 'must not contain the NUL character (U+0000)';
+  if (typeof value === 'string') return value.includes('\u0000') ? { field: root, reason } : null;
+  if (value === null || typeof value !== 'object') return null;
+  const stack: Array<{ v: object; path: string }> = [{ v: value, path: root }];
+  while (stack.length) {
+    const { v, path } = stack.pop()!;
+    const entries: Array<[string, unknown]> = Array.isArray(v) ? v.map((c, i) => [`${path}[${i}]`, c]) : Object.keys(v).map((k) => [`${path}.${k.slice(0, 64)}`, (v as Record<string, unknown>)[k]]);
+    if (!Array.isArray(v)) for (const k of Object.keys(v)) if (k.includes('\u0000')) return { field: cut(path.replaceAll('\u0000', '')), reason: `a key that ${reason}` };
+    for (const [p, c] of entries) {
+      if (typeof c === 'string' && c.includes('\u0000')) return { field: cut(p.replaceAll('\u0000', '')), reason };
+      if (c !== null && typeof c === 'object') stack.push({ v: c, path: p.length < 200 ? p : path });
     }
   }
   return null;
@@ -118,20 +143,17 @@ export function scanJson(buf: Uint8Array, limits: ShapeLimits): ShapeProblem | n
 
 /** The parser-stage refusal: a domain error, so the one filter answers it like every other 400. */
 export function shapeError(p: ShapeProblem): DomainError {
-  return new DomainError(ErrorCode.Validation, `Invalid input — ${p.field}: ${p.reason}`, { fields: [{ field: p.field, reason: p.reason }], limit: p.limit });
+  return new DomainError(ErrorCode.Validation, `Invalid input — ${p.field}: ${p.reason}`, { fields: [{ field: p.field, reason: p.reason }], ...(p.limit !== undefined ? { limit: p.limit } : {}) });
 }
 
 const cut = (s: string) => (s.length > 200 ? s.slice(0, 200) + '…' : s);
 
-/** The 400 body for a shape problem: same envelope as every validation error, a few hundred bytes at most. */
+/**
+ * The 400 body for a shape problem: the error filter's envelope (Chinese message, `fields`, `details`), a
+ * few hundred bytes at most. The hook answers outside Nest, so it builds the body the filter would.
+ */
 export function shapeErrorBody(p: ShapeProblem, requestId: string): Record<string, unknown> {
-  return {
-    statusCode: 400,
-    code: ErrorCode.Validation,
-    message: `Invalid input — ${p.field}: ${p.reason}`,
-    details: { fields: [{ field: p.field, reason: p.reason }], limit: p.limit },
-    requestId,
-  };
+  return { ...new ErrorFilter().toBody(shapeError(p)), requestId };
 }
 
 /**
@@ -143,7 +165,12 @@ export function registerInputLimits(fastify: FastifyInstance, limits: { body?: S
   const body = limits.body ?? BODY_LIMITS;
   const query = limits.query ?? QUERY_LIMITS;
   fastify.addHook('preValidation', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-    const problem = checkShape(req.query, query, 'query') ?? checkShape(req.body, body, 'body');
+    const problem =
+      checkShape(req.query, query, 'query') ??
+      checkShape(req.body, body, 'body') ??
+      findNul(req.params, 'path') ??
+      findNul(req.query, 'query') ??
+      findNul(req.body, 'body');
     if (!problem) return done();
     void reply.status(400).header('content-type', 'application/json; charset=utf-8').send(shapeErrorBody(problem, String(req.id)));
   });

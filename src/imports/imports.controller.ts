@@ -142,7 +142,10 @@ export class ImportsController {
           if (!(FIELDS as readonly string[]).includes(part.fieldname)) {
             throw DomainError.validation([{ field: part.fieldname, reason: `unknown field; expected ${FIELDS.join(', ')}` }]);
           }
-          fields[part.fieldname] = String(part.value);
+          const value = String(part.value);
+          // PostgreSQL cannot store or even compare text holding NUL (a 500 there); refused on both databases.
+          if (value.includes('\u0000')) throw DomainError.validation([{ field: part.fieldname, reason: 'must not contain the NUL character (U+0000)' }]);
+          fields[part.fieldname] = value;
         }
       }
     } catch (e) {
