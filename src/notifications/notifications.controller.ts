@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ArrayMinSize, IsArray, IsIn, IsOptional, IsUrl } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
 import { map, type Observable } from 'rxjs';
 import { AllowQueryToken, CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
@@ -23,6 +24,13 @@ export class RegisterWebhookDto {
   @ApiPropertyOptional({ enum: DOMAIN_EVENT_TYPES, isArray: true, example: ['node.red-lighted', 'evidence.returned'], default: ['*'] })
   @IsOptional() @IsArray() @ArrayMinSize(1) @IsIn(DOMAIN_EVENT_TYPES as unknown as string[], { each: true })
   eventTypes?: string[];
+}
+
+/** ?limit= of the delivery log: 1–1000 (default 100); anything else is a 400 naming limit (it was read with Number() || 100). */
+export class DeliveriesQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  limit?: number;
 }
 
 @ApiTags('notifications')
@@ -72,7 +80,7 @@ export class NotificationsController {
   @Get('webhooks/:id/deliveries')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'The delivery log: each delivery with its status and every attempt' })
-  async deliveries(@Param('id') id: string, @Query('limit') limit?: string) {
-    return await this.webhooks.deliveries(id, Math.min(Number(limit) || 100, 1000));
+  async deliveries(@Param('id') id: string, @Query() q: DeliveriesQuery) {
+    return await this.webhooks.deliveries(id, q.limit ?? 100);
   }
 }

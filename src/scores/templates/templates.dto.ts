@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 const finite = { allowNaN: false, allowInfinity: false } as const;
 export const CATALOGUE_KINDS = ['bonus', 'deduction', 'negative_list', 'veto'] as const;
@@ -30,7 +30,8 @@ export class RetireTemplateDto {
 }
 
 export class TemplateQuery {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) version?: number;
+  // Bounded: 99999999999999999999 is an integer to class-validator and reached the integer column (PostgreSQL: 500).
+  @ApiPropertyOptional({ minimum: 1, maximum: 1_000_000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) version?: number;
 }
 
 export class TemplateListQuery {
