@@ -160,6 +160,9 @@ function stateText(s: { value: unknown }): string {
   return canonicalJson(s.value);
 }
 
+/** The machine event's instants → the request's payload fields they were computed from. */
+const PAYLOAD_FIELD: Record<string, string> = { newDueAt: 'payload.newDueDate', newWarnAt: 'payload.newWarnDate' };
+
 /** A refused event as the API reports it: a bad payload (`field`) → 400, a state conflict → 409; both name the node and its state. */
 export function refusalError(event: { type: string }, refusal: Refusal, allowedNow: AllowedEvents): DomainError {
   const allowed = [...new Set([...allowedNow.task, ...Object.values(allowedNow.nodes).flat()])].filter((t) => t !== 'clock.tick');
@@ -178,9 +181,11 @@ export function refusalError(event: { type: string }, refusal: Refusal, allowedN
   };
   const node = refusal.nodeSeq === null ? '' : ` (node ${refusal.nodeSeq}${refusal.nodeState ? `, ${refusal.nodeState}` : ''})`;
   if (refusal.field) {
-    return new DomainError(ErrorCode.Validation, `Invalid input — ${refusal.field}: ${refusal.messageEn}${node}`, {
+    // The machine names its event's fields (newDueAt); the client sent days in the payload (newDueDate).
+    const field = PAYLOAD_FIELD[refusal.field] ?? refusal.field;
+    return new DomainError(ErrorCode.Validation, `Invalid input — ${field}: ${refusal.messageEn}${node}`, {
       ...details,
-      fields: [{ field: refusal.field, reason: refusal.message }],
+      fields: [{ field, reason: refusal.message }],
     });
   }
   return new DomainError(ErrorCode.EventNotAllowed, `${event.type} refused${node}: ${refusal.messageEn}`, details);
