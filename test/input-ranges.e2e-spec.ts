@@ -87,6 +87,48 @@ describe('query parameters of every GET in the OpenAPI document', () => {
   });
 });
 
+describe('multipart bodies of every upload endpoint in the OpenAPI document', () => {
+  const b = 'RangesBoundary';
+  const part = (name: string, filename?: string) =>
+    `--${b}\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"` : ''}\r\n${filename ? 'Content-Type: application/pdf\r\n' : ''}\r\n${filename ? '%PDF-1.4 x' : f.planId}\r\n`;
+  const cases = (fields: string[]) => {
+    const plain = fields.map((n) => part(n)).join('');
+    return [
+      ['no boundary', 'multipart/form-data', `${part('file', 'a.pdf')}--${b}--\r\n`, 'body'],
+      ['cut short', `multipart/form-data; boundary=${b}`, `${plain}--${b}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4 par`, 'body'],
+      ['three files', `multipart/form-data; boundary=${b}`, `${part('file', 'a.pdf')}${plain}${part('file', 'b.pdf')}${part('file', 'c.pdf')}--${b}--\r\n`, 'file'],
+    ] as const;
+  };
+
+  beforeAll(async () => {
+    // The self-assessment report is taken only while the plan's window is open.
+    const w = await t.http().put(`/plans/${f.planId}/self-assessment/window`).set('authorization', f.supervisor).send({ opensOn: '2026-03-01', closesOn: '2026-03-31' });
+    expect(w.status).toBe(200);
+  });
+
+  it('answer no boundary, a body cut short and more files than allowed with 400 naming body / the file limit, nothing written', async () => {
+    const ops = operations(doc).filter((o) => o.body?.kind === 'multipart');
+    expect(ops.length).toBeGreaterThanOrEqual(3);
+    const wrong: unknown[] = [];
+    for (const op of ops) {
+      const fields = Object.keys(op.body!.schema.properties ?? {}).filter((k) => k === 'plan');
+      for (const [what, contentType, body, field] of cases(fields)) {
+        const before = await databaseFingerprint(t.db);
+        const who = /evidence/.test(op.path) ? f.supervisor : /self-assessment/.test(op.path) ? f.dept : f.admin;
+        const res = await t.http().post(pathFor(op)).set('authorization', who).set('content-type', contentType).send(Buffer.from(body));
+        const named = (res.body?.details?.fields ?? []) as { field: string; reason: string }[];
+        const ok =
+          res.status === 400 &&
+          named.some((x) => x.field === field) &&
+          (what !== 'three files' || (res.body.details.limit === 1 && /at most 1 file/.test(JSON.stringify(named)))) &&
+          (await databaseFingerprint(t.db)) === before;
+        if (!ok) wrong.push({ op: `${op.method} ${op.path}`, what, status: res.status, body: res.body as unknown });
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('every refusal of an extension request names newDueDate or newWarnDate and why', () => {
   const request = (payload: object, v: number) =>
     t.http().post(`/tasks/${taskId}/events`).set('authorization', f.dept).send({ type: 'extension.request', expectedVersion: v, nodeSeq: 1, payload });
