@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventLeafHash } from '../src/translog/leaf.js';
 import { leafHash, MemoryTree, verifyConsistency, verifyInclusion } from '../src/translog/merkle-tree.js';
@@ -180,7 +180,7 @@ describe('signed tree heads and proofs', () => {
 });
 
 /** Copy the database, run the attacker's SQL on the copy (append-only triggers dropped), verify the copy. */
-async function verifyTampered(edit: (db: Database.Database) => void): Promise<{ kind: string; taskId?: string; message: string }[]> {
+async function verifyTampered(edit: (db: Database.Database) => void, files?: (copyDir: string) => void): Promise<{ kind: string; taskId?: string; message: string }[]> {
   const copyDir = join(t.dataDir, `copy-${Math.random().toString(36).slice(2)}`);
   mkdirSync(copyDir);
   t.db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
@@ -190,6 +190,8 @@ async function verifyTampered(edit: (db: Database.Database) => void): Promise<{ 
   for (const table of ['task_events', 'audit_log_leaves', 'audit_log_nodes']) db.exec(`DROP TRIGGER ${table}_no_update; DROP TRIGGER ${table}_no_delete;`);
   edit(db);
   db.close();
+  if (existsSync(join(t.dataDir, 'evidence'))) cpSync(join(t.dataDir, 'evidence'), join(copyDir, 'evidence'), { recursive: true });
+  files?.(copyDir);
   const copy = await startTestApp({ dataDir: copyDir, now: '2026-03-02T03:00:00.000Z' });
   try {
     const auditor = await copy.createUser('aud-copy', 'auditor');
@@ -204,6 +206,21 @@ const kinds = (b: { kind: string }[]) => [...new Set(b.map((x) => x.kind))].sort
 
 // A copy of the database file: SQLite (the same verify code runs on PostgreSQL; the edits are the same SQL).
 (onSqliteOnly ? describe : describe.skip)('verify catches each tamper with the log', () => {
+  let fileTask = '';
+  let file: { id: string; sha256: string; size: number };
+  beforeAll(async () => {
+    const task = await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }]);
+    fileTask = task.id;
+    expect((await send(task.id, f.dept, 'task.acknowledge', 1)).status).toBe(200);
+    const up = await t.http().post(`/tasks/${task.id}/evidence`).set('authorization', f.dept).attach('file', Buffer.from('%PDF-1.4 到位资金凭证'), 'proof.pdf');
+    expect(up.status).toBe(201);
+    file = up.body;
+    expect((await send(task.id, f.dept, 'evidence.submit', 2, { fileIds: [file.id], completedValue: 5 })).status).toBe(200);
+    const payload = JSON.parse(String(await t.db.value('SELECT payload FROM task_events WHERE task_id = ? AND seq = 3', task.id)));
+    expect(payload.data.files).toEqual([{ id: file.id, sha256: file.sha256, size: file.size }]);
+    expect((await get('/audit/log/head')).status).toBe(200);
+  });
+
   it('the untouched copy verifies clean', async () => {
     expect(await verifyTampered(() => undefined)).toEqual([]);
   });
@@ -220,14 +237,14 @@ const kinds = (b: { kind: string }[]) => [...new Set(b.map((x) => x.kind))].sort
   });
 
   it('the tail cut: the last events, their leaves and subtrees removed, the task row fixed up', async () => {
-    const id = tasks.at(-1)!;
+    const id = fileTask; // the last task: its last two events are the log's last two leaves
     const b = await verifyTampered((db) => {
-      const keep = db.prepare('SELECT hash FROM task_events WHERE task_id = ? AND seq = 2').get(id) as { hash: string };
+      const keep = db.prepare('SELECT hash FROM task_events WHERE task_id = ? AND seq = 1').get(id) as { hash: string };
       const size = Number((db.prepare('SELECT count(*) AS n FROM audit_log_leaves').get() as { n: number }).n);
-      db.prepare('DELETE FROM task_events WHERE task_id = ? AND seq > 2').run(id);
+      db.prepare('DELETE FROM task_events WHERE task_id = ? AND seq > 1').run(id);
       db.prepare('DELETE FROM audit_log_leaves WHERE log_index >= ?').run(size - 2);
       db.prepare('DELETE FROM audit_log_nodes WHERE ((idx + 1) << level) > ?').run(size - 2);
-      db.prepare('UPDATE tasks SET last_seq = 2, last_hash = ? WHERE id = ?').run(keep.hash, id);
+      db.prepare('UPDATE tasks SET last_seq = 1, last_hash = ? WHERE id = ?').run(keep.hash, id);
     });
     expect(b).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'log-truncated', message: expect.stringContaining('its tail was cut') })]));
   });
@@ -252,7 +269,7 @@ const kinds = (b: { kind: string }[]) => [...new Set(b.map((x) => x.kind))].sort
       }
     });
     expect(kinds(b.filter((x) => x.kind.startsWith('log-')))).toEqual(['log-root-mismatch']);
-    expect(b.filter((x) => x.kind === 'log-root-mismatch')).toHaveLength(3); // every head signed since
+    expect(b.filter((x) => x.kind === 'log-root-mismatch')).toHaveLength(Number(await t.db.value('SELECT count(*) FROM audit_tree_heads'))); // every head signed since
   });
 
   it('an edited subtree hash of the log', async () => {
@@ -269,6 +286,19 @@ const kinds = (b: { kind: string }[]) => [...new Set(b.map((x) => x.kind))].sort
     });
     expect(b.map((x) => [x.kind, x.taskId])).toEqual([['nodes-projection', id]]);
     expect(b[0].message).toContain('node 1: nodes.status is "approved"');
+  });
+
+  it('an evidence file replaced, bytes and row alike (the submit event recorded its sha256 and size)', async () => {
+    const forged = Buffer.from('%PDF-1.4 伪造的凭证，金额改过');
+    const sha = createHash('sha256').update(forged).digest('hex');
+    const b = await verifyTampered((db) => {
+      db.prepare('UPDATE evidence_files SET sha256 = ?, size = ? WHERE id = ?').run(sha, forged.length, file.id);
+    }, (copyDir) => {
+      const path = join(copyDir, 'evidence', sha.slice(0, 2), sha.slice(2, 4), sha);
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, forged);
+    });
+    expect(b).toEqual([expect.objectContaining({ kind: 'evidence-row', taskId: fileTask, seq: 3, message: expect.stringContaining('the file was replaced') })]);
   });
 
   it('an edited recorded_at (not in the task chain, but in the event’s leaf)', async () => {

@@ -98,8 +98,15 @@ export interface ChainCheckOptions {
   /** Called after a task's last row. */
   onTaskEnd?: (tail: TaskTail) => void;
   /** Called for every evidence.submit with the file ids it cites. */
-  onFilesCited?: (taskId: string, seq: number, fileIds: string[]) => void;
+  onFilesCited?: (taskId: string, seq: number, fileIds: string[], files: CitedFile[]) => void;
   planOf?: (taskId: string) => string | undefined;
+}
+
+/** A file as an evidence.submit event recorded it (`data.files`, since the transparency log; older events name ids only). */
+export interface CitedFile {
+  id: string;
+  sha256: string;
+  size: number;
 }
 
 const json = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
@@ -172,8 +179,10 @@ export class ChainChecker {
     }
     if (type === 'evidence.submit' && this.o.onFilesCited) {
       try {
-        const ids = (JSON.parse(payload) as { data?: { fileIds?: unknown } }).data?.fileIds;
-        if (Array.isArray(ids) && ids.length) this.o.onFilesCited(taskId, seq, ids.map(String));
+        const data = (JSON.parse(payload) as { data?: { fileIds?: unknown; files?: unknown } }).data;
+        const ids = data?.fileIds;
+        const files = Array.isArray(data?.files) ? (data.files as CitedFile[]) : [];
+        if (Array.isArray(ids) && ids.length) this.o.onFilesCited(taskId, seq, ids.map(String), files);
       } catch {
         /* an unreadable payload already fails its hash or was hashed unreadable; replay reports it */
       }

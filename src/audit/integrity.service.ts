@@ -8,7 +8,7 @@ import { Clock } from '../common/clock.js';
 import { DatabaseService } from '../database/database.service.js';
 import { EvidenceService } from '../evidence/evidence.service.js';
 import { AuditRepository, toStoredEvent, toStoredTask, type CheckpointPlanRow, type CheckpointRow, type EvidenceRow } from './audit.repository.js';
-import { ChainChecker, type IntegrityBreak, type SealedHead } from './chain-check.js';
+import { ChainChecker, type CitedFile, type IntegrityBreak, type SealedHead } from './chain-check.js';
 import { CHECKPOINT_GENESIS, checkpointHash, SealedState, type EvidenceEntry, type HeadEntry } from './checkpoint-digest.js';
 import { CheckpointSigner, verifyCheckpointSignature } from './checkpoint-signer.js';
 import { replayHistory } from './replay.js';
@@ -232,12 +232,12 @@ export class IntegrityService {
       const tasks = await this.repo.taskHeads(o.planId);
       const taskMap = new Map(tasks.map((t) => [t.id, t]));
       const seen = new Set<string>();
-      const cited: { taskId: string; seq: number; fileIds: string[] }[] = [];
+      const cited: { taskId: string; seq: number; fileIds: string[]; files: CitedFile[] }[] = [];
       const sealedOf = (id: string) => sealed.byTask.get(id);
       const checker = new ChainChecker({
         sealedHeads: sealedOf,
         planOf: (id) => taskMap.get(id)?.plan_id ?? sealed.state.heads.get(id)?.planId,
-        onFilesCited: o.evidence === false ? undefined : (taskId, seq, fileIds) => cited.push({ taskId, seq, fileIds }),
+        onFilesCited: o.evidence === false ? undefined : (taskId, seq, fileIds, files) => cited.push({ taskId, seq, fileIds, files }),
         onTaskEnd: (tail) => {
           seen.add(tail.taskId);
           const row = taskMap.get(tail.taskId);
@@ -288,6 +288,14 @@ export class IntegrityService {
         for (const c of cited) {
           for (const id of c.fileIds) {
             const r = byId.get(id);
+            const named = c.files.find((x) => x.id === id);
+            if (r && r.task_id === c.taskId && named && (named.sha256 !== r.sha256 || Number(named.size) !== Number(r.size))) {
+              breaks.push({
+                kind: 'evidence-row', taskId: c.taskId, planId: r.plan_id ?? undefined, seq: c.seq, fileId: id, expected: named.sha256, actual: r.sha256,
+                message: `event #${c.seq} submitted evidence file ${id} with sha256 ${named.sha256} (${named.size} bytes), but its row now says ${r.sha256} (${r.size} bytes): the file was replaced`,
+              });
+              continue;
+            }
             if (r && r.task_id === c.taskId) continue;
             breaks.push({
               kind: 'evidence-row', taskId: c.taskId, planId: taskMap.get(c.taskId)?.plan_id, seq: c.seq, fileId: id,

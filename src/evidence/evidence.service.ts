@@ -222,15 +222,21 @@ export class EvidenceService implements OnModuleInit {
     rmSync(join(this.root, 'tmp'), { recursive: true, force: true });
   }
 
-  /** Every id must be a file uploaded for this very task. */
-  async assertFilesOfTask(taskId: string, fileIds: string[]): Promise<void> {
+  /**
+   * Every id must be a file uploaded for this very task. Returns each file's sha256 and size, in the order
+   * given: the submission's event records them (hashed into its chain and the transparency log).
+   */
+  async assertFilesOfTask(taskId: string, fileIds: string[]): Promise<{ id: string; sha256: string; size: number }[]> {
     const problems: { field: string; reason: string }[] = [];
+    const files: { id: string; sha256: string; size: number }[] = [];
     for (const [i, id] of fileIds.entries()) {
-      const row = await this.db.one('SELECT task_id FROM evidence_files WHERE id = ?', id) as { task_id: string } | undefined;
+      const row = await this.db.one('SELECT task_id, sha256, size FROM evidence_files WHERE id = ?', id) as { task_id: string; sha256: string; size: number } | undefined;
       if (!row) problems.push({ field: `payload.fileIds[${i}]`, reason: `no uploaded file ${id}` });
       else if (row.task_id !== taskId) problems.push({ field: `payload.fileIds[${i}]`, reason: `file ${id} belongs to another task` });
+      else files.push({ id, sha256: row.sha256, size: Number(row.size) });
     }
     if (problems.length) throw DomainError.validation(problems);
+    return files;
   }
 
   async listForTask(taskId: string, actor: Actor): Promise<EvidenceView[]> {

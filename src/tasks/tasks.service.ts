@@ -248,7 +248,8 @@ export class TasksService {
       if (!fileIds?.length && !offline && completedValue === undefined && !note) {
         throw DomainError.validation([{ field: 'payload', reason: 'a submission needs files, a completed value, a note, or offline: true' }]);
       }
-      if (fileIds?.length) await this.evidence.assertFilesOfTask(taskId, fileIds);
+      // The event names each file's sha256 and size, so its hash (and the log) covers the bytes submitted.
+      if (fileIds?.length) event = { ...event, files: await this.evidence.assertFilesOfTask(taskId, fileIds) } as unknown as TaskEvent;
     }
     return this.commands.apply(taskId, event, actor, dto.expectedVersion);
   }

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../../config/app.config.js';
 import { CheckpointSigner, verifyCheckpointSignature } from '../audit/checkpoint-signer.js';
 import type { Actor } from '../common/actor.js';
@@ -92,13 +92,15 @@ type Frontier = { level: number; index: number; hash: Hash }[];
  * lock first. Indexes are contiguous (max + 1 under that lock; never a PostgreSQL sequence, which has gaps).
  */
 @Injectable()
-export class TranslogService implements OnApplicationShutdown {
+export class TranslogService implements OnModuleDestroy {
   private readonly logger = new Logger('TransparencyLog');
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private running: Promise<number> | undefined;
   private again = false;
   private lastHeadAt = 0;
+  private scheduled: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly repo: TranslogRepository,
@@ -113,9 +115,9 @@ export class TranslogService implements OnApplicationShutdown {
   start(): void {
     const ms = this.config.DUBAN_LOG_SEQUENCE_MS;
     if (!ms || this.timer) return;
-    let scheduled: NodeJS.Timeout | undefined;
+    this.stopped = false;
     const tick = () => {
-      if (!this.leader.isLeader) return;
+      if (this.stopped || !this.leader.isLeader) return;
       void this.sequence()
         .then(async () => {
           if (Date.now() - this.lastHeadAt >= this.config.DUBAN_LOG_HEAD_SECONDS * 1000) await this.signHead();
@@ -123,8 +125,8 @@ export class TranslogService implements OnApplicationShutdown {
         .catch((e) => this.logger.error(`sequencing failed: ${(e as Error).message}`));
     };
     this.unsubscribe = this.signal.subscribe(() => {
-      scheduled ??= setTimeout(() => {
-        scheduled = undefined;
+      this.scheduled ??= setTimeout(() => {
+        this.scheduled = undefined;
         tick();
       }, 25);
     });
@@ -133,10 +135,15 @@ export class TranslogService implements OnApplicationShutdown {
     if (this.leader.isLeader) void this.sequence({ catchUp: true }).catch((e) => this.logger.error(`catch-up failed: ${(e as Error).message}`));
   }
 
-  onApplicationShutdown(): void {
+  /** Stop before the database closes, and let a round in flight finish. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.scheduled) clearTimeout(this.scheduled);
     this.unsubscribe?.();
     this.timer = undefined;
+    this.scheduled = undefined;
+    await this.running?.catch(() => undefined);
   }
 
   /**

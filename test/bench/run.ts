@@ -4,13 +4,14 @@ import { benchBulletin } from './bulletin.bench.js';
 import { benchHttpEvents } from './http-events.bench.js';
 import { benchImport } from './import.bench.js';
 import { benchMachine } from './machine.bench.js';
+import { benchMerkle } from './merkle.bench.js';
 import { benchScoring } from './scoring.bench.js';
 import { benchScoringPure } from './scoring-pure.bench.js';
 import { benchSweep } from './sweep.bench.js';
 
 /**
  * `npm run bench [-- section…]`: prints figures, each beside a baseline measured in the same run.
- * Sections: http, sweep, audit, scoring, scoring-pure, import, machine, bulletin. Nothing here asserts on time; the figures are for people.
+ * Sections: http, sweep, audit, scoring, scoring-pure, import, machine, bulletin, merkle. Nothing here asserts on time; the figures are for people.
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
   http: benchHttpEvents,
@@ -21,6 +22,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   scoring: benchScoring,
   'scoring-pure': benchScoringPure,
   bulletin: benchBulletin,
+  merkle: benchMerkle,
 };
 
 async function main(): Promise<void> {
