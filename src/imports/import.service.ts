@@ -525,7 +525,9 @@ export class ImportService {
       let id: string | null = r.units.length === 1 ? unitId(r.units[0]!) : null;
       if (id === null && !r.collective) {
         const name = assessorResolver.canonical(cleanUnitName(raw)).name;
-        if (ctx.opts.createUnits && name !== '' && r.units.length === 0 && !r.problem?.includes('several')) {
+        // a unit of that very name exists (matched under another spelling): never a second one of the name
+        if (byName.has(name)) id = byName.get(name)!;
+        else if (ctx.opts.createUnits && name !== '' && r.units.length === 0 && !r.problem?.includes('several')) {
           // an assessing county department is a department (issue 14), a town a town …
           const ref = unitRefs.get(name) ?? { id: ids.next(), name, create: true, kind: unitKindOf(name), aliases: [] };
           unitRefs.set(name, ref);

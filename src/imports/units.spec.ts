@@ -73,3 +73,11 @@ describe('unit and person lists in one cell', () => {
     expect(splitPersonList('王  茜\n李  洋\n黄  刚')).toEqual(['王茜', '李洋', '黄刚']);
   });
 });
+
+describe('a recorded alias that reverses the default table', () => {
+  it('matches both spellings to the known unit (县发改局 recorded as an alias of 县发展和改革局)', () => {
+    const r = new UnitResolver({ knownUnits: ['县发展和改革局', '县财政局'], aliases: { 县发改局: '县发展和改革局' } });
+    expect(r.resolve('县发改局').units).toEqual(['县发展和改革局']);
+    expect(r.resolve('县发展和改革局').units).toEqual(['县发展和改革局']);
+  });
+});

@@ -177,7 +177,14 @@ export class UnitResolver {
 
   constructor(opts: { knownUnits?: string[]; aliases?: Record<string, string> } = {}) {
     this.aliases = { ...DEFAULT_UNIT_ALIASES };
-    for (const [k, v] of Object.entries(opts.aliases ?? {})) this.aliases[cleanUnitName(k)] = cleanUnitName(v);
+    for (const [k, v] of Object.entries(opts.aliases ?? {})) {
+      const [from, to] = [cleanUnitName(k), cleanUnitName(v)];
+      // A unit's recorded alias that is the default table's short form of its own name (县发改局 for
+      // 县发展和改革局, whose default canonical form is 县发改局) would send the two spellings round in a
+      // circle and match neither: the default already makes them one unit.
+      if (this.aliases[to] === from) continue;
+      this.aliases[from] = to;
+    }
     this.known = opts.knownUnits ? [...new Set(opts.knownUnits.map((u) => u.trim()).filter((u) => u !== ''))] : null;
     for (const k of this.known ?? []) {
       const c = this.canonical(cleanUnitName(k)).name;
