@@ -29,6 +29,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/office/units', component: () => import('./pages/office/UnitsPage.vue'), meta: { title: '单位管理', roles: OFFICE } },
   { path: '/office/users', component: () => import('./pages/office/UsersPage.vue'), meta: { title: '用户管理', roles: OFFICE } },
   { path: '/office/indicators', component: () => import('./pages/office/IndicatorsPage.vue'), meta: { title: '指标与任务', roles: OFFICE } },
+  { path: '/office/tasks', component: () => import('./pages/office/TasksPage.vue'), meta: { title: '任务管理', roles: OFFICE } },
   { path: '/office/import', component: () => import('./pages/office/ImportPage.vue'), meta: { title: '导入', roles: OFFICE } },
   { path: '/office/webhooks', component: () => import('./pages/office/WebhooksPage.vue'), meta: { title: '消息推送', roles: OFFICE } },
   { path: '/audit/:taskId?', component: () => import('./pages/AuditPage.vue'), props: true, meta: { title: '审计查询', roles: [...OFFICE, 'auditor'] } },
