@@ -19,8 +19,9 @@ import { PlansModule } from './plans/plans.module.js';
 import { ScoresModule } from './scores/scores.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { UnitsModule } from './units/units.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 
 @Module({
-  imports: [CoreModule, DatabaseModule, SecurityLogModule, AuthModule, UnitsModule, PlansModule, IndicatorsModule, EvidenceModule, TasksModule, AuditModule, DeadlinesModule, NotificationsModule, ImportsModule, ScoresModule, DemoModule, DashboardModule, BulletinsModule, UrgingModule, SelfAssessmentModule, LeadersModule],
+  imports: [CoreModule, DatabaseModule, JobsModule, SecurityLogModule, AuthModule, UnitsModule, PlansModule, IndicatorsModule, EvidenceModule, TasksModule, AuditModule, DeadlinesModule, NotificationsModule, ImportsModule, ScoresModule, DemoModule, DashboardModule, BulletinsModule, UrgingModule, SelfAssessmentModule, LeadersModule],
 })
 export class AppModule {}

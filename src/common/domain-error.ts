@@ -31,6 +31,10 @@ export enum ErrorCode {
   TooManyRequests = 'TOO_MANY_REQUESTS',
   /** The plan's self-assessment window is not set, not open yet or closed: details.state, opensAt, closesAt. */
   SelfAssessmentClosed = 'SELF_ASSESSMENT_CLOSED',
+  /** The plan is being closed (a close job runs): its tasks take no writes until it finishes; details.jobId. */
+  PlanClosing = 'PLAN_CLOSING',
+  /** A job whose process stopped before it finished (found at start-up): nothing of it was committed. */
+  JobAbandoned = 'JOB_ABANDONED',
 }
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -53,6 +57,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.PayloadTooLarge]: 413,
   [ErrorCode.TooManyRequests]: 429,
   [ErrorCode.SelfAssessmentClosed]: 409,
+  [ErrorCode.PlanClosing]: 409,
+  [ErrorCode.JobAbandoned]: 500,
 };
 
 const MAX_PROBLEMS = 20;

@@ -53,6 +53,8 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
     opensOn: '2026-12-01',
     closesOn: '2026-12-15',
   }),
+  [ErrorCode.PlanClosing]: new DomainError(ErrorCode.PlanClosing, `plan ${id} is being closed (job ${id}): its tasks take no writes until the close finishes`, { planId: id, jobId: id }),
+  [ErrorCode.JobAbandoned]: new DomainError(ErrorCode.JobAbandoned, `job ${id} was abandoned: its process stopped before it finished`, { jobId: id }),
 };
 
 describe('the zh-CN error catalogue', () => {

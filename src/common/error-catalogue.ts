@@ -219,6 +219,8 @@ const ZH_BY_CODE: Record<ErrorCode, (d: D, en: string) => string> = {
     if (d['state'] === 'closed') return `自评已于 ${String(d['closesOn'])} 截止，不能再修改、提交或签认`;
     return '督考办尚未设定本方案的自评时间，暂不能填报';
   },
+  [ErrorCode.PlanClosing]: () => '该考核方案正在关闭（冻结得分），期间不能修改其任务；请在关闭完成后再试',
+  [ErrorCode.JobAbandoned]: () => '服务在作业进行中重启，作业已中断，未写入任何内容；请重新发起',
   [ErrorCode.TooManyRequests]: (d) =>
     typeof d['retryAfterSeconds'] === 'number' ? `尝试次数过多，请 ${Math.ceil(d['retryAfterSeconds'] / 60)} 分钟后再试` : '操作过于频繁，请稍后再试',
 };

@@ -74,6 +74,7 @@ export const RESOURCE_ZH: Record<string, string> = {
   import: '导入记录',
   ballot: '综合评价票',
   checkpoint: '存证检查点',
+  job: '作业',
 };
 
 /**

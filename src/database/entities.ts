@@ -15,7 +15,8 @@ import { URGING_ENTITIES } from '../urging/urging.entity.js';
 import { SELF_ASSESSMENT_ENTITIES } from '../self-assessment/self-assessment.entity.js';
 import { LEADER_ENTITIES } from '../leaders/instruction.entity.js';
 import { TRANSLOG_ENTITIES } from '../translog/translog.entity.js';
+import { Job } from '../jobs/job.entity.js';
 
 /** Every entity, listed explicitly so src, dist and the TypeORM CLI see the same schema. */
 export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, MachineUpgrade, EvidenceFile, Webhook, WebhookDelivery, WebhookAttempt,
-  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES, ...BULLETIN_ENTITIES, ...URGING_ENTITIES, ...SELF_ASSESSMENT_ENTITIES, ...LEADER_ENTITIES, ...AUTH_ENTITIES, ...SECURITY_LOG_ENTITIES, ...TRANSLOG_ENTITIES];
+  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES, ...BULLETIN_ENTITIES, ...URGING_ENTITIES, ...SELF_ASSESSMENT_ENTITIES, ...LEADER_ENTITIES, ...AUTH_ENTITIES, ...SECURITY_LOG_ENTITIES, ...TRANSLOG_ENTITIES, Job];

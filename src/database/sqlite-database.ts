@@ -21,6 +21,11 @@ interface TxState {
  * or slips a write into another caller's transaction. Inside a transaction — on its handle, or on the
  * service itself from code running in the transaction's async context — queries run directly, and a
  * nested `transaction()` is a savepoint.
+ *
+ * Reads do not wait for a long transaction (issue 11 item 5: a plan's close holds one for seconds): a
+ * read-only statement issued outside any transaction while the lock is held runs on a second, read-only
+ * connection to the same file, which in WAL mode sees the last committed state (never the open
+ * transaction's writes). Writes, and statements that might write, still wait for the lock.
  */
 export class SqliteDatabase extends DatabaseService {
   readonly dialect = 'sqlite' as const;
@@ -30,6 +35,11 @@ export class SqliteDatabase extends DatabaseService {
   private readonly context = new AsyncLocalStorage<TxState>();
   private locked = false;
   private readonly waiters: (() => void)[] = [];
+  /** The read-only connection (undefined: not opened yet; null: none, e.g. an in-memory database). */
+  private reader: Sqlite | null | undefined;
+  private readonly readerStatements = new Map<string, BetterSqlite3.Statement | null>();
+  /** Statements run on the reader connection while a transaction held the lock (tests and the bench read it). */
+  readerReads = 0;
 
   constructor(readonly dataSource: DataSource) {
     super();
@@ -72,6 +82,63 @@ export class SqliteDatabase extends DatabaseService {
     return s;
   }
 
+  private readerConnection(): Sqlite | null {
+    if (this.reader !== undefined) return this.reader;
+    const main = this.sqlite;
+    if (main.memory || !main.name || main.name === ':memory:') return (this.reader = null);
+    const Database = main.constructor as unknown as new (file: string, opts: BetterSqlite3.Options) => Sqlite;
+    const r = new Database(main.name, { readonly: true, fileMustExist: true, timeout: 5000 });
+    r.pragma('cache_size = -16384');
+    return (this.reader = r);
+  }
+
+  /** The statement prepared on the reader connection, if it is read-only and the reader exists. */
+  private readerStmt(sql: string, mode: 'objects' | 'raw' | 'pluck'): BetterSqlite3.Statement | undefined {
+    const r = this.readerConnection();
+    if (!r) return undefined;
+    const key = `${mode}\u0000${sql}`;
+    let s = this.readerStatements.get(key);
+    if (s === undefined) {
+      try {
+        s = r.prepare(sql);
+      } catch {
+        return undefined; // e.g. a table created after the reader opened: the main connection answers
+      }
+      // A statement that writes (INSERT … RETURNING read through `value`) waits for the lock instead.
+      if (!s.readonly) s = null;
+      else if (mode === 'raw') s.raw(true);
+      else if (mode === 'pluck') s.pluck(true);
+      this.readerStatements.set(key, s);
+    }
+    return s ?? undefined;
+  }
+
+  /**
+   * A read outside any transaction: when a transaction holds the lock, run it on the reader connection
+   * (the committed state) instead of waiting; otherwise as every statement.
+   */
+  private async read<T>(sql: string, mode: 'objects' | 'raw' | 'pluck', onReader: (s: BetterSqlite3.Statement) => T, onMain: () => T): Promise<T> {
+    if (!this.inTransaction && this.locked) {
+      const s = this.readerStmt(sql, mode);
+      if (s) {
+        this.readerReads++;
+        return onReader(s);
+      }
+    }
+    return this.exclusive(onMain);
+  }
+
+  /** Close the reader connection (the main one is TypeORM's). */
+  onApplicationShutdown(): void {
+    this.closeReader();
+  }
+
+  closeReader(): void {
+    this.reader?.close();
+    this.reader = null;
+    this.readerStatements.clear();
+  }
+
   // ---- the lock: one transaction (or lone statement) at a time on the shared connection ----
 
   private acquire(): Promise<void> | undefined {
@@ -100,8 +167,16 @@ export class SqliteDatabase extends DatabaseService {
     }
   }
 
-  private async *stream<T>(open: () => IterableIterator<unknown>): AsyncIterable<T> {
+  private async *stream<T>(open: () => IterableIterator<unknown>, sql?: string, mode?: 'objects' | 'raw', params?: unknown[]): AsyncIterable<T> {
     const inside = this.inTransaction;
+    if (!inside && this.locked && sql && mode) {
+      const s = this.readerStmt(sql, mode);
+      if (s) {
+        this.readerReads++;
+        for (const row of s.iterate(...params!)) yield row as T;
+        return;
+      }
+    }
     if (!inside) {
       const wait = this.acquire();
       if (wait) await wait;
@@ -116,23 +191,23 @@ export class SqliteDatabase extends DatabaseService {
   // ---- Queryable ----
 
   all<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
-    return this.exclusive(() => this.stmt(sql).all(...params) as T[]);
+    return this.read(sql, 'objects', (s) => s.all(...params) as T[], () => this.stmt(sql).all(...params) as T[]);
   }
 
   one<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T | undefined> {
-    return this.exclusive(() => this.stmt(sql).get(...params) as T | undefined);
+    return this.read(sql, 'objects', (s) => s.get(...params) as T | undefined, () => this.stmt(sql).get(...params) as T | undefined);
   }
 
   rows<T extends unknown[] = unknown[]>(sql: string, ...params: unknown[]): Promise<T[]> {
-    return this.exclusive(() => this.rawStmt(sql).all(...params) as T[]);
+    return this.read(sql, 'raw', (s) => s.all(...params) as T[], () => this.rawStmt(sql).all(...params) as T[]);
   }
 
   column<T = unknown>(sql: string, ...params: unknown[]): Promise<T[]> {
-    return this.exclusive(() => this.pluckStmt(sql).all(...params) as T[]);
+    return this.read(sql, 'pluck', (s) => s.all(...params) as T[], () => this.pluckStmt(sql).all(...params) as T[]);
   }
 
   value<T = unknown>(sql: string, ...params: unknown[]): Promise<T | undefined> {
-    return this.exclusive(() => this.pluckStmt(sql).get(...params) as T | undefined);
+    return this.read(sql, 'pluck', (s) => s.get(...params) as T | undefined, () => this.pluckStmt(sql).get(...params) as T | undefined);
   }
 
   run(sql: string, ...params: unknown[]): Promise<RunResult> {
@@ -149,11 +224,11 @@ export class SqliteDatabase extends DatabaseService {
   }
 
   iterate<T = Record<string, unknown>>(sql: string, ...params: unknown[]): AsyncIterable<T> {
-    return this.stream<T>(() => this.stmt(sql).iterate(...params));
+    return this.stream<T>(() => this.stmt(sql).iterate(...params), sql, 'objects', params);
   }
 
   iterateRows<T extends unknown[] = unknown[]>(sql: string, ...params: unknown[]): AsyncIterable<T> {
-    return this.stream<T>(() => this.rawStmt(sql).iterate(...params));
+    return this.stream<T>(() => this.rawStmt(sql).iterate(...params), sql, 'raw', params);
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {

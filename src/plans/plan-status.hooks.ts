@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
+import type { Progress } from '../common/progress.js';
 import type { PlanStatus } from './plan.entity.js';
 
 /** A plan's status move, as listeners see it. */
@@ -10,6 +11,8 @@ export interface PlanStatusChange {
   actor: Actor;
   /** The instant of the move (the clock's now). */
   at: string;
+  /** A close runs as a job: listeners report their progress here and yield to the event loop through it. */
+  progress?: Progress;
 }
 
 export interface PlanStatusListener {

@@ -1,5 +1,7 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { JobAccepted } from '../jobs/jobs.dto.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
 import type { Page } from '../common/pagination.js';
@@ -33,9 +35,25 @@ export class PlansController {
 
   @Post(':id/status')
   @Roles('admin', 'supervisor')
-  @ApiOperation({ summary: 'Publish or close a plan (draft → published → closed); closing freezes its scores in the same transaction' })
-  async setStatus(@Param('id') id: string, @Body() dto: SetPlanStatusDto, @CurrentActor() actor: Actor): Promise<PlanView> {
-    return await this.plans.setStatus(id, dto.status, actor);
+  @ApiOperation({
+    summary: 'Publish or close a plan (draft → published → closed); closing freezes its scores in the same transaction',
+    description:
+      'A close runs as a job (GET /jobs/{id}) without stalling the service; meanwhile the plan’s tasks refuse events (409 PLAN_CLOSING). ' +
+      'By default the request answers when the close has finished (201 with the plan, or the error the close failed with). ' +
+      'With `Prefer: respond-async` it answers at once: 202 with the job (Location: /jobs/{id}).',
+  })
+  @ApiHeader({ name: 'Prefer', required: false, description: '`respond-async`: answer 202 with the close job instead of waiting', example: 'respond-async' })
+  @ApiCreatedResponse({ description: 'the plan after the move' })
+  @ApiAcceptedResponse({ type: JobAccepted, description: 'with Prefer: respond-async, for a close' })
+  async setStatus(@Param('id') id: string, @Body() dto: SetPlanStatusDto, @CurrentActor() actor: Actor, @Headers('prefer') prefer: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    if (dto.status === 'closed' && /\brespond-async\b/i.test(prefer ?? '')) {
+      const { job } = await this.plans.startClose(id, actor);
+      const location = `/jobs/${job.id}`;
+      await reply.status(202).header('location', location).header('preference-applied', 'respond-async').send({ jobId: job.id, location, job } satisfies JobAccepted);
+      return;
+    }
+    const view: PlanView = await this.plans.setStatus(id, dto.status, actor);
+    await reply.status(201).send(view);
   }
 
   @Post(':id/groups')

@@ -7,6 +7,8 @@ import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { containsPattern, pageOf, type Page, likeOperator } from '../common/pagination.js';
 import { DatabaseService } from '../database/database.service.js';
 import { DeadlinesService } from '../deadlines/deadlines.service.js';
+import { closingPlan } from '../common/plan-closing.js';
+import { JobsService, type JobContext, type StartedJob } from '../jobs/jobs.service.js';
 import type { CreateGroupDto, CreatePlanDto, GroupView, PlanQuery, PlanView } from './plans.dto.js';
 import type { PlanStatus } from './plan.entity.js';
 import { PlanStatusHooks, type PlanStatusChange } from './plan-status.hooks.js';
@@ -45,6 +47,7 @@ export class PlansService {
     private readonly config: AppConfig,
     private readonly hooks: PlanStatusHooks,
     private readonly deadlines: DeadlinesService,
+    private readonly jobs: JobsService,
   ) {}
 
   async create(dto: CreatePlanDto): Promise<PlanView> {
@@ -101,23 +104,58 @@ export class PlansService {
   /**
    * Move a plan's status. Listeners (PlanStatusHooks) run inside the same transaction — closing a plan
    * freezes its scores there (src/scores), so the close and the freeze commit together or not at all.
+   * A close runs as a job (startClose); this awaits it without blocking the service and answers as before.
    */
   async setStatus(id: string, status: PlanStatus, actor: Actor = SYSTEM_ACTOR): Promise<PlanView> {
+    if (status !== 'closed') return await this.move(id, status, actor);
+    const { finished } = await this.startClose(id, actor);
+    const { value, error } = await finished;
+    if (error) throw error;
+    return value!;
+  }
+
+  /**
+   * Start closing a plan as a job (kind `close`, src/jobs): refused at once (nothing written) when the move
+   * is not allowed or another close of the plan runs. While it runs, task writes on the plan are refused
+   * (409 PLAN_CLOSING); the freeze yields to the event loop between steps, so other requests are
+   * answered; its one transaction commits the closed plan, the frozen run and the job's success together.
+   */
+  async startClose(id: string, actor: Actor = SYSTEM_ACTOR): Promise<StartedJob<PlanView>> {
+    const plan = await this.get(id);
+    if (plan.status !== 'closed') this.assertMove(plan, 'closed');
+    const running = await this.jobs.runningClose(id);
+    if (running) {
+      throw new DomainError(ErrorCode.PlanClosing, `plan ${id} is being closed already (job ${running.id})`, { planId: id, jobId: running.id });
+    }
+    return await this.jobs.start('close', id, actor, { status: 'closed' }, (job) => closingPlan.run(id, () => this.move(id, 'closed', actor, job)));
+  }
+
+  private assertMove(plan: PlanView, status: PlanStatus): void {
+    if (!STATUS_MOVES[plan.status].includes(status)) {
+      throw new DomainError(ErrorCode.EventNotAllowed, `a ${plan.status} plan cannot become ${status}`, {
+        field: 'status',
+        current: plan.status,
+        allowed: STATUS_MOVES[plan.status],
+      });
+    }
+  }
+
+  private async move(id: string, status: PlanStatus, actor: Actor, job?: JobContext): Promise<PlanView> {
     let change: PlanStatusChange | undefined;
     const view = await this.db.transaction(async () => {
       const plan = await this.get(id);
-      if (plan.status === status) return plan;
-      if (!STATUS_MOVES[plan.status].includes(status)) {
-        throw new DomainError(ErrorCode.EventNotAllowed, `a ${plan.status} plan cannot become ${status}`, {
-          field: 'status',
-          current: plan.status,
-          allowed: STATUS_MOVES[plan.status],
-        });
+      if (plan.status === status) {
+        await job?.succeedInTransaction(plan);
+        return plan;
       }
+      this.assertMove(plan, status);
       await this.db.run('UPDATE plans SET status = ? WHERE id = ?', status, id);
-      change = { planId: id, from: plan.status, to: status, actor, at: this.clock.nowIso() };
+      change = { planId: id, from: plan.status, to: status, actor, at: this.clock.nowIso(), ...(job ? { progress: job.progress } : {}) };
       await this.hooks.inTransaction(change);
-      return { ...plan, status };
+      const moved = { ...plan, status };
+      // The job's success commits with the close (a crash before this commit leaves the plan open and the job running → abandoned).
+      await job?.succeedInTransaction(moved);
+      return moved;
     });
     if (change) this.hooks.afterCommit(change);
     return view;

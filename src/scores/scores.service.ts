@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR, type Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { OutboxSignal } from '../common/outbox-signal.js';
+import { Progress } from '../common/progress.js';
 import { DatabaseService } from '../database/database.service.js';
 import { PlanStatusHooks } from '../plans/plan-status.hooks.js';
 import { eventProblem, type UnitEvent, type UnitEventType } from '../scoring/adjustments.js';
@@ -266,7 +267,7 @@ export class ScoresService implements OnModuleInit {
     }
     this.hooks.register({
       inTransaction: async (c) => {
-        if (c.to === 'closed') await this.freezeInTransaction(c.planId, c.actor, c.at, 'close', null);
+        if (c.to === 'closed') await this.freezeInTransaction(c.planId, c.actor, c.at, 'close', null, c.progress);
       },
       afterCommit: (c) => {
         if (c.to === 'closed') this.signal.notify();
@@ -832,11 +833,14 @@ export class ScoresService implements OnModuleInit {
    * live tasks get `task.close`, then every completed or closed task gets `task.score { score, note }`,
    * through the one write path (TaskCommandService), so each task's history shows its frozen score. The
    * unit totals and breakdowns go to `score_runs` / `unit_scores`. Anything refused throws and nothing of
-   * the close is written.
+   * the close is written. Between steps it yields to the event loop through `progress` (phases
+   * closing-tasks, scoring-tasks, writing-run), so a close of 10,000 tasks does not stall the service.
    */
-  async freezeInTransaction(planId: string, actor: Actor, at: string, kind: 'close' | 'rescore', reason: string | null): Promise<RunView> {
+  async freezeInTransaction(planId: string, actor: Actor, at: string, kind: 'close' | 'rescore', reason: string | null, progress: Progress = new Progress()): Promise<RunView> {
     const ctx = await this.context(planId);
+    progress.begin('computing', 1);
     const before = await this.computeWith(ctx, { cache: false });
+    await progress.step();
     const ungrouped = before.scores.issues.filter((i) => i.code === 'unit_not_in_group');
     if (ungrouped.length) {
       throw new DomainError(ErrorCode.ScoringNotConfigured, `cannot freeze plan ${planId}: ${ungrouped.map((i) => i.message).join('; ')}. Put every unit with tasks in a group first`, {
@@ -846,10 +850,15 @@ export class ScoresService implements OnModuleInit {
     }
     const taskActor: Actor = actor.role === 'supervisor' ? actor : SYSTEM_ACTOR;
     const live = await this.repo.liveTaskIds(planId);
-    for (const id of live) await this.commands.applyInTransaction(id, { type: 'task.close', at, reason: CLOSE_REASON }, taskActor);
+    progress.begin('closing-tasks', live.length);
+    for (const id of live) {
+      await this.commands.applyInTransaction(id, { type: 'task.close', at, reason: CLOSE_REASON }, taskActor);
+      await progress.step();
+    }
     const c = live.length ? await this.computeWith(ctx, { cache: false }) : before;
 
     const states = await this.repo.taskStates(planId);
+    progress.begin('scoring-tasks', [...states.values()].filter((s) => s === 'completed' || s === 'closed').length);
     const needsScore = (id: string) => {
       const s = states.get(id);
       return s === 'completed' || s === 'closed';
@@ -860,13 +869,16 @@ export class ScoresService implements OnModuleInit {
         const note = `${s.explanation.method.name}：${s.explanation.formula}${s.missing ? `（缺少：${s.missing.join('、')}，按 0 / 未完成计）` : ''}`;
         await this.commands.applyInTransaction(s.taskId, { type: 'task.score', at, score: s.score, note: note.slice(0, 1000) }, taskActor);
         states.set(s.taskId, 'scored');
+        await progress.step();
       }
     }
     for (const [id] of states) {
       if (needsScore(id)) {
         await this.commands.applyInTransaction(id, { type: 'task.score', at, score: 0, note: '指标未计分（分值为 0 或单位不在计分分组中），记 0 分' }, taskActor);
+        await progress.step();
       }
     }
+    progress.begin('writing-run', c.scores.units.length);
 
     const previous = await this.repo.latestRun(planId);
     const changes = previous ? diffRuns(previous.id, await this.repo.unitScoreSummaries(previous.id), c.scores.units) : null;
@@ -901,6 +913,7 @@ export class ScoresService implements OnModuleInit {
         provisional: u.provisional ? 1 : 0,
         breakdown: JSON.stringify(u),
       });
+      await progress.step();
     }
     return toRunView((await this.repo.run(planId, runId))!, true);
   }

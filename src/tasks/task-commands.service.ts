@@ -28,6 +28,7 @@ import { canonicalJson, eventHash, GENESIS_HASH } from '../audit/event-hash.js';
 import { SYSTEM_ACTOR, type Actor } from '../common/actor.js';
 import { AppConfig } from '../../config/app.config.js';
 import { Clock } from '../common/clock.js';
+import { closingPlan } from '../common/plan-closing.js';
 import { OutboxSignal } from '../common/outbox-signal.js';
 import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
@@ -91,7 +92,12 @@ interface TaskStateRow {
   last_hash: string;
   machine_version: number;
   sequential: number | null;
+  /** The running close job of the task's plan, if any. */
+  closing_job_id: string | null;
 }
+
+/** The running close job of a task's plan (its writes are refused meanwhile). */
+const CLOSING_SQL = `SELECT t.plan_id, j.id AS job_id FROM tasks t JOIN jobs j ON j.plan_id = t.plan_id AND j.status = 'running' AND j.kind = 'close' WHERE t.id = ? LIMIT 1`;
 
 /** What the start-up upgrade (or a command meeting a stored v1 task) did to one task. */
 export interface UpgradeOutcome {
@@ -326,6 +332,9 @@ export class TaskCommandService {
    * EVENT_NOT_ALLOWED naming the state and the allowed events. A clock tick with nothing to do writes nothing.
    */
   async apply(taskId: string, event: TaskEvent, actor: Actor, expectedVersion?: number): Promise<CommandResult> {
+    // Before waiting for the write lock (SQLite: a close holds it for its whole transaction): a task of a
+    // plan being closed is refused at once, read from the committed state.
+    this.refuseWhileClosing(taskId, await this.db.one<{ plan_id: string; job_id: string }>(CLOSING_SQL, taskId));
     const result = await this.db.transaction(async () => await this.applyInTransaction(taskId, event, actor, expectedVersion));
     if (result.changed) this.signal.notify();
     return result;
@@ -363,15 +372,26 @@ export class TaskCommandService {
     return results;
   }
 
+  /** A task of a plan whose close job runs takes no event but the close's own (which run in its context). */
+  private refuseWhileClosing(taskId: string, closing: { plan_id: string; job_id: string } | undefined): void {
+    if (!closing || closingPlan.getStore() === closing.plan_id) return;
+    throw new DomainError(ErrorCode.PlanClosing, `task ${taskId}: plan ${closing.plan_id} is being closed (job ${closing.job_id}); its tasks take no events until the close finishes`, {
+      planId: closing.plan_id,
+      jobId: closing.job_id,
+    });
+  }
+
   async applyInTransaction(taskId: string, event: TaskEvent, actor: Actor, expectedVersion?: number): Promise<CommandResult> {
     const row = await this.db
       .one(
         `SELECT t.id, t.plan_id, t.unit_id, i.assessing_unit_id, p.timezone, t.review_due_at, t.version, t.snapshot, t.last_seq,
-           t.last_hash, t.machine_version, coalesce(i.sequential_submission, p.sequential_submission) AS sequential
+           t.last_hash, t.machine_version, coalesce(i.sequential_submission, p.sequential_submission) AS sequential,
+           (SELECT j.id FROM jobs j WHERE j.plan_id = t.plan_id AND j.status = 'running' AND j.kind = 'close' LIMIT 1) AS closing_job_id
          FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN plans p ON p.id = t.plan_id WHERE t.id = ?`, taskId) as TaskStateRow | undefined;
     if (!row || !canSeeTask(actor, { unitId: row.unit_id, assessingUnitId: row.assessing_unit_id })) {
       throw DomainError.notFound('task', taskId);
     }
+    this.refuseWhileClosing(taskId, row.closing_job_id ? { plan_id: row.plan_id, job_id: row.closing_job_id } : undefined);
     const refusal = refusalToSend(actor, event.type);
     if (refusal) throw DomainError.forbidden(refusal, { event: event.type, role: actor.role });
     if (expectedVersion !== undefined && expectedVersion !== row.version) {
