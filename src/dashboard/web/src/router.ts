@@ -19,6 +19,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/scores', component: () => import('./pages/ScoresPage.vue'), meta: { title: '得分排名', roles: [...OFFICE, 'auditor', 'leader', 'department'] } },
   { path: '/my', component: () => import('./pages/MyNodesPage.vue'), meta: { title: '我的节点', roles: ['department'] } },
   { path: '/ballots', component: () => import('./pages/BallotsPage.vue'), meta: { title: '综合评价', roles: [...OFFICE, 'leader'] } },
+  { path: '/instructions', component: () => import('./pages/InstructionsPage.vue'), meta: { title: '领导批示', roles: [...OFFICE, 'auditor', 'leader', 'department'] } },
   { path: '/bulletins', component: () => import('./pages/BulletinsPage.vue'), meta: { title: '通报', roles: [...OFFICE, 'auditor', 'leader', 'department'] } },
   { path: '/self-assessment', component: () => import('./pages/SelfAssessmentPage.vue'), meta: { title: '单位自评', roles: ['department'] } },
   { path: '/office/unit-events', component: () => import('./pages/office/UnitEventsPage.vue'), meta: { title: '加减分', roles: OFFICE } },
