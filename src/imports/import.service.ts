@@ -62,6 +62,8 @@ import { cleanUnitName, isCollectiveName, UnitResolver } from './units.js';
 import { problem as gridProblem } from './grid.js';
 import { coded, problemMessageZh, type Coded } from './problem-catalogue.js';
 import { ImportRunsRepository } from './import-runs.repository.js';
+import { planGroups, resolveGroups, type GroupPlan, type GroupTarget, type GroupTargets } from './import-groups.js';
+export { GROUP_KINDS, type GroupTarget } from './import-groups.js';
 
 export interface ImportOptions {
   planId: string;
@@ -88,11 +90,8 @@ export interface ImportOptions {
   groups?: Record<string, GroupTarget>;
 }
 
-export type GroupTarget = string | { name: string; kind?: string };
 export type { ImportRunView } from './import-runs.repository.js';
 
-/** Kinds of a group an import creates (the units' kinds, and other). */
-export const GROUP_KINDS = ['town', 'park', 'department', 'other'] as const;
 
 /** Names of one indicator: equal once whitespace and punctuation are ignored. */
 export function sameIndicatorName(a: string, b: string): boolean {
@@ -209,16 +208,6 @@ interface TaskPlan {
   };
 }
 
-/** A section mapped to a group, resolved: the group (existing, or created by the import) and the members it gains. */
-interface GroupPlan {
-  section: string;
-  id: string;
-  name: string;
-  kind: string;
-  create: boolean;
-  members: { unitId: string; unitName: string }[];
-}
-
 interface Planned {
   units: UnitRef[];
   groups: GroupPlan[];
@@ -243,7 +232,7 @@ interface Context {
   plan: { id: string; year: number; timezone: string; status: string; warnWorkingDays: number };
   parsed: ParseImportResult;
   /** Section → group, validated against the file's sections and the plan's groups (id null: a group to create). */
-  groupTargets: Map<string, { id: string | null; name: string; kind: string }>;
+  groupTargets: GroupTargets;
   /** Units named in the file that the commit creates (canonical names). */
   newUnits: string[];
   /** For each new unit, the other spellings the file used for it (kept as the unit's aliases). */
@@ -296,7 +285,7 @@ export class ImportService {
       if (newUnits.length > 0) parsed = await parseImport(file, { ...parseOpts, knownUnits: [...knownUnits, ...newUnits] });
     }
     progress?.('parse', 1, 1);
-    const groupTargets = await this.resolveGroups(opts.groups, parsed, plan.id);
+    const groupTargets = resolveGroups(opts.groups, parsed.report.sections.map((s) => s.key), await this.runs.planGroups(plan.id));
     const ctx: Context = {
       file,
       sha256: createHash('sha256').update(file.bytes).digest('hex'),
@@ -402,90 +391,6 @@ export class ImportService {
       out.set(name, seen);
     }
     return out;
-  }
-
-  /**
-   * The `groups` option checked against the file's sections and the plan's groups: a 400 naming the field
-   * (`groups.<section>`, `….name`, `….kind`) for a section the file does not have, a group of another plan,
-   * an empty or taken new name, an unknown kind. Several sections may share one group (the same id, or
-   * the same new name).
-   */
-  private async resolveGroups(groups: Record<string, GroupTarget> | undefined, parsed: ParseImportResult, planId: string): Promise<Context['groupTargets']> {
-    const out: Context['groupTargets'] = new Map();
-    if (groups === undefined) return out;
-    const sections = parsed.report.sections.map((s) => s.key);
-    const existing = await this.runs.planGroups(planId);
-    const problems: { field: string; reason: string }[] = [];
-    for (const [key, target] of Object.entries(groups)) {
-      const field = `groups.${key}`;
-      if (!sections.includes(key)) {
-        problems.push({ field, reason: `no such section in the file (its sections: ${sections.join(', ') || 'none'})` });
-        continue;
-      }
-      if (typeof target === 'string') {
-        const g = existing.find((x) => x.id === target);
-        if (!g) problems.push({ field, reason: `group ${target} does not exist in this plan` });
-        else out.set(key, { id: g.id, name: g.name, kind: g.kind });
-      } else if (target !== null && typeof target === 'object' && !Array.isArray(target)) {
-        const name = typeof target.name === 'string' ? target.name.trim() : '';
-        const kind = target.kind ?? 'department';
-        if (name === '' || name.length > 100) problems.push({ field: `${field}.name`, reason: name === '' ? 'the new group\'s name must not be empty' : 'too long (at most 100 characters)' });
-        else if (existing.some((x) => x.name === name)) problems.push({ field: `${field}.name`, reason: `a group named ${name} already exists in this plan: map the section to its id` });
-        if (!(GROUP_KINDS as readonly string[]).includes(kind)) problems.push({ field: `${field}.kind`, reason: `must be one of ${GROUP_KINDS.join(', ')}` });
-        const extra = Object.keys(target).filter((k) => k !== 'name' && k !== 'kind');
-        if (extra.length) problems.push({ field: `${field}.${extra[0]}`, reason: 'should not exist (a new group has name and kind)' });
-        if (name !== '') out.set(key, { id: null, name, kind });
-      } else {
-        problems.push({ field, reason: 'must be a group id, or { name, kind } for a new group' });
-      }
-    }
-    if (problems.length) throw DomainError.validation(problems);
-    return out;
-  }
-
-  /**
-   * Each mapped section's group gains the units of the section's tasks. A unit already in another group
-   * of the plan (or mapped to two groups by this import) is an error naming both groups: a unit is in one
-   * group of a plan (ranking and scoring are per group).
-   */
-  private async planGroups(ctx: Context, out: Planned, ids: OrderedIds): Promise<GroupPlan[]> {
-    if (ctx.groupTargets.size === 0) return [];
-    const sectionOf = new Map(ctx.parsed.model.indicators.map((i) => [i.key, i.section ?? '']));
-    const unitNames = new Map<string, string>();
-    const unitsBySection = new Map<string, string[]>();
-    for (const t of out.tasks) {
-      const s = sectionOf.get(t.task.indicatorKey) ?? '';
-      unitNames.set(t.unitId, t.task.unitName);
-      const list = unitsBySection.get(s) ?? [];
-      if (!list.includes(t.unitId)) list.push(t.unitId);
-      unitsBySection.set(s, list);
-    }
-    const members = await this.runs.memberships(ctx.plan.id);
-    const planned = new Map<string, string>(); // unit → group name this import puts it in
-    const created = new Map<string, GroupPlan>();
-    const plans: GroupPlan[] = [];
-    for (const [section, target] of ctx.groupTargets) {
-      const shared = target.id === null ? created.get(target.name) : plans.find((g) => g.id === target.id);
-      const g: GroupPlan = shared ?? { section, id: target.id ?? ids.next(), name: target.name, kind: target.kind, create: target.id === null, members: [] };
-      if (!shared) {
-        plans.push(g);
-        if (g.create) created.set(g.name, g);
-      }
-      for (const unitId of unitsBySection.get(section) ?? []) {
-        const unitName = unitNames.get(unitId)!;
-        const now = members.get(unitId);
-        const other = now && now.groupId !== g.id ? now.groupName : planned.has(unitId) && planned.get(unitId) !== g.name ? planned.get(unitId)! : null;
-        if (other !== null) {
-          out.problems.push(problem(coded('group.unit-in-other-group', { section, unit: unitName, group: other, target: g.name }), 'error',
-            `section ${section}: unit ${unitName} is already in group ${other}; it cannot also join ${g.name}`));
-          continue;
-        }
-        if (now || planned.has(unitId)) continue;
-        planned.set(unitId, g.name);
-        g.members.push({ unitId, unitName });
-      }
-    }
-    return plans;
   }
 
   /** Everything the import would do, read from the database (no writes). */
@@ -636,7 +541,7 @@ export class ImportService {
     }
     ctx.progress?.('plan', total, total);
     for (const r of taskRows) if (!seen.has(r.id)) out.notInFile.tasks.push(`${r.code}@${r.unit_name}`);
-    out.groups = await this.planGroups(ctx, out, ids);
+    out.groups = planGroups(ctx.groupTargets, ctx.parsed.model.indicators, out.tasks, await this.runs.memberships(ctx.plan.id), () => ids.next(), out.problems);
     if (out.notInFile.indicators.length || out.notInFile.tasks.length) {
       const list = (xs: string[]) => xs.slice(0, 20).join('、') + (xs.length > 20 ? ` … (${xs.length - 20} more)` : '');
       const parts = [];
