@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '../config/app.config.js';
 import { AppModule } from './app.module.js';
 import { CommandFailed, registerAuditCommands } from './audit/audit-cli.js';
+import { registerLogCommands } from './translog/translog-cli.js';
 import { ROLES } from './auth/user.entity.js';
 import { UsersService } from './auth/users.service.js';
 import { passwordProblems } from './auth/password-policy.js';
@@ -100,6 +101,7 @@ export function buildProgram(): Command {
   plan.command('list').action(async () => withApp(async (app) => await app.get(PlansService).list({ pageSize: 200 })));
 
   registerAuditCommands(program, withApp);
+  registerLogCommands(program, withApp);
   registerImportCommand(program, withApp);
   registerSecurityLogCommands(program, withApp);
 

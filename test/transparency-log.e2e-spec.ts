@@ -6,6 +6,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { eventLeafHash } from '../src/translog/leaf.js';
 import { leafHash, MemoryTree, verifyConsistency, verifyInclusion } from '../src/translog/merkle-tree.js';
+import { runCli } from './support/cli.js';
 import { createTask, seedPlan, type PlanFixture } from './support/fixtures.js';
 import { onSqliteOnly, startTestApp, type TestApp } from './support/test-app.js';
 
@@ -164,11 +165,30 @@ describe('signed tree heads and proofs', () => {
     expect((await t.http().post('/audit/log/heads/9999/witnesses').set('authorization', f.auditor).send({ publicKey: witnessKey, signature })).status).toBe(404);
   });
 
+  it('the CLI prints the latest head, and a witness countersigns it with a key file the service never sees', async () => {
+    const head = await runCli(['log', 'head'], t.env);
+    expect(head.code).toBe(0);
+    const h = JSON.parse(head.stdout);
+    expect(h).toMatchObject({ treeSize: firstHead.treeSize + 4 });
+    const keyFile = join(t.dataDir, 'witness-key.pem'); // the witness's own file: the service never reads it
+    writeFileSync(keyFile, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    const headFile = join(t.dataDir, 'head.json');
+    writeFileSync(headFile, head.stdout);
+    const signed = await runCli(['log', 'witness-sign', '--key', keyFile, '--head', headFile], t.env);
+    expect(signed.code).toBe(0);
+    const res = await t.http().post(`/audit/log/heads/${h.treeSize}/witnesses`).set('authorization', f.auditor).send(JSON.parse(signed.stdout));
+    expect(res.status).toBe(200);
+    expect(res.body.recorded).toBe(true);
+    // A head whose log signature does not verify is not countersigned.
+    writeFileSync(headFile, JSON.stringify({ ...h, rootHash: flipHex(h.rootHash) }));
+    expect((await runCli(['log', 'witness-sign', '--key', keyFile, '--head', headFile], t.env)).code).toBe(1);
+  });
+
   it('verify rebuilds the log from the events and finds it intact', async () => {
     const res = await get('/audit/verify?replay=true');
     expect(res.status).toBe(200);
     expect(res.body.breaks).toEqual([]);
-    expect(res.body.counts).toMatchObject({ logLeaves: 16, treeHeads: 2, witnesses: 1 });
+    expect(res.body.counts).toMatchObject({ logLeaves: 16, treeHeads: 2, witnesses: 2 });
   });
 
   it('a checkpoint logs every event and signs a tree head with it', async () => {

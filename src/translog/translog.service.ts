@@ -18,6 +18,12 @@ const BATCH = 5000;
  * was sequenced). Whatever commits later still is caught by the full catch-up at start and at every checkpoint.
  */
 const PG_LOOKBACK = 2000;
+/**
+ * After a commit the next round waits this long (CT's merge delay, short): commits meanwhile share one
+ * sequencing transaction. Each round is a transaction of its own (on SQLite with FULL synchronous, an fsync);
+ * a round per commit would add about a sixth to an event's cost, one per 200 ms a few per cent.
+ */
+export const MERGE_DELAY_MS = 200;
 
 export interface TreeHead {
   treeSize: number;
@@ -128,7 +134,7 @@ export class TranslogService implements OnModuleDestroy {
       this.scheduled ??= setTimeout(() => {
         this.scheduled = undefined;
         tick();
-      }, 25);
+      }, Math.min(MERGE_DELAY_MS, ms));
     });
     this.timer = setInterval(tick, ms);
     this.timer.unref();
