@@ -1,3 +1,4 @@
+/// <reference lib="dom" /> // page.waitForFunction callbacks run in the browser
 /**
  * 领导批示 in the pages (issue 16): 县长 records a praise on a department's task, sees it numbered in the
  * list and the chain intact; the department reads its own 批示; the office reads every one.

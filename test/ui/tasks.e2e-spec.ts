@@ -1,3 +1,4 @@
+/// <reference lib="dom" /> // page.waitForFunction callbacks run in the browser
 /**
  * 任务管理 (issue 10: suspend/resume in the pages): the office finds a unit's tasks, pauses one with its
  * reason, finds it among the paused tasks, and resumes it — every step in Chinese, the history keeping both.
