@@ -37,7 +37,7 @@ describe('leaders’ 批示', () => {
     const fgw = (await unit.locator('option').allInnerTexts()).find((t) => t.includes('发展和改革') || t.includes('发改'))!;
     await unit.selectOption({ label: fgw });
     const task = page.getByLabel('任务（可选）');
-    await page.waitForFunction(() => ((document.querySelector('#ins-task') as HTMLSelectElement | null)?.options.length ?? 0) > 1);
+    await task.locator('option').nth(1).waitFor({ state: 'attached' });
     const taskLabel = (await task.locator('option').allInnerTexts())[1]!;
     await task.selectOption({ label: taskLabel });
     await page.getByLabel('表扬').check();

@@ -37,10 +37,8 @@ describe('the office pauses and resumes a task', () => {
     const unit = page.getByTestId('filter-unit');
     const fgw = (await unit.locator('option').allInnerTexts()).find((t) => t.includes('发展和改革') || t.includes('发改'))!;
     await unit.selectOption({ label: fgw });
-    await page.waitForFunction(
-      (name) => [...document.querySelectorAll('[data-testid="task-row"]')].every((r) => r.textContent?.includes(name)),
-      fgw,
-    );
+    // The filtered list itself: every row the unit's (a row of another unit means the old list).
+    await page.waitForFunction(`[...document.querySelectorAll('[data-testid="task-row"]')].every((r) => r.textContent.includes(${JSON.stringify(fgw)}))`);
     await expect(seriousA11yViolations(page)).resolves.toEqual([]);
 
     const row = page.getByTestId('task-row').filter({ has: page.getByTestId('suspend') }).first();
@@ -70,7 +68,7 @@ describe('the office pauses and resumes a task', () => {
     await resume.getByRole('button', { name: '确认恢复' }).click();
     await page.getByTestId('done').filter({ hasText: '已恢复' }).waitFor();
     // The paused list no longer has it.
-    await page.waitForFunction((name) => ![...document.querySelectorAll('[data-testid="task-row"]')].some((r) => r.textContent?.includes(name)), indicator);
+    await page.waitForFunction(`![...document.querySelectorAll('[data-testid="task-row"]')].some((r) => r.textContent.includes(${JSON.stringify(indicator)}))`);
     expect([session.offsite, session.errors]).toEqual([[], []]);
   }, STEP);
 });
