@@ -2,7 +2,7 @@
  * 导入 (issue 14 item 8): an office user imports a two-section document (.docx built by
  * test/support/documents.ts) in the pages — the commit stays disabled while the report has errors, the
  * report is in Chinese (sections with their shape, problems with row and column, new units, what will
- * change), each section is mapped to a group (one new, one existing), the commit lands, the run is listed
+ * change), the upload shows its progress bar, each section is mapped to a group (one new, one existing), the commit lands, the run is listed
  * with its changes, and importing the same file again shows nothing to change. axe-core check; screenshots.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -66,10 +66,18 @@ describe('the import page', () => {
     await page.getByRole('heading', { name: '导入', level: 1 }).waitFor();
     await page.getByLabel('文件', { exact: true }).setInputFiles(docPath);
 
-    // Without creating units, the file's units are unknown: errors, and the commit is disabled.
+    // Without creating units, the file's units are unknown: errors, and the commit is disabled. The upload
+    // is slowed down (DevTools network emulation, 4 KB/s) so its progress bar is there to be seen.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 4 * 1024 });
     await page.getByRole('button', { name: '上传并预检' }).click();
+    const progress = page.getByTestId('import-progress');
+    await progress.filter({ hasText: '正在上传' }).waitFor();
+    await expect(progress.getByRole('progressbar').count()).resolves.toBe(1);
     const sections = page.getByTestId('import-sections');
-    await sections.waitFor();
+    await sections.waitFor({ timeout: 60_000 });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     await expect(page.getByTestId('import-commit').isDisabled()).resolves.toBe(true);
     await expect(page.getByTestId('import-blocked').innerText()).resolves.toMatch(/^报告中有 \d+ 个错误，不能导入/);
     await expect(page.getByTestId('import-problems').innerText()).resolves.toContain('单位“太平街道”不在单位名单或别名表中');
@@ -93,6 +101,12 @@ describe('the import page', () => {
     await page.getByLabel('级别').selectOption({ label: '错误' });
     await expect(page.locator('.import-report').innerText()).resolves.toContain('没有相应的问题');
     await page.getByLabel('级别').selectOption({ label: '全部' });
+
+    // A new group named like one of the plan's: the server's refusal, in Chinese, naming the field.
+    await page.getByLabel('附件2的考核分组').selectOption({ label: '新建分组…' });
+    await page.getByLabel('附件2的新分组名称').fill('园区组');
+    await page.getByRole('button', { name: '按当前设置重新预检' }).click();
+    await page.getByTestId('error').filter({ hasText: '导入失败：输入有误：附件2的新分组名称已存在' }).waitFor();
 
     // 附件1 → a new group 镇街组 (towns), 附件2 → the plan's 园区组; the report is re-run for the mapping.
     await page.getByLabel('附件1的考核分组').selectOption({ label: '新建分组…' });
