@@ -134,7 +134,12 @@ function plausible(doc: OpenApiDoc, schema: Schema, name: string, pools: IdPools
     case 'integer': {
       const min = s.minimum ?? -5;
       const max = s.maximum ?? 100;
-      return fc.oneof(...fromExample, fc.integer({ min: Math.max(min, -5), max: Math.min(max, 100) }), fc.constantFrom(min, max, min - 1, max + 1), fc.double({ min: -10, max: 200, noNaN: true }));
+      return fc.oneof(
+        ...fromExample.map((a) => ({ arbitrary: a, weight: 3 })),
+        { arbitrary: fc.integer({ min: Math.max(min, -5), max: Math.min(max, 100) }), weight: 3 },
+        { arbitrary: fc.constantFrom(min, max, min - 1, max + 1), weight: 1 },
+        { arbitrary: fc.double({ min: -10, max: 200, noNaN: true }), weight: 1 },
+      );
     }
     case 'boolean':
       return fc.boolean();
@@ -152,11 +157,12 @@ function plausible(doc: OpenApiDoc, schema: Schema, name: string, pools: IdPools
     case 'string':
     default: {
       if (s.format === 'binary') return fc.constant('');
+      // An existing id for an id-like name, else the schema's example, mostly; a date for a date-like name.
       const ids = idsFor(name, pools);
-      const opts: fc.Arbitrary<unknown>[] = [...fromExample];
-      if (ids.length) opts.push(fc.constantFrom(...ids));
-      if (DATE_NAME.test(name)) opts.push(NEAR_DAY, ISO_DAY, INSTANT);
-      opts.push(fc.string({ maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 20 }));
+      const opts: Array<{ arbitrary: fc.Arbitrary<unknown>; weight: number }> = fromExample.map((a) => ({ arbitrary: a, weight: ids.length ? 1 : 4 }));
+      if (ids.length) opts.push({ arbitrary: fc.constantFrom(...ids), weight: 8 });
+      if (DATE_NAME.test(name)) opts.push({ arbitrary: NEAR_DAY, weight: 3 }, { arbitrary: ISO_DAY, weight: 1 }, { arbitrary: INSTANT, weight: 2 });
+      opts.push({ arbitrary: fc.string({ maxLength: 30 }), weight: 1 }, { arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }), weight: 1 });
       return fc.oneof(...opts);
     }
   }
