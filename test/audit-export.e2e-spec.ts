@@ -133,3 +133,17 @@ describe('export as CSV', () => {
     expect(readFileSync(out, 'utf8')).toBe(http.text);
   });
 });
+
+// Found by the OpenAPI fuzz test: a plan id with non-ASCII characters went raw into Content-Disposition,
+// Node refused the header, the error answer carried the same header and failed too — the request was never
+// answered.
+describe('export of a plan whose id is not ASCII', () => {
+  it('answers 200 with an ASCII filename and the exact one in filename*', async () => {
+    const id = '二〇二六年度方案';
+    const plan = await t.http().post('/plans').set('authorization', f.admin).send({ id, year: 2026, name: '非ASCII编号的方案' });
+    expect(plan.status).toBe(201);
+    const res = await exportText(`/audit/plans/${encodeURIComponent(id)}/export?format=csv`);
+    expect(res.status).toBe(200);
+    expect(res.disposition).toBe(`attachment; filename="duban-audit-plan-________.csv"; filename*=UTF-8''${encodeURIComponent(`duban-audit-plan-${id}.csv`)}`);
+  });
+});

@@ -11,6 +11,7 @@ import { AsOfQuery, BoardAsOfQuery, CheckpointListQuery, CreateCheckpointBody, E
 import { ExportService, type ExportFormat } from './export.service.js';
 import { HistoryService, type BoardAsOf, type TaskAsOf, type TaskReplay } from './history.service.js';
 import { IntegrityService, type CheckpointResult, type CheckpointSummary, type VerifyReport } from './integrity.service.js';
+import { attachmentDisposition } from '../common/content-disposition.js';
 
 /**
  * Audit endpoints. Replay, as-of and task exports follow task visibility (supervisors, auditors and
@@ -92,7 +93,7 @@ export class AuditController {
   private send(reply: FastifyReply, s: Awaited<ReturnType<ExportService['open']>>): void {
     void reply
       .header('content-type', s.contentType)
-      .header('content-disposition', `attachment; filename="${s.filename}"`)
+      .header('content-disposition', attachmentDisposition(s.filename))
       .send(Readable.from(s.chunks, { objectMode: false }));
   }
 }

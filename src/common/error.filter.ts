@@ -48,7 +48,20 @@ export class ErrorFilter implements ExceptionFilter {
     // A lockout (429) says when to come back, in seconds (RFC 9110 Retry-After).
     const retryAfter = body.details?.['retryAfterSeconds'];
     if (body.statusCode === 429 && typeof retryAfter === 'number') void reply.header('retry-after', String(Math.ceil(retryAfter)));
-    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+    // Failed after the answer began (a stream broke): the status is gone, so end the connection rather
+    // than leave the client waiting; else drop a download's headers set before the failure (a bad one
+    // would fail this answer too, and the request would never be answered).
+    if (reply.sent || reply.raw.headersSent) {
+      reply.raw.destroy();
+      return;
+    }
+    reply.removeHeader('content-disposition');
+    try {
+      void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+    } catch (e) {
+      this.logger.error(`${request?.method} ${request?.url} [${body.requestId}]: the error answer failed too`, (e as Error)?.stack);
+      reply.raw.destroy();
+    }
   }
 
   toBody(exception: unknown): ErrorBody {
