@@ -133,7 +133,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
           const role = r.prefer < 7 && known.length ? known[r.pick % known.length] : r.role;
           const token = tokens[role];
           const mark = await writes.mark();
-          let req = (t.http() as unknown as Record<string, (u: string) => import('supertest').Test>)[op.method.toLowerCase()](url).timeout(30_000);
+          let req = (t.http() as unknown as Record<string, (u: string) => import('supertest').Test>)[op.method.toLowerCase()](url).timeout(10_000);
           if (token) req = req.set('authorization', token);
           if (r.body) req = req.set('content-type', r.body.contentType).send(r.body.body ?? r.body.text ?? '');
           const what = () => `${role} ${op.method} ${clip(url, 200)} ${r.body ? `[${r.body.contentType}] ${clip(r.body.text ?? r.body.body!.toString('latin1'), 200)}` : ''}`;
@@ -159,7 +159,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
         }),
         { numRuns, seed: seed + i, endOnFailure: true },
       );
-      const health = await t.http().get('/health').timeout(30_000).catch((e: Error) => ({ status: 0, text: e.message }));
+      const health = await t.http().get('/health').timeout(10_000).catch((e: Error) => ({ status: 0, text: e.message }));
       if (health.status !== 200) failures.push(`after ${name}: /health answered ${health.status} ${clip(health.text ?? '')}`);
     }
     const seconds = (Date.now() - started) / 1000;
