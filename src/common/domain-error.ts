@@ -35,6 +35,8 @@ export enum ErrorCode {
   PlanClosing = 'PLAN_CLOSING',
   /** A job whose process stopped before it finished (found at start-up): nothing of it was committed. */
   JobAbandoned = 'JOB_ABANDONED',
+  /** The plan is closed and its scores frozen: a task's scoring facts can no longer be entered or corrected. */
+  PlanClosed = 'PLAN_CLOSED',
 }
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -59,6 +61,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.SelfAssessmentClosed]: 409,
   [ErrorCode.PlanClosing]: 409,
   [ErrorCode.JobAbandoned]: 500,
+  [ErrorCode.PlanClosed]: 409,
 };
 
 const MAX_PROBLEMS = 20;

@@ -47,6 +47,7 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
   [ErrorCode.PayloadTooLarge]: new DomainError(ErrorCode.PayloadTooLarge, 'request body larger than 2097152 bytes', { maxBytes: 2 * 1024 * 1024 }),
   [ErrorCode.TooManyRequests]: new DomainError(ErrorCode.TooManyRequests, 'too many failed logins; retry after 900 s', { retryAfterSeconds: 900 }),
   [ErrorCode.BallotSelfRating]: new DomainError(ErrorCode.BallotSelfRating, 'a unit may not rate itself', { fields: [{ field: 'entries[0].unitId', reason: 'own unit' }] }),
+  [ErrorCode.PlanClosed]: new DomainError(ErrorCode.PlanClosed, "the task's plan is closed and its scores frozen: scoring facts can no longer be entered", { taskId: id, planStatus: 'closed' }),
   [ErrorCode.SelfAssessmentClosed]: new DomainError(ErrorCode.SelfAssessmentClosed, 'the self-assessment closed at 2026-12-15T16:00:00.000Z', {
     field: 'window',
     state: 'closed',

@@ -51,6 +51,7 @@ export const EVENT_ZH: Record<string, string> = {
   'task.revise': '修订任务',
   'task.suspend': '暂停任务',
   'task.resume': '恢复任务',
+  'task.facts': '录入计分数据',
 };
 
 export const PLAN_STATUS_ZH: Record<string, string> = { draft: '草稿', published: '已发布', closed: '已关闭' };
@@ -143,6 +144,10 @@ export const FIELD_ZH: Record<string, string> = {
   note: '完成情况说明',
   offline: '线下报送',
   reviewedValue: '审核认定值',
+  policyAdjustment: '政策影响额',
+  subValues: '分项指标值',
+  subItems: '分项完成情况',
+  actual: '完成值',
   assessorPoints: '考核主体赋分',
   comment: '意见',
   reason: '理由',

@@ -12,9 +12,13 @@
  *   lists `items`, else missedItems.
  * - assessorPoints: the latest approved node's assessor points that are set.
  * - target: the task's last node's stage value (the unit's own annual target) or the indicator's target.
- * - policyAdjustment, subValues, subItems: the read model has no source yet: missing (provisional).
+ * - policyAdjustment, subValues, subItems: entered by a person — the assessor with the approval, or the
+ *   assessor / the office afterwards (task.facts) — kept in the task's scoring facts (`entered`), each with
+ *   who entered it and when (the score explanation's `sources`). Only the ones the method reads are taken.
  */
 import type { TaskFacts } from '../scoring/types.js';
+import type { EnteredFacts } from '../../workflows/task/index.js';
+import type { TaskProvenance } from '../scoring/facts.js';
 import type { MethodSpec } from '../scoring/method-params.js';
 import type { PlanScoringGroup, PlanScoringIndicator, PlanScoringInput, PlanScoringTask, PlanScoringUnit, ScoringIssue } from '../scoring/plan-scores.js';
 import type { PlanTemplate } from '../scoring/plan-template.js';
@@ -62,6 +66,8 @@ export interface TaskFactRow {
   assessor_points: number | null;
   /** context.score of a scored task. */
   recorded_score: number | null;
+  /** Scoring facts entered by the assessor or the office, with their sources (context.enteredFacts); null when none. */
+  entered?: EnteredFacts | null;
 }
 
 /** The approvals of the earlier approved nodes, latest first, when the latest one lacks a value (rare; read in one batch). */
@@ -155,7 +161,32 @@ export function taskFacts(
       }
     }
   }
+  const entered = row.entered?.values;
+  if (entered) {
+    if (spec.code === 'ratio') {
+      if (spec.params.subIndicators && entered.subValues) facts.subValues = entered.subValues;
+      else if (!spec.params.subIndicators && spec.params.policyAdjustment && entered.policyAdjustment !== undefined) facts.policyAdjustment = entered.policyAdjustment;
+    } else if (spec.code === 'direct' && spec.params.mode === 'sub_items' && entered.subItems) {
+      facts.subItems = entered.subItems;
+    }
+  }
   return facts;
+}
+
+/**
+ * Who entered each of a task's entered facts and when, for the score explanation (`explanation.sources`):
+ * by fact path, the person's name (else id, else role), role, instant, and how (with the approval of node n,
+ * or a correction with its reason). Null when nothing was entered.
+ */
+export function provenanceOf(row: TaskFactRow): TaskProvenance | null {
+  const sources = row.entered?.sources;
+  if (!sources || Object.keys(sources).length === 0) return null;
+  const out: Record<string, { by: string; role?: string; at: string; note?: string }> = {};
+  for (const [path, s] of Object.entries(sources)) {
+    const note = s.via === 'evidence.approve' ? `审核通过节点 ${s.nodeSeq ?? ''} 时录入` : `更正：${s.reason ?? ''}`;
+    out[path] = { by: s.name ?? s.userId ?? s.role ?? '—', ...(s.role ? { role: s.role } : {}), at: s.at, note };
+  }
+  return out;
 }
 
 /**
@@ -275,7 +306,8 @@ export function buildScoringInput(args: {
       else skippedTasks.push(row.id);
       continue;
     }
-    tasks.push({ taskId: row.id, indicatorId: row.indicator_id, unitId: row.unit_id, facts: args.facts(row, s.spec, s.target) });
+    const provenance = provenanceOf(row);
+    tasks.push({ taskId: row.id, indicatorId: row.indicator_id, unitId: row.unit_id, facts: args.facts(row, s.spec, s.target), ...(provenance ? { provenance } : {}) });
   }
   for (const [unitId, n] of ungrouped) {
     issues.push({ level: 'error', code: 'unit_not_in_group', message: `unit ${unitId} has ${n} task(s) but is in no scored group of the plan: not scored`, unitId });

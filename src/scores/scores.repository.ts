@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { scoringFactsSql } from '../tasks/scoring-facts.js';
 import { DatabaseService } from '../database/database.service.js';
+import type { EnteredFacts } from '../../workflows/task/index.js';
 import type { ApprovalValues, GroupRow, IndicatorRowLite, MemberRow, TaskFactRow } from './score-input.js';
 
 export interface PlanRowLite {
@@ -171,9 +172,11 @@ function toFactRow(r: RawFactRow): TaskFactRow {
     completed_value: null,
     assessor_points: null,
     recorded_score: null,
+    entered: null,
   };
   if (ctx !== null) {
     const c = JSON.parse(ctx) as Ctx;
+    if (c.length > 13) row.entered = (c[13] as unknown as EnteredFacts | null) ?? null;
     const completed = state === 'completed' || c[1] !== null;
     row.approved_nodes = completed ? nodes : (c[0] ?? 0);
     if (state === 'scored') row.recorded_score = c[2];

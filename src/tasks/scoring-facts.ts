@@ -7,7 +7,8 @@ import type { TaskContext } from '../../workflows/task/index.js';
  *    last node's approval.reviewedValue, last node's last submission's completedValue, last node's approval.assessorPoints,
  *    the same three of the latest approved node (highest seq; the first node when none is approved),
  *    nodes counted (a suspended task's unapproved nodes are not, unless already red), red nodes,
- *    the red nodes' deductions (per node, in seq order)]
+ *    the red nodes' deductions (per node, in seq order),
+ *    and — only when some were entered, so every older row stays as it was — the entered facts (context.enteredFacts)]
  * The first ten positions mean what they meant under machine v1 (where the approved nodes were the
  * first `currentIndex` ones), so `scoringFactsSql` (v1 snapshots, kept for the landed backfill) agrees.
  */
@@ -26,7 +27,7 @@ export function scoringFactsOf(c: TaskContext): string {
     if (!suspended || n.status === 'approved' || n.redLighted) counted++;
     if (n.redLighted) deductions.push(n.redDeduction);
   }
-  const facts = [
+  const facts: unknown[] = [
     approved,
     c.completedAt ?? null,
     c.score ?? null,
@@ -41,6 +42,7 @@ export function scoringFactsOf(c: TaskContext): string {
     c.redCount,
     deductions,
   ];
+  if (c.enteredFacts !== undefined) facts.push(c.enteredFacts);
   return JSON.stringify(facts);
 }
 

@@ -50,8 +50,11 @@ export class CreateTaskDto {
   nodes: CreateNodeDto[];
 }
 
-/** task.revise is not sent over this endpoint: revisions come from imports (POST /imports), which compute node instants. */
-export const HTTP_EVENT_TYPES = TASK_EVENT_TYPES.filter((t) => t !== 'task.revise');
+/**
+ * task.revise is not sent over this endpoint: revisions come from imports (POST /imports), which compute node instants;
+ * task.facts has its own, POST /tasks/{id}/facts (checked against the indicator's method).
+ */
+export const HTTP_EVENT_TYPES = TASK_EVENT_TYPES.filter((t) => t !== 'task.revise' && t !== 'task.facts');
 /** What a history may contain: the creation event and every machine event (imports' task.revise included). */
 export const HISTORY_EVENT_TYPES = ['task.created', ...TASK_EVENT_TYPES, 'task.migrated'] as const;
 
@@ -86,11 +89,38 @@ export class SubmitEvidencePayload {
   @ApiPropertyOptional({ description: 'Classified material handed over offline (线下报送)' }) @IsOptional() @IsBoolean() offline?: boolean;
 }
 
+const POLICY_ADJUSTMENT_DOC = {
+  example: 0.5,
+  description: '政策影响额 (e.g. 减税降费政策影响收入额), added to the completed value — only for a ratio indicator whose method has policyAdjustment: true; null clears it',
+} as const;
+const SUB_VALUES_DOC = {
+  example: { gdp: { actual: 5.2 }, invest: { actual: 6.1 } },
+  description: 'Sub-indicator values by the method\'s sub-indicator key (ratio with subIndicators): { actual?, target? }; target is the office\'s; null clears an entry',
+} as const;
+const SUB_ITEMS_DOC = {
+  example: { k1: true, k2: false, k3: 1.5 },
+  description: 'Sub-item results by the method\'s item key (direct sub_items): true = full points, false = 0, a number = points given (0 … the item\'s points); null clears one',
+} as const;
+
 export class ApprovePayload {
   @ApiPropertyOptional({ example: 6.0 }) @IsOptional() @IsNumber(finite) reviewedValue?: number;
   @ApiPropertyOptional({ example: '材料齐全' }) @IsOptional() @IsString() @MaxLength(4000) comment?: string;
   @ApiPropertyOptional({ example: 4, description: 'Discretionary points where the method allows' }) @IsOptional() @IsNumber(finite) @Min(0)
   assessorPoints?: number;
+  // Scoring facts: checked against the indicator's method by the service (a fact it does not read → 400 naming it).
+  @ApiPropertyOptional(POLICY_ADJUSTMENT_DOC) @IsOptional() @IsNumber(finite) policyAdjustment?: number;
+  @ApiPropertyOptional(SUB_VALUES_DOC) @IsOptional() @IsObject() subValues?: Record<string, unknown>;
+  @ApiPropertyOptional(SUB_ITEMS_DOC) @IsOptional() @IsObject() subItems?: Record<string, unknown>;
+}
+
+/** POST /tasks/{id}/facts: set or correct scoring facts afterwards (the assessor, or the office). */
+export class TaskFactsDto {
+  @ApiProperty({ example: 5, description: 'The version you last read; a stale one gets 409 and nothing is written' }) @IsInt() @Min(1)
+  expectedVersion: number;
+  @ApiPropertyOptional({ ...POLICY_ADJUSTMENT_DOC, nullable: true, type: Number }) @IsOptional() @IsNumber(finite) policyAdjustment?: number | null;
+  @ApiPropertyOptional({ ...SUB_VALUES_DOC, nullable: true }) @IsOptional() @IsObject() subValues?: Record<string, unknown> | null;
+  @ApiPropertyOptional({ ...SUB_ITEMS_DOC, nullable: true }) @IsOptional() @IsObject() subItems?: Record<string, unknown> | null;
+  @ApiProperty({ example: '据税务局复核函更正政策影响额' }) @IsString() @IsNotEmpty() @MaxLength(4000) reason: string;
 }
 
 export class ReasonPayload {

@@ -164,4 +164,13 @@ export class TasksRepository {
       | { timezone: string; warn_working_days: number }
       | undefined;
   }
+
+  /** What checking a task's entered scoring facts needs: its indicator's method and points, and its plan's status. */
+  async factsContext(taskId: string): Promise<{ method_code: string; method_params: string; direction: string; points: number; plan_status: string } | undefined> {
+    return await this.db.one(
+      `SELECT i.method_code, i.method_params, i.direction, i.points, p.status AS plan_status
+       FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN plans p ON p.id = t.plan_id WHERE t.id = ?`, taskId) as
+      | { method_code: string; method_params: string; direction: string; points: number; plan_status: string }
+      | undefined;
+  }
 }

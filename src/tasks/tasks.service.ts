@@ -4,6 +4,8 @@ import {
   migrateV1ToV2,
   restoreTaskSnapshot,
   v1,
+  type EnteredFactValues,
+  type EnteredFacts,
   type PendingExtension,
   type PersistedTask,
   type Role,
@@ -14,14 +16,15 @@ import {
 } from '../../workflows/task/index.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
-import { DomainError } from '../common/domain-error.js';
+import { DomainError, ErrorCode } from '../common/domain-error.js';
+import { checkEnteredFacts, ENTERED_FACT_FIELDS, pickFacts } from './entered-facts.js';
 import type { Page } from '../common/pagination.js';
 import { validateAs } from '../common/validation.js';
 import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import { EvidenceService } from '../evidence/evidence.service.js';
 import { canSeeTask, refusalToSend } from './task-access.js';
 import { TaskCommandService, type CommandResult, type NodeSpec } from './task-commands.service.js';
-import { HTTP_EVENT_TYPES, PAYLOAD_CLASSES, type CreateTaskDto, type HistoryQuery, type TaskEventDto, type TaskQuery } from './tasks.dto.js';
+import { HTTP_EVENT_TYPES, PAYLOAD_CLASSES, type CreateTaskDto, type HistoryQuery, type TaskEventDto, type TaskFactsDto, type TaskQuery } from './tasks.dto.js';
 import { TasksRepository, type EventRow, type NodeRow, type TaskRow } from './tasks.repository.js';
 
 export interface TaskSummary {
@@ -86,6 +89,8 @@ export interface TaskDetail extends TaskSummary {
   currentSubmission: TaskNodeState['submissions'][number] | null;
   currentReturns: TaskNodeState['returns'];
   pendingExtension: (PendingExtension & { nodeSeq: number }) | null;
+  /** Scoring facts entered by the assessor or the office (政策影响额, sub-indicator values, sub-item results), each with its source; null when none. */
+  enteredFacts: EnteredFacts | null;
 }
 
 export interface HistoryEntry {
@@ -166,6 +171,11 @@ export function toHistoryEntry(e: EventRow): HistoryEntry {
   };
 }
 
+/** Who enters a fact, as the event records it (the write path's, never a client's). */
+function enteredBy(actor: Actor): { userId: string | null; role: string; name: string | null } {
+  return { userId: actor.userId, role: actor.role, name: actor.username ?? null };
+}
+
 /** HTTP-facing task use cases: turn requests into commands for the one write path, and shape reads. */
 @Injectable()
 export class TasksService {
@@ -240,6 +250,16 @@ export class TasksService {
           : {}),
         ...(note ? { note } : {}),
       };
+    } else if (type === 'evidence.approve') {
+      // Scoring facts entered with the approval: checked against the indicator's method, kept as `facts`.
+      const given = pickFacts(payload);
+      const rest = Object.fromEntries(Object.entries(payload).filter(([k]) => !(ENTERED_FACT_FIELDS as readonly string[]).includes(k)));
+      event = { ...rest, ...node, type, at } as TaskEvent;
+      if (Object.keys(given).length > 0) {
+        await this.visibleTask(taskId, actor);
+        const facts = await this.checkedFacts(taskId, given, actor, 'payload');
+        event = { ...event, facts, enteredBy: enteredBy(actor) } as TaskEvent;
+      }
     } else {
       event = { ...payload, ...node, type, at } as TaskEvent;
     }
@@ -252,6 +272,34 @@ export class TasksService {
       if (fileIds?.length) event = { ...event, files: await this.evidence.assertFilesOfTask(taskId, fileIds) } as unknown as TaskEvent;
     }
     return this.commands.apply(taskId, event, actor, dto.expectedVersion);
+  }
+
+  /**
+   * POST /tasks/{id}/facts: set or correct scoring facts afterwards — the task's assessor, or the office
+   * (supervisor, admin) — recorded as a `task.facts` event through the one write path. Refused, writing
+   * nothing: a fact the indicator's method does not read or a bad value (400 naming the field), a stale
+   * version (409), a closed plan (409 PLAN_CLOSED), a scored or cancelled task (409).
+   */
+  async setFacts(taskId: string, dto: TaskFactsDto, actor: Actor): Promise<CommandResult> {
+    await this.visibleTask(taskId, actor);
+    const given = pickFacts(dto as unknown as Record<string, unknown>);
+    if (Object.keys(given).length === 0) {
+      throw DomainError.validation([{ field: 'policyAdjustment', reason: 'give at least one of policyAdjustment, subValues, subItems' }]);
+    }
+    const facts = await this.checkedFacts(taskId, given, actor, '');
+    const event: TaskEvent = { type: 'task.facts', at: this.clock.nowIso(), facts, reason: dto.reason.trim(), enteredBy: enteredBy(actor) };
+    return this.commands.apply(taskId, event, actor, dto.expectedVersion);
+  }
+
+  private async checkedFacts(taskId: string, given: Record<string, unknown>, actor: Actor, prefix: string): Promise<EnteredFactValues> {
+    const ctx = await this.repo.factsContext(taskId);
+    if (!ctx) throw DomainError.notFound('task', taskId);
+    if (ctx.plan_status === 'closed') {
+      throw new DomainError(ErrorCode.PlanClosed, `the task's plan is closed and its scores frozen: scoring facts can no longer be entered`, { taskId, planStatus: ctx.plan_status });
+    }
+    const checked = checkEnteredFacts(ctx, given, actor.role === 'assessor' ? 'assessor' : 'office', prefix);
+    if (!checked.ok) throw DomainError.validation(checked.problems);
+    return checked.facts;
   }
 
   async get(taskId: string, actor: Actor): Promise<TaskDetail> {
@@ -310,6 +358,7 @@ export class TasksService {
       allowed,
       machineVersion: row.machine_version,
       createdAt: row.created_at,
+      enteredFacts: ctx.enteredFacts ?? null,
     };
   }
 

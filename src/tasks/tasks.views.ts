@@ -51,6 +51,17 @@ export class TaskDetailView extends TaskSummaryView {
   currentReturns: object[];
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, example: { nodeSeq: 1, newDueAt: '2026-07-15T15:59:59.000Z', reason: '汛期' } })
   pendingExtension: object | null;
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    additionalProperties: true,
+    description: 'Scoring facts entered by the assessor (with the approval) or the office (POST /tasks/{id}/facts): values, and by fact path who entered it, when, how and why',
+    example: {
+      values: { policyAdjustment: 0.5 },
+      sources: { policyAdjustment: { at: '2026-07-02T02:00:00.000Z', via: 'evidence.approve', nodeSeq: 1, userId: '7f1c…', role: 'assessor', name: 'swj01', reason: null } },
+    },
+  })
+  enteredFacts: object | null;
 }
 
 export class TaskPageView {

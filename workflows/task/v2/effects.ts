@@ -5,6 +5,7 @@
  */
 import { DAY_MS, isoFromMs, lateDaysBetween, ms, toIso } from '../v1/time.js';
 import { relight, shiftDays } from './clock.js';
+import { mergeFacts, noFacts } from './facts.js';
 import { findNode } from './guards.js';
 import { reviseNodes } from './revision.js';
 import type {
@@ -131,6 +132,10 @@ export function effectOf(context: TaskContext, event: TaskEvent, emitted: Domain
         light: n.redLighted ? 'red' : 'green',
         lateCompleted: n.redLighted,
       }));
+      if (!noFacts(e.facts)) {
+        ctx = { ...ctx, enteredFacts: mergeFacts(ctx.enteredFacts, e.facts!, at, 'evidence.approve', node.seq, e.enteredBy, null) };
+        emitted.push({ type: 'task.facts-entered', nodeSeq: node.seq, at, facts: e.facts, via: 'evidence.approve' });
+      }
       emitted.push({
         type: 'evidence.approved',
         nodeSeq: node.seq,
@@ -146,6 +151,13 @@ export function effectOf(context: TaskContext, event: TaskEvent, emitted: Domain
         ctx = { ...ctx, completedAt: at };
       }
       return ctx;
+    }
+
+    case 'task.facts': {
+      const e = event as Ev<'task.facts'>;
+      const reason = e.reason.trim();
+      emitted.push({ type: 'task.facts-entered', at, facts: e.facts, via: 'task.facts', reason });
+      return { ...ctx, enteredFacts: mergeFacts(ctx.enteredFacts, e.facts, at, 'task.facts', null, e.enteredBy, reason) };
     }
 
     case 'evidence.return': {

@@ -8,6 +8,7 @@
  * (the API turns those into 400). Every check runs on the context already brought up to `event.at`.
  */
 import { isInstant, ms } from '../v1/time.js';
+import { factsShapeProblem } from './facts.js';
 import { revisionProblem } from './revision.js';
 import type {
   NodeStatus,
@@ -158,6 +159,11 @@ export function stateRefusal(
     case 'task.revise':
       if (top === 'suspended') return suspended();
       return top === 'active' ? null : notLive();
+    case 'task.facts':
+      // Until the task is scored (final) or cancelled: live, completed, or closed and awaiting its score.
+      return top === 'scored' || top === 'cancelled'
+        ? make('task_state', top, null, `任务${STATE_ZH[top]}，不能再录入或更正计分数据`, `scoring facts cannot be entered while the task is ${top}`)
+        : null;
   }
   return null;
 }
@@ -188,7 +194,17 @@ export function payloadRefusal(context: TaskContext, top: TopState, event: TaskE
       if (!optionalNumber(e.reviewedValue)) return bad('reviewedValue', '审核值须为数字', 'reviewedValue must be a finite number');
       if (!optionalNumber(e.assessorPoints)) return bad('assessorPoints', '评分须为数字', 'assessorPoints must be a finite number');
       if (!optionalString(e.comment)) return bad('comment', '意见须为文字', 'comment must be text');
+      if (e.facts !== undefined && e.facts !== null) {
+        const p = factsShapeProblem(e.facts);
+        if (p) return bad(p[0], p[1], p[2]);
+      }
       return null;
+    case 'task.facts': {
+      const p = factsShapeProblem(e.facts);
+      if (p) return bad(p[0], p[1], p[2]);
+      if (Object.keys(e.facts as object).length === 0) return bad('facts', '请填写要录入或更正的计分数据', 'no fact given');
+      return reason();
+    }
     case 'evidence.return':
     case 'extension.deny':
     case 'task.cancel':

@@ -10,6 +10,7 @@
  *     ├─ approve of the last unapproved node ─▶ completed ─score─▶ scored
  *     ├─ close ─▶ closed ─score─▶ scored
  *     └─ cancel ─▶ cancelled      (also from completed / closed)
+ *   task.facts (scoring facts entered afterwards) in every state but scored / cancelled: no state change
  *
  * Every accepted event first brings the task's clocks up to `event.at` (clock.ts: nodes open, lights move
  * forward, red flags are raised dated at their due instants) — except while suspended — then applies its
@@ -98,6 +99,7 @@ export const taskMachineV2 = setup({
             'extension.grant': step('active'),
             'extension.deny': step('active'),
             'task.revise': step('active'),
+            'task.facts': step('active'),
             'task.suspend': step('active', 'suspended'),
             'task.close': step('active', '#task.closed'),
             'task.cancel': step('active', '#task.cancelled'),
@@ -106,6 +108,7 @@ export const taskMachineV2 = setup({
         suspended: {
           on: {
             'task.resume': step('suspended', 'active'),
+            'task.facts': step('suspended'),
             'task.close': step('suspended', '#task.closed'),
             'task.cancel': step('suspended', '#task.cancelled'),
           },
@@ -115,12 +118,14 @@ export const taskMachineV2 = setup({
     completed: {
       on: {
         'task.score': step('completed', 'scored'),
+        'task.facts': step('completed'),
         'task.cancel': step('completed', 'cancelled'),
       },
     },
     closed: {
       on: {
         'task.score': step('closed', 'scored'),
+        'task.facts': step('closed'),
         'task.cancel': step('closed', 'cancelled'),
       },
     },

@@ -61,6 +61,7 @@ function eventsFor(s: TaskSnapshot): TaskEvent[] {
       { type: 'task.close', at },
       { type: 'task.cancel', at, reason: '撤销' },
       { type: 'task.score', at, score: 3 },
+      { type: 'task.facts', at, facts: { policyAdjustment: 0.5 }, reason: '更正' },
       {
         type: 'task.revise',
         at,

@@ -39,7 +39,7 @@ function eventFor(s: TaskSnapshot, type: TaskEventType, seq: number, at: string,
     case 'evidence.submit':
       return { type, at, nodeSeq: seq, fileIds: ['sha256:x'], note: '材料', lateWorkingDays: variant % 3 };
     case 'evidence.approve':
-      return { type, at, nodeSeq: seq, reviewedValue: variant };
+      return variant % 4 === 0 ? { type, at, nodeSeq: seq, reviewedValue: variant, facts: { policyAdjustment: variant / 10 } } : { type, at, nodeSeq: seq, reviewedValue: variant };
     case 'evidence.return':
       return { type, at, nodeSeq: seq, reason: '材料不全' };
     case 'extension.request':
@@ -61,6 +61,8 @@ function eventFor(s: TaskSnapshot, type: TaskEventType, seq: number, at: string,
       return { type, at, score: variant };
     case 'task.cancel':
       return { type, at, reason: '撤销' };
+    case 'task.facts':
+      return { type, at, facts: variant % 2 ? { policyAdjustment: variant } : { subItems: { k1: variant % 3 === 0, k2: null } }, reason: '更正' };
     case 'task.revise':
       return {
         type,

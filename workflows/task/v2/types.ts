@@ -60,6 +60,10 @@ export type NodeEvent =
       reviewedValue?: number | null;
       comment?: string | null;
       assessorPoints?: number | null;
+      /** Scoring facts the assessor enters with the approval (政策影响额, sub-indicator values, sub-item results). */
+      facts?: EnteredFactValues | null;
+      /** Who enters them (set by the write path from the sender, never by a client). */
+      enteredBy?: FactEnterer | null;
     }
   | { type: 'evidence.return'; at: string; nodeSeq: number; reason: string }
   | { type: 'extension.request'; at: string; nodeSeq: number; newDueAt: string; newWarnAt?: string | null; reason: string }
@@ -75,7 +79,46 @@ export type TaskLevelEvent =
   | { type: 'task.close'; at: string; reason?: string | null }
   | { type: 'task.score'; at: string; score: number; note?: string | null }
   | { type: 'task.cancel'; at: string; reason: string }
-  | { type: 'task.revise'; at: string; nodes: TaskNodeInput[]; reason?: string | null };
+  | { type: 'task.revise'; at: string; nodes: TaskNodeInput[]; reason?: string | null }
+  /** Scoring facts set or corrected after approval (the assessor, or the office), with a reason. */
+  | { type: 'task.facts'; at: string; facts: EnteredFactValues; reason: string; enteredBy?: FactEnterer | null };
+
+/**
+ * Scoring facts entered by a person (not derived from nodes): the shapes the scoring methods read
+ * (src/scoring/types.ts TaskFacts). `null` clears a fact (a sub-key's null clears that entry).
+ */
+export interface EnteredFactValues {
+  policyAdjustment?: number | null;
+  subValues?: Record<string, { actual?: number | null; target?: number | null } | null> | null;
+  subItems?: Record<string, boolean | number | null> | null;
+}
+
+export interface FactEnterer {
+  userId: string | null;
+  role: string;
+  name?: string | null;
+}
+
+/** Where one entered fact came from. */
+export interface EnteredFactSource {
+  at: string;
+  via: 'evidence.approve' | 'task.facts';
+  nodeSeq: number | null;
+  userId: string | null;
+  role: string | null;
+  name: string | null;
+  reason: string | null;
+}
+
+/** The entered facts as they stand (cleared ones removed), with the source of each by fact path ('subValues.gdp.actual'). */
+export interface EnteredFacts {
+  values: {
+    policyAdjustment?: number;
+    subValues?: Record<string, { actual?: number; target?: number }>;
+    subItems?: Record<string, boolean | number>;
+  };
+  sources: Record<string, EnteredFactSource>;
+}
 
 export type TaskEvent = NodeEvent | TaskLevelEvent;
 export type TaskEventType = TaskEvent['type'];
@@ -100,6 +143,7 @@ export const TASK_LEVEL_EVENT_TYPES: readonly TaskLevelEventType[] = [
   'task.score',
   'task.cancel',
   'task.revise',
+  'task.facts',
 ] as const;
 
 /** All public event types, in a fixed order. */
@@ -120,6 +164,7 @@ export const EVENT_ROLES: Record<TaskEventType, readonly Role[]> = {
   'task.score': ['supervisor', 'system'],
   'task.cancel': ['supervisor', 'system'],
   'task.revise': ['supervisor', 'system'],
+  'task.facts': ['assessor', 'supervisor', 'admin', 'system'],
 };
 
 export function isNodeEventType(type: string): type is NodeEventType {
@@ -148,6 +193,8 @@ export type DomainEventType =
   | 'task.scored'
   | 'task.cancelled'
   | 'task.revised'
+  /** Scoring facts entered or corrected (task.facts, or evidence.approve with facts). */
+  | 'task.facts-entered'
   /** A v1 task upgraded to v2 (migrate.ts), with the red counts before and after. */
   | 'task.migrated';
 
@@ -265,6 +312,11 @@ export interface TaskContext {
   scoreNote: string | null;
   /** Set by `migrateV1ToV2`: the version this task was upgraded from and when. */
   migratedFrom: { version: number; at: string; redCountBefore: number } | null;
+  /**
+   * Scoring facts entered by the assessor or the office. Absent until the first is entered, so every
+   * history recorded before this field existed replays to exactly the snapshot it stored.
+   */
+  enteredFacts?: EnteredFacts;
 }
 
 export interface TaskMachineInput extends TaskInput {
