@@ -181,3 +181,70 @@ describe(`Db seam on ${TEST_DB}`, () => {
     expect(t.db.inTransaction).toBe(false);
   });
 });
+
+describe('group commit on SQLite', () => {
+  const onSqlite = TEST_DB === 'sqlite' ? it : it.skip;
+  const stats = () => t.db as unknown as { groupCommits: number; groupMembers: number; sqlite: { name: string } };
+  const insert = (v: string) => t.db.transaction(async (tx) => tx.run('INSERT INTO seam_probe (v) VALUES (?)', v));
+
+  onSqlite('write transactions started together share one COMMIT, and each is answered only once it is durable', async () => {
+    await t.db.run('DELETE FROM seam_probe');
+    const before = { ...stats() };
+    const { default: Database } = await import('better-sqlite3');
+    const other = new Database(stats().sqlite.name, { readonly: true });
+    try {
+      const answered: number[] = [];
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          insert(`g${i}`).then(() => {
+            // Answered: another connection already sees the row (committed, not just written).
+            answered.push(other.prepare('SELECT count(*) FROM seam_probe WHERE v = ?').pluck().get(`g${i}`) as number);
+          }),
+        ),
+      );
+      expect(answered).toEqual(Array.from({ length: 10 }, () => 1));
+      expect((other.prepare('SELECT count(*) FROM seam_probe').pluck().get() as number)).toBe(10);
+    } finally {
+      other.close();
+    }
+    expect(stats().groupMembers - before.groupMembers).toBe(10);
+    expect(stats().groupCommits - before.groupCommits).toBeLessThan(10);
+  });
+
+  onSqlite('a refused transaction is rolled back alone and never spoils the others of its group', async () => {
+    await t.db.run('DELETE FROM seam_probe');
+    const before = { ...stats() };
+    const results = await Promise.allSettled([
+      insert('a'),
+      insert('b'),
+      t.db.transaction(async (tx) => {
+        await tx.run('INSERT INTO seam_probe (v) VALUES (?)', 'refused');
+        throw new Error('refused by a guard');
+      }),
+      insert('a'), // unique violation: refused by the database itself
+      insert('c'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(await t.db.column('SELECT v FROM seam_probe ORDER BY v')).toEqual(['a', 'b', 'c']);
+    expect(stats().groupCommits - before.groupCommits).toBe(1);
+  });
+
+  onSqlite('a COMMIT that fails answers every member of the group with the error, and writes none of them', async () => {
+    await t.db.run('DELETE FROM seam_probe');
+    await t.db.exec('CREATE TABLE IF NOT EXISTS seam_parent (id INTEGER PRIMARY KEY)');
+    await t.db.exec('CREATE TABLE IF NOT EXISTS seam_child (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL REFERENCES seam_parent (id) DEFERRABLE INITIALLY DEFERRED)');
+    const results = await Promise.allSettled([
+      insert('x'),
+      // A deferred foreign key is checked at COMMIT: the group's COMMIT fails.
+      t.db.transaction(async (tx) => tx.run('INSERT INTO seam_child (parent) VALUES (?)', 999)),
+      insert('y'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+    expect(await count()).toBe(0);
+    expect(await t.db.value('SELECT count(*) FROM seam_child')).toBe(0);
+    // The next write starts a fresh group and commits.
+    await insert('z');
+    expect(await count()).toBe(1);
+  });
+});
