@@ -143,7 +143,10 @@ describe('signed tree heads and proofs', () => {
       expect(r.out).toContain('FAIL');
       expect(r.status).toBe(1);
     }
-    expect((await get(`/audit/log/proofs/consistency?from=${head.treeSize + 1}`)).status).toBe(400);
+    expect((await get(`/audit/log/proofs/consistency?from=${head.treeSize + 1}`)).status).toBe(404); // no head of that size
+    const backwards = await get(`/audit/log/proofs/consistency?from=${head.treeSize}&to=${firstHead.treeSize}`);
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.details.fields[0].field).toBe('from');
   });
 
   it('a witness countersigns a head with its own key; a bad signature is refused naming the field', async () => {

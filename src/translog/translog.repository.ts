@@ -124,6 +124,14 @@ export class TranslogRepository {
     return await this.db.one<LeafRow>('SELECT * FROM audit_log_leaves WHERE task_id = ? AND seq = ?', taskId, seq);
   }
 
+  async eventExists(t: { eventId?: number; taskId?: string; seq?: number }): Promise<boolean> {
+    const id =
+      t.eventId !== undefined
+        ? await this.db.value('SELECT id FROM task_events WHERE id = ?', t.eventId)
+        : await this.db.value('SELECT id FROM task_events WHERE task_id = ? AND seq = ?', t.taskId, t.seq);
+    return id !== undefined && id !== null;
+  }
+
   async eventOf(eventId: number): Promise<PendingEvent | undefined> {
     return await this.db.one<PendingEvent>('SELECT id, task_id, seq, hash, recorded_at FROM task_events WHERE id = ?', eventId);
   }

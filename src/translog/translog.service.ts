@@ -280,26 +280,32 @@ export class TranslogService implements OnModuleDestroy {
     return { items, total };
   }
 
-  /** The head a proof is against: the one of `size`, or the latest (fresh). */
-  private async headFor(size: number | undefined): Promise<TreeHead> {
-    return size === undefined ? await this.latestHead() : await this.head(size);
-  }
-
+  /**
+   * Refused requests write nothing: the event is looked up first (404 when it does not exist, or a log
+   * index past the log); only an event that committed but is not logged yet makes the log sequence and
+   * sign a head covering it. Without treeSize the proof is against the latest head that covers the event.
+   */
   async inclusion(target: { eventId?: number; logIndex?: number; taskId?: string; seq?: number }, treeSize?: number): Promise<InclusionAnswer> {
-    const head = await this.headFor(treeSize);
-    let leaf: LeafRow | undefined;
-    let what: string;
-    if (target.logIndex !== undefined) {
-      leaf = await this.repo.leafAt(target.logIndex);
-      what = `log index ${target.logIndex}`;
-    } else if (target.eventId !== undefined) {
-      leaf = await this.repo.leafOfEvent(target.eventId);
-      what = `event ${target.eventId}`;
-    } else {
-      leaf = await this.repo.leafOfTaskSeq(target.taskId!, target.seq!);
-      what = `event #${target.seq} of task ${target.taskId}`;
+    const what =
+      target.logIndex !== undefined ? `log index ${target.logIndex}` : target.eventId !== undefined ? `event ${target.eventId}` : `event #${target.seq} of task ${target.taskId}`;
+    const find = () =>
+      target.logIndex !== undefined
+        ? this.repo.leafAt(target.logIndex)
+        : target.eventId !== undefined
+          ? this.repo.leafOfEvent(target.eventId)
+          : this.repo.leafOfTaskSeq(target.taskId!, target.seq!);
+    const fixed = treeSize === undefined ? undefined : await this.head(treeSize);
+    let leaf = await find();
+    if (!leaf) {
+      const committed = target.logIndex === undefined && (await this.repo.eventExists(target));
+      if (!committed) throw DomainError.notFound('log leaf of', what);
+      if (fixed) throw DomainError.validation([{ field: 'treeSize', reason: `${what} is not in the log yet, so not in the tree of size ${fixed.treeSize}` }]);
+      await this.sequence();
+      leaf = await find();
+      if (!leaf) throw DomainError.notFound('log leaf of', what);
     }
-    if (!leaf) throw DomainError.notFound('log leaf of', what);
+    const latest = fixed ? undefined : await this.repo.latestHead();
+    const head = fixed ?? (latest && latest.tree_size > leaf.log_index ? toHead(latest) : await this.signHead());
     if (leaf.log_index >= head.treeSize) {
       throw DomainError.validation([{ field: 'treeSize', reason: `${what} is at log index ${leaf.log_index}, after the tree of size ${head.treeSize}` }]);
     }
@@ -323,10 +329,12 @@ export class TranslogService implements OnModuleDestroy {
     };
   }
 
+  /** Between two signed heads; without `second`, to the latest signed head (GET /audit/log/head signs a fresh one). Reads only. */
   async consistency(first: number, second?: number): Promise<ConsistencyAnswer> {
-    const b = await this.headFor(second);
-    if (first > b.treeSize) throw DomainError.validation([{ field: 'from', reason: `the first tree (${first}) must not be larger than the second (${b.treeSize})` }]);
     const a = await this.head(first);
+    const latest = second === undefined ? await this.repo.latestHead() : undefined;
+    const b = second === undefined ? toHead(latest!) : await this.head(second);
+    if (first > b.treeSize) throw DomainError.validation([{ field: 'from', reason: `the first tree (${first}) must not be larger than the second (${b.treeSize})` }]);
     const proof = await this.resolve(consistencyPlan(a.treeSize, b.treeSize));
     return {
       firstSize: a.treeSize,
