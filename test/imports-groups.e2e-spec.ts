@@ -7,6 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PlansService } from '../src/plans/plans.service.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from './support/cli.js';
 import { toDocx } from './support/documents.js';
 import { twoSectionNotice, workReport } from './support/import-documents.js';
 import { databaseContent, startTestApp, type TestApp } from './support/test-app.js';
@@ -28,7 +31,7 @@ beforeAll(async () => {
   t = await startTestApp({ now: '2024-01-10T02:00:00.000Z' });
   auth = await t.createUser('sup', 'supervisor');
   const plans = t.app.get(PlansService);
-  for (const id of ['p-g', 'p-other', 'p-wr']) await plans.create({ id, year: 2024, name: `${id} 考核方案` });
+  for (const id of ['p-g', 'p-other', 'p-wr', 'p-cli']) await plans.create({ id, year: 2024, name: `${id} 考核方案` });
   parksGroup = (await plans.createGroup('p-g', { name: '园区组', kind: 'park' })).id;
   doc = await toDocx(twoSectionNotice());
 });
@@ -149,4 +152,24 @@ describe('GET /imports and GET /imports/{runId}/changes', () => {
     expect((await t.http().get('/imports/no-such-run/changes').set('authorization', auth)).status).toBe(404);
     expect((await t.http().get(`/imports/${runId}/changes?kind=task.deleted`).set('authorization', auth)).status).toBe(400);
   });
+});
+
+describe('CLI: import --groups', () => {
+  it('maps the sections to new groups on the command line, prints the problems in Chinese, and refuses a bad mapping by its field', async () => {
+    const file = join(t.dataDir, 'notice.docx');
+    writeFileSync(file, doc);
+    const groupsArg = JSON.stringify({ 附件1: { name: '镇街组', kind: 'town' }, 附件2: { name: '园区组', kind: 'park' } });
+    const done = await runCli(['import', file, '--plan', 'p-cli', '--create-units', '--commit', '--groups', groupsArg], { ...process.env, ...t.env });
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/COMMITTED/);
+    expect(done.stdout).toMatch(/Groups: 2 to create, 5 member\(s\) added/);
+    expect(done.stdout).toContain('警告 第 4 行：单位指标矩阵没有截止时间一栏');
+    const members = await q<{ n: number }>(`SELECT count(*) AS n FROM group_members m JOIN plan_groups g ON g.id = m.group_id WHERE g.plan_id = 'p-cli'`);
+    expect(Number(members[0]!.n)).toBe(5);
+    const before = await everything();
+    const bad = await runCli(['import', file, '--plan', 'p-cli', '--groups', JSON.stringify({ 附件7: { name: '新组' } })], { ...process.env, ...t.env });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/groups\.附件7/);
+    expect(await everything()).toBe(before);
+  }, 120_000);
 });

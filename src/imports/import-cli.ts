@@ -12,7 +12,19 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CommandFailed } from '../audit/audit-cli.js';
 import { SYSTEM_ACTOR } from '../common/actor.js';
-import { ImportService, type ImportPhase, type ImportProgress, type ImportResult } from './import.service.js';
+import { ImportService, type GroupTarget, type ImportPhase, type ImportProgress, type ImportResult } from './import.service.js';
+
+/** --groups: a JSON object, section key → group id or { name, kind } (checked further by the service). */
+function groupsJson(v: string): Record<string, GroupTarget> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    throw new InvalidArgumentError('must be JSON: {"附件1":"<group id>","附件2":{"name":"园区组","kind":"park"}}');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidArgumentError('must be a JSON object: section key → group id or { name, kind }');
+  return parsed as Record<string, GroupTarget>;
+}
 import { SHAPES, type ShapeName } from './model.js';
 
 type WithApp = (fn: (app: INestApplicationContext) => Promise<unknown> | unknown) => Promise<void>;
@@ -68,12 +80,13 @@ export function registerImportCommand(program: Command, withApp: WithApp): void 
     .option('--default-method <code>', 'method for a file without a 计分方式 column', 'node_platform')
     .option('--default-points <n>', 'points for a file without a 分值 column', nonNegative, 0)
     .option('--expand-recurring', 'expand recurring phrases (每月 / 每季度 …) into one node per period (default: one node, reported)', false)
+    .option('--groups <json>', 'map sections to plan groups: {"附件1":"<group id>","附件2":{"name":"园区组","kind":"park"}}', groupsJson)
     .option('--json', 'print the report as JSON', false)
     .action(
       async (
         file: string,
         o: {
-          plan: string; commit: boolean; shape?: ShapeName; year?: number; createUnits: boolean; allowErrors: boolean; expandRecurring: boolean;
+          plan: string; commit: boolean; shape?: ShapeName; year?: number; createUnits: boolean; allowErrors: boolean; expandRecurring: boolean; groups?: Record<string, GroupTarget>;
           defaultMethod: string; defaultPoints: number; json: boolean;
         },
       ) => {
@@ -90,6 +103,7 @@ export function registerImportCommand(program: Command, withApp: WithApp): void 
                 createUnits: o.createUnits,
                 allowErrors: o.allowErrors,
                 expandRecurring: o.expandRecurring,
+                ...(o.groups ? { groups: o.groups } : {}),
                 defaultMethod: o.defaultMethod,
                 defaultPoints: o.defaultPoints,
                 ...(o.shape ? { shape: o.shape } : {}),
@@ -136,6 +150,7 @@ export function formatImportResult(r: ImportResult): string {
   out.push(`Tasks:      ${c.tasks.create} new + ${c.tasks.revise} revised + ${c.tasks.unchanged} unchanged + ${c.tasks.refused} refused = ${c.tasks.create + c.tasks.revise + c.tasks.unchanged + c.tasks.refused}`);
   out.push(`Nodes:      ${c.nodes.create} new + ${c.nodes.revise} in revised tasks + ${c.nodes.unchanged} unchanged + ${c.nodes.refused} refused = ${c.nodes.create + c.nodes.revise + c.nodes.unchanged + c.nodes.refused}`);
   out.push(`Units: ${c.units.create} to create, ${c.units.known} known; task events: ${c.events}; task details recorded: ${c.details}`);
+  if (c.groups.create || c.groups.members) out.push(`Groups: ${c.groups.create} to create, ${c.groups.members} member(s) added`);
   if (c.notInFile.indicators || c.notInFile.tasks) out.push(`In the plan but not in the file (kept): ${c.notInFile.indicators} indicator(s), ${c.notInFile.tasks} task(s)`);
   const units = Object.entries(pc.perUnit);
   if (units.length) {
