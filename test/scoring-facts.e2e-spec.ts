@@ -82,6 +82,8 @@ describe('the assessor enters facts with the approval', () => {
     const src = (s.score.explanation.sources as any[]).find((x) => x.field === 'policyAdjustment');
     expect(src).toMatchObject({ label: '政策影响额', value: 0.5, by: 'tjj', role: 'assessor', at: expect.any(String), note: expect.stringContaining('审核通过') });
     const detail = await body(get(`/tasks/${ids.taxTask}`, f.dept));
+    expect(detail.enterableFacts).toEqual([{ field: 'policyAdjustment', label: '政策影响额', by: ['assessor', 'office'] }]);
+    expect((await body(get(`/tasks/${ids.plainTask}`, f.dept))).enterableFacts).toEqual([]);
     expect(detail.enteredFacts).toMatchObject({ values: { policyAdjustment: 0.5 }, sources: { policyAdjustment: { via: 'evidence.approve', nodeSeq: 1, role: 'assessor' } } });
   });
 });

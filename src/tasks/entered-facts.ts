@@ -5,7 +5,7 @@
  */
 import type { EnteredFactValues } from '../../workflows/task/index.js';
 import type { FieldProblem } from '../common/domain-error.js';
-import { validateFacts } from '../scoring/facts.js';
+import { factFields, validateFacts } from '../scoring/facts.js';
 import { validateMethodParams } from '../scoring/method-params.js';
 import { methodOf, type IndicatorRowLite } from '../scores/score-input.js';
 
@@ -38,4 +38,16 @@ export function checkEnteredFacts(
   const v = validateFacts(spec.value, raw, { points: indicator.points, enteredBy });
   if (!v.ok) return { ok: false, problems: v.errors.map((e) => ({ field: at(e.field), reason: e.message })) };
   return { ok: true, facts: v.value as EnteredFactValues };
+}
+
+/** The facts a person may enter for this indicator (what a form asks for), with their 中文 labels; empty when none. */
+export function enterableFacts(
+  indicator: Pick<IndicatorRowLite, 'method_code' | 'method_params' | 'direction' | 'points'>,
+): { field: string; label: string; by: string[] }[] {
+  const m = methodOf({ ...indicator, id: '', code: '', name: '', target_value: null });
+  const spec = validateMethodParams(m.code, m.params, { points: indicator.points });
+  if (!spec.ok) return [];
+  return factFields(spec.value, indicator.points)
+    .filter((f) => (ENTERED_FACT_FIELDS as readonly string[]).includes(f.field.split('.')[0]!))
+    .map((f) => ({ field: f.field, label: f.label, by: f.by.filter((b) => b !== 'workflow') }));
 }

@@ -17,7 +17,7 @@ import {
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
-import { checkEnteredFacts, ENTERED_FACT_FIELDS, pickFacts } from './entered-facts.js';
+import { checkEnteredFacts, ENTERED_FACT_FIELDS, enterableFacts, pickFacts } from './entered-facts.js';
 import type { Page } from '../common/pagination.js';
 import { validateAs } from '../common/validation.js';
 import { DeadlinesService } from '../deadlines/deadlines.service.js';
@@ -91,6 +91,8 @@ export interface TaskDetail extends TaskSummary {
   pendingExtension: (PendingExtension & { nodeSeq: number }) | null;
   /** Scoring facts entered by the assessor or the office (政策影响额, sub-indicator values, sub-item results), each with its source; null when none. */
   enteredFacts: EnteredFacts | null;
+  /** The scoring facts a person may enter for this task's indicator method (field path, 中文 label, who: assessor / office). */
+  enterableFacts: { field: string; label: string; by: string[] }[];
 }
 
 export interface HistoryEntry {
@@ -321,6 +323,7 @@ export class TasksService {
     const current = ctx.nodes.find((n) => n.status !== 'approved');
     const pending = ctx.nodes.find((n) => n.pendingExtension !== null);
     const lastSuspension = ctx.suspensions.at(-1);
+    const factsCtx = await this.repo.factsContext(taskId);
     const nodes: NodeDetail[] = (await this.repo.nodesOf(taskId)).map((r) => {
       const n = byseq.get(r.seq);
       return {
@@ -359,6 +362,7 @@ export class TasksService {
       machineVersion: row.machine_version,
       createdAt: row.created_at,
       enteredFacts: ctx.enteredFacts ?? null,
+      enterableFacts: factsCtx ? enterableFacts(factsCtx) : [],
     };
   }
 

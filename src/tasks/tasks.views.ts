@@ -62,6 +62,13 @@ export class TaskDetailView extends TaskSummaryView {
     },
   })
   enteredFacts: object | null;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'The scoring facts a person may enter for this task’s indicator method (with the approval, or POST /tasks/{id}/facts)',
+    example: [{ field: 'policyAdjustment', label: '政策影响额', by: ['assessor', 'office'] }],
+  })
+  enterableFacts: object[];
 }
 
 export class TaskPageView {

@@ -141,6 +141,10 @@ export interface TaskDetail extends TaskSummary {
   /** Returns of the current node, oldest first. */
   currentReturns: { at: string; reason: string }[];
   pendingExtension: PendingExtension | null;
+  /** Scoring facts entered (政策影响额, sub-indicator values, sub-item results) and their sources; null when none. */
+  enteredFacts?: { values: Record<string, unknown>; sources: Record<string, { at: string; via: string; name: string | null; role: string | null }> } | null;
+  /** The facts a person may enter for the indicator's method (field path, 中文 label). */
+  enterableFacts?: { field: string; label: string; by: string[] }[];
 }
 
 export interface HistoryEntry {
