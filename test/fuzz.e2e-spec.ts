@@ -109,6 +109,17 @@ function envelopeProblem(status: number, contentType: string, body: Record<strin
 const clip = (s: string, n = 300) => (s.length > n ? `${s.slice(0, n)}…(${s.length})` : s);
 
 describe('fuzzing every operation of the OpenAPI document', () => {
+  it('counts a row written, and a refused request that writes would be caught (the check is not vacuous)', async () => {
+    const mark = await writes.mark();
+    await t.db.run("UPDATE units SET name = name WHERE id = 'unit-fgw'");
+    expect(await writes.since(mark)).toEqual(['units UPDATE ×1']);
+    const m2 = await writes.mark();
+    // A request the service refuses after a failed login: the failure count is written by design, and left out.
+    expect((await t.http().post('/auth/login').send({ username: 'fgw', password: 'wrong-password-1' })).status).toBe(401);
+    expect(await writes.since(m2)).toEqual([]);
+    expect(await writes.since(mark)).toEqual(['units UPDATE ×1']);
+  });
+
   it('answers every request below 500, with the error envelope, writing nothing on a refusal', async () => {
     const seed = fcSeed('fuzz.e2e-spec.ts');
     const ops = operations(doc);
