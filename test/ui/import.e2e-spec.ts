@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core';
 import { toDocx } from '../support/documents.js';
 import { twoSectionNotice } from '../support/import-documents.js';
 import { seriousA11yViolations } from './support/a11y.js';
-import { DEMO_PASSWORDS, ensureWebBuilt, launchBrowser, navLink, screenshot, signedIn, startUiApp, type Session, type UiApp } from './support/ui-app.js';
+import { DEMO_PASSWORDS, ensureWebBuilt, horizontalOverflow, launchBrowser, navLink, screenshot, signedIn, startUiApp, type Session, type UiApp } from './support/ui-app.js';
 
 let server: UiApp;
 let browser: Browser;
@@ -142,6 +142,10 @@ describe('the import page', () => {
     await result.filter({ hasText: '没有需要导入的变更' }).waitFor();
     expect((await api('GET', `/imports?plan=${planId}`)).body.total).toBe(1);
     await screenshot(page, 'import-runs');
+    // On a phone the page scrolls down, not sideways (wide tables scroll inside their own box).
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(horizontalOverflow(page)).resolves.toBe(0);
+    await screenshot(page, 'import-phone');
     expect(sessions.flatMap((s) => s.errors)).toEqual([]);
     expect(sessions.flatMap((s) => s.offsite)).toEqual([]);
   }, 180_000);
