@@ -9,6 +9,7 @@ import { AppModule } from '../../src/app.module.js';
 import { UsersService } from '../../src/auth/users.service.js';
 import type { Actor } from '../../src/common/actor.js';
 import { Clock } from '../../src/common/clock.js';
+import { DatabaseService } from '../../src/database/database.service.js';
 import { IndicatorsService } from '../../src/indicators/indicators.service.js';
 import { PlansService } from '../../src/plans/plans.service.js';
 import { TaskCommandService } from '../../src/tasks/task-commands.service.js';
@@ -127,6 +128,42 @@ async function baseline(): Promise<ReturnType<typeof summarize>> {
   }
 }
 
+/** The same, with CONNECTIONS concurrent writers in-process: what group commit makes of concurrency (transactions per COMMIT). */
+async function concurrentInProcess(): Promise<{ stats: ReturnType<typeof summarize>; perCommit: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'duban-bench-conc-'));
+  try {
+    return await withContext(dir, async (app) => {
+      const fx = await seed(app);
+      const commands = app.get(TaskCommandService);
+      const clock = app.get(Clock);
+      const db = app.get(DatabaseService) as unknown as { groupCommits?: number; groupMembers?: number };
+      const c0 = db.groupCommits ?? 0;
+      const m0 = db.groupMembers ?? 0;
+      const lat: number[] = [];
+      const queue = [...fx.taskIds];
+      const start = performance.now();
+      await Promise.all(
+        Array.from({ length: CONNECTIONS }, async () => {
+          for (let taskId = queue.shift(); taskId; taskId = queue.shift()) {
+            let version = 1;
+            for (const step of script()) {
+              const t0 = performance.now();
+              await commands.apply(taskId, { type: step.type, at: clock.nowIso(), ...step.payload } as never, step.who === 'dept' ? fx.dept : fx.assessor, version);
+              lat.push(performance.now() - t0);
+              version++;
+            }
+          }
+        }),
+      );
+      const stats = summarize(lat, performance.now() - start);
+      const commits = (db.groupCommits ?? 0) - c0;
+      return { stats, perCommit: commits ? ((db.groupMembers ?? 0) - m0) / commits : NaN };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function request(agent: http.Agent, port: number, method: string, path: string, body: unknown, token?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -236,6 +273,8 @@ export async function benchHttpEvents(): Promise<void> {
   console.log('  SQLite (synchronous = FULL)');
   const base = await baseline();
   line('baseline: command handler in-process', `${fmt(base.perSecond, 0)} events/s  p50 ${fmt(base.p50, 2)} ms  p99 ${fmt(base.p99, 2)} ms`);
+  const conc = await concurrentInProcess();
+  line(`command handler in-process, ${CONNECTIONS} concurrent`, `${fmt(conc.stats.perSecond, 0)} events/s  p50 ${fmt(conc.stats.p50, 2)} ms  p99 ${fmt(conc.stats.p99, 2)} ms  (group commit: ${fmt(conc.perCommit, 1)} transactions per COMMIT)`);
   const dir = mkdtempSync(join(tmpdir(), 'duban-bench-raw-'));
   let raw: ReturnType<typeof sqliteCeiling>;
   try {
