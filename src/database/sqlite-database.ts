@@ -122,7 +122,7 @@ export class SqliteDatabase extends DatabaseService {
     if (main.memory || !main.name || main.name === ':memory:') return (this.reader = null);
     const Database = main.constructor as unknown as new (file: string, opts: BetterSqlite3.Options) => Sqlite;
     const r = new Database(main.name, { readonly: true, fileMustExist: true, timeout: 5000 });
-    r.pragma('cache_size = -16384');
+    r.pragma('cache_size = -65536'); // as the main connection: plan-wide reads (GET /tasks sorts a plan's tasks) touch every task row
     return (this.reader = r);
   }
 

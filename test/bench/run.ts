@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { benchAudit } from './audit.bench.js';
 import { benchBulletin } from './bulletin.bench.js';
+import { benchClose } from './close.bench.js';
 import { benchHttpEvents } from './http-events.bench.js';
 import { benchImport } from './import.bench.js';
 import { benchMachine } from './machine.bench.js';
@@ -11,7 +12,7 @@ import { benchSweep } from './sweep.bench.js';
 
 /**
  * `npm run bench [-- section…]`: prints figures, each beside a baseline measured in the same run.
- * Sections: http, sweep, audit, scoring, scoring-pure, import, machine, bulletin, merkle. Nothing here asserts on time; the figures are for people.
+ * Sections: http, sweep, audit, scoring, scoring-pure, import, machine, bulletin, merkle, close. Nothing here asserts on time; the figures are for people.
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
   http: benchHttpEvents,
@@ -23,6 +24,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   'scoring-pure': benchScoringPure,
   bulletin: benchBulletin,
   merkle: benchMerkle,
+  close: benchClose,
 };
 
 async function main(): Promise<void> {

@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyTaskEvent, initialTaskSnapshot, TASK_MACHINE_VERSION, viewOf, type TaskEvent, type TaskSnapshot } from '../../workflows/task/index.js';
+import { applyTaskEvent, initialTaskSnapshot, TASK_MACHINE_VERSION, viewOf, withDefaultNode, type TaskEvent, type TaskSnapshot } from '../../workflows/task/index.js';
 import { AppModule } from '../../src/app.module.js';
 import type { Actor } from '../../src/common/actor.js';
 import { DatabaseService } from '../../src/database/database.service.js';
@@ -40,11 +40,12 @@ function shapes(): { snapshot: TaskSnapshot; text: string }[] {
   ];
   const walk = (events: Record<string, unknown>[][]): TaskSnapshot => {
     let s = initialTaskSnapshot({ nodes }, '2026-01-05T00:00:00.000Z');
-    const days = ['2026-01-10', '2026-04-03', '2026-06-20', '2026-12-20'];
+    const days = ['2026-01-10', '2026-04-03', '2026-06-20', '2026-11-20']; // before the close's clock (a close on 2026-12-07 refused events dated later)
     events.forEach((batch, i) => {
       let h = 1;
       for (const e of batch) {
-        const r = applyTaskEvent(s, { ...e, at: `${days[i]}T0${h++}:00:00.000Z` } as TaskEvent);
+        // Machine v2 names the node: the one the write path picks for an event without nodeSeq.
+        const r = applyTaskEvent(s, withDefaultNode(s, { ...e, at: `${days[i]}T0${h++}:00:00.000Z` } as TaskEvent));
         if (!r.ok) throw new Error(`bench shape: ${e.type} refused in ${r.state}`);
         s = r.snapshot;
       }
