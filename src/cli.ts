@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { cliBar } from './common/cli-bar.js';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -99,6 +100,23 @@ export function buildProgram(): Command {
       ),
     );
   plan.command('list').action(async () => withApp(async (app) => await app.get(PlansService).list({ pageSize: 200 })));
+  plan
+    .command('close <plan>')
+    .description('close a plan: freeze its scores (one transaction, as a close job; a progress bar on a terminal)')
+    .action(async (planId: string) =>
+      withApp(async (app) => {
+        const bar = cliBar('close');
+        try {
+          const started = await app.get(PlansService).startClose(planId);
+          bar.watch(started.progress);
+          const { value, error } = await started.finished;
+          if (error) throw error;
+          return value;
+        } finally {
+          bar.stop();
+        }
+      }),
+    );
 
   registerAuditCommands(program, withApp);
   registerLogCommands(program, withApp);
@@ -123,7 +141,14 @@ export function buildProgram(): Command {
     .option('--at <instant>', 'sweep as of this ISO-8601 instant instead of now (drills, catching up)')
     .action(async (o: { at?: string }) => {
       if (o.at !== undefined && Number.isNaN(Date.parse(o.at))) throw new InvalidArgumentError('--at must be an ISO-8601 instant');
-      await withApp(async (app) => await app.get(DeadlineSweeper).sweep(o.at ? new Date(o.at).toISOString() : undefined));
+      await withApp(async (app) => {
+        const bar = cliBar('sweep');
+        try {
+          return await app.get(DeadlineSweeper).sweep(o.at ? new Date(o.at).toISOString() : undefined, undefined, bar.progress);
+        } finally {
+          bar.stop();
+        }
+      });
     });
 
   return program;

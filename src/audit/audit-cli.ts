@@ -3,6 +3,7 @@
  * same Nest context as everything else (withApp from src/cli.ts) and act as the system: whoever runs the
  * CLI already holds the database.
  */
+import { cliBar } from '../common/cli-bar.js';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Option, type Command } from 'commander';
 import { closeSync, openSync, writeSync } from 'node:fs';
@@ -147,7 +148,13 @@ export function registerAuditCommands(program: Command, withApp: WithApp): void 
     .action(async (o: { plan?: string; printRoot?: boolean; root?: string; replay: boolean; evidence: boolean; json?: boolean }) =>
       withApp(async (app) => {
         if (o.root !== undefined && !/^[0-9a-f]{64}$/.test(o.root)) throw new CommandFailed('--root must be 64 lowercase hex characters', 2);
-        const r = await app.get(IntegrityService).verify({ planId: o.plan, replay: o.replay, evidence: o.evidence, root: o.root });
+        const bar = cliBar('verify');
+        let r: Awaited<ReturnType<IntegrityService['verify']>>;
+        try {
+          r = await app.get(IntegrityService).verify({ planId: o.plan, replay: o.replay, evidence: o.evidence, root: o.root, progress: bar.progress });
+        } finally {
+          bar.stop();
+        }
         console.log(o.json ? JSON.stringify(r, null, 2) : formatVerify(r, o.printRoot === true));
         if (!r.ok) throw new CommandFailed(`verify found ${r.breaks.length} break(s)`);
       }),

@@ -10,6 +10,8 @@ import { validateAs } from '../common/validation.js';
 import { AsOfQuery, BoardAsOfQuery, CheckpointListQuery, CreateCheckpointBody, ExportQuery, ReplayQuery, VerifyQuery } from './audit.dto.js';
 import { ExportService, type ExportFormat } from './export.service.js';
 import { HistoryService, type BoardAsOf, type TaskAsOf, type TaskReplay } from './history.service.js';
+import { JobAccepted } from '../jobs/jobs.dto.js';
+import { JobsService } from '../jobs/jobs.service.js';
 import { IntegrityService, type CheckpointResult, type CheckpointSummary, type VerifyReport } from './integrity.service.js';
 import { attachmentDisposition } from '../common/content-disposition.js';
 
@@ -26,6 +28,7 @@ export class AuditController {
     private readonly history: HistoryService,
     private readonly integrity: IntegrityService,
     private readonly exports: ExportService,
+    private readonly jobs: JobsService,
   ) {}
 
   @Get('tasks/:id/replay')
@@ -50,9 +53,32 @@ export class AuditController {
   @SecurityLogged('plan.read', { roles: ['auditor'] })
   @Get('verify')
   @Roles('admin', 'supervisor', 'auditor')
-  @ApiOperation({ summary: 'Walk every hash chain, the checkpoint chain and every evidence file; list each break with its place' })
-  async verify(@Query() q: VerifyQuery): Promise<VerifyReport> {
-    return await this.integrity.verify({ planId: q.planId, replay: q.replay === 'true', evidence: q.evidence !== 'false', root: q.root });
+  @ApiOperation({
+    summary: 'Walk every hash chain, the checkpoint chain and every evidence file; list each break with its place',
+    description: 'Runs as a verify job (GET /jobs/{id} shows its progress) without stalling the service, and answers with the report when it has finished. POST /audit/verify starts the same job and answers 202 at once.',
+  })
+  async verify(@Query() q: VerifyQuery, @CurrentActor() actor: Actor): Promise<VerifyReport> {
+    const o = this.verifyOptions(q);
+    return await this.jobs.runAndWait('verify', q.planId ?? null, actor, o, async (job) => await this.integrity.verify({ ...o, progress: job.progress }));
+  }
+
+  @SecurityLogged('plan.read', { roles: ['auditor'] })
+  @Post('verify')
+  @HttpCode(202)
+  @Roles('admin', 'supervisor', 'auditor')
+  @ApiOperation({ summary: 'Start a verify job (same query as GET /audit/verify); 202 with the job to poll (GET /jobs/{id}: phase chains → evidence → replay, the report as its result)' })
+  async startVerifyJob(@Query() q: VerifyQuery, @CurrentActor() actor: Actor): Promise<JobAccepted> {
+    const { job } = await this.startVerify(q, actor);
+    return { jobId: job.id, location: `/jobs/${job.id}`, job };
+  }
+
+  private verifyOptions(q: VerifyQuery) {
+    return { planId: q.planId, replay: q.replay === 'true', evidence: q.evidence !== 'false', root: q.root };
+  }
+
+  private async startVerify(q: VerifyQuery, actor: Actor) {
+    const o = this.verifyOptions(q);
+    return await this.jobs.start('verify', q.planId ?? null, actor, o, async (job) => await this.integrity.verify({ ...o, progress: job.progress }));
   }
 
   @Get('checkpoints')

@@ -1,3 +1,4 @@
+import { Progress } from '../common/progress.js';
 import { Injectable } from '@nestjs/common';
 import { hash as digest } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -56,6 +57,8 @@ export interface VerifyOptions {
   evidence?: boolean;
   /** A root published earlier: it must be in the checkpoint chain. */
   root?: string;
+  /** Where verify reports how far it is (phases chains, evidence, replay) and yields to the event loop (a verify job). */
+  progress?: Progress;
 }
 
 export interface VerifyReport {
@@ -222,6 +225,7 @@ export class IntegrityService {
 
   async verify(o: VerifyOptions = {}): Promise<VerifyReport> {
     const t0 = performance.now();
+    const progress = o.progress ?? new Progress();
     return await this.repo.read(async () => {
       const breaks: IntegrityBreak[] = [];
       const sealed = await this.loadSealed(breaks);
@@ -251,7 +255,16 @@ export class IntegrityService {
           }
         },
       });
-      for await (const r of this.repo.iterateEventTuples(o.planId)) checker.push(r);
+      progress.begin('chains', tasks.length);
+      let lastTask: string | undefined;
+      for await (const r of this.repo.iterateEventTuples(o.planId)) {
+        checker.push(r);
+        // One step per task (events come task by task); the yield lets other requests in (their reads use the reader connection).
+        if (r[0] !== lastTask) {
+          lastTask = r[0] as string;
+          await progress.step();
+        }
+      }
       checker.finish();
       breaks.push(...checker.breaks);
       for (const t of tasks) {
@@ -280,11 +293,13 @@ export class IntegrityService {
       let evidenceFiles = 0;
       let evidenceBytes = 0;
       if (o.evidence !== false) {
+        progress.begin('evidence', 1);
         const rows = await this.repo.evidenceRows(o.planId);
         const byId = new Map(rows.map((r) => [r.id, r]));
         evidenceFiles = rows.length;
         evidenceBytes = this.checkFiles(rows, breaks).bytes;
         this.checkSealedFiles(sealed, byId, o.planId, breaks);
+        await progress.step();
         for (const c of cited) {
           for (const id of c.fileIds) {
             const r = byId.get(id);
@@ -306,7 +321,9 @@ export class IntegrityService {
       }
       let replayed = 0;
       if (o.replay) {
+        progress.begin('replay', tasks.length);
         for (const t of tasks) {
+          await progress.step();
           if (!seen.has(t.id)) continue;
           const task = (await this.repo.task(t.id))!;
           const r = replayHistory((await this.repo.events(t.id)).map(toStoredEvent), toStoredTask(task), { keepSteps: false });

@@ -1,5 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { JobAccepted } from '../jobs/jobs.dto.js';
+import { JobsService, type JobContext } from '../jobs/jobs.service.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
@@ -14,6 +17,7 @@ export class BoardController {
   constructor(
     private readonly board: BoardService,
     private readonly sweeper: DeadlineSweeper,
+    private readonly jobs: JobsService,
   ) {}
 
   @Get('board/lights')
@@ -53,11 +57,24 @@ export class BoardController {
   }
 
   @Post('deadlines/sweep')
-  @HttpCode(200)
   @Roles('admin', 'supervisor')
-  @ApiOperation({ summary: 'Run a deadline sweep now (the service also sweeps on its own schedule)' })
-  async sweep(@Body() dto: SweepDto, @CurrentActor() actor: Actor): Promise<SweepReport> {
+  @ApiOperation({
+    summary: 'Run a deadline sweep now (the service also sweeps on its own schedule)',
+    description: 'Runs as a sweep job (GET /jobs/{id}) in short transactions that yield to the event loop; answers 200 with the report when done, or with `Prefer: respond-async` 202 with the job at once.',
+  })
+  @ApiHeader({ name: 'Prefer', required: false, example: 'respond-async' })
+  @ApiAcceptedResponse({ type: JobAccepted })
+  async sweep(@Body() dto: SweepDto, @CurrentActor() actor: Actor, @Headers('prefer') prefer: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     if (dto.at && actor.role !== 'admin') throw DomainError.forbidden('only an admin may sweep as of another time', { field: 'at' });
-    return await this.sweeper.sweep(dto.at ? new Date(dto.at).toISOString() : undefined);
+    const at = dto.at ? new Date(dto.at).toISOString() : undefined;
+    this.sweeper.assertSweepable(at);
+    const work = async (j: JobContext) => await this.sweeper.sweep(at, undefined, j.progress);
+    if (/\brespond-async\b/i.test(prefer ?? '')) {
+      const { job } = await this.jobs.start('sweep', null, actor, at ? { at } : {}, work);
+      await reply.status(202).header('location', `/jobs/${job.id}`).header('preference-applied', 'respond-async').send({ jobId: job.id, location: `/jobs/${job.id}`, job } satisfies JobAccepted);
+      return;
+    }
+    const report: SweepReport = await this.jobs.runAndWait('sweep', null, actor, at ? { at } : {}, work);
+    await reply.status(200).send(report);
   }
 }

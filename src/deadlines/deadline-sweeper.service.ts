@@ -3,6 +3,7 @@ import { AppConfig } from '../../config/app.config.js';
 import { SYSTEM_ACTOR } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { Clock } from '../common/clock.js';
+import { Progress } from '../common/progress.js';
 import { DatabaseService } from '../database/database.service.js';
 import { LeaderLock } from '../database/leader-lock.js';
 import { TaskCommandService } from '../tasks/task-commands.service.js';
@@ -21,6 +22,12 @@ export interface SweepReport {
   failed: { taskId: string; reason: string }[];
   ms: number;
 }
+
+/**
+ * Tasks per sweep transaction. Each task's tick is independent (its own savepoint), so the batch is only
+ * about commit cost: small enough that a writer waiting for the SQLite lock gets in between batches soon.
+ */
+export const SWEEP_BATCH = 200;
 
 /** The query the sweep runs; its plan is checked in a test (it must use ix_tasks_next_deadline). */
 export const DUE_TASKS_SQL = 'SELECT id FROM tasks WHERE next_deadline_at <= ? ORDER BY next_deadline_at';
@@ -51,19 +58,25 @@ export class DeadlineSweeper implements OnApplicationShutdown {
    * would write permanent, hash-chained events dated in the future (issue 10, "one clock"); it is refused
    * (400, field `at`) before anything is read or written. Drills move the clock instead (DUBAN_CLOCK=manual).
    */
-  async sweep(at: string = this.clock.nowIso(), batchSize = 1000): Promise<SweepReport> {
+  /** The refusal of a sweep ahead of the clock (checked before a sweep job is written, and again by sweep). */
+  assertSweepable(at: string | undefined): void {
     const now = this.clock.now().getTime();
-    if (Date.parse(at) > now) {
+    if (at !== undefined && Date.parse(at) > now) {
       throw DomainError.validation([
         { field: 'at', reason: `不能晚于当前时间 ${new Date(now).toISOString()}（补扫只能针对过去；演练请用演练时钟）/ the sweep may not run ahead of the clock` },
       ]);
     }
+  }
+
+  async sweep(at: string = this.clock.nowIso(), batchSize = SWEEP_BATCH, progress: Progress = new Progress()): Promise<SweepReport> {
+    this.assertSweepable(at);
     const t0 = performance.now();
     const ids = (await this.db.all(DUE_TASKS_SQL, at) as { id: string }[]).map((r) => r.id);
     const report: SweepReport = { at, due: ids.length, changed: 0, yellow: 0, red: 0, redNodes: 0, failed: [], ms: 0 };
+    progress.begin('sweeping', ids.length);
     for (let i = 0; i < ids.length; i += batchSize) {
       const batch = ids.slice(i, i + batchSize).map((taskId) => ({ taskId, event: { type: 'clock.tick' as const, at } }));
-      for (const r of await this.commands.applyMany(batch, SYSTEM_ACTOR)) {
+      for (const r of await this.commands.applyMany(batch, SYSTEM_ACTOR, progress)) {
         if ('error' in r) report.failed.push({ taskId: r.taskId, reason: r.error.message });
         else if (r.changed) {
           report.changed++;

@@ -19,6 +19,7 @@
  *   skipped and reported). Always refused: a closed plan; a plan already imported from another table
  *   shape (the keys — 序号 — would collide).
  */
+import { Progress } from '../common/progress.js';
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import {
@@ -241,6 +242,8 @@ interface Context {
   actor: Actor;
   at: string;
   progress?: ImportProgress;
+  /** Gives the event loop back between tasks (the commit stays one transaction; other requests' reads go on). */
+  slicer: Progress;
 }
 
 const problem = (c: Coded, severity: 'error' | 'warning', reason: string, at: { row?: number | null; field?: string | null } = {}): ImportProblem =>
@@ -299,6 +302,7 @@ export class ImportService {
       actor,
       at: this.clock.nowIso(),
       ...(progress ? { progress } : {}),
+      slicer: new Progress(),
     };
     if (!opts.commit) return this.result(ctx, await this.planImport(ctx), 'dry-run', null);
     // Plan inside the write transaction: what is decided is what is written, whatever ran in between.
@@ -538,6 +542,7 @@ export class ImportService {
         out.tasks.push(this.planExisting(ctx, base, existingTask, recorded.get(existingTask.id) as Partial<TaskDetails> | undefined, out.problems));
       }
       if (++done % PROGRESS_EVERY === 0) ctx.progress?.('plan', done, total);
+      await ctx.slicer.breathe();
     }
     ctx.progress?.('plan', total, total);
     for (const r of taskRows) if (!seen.has(r.id)) out.notInFile.tasks.push(`${r.code}@${r.unit_name}`);
@@ -773,6 +778,7 @@ export class ImportService {
         if (t.detailsDiff) await this.db.run(change, runId, 'task.details', t.id, t.key, json(t.detailsDiff.before), json(t.detailsDiff.after), null);
       }
       if (++done % PROGRESS_EVERY === 0) ctx.progress?.('write', done, writes.length);
+      await ctx.slicer.breathe();
     }
     ctx.progress?.('write', writes.length, writes.length);
     return runId;

@@ -94,6 +94,11 @@ export class JobsRepository {
     await this.db.run("UPDATE jobs SET phase = ?, done = ?, total = ?, heartbeat_at = ? WHERE id = ? AND status = 'running'", p.phase, p.done, p.total, at, id);
   }
 
+  /** A refused request's job (it answered the refusal itself): gone, so the refusal wrote nothing. */
+  async remove(id: string): Promise<void> {
+    await this.db.run('DELETE FROM jobs WHERE id = ?', id);
+  }
+
   async runningJobs(): Promise<JobRow[]> {
     return await this.db.all<JobRow>("SELECT * FROM jobs WHERE status = 'running'");
   }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
-import { DomainError, ErrorCode } from '../common/domain-error.js';
+import { DomainError, ERROR_STATUS, ErrorCode } from '../common/domain-error.js';
 import { localizeError } from '../common/error-catalogue.js';
 import { ErrorFilter } from '../common/error.filter.js';
 import { pageOf, type Page } from '../common/pagination.js';
@@ -39,6 +39,8 @@ export interface JobContext {
 
 export interface StartedJob<T> {
   job: JobView;
+  /** The job's live progress (the CLI draws its bar from it). */
+  progress: Progress;
   /** Resolves when the job ends (never rejects): the value, or the error it failed with. */
   finished: Promise<{ job: JobView; value?: T; error?: unknown }>;
 }
@@ -167,7 +169,24 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
         return { job: await this.view(row.id).catch(() => toView(row)), error };
       }
     })();
-    return { job: toView(row, live.progress), finished };
+    return { job: toView(row, live.progress), progress: live.progress, finished };
+  }
+
+  /**
+   * Start a job and wait for it (the request answers when it ends, without blocking the service). A refusal
+   * — the job failed with a 4xx error, or `refused(value)` says the outcome is one (an import refused) — is
+   * answered like any refused request: its job row is removed again, so a refused request writes nothing.
+   */
+  async runAndWait<T>(kind: JobKind, planId: string | null, actor: Actor, params: Record<string, unknown>, work: (ctx: JobContext) => Promise<T>, opts: { resultOf?: (v: T) => unknown; refused?: (v: T) => boolean; onStart?: (s: StartedJob<T>) => void } = {}): Promise<T> {
+    const started = await this.start(kind, planId, actor, params, work, opts.resultOf);
+    opts.onStart?.(started);
+    const { job, value, error } = await started.finished;
+    if (error !== undefined) {
+      if (error instanceof DomainError && ERROR_STATUS[error.code] < 500) await this.repo.remove(job.id);
+      throw error;
+    }
+    if (opts.refused?.(value as T)) await this.repo.remove(job.id);
+    return value as T;
   }
 
   /** One job, for someone allowed to start its kind (404 otherwise: no hint that it exists). */

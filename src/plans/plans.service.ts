@@ -108,10 +108,9 @@ export class PlansService {
    */
   async setStatus(id: string, status: PlanStatus, actor: Actor = SYSTEM_ACTOR): Promise<PlanView> {
     if (status !== 'closed') return await this.move(id, status, actor);
-    const { finished } = await this.startClose(id, actor);
-    const { value, error } = await finished;
-    if (error) throw error;
-    return value!;
+    const plan = await this.preCloseCheck(id);
+    if (plan.status === 'closed') return plan;
+    return await this.jobs.runAndWait('close', id, actor, { status: 'closed' }, (job) => closingPlan.run(id, () => this.move(id, 'closed', actor, job)));
   }
 
   /**
@@ -121,13 +120,19 @@ export class PlansService {
    * answered; its one transaction commits the closed plan, the frozen run and the job's success together.
    */
   async startClose(id: string, actor: Actor = SYSTEM_ACTOR): Promise<StartedJob<PlanView>> {
+    await this.preCloseCheck(id);
+    return await this.jobs.start('close', id, actor, { status: 'closed' }, (job) => closingPlan.run(id, () => this.move(id, 'closed', actor, job)));
+  }
+
+  /** Refusals a close meets before any job is written: unknown plan, a move not allowed, a close already running. */
+  private async preCloseCheck(id: string): Promise<PlanView> {
     const plan = await this.get(id);
     if (plan.status !== 'closed') this.assertMove(plan, 'closed');
     const running = await this.jobs.runningClose(id);
     if (running) {
       throw new DomainError(ErrorCode.PlanClosing, `plan ${id} is being closed already (job ${running.id})`, { planId: id, jobId: running.id });
     }
-    return await this.jobs.start('close', id, actor, { status: 'closed' }, (job) => closingPlan.run(id, () => this.move(id, 'closed', actor, job)));
+    return plan;
   }
 
   private assertMove(plan: PlanView, status: PlanStatus): void {

@@ -29,6 +29,7 @@ import { SYSTEM_ACTOR, type Actor } from '../common/actor.js';
 import { AppConfig } from '../../config/app.config.js';
 import { Clock } from '../common/clock.js';
 import { closingPlan } from '../common/plan-closing.js';
+import type { Progress } from '../common/progress.js';
 import { OutboxSignal } from '../common/outbox-signal.js';
 import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
@@ -344,10 +345,11 @@ export class TaskCommandService {
    * Many events in one transaction (the sweeper), each inside its own savepoint: one that is refused or
    * fails rolls back alone and is reported, the others commit together.
    */
-  async applyMany(items: { taskId: string; event: TaskEvent }[], actor: Actor): Promise<(CommandResult | { taskId: string; error: Error })[]> {
+  async applyMany(items: { taskId: string; event: TaskEvent }[], actor: Actor, progress?: Progress): Promise<(CommandResult | { taskId: string; error: Error })[]> {
     const results = await this.db.transaction(async (tx) => {
       const out: (CommandResult | { taskId: string; error: Error })[] = [];
       for (const i of items) {
+        await progress?.step();
         try {
           out.push(await tx.transaction(async () => await this.applyInTransaction(i.taskId, i.event, actor)));
         } catch (error) {
