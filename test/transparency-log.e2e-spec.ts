@@ -192,6 +192,9 @@ describe('signed tree heads and proofs', () => {
     expect(res.status).toBe(200);
     expect(res.body.breaks).toEqual([]);
     expect(res.body.counts).toMatchObject({ logLeaves: 16, treeHeads: 2, witnesses: 2 });
+    const cli = await runCli(['verify', '--no-evidence'], t.env);
+    expect(cli.stdout).toContain('the transparency log (16 leaves, 2 signed head(s), 2 witness signature(s))');
+    expect(cli.code).toBe(0);
   });
 
   it('a checkpoint logs every event and signs a tree head with it', async () => {

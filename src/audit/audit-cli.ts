@@ -85,7 +85,8 @@ export function formatVerify(r: VerifyReport, printRoot: boolean): string {
   const c = r.counts;
   const out = [
     `Verified ${r.planId ? `plan ${r.planId}: ` : ''}${c.tasks} task(s), ${c.events} event(s), ${c.evidenceFiles} evidence file(s) (${c.evidenceBytes} bytes), ` +
-      `${c.checkpoints} checkpoint(s)${c.replayed ? `, replayed ${c.replayed} task(s)` : ''} in ${(r.durationMs / 1000).toFixed(2)} s`,
+      `${c.checkpoints} checkpoint(s)${c.replayed ? `, replayed ${c.replayed} task(s)` : ''}` +
+      `${c.logLeaves !== undefined ? `, the transparency log (${c.logLeaves} leaves, ${c.treeHeads} signed head(s), ${c.witnesses} witness signature(s))` : ''} in ${(r.durationMs / 1000).toFixed(2)} s`,
   ];
   for (const b of r.breaks) out.push(formatBreak(b));
   out.push(r.ok ? 'No breaks: every chain, checkpoint and file checked is intact.' : `${r.breaks.length} break(s) found.`);
