@@ -49,6 +49,7 @@ const actorFor: Partial<Record<TaskEventType, Actor>> = {
   'task.cancel': supervisor,
   'task.suspend': supervisor,
   'task.resume': supervisor,
+  'task.facts': supervisor,
 };
 
 /**
@@ -58,7 +59,7 @@ const actorFor: Partial<Record<TaskEventType, Actor>> = {
 const WEIGHT: Partial<Record<TaskEventType, number>> = {
   'task.acknowledge': 10, 'evidence.submit': 10, 'evidence.approve': 8, 'evidence.return': 5, 'extension.request': 5,
   'extension.grant': 4, 'extension.deny': 3, 'clock.tick': 6, 'task.close': 1, 'task.score': 5, 'task.cancel': 1,
-  'task.suspend': 1, 'task.resume': 4,
+  'task.suspend': 1, 'task.resume': 4, 'task.facts': 3,
 };
 
 type Choice = { type: TaskEventType; nodeSeq: number | null };
@@ -125,6 +126,15 @@ function eventFor(type: TaskEventType, at: string, s: Step, dueAt: string): Task
       return { type, at, reason: s.variant % 2 ? text : null };
     case 'task.score':
       return { type, at, score: Math.abs(s.value ?? 7.5) };
+    case 'task.facts':
+      // Scoring facts entered or corrected (the method check is the HTTP service's; the machine checks the shape).
+      return {
+        type,
+        at,
+        facts: s.variant % 3 === 0 ? { policyAdjustment: s.value ?? null } : s.variant % 3 === 1 ? { subItems: { k1: s.variant > 3, k2: s.value ?? null } } : { subValues: { gdp: { actual: s.value ?? 1 } } },
+        reason: text,
+        enteredBy: { userId: 'u3', role: 'supervisor', name: null },
+      };
     default:
       return { type, at } as TaskEvent;
   }
