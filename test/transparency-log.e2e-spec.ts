@@ -54,7 +54,7 @@ const flipB64 = (b: string) => {
 };
 
 beforeAll(async () => {
-  t = await startTestApp({ now: '2026-03-02T02:00:00.000Z', keepData: true });
+  t = await startTestApp({ now: '2026-03-02T02:00:00.000Z' });
   f = await seedPlan(t);
   for (let i = 0; i < 3; i++) await walkedTask();
 }, 60_000);
