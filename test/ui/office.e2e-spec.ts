@@ -216,11 +216,15 @@ describe('the office sets a plan up in the pages', () => {
     await expect(summary.innerText()).resolves.toMatch(/任务 2 项[\s\S]*经济发展部门组：2 个单位/);
     await screenshot(page, 'office-close-confirm-desktop');
     await confirm.getByRole('button', { name: '确认关闭并冻结' }).click();
+    // The close runs as a job: the dialog shows its progress bar (in Chinese) until it ends.
+    await shows(confirm.getByTestId('job-progress'), '关闭并冻结');
     await shows(page.getByTestId('done'), '已关闭，得分已冻结');
     await shows(row.locator('td[data-col="status"]'), '已关闭');
     const call = await apiAs('supervisor');
     const runs = (await call('GET', `/plans/${planId}/score-runs`)).body;
     expect((Array.isArray(runs) ? runs : runs.items).length).toBe(1);
+    const jobs = (await call('GET', `/jobs?kind=close&planId=${planId}`)).body;
+    expect(jobs.items).toEqual([expect.objectContaining({ status: 'succeeded', startedBy: expect.objectContaining({ role: 'supervisor' }) })]);
   }, STEP);
 
   it('the office pages fit a phone (390×844): no sideways scrolling, no serious accessibility violations', async () => {
