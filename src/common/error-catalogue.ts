@@ -221,7 +221,8 @@ const ZH_BY_CODE: Record<ErrorCode, (d: D, en: string) => string> = {
   },
   [ErrorCode.PlanClosing]: () => '该考核方案正在关闭（冻结得分），期间不能修改其任务；请在关闭完成后再试',
   [ErrorCode.JobAbandoned]: () => '服务在作业进行中重启，作业已中断，未写入任何内容；请重新发起',
-  [ErrorCode.PlanClosed]: () => '考核方案已关闭，得分已冻结，不能再录入或更正计分数据；如需调整，请由考核办按规定重新评分',
+  [ErrorCode.PlanClosed]: (d) =>
+    d['what'] === 'settings' ? '考核方案已关闭，不能再修改方案设置' : '考核方案已关闭，得分已冻结，不能再录入或更正计分数据；如需调整，请由考核办按规定重新评分',
   [ErrorCode.TooManyRequests]: (d) =>
     typeof d['retryAfterSeconds'] === 'number' ? `尝试次数过多，请 ${Math.ceil(d['retryAfterSeconds'] / 60)} 分钟后再试` : '操作过于频繁，请稍后再试',
 };

@@ -1,11 +1,12 @@
-import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { JobAccepted } from '../jobs/jobs.dto.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
 import type { Page } from '../common/pagination.js';
-import { CreateGroupDto, CreatePlanDto, PlanQuery, SetPlanStatusDto, type GroupView, type PlanView } from './plans.dto.js';
+import { CreateGroupDto, CreatePlanDto, PlanQuery, SetPlanStatusDto, UpdatePlanDto, type GroupView, type PlanView } from './plans.dto.js';
+import { SecurityLogged } from '../security-log/security-logged.js';
 import { PlansService } from './plans.service.js';
 
 @ApiTags('structure')
@@ -31,6 +32,17 @@ export class PlansController {
   @ApiOperation({ summary: 'One plan' })
   async get(@Param('id') id: string): Promise<PlanView> {
     return await this.plans.get(id);
+  }
+
+  @Patch(':id')
+  @Roles('admin', 'supervisor')
+  @SecurityLogged('scoring.setup-changed', { subject: 'plan' })
+  @ApiOperation({
+    summary: 'Change a plan’s name or settings (yellow-light days, sign-for days, sequential submission) for tasks created from now on',
+    description: 'Tasks already created keep the deadlines and submission rule they were given (their history holds them). A closed plan refuses: 409 PLAN_CLOSED.',
+  })
+  async update(@Param('id') id: string, @Body() dto: UpdatePlanDto): Promise<PlanView> {
+    return await this.plans.update(id, dto);
   }
 
   @Post(':id/status')

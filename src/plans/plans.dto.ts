@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import type { CalendarGap } from '../deadlines/calendar/index.js';
 import { IsTimeZone } from '../common/validators.js';
 import { MAX_PAGE } from '../common/pagination.js';
@@ -20,6 +20,23 @@ export class CreatePlanDto {
   @IsOptional() @IsInt() @Min(0) @Max(60)
   signForWorkingDays?: number;
   @ApiPropertyOptional({ default: false, description: 'node k+1 may be submitted only after node k is approved (lights never depend on it)' })
+  @IsOptional() @IsBoolean()
+  sequentialSubmission?: boolean;
+}
+
+/**
+ * A plan's settings changed after creation. They apply to tasks created from then on (imports, POST
+ * /tasks): a task keeps the deadlines and the submission rule it was given, which its history holds.
+ */
+export class UpdatePlanDto {
+  @ApiPropertyOptional({ example: '2026年度县直部门绩效考评（修订）' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ example: 3, description: 'working days before the due day when the light turns yellow' })
+  @IsOptional() @IsInt() @Min(0) @Max(60)
+  warnWorkingDays?: number;
+  @ApiPropertyOptional({ example: 3, nullable: true, description: 'working days after assignment to sign for (签收) a task; null: no sign-for deadline' })
+  @ValidateIf((o: UpdatePlanDto) => o.signForWorkingDays !== null && o.signForWorkingDays !== undefined) @IsInt() @Min(0) @Max(60)
+  signForWorkingDays?: number | null;
+  @ApiPropertyOptional({ description: 'node k+1 may be submitted only after node k is approved' })
   @IsOptional() @IsBoolean()
   sequentialSubmission?: boolean;
 }

@@ -9,7 +9,7 @@ import { DatabaseService } from '../database/database.service.js';
 import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import { closingPlan } from '../common/plan-closing.js';
 import { JobsService, type JobContext, type StartedJob } from '../jobs/jobs.service.js';
-import type { CreateGroupDto, CreatePlanDto, GroupView, PlanQuery, PlanView } from './plans.dto.js';
+import type { CreateGroupDto, CreatePlanDto, GroupView, PlanQuery, PlanView, UpdatePlanDto } from './plans.dto.js';
 import type { PlanStatus } from './plan.entity.js';
 import { PlanStatusHooks, type PlanStatusChange } from './plan-status.hooks.js';
 
@@ -74,6 +74,30 @@ export class PlansService {
     // Never refused: a past year without a calendar still works on plain weekends, but the office is told.
     const warnings = this.deadlines.calendarGaps([row.year]);
     return { ...toView(row), ...(warnings.length ? { warnings } : {}) };
+  }
+
+  /**
+   * Change a plan's name or its settings for tasks created from now on (UpdatePlanDto). A closed plan
+   * refuses (409 PLAN_CLOSED); a body naming nothing to change is a 400.
+   */
+  async update(id: string, dto: UpdatePlanDto): Promise<PlanView> {
+    const sets: string[] = [];
+    const params: Record<string, unknown> = { id };
+    const put = (column: string, value: unknown) => {
+      sets.push(`${column} = @${column}`);
+      params[column] = value;
+    };
+    if (dto.name !== undefined) put('name', dto.name);
+    if (dto.warnWorkingDays !== undefined) put('warn_working_days', dto.warnWorkingDays);
+    if (dto.signForWorkingDays !== undefined) put('sign_for_working_days', dto.signForWorkingDays);
+    if (dto.sequentialSubmission !== undefined) put('sequential_submission', dto.sequentialSubmission ? 1 : 0);
+    if (!sets.length) throw DomainError.validation([{ field: 'body', reason: '没有要修改的内容 / nothing to change: give name, warnWorkingDays, signForWorkingDays or sequentialSubmission' }]);
+    return await this.db.transaction(async () => {
+      const plan = await this.get(id);
+      if (plan.status === 'closed') throw new DomainError(ErrorCode.PlanClosed, `plan ${id} is closed: its settings can no longer change`, { what: 'settings', planId: id });
+      await this.db.run(`UPDATE plans SET ${sets.join(', ')} WHERE id = @id`, params);
+      return await this.get(id);
+    });
   }
 
   async find(id: string): Promise<PlanView | undefined> {
