@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { runCli } from './support/cli.js';
 import { createTask, seedPlan, type PlanFixture } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -61,4 +62,16 @@ describe('jobs over the API', () => {
     // GET /audit/verify answers the same refusal itself.
     expect((await t.http().get('/audit/verify?planId=no-such-plan').set('authorization', f.supervisor)).status).toBe(400);
   });
+
+  it('the CLI closes a plan as a close job; a refused close exits 1 and its job says why', async () => {
+    const draft = await runCli(['plan', 'close', f.planId], { ...process.env, ...t.env });
+    expect([draft.code, draft.stderr]).toEqual([1, expect.stringMatching(/refused: a draft plan cannot become closed/)]); // refused before any job
+    expect((await t.http().post(`/plans/${f.planId}/status`).set('authorization', f.supervisor).send({ status: 'published' })).status).toBe(201);
+    const r = await runCli(['plan', 'close', f.planId], { ...process.env, ...t.env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/refused: .*scoring set-up/);
+    const jobs = await t.http().get(`/jobs?kind=close&planId=${f.planId}`).set('authorization', f.supervisor);
+    expect(jobs.body.items).toEqual([expect.objectContaining({ status: 'failed', startedBy: expect.objectContaining({ role: 'system' }), error: expect.objectContaining({ code: 'SCORING_NOT_CONFIGURED' }) })]);
+    expect((await t.http().get(`/plans/${f.planId}`).set('authorization', f.supervisor)).body.status).toBe('published');
+  }, 120_000);
 });
