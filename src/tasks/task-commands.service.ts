@@ -308,7 +308,9 @@ export class TaskCommandService {
              red_deduction, status, red_lighted, approved_at, late_days, light, late_completed, late_working_days,
              red_lighted_at, red_recorded_at, extension_pending)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          id, n.seq, n.dueDate, st.dueAt, st.warnAt, n.stageTarget, n.stageValue, n.requiredEvidence, n.redDeduction, ...progressOf(st));
+          // due_date from the node's due instant, as every later write and verify derive it (a caller's
+          // dueDate and dueAt can name different local days, e.g. a due instant at local midnight).
+          id, n.seq, localDay(st.dueAt, settings.timezone), st.dueAt, st.warnAt, n.stageTarget, n.stageValue, n.requiredEvidence, n.redDeduction, ...progressOf(st));
     }
     await this.appendEvent(id, 1, CREATED_EVENT, payload, actor, at, null, canonicalJson(initial.value), GENESIS_HASH, hash);
     const assessing = await this.db.one('SELECT assessing_unit_id FROM indicators WHERE id = ?', cmd.indicatorId) as { assessing_unit_id: string | null };
