@@ -53,25 +53,24 @@ describe('jobs over the API', () => {
     expect((await t.http().get('/jobs?kind=nope').set('authorization', f.auditor)).status).toBe(400);
   });
 
-  it('a verify that is refused fails its job with the reason in Chinese', async () => {
-    const res = await t.http().post('/audit/verify?planId=no-such-plan').set('authorization', f.supervisor);
-    const job = await finished(res.body.jobId, f.supervisor);
-    expect(job.status).toBe('failed');
-    expect(job.error.code).toBe('VALIDATION_FAILED');
-    expect(job.error.message).toMatch(/[\u4e00-\u9fff]/);
-    // GET /audit/verify answers the same refusal itself.
-    expect((await t.http().get('/audit/verify?planId=no-such-plan').set('authorization', f.supervisor)).status).toBe(400);
+  it('a verify that is refused is answered at once and writes no job', async () => {
+    const before = Number(await t.db.value('SELECT count(*) FROM jobs'));
+    for (const method of ['post', 'get'] as const) {
+      const res = await t.http()[method]('/audit/verify?planId=no-such-plan').set('authorization', f.supervisor);
+      expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    }
+    expect(Number(await t.db.value('SELECT count(*) FROM jobs'))).toBe(before);
   });
 
-  it('the CLI closes a plan as a close job; a refused close exits 1 and its job says why', async () => {
+  it('the CLI closes a plan as a close job; a close refused before it starts exits 1 and writes no job', async () => {
     const draft = await runCli(['plan', 'close', f.planId], { ...process.env, ...t.env });
     expect([draft.code, draft.stderr]).toEqual([1, expect.stringMatching(/refused: a draft plan cannot become closed/)]); // refused before any job
     expect((await t.http().post(`/plans/${f.planId}/status`).set('authorization', f.supervisor).send({ status: 'published' })).status).toBe(201);
     const r = await runCli(['plan', 'close', f.planId], { ...process.env, ...t.env });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/refused: .*scoring set-up/);
+    expect(r.stderr).toMatch(/refused: .*scoring set-up/); // checked before the job is written
     const jobs = await t.http().get(`/jobs?kind=close&planId=${f.planId}`).set('authorization', f.supervisor);
-    expect(jobs.body.items).toEqual([expect.objectContaining({ status: 'failed', startedBy: expect.objectContaining({ role: 'system' }), error: expect.objectContaining({ code: 'SCORING_NOT_CONFIGURED' }) })]);
+    expect(jobs.body.items).toEqual([]);
     expect((await t.http().get(`/plans/${f.planId}`).set('authorization', f.supervisor)).body.status).toBe('published');
   }, 120_000);
 });

@@ -59,6 +59,7 @@ export class AuditController {
   })
   async verify(@Query() q: VerifyQuery, @CurrentActor() actor: Actor): Promise<VerifyReport> {
     const o = this.verifyOptions(q);
+    await this.integrity.assertVerifiable(o.planId);
     return await this.jobs.runAndWait('verify', q.planId ?? null, actor, o, async (job) => await this.integrity.verify({ ...o, progress: job.progress }));
   }
 
@@ -78,6 +79,7 @@ export class AuditController {
 
   private async startVerify(q: VerifyQuery, actor: Actor) {
     const o = this.verifyOptions(q);
+    await this.integrity.assertVerifiable(o.planId);
     return await this.jobs.start('verify', q.planId ?? null, actor, o, async (job) => await this.integrity.verify({ ...o, progress: job.progress }));
   }
 

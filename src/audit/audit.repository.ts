@@ -104,6 +104,11 @@ export class AuditRepository {
     return await this.db.transaction(fn, { readOnly: true });
   }
 
+  /** Whether some checkpoint sealed this plan. */
+  async sealedPlan(planId: string): Promise<boolean> {
+    return (await this.db.value('SELECT 1 FROM audit_checkpoint_plans WHERE plan_id = ? LIMIT 1', planId)) !== undefined;
+  }
+
   async task(id: string): Promise<AuditTaskRow | undefined> {
     return await this.db.one(`${TASK_SELECT} WHERE t.id = ?`, id) as AuditTaskRow | undefined;
   }

@@ -223,6 +223,12 @@ export class IntegrityService {
     }
   }
 
+  /** The refusal verify meets first (an unknown plan never sealed), checked before a verify job is written. */
+  async assertVerifiable(planId: string | undefined): Promise<void> {
+    if (planId === undefined || await this.repo.plan(planId) || await this.repo.sealedPlan(planId)) return;
+    throw DomainError.validation([{ field: 'planId', reason: `plan ${planId} does not exist and no checkpoint ever sealed it` }]);
+  }
+
   async verify(o: VerifyOptions = {}): Promise<VerifyReport> {
     const t0 = performance.now();
     const progress = o.progress ?? new Progress();

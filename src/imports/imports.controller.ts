@@ -1,5 +1,4 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { JobsService } from '../jobs/jobs.service.js';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
@@ -61,7 +60,6 @@ function num(field: string, v: string | undefined): number | undefined {
 export class ImportsController {
   constructor(
     private readonly imports: ImportService,
-    private readonly jobs: JobsService,
     private readonly runs: ImportRunsRepository,
     private readonly plans: PlansService,
     private readonly config: AppConfig,
@@ -172,25 +170,9 @@ export class ImportsController {
     if (defaultPoints !== undefined) opts.defaultPoints = defaultPoints;
     if (fields.shape) opts.shape = fields.shape as ShapeName;
     if (fields.defaultMethod) opts.defaultMethod = fields.defaultMethod;
-    // A commit runs as an import job (GET /jobs?kind=import shows its phase and progress); a dry run writes nothing and runs here.
-    let result: ImportResult;
-    if (opts.commit) {
-      result = await this.jobs.runAndWait(
-        'import',
-        opts.planId,
-        actor,
-        { fileName: file.name, ...opts },
-        async (job) =>
-          await this.imports.run(file, opts, actor, (phase, done, total) => {
-            if (job.progress.phase !== phase) job.progress.begin(phase, total);
-            job.progress.done = done;
-            job.progress.total = total;
-          }),
-        { resultOf: (r) => ({ outcome: r.outcome, runId: r.runId, counts: r.counts }), refused: (r) => r.outcome === 'refused' },
-      );
-    } else {
-      result = await this.imports.run(file, opts, actor);
-    }
+    // The commit stays one transaction that yields to the event loop between tasks (reads go on meanwhile). It is
+    // not a job row: a refused import must write nothing, and most refusals are only known once the file is compared.
+    const result = await this.imports.run(file, opts, actor);
     if (result.outcome === 'refused') {
       throw new DomainError(ErrorCode.ImportRefused, `import refused, nothing written: ${result.refusal}`, { report: result });
     }

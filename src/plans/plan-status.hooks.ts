@@ -17,6 +17,11 @@ export interface PlanStatusChange {
 
 export interface PlanStatusListener {
   /**
+   * Runs before anything of the move is written (before a close job's row): throwing refuses the move
+   * with nothing written. Scoring refuses to close a plan without a usable scoring set-up here.
+   */
+  check?(planId: string, to: PlanStatus): Promise<void> | void;
+  /**
    * Runs inside the status move's transaction, after the plans row changed. Throwing refuses the move:
    * nothing of it (nor of what the listener wrote) is committed. Scoring freezes a closing plan here.
    */
@@ -35,6 +40,10 @@ export class PlanStatusHooks {
 
   register(listener: PlanStatusListener): void {
     this.listeners.push(listener);
+  }
+
+  async check(planId: string, to: PlanStatus): Promise<void> {
+    for (const l of this.listeners) await l.check?.(planId, to);
   }
 
   async inTransaction(change: PlanStatusChange): Promise<void> {

@@ -156,6 +156,7 @@ export class PlansService {
     if (running) {
       throw new DomainError(ErrorCode.PlanClosing, `plan ${id} is being closed already (job ${running.id})`, { planId: id, jobId: running.id });
     }
+    if (plan.status !== 'closed') await this.hooks.check(id, 'closed');
     return plan;
   }
 

@@ -266,6 +266,10 @@ export class ScoresService implements OnModuleInit {
       }
     }
     this.hooks.register({
+      // A plan without a usable scoring set-up is refused before its close job is written.
+      check: async (planId, to) => {
+        if (to === 'closed') await this.context(planId);
+      },
       inTransaction: async (c) => {
         if (c.to === 'closed') await this.freezeInTransaction(c.planId, c.actor, c.at, 'close', null, c.progress);
       },
