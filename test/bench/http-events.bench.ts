@@ -102,35 +102,13 @@ async function withPgDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
   }
 }
 
-/** Baseline: the same command handler, same events, in-process, no HTTP. */
-async function baseline(): Promise<ReturnType<typeof summarize>> {
+/**
+ * Baseline: the same command handler, same events, in-process, no HTTP — with `writers` concurrent
+ * writers (1: one event after another; CONNECTIONS: what group commit makes of concurrency, reported as
+ * transactions per COMMIT).
+ */
+async function inProcess(writers: number): Promise<{ stats: ReturnType<typeof summarize>; perCommit: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'duban-bench-base-'));
-  try {
-    return await withContext(dir, async (app) => {
-      const fx = await seed(app);
-      const commands = app.get(TaskCommandService);
-      const clock = app.get(Clock);
-      const lat: number[] = [];
-      const start = performance.now();
-      for (const taskId of fx.taskIds) {
-        let version = 1;
-        for (const step of script()) {
-          const t0 = performance.now();
-          await commands.apply(taskId, { type: step.type, at: clock.nowIso(), ...step.payload } as never, step.who === 'dept' ? fx.dept : fx.assessor, version);
-          lat.push(performance.now() - t0);
-          version++;
-        }
-      }
-      return summarize(lat, performance.now() - start);
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** The same, with CONNECTIONS concurrent writers in-process: what group commit makes of concurrency (transactions per COMMIT). */
-async function concurrentInProcess(): Promise<{ stats: ReturnType<typeof summarize>; perCommit: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'duban-bench-conc-'));
   try {
     return await withContext(dir, async (app) => {
       const fx = await seed(app);
@@ -143,7 +121,7 @@ async function concurrentInProcess(): Promise<{ stats: ReturnType<typeof summari
       const queue = [...fx.taskIds];
       const start = performance.now();
       await Promise.all(
-        Array.from({ length: CONNECTIONS }, async () => {
+        Array.from({ length: writers }, async () => {
           for (let taskId = queue.shift(); taskId; taskId = queue.shift()) {
             let version = 1;
             for (const step of script()) {
@@ -271,9 +249,9 @@ export async function benchHttpEvents(): Promise<void> {
   const events = TASKS * (1 + 2 * NODES_PER_TASK);
   console.log(`\n== Task events over HTTP (issues 2, 11): ${TASKS} tasks × ${1 + 2 * NODES_PER_TASK} events = ${events} events, ${CONNECTIONS} connections ==`);
   console.log('  SQLite (synchronous = FULL)');
-  const base = await baseline();
+  const base = (await inProcess(1)).stats;
   line('baseline: command handler in-process', `${fmt(base.perSecond, 0)} events/s  p50 ${fmt(base.p50, 2)} ms  p99 ${fmt(base.p99, 2)} ms`);
-  const conc = await concurrentInProcess();
+  const conc = await inProcess(CONNECTIONS);
   line(`command handler in-process, ${CONNECTIONS} concurrent`, `${fmt(conc.stats.perSecond, 0)} events/s  p50 ${fmt(conc.stats.p50, 2)} ms  p99 ${fmt(conc.stats.p99, 2)} ms  (group commit: ${fmt(conc.perCommit, 1)} transactions per COMMIT)`);
   const dir = mkdtempSync(join(tmpdir(), 'duban-bench-raw-'));
   let raw: ReturnType<typeof sqliteCeiling>;

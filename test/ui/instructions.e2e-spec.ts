@@ -1,35 +1,21 @@
-/// <reference lib="dom" /> // page.waitForFunction callbacks run in the browser
 /**
  * 领导批示 in the pages (issue 16): 县长 records a praise on a department's task, sees it numbered in the
  * list and the chain intact; the department reads its own 批示; the office reads every one.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from '@jest/globals';
 import { seriousA11yViolations } from './support/a11y.js';
-import { ensureWebBuilt, launchBrowser, navLink, screenshot, signedIn, startUiApp, type Session, type UiApp } from './support/ui-app.js';
+import { navLink, screenshot, signedIn, uiSuite } from './support/ui-app.js';
 
 const STEP = 120_000;
-let server: UiApp;
-let browser: Browser;
-const sessions: Session[] = [];
-
-beforeAll(async () => {
-  const webRoot = ensureWebBuilt();
-  server = await startUiApp(webRoot);
-  browser = await launchBrowser();
-}, 240_000);
-
-afterAll(async () => {
-  for (const s of sessions) await s.context.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-});
+const suite = uiSuite();
+const sessions = suite.sessions;
+const as = (username: string) => signedIn(suite.browser(), suite.server().baseUrl, sessions, username);
 
 const TEXT = '该项工作推进有力，成效明显，予以表扬。';
 
 describe('leaders’ 批示', () => {
   it('a leader records a praise on a unit’s task; it is numbered, listed and the chain verifies', async () => {
-    const page = await signedIn(browser, server.baseUrl, sessions, 'xianzhang');
+    const page = await as('xianzhang');
     await navLink(page, '领导批示').click();
     const form = page.getByTestId('instruction-form');
     await form.waitFor();
@@ -60,12 +46,12 @@ describe('leaders’ 批示', () => {
   }, STEP);
 
   it('the department reads its own 批示 and the office reads them all, with no form to write one', async () => {
-    const dept = await signedIn(browser, server.baseUrl, sessions, 'fgw');
+    const dept = await as('fgw');
     await navLink(dept, '领导批示').click();
     await dept.getByTestId('instruction').filter({ hasText: TEXT }).waitFor();
     expect(await dept.getByTestId('instruction-form').count()).toBe(0);
     expect(await dept.getByTestId('verify').count()).toBe(0);
-    const office = await signedIn(browser, server.baseUrl, sessions, 'supervisor');
+    const office = await as('supervisor');
     await navLink(office, '领导批示').click();
     await office.getByTestId('instruction').filter({ hasText: TEXT }).waitFor();
     expect(await office.getByTestId('instruction-form').count()).toBe(0);

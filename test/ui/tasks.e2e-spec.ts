@@ -1,36 +1,18 @@
-/// <reference lib="dom" /> // page.waitForFunction callbacks run in the browser
 /**
  * 任务管理 (issue 10: suspend/resume in the pages): the office finds a unit's tasks, pauses one with its
  * reason, finds it among the paused tasks, and resumes it — every step in Chinese, the history keeping both.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from '@jest/globals';
 import { seriousA11yViolations } from './support/a11y.js';
-import { ensureWebBuilt, launchBrowser, login, navLink, openSession, screenshot, startUiApp, type Session, type UiApp } from './support/ui-app.js';
+import { navLink, screenshot, signedIn, uiSuite } from './support/ui-app.js';
 
 const STEP = 120_000;
-let server: UiApp;
-let browser: Browser;
-let session: Session;
-let page: Page;
-
-beforeAll(async () => {
-  const webRoot = ensureWebBuilt();
-  server = await startUiApp(webRoot);
-  browser = await launchBrowser();
-  session = await openSession(browser, server.baseUrl);
-  page = session.page;
-  await login(page, 'supervisor');
-}, 240_000);
-
-afterAll(async () => {
-  await session?.context.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-});
+const suite = uiSuite();
 
 describe('the office pauses and resumes a task', () => {
   it('pauses a unit’s task with a reason, finds it among the paused ones and resumes it', async () => {
+    const page = await signedIn(suite.browser(), suite.server().baseUrl, suite.sessions, 'supervisor');
+    const session = suite.sessions.at(-1)!;
     await navLink(page, '任务管理').click();
     await page.getByRole('heading', { name: '任务管理', level: 1 }).waitFor();
     await page.getByTestId('task-row').first().waitFor();

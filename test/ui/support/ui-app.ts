@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { spawnSync } from 'node:child_process';
@@ -190,3 +191,23 @@ export async function signedIn(browser: Browser, baseUrl: string, sessions: Sess
 
 /** A page's link in the main navigation, by its Chinese name. */
 export const navLink = (page: Page, name: string) => page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name, exact: true });
+
+/**
+ * A browser test file's set-up in one call: the demo app and Debian's chromium started before its tests,
+ * every session it opened (push them to `sessions`) closed after them, then the browser and the app.
+ */
+export function uiSuite(): { server: () => UiApp; browser: () => Browser; sessions: Session[] } {
+  let server: UiApp | undefined;
+  let browser: Browser | undefined;
+  const sessions: Session[] = [];
+  beforeAll(async () => {
+    server = await startUiApp(ensureWebBuilt());
+    browser = await launchBrowser();
+  }, 240_000);
+  afterAll(async () => {
+    for (const s of sessions) await s.context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.close();
+  });
+  return { server: () => server!, browser: () => browser!, sessions };
+}
