@@ -330,7 +330,7 @@ export class SqliteDatabase extends DatabaseService {
     let answered: Promise<T>;
     try {
       if (!this.group) {
-        this.sqlite.exec('BEGIN IMMEDIATE');
+        await this.beginImmediate();
         this.group = { startedAt: performance.now(), members: 0, idle: false, commitScheduled: false, done: [] };
       }
       const g = this.group;
@@ -358,6 +358,30 @@ export class SqliteDatabase extends DatabaseService {
       this.handOver();
     }
     return answered;
+  }
+
+  /**
+   * BEGIN IMMEDIATE without blocking the event loop: when another connection holds the write lock (the
+   * CLI, another app on the same file), better-sqlite3's busy handler would sleep the whole process —
+   * here that connection's own commit group, waiting for its turn of the event loop, among others. So try
+   * without a busy wait, and on SQLITE_BUSY wait asynchronously and try again, up to the busy timeout.
+   */
+  private async beginImmediate(): Promise<void> {
+    const db = this.sqlite;
+    const timeoutMs = Number(db.pragma('busy_timeout', { simple: true })) || 0;
+    const deadline = performance.now() + timeoutMs;
+    for (let delay = 1; ; delay = Math.min(delay * 2, 25)) {
+      db.pragma('busy_timeout = 0');
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() >= deadline) throw e;
+      } finally {
+        db.pragma(`busy_timeout = ${timeoutMs}`);
+      }
+      await new Promise((r) => setTimeout(r, delay));
+    }
   }
 
   /** A read-only transaction: alone (never in a commit group), one consistent state of the database. */
