@@ -1,22 +1,15 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+const toBool = ({ value }: { value: unknown }) => (value === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()));
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toList = ({ value }: { value: unknown }) =>
-  value === undefined ? undefined : String(value).split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  value === undefined
+    ? undefined
+    : String(value)
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean);
 
 /**
  * Every setting Duban reads, with its default. Read from the environment once at boot, validated,
@@ -34,7 +27,9 @@ export class AppConfig {
    * instead of the embedded SQLite file: set, every instance pointed at it serves the same data. Unset (the
    * default): SQLite in DUBAN_DATA_DIR/DUBAN_DB.
    */
-  @IsString() @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DUBAN_DATABASE_URL must be a postgres:// URL' })
+  @IsString()
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DUBAN_DATABASE_URL must be a postgres:// URL' })
   DUBAN_DATABASE_URL?: string;
   /**
    * PostgreSQL only: seconds between an instance's attempts to become the leader (the one instance that
@@ -56,7 +51,9 @@ export class AppConfig {
    * JWT signing secret (HS256), shared by every instance. Unset: a random one is generated once and kept in
    * the database (table auth_secrets), so instances on one database agree; never in a file of one instance.
    */
-  @IsString() @IsOptional() @MinLength(32, { message: 'DUBAN_JWT_SECRET must be at least 32 characters' })
+  @IsString()
+  @IsOptional()
+  @MinLength(32, { message: 'DUBAN_JWT_SECRET must be at least 32 characters' })
   DUBAN_JWT_SECRET?: string;
   /** Token lifetime in seconds. */
   @Transform(toInt) @IsInt() @Min(60) DUBAN_JWT_TTL_SECONDS = 8 * 3600;
@@ -75,7 +72,8 @@ export class AppConfig {
   /** Largest evidence file accepted, in bytes. */
   @Transform(toInt) @IsInt() @Min(1) DUBAN_UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
   /** Allowed evidence file extensions (comma-separated). */
-  @Transform(toList) @IsString({ each: true })
+  @Transform(toList)
+  @IsString({ each: true })
   DUBAN_UPLOAD_TYPES: string[] = ['pdf', 'ofd', 'jpg', 'jpeg', 'png', 'doc', 'docx', 'xls', 'xlsx', 'wps', 'txt', 'zip'];
   /** Default working days between the yellow (warn) time and a node's due day. */
   @Transform(toInt) @IsInt() @Min(0) @Max(60) DUBAN_WARN_WORKING_DAYS = 3;
@@ -122,7 +120,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   for (const [k, v] of Object.entries(env)) {
     if (k.startsWith('DUBAN_') && v !== undefined) raw[k] = v;
   }
-  const unknown = Object.keys(raw).filter((k) => !known.includes(k) && k !== 'DUBAN_JWT_SECRET' && k !== 'DUBAN_AUDIT_SIGNING_KEY' && k !== 'DUBAN_DATABASE_URL');
+  const unknown = Object.keys(raw).filter(
+    (k) => !known.includes(k) && k !== 'DUBAN_JWT_SECRET' && k !== 'DUBAN_AUDIT_SIGNING_KEY' && k !== 'DUBAN_DATABASE_URL',
+  );
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: false });
   const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));

@@ -22,6 +22,28 @@ import { UnitsModule } from './units/units.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 
 @Module({
-  imports: [CoreModule, DatabaseModule, JobsModule, SecurityLogModule, AuthModule, UnitsModule, PlansModule, IndicatorsModule, EvidenceModule, TasksModule, AuditModule, DeadlinesModule, NotificationsModule, ImportsModule, ScoresModule, DemoModule, DashboardModule, BulletinsModule, UrgingModule, SelfAssessmentModule, LeadersModule],
+  imports: [
+    CoreModule,
+    DatabaseModule,
+    JobsModule,
+    SecurityLogModule,
+    AuthModule,
+    UnitsModule,
+    PlansModule,
+    IndicatorsModule,
+    EvidenceModule,
+    TasksModule,
+    AuditModule,
+    DeadlinesModule,
+    NotificationsModule,
+    ImportsModule,
+    ScoresModule,
+    DemoModule,
+    DashboardModule,
+    BulletinsModule,
+    UrgingModule,
+    SelfAssessmentModule,
+    LeadersModule,
+  ],
 })
 export class AppModule {}

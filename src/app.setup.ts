@@ -26,10 +26,13 @@ export async function configureApp(app: NestFastifyApplication, opts: { swaggerU
   app.useLogger(logLevels(config.DUBAN_LOG_LEVEL));
   if (config.DUBAN_LOG_LEVEL === 'debug' || config.DUBAN_LOG_LEVEL === 'verbose') {
     const log = new Logger('HTTP');
-    app.getHttpAdapter().getInstance().addHook('onResponse', (req, reply, done) => {
-      log.debug(`${req.method} ${maskSecrets(req.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms [${req.id}]`);
-      done();
-    });
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onResponse', (req, reply, done) => {
+        log.debug(`${req.method} ${maskSecrets(req.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms [${req.id}]`);
+        done();
+      });
   }
   // Security headers on every answer, errors included. The web pages are built by Vite (module scripts,
   // no inline script); Swagger UI's page needs inline styles, which helmet's default style-src allows.

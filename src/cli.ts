@@ -72,7 +72,11 @@ export function buildProgram(): Command {
     .action(async (o: { username: string; role: string; unit?: string; displayName?: string; password?: string }) => {
       const password = o.password ?? process.env.DUBAN_NEW_PASSWORD ?? generatedPassword(o.username);
       await withApp(async (app) => {
-        const dto = validateAs(CreateUserDto, clean({ username: o.username, displayName: o.displayName ?? o.username, password, role: o.role, unitId: o.unit }), 'user');
+        const dto = validateAs(
+          CreateUserDto,
+          clean({ username: o.username, displayName: o.displayName ?? o.username, password, role: o.role, unitId: o.unit }),
+          'user',
+        );
         const u = await app.get(UsersService).create(dto);
         return o.password || process.env.DUBAN_NEW_PASSWORD ? u : { ...u, password };
       });
@@ -84,7 +88,9 @@ export function buildProgram(): Command {
     .requiredOption('--name <name>')
     .option('--id <id>')
     .option('--kind <kind>', 'town | park | department | office | other', 'department')
-    .action(async (o: { name: string; id?: string; kind: string }) => withApp(async (app) => await app.get(UnitsService).create(validateAs(CreateUnitDto, clean({ id: o.id, name: o.name, kind: o.kind }), 'unit'))));
+    .action(async (o: { name: string; id?: string; kind: string }) =>
+      withApp(async (app) => await app.get(UnitsService).create(validateAs(CreateUnitDto, clean({ id: o.id, name: o.name, kind: o.kind }), 'unit'))),
+    );
 
   const plan = program.command('plan').description('manage plans');
   plan
@@ -95,8 +101,13 @@ export function buildProgram(): Command {
     .option('--timezone <tz>', 'IANA zone', 'Asia/Shanghai')
     .option('--warn-working-days <n>', 'working days before a due day when lights turn yellow', int)
     .action(async (o: { year: number; name: string; id?: string; timezone: string; warnWorkingDays?: number }) =>
-      withApp(async (app) =>
-        await app.get(PlansService).create(validateAs(CreatePlanDto, clean({ id: o.id, year: o.year, name: o.name, timezone: o.timezone, warnWorkingDays: o.warnWorkingDays }), 'plan')),
+      withApp(
+        async (app) =>
+          await app
+            .get(PlansService)
+            .create(
+              validateAs(CreatePlanDto, clean({ id: o.id, year: o.year, name: o.name, timezone: o.timezone, warnWorkingDays: o.warnWorkingDays }), 'plan'),
+            ),
       ),
     );
   plan.command('list').action(async () => withApp(async (app) => await app.get(PlansService).list({ pageSize: 200 })));

@@ -20,16 +20,28 @@ const send = (taskId: string, auth: string, type: string, expectedVersion: numbe
 
 /** GET the export as text. */
 async function exportText(path: string, auth = f.auditor): Promise<{ status: number; text: string; type: string; disposition: string }> {
-  const res = await t.http().get(path).set('authorization', auth).buffer(true).parse((r, cb) => {
-    const chunks: Buffer[] = [];
-    r.on('data', (c: Buffer) => chunks.push(c));
-    r.on('end', () => cb(null, Buffer.concat(chunks).toString('utf8')));
-  });
+  const res = await t
+    .http()
+    .get(path)
+    .set('authorization', auth)
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks).toString('utf8')));
+    });
   return { status: res.status, text: res.body as string, type: String(res.headers['content-type']), disposition: String(res.headers['content-disposition']) };
 }
 
 /** Run the independent script on a file; it imports nothing from the project. */
-function reverify(text: string, name: string, ...args: string[]): { code: number; report: { ok: boolean; breaks: { kind: string; taskId?: string; seq?: number }[]; checkpoint: Record<string, unknown> | null; events: number; tasks: number } } {
+function reverify(
+  text: string,
+  name: string,
+  ...args: string[]
+): {
+  code: number;
+  report: { ok: boolean; breaks: { kind: string; taskId?: string; seq?: number }[]; checkpoint: Record<string, unknown> | null; events: number; tasks: number };
+} {
   const file = join(t.dataDir, name);
   writeFileSync(file, text);
   const r = spawnSync(process.execPath, [REVERIFY, file, ...args], { encoding: 'utf8' });
@@ -40,10 +52,19 @@ function reverify(text: string, name: string, ...args: string[]): { code: number
 beforeAll(async () => {
   t = await startTestApp({ now: '2026-03-02T02:00:00.000Z' });
   f = await seedPlan(t);
-  a = (await createTask(t, f, [{ seq: 1, dueDate: '2026-03-31' }, { seq: 2, dueDate: '2026-06-30' }])).id;
+  a = (
+    await createTask(t, f, [
+      { seq: 1, dueDate: '2026-03-31' },
+      { seq: 2, dueDate: '2026-06-30' },
+    ])
+  ).id;
   b = (await createTask(t, f, [{ seq: 1, dueDate: '2026-04-30' }], 'u-czj')).id;
   await send(a, f.dept, 'task.acknowledge', 1);
-  const up = await t.http().post(`/tasks/${a}/evidence`).set('authorization', f.dept).attach('file', Buffer.from('%PDF-1.4 报表, "含引号"\n第二行'), '报表.pdf');
+  const up = await t
+    .http()
+    .post(`/tasks/${a}/evidence`)
+    .set('authorization', f.dept)
+    .attach('file', Buffer.from('%PDF-1.4 报表, "含引号"\n第二行'), '报表.pdf');
   await send(a, f.dept, 'evidence.submit', 2, { fileIds: [up.body.id], completedValue: 1.5, note: '说明, 含逗号 "和引号"\n和换行' });
   await send(a, f.assessor, 'evidence.approve', 3, { comment: '同意' });
   await send(b, f.otherDept, 'task.acknowledge', 1);
@@ -60,11 +81,18 @@ describe('export as JSON Lines, re-verified by an independent script', () => {
     expect(res.status).toBe(200);
     expect(res.type).toContain('application/x-ndjson');
     expect(res.disposition).toContain(`duban-audit-plan-${f.planId}.jsonl`);
-    const lines = res.text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ record: 'header', format: 'duban-audit-export', scope: 'plan', planId: f.planId, genesisHash: '0'.repeat(64) });
     expect(lines.filter((l) => l.record === 'task')).toHaveLength(2);
     expect(lines.filter((l) => l.record === 'event')).toHaveLength(7);
-    expect(lines.find((l) => l.record === 'event' && l.seq === 3 && l.taskId === a)).toMatchObject({ type: 'evidence.submit', actor: { role: 'department' }, stateAfter: expect.any(String) });
+    expect(lines.find((l) => l.record === 'event' && l.seq === 3 && l.taskId === a)).toMatchObject({
+      type: 'evidence.submit',
+      actor: { role: 'department' },
+      stateAfter: expect.any(String),
+    });
     expect(lines.at(-1)).toMatchObject({ record: 'checkpoint', seq: 1, hash: root, complete: true, heads: expect.any(Array) });
     const { code, report } = reverify(res.text, 'plan.jsonl', '--root', root);
     expect(report.breaks).toEqual([]);
@@ -78,10 +106,12 @@ describe('export as JSON Lines, re-verified by an independent script', () => {
     const edited = lines.map((l) => (l.includes('"seq":3') && l.includes('"record":"event"') ? l.replace('1.5', '15') : l)).join('\n');
     expect(reverify(edited, 'edited.jsonl').report.breaks).toEqual([expect.objectContaining({ kind: 'hash-mismatch', taskId: a, seq: 3 })]);
     const cut = lines.filter((l) => !(l.includes(`"taskId":"${a}"`) && l.includes('"record":"event"') && l.includes('"seq":4'))).join('\n');
-    expect(reverify(cut, 'cut.jsonl').report.breaks).toEqual(expect.arrayContaining([
-      expect.objectContaining({ kind: 'head-mismatch', taskId: a }),
-      expect.objectContaining({ kind: 'truncated', taskId: a, seq: 4 }),
-    ]));
+    expect(reverify(cut, 'cut.jsonl').report.breaks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'head-mismatch', taskId: a }),
+        expect.objectContaining({ kind: 'truncated', taskId: a, seq: 4 }),
+      ]),
+    );
     const dropped = lines.filter((l) => !l.includes(`"taskId":"${b}"`) || l.includes('"record":"checkpoint"')).join('\n');
     expect(reverify(dropped, 'dropped.jsonl').report.breaks).toEqual([expect.objectContaining({ kind: 'task-missing', taskId: b })]);
     const wrongRoot = reverify(text, 'root.jsonl', '--root', 'f'.repeat(64));
@@ -92,7 +122,10 @@ describe('export as JSON Lines, re-verified by an independent script', () => {
   it('exports one task for whoever may see it, with that task’s sealed head only', async () => {
     const res = await exportText(`/audit/tasks/${b}/export`, f.otherDept);
     expect(res.status).toBe(200);
-    const lines = res.text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.record === 'event').map((l) => l.seq)).toEqual([1, 2, 3]);
     expect(lines.at(-1)).toMatchObject({ record: 'checkpoint', complete: false, heads: [{ taskId: b, seq: 2 }], evidence: [] });
     const { code, report } = reverify(res.text, 'task.jsonl');
@@ -108,7 +141,9 @@ describe('export as CSV', () => {
     expect(res.status).toBe(200);
     expect(res.type).toContain('text/csv');
     expect(res.text.charCodeAt(0)).toBe(0xfeff); // the BOM: Excel reads the Chinese as UTF-8
-    expect(res.text.slice(1).split('\r\n')[0]).toBe('task_id,seq,type,occurred_at,recorded_at,actor_user_id,actor_role,actor_unit_id,machine_version,prev_hash,hash,state_before,state_after,payload');
+    expect(res.text.slice(1).split('\r\n')[0]).toBe(
+      'task_id,seq,type,occurred_at,recorded_at,actor_user_id,actor_role,actor_unit_id,machine_version,prev_hash,hash,state_before,state_after,payload',
+    );
     expect(res.text).toContain('\\""和引号\\""'); // JSON escapes the quote, CSV doubles it
     const { code, report } = reverify(res.text, 'plan.csv');
     expect(report).toMatchObject({ ok: true, events: 7, tasks: 2 });

@@ -19,7 +19,10 @@ const tick = async (taskId: string, iso: string) => await t.app.get(TaskCommandS
 let indicators = 0;
 async function newTask(unitId: string, nodes: { seq: number; dueDate: string; warnDate?: string }[]): Promise<string> {
   const code = `H${++indicators}`;
-  const ind = await t.http().post('/indicators').set('authorization', f.supervisor)
+  const ind = await t
+    .http()
+    .post('/indicators')
+    .set('authorization', f.supervisor)
     .send({ planId: f.planId, code, name: `审计指标${code}`, points: 10, methodCode: 'node_platform', assessingUnitId: 'u-tjj' });
   expect(ind.status).toBe(201);
   const res = await t.http().post('/tasks').set('authorization', f.supervisor).send({ planId: f.planId, indicatorId: ind.body.id, unitId, nodes });
@@ -63,9 +66,24 @@ describe('history (GET /tasks/{id}/history)', () => {
     expect(res.body.total).toBe(9);
     const items = res.body.items as Record<string, unknown>[];
     expect(items.map((e) => e.type)).toEqual([
-      'task.created', 'task.acknowledge', 'evidence.submit', 'evidence.approve', 'clock.tick', 'clock.tick', 'evidence.submit', 'evidence.approve', 'task.score',
+      'task.created',
+      'task.acknowledge',
+      'evidence.submit',
+      'evidence.approve',
+      'clock.tick',
+      'clock.tick',
+      'evidence.submit',
+      'evidence.approve',
+      'task.score',
     ]);
-    expect(items[1]).toMatchObject({ seq: 2, occurredAt: '2026-03-03T02:00:00.000Z', actor: { role: 'department', unitId: 'u-fgw' }, stateBefore: { live: 'active' }, stateAfter: { live: 'active' }, machineVersion: 2 });
+    expect(items[1]).toMatchObject({
+      seq: 2,
+      occurredAt: '2026-03-03T02:00:00.000Z',
+      actor: { role: 'department', unitId: 'u-fgw' },
+      stateBefore: { live: 'active' },
+      stateAfter: { live: 'active' },
+      machineVersion: 2,
+    });
     expect(items[4]).toMatchObject({ type: 'clock.tick', actor: { role: 'system', userId: null }, stateAfter: { live: 'active' } });
     expect(items[8].prevHash).toBe(items[7].hash);
   });
@@ -96,7 +114,14 @@ describe('replay (GET /audit/tasks/{id}/replay)', () => {
   it('recomputes every recorded state step by step and ends on the stored snapshot, with the chain intact', async () => {
     const res = await get(`/audit/tasks/${walked}/replay`, f.auditor);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ ok: true, events: 9, runningMachineVersion: 2, recordedMachineVersions: [2], divergence: null, end: { storedSnapshotMatches: true } });
+    expect(res.body).toMatchObject({
+      ok: true,
+      events: 9,
+      runningMachineVersion: 2,
+      recordedMachineVersions: [2],
+      divergence: null,
+      end: { storedSnapshotMatches: true },
+    });
     expect(res.body.steps).toHaveLength(9);
     expect(res.body.steps.every((s: { matches: boolean }) => s.matches)).toBe(true);
     expect(res.body.steps[5]).toMatchObject({ seq: 6, type: 'clock.tick', replayed: { live: 'active' } });
@@ -122,7 +147,13 @@ describe('as of a moment (GET /audit/tasks/{id}/as-of)', () => {
   it('returns the states the walked task had at each date, from its history', async () => {
     expect(await asOf('2026-03-02T01:00:00Z')).toMatchObject({ existed: false, state: null, light: null, eventsApplied: 0 });
     expect(await asOf('2026-03-02T02:00:00Z')).toMatchObject({ existed: true, state: 'assigned', light: 'green', currentNodeSeq: 1, lastEvent: { seq: 1 } });
-    expect(await asOf('2026-03-10')).toMatchObject({ state: 'open', light: 'green', currentNodeSeq: 1, redCount: 0, lastEvent: { seq: 2, type: 'task.acknowledge' } });
+    expect(await asOf('2026-03-10')).toMatchObject({
+      state: 'open',
+      light: 'green',
+      currentNodeSeq: 1,
+      redCount: 0,
+      lastEvent: { seq: 2, type: 'task.acknowledge' },
+    });
     expect(await asOf('2026-03-25')).toMatchObject({ state: 'open', light: 'green', currentNodeSeq: 2, nextDeadlineAt: N2_WARN });
     expect(await asOf('2026-06-28')).toMatchObject({ state: 'open', light: 'yellow', recordedLight: 'yellow', currentNodeSeq: 2, nextDeadlineAt: N2_DUE });
     expect(await asOf('2026-07-02')).toMatchObject({ state: 'open', light: 'red', redCount: 1, nextDeadlineAt: null });
@@ -194,7 +225,7 @@ describe('the plan’s board as of a date (GET /audit/plans/{id}/board)', () => 
 
 describe('audit endpoints refuse bad input and write nothing', () => {
   it('answers unknown fields, bad formats and bad roots with 400 naming the field, and other roles with 403', async () => {
-    const before = (await databaseFingerprint(t.db));
+    const before = await databaseFingerprint(t.db);
     const cp = await t.http().post('/audit/checkpoints').set('authorization', f.auditor).send({ force: true });
     expect(cp.status).toBe(400);
     expect(cp.body.details.fields).toEqual([{ field: 'body.force', reason: 'unknown field' }]);
@@ -211,8 +242,8 @@ describe('audit endpoints refuse bad input and write nothing', () => {
     expect((await get('/audit/verify', f.dept)).status).toBe(403);
     expect((await t.http().post('/audit/checkpoints').set('authorization', f.assessor).send({})).status).toBe(403);
     expect((await get(`/audit/plans/${f.planId}/export`, f.dept)).status).toBe(403);
-    expect((await databaseFingerprint(t.db))).toBe(before);
-    expect((await t.db.one('SELECT count(*) AS n FROM audit_checkpoints'))).toEqual({ n: 0 });
+    expect(await databaseFingerprint(t.db)).toBe(before);
+    expect(await t.db.one('SELECT count(*) AS n FROM audit_checkpoints')).toEqual({ n: 0 });
   });
 });
 
@@ -230,7 +261,7 @@ describe('the daily checkpoint', () => {
     expect(await scheduler.runIfDue()).toBe(true);
     at('2026-07-22T16:30:00.000Z'); // due, but nothing changed: no new seal
     expect(await scheduler.runIfDue()).toBe(false);
-    expect((await t.db.all('SELECT seq, day, created_by FROM audit_checkpoints ORDER BY seq'))).toEqual([
+    expect(await t.db.all('SELECT seq, day, created_by FROM audit_checkpoints ORDER BY seq')).toEqual([
       { seq: 1, day: '2026-07-20', created_by: 'system' },
       { seq: 2, day: '2026-07-21', created_by: 'system' },
     ]);
@@ -240,9 +271,16 @@ describe('the daily checkpoint', () => {
 describe('API docs', () => {
   it('lists the audit endpoints in /docs-json', async () => {
     const res = await t.http().get('/docs-json');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining([
-      '/audit/tasks/{id}/replay', '/audit/tasks/{id}/as-of', '/audit/plans/{id}/board', '/audit/verify',
-      '/audit/checkpoints', '/audit/tasks/{id}/export', '/audit/plans/{id}/export',
-    ]));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/audit/tasks/{id}/replay',
+        '/audit/tasks/{id}/as-of',
+        '/audit/plans/{id}/board',
+        '/audit/verify',
+        '/audit/checkpoints',
+        '/audit/tasks/{id}/export',
+        '/audit/plans/{id}/export',
+      ]),
+    );
   });
 });

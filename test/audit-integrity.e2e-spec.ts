@@ -30,7 +30,15 @@ const verify = async (q = '') => {
   expect(res.status).toBe(200);
   return res.body as { ok: boolean; breaks: Brk[]; counts: Record<string, number>; root: { hash: string } | null };
 };
-interface Brk { kind: string; taskId?: string; planId?: string; seq?: number; fileId?: string; checkpointSeq?: number; message: string }
+interface Brk {
+  kind: string;
+  taskId?: string;
+  planId?: string;
+  seq?: number;
+  fileId?: string;
+  checkpointSeq?: number;
+  message: string;
+}
 // The chain and checkpoint breaks of one task; what the transparency log sees of the same edits is in
 // test/transparency-log.e2e-spec.ts (its kinds start with log- / not-in-log).
 const isLogKind = (b: Brk) => b.kind.startsWith('log-') || b.kind === 'not-in-log';
@@ -82,7 +90,11 @@ describeTamper('before any tampering', () => {
   it('a checkpoint seals every task head and file, signed, and its hash is the root verify reports', async () => {
     const res = await t.http().post('/audit/checkpoints').set('authorization', f.auditor).send({});
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ created: true, breaks: [], checkpoint: { seq: 1, taskCount: 8, eventCount: 48, evidenceCount: 8, prevHash: '0'.repeat(64) } });
+    expect(res.body).toMatchObject({
+      created: true,
+      breaks: [],
+      checkpoint: { seq: 1, taskCount: 8, eventCount: 48, evidenceCount: 8, prevHash: '0'.repeat(64) },
+    });
     expect(res.body.checkpoint.plans).toEqual([expect.objectContaining({ planId: f.planId, taskCount: 8 })]);
     firstRoot = res.body.checkpoint.hash;
     const again = await t.http().post('/audit/checkpoints').set('authorization', f.supervisor).send({});
@@ -99,10 +111,18 @@ describeTamper('after direct edits to the database and the file store', () => {
     const db = attacker();
     const ev = (task: string, seq: number) =>
       db.prepare('SELECT * FROM task_events WHERE task_id = ? AND seq = ?').get(tasks[task], seq) as {
-        prev_hash: string; task_id: string; seq: number; type: string; occurred_at: string; payload: string; hash: string;
+        prev_hash: string;
+        task_id: string;
+        seq: number;
+        type: string;
+        occurred_at: string;
+        payload: string;
+        hash: string;
       };
     // 1. change a payload: the submitted value 5 becomes 50
-    db.prepare(`UPDATE task_events SET payload = replace(payload, '"completedValue":5,', '"completedValue":50,') WHERE task_id = ? AND seq = 3`).run(tasks.payload);
+    db.prepare(`UPDATE task_events SET payload = replace(payload, '"completedValue":5,', '"completedValue":50,') WHERE task_id = ? AND seq = 3`).run(
+      tasks.payload,
+    );
     // 2. delete an event from the middle
     db.prepare('DELETE FROM task_events WHERE task_id = ? AND seq = 4').run(tasks.deleted);
     // 3. swap two events
@@ -117,7 +137,9 @@ describeTamper('after direct edits to the database and the file store', () => {
     const t5 = ev('truncated', 5);
     db.prepare('UPDATE tasks SET last_seq = 5, last_hash = ?, version = 5 WHERE id = ?').run(t5.hash, tasks.truncated);
     // 6. rewrite a history consistently: change event 3, recompute every hash after it and the task row
-    db.prepare(`UPDATE task_events SET payload = replace(payload, '"completedValue":5,', '"completedValue":9,') WHERE task_id = ? AND seq = 3`).run(tasks.rewritten);
+    db.prepare(`UPDATE task_events SET payload = replace(payload, '"completedValue":5,', '"completedValue":9,') WHERE task_id = ? AND seq = 3`).run(
+      tasks.rewritten,
+    );
     let prev = ev('rewritten', 2).hash;
     for (let seq = 3; seq <= 6; seq++) {
       const row = { ...ev('rewritten', seq), prev_hash: prev };
@@ -150,16 +172,22 @@ describeTamper('after direct edits to the database and the file store', () => {
 
   it('catches two swapped events at both places, and the link after them', () => {
     expect(breaksOf(report, tasks.swapped).map((x) => [x.kind, x.seq])).toEqual([
-      ['chain-break', 4], ['hash-mismatch', 4], ['chain-break', 5], ['hash-mismatch', 5], ['chain-break', 6],
+      ['chain-break', 4],
+      ['hash-mismatch', 4],
+      ['chain-break', 5],
+      ['hash-mismatch', 5],
+      ['chain-break', 6],
     ]);
   });
 
   it('catches a deleted whole task through the checkpoint, naming it and its evidence', () => {
     const b = breaksOf(report, tasks.whole);
-    expect(b).toEqual(expect.arrayContaining([
-      expect.objectContaining({ kind: 'task-missing', planId: f.planId, seq: 6, checkpointSeq: 1 }),
-      expect.objectContaining({ kind: 'evidence-row', fileId: files.whole.id, checkpointSeq: 1 }),
-    ]));
+    expect(b).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'task-missing', planId: f.planId, seq: 6, checkpointSeq: 1 }),
+        expect.objectContaining({ kind: 'evidence-row', fileId: files.whole.id, checkpointSeq: 1 }),
+      ]),
+    );
   });
 
   it('catches a truncated history whose chain and task row were made to look whole', () => {
@@ -172,7 +200,12 @@ describeTamper('after direct edits to the database and the file store', () => {
 
   it('catches a replaced evidence file, naming the file, its task and the path', () => {
     expect(breaksOf(report, tasks.file)).toEqual([
-      expect.objectContaining({ kind: 'evidence-replaced', fileId: files.file.id, expected: files.file.sha256, message: expect.stringContaining(files.file.sha256.slice(0, 2)) }),
+      expect.objectContaining({
+        kind: 'evidence-replaced',
+        fileId: files.file.id,
+        expected: files.file.sha256,
+        message: expect.stringContaining(files.file.sha256.slice(0, 2)),
+      }),
     ]);
   });
 
@@ -228,16 +261,25 @@ describeTamper('after direct edits to the database and the file store', () => {
 describeTamper('the checkpoint chain itself', () => {
   it('catches a rewritten checkpoint, and a removed one through the root published earlier', () => {
     const db = new Database(join(t.dataDir, 'test.db'));
-    db.exec('DROP TRIGGER audit_checkpoint_plans_no_update; DROP TRIGGER audit_checkpoints_no_delete; DROP TRIGGER audit_checkpoint_plans_no_delete; DROP TRIGGER audit_checkpoint_heads_no_delete; DROP TRIGGER audit_checkpoint_evidence_no_delete');
+    db.exec(
+      'DROP TRIGGER audit_checkpoint_plans_no_update; DROP TRIGGER audit_checkpoints_no_delete; DROP TRIGGER audit_checkpoint_plans_no_delete; DROP TRIGGER audit_checkpoint_heads_no_delete; DROP TRIGGER audit_checkpoint_evidence_no_delete',
+    );
     db.prepare(`UPDATE audit_checkpoint_plans SET root = ? WHERE checkpoint_seq = 1`).run('f'.repeat(64));
     db.close();
     return verify().then(async (r) => {
-      expect(r.breaks).toEqual(expect.arrayContaining([
-        expect.objectContaining({ kind: 'checkpoint-chain', checkpointSeq: 1, message: expect.stringContaining(`the root of plan ${f.planId} does not match`) }),
-        expect.objectContaining({ kind: 'checkpoint-chain', checkpointSeq: 1, message: expect.stringContaining('stored hash does not match') }),
-      ]));
+      expect(r.breaks).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            kind: 'checkpoint-chain',
+            checkpointSeq: 1,
+            message: expect.stringContaining(`the root of plan ${f.planId} does not match`),
+          }),
+          expect.objectContaining({ kind: 'checkpoint-chain', checkpointSeq: 1, message: expect.stringContaining('stored hash does not match') }),
+        ]),
+      );
       const db2 = new Database(join(t.dataDir, 'test.db'));
-      for (const table of ['audit_checkpoint_plans', 'audit_checkpoint_heads', 'audit_checkpoint_evidence']) db2.prepare(`DELETE FROM ${table} WHERE checkpoint_seq = 1`).run();
+      for (const table of ['audit_checkpoint_plans', 'audit_checkpoint_heads', 'audit_checkpoint_evidence'])
+        db2.prepare(`DELETE FROM ${table} WHERE checkpoint_seq = 1`).run();
       db2.prepare('DELETE FROM audit_checkpoints WHERE seq = 1').run();
       db2.close();
       const gone = await verify(`?root=${firstRoot}`);

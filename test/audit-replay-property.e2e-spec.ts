@@ -57,9 +57,20 @@ const actorFor: Partial<Record<TaskEventType, Actor>> = {
  * never generated (task.revise comes from imports; test/imports.e2e-spec.ts replays revised histories).
  */
 const WEIGHT: Partial<Record<TaskEventType, number>> = {
-  'task.acknowledge': 10, 'evidence.submit': 10, 'evidence.approve': 8, 'evidence.return': 5, 'extension.request': 5,
-  'extension.grant': 4, 'extension.deny': 3, 'clock.tick': 6, 'task.close': 1, 'task.score': 5, 'task.cancel': 1,
-  'task.suspend': 1, 'task.resume': 4, 'task.facts': 3,
+  'task.acknowledge': 10,
+  'evidence.submit': 10,
+  'evidence.approve': 8,
+  'evidence.return': 5,
+  'extension.request': 5,
+  'extension.grant': 4,
+  'extension.deny': 3,
+  'clock.tick': 6,
+  'task.close': 1,
+  'task.score': 5,
+  'task.cancel': 1,
+  'task.suspend': 1,
+  'task.resume': 4,
+  'task.facts': 3,
 };
 
 type Choice = { type: TaskEventType; nodeSeq: number | null };
@@ -84,7 +95,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 const arbTask = fc.record({
   start: fc.integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2026-06-01T00:00:00Z') }),
-  nodes: fc.array(fc.record({ gapDays: fc.integer({ min: 0, max: 90 }), warnDays: fc.integer({ min: 0, max: 10 }), redDeduction: fc.option(fc.double({ min: 0, max: 5, noNaN: true }), { nil: null }) }), { minLength: 1, maxLength: 4 }),
+  nodes: fc.array(
+    fc.record({
+      gapDays: fc.integer({ min: 0, max: 90 }),
+      warnDays: fc.integer({ min: 0, max: 10 }),
+      redDeduction: fc.option(fc.double({ min: 0, max: 5, noNaN: true }), { nil: null }),
+    }),
+    { minLength: 1, maxLength: 4 },
+  ),
 });
 
 const arbStep = fc.record({
@@ -109,7 +127,9 @@ function eventFor(type: TaskEventType, at: string, s: Step, dueAt: string): Task
         { type, at, fileIds: ['9b2f0c3e-1d2a-4b5c-8d7e-0f1a2b3c4d5e'], completedValue: s.value ?? null },
       ][s.variant % 4] as TaskEvent;
     case 'evidence.approve':
-      return (s.variant % 2 ? { type, at, reviewedValue: s.value ?? null, comment: s.text } : { type, at, assessorPoints: Math.abs(s.value ?? 0) }) as TaskEvent;
+      return (
+        s.variant % 2 ? { type, at, reviewedValue: s.value ?? null, comment: s.text } : { type, at, assessorPoints: Math.abs(s.value ?? 0) }
+      ) as TaskEvent;
     case 'evidence.return':
     case 'extension.deny':
     case 'task.cancel':
@@ -119,7 +139,14 @@ function eventFor(type: TaskEventType, at: string, s: Step, dueAt: string): Task
     case 'task.resume':
       return { type, at, note: s.variant % 2 ? s.text : null };
     case 'extension.request':
-      return { type, at, nodeSeq: 0, newDueAt: iso(Date.parse(dueAt) + s.extDays * DAY), newWarnAt: s.variant % 2 ? iso(Date.parse(dueAt) + (s.extDays - 1) * DAY) : null, reason: text };
+      return {
+        type,
+        at,
+        nodeSeq: 0,
+        newDueAt: iso(Date.parse(dueAt) + s.extDays * DAY),
+        newWarnAt: s.variant % 2 ? iso(Date.parse(dueAt) + (s.extDays - 1) * DAY) : null,
+        reason: text,
+      };
     case 'extension.grant':
       return { type, at, nodeSeq: 0, comment: s.variant % 2 ? s.text : null };
     case 'task.close':
@@ -131,7 +158,12 @@ function eventFor(type: TaskEventType, at: string, s: Step, dueAt: string): Task
       return {
         type,
         at,
-        facts: s.variant % 3 === 0 ? { policyAdjustment: s.value ?? null } : s.variant % 3 === 1 ? { subItems: { k1: s.variant > 3, k2: s.value ?? null } } : { subValues: { gdp: { actual: s.value ?? 1 } } },
+        facts:
+          s.variant % 3 === 0
+            ? { policyAdjustment: s.value ?? null }
+            : s.variant % 3 === 1
+              ? { subItems: { k1: s.variant > 3, k2: s.value ?? null } }
+              : { subValues: { gdp: { actual: s.value ?? 1 } } },
         reason: text,
         enteredBy: { userId: 'u3', role: 'supervisor', name: null },
       };
@@ -156,20 +188,33 @@ describe('replay of random valid histories', () => {
     await fc.assert(
       fc.asyncProperty(arbTask, fc.array(arbStep, { minLength: 5, maxLength: 40, size: 'max' }), fc.nat(), async (task, steps, probe) => {
         t.clock.set(iso(task.start));
-        const ind = await indicators.create({ planId: 'prop', code: `P${++n}`, name: `指标${n}`, points: 10, methodCode: 'node_platform', assessingUnitId: 'u-assess' });
+        const ind = await indicators.create({
+          planId: 'prop',
+          code: `P${++n}`,
+          name: `指标${n}`,
+          points: 10,
+          methodCode: 'node_platform',
+          assessingUnitId: 'u-assess',
+        });
         let due = task.start;
         const nodes = task.nodes.map((x, i) => {
           due += (x.gapDays + 1) * DAY;
           return {
-            seq: i + 1, dueDate: iso(due).slice(0, 10), dueAt: iso(due), warnAt: iso(due - x.warnDays * DAY),
-            stageTarget: `节点${i + 1}`, stageValue: null, requiredEvidence: null, redDeduction: x.redDeduction,
+            seq: i + 1,
+            dueDate: iso(due).slice(0, 10),
+            dueAt: iso(due),
+            warnAt: iso(due - x.warnDays * DAY),
+            stageTarget: `节点${i + 1}`,
+            stageValue: null,
+            requiredEvidence: null,
+            redDeduction: x.redDeduction,
           };
         });
         const { taskId } = await commands.create({ planId: 'prop', indicatorId: ind.id, unitId: 'u-dept', isLead: true, nodes }, supervisor);
         let now = task.start;
         for (const s of steps) {
           now += s.advanceHours * HOUR;
-          const row = await t.db.one('SELECT snapshot FROM tasks WHERE id = ?', taskId) as { snapshot: string };
+          const row = (await t.db.one('SELECT snapshot FROM tasks WHERE id = ?', taskId)) as { snapshot: string };
           const snap = restoreTaskSnapshot(JSON.parse(row.snapshot) as PersistedTask);
           const choice = choose(allowedEvents(snap, iso(now)), s.pick);
           if (!choice) break;

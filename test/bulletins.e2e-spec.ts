@@ -39,7 +39,15 @@ beforeAll(async () => {
   for (const [i, id] of TOWNS.entries()) await post('/units', { id, name: `第${i + 1}镇`, kind: 'town' }, f.admin);
   await post(`/plans/${f.planId}/groups`, { name: '镇街组', unitIds: TOWNS });
   // 部门组: 县发展和改革局 has two tasks due in March, 县财政局 one due in April.
-  await createTask(t, f, [{ seq: 1, dueDate: '2026-03-10' }, { seq: 2, dueDate: '2026-06-30' }], 'u-fgw');
+  await createTask(
+    t,
+    f,
+    [
+      { seq: 1, dueDate: '2026-03-10' },
+      { seq: 2, dueDate: '2026-06-30' },
+    ],
+    'u-fgw',
+  );
   await createTask(t, f, [{ seq: 1, dueDate: '2026-03-20' }], 'u-fgw');
   await createTask(t, f, [{ seq: 1, dueDate: '2026-04-15' }], 'u-czj');
   // 镇街组: 第1镇 red in March, 第2镇 red in April, 第3镇 green all along.
@@ -61,7 +69,15 @@ describe('a monthly series ranked by red nodes', () => {
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('frequency');
     expect((await post(`/plans/${f.planId}/bulletin-series`, { name: '月报', frequency: 'monthly', measure: 'red-nodes' }, f.dept)).status).toBe(403);
-    const res = await post(`/plans/${f.planId}/bulletin-series`, { name: '月度通报', frequency: 'monthly', measure: 'red-nodes', topN: 1, bottomN: 1, rowsPerPage: 2, issuer: '县绩效考评办公室' });
+    const res = await post(`/plans/${f.planId}/bulletin-series`, {
+      name: '月度通报',
+      frequency: 'monthly',
+      measure: 'red-nodes',
+      topN: 1,
+      bottomN: 1,
+      rowsPerPage: 2,
+      issuer: '县绩效考评办公室',
+    });
     expect(res.status).toBe(201);
     seriesId = res.body.id;
     expect((await get(`/plans/${f.planId}/bulletin-series`)).body.map((s: { id: string }) => s.id)).toEqual([seriesId]);
@@ -125,7 +141,13 @@ describe('a monthly series ranked by red nodes', () => {
   it('publishes once: numbered 〔2026〕第1期, frozen and sealed; publishing twice is refused with 409', async () => {
     const res = await post(`/bulletins/${marchId}/publish`, {});
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'published', number: 1, numberText: '〔2026〕第1期', prevSeal: null, seal: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(res.body).toMatchObject({
+      status: 'published',
+      number: 1,
+      numberText: '〔2026〕第1期',
+      prevSeal: null,
+      seal: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     const again = await post(`/bulletins/${marchId}/publish`, {});
     expect(again.status).toBe(409);
     expect(again.body.details).toMatchObject({ field: 'status', current: 'published', number: 1 });
@@ -137,7 +159,9 @@ describe('a monthly series ranked by red nodes', () => {
     const res = await get(`/bulletins/${marchId}`, f.dept);
     expect(res.status).toBe(200);
     expect(res.body.content).toBeUndefined();
-    expect(res.body.unit.groups).toEqual([expect.objectContaining({ name: '部门组', units: 2, onWatchList: true, line: expect.objectContaining({ unitId: 'u-fgw', rank: 2 }) })]);
+    expect(res.body.unit.groups).toEqual([
+      expect.objectContaining({ name: '部门组', units: 2, onWatchList: true, line: expect.objectContaining({ unitId: 'u-fgw', rank: 2 }) }),
+    ]);
     expect(res.body.unit.nodes.red).toHaveLength(2);
     const text = JSON.stringify(res.body);
     for (const other of ['u-czj', '县财政局', 'u-t1', '第1镇']) expect(text).not.toContain(other);
@@ -163,7 +187,10 @@ describe('a monthly series ranked by red nodes', () => {
     const pdf = res.body as Buffer;
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const { content } = (await get(`/bulletins/${marchId}`)).body;
-    const nodeLines = Object.values(content.nodes as Record<string, { red: unknown[]; yellow: unknown[] }>).reduce((n, u) => n + u.red.length + u.yellow.length, 0);
+    const nodeLines = Object.values(content.nodes as Record<string, { red: unknown[]; yellow: unknown[] }>).reduce(
+      (n, u) => n + u.red.length + u.yellow.length,
+      0,
+    );
     const expected = Math.ceil(2 / 2) + Math.ceil(3 / 2) + Math.ceil(nodeLines / 2);
     expect((pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? []).length).toBe(expected);
     const pdftoppm = ['/usr/bin/pdftoppm', '/usr/local/bin/pdftoppm'].find(existsSync);

@@ -21,7 +21,11 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const createPlan = (id: string, year: number) =>
-  t.http().post('/plans').set('authorization', auth).send({ id, year, name: `${year}年度考评` });
+  t
+    .http()
+    .post('/plans')
+    .set('authorization', auth)
+    .send({ id, year, name: `${year}年度考评` });
 const dryRun = (planId: string) =>
   t.http().post('/imports').set('authorization', auth).field('plan', planId).field('createUnits', 'true').attach('file', WORK_REPORT, 'work-report.txt');
 

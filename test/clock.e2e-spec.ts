@@ -42,7 +42,9 @@ describe('the drill clock (DUBAN_CLOCK=manual)', () => {
     expect(red.status).toBe(200);
     expect(JSON.stringify(red.body)).toContain(task.id);
     // every event written so far is dated at or before the drill clock
-    const latest = (await t.db.one('SELECT max(x) AS at FROM (SELECT max(occurred_at) AS x FROM task_events UNION ALL SELECT max(recorded_at) FROM task_events) m')) as { at: string };
+    const latest = (await t.db.one(
+      'SELECT max(x) AS at FROM (SELECT max(occurred_at) AS x FROM task_events UNION ALL SELECT max(recorded_at) FROM task_events) m',
+    )) as { at: string };
     expect(latest.at <= '2026-03-12T00:00:00.000Z').toBe(true);
   });
 });

@@ -64,5 +64,4 @@ describePg('two instances on one PostgreSQL database', () => {
     expect(verify.status).toBe(200);
     expect(verify.body).toMatchObject({ ok: true, breaks: [] });
   });
-
 });

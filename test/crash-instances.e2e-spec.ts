@@ -73,7 +73,10 @@ async function prepare() {
   return {
     admin,
     supervisor: await seed.createUser('sup', 'supervisor', 'u-jxb'),
-    dept: { 'u-fgw': await seed.createUser('fgw', 'department', 'u-fgw'), 'u-czj': await seed.createUser('czj', 'department', 'u-czj') } as Record<string, string>,
+    dept: { 'u-fgw': await seed.createUser('fgw', 'department', 'u-fgw'), 'u-czj': await seed.createUser('czj', 'department', 'u-czj') } as Record<
+      string,
+      string
+    >,
     auditor: await seed.createUser('aud', 'auditor'),
   };
 }
@@ -115,16 +118,27 @@ function startWriters(users: Users, live: () => Instance[], perInstance: number)
       const code = `C${++serial}`;
       try {
         const ind = await call(inst.url, 'POST', '/indicators', users.supervisor, {
-          planId: 'p-2027', code, name: `崩溃测试指标${code}`, points: 1, methodCode: 'node_platform', assessingUnitId: 'u-tjj',
+          planId: 'p-2027',
+          code,
+          name: `崩溃测试指标${code}`,
+          points: 1,
+          methodCode: 'node_platform',
+          assessingUnitId: 'u-tjj',
         });
         if (ind.status !== 201) throw new Error(`indicator ${ind.status} ${JSON.stringify(ind.body)}`);
         const task = await call(inst.url, 'POST', '/tasks', users.supervisor, {
-          planId: 'p-2027', indicatorId: ind.body.id, unitId, nodes: DUE.map((dueDate, i) => ({ seq: i + 1, dueDate })),
+          planId: 'p-2027',
+          indicatorId: ind.body.id,
+          unitId,
+          nodes: DUE.map((dueDate, i) => ({ seq: i + 1, dueDate })),
         });
         if (task.status !== 201) throw new Error(`task ${task.status} ${JSON.stringify(task.body)}`);
         acked.push({ taskId: task.body.id, seq: task.body.version });
         tasks.push(task.body.id);
-        const ack = await call(inst.url, 'POST', `/tasks/${task.body.id}/events`, users.dept[unitId], { type: 'task.acknowledge', expectedVersion: task.body.version });
+        const ack = await call(inst.url, 'POST', `/tasks/${task.body.id}/events`, users.dept[unitId], {
+          type: 'task.acknowledge',
+          expectedVersion: task.body.version,
+        });
         if (ack.status === 200) acked.push({ taskId: task.body.id, seq: ack.body.version });
         else if (ack.status !== 409) throw new Error(`acknowledge ${ack.status} ${JSON.stringify(ack.body)}`);
       } catch (e) {
@@ -154,10 +168,22 @@ async function moveClocks(users: Users, to: string, targets: Instance[]) {
 async function checkNothingLost(users: Users, via: Instance, acked: { taskId: string; seq: number }[], tasks: string[]) {
   const db = seed!.db;
   // Every node of every task red exactly once (no evidence was submitted, and the clocks are past both due days).
-  await waitFor('nodes not yet red', () => db.value<number>(`SELECT count(*) FROM nodes n JOIN tasks t ON t.id = n.task_id WHERE t.plan_id = 'p-2027' AND n.red_lighted = 0`), (v) => v === 0);
+  await waitFor(
+    'nodes not yet red',
+    () => db.value<number>(`SELECT count(*) FROM nodes n JOIN tasks t ON t.id = n.task_id WHERE t.plan_id = 'p-2027' AND n.red_lighted = 0`),
+    (v) => v === 0,
+  );
   // Every message dispatched and every webhook delivery made.
-  await waitFor('outbox not drained', () => db.value<number>('SELECT count(*) FROM outbox WHERE dispatched_at IS NULL'), (v) => v === 0);
-  await waitFor('deliveries not delivered', () => db.value<number>(`SELECT count(*) FROM webhook_deliveries WHERE status <> 'delivered'`), (v) => v === 0);
+  await waitFor(
+    'outbox not drained',
+    () => db.value<number>('SELECT count(*) FROM outbox WHERE dispatched_at IS NULL'),
+    (v) => v === 0,
+  );
+  await waitFor(
+    'deliveries not delivered',
+    () => db.value<number>(`SELECT count(*) FROM webhook_deliveries WHERE status <> 'delivered'`),
+    (v) => v === 0,
+  );
 
   // 0 acknowledged events lost.
   const stored = new Set((await db.all<{ task_id: string; seq: number }>('SELECT task_id, seq FROM task_events')).map((r) => `${r.task_id}#${r.seq}`));
@@ -169,7 +195,9 @@ async function checkNothingLost(users: Users, via: Instance, acked: { taskId: st
     const k = `${r.task_id}#${(JSON.parse(r.body) as { nodeSeq: number }).nodeSeq}`;
     reds.set(k, (reds.get(k) ?? 0) + 1);
   }
-  const nodes = await db.all<{ task_id: string; seq: number }>(`SELECT n.task_id, n.seq FROM nodes n JOIN tasks t ON t.id = n.task_id WHERE t.plan_id = 'p-2027'`);
+  const nodes = await db.all<{ task_id: string; seq: number }>(
+    `SELECT n.task_id, n.seq FROM nodes n JOIN tasks t ON t.id = n.task_id WHERE t.plan_id = 'p-2027'`,
+  );
   // At least the acknowledged tasks' nodes: a task the killed instance committed without answering counts too.
   expect(nodes.length).toBeGreaterThanOrEqual(new Set(tasks).size * DUE.length);
   expect(nodes.filter((x) => reds.get(`${x.task_id}#${x.seq}`) !== 1)).toEqual([]);
@@ -193,21 +221,41 @@ describePg('three instances on PostgreSQL, the sweep leader killed with SIGKILL 
     const users = await prepare();
     const env = instanceEnv();
     for (const name of ['A', 'B', 'C']) instances.push(await startInstance(name, env));
-    const leader = await waitFor('no leader', async () => instances.find((i) => i.output().includes('now runs the deadline sweep')), (v) => v !== undefined, 30);
+    const leader = await waitFor(
+      'no leader',
+      async () => instances.find((i) => i.output().includes('now runs the deadline sweep')),
+      (v) => v !== undefined,
+      30,
+    );
     const live = () => instances.filter((i) => i.alive());
     const writers = startWriters(users, live, 2);
-    await waitFor('writers not started', async () => writers.acked.length, (v) => v >= 30, 60);
+    await waitFor(
+      'writers not started',
+      async () => writers.acked.length,
+      (v) => v >= 30,
+      60,
+    );
     // The first nodes fall due on every instance; the leader's sweep starts on them; the leader dies.
     await moveClocks(users, '2027-01-20T00:00:00.000Z', live());
     await sleep(300);
     await leader!.kill9();
     const ackedAtKill = writers.acked.length;
-    await waitFor('writers stalled after the kill', async () => writers.acked.length, (v) => v >= ackedAtKill + 30, 60);
+    await waitFor(
+      'writers stalled after the kill',
+      async () => writers.acked.length,
+      (v) => v >= ackedAtKill + 30,
+      60,
+    );
     await writers.stop();
     // Another instance takes the lead and sweeps the second nodes.
     const survivors = live();
     expect(survivors).toHaveLength(2);
-    const next = await waitFor('no new leader', async () => survivors.find((i) => i.output().includes('now runs the deadline sweep')), (v) => v !== undefined, 30);
+    const next = await waitFor(
+      'no new leader',
+      async () => survivors.find((i) => i.output().includes('now runs the deadline sweep')),
+      (v) => v !== undefined,
+      30,
+    );
     await moveClocks(users, '2027-02-20T00:00:00.000Z', survivors);
     await checkNothingLost(users, next!, writers.acked, writers.tasks);
     expect(writers.acked.length).toBeGreaterThan(ackedAtKill);
@@ -222,7 +270,12 @@ describeSqlite('one process on SQLite killed with SIGKILL mid-load, then started
     instances.push(first);
     let current = [first];
     const writers = startWriters(users, () => current.filter((i) => i.alive()), 4);
-    await waitFor('writers not started', async () => writers.acked.length, (v) => v >= 30, 60);
+    await waitFor(
+      'writers not started',
+      async () => writers.acked.length,
+      (v) => v >= 30,
+      60,
+    );
     await moveClocks(users, '2027-01-20T00:00:00.000Z', [first]);
     await sleep(300);
     await first.kill9();
@@ -233,7 +286,12 @@ describeSqlite('one process on SQLite killed with SIGKILL mid-load, then started
     instances.push(again);
     current = [again];
     const more = startWriters(users, () => current.filter((i) => i.alive()), 4);
-    await waitFor('writers stalled after the restart', async () => more.acked.length, (v) => v >= 30, 60);
+    await waitFor(
+      'writers stalled after the restart',
+      async () => more.acked.length,
+      (v) => v >= 30,
+      60,
+    );
     await more.stop();
     await moveClocks(users, '2027-02-20T00:00:00.000Z', [again]);
     await checkNothingLost(users, again, [...writers.acked, ...more.acked], [...writers.tasks, ...more.tasks]);

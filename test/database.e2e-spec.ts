@@ -32,7 +32,10 @@ describe(`Db seam on ${TEST_DB}`, () => {
     expect(await t.db.all('SELECT v FROM seam_probe ORDER BY v')).toEqual([{ v: 'a' }, { v: 'b' }]);
     expect(await t.db.one('SELECT v FROM seam_probe WHERE v = ?', 'b')).toEqual({ v: 'b' });
     expect(await t.db.one('SELECT v FROM seam_probe WHERE v = ?', 'zz')).toBeUndefined();
-    expect(await t.db.rows('SELECT v, 1 FROM seam_probe ORDER BY v')).toEqual([['a', 1], ['b', 1]]);
+    expect(await t.db.rows('SELECT v, 1 FROM seam_probe ORDER BY v')).toEqual([
+      ['a', 1],
+      ['b', 1],
+    ]);
     expect(await t.db.column('SELECT v FROM seam_probe ORDER BY v')).toEqual(['a', 'b']);
     expect(await t.db.value('SELECT v FROM seam_probe WHERE v = @v', { v: 'a' })).toBe('a');
     const seen: string[] = [];
@@ -75,68 +78,79 @@ describe(`Db seam on ${TEST_DB}`, () => {
     expect(await t.db.column('SELECT v FROM seam_probe ORDER BY v')).toEqual(['inner-ok', 'outer']);
   });
 
-  (TEST_DB === 'sqlite' ? it : it.skip)('overlapping transactions run one after the other; outside readers do not wait and never see uncommitted writes', async () => {
-    await t.db.run('DELETE FROM seam_probe');
-    const order: string[] = [];
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const first = t.db.transaction(async (tx) => {
-      order.push('first:start');
-      await tx.run('INSERT INTO seam_probe (v) VALUES (?)', 'first');
-      await gate;
-      order.push('first:end');
-    });
-    await tick();
-    const second = t.db.transaction(async (tx) => {
-      order.push('second:start');
-      await tx.run('INSERT INTO seam_probe (v) VALUES (?)', 'second');
-    });
-    const outside = count().then((n) => {
-      order.push(`read:${n}`);
-      return n;
-    });
-    await tick();
-    // The second transaction waits; the outside read is answered at once (the reader connection) with the
-    // committed state — not the first transaction's uncommitted row.
-    expect(order).toEqual(['first:start', 'read:0']);
-    release();
-    await Promise.all([first, second, outside]);
-    expect(order.slice(0, 3)).toEqual(['first:start', 'read:0', 'first:end']);
-    expect(order).toContain('second:start');
-    expect(await count()).toBe(2);
-  });
-
-  (TEST_DB === 'postgres' ? it : it.skip)('on PostgreSQL overlapping transactions run side by side on their own connections; outside readers see only committed rows', async () => {
-    await t.db.run('DELETE FROM seam_probe');
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let inserted!: () => void;
-    const firstInserted = new Promise<void>((r) => (inserted = r));
-    const first = t.db.transaction(async (tx) => {
-      await tx.run('INSERT INTO seam_probe (v) VALUES (?)', 'first');
-      expect(await tx.value('SELECT count(*) FROM seam_probe')).toBe(1); // its own write, seen inside
-      inserted();
-      await gate;
-    });
-    await firstInserted;
-    await t.db.transaction(async (tx) => tx.run('INSERT INTO seam_probe (v) VALUES (?)', 'second')); // not blocked by the first
-    expect(await count()).toBe(1); // the second's row; the first's is not committed yet
-    const snapshot = t.db.transaction(async (tx) => {
-      const before = await tx.value('SELECT count(*) FROM seam_probe');
+  (TEST_DB === 'sqlite' ? it : it.skip)(
+    'overlapping transactions run one after the other; outside readers do not wait and never see uncommitted writes',
+    async () => {
+      await t.db.run('DELETE FROM seam_probe');
+      const order: string[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const first = t.db.transaction(async (tx) => {
+        order.push('first:start');
+        await tx.run('INSERT INTO seam_probe (v) VALUES (?)', 'first');
+        await gate;
+        order.push('first:end');
+      });
+      await tick();
+      const second = t.db.transaction(async (tx) => {
+        order.push('second:start');
+        await tx.run('INSERT INTO seam_probe (v) VALUES (?)', 'second');
+      });
+      const outside = count().then((n) => {
+        order.push(`read:${n}`);
+        return n;
+      });
+      await tick();
+      // The second transaction waits; the outside read is answered at once (the reader connection) with the
+      // committed state — not the first transaction's uncommitted row.
+      expect(order).toEqual(['first:start', 'read:0']);
       release();
-      await first;
-      return [before, await tx.value('SELECT count(*) FROM seam_probe')];
-    }, { readOnly: true });
-    expect(await snapshot).toEqual([1, 1]); // readOnly: one snapshot for the whole transaction
-    expect(await count()).toBe(2);
-    await expect(t.db.transaction(async (tx) => tx.run('INSERT INTO seam_probe (v) VALUES (?)', 'x'), { readOnly: true })).rejects.toThrow(/read-only/);
-  });
+      await Promise.all([first, second, outside]);
+      expect(order.slice(0, 3)).toEqual(['first:start', 'read:0', 'first:end']);
+      expect(order).toContain('second:start');
+      expect(await count()).toBe(2);
+    },
+  );
+
+  (TEST_DB === 'postgres' ? it : it.skip)(
+    'on PostgreSQL overlapping transactions run side by side on their own connections; outside readers see only committed rows',
+    async () => {
+      await t.db.run('DELETE FROM seam_probe');
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let inserted!: () => void;
+      const firstInserted = new Promise<void>((r) => (inserted = r));
+      const first = t.db.transaction(async (tx) => {
+        await tx.run('INSERT INTO seam_probe (v) VALUES (?)', 'first');
+        expect(await tx.value('SELECT count(*) FROM seam_probe')).toBe(1); // its own write, seen inside
+        inserted();
+        await gate;
+      });
+      await firstInserted;
+      await t.db.transaction(async (tx) => tx.run('INSERT INTO seam_probe (v) VALUES (?)', 'second')); // not blocked by the first
+      expect(await count()).toBe(1); // the second's row; the first's is not committed yet
+      const snapshot = t.db.transaction(
+        async (tx) => {
+          const before = await tx.value('SELECT count(*) FROM seam_probe');
+          release();
+          await first;
+          return [before, await tx.value('SELECT count(*) FROM seam_probe')];
+        },
+        { readOnly: true },
+      );
+      expect(await snapshot).toEqual([1, 1]); // readOnly: one snapshot for the whole transaction
+      expect(await count()).toBe(2);
+      await expect(t.db.transaction(async (tx) => tx.run('INSERT INTO seam_probe (v) VALUES (?)', 'x'), { readOnly: true })).rejects.toThrow(/read-only/);
+    },
+  );
 
   it('a database error inside a transaction caught by a savepoint leaves the transaction usable', async () => {
     await t.db.run('DELETE FROM seam_probe');
     await t.db.transaction(async (tx) => {
       await tx.run('INSERT INTO seam_probe (v) VALUES (?)', 'a');
-      await expect(tx.transaction(async (sp) => sp.run('INSERT INTO seam_probe (v) VALUES (?)', 'a'))).rejects.toMatchObject({ message: expect.stringMatching(/unique|UNIQUE/) });
+      await expect(tx.transaction(async (sp) => sp.run('INSERT INTO seam_probe (v) VALUES (?)', 'a'))).rejects.toMatchObject({
+        message: expect.stringMatching(/unique|UNIQUE/),
+      });
       await tx.run('INSERT INTO seam_probe (v) VALUES (?)', 'b');
     });
     expect(await t.db.column('SELECT v FROM seam_probe ORDER BY v')).toEqual(['a', 'b']);
@@ -203,7 +217,7 @@ describe('group commit on SQLite', () => {
         ),
       );
       expect(answered).toEqual(Array.from({ length: 10 }, () => 1));
-      expect((other.prepare('SELECT count(*) FROM seam_probe').pluck().get() as number)).toBe(10);
+      expect(other.prepare('SELECT count(*) FROM seam_probe').pluck().get() as number).toBe(10);
     } finally {
       other.close();
     }
@@ -232,7 +246,9 @@ describe('group commit on SQLite', () => {
   onSqlite('a COMMIT that fails answers every member of the group with the error, and writes none of them', async () => {
     await t.db.run('DELETE FROM seam_probe');
     await t.db.exec('CREATE TABLE IF NOT EXISTS seam_parent (id INTEGER PRIMARY KEY)');
-    await t.db.exec('CREATE TABLE IF NOT EXISTS seam_child (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL REFERENCES seam_parent (id) DEFERRABLE INITIALLY DEFERRED)');
+    await t.db.exec(
+      'CREATE TABLE IF NOT EXISTS seam_child (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL REFERENCES seam_parent (id) DEFERRABLE INITIALLY DEFERRED)',
+    );
     const results = await Promise.allSettled([
       insert('x'),
       // A deferred foreign key is checked at COMMIT: the group's COMMIT fails.

@@ -23,14 +23,31 @@ const send = (taskId: string, auth: string, type: string, expectedVersion: numbe
   t.http().post(`/tasks/${taskId}/events`).set('authorization', auth).send({ type, expectedVersion, payload });
 const task = async (id: string) => (await t.http().get(`/tasks/${id}`).set('authorization', f.supervisor)).body;
 const eventCount = async (id: string) => ((await t.db.one('SELECT count(*) AS n FROM task_events WHERE task_id = ?', id)) as { n: number }).n;
-const outboxTypes = async (id: string) => ((await t.db.all('SELECT type FROM outbox WHERE task_id = ? ORDER BY id', id)) as { type: string }[]).map((r) => r.type);
+const outboxTypes = async (id: string) =>
+  ((await t.db.all('SELECT type FROM outbox WHERE task_id = ? ORDER BY id', id)) as { type: string }[]).map((r) => r.type);
 
 describe('lights across a weekend, the National Day holiday and a make-up working day', () => {
   let id: string;
   it('puts the warn time 5 working days before Monday 2026-10-12, skipping 10-01…10-07 and counting Saturday 10-10', async () => {
     await t.http().post('/plans').set('authorization', f.supervisor).send({ id: 'p-w5', year: 2026, name: '五个工作日预警', warnWorkingDays: 5 });
-    const ind = await t.http().post('/indicators').set('authorization', f.supervisor).send({ planId: 'p-w5', code: 'N1', name: '国庆节后节点', points: 5, methodCode: 'node_platform', assessingUnitId: 'u-tjj' });
-    const res = await t.http().post('/tasks').set('authorization', f.supervisor).send({ planId: 'p-w5', indicatorId: ind.body.id, unitId: 'u-fgw', nodes: [{ seq: 1, dueDate: '2026-10-12' }, { seq: 2, dueDate: '2026-12-31' }] });
+    const ind = await t
+      .http()
+      .post('/indicators')
+      .set('authorization', f.supervisor)
+      .send({ planId: 'p-w5', code: 'N1', name: '国庆节后节点', points: 5, methodCode: 'node_platform', assessingUnitId: 'u-tjj' });
+    const res = await t
+      .http()
+      .post('/tasks')
+      .set('authorization', f.supervisor)
+      .send({
+        planId: 'p-w5',
+        indicatorId: ind.body.id,
+        unitId: 'u-fgw',
+        nodes: [
+          { seq: 1, dueDate: '2026-10-12' },
+          { seq: 2, dueDate: '2026-12-31' },
+        ],
+      });
     expect(res.status).toBe(201);
     id = res.body.id;
     // Working days before 10-12 (Mon): 10-10 (Sat, make-up), 10-09, 10-08, [10-01…10-07 holiday, 10-03/04 weekend], 09-30, 09-29.
@@ -91,7 +108,10 @@ describe('lights across a weekend, the National Day holiday and a make-up workin
 describe('a node approved a second before its due time', () => {
   it('never turns red', async () => {
     t.clock.set('2026-06-01T02:00:00.000Z');
-    const created = await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }, { seq: 2, dueDate: '2026-12-31' }]);
+    const created = await createTask(t, f, [
+      { seq: 1, dueDate: '2026-06-30' },
+      { seq: 2, dueDate: '2026-12-31' },
+    ]);
     await send(created.id, f.dept, 'task.acknowledge', 1);
     await send(created.id, f.dept, 'evidence.submit', 2, { note: '按时报送' });
     // The due instant is 15:59:59.000Z (23:59:59 Beijing time); approved at it would be late (v2: red at ≥ due).
@@ -179,7 +199,10 @@ describe('two sweeps in two processes at once', () => {
     expect(ra.failed).toEqual([]);
     expect(rb.failed).toEqual([]);
     const placeholders = ids.map(() => '?').join(',');
-    const red = (await t.db.all(`SELECT task_id, count(*) AS n FROM outbox WHERE type = 'node.red-lighted' AND task_id IN (${placeholders}) GROUP BY task_id`, ...ids)) as { n: number }[];
+    const red = (await t.db.all(
+      `SELECT task_id, count(*) AS n FROM outbox WHERE type = 'node.red-lighted' AND task_id IN (${placeholders}) GROUP BY task_id`,
+      ...ids,
+    )) as { n: number }[];
     expect(red).toHaveLength(30);
     expect(red.every((r) => r.n === 1)).toBe(true);
     const ticks = (await t.db.one(`SELECT count(*) AS n FROM task_events WHERE type = 'clock.tick' AND task_id IN (${placeholders})`, ...ids)) as { n: number };

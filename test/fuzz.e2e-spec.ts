@@ -54,7 +54,9 @@ afterAll(async () => t?.close());
 
 async function pools(): Promise<IdPools> {
   const ids = async (sql: string) => (await t.db.column<unknown>(sql)).map(String);
-  const fuzzUsers = Object.values(FUZZ_USERS).map((u) => `'${u}'`).join(',');
+  const fuzzUsers = Object.values(FUZZ_USERS)
+    .map((u) => `'${u}'`)
+    .join(',');
   return {
     tasks: await ids('SELECT id FROM tasks'),
     plans: await ids('SELECT id FROM plans'),
@@ -85,11 +87,21 @@ interface FuzzRequest {
 
 function requestArb(op: Operation, p: IdPools): fc.Arbitrary<FuzzRequest> {
   const body: fc.Arbitrary<FuzzRequest['body']> = !op.body
-    ? fc.oneof({ arbitrary: fc.constant(undefined), weight: 6 }, { arbitrary: jsonBody(doc, { type: 'object', properties: { x: { type: 'string' } } }, p), weight: 1 })
+    ? fc.oneof(
+        { arbitrary: fc.constant(undefined), weight: 6 },
+        { arbitrary: jsonBody(doc, { type: 'object', properties: { x: { type: 'string' } } }, p), weight: 1 },
+      )
     : op.body.kind === 'multipart'
       ? multipartBody(doc, op.body.schema, p)
       : fc.option(jsonBody(doc, op.body.schema, p), { freq: 12, nil: undefined });
-  return fc.record({ role: fc.constantFrom(...Object.keys(tokens)), prefer: fc.integer({ min: 0, max: 9 }), pick: fc.nat(), path: pathOf(op, p), query: queryString(doc, op.parameters, p), body });
+  return fc.record({
+    role: fc.constantFrom(...Object.keys(tokens)),
+    prefer: fc.integer({ min: 0, max: 9 }),
+    pick: fc.nat(),
+    path: pathOf(op, p),
+    query: queryString(doc, op.parameters, p),
+    body,
+  });
 }
 
 /** What is wrong with a 4xx answer's body, or null. */
@@ -101,7 +113,8 @@ function envelopeProblem(status: number, contentType: string, body: Record<strin
   if (typeof body.message !== 'string' || !/[\u4e00-\u9fff]/.test(body.message)) return `message not Chinese: ${String(body.message)}`;
   if (body.code === 'VALIDATION_FAILED') {
     const fields = (body.details as { fields?: Array<{ field?: unknown; reason?: unknown }> } | undefined)?.fields;
-    if (!Array.isArray(fields) || !fields.length || !fields.every((f) => typeof f.field === 'string' && typeof f.reason === 'string')) return 'VALIDATION_FAILED without details.fields';
+    if (!Array.isArray(fields) || !fields.length || !fields.every((f) => typeof f.field === 'string' && typeof f.reason === 'string'))
+      return 'VALIDATION_FAILED without details.fields';
   }
   return null;
 }
@@ -159,7 +172,8 @@ describe('fuzzing every operation of the OpenAPI document', () => {
           let req = (t.http() as unknown as Record<string, (u: string) => import('supertest').Test>)[op.method.toLowerCase()](url).timeout(10_000);
           if (token) req = req.set('authorization', token);
           if (r.body) req = req.set('content-type', r.body.contentType).send(r.body.body ?? r.body.text ?? '');
-          const what = () => `${role} ${op.method} ${clip(url, 200)} ${r.body ? `[${r.body.contentType}] ${clip(r.body.text ?? r.body.body!.toString('latin1'), 200)}` : ''}`;
+          const what = () =>
+            `${role} ${op.method} ${clip(url, 200)} ${r.body ? `[${r.body.contentType}] ${clip(r.body.text ?? r.body.body!.toString('latin1'), 200)}` : ''}`;
           let res: import('supertest').Response;
           try {
             res = await req;
@@ -182,7 +196,11 @@ describe('fuzzing every operation of the OpenAPI document', () => {
         }),
         { numRuns, seed: seed + i, endOnFailure: true },
       );
-      const health = await t.http().get('/health').timeout(10_000).catch((e: Error) => ({ status: 0, text: e.message }));
+      const health = await t
+        .http()
+        .get('/health')
+        .timeout(10_000)
+        .catch((e: Error) => ({ status: 0, text: e.message }));
       if (health.status !== 200) failures.push(`after ${name}: /health answered ${health.status} ${clip(health.text ?? '')}`);
     }
     const seconds = (Date.now() - started) / 1000;

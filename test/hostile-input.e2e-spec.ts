@@ -19,12 +19,12 @@ afterAll(async () => t?.close());
 
 /** Expect a refusal with a JSON body of bounded size naming `field` (when given), and nothing written. */
 async function refused(run: () => Promise<{ status: number; body: unknown; text?: string }>, status: number, field?: string) {
-  const before = (await databaseFingerprint(t.db));
+  const before = await databaseFingerprint(t.db);
   const res = await run();
   expect(res.status).toBe(status);
   expect(JSON.stringify(res.body).length).toBeLessThan(4096);
   if (field) expect(JSON.stringify((res.body as { details?: unknown }).details)).toContain(`"${field}`);
-  expect((await databaseFingerprint(t.db))).toBe(before);
+  expect(await databaseFingerprint(t.db)).toBe(before);
   return res;
 }
 
@@ -34,10 +34,7 @@ describe('hostile bodies are refused before any DTO work', () => {
     for (let i = 0; i < 100_000; i++) keys[`k${i}`] = i;
     const body = JSON.stringify(keys);
     expect(body.length).toBeGreaterThan(1_000_000);
-    const [hostile, health] = await Promise.all([
-      raw('/auth/login', { 'content-type': 'application/json' }, body),
-      t.http().get('/health'),
-    ]);
+    const [hostile, health] = await Promise.all([raw('/auth/login', { 'content-type': 'application/json' }, body), t.http().get('/health')]);
     expect(hostile.status).toBe(400);
     expect(hostile.body).toMatchObject({ code: 'VALIDATION_FAILED', details: { limit: 1000 } });
     expect(JSON.stringify(hostile.body).length).toBeLessThan(1024);
@@ -68,7 +65,11 @@ describe('hostile bodies are refused before any DTO work', () => {
   // PostgreSQL cannot hold U+0000 in text: such a value reached the driver and came back as 500 (found by
   // the OpenAPI fuzz test on PostgreSQL); refused at the door on both databases.
   it('a NUL character in a body field, a query parameter or a path id → 400 naming where, nothing written', async () => {
-    const body = await refused(() => t.http().post('/units').set('authorization', f.admin).send({ id: 'u-nul', name: 'a\u0000b', kind: 'department' }), 400, 'body.name');
+    const body = await refused(
+      () => t.http().post('/units').set('authorization', f.admin).send({ id: 'u-nul', name: 'a\u0000b', kind: 'department' }),
+      400,
+      'body.name',
+    );
     expect((body.body as { message: string }).message).toContain('空字符');
     await refused(() => t.http().get('/tasks?planId=a%00b').set('authorization', f.admin), 400, 'query.planId');
     await refused(() => t.http().get('/plans/a%00b/groups').set('authorization', f.admin), 400, 'path.id');
@@ -111,7 +112,12 @@ describe('query strings and dates are range-checked, naming the field', () => {
 
   it.each(['0000-01-01', '1999-12-31', '2101-01-01', '9999-12-31'])('a node due %s → 400 naming dueDate', async (dueDate) => {
     await refused(
-      () => t.http().post('/tasks').set('authorization', f.supervisor).send({ planId: f.planId, indicatorId: f.indicatorId, unitId: 'u-fgw', nodes: [{ seq: 1, dueDate }] }),
+      () =>
+        t
+          .http()
+          .post('/tasks')
+          .set('authorization', f.supervisor)
+          .send({ planId: f.planId, indicatorId: f.indicatorId, unitId: 'u-fgw', nodes: [{ seq: 1, dueDate }] }),
       400,
       'nodes[0].dueDate',
     );
@@ -123,7 +129,12 @@ describe('query strings and dates are range-checked, naming the field', () => {
 });
 
 /** A raw request, for bodies supertest will not build (no boundary, cut short). */
-function raw(path: string, headers: Record<string, string>, body: Buffer | string, opts: { cut?: boolean } = {}): Promise<{ status: number; body: unknown; ms: number }> {
+function raw(
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer | string,
+  opts: { cut?: boolean } = {},
+): Promise<{ status: number; body: unknown; ms: number }> {
   const server = t.app.getHttpServer();
   const listening = server.listening ? Promise.resolve() : new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return listening.then(
@@ -190,7 +201,11 @@ describe('multipart uploads', () => {
   });
 
   it('cleans control characters and NUL from the name; downloads carry nosniff and the stored safe type', async () => {
-    const up = await t.http().post(`/tasks/${taskId}/evidence`).set('authorization', f.dept).attach('file', pdf('报表'), { filename: 'a\u0000b\u0007c\u202e.pdf', contentType: 'text/html' });
+    const up = await t
+      .http()
+      .post(`/tasks/${taskId}/evidence`)
+      .set('authorization', f.dept)
+      .attach('file', pdf('报表'), { filename: 'a\u0000b\u0007c\u202e.pdf', contentType: 'text/html' });
     expect(up.status).toBe(201);
     expect(up.body.originalName).toBe('abc.pdf');
     expect(up.body.mimeType).toBe('application/pdf');

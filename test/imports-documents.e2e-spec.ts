@@ -21,7 +21,10 @@ const importFile = (name: string, bytes: Buffer, opts: ImportOptions) => imports
 const everything = () => databaseContent(t.db);
 const planContent = async (planId: string) => ({
   indicators: await q(`SELECT code, name, points, method_code, method_params FROM indicators WHERE plan_id = ? ORDER BY code`, planId),
-  tasks: await q(`SELECT i.code, u.name, t.is_lead FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id WHERE t.plan_id = ? ORDER BY i.code, u.name`, planId),
+  tasks: await q(
+    `SELECT i.code, u.name, t.is_lead FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id WHERE t.plan_id = ? ORDER BY i.code, u.name`,
+    planId,
+  ),
 });
 
 beforeAll(async () => {
@@ -49,19 +52,33 @@ describe('a four-annex notice (.docx)', () => {
       ['附件4', 'common-indicators'],
       ['附件5', 'catalogue'],
     ]);
-    expect(r.parse.newUnits).toEqual(expect.arrayContaining([{ name: '县卫健局', kind: 'department' }, { name: '高新区', kind: 'park' }, { name: '胡家镇', kind: 'town' }]));
+    expect(r.parse.newUnits).toEqual(
+      expect.arrayContaining([
+        { name: '县卫健局', kind: 'department' },
+        { name: '高新区', kind: 'park' },
+        { name: '胡家镇', kind: 'town' },
+      ]),
+    );
     expect(r.counts).toMatchObject({ indicators: { create: 9 }, tasks: { create: 15 } });
     expect(await everything()).toBe(before);
   });
 
-  it('commits every section under its own keys: the parks\' 1–2 beside the towns\' 1–3', async () => {
+  it("commits every section under its own keys: the parks' 1–2 beside the towns' 1–3", async () => {
     const r = await importFile('notice.docx', docx, { planId: 'p-doc', createUnits: true, commit: true });
     expect(r).toMatchObject({ outcome: 'committed', errors: 0 });
     const codes = (await q<{ code: string }>(`SELECT code FROM indicators WHERE plan_id = 'p-doc' ORDER BY code`)).map((x) => x.code);
     expect(codes).toEqual(['附件1/1', '附件1/2', '附件1/3', '附件2/1', '附件2/2', '附件3/nodes', '附件4/1', '附件4/2', '附件4/3']);
-    expect(await q(`SELECT u.name FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id WHERE i.code = '附件2/1' ORDER BY u.name`)).toEqual([{ name: '经济开发区' }, { name: '高新区' }]);
+    expect(
+      await q(
+        `SELECT u.name FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id WHERE i.code = '附件2/1' ORDER BY u.name`,
+      ),
+    ).toEqual([{ name: '经济开发区' }, { name: '高新区' }]);
     // the assessing county departments are departments
-    expect(await q(`SELECT kind FROM units WHERE name IN ('县统计局', '县纪委监委', '县应急局') ORDER BY name`)).toEqual([{ kind: 'department' }, { kind: 'department' }, { kind: 'department' }]);
+    expect(await q(`SELECT kind FROM units WHERE name IN ('县统计局', '县纪委监委', '县应急局') ORDER BY name`)).toEqual([
+      { kind: 'department' },
+      { kind: 'department' },
+      { kind: 'department' },
+    ]);
   });
 
   it('importing it again writes nothing', async () => {
@@ -93,25 +110,32 @@ describe('annexes cut out by hand into one plan', () => {
     return doc.slice(at, at + 3);
   };
 
-  it('the parks\' 序号 1–2 may not overwrite the towns\' indicators 1–2: refused, naming both rows; nothing written', async () => {
+  it("the parks' 序号 1–2 may not overwrite the towns' indicators 1–2: refused, naming both rows; nothing written", async () => {
     const towns = await importFile('towns.docx', await toDocx(annex(1)), { planId: 'p-cut', createUnits: true, commit: true });
     expect(towns).toMatchObject({ outcome: 'committed' });
     expect(await q(`SELECT code FROM indicators WHERE plan_id = 'p-cut' ORDER BY code`)).toEqual([{ code: '1' }, { code: '2' }, { code: '3' }]);
     const before = await everything();
     const parks = await importFile('parks.docx', await toDocx(annex(2)), { planId: 'p-cut', createUnits: true, commit: true });
     expect(parks.outcome).toBe('refused');
-    expect(parks.refusal).toMatch(/indicator 1 of the file \(row \d+, "招商引资到位资金"\) would overwrite the plan's indicator 1 \("固定资产投资", created by import .* of towns\.docx\)/);
+    expect(parks.refusal).toMatch(
+      /indicator 1 of the file \(row \d+, "招商引资到位资金"\) would overwrite the plan's indicator 1 \("固定资产投资", created by import .* of towns\.docx\)/,
+    );
     expect(await everything()).toBe(before);
   });
 });
 
 describe('GET /imports', () => {
-  it('lists a plan\'s runs, newest first, with file, shape and change counts', async () => {
+  it("lists a plan's runs, newest first, with file, shape and change counts", async () => {
     const res = await t.http().get('/imports?plan=p-doc').set('authorization', supervisorAuth);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ total: 1, page: 1, pageSize: 20 });
     expect(res.body.items).toHaveLength(1);
-    expect(res.body.items[0]).toMatchObject({ planId: 'p-doc', fileName: 'notice.docx', shape: 'unit-matrix', changes: { 'indicator.created': 9, 'task.created': 15 } });
+    expect(res.body.items[0]).toMatchObject({
+      planId: 'p-doc',
+      fileName: 'notice.docx',
+      shape: 'unit-matrix',
+      changes: { 'indicator.created': 9, 'task.created': 15 },
+    });
     const bad = await t.http().get('/imports').set('authorization', supervisorAuth);
     expect(bad.status).toBe(400);
   });

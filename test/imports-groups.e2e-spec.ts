@@ -45,8 +45,14 @@ describe('sections mapped to groups', () => {
     const res = await post({ plan: 'p-g', createUnits: 'true', groups: groups() }, doc);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ outcome: 'dry-run', refusal: null, counts: { groups: { create: 1, members: 5 } } });
-    expect(res.body.parse.sections.map((s: { key: string; shape: string }) => [s.key, s.shape])).toEqual([['附件1', 'unit-matrix'], ['附件2', 'unit-matrix']]);
-    const members = res.body.changes.filter((c: { kind: string }) => c.kind === 'group.member').map((c: { key: string }) => c.key).sort();
+    expect(res.body.parse.sections.map((s: { key: string; shape: string }) => [s.key, s.shape])).toEqual([
+      ['附件1', 'unit-matrix'],
+      ['附件2', 'unit-matrix'],
+    ]);
+    const members = res.body.changes
+      .filter((c: { kind: string }) => c.kind === 'group.member')
+      .map((c: { key: string }) => c.key)
+      .sort();
     expect(members).toEqual(['园区组/经济开发区', '园区组/高新区', '镇街组/太平街道', '镇街组/甜水镇', '镇街组/胡家镇'].sort());
     for (const p of [...res.body.parse.problems, ...res.body.problems]) {
       expect(p).toMatchObject({ code: expect.any(String), message: expect.stringMatching(/[\u4e00-\u9fff]/) });
@@ -70,13 +76,22 @@ describe('sections mapped to groups', () => {
       { g: '镇街组', kind: 'town', u: '甜水镇' },
       { g: '镇街组', kind: 'town', u: '胡家镇' },
     ]);
-    const kinds = await q<{ kind: string; n: number }>(`SELECT kind, count(*) AS n FROM import_changes WHERE run_id = ? AND kind LIKE 'group.%' GROUP BY kind ORDER BY kind`, res.body.runId);
-    expect(kinds.map((k) => [k.kind, Number(k.n)])).toEqual([['group.created', 1], ['group.member', 5]]);
+    const kinds = await q<{ kind: string; n: number }>(
+      `SELECT kind, count(*) AS n FROM import_changes WHERE run_id = ? AND kind LIKE 'group.%' GROUP BY kind ORDER BY kind`,
+      res.body.runId,
+    );
+    expect(kinds.map((k) => [k.kind, Number(k.n)])).toEqual([
+      ['group.created', 1],
+      ['group.member', 5],
+    ]);
   });
 
   it('importing it again with the same mapping finds nothing to change and writes nothing', async () => {
     const before = await everything();
-    const now = JSON.stringify({ 附件1: (await q<{ id: string }>(`SELECT id FROM plan_groups WHERE plan_id = 'p-g' AND name = '镇街组'`))[0]!.id, 附件2: parksGroup });
+    const now = JSON.stringify({
+      附件1: (await q<{ id: string }>(`SELECT id FROM plan_groups WHERE plan_id = 'p-g' AND name = '镇街组'`))[0]!.id,
+      附件2: parksGroup,
+    });
     const res = await post({ plan: 'p-g', commit: 'true', groups: now }, doc);
     expect(res.body).toMatchObject({ outcome: 'unchanged', counts: { groups: { create: 0, members: 0 } } });
     expect(await everything()).toBe(before);
@@ -99,7 +114,14 @@ describe('sections mapped to groups', () => {
     ['a group of another plan', 'p-other', () => JSON.stringify({ 附件1: parksGroup }), 'groups.附件1', '附件1的考核分组', /不存在/],
     ['a new group named like an existing one', 'p-g', () => JSON.stringify({ 附件2: { name: '园区组' } }), 'groups.附件2.name', '附件2的新分组名称', /已存在/],
     ['a new group with an empty name', 'p-other', () => JSON.stringify({ 附件2: { name: ' ' } }), 'groups.附件2.name', '附件2的新分组名称', /不能为空/],
-    ['a new group of an unknown kind', 'p-other', () => JSON.stringify({ 附件2: { name: '新组', kind: 'team' } }), 'groups.附件2.kind', '附件2的新分组类别', /不是可选的取值/],
+    [
+      'a new group of an unknown kind',
+      'p-other',
+      () => JSON.stringify({ 附件2: { name: '新组', kind: 'team' } }),
+      'groups.附件2.kind',
+      '附件2的新分组类别',
+      /不是可选的取值/,
+    ],
     ['not JSON', 'p-other', () => '{附件1', 'groups', '考核分组', /须为对象/],
   ])('refuses %s with a 400 naming the field in Chinese, writing nothing', async (_what, plan, groupsOf, field, label, zh) => {
     const before = await everything();
@@ -129,11 +151,15 @@ describe('expandRecurring as a form field', () => {
 });
 
 describe('GET /imports and GET /imports/{runId}/changes', () => {
-  it('lists the plan\'s runs a page at a time, newest first, with who ran them by name', async () => {
+  it("lists the plan's runs a page at a time, newest first, with who ran them by name", async () => {
     const res = await t.http().get('/imports?plan=p-g&pageSize=1').set('authorization', auth);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ total: 1, page: 1, pageSize: 1 });
-    expect(res.body.items[0]).toMatchObject({ fileName: 'notice.docx', actor: { role: 'supervisor', name: expect.any(String) }, changes: { 'group.member': 5, 'task.created': 9 } });
+    expect(res.body.items[0]).toMatchObject({
+      fileName: 'notice.docx',
+      actor: { role: 'supervisor', name: expect.any(String) },
+      changes: { 'group.member': 5, 'task.created': 9 },
+    });
     expect((await t.http().get('/imports?plan=no-such-plan').set('authorization', auth)).status).toBe(404);
     expect((await t.http().get('/imports?plan=p-g&pageSize=500').set('authorization', auth)).status).toBe(400);
   });
@@ -146,7 +172,11 @@ describe('GET /imports and GET /imports/{runId}/changes', () => {
     const members = await t.http().get(`/imports/${runId}/changes?kind=group.member&pageSize=2&page=2`).set('authorization', auth);
     expect(members.body).toMatchObject({ total: 5, page: 2, pageSize: 2 });
     expect(members.body.items).toHaveLength(2);
-    expect(members.body.items[0]).toMatchObject({ kind: 'group.member', label: expect.stringMatching(/组$/), after: { group: expect.any(String), unit: expect.any(String) } });
+    expect(members.body.items[0]).toMatchObject({
+      kind: 'group.member',
+      label: expect.stringMatching(/组$/),
+      after: { group: expect.any(String), unit: expect.any(String) },
+    });
     const task = all.body.items.find((c: { kind: string }) => c.kind === 'task.created');
     expect(task.label).toMatch(/^.+（.+）$/);
     expect((await t.http().get('/imports/no-such-run/changes').set('authorization', auth)).status).toBe(404);

@@ -79,7 +79,12 @@ describe('node table (2020 盘山县, 133 items)', () => {
     dry = await importFile(NODE_TABLE, fixture(NODE_TABLE), { planId: 'p-node' });
     expect(dry).toMatchObject({ mode: 'dry-run', outcome: 'dry-run', runId: null, shape: 'node-table' });
     expect(dry.refusal).toMatch(/error/);
-    expect(dry.parse.problems.filter((p) => p.severity === 'error').map((p) => p.reason).join('\n')).toMatch(/unknown unit "县发改局"/);
+    expect(
+      dry.parse.problems
+        .filter((p) => p.severity === 'error')
+        .map((p) => p.reason)
+        .join('\n'),
+    ).toMatch(/unknown unit "县发改局"/);
     expect(await everything()).toBe(before);
   });
 
@@ -114,7 +119,10 @@ describe('node table (2020 盘山县, 133 items)', () => {
     expect(inds).toHaveLength(141);
     expect(new Set(inds.map((i) => i.code.split('-')[0])).size).toBe(133);
     expect(inds.every((i) => i.points > 0 && ['ratio', 'direct', 'all_or_nothing'].includes(i.method_code))).toBe(true);
-    expect(await one(`SELECT points, method_code FROM indicators WHERE plan_id = 'p-node' AND code = '33-2'`)).toEqual({ points: 2.5, method_code: 'all_or_nothing' });
+    expect(await one(`SELECT points, method_code FROM indicators WHERE plan_id = 'p-node' AND code = '33-2'`)).toEqual({
+      points: 2.5,
+      method_code: 'all_or_nothing',
+    });
     const dates = await q<{ due_date: string }>(`SELECT n.due_date FROM nodes n JOIN tasks t ON t.id = n.task_id WHERE t.plan_id = 'p-node'`);
     expect(dates).toHaveLength(142);
     expect(dates.every((d) => /^2020-\d\d-\d\d$/.test(d.due_date))).toBe(true);
@@ -131,8 +139,13 @@ describe('node table (2020 盘山县, 133 items)', () => {
     expect(warnings).toContainEqual(expect.objectContaining({ row: 66, repaired: expect.stringContaining('realigned') }));
     expect(warnings).toContainEqual(expect.objectContaining({ row: 107, field: '计划完成时间', repaired: expect.stringContaining('2020-06-30') }));
     expect(committed.parse.counts.problemRows).toBe(0);
-    const shifted = await one<{ id: string }>(`SELECT t.id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE i.plan_id = 'p-node' AND i.code = '33-2'`);
-    expect(await one(`SELECT due_date, required_evidence FROM nodes WHERE task_id = ?`, shifted.id)).toEqual({ due_date: '2020-05-30', required_evidence: '“规升巨”企业培育库' });
+    const shifted = await one<{ id: string }>(
+      `SELECT t.id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE i.plan_id = 'p-node' AND i.code = '33-2'`,
+    );
+    expect(await one(`SELECT due_date, required_evidence FROM nodes WHERE task_id = ?`, shifted.id)).toEqual({
+      due_date: '2020-05-30',
+      required_evidence: '“规升巨”企业培育库',
+    });
   });
 
   it('starts every task’s history with task.created through the write path, naming the import run; the chains verify', async () => {
@@ -150,7 +163,10 @@ describe('node table (2020 盘山县, 133 items)', () => {
   });
 
   it('records each structure change of the run (units, indicators, tasks) in import_changes', async () => {
-    const kinds = await q<{ kind: string; n: number }>(`SELECT kind, count(*) AS n FROM import_changes WHERE run_id = ? GROUP BY kind ORDER BY kind`, committed.runId);
+    const kinds = await q<{ kind: string; n: number }>(
+      `SELECT kind, count(*) AS n FROM import_changes WHERE run_id = ? GROUP BY kind ORDER BY kind`,
+      committed.runId,
+    );
     expect(kinds).toEqual([
       { kind: 'indicator.created', n: 141 },
       { kind: 'task.created', n: 141 },
@@ -163,7 +179,12 @@ describe('node table (2020 盘山县, 133 items)', () => {
     const before = await everything();
     const again = await importFile(NODE_TABLE, fixture(NODE_TABLE), { planId: 'p-node', commit: true, createUnits: true }, supervisor);
     expect(again).toMatchObject({ outcome: 'unchanged', runId: null });
-    expect(again.counts).toMatchObject({ indicators: { create: 0, update: 0, unchanged: 141 }, tasks: { create: 0, revise: 0, unchanged: 141 }, events: 0, units: { create: 0 } });
+    expect(again.counts).toMatchObject({
+      indicators: { create: 0, update: 0, unchanged: 141 },
+      tasks: { create: 0, revise: 0, unchanged: 141 },
+      events: 0,
+      units: { create: 0 },
+    });
     expectCountsAddUp(again);
     expect(await everything()).toBe(before);
   });
@@ -183,9 +204,11 @@ describe('an edited node table: only what changed, as recorded events', () => {
     const { changed, added, removed } = JSON.parse(row.after) as { changed: number[]; added: number[]; removed: number[] };
     return { changed, added, removed };
   };
-  const taskOf = (code: string) => one<{ id: string; version: number }>(
-    `SELECT t.id, t.version FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE i.plan_id = 'p-node' AND i.code = ?`, code,
-  );
+  const taskOf = (code: string) =>
+    one<{ id: string; version: number }>(
+      `SELECT t.id, t.version FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE i.plan_id = 'p-node' AND i.code = ?`,
+      code,
+    );
 
   beforeAll(() => {
     const l = lines();
@@ -203,7 +226,10 @@ describe('an edited node table: only what changed, as recorded events', () => {
     expect(dry.counts).toMatchObject({ indicators: { update: 1, create: 0 }, tasks: { revise: 3, create: 0, refused: 0 }, events: 3 });
     expect(dry.changes.map((c) => [c.kind, c.key])).toEqual([
       ['indicator.updated', '1'],
-      ['task.revised', `3@${(await q<{ name: string }>(`SELECT u.name FROM tasks t JOIN units u ON u.id = t.unit_id WHERE t.id = ?`, (await taskOf('3')).id))[0]!.name}`],
+      [
+        'task.revised',
+        `3@${(await q<{ name: string }>(`SELECT u.name FROM tasks t JOIN units u ON u.id = t.unit_id WHERE t.id = ?`, (await taskOf('3')).id))[0]!.name}`,
+      ],
       ['task.revised', expect.stringMatching(/^4@/)],
       ['task.revised', expect.stringMatching(/^35@/)],
     ]);
@@ -219,7 +245,10 @@ describe('an edited node table: only what changed, as recorded events', () => {
     expect(await count('SELECT count(*) AS n FROM task_events')).toBe(eventsBefore + 3);
     expect(await q(`SELECT seq, due_date FROM nodes WHERE task_id = ? ORDER BY seq`, (await taskOf('35')).id)).toEqual([{ seq: 1, due_date: '2020-06-30' }]);
     expect(await revisedNodes35()).toEqual({ changed: [], added: [], removed: [2] });
-    const change = await one<{ before: string; after: string }>(`SELECT before, after FROM import_changes WHERE run_id = ? AND kind = 'indicator.updated'`, result.runId);
+    const change = await one<{ before: string; after: string }>(
+      `SELECT before, after FROM import_changes WHERE run_id = ? AND kind = 'indicator.updated'`,
+      result.runId,
+    );
     expect(JSON.parse(change.before)).toEqual({ points: 20 });
     expect(JSON.parse(change.after)).toEqual({ points: 25 });
     expect(await one(`SELECT points FROM indicators WHERE plan_id = 'p-node' AND code = '1'`)).toEqual({ points: 25 });
@@ -248,7 +277,8 @@ describe('an edited node table: only what changed, as recorded events', () => {
     const t3 = await taskOf('3');
     const commands = t.app.get(TaskCommandService);
     const { unit_id: unitId, assessing_unit_id: assessorId } = await one<{ unit_id: string; assessing_unit_id: string }>(
-      'SELECT t.unit_id, i.assessing_unit_id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?', t3.id,
+      'SELECT t.unit_id, i.assessing_unit_id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?',
+      t3.id,
     );
     const at = t.clock.nowIso();
     await commands.apply(t3.id, { type: 'task.acknowledge', at }, { userId: 'd', role: 'department', unitId });
@@ -259,7 +289,9 @@ describe('an edited node table: only what changed, as recorded events', () => {
     const r = await importFile(NODE_TABLE, fixture(NODE_TABLE), { planId: 'p-node', commit: true }, supervisor);
     expect(r.outcome).toBe('refused');
     expect(r.counts.tasks.refused).toBe(1);
-    expect(r.problems).toContainEqual(expect.objectContaining({ severity: 'error', reason: expect.stringMatching(/^task 3@.*refused — the task is completed/) }));
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({ severity: 'error', reason: expect.stringMatching(/^task 3@.*refused — the task is completed/) }),
+    );
     expect(await everything()).toBe(before);
   });
 
@@ -290,8 +322,9 @@ describe('work report (2023 双台子区, tasks 1–52)', () => {
     expectCountsAddUp(r);
     expect(await count(`SELECT count(*) AS n FROM tasks WHERE plan_id = 'p-work'`)).toBe(r.parse.counts.tasks);
     expect(await count(`SELECT count(*) AS n FROM nodes n JOIN tasks t ON t.id = n.task_id WHERE t.plan_id = 'p-work'`)).toBe(r.parse.counts.nodes);
-    expect((await q(`SELECT code FROM indicators WHERE plan_id = 'p-work'`)).map((x) => (x as { code: string }).code).sort((a, b) => Number(a) - Number(b)))
-      .toEqual(Array.from({ length: 52 }, (_, i) => String(i + 1)));
+    expect(
+      (await q(`SELECT code FROM indicators WHERE plan_id = 'p-work'`)).map((x) => (x as { code: string }).code).sort((a, b) => Number(a) - Number(b)),
+    ).toEqual(Array.from({ length: 52 }, (_, i) => String(i + 1)));
     const dates = await q<{ due_date: string }>(`SELECT n.due_date FROM nodes n JOIN tasks t ON t.id = n.task_id WHERE t.plan_id = 'p-work'`);
     expect(dates).toHaveLength(r.parse.counts.nodes);
     expect(dates.every((d) => d.due_date.startsWith('2023-'))).toBe(true);
@@ -359,7 +392,13 @@ describe('unit matrix (2019 towns): text and a generated .xlsx with merged cells
     ws.mergeCells('A2:T2');
     const h = header!.cells.map((c) => c.value);
     const spans: Array<[number, number, number, number, string]> = [
-      [3, 1, 4, 1, h[0]!], [3, 2, 4, 3, h[1]!], [3, 4, 4, 4, h[2]!], [3, 5, 4, 5, h[3]!], [3, 6, 3, 18, h[4]!], [3, 19, 4, 19, h[5]!], [3, 20, 4, 20, h[6]!],
+      [3, 1, 4, 1, h[0]!],
+      [3, 2, 4, 3, h[1]!],
+      [3, 4, 4, 4, h[2]!],
+      [3, 5, 4, 5, h[3]!],
+      [3, 6, 3, 18, h[4]!],
+      [3, 19, 4, 19, h[5]!],
+      [3, 20, 4, 20, h[6]!],
     ];
     for (const [top, left, bottom, right, v] of spans) {
       ws.getCell(top, left).value = v;
@@ -377,21 +416,29 @@ describe('unit matrix (2019 towns): text and a generated .xlsx with merged cells
 
   /** What the plan holds, without ids, timestamps and source row numbers. */
   async function planContent(planId: string): Promise<unknown> {
-    const inds = await q(`SELECT code, category_path, name, points, method_code, method_params, target_value, target_unit, direction, target_text, assessing_unit_id
-                    FROM indicators WHERE plan_id = ? ORDER BY code`, planId);
-    const tasks = await Promise.all((await q<{ id: string; code: string; unit: string; is_lead: number; state: string; light: string; snapshot: string; payload: string }>(
-      `SELECT t.id, i.code, u.name AS unit, t.is_lead, t.state, t.light, t.snapshot, e.payload FROM tasks t JOIN indicators i ON i.id = t.indicator_id
-       JOIN units u ON u.id = t.unit_id JOIN task_events e ON e.task_id = t.id AND e.seq = 1 WHERE t.plan_id = ? ORDER BY i.code, u.name`, planId,
-    )).map(async ({ id, payload, ...rest }) => {
-      const data = JSON.parse(payload).data;
-      const { importRun: _r, sourceRows: _s, ...source } = data.source;
-      return {
-        ...rest,
-        input: data.input,
-        source,
-        nodes: await q(`SELECT seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence FROM nodes WHERE task_id = ? ORDER BY seq`, id),
-      };
-    }));
+    const inds = await q(
+      `SELECT code, category_path, name, points, method_code, method_params, target_value, target_unit, direction, target_text, assessing_unit_id
+                    FROM indicators WHERE plan_id = ? ORDER BY code`,
+      planId,
+    );
+    const tasks = await Promise.all(
+      (
+        await q<{ id: string; code: string; unit: string; is_lead: number; state: string; light: string; snapshot: string; payload: string }>(
+          `SELECT t.id, i.code, u.name AS unit, t.is_lead, t.state, t.light, t.snapshot, e.payload FROM tasks t JOIN indicators i ON i.id = t.indicator_id
+       JOIN units u ON u.id = t.unit_id JOIN task_events e ON e.task_id = t.id AND e.seq = 1 WHERE t.plan_id = ? ORDER BY i.code, u.name`,
+          planId,
+        )
+      ).map(async ({ id, payload, ...rest }) => {
+        const data = JSON.parse(payload).data;
+        const { importRun: _r, sourceRows: _s, ...source } = data.source;
+        return {
+          ...rest,
+          input: data.input,
+          source,
+          nodes: await q(`SELECT seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence FROM nodes WHERE task_id = ? ORDER BY seq`, id),
+        };
+      }),
+    );
     return { inds, tasks };
   }
 
@@ -463,12 +510,12 @@ describe('POST /imports', () => {
   beforeAll(async () => await createPlan('p-http', 2019));
 
   it('answers a dry run with the report and writes nothing (supervisor)', async () => {
-    const before = (await databaseFingerprint(t.db));
+    const before = await databaseFingerprint(t.db);
     const res = await post(supervisorAuth, { plan: 'p-http' }, fixture(UNIT_MATRIX));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ outcome: 'dry-run', shape: 'unit-matrix', counts: { tasks: { create: 65 } } });
     expect(res.body.parse.counts.perUnit['太平街道']).toEqual({ tasks: 5, nodes: 5 });
-    expect((await databaseFingerprint(t.db))).toBe(before);
+    expect(await databaseFingerprint(t.db)).toBe(before);
   });
 
   it('commits and records the user as the actor of each task.created', async () => {
@@ -489,7 +536,9 @@ describe('POST /imports', () => {
     const res = await post(admin, { plan: 'p-http', commit: 'true' }, edited);
     expect(res.status).toBe(422);
     expect(res.body.details.report.counts.tasks).toMatchObject({ refused: 1, unchanged: 64 });
-    expect(res.body.details.report.problems).toContainEqual(expect.objectContaining({ reason: expect.stringContaining('role admin may not send task.revise') }));
+    expect(res.body.details.report.problems).toContainEqual(
+      expect.objectContaining({ reason: expect.stringContaining('role admin may not send task.revise') }),
+    );
     expect(await everything()).toBe(before);
     const bySupervisor = await post(supervisorAuth, { plan: 'p-http', commit: 'true' }, edited);
     expect(bySupervisor.body).toMatchObject({ outcome: 'committed', counts: { tasks: { revise: 1 }, events: 1 } });
@@ -520,10 +569,11 @@ describe('POST /imports', () => {
 
 describe('CLI: npm run cli -- import', () => {
   const env = () => ({ ...process.env, ...t.env });
-  const cli = (...args: string[]) => run(process.execPath, [ensureFreshCli(), 'import', ...args], { env: env() }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
+  const cli = (...args: string[]) =>
+    run(process.execPath, [ensureFreshCli(), 'import', ...args], { env: env() }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
 
   it('dry-runs (exit 0, JSON report), then commits, then finds nothing to change', async () => {
     await createPlan('p-cli', 2019);

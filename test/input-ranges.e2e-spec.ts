@@ -18,7 +18,12 @@ let webhookId: string;
 beforeAll(async () => {
   t = await startTestApp({ now: '2026-03-02T02:00:00.000Z', env: { DUBAN_WEBHOOK_ALLOW_HOSTS: '127.0.0.1', DUBAN_NOTIFY_INTERVAL_MS: '0' } });
   f = await seedPlan(t);
-  taskId = (await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }, { seq: 2, dueDate: '2026-09-30' }])).id;
+  taskId = (
+    await createTask(t, f, [
+      { seq: 1, dueDate: '2026-06-30' },
+      { seq: 2, dueDate: '2026-09-30' },
+    ])
+  ).id;
   doc = (await t.http().get('/docs-json')).body as OpenApiDoc;
   const hook = await t.http().post('/webhooks').set('authorization', f.supervisor).send({ url: 'http://127.0.0.1:9/hook' });
   expect(hook.status).toBe(201);
@@ -56,7 +61,9 @@ describe('query parameters of every GET in the OpenAPI document', () => {
     const cases: string[] = [];
     const wrong: unknown[] = [];
     for (const op of operations(doc).filter((o) => o.method === 'GET' && o.path !== '/events/stream')) {
-      for (const p of op.parameters.filter((x) => x.in === 'query' && (x.schema?.type === 'number' || x.schema?.type === 'integer' || NUMERIC_NAMES.test(x.name)))) {
+      for (const p of op.parameters.filter(
+        (x) => x.in === 'query' && (x.schema?.type === 'number' || x.schema?.type === 'integer' || NUMERIC_NAMES.test(x.name)),
+      )) {
         for (const bad of ['99999999999999999999', '-1', '1e300', 'abc', 'NaN', '1.5']) {
           const url = `${pathFor(op)}?${p.name}=${bad}`;
           cases.push(url);
@@ -95,14 +102,28 @@ describe('multipart bodies of every upload endpoint in the OpenAPI document', ()
     const plain = fields.map((n) => part(n)).join('');
     return [
       ['no boundary', 'multipart/form-data', `${part('file', 'a.pdf')}--${b}--\r\n`, 'body'],
-      ['cut short', `multipart/form-data; boundary=${b}`, `${plain}--${b}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4 par`, 'body'],
-      ['three files', `multipart/form-data; boundary=${b}`, `${part('file', 'a.pdf')}${plain}${part('file', 'b.pdf')}${part('file', 'c.pdf')}--${b}--\r\n`, 'file'],
+      [
+        'cut short',
+        `multipart/form-data; boundary=${b}`,
+        `${plain}--${b}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4 par`,
+        'body',
+      ],
+      [
+        'three files',
+        `multipart/form-data; boundary=${b}`,
+        `${part('file', 'a.pdf')}${plain}${part('file', 'b.pdf')}${part('file', 'c.pdf')}--${b}--\r\n`,
+        'file',
+      ],
     ] as const;
   };
 
   beforeAll(async () => {
     // The self-assessment report is taken only while the plan's window is open.
-    const w = await t.http().put(`/plans/${f.planId}/self-assessment/window`).set('authorization', f.supervisor).send({ opensOn: '2026-03-01', closesOn: '2026-03-31' });
+    const w = await t
+      .http()
+      .put(`/plans/${f.planId}/self-assessment/window`)
+      .set('authorization', f.supervisor)
+      .send({ opensOn: '2026-03-01', closesOn: '2026-03-31' });
     expect(w.status).toBe(200);
   });
 

@@ -25,7 +25,11 @@ beforeAll(async () => {
   dataDir = t.dataDir;
   f = await seedPlan(t);
   const groups = (await t.http().get(`/plans/${P}/groups`).set('authorization', f.supervisor)).body as { id: string }[];
-  const cfg = await t.http().put(`/plans/${P}/scoring`).set('authorization', f.supervisor).send({ templateId: 'county-departments', groups: [{ groupId: groups[0].id, template: 'economic' }] });
+  const cfg = await t
+    .http()
+    .put(`/plans/${P}/scoring`)
+    .set('authorization', f.supervisor)
+    .send({ templateId: 'county-departments', groups: [{ groupId: groups[0].id, template: 'economic' }] });
   expect(cfg.status).toBe(200);
   expect((await t.http().post(`/plans/${P}/status`).set('authorization', f.supervisor).send({ status: 'published' })).status).toBe(201);
   // TASKS tasks: one indicator per two tasks (发改局 and 财政局), created through the write path in batches.
@@ -35,7 +39,12 @@ beforeAll(async () => {
       await t.db.run(
         `INSERT INTO indicators (id, plan_id, code, category_path, name, points, method_code, method_params, target_value, target_unit, direction, target_text, assessing_unit_id, sequential_submission, created_at)
          VALUES (?, ?, ?, '[]', ?, 1, 'node_platform', '{}', NULL, NULL, 'higher', NULL, 'u-tjj', NULL, ?)`,
-        `ind-${i}`, P, `J${i}`, `关闭测试指标${i}`, at);
+        `ind-${i}`,
+        P,
+        `J${i}`,
+        `关闭测试指标${i}`,
+        at,
+      );
     }
   });
   const tasks = t.app.get(TasksService);
@@ -53,7 +62,16 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => t?.close());
 
-const job = async (id: string) => (await t.http().get(`/jobs/${id}`).set('authorization', f.supervisor)).body as { status: string; kind: string; done: number; total: number; phase: string | null; error: { code: string; message: string } | null; result: unknown };
+const job = async (id: string) =>
+  (await t.http().get(`/jobs/${id}`).set('authorization', f.supervisor)).body as {
+    status: string;
+    kind: string;
+    done: number;
+    total: number;
+    phase: string | null;
+    error: { code: string; message: string } | null;
+    result: unknown;
+  };
 async function finished(id: string) {
   for (;;) {
     const j = await job(id);
@@ -63,17 +81,22 @@ async function finished(id: string) {
 }
 const closeEvents = async () => Number(await t.db.value("SELECT count(*) FROM task_events WHERE type IN ('task.close', 'task.score')"));
 const runs = async () => Number(await t.db.value('SELECT count(*) FROM score_runs WHERE plan_id = ?', P));
-const acknowledge = (taskId: string) => t.http().post(`/tasks/${taskId}/events`).set('authorization', f.dept).send({ type: 'task.acknowledge', expectedVersion: 1 });
+const acknowledge = (taskId: string) =>
+  t.http().post(`/tasks/${taskId}/events`).set('authorization', f.dept).send({ type: 'task.acknowledge', expectedVersion: 1 });
 
 describe('a close that fails in the middle', () => {
   it('leaves the plan open, no frozen run and no event of the close; the job says why in Chinese', async () => {
     const victim = taskIds[Math.floor(TASKS * 0.6)];
     const before = await databaseFingerprint(t.db);
     if (t.db.dialect === 'sqlite') {
-      await t.db.exec(`CREATE TRIGGER injected_failure BEFORE INSERT ON task_events WHEN NEW.type = 'task.score' AND NEW.task_id = '${victim}' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+      await t.db.exec(
+        `CREATE TRIGGER injected_failure BEFORE INSERT ON task_events WHEN NEW.type = 'task.score' AND NEW.task_id = '${victim}' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`,
+      );
     } else {
       await t.db.exec(`CREATE OR REPLACE FUNCTION injected_failure() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`);
-      await t.db.exec(`CREATE TRIGGER injected_failure BEFORE INSERT ON task_events FOR EACH ROW WHEN (NEW.type = 'task.score' AND NEW.task_id = '${victim}') EXECUTE FUNCTION injected_failure()`);
+      await t.db.exec(
+        `CREATE TRIGGER injected_failure BEFORE INSERT ON task_events FOR EACH ROW WHEN (NEW.type = 'task.score' AND NEW.task_id = '${victim}') EXECUTE FUNCTION injected_failure()`,
+      );
     }
     try {
       const res = await t.http().post(`/plans/${P}/status`).set('authorization', f.supervisor).set('prefer', 'respond-async').send({ status: 'closed' });
@@ -103,7 +126,13 @@ describe('a close whose process died', () => {
     await t.db.run(
       `INSERT INTO jobs (id, kind, plan_id, status, phase, done, total, params, started_by_role, owner, created_at, started_at, heartbeat_at)
        VALUES (?, 'close', ?, 'running', 'scoring-tasks', 10, 100, '{"status":"closed"}', 'supervisor', ?, ?, ?, ?)`,
-      id, P, `${hostname()}|999999999|deadbeef`, '2026-03-02T02:00:00.000Z', '2026-03-02T02:00:00.000Z', '2026-03-02T02:00:00.000Z');
+      id,
+      P,
+      `${hostname()}|999999999|deadbeef`,
+      '2026-03-02T02:00:00.000Z',
+      '2026-03-02T02:00:00.000Z',
+      '2026-03-02T02:00:00.000Z',
+    );
     expect((await acknowledge(taskIds[2])).body.code).toBe('PLAN_CLOSING');
     await t.close();
     t = await startTestApp({ now: '2026-03-02T03:00:00.000Z', dataDir });
@@ -135,7 +164,11 @@ describe('while a close runs', () => {
     };
     try {
       const order: string[] = [];
-      const close = t.http().post(`/plans/${P}/status`).set('authorization', f.supervisor).send({ status: 'closed' })
+      const close = t
+        .http()
+        .post(`/plans/${P}/status`)
+        .set('authorization', f.supervisor)
+        .send({ status: 'closed' })
         .then((r) => {
           order.push('close');
           return r;

@@ -25,7 +25,11 @@ beforeAll(async () => {
   taskId = (await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }], 'u-fgw')).id;
   await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }], 'u-czj');
   groupId = (await t.db.value<string>('SELECT id FROM plan_groups WHERE plan_id = ?', P))!;
-  const cfg = await t.http().put(`/plans/${P}/scoring`).set('authorization', f.supervisor).send({ templateId: 'county-towns', groups: [{ groupId, template: 'towns' }] });
+  const cfg = await t
+    .http()
+    .put(`/plans/${P}/scoring`)
+    .set('authorization', f.supervisor)
+    .send({ templateId: 'county-towns', groups: [{ groupId, template: 'towns' }] });
   if (cfg.status !== 200) throw new Error(JSON.stringify(cfg.body));
   const made = await post('/users', { username: 'xianzhang', displayName: '县长', password: 'a long leader passphrase', role: 'leader' }, f.admin);
   expect(made.status).toBe(201);
@@ -65,19 +69,56 @@ describe('a leader reads everything', () => {
 
 describe("a leader's own ballot", () => {
   it('is cast as the leader itself, of the leaders kind only', async () => {
-    const ok = await post(`/plans/${P}/ballots`, { groupId, evaluator: 'leaders', entries: [{ unitId: 'u-fgw', grade: '优秀' }, { unitId: 'u-czj', grade: '良好' }] }, leader);
+    const ok = await post(
+      `/plans/${P}/ballots`,
+      {
+        groupId,
+        evaluator: 'leaders',
+        entries: [
+          { unitId: 'u-fgw', grade: '优秀' },
+          { unitId: 'u-czj', grade: '良好' },
+        ],
+      },
+      leader,
+    );
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ evaluator: 'leaders', evaluatorId: leaderId });
-    const asOther = await post(`/plans/${P}/ballots`, { groupId, evaluator: 'leaders', evaluatorId: '副县长', entries: [{ unitId: 'u-fgw', grade: '良好' }, { unitId: 'u-czj', grade: '良好' }] }, leader);
+    const asOther = await post(
+      `/plans/${P}/ballots`,
+      {
+        groupId,
+        evaluator: 'leaders',
+        evaluatorId: '副县长',
+        entries: [
+          { unitId: 'u-fgw', grade: '良好' },
+          { unitId: 'u-czj', grade: '良好' },
+        ],
+      },
+      leader,
+    );
     expect(asOther.status).toBe(403);
     expect(asOther.body.details.field).toBe('evaluatorId');
-    const office = await post(`/plans/${P}/ballots`, { groupId, evaluator: 'office', entries: [{ unitId: 'u-fgw', score: 90 }, { unitId: 'u-czj', score: 80 }] }, leader);
+    const office = await post(
+      `/plans/${P}/ballots`,
+      {
+        groupId,
+        evaluator: 'office',
+        entries: [
+          { unitId: 'u-fgw', score: 90 },
+          { unitId: 'u-czj', score: 80 },
+        ],
+      },
+      leader,
+    );
     expect(office.status).toBe(403);
     expect(office.body.details.field).toBe('evaluator');
   });
 
   it('breaking the quota is treated exactly as the same ballot entered by the office', async () => {
-    const entries = [{ unitId: 'u-fgw', grade: '优秀' }, { unitId: 'u-czj', grade: '优秀' }];
+    const entries = [
+      { unitId: 'u-fgw', grade: '优秀' },
+      { unitId: 'u-czj', grade: '优秀' },
+    ];
     const byLeader = await post(`/plans/${P}/ballots`, { groupId, evaluator: 'leaders', entries }, leader);
     const byOffice = await post(`/plans/${P}/ballots`, { groupId, evaluator: 'leaders', evaluatorId: '副县长', entries }, f.supervisor);
     expect(byLeader.status).toBe(byOffice.status);
@@ -89,7 +130,19 @@ describe("a leader's own ballot", () => {
   });
 
   it('an auditor cannot cast one', async () => {
-    const res = await post(`/plans/${P}/ballots`, { groupId, evaluator: 'leaders', evaluatorId: '审计', entries: [{ unitId: 'u-fgw', grade: '良好' }, { unitId: 'u-czj', grade: '良好' }] }, f.auditor);
+    const res = await post(
+      `/plans/${P}/ballots`,
+      {
+        groupId,
+        evaluator: 'leaders',
+        evaluatorId: '审计',
+        entries: [
+          { unitId: 'u-fgw', grade: '良好' },
+          { unitId: 'u-czj', grade: '良好' },
+        ],
+      },
+      f.auditor,
+    );
     expect(res.status).toBe(403);
   });
 });

@@ -14,7 +14,15 @@ const ids: string[] = [];
 beforeAll(async () => {
   t = await startTestApp({ now: '2026-03-02T02:00:00.000Z' });
   f = await seedPlan(t);
-  for (let i = 0; i < 3; i++) ids.push((await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }, { seq: 2, dueDate: '2026-12-31' }])).id);
+  for (let i = 0; i < 3; i++)
+    ids.push(
+      (
+        await createTask(t, f, [
+          { seq: 1, dueDate: '2026-06-30' },
+          { seq: 2, dueDate: '2026-12-31' },
+        ])
+      ).id,
+    );
   ids.push((await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }], 'u-czj')).id);
 }, 60_000);
 afterAll(async () => t?.close());

@@ -36,7 +36,11 @@ beforeAll(async () => {
   a = await startTestApp({ now: '2026-05-06T02:00:00.000Z', env });
   f = await seedPlan(a);
   b = await startTestApp({ now: '2026-05-06T02:00:00.000Z', env, dataDir: a.dataDir, keepData: true });
-  const reg = await a.http().post('/webhooks').set('authorization', f.supervisor).send({ url: `http://127.0.0.1:${port}/hook` });
+  const reg = await a
+    .http()
+    .post('/webhooks')
+    .set('authorization', f.supervisor)
+    .send({ url: `http://127.0.0.1:${port}/hook` });
   expect(reg.status).toBe(201);
 });
 afterAll(async () => {
@@ -51,7 +55,9 @@ describePg('the outbox with two instances on one PostgreSQL database', () => {
     const tasks = [];
     for (let i = 0; i < 12; i++) tasks.push(await createTask(a, f, [{ seq: 1, dueDate: '2026-06-30' }]));
     for (const t of tasks) {
-      expect((await a.http().post(`/tasks/${t.id}/events`).set('authorization', f.dept).send({ type: 'task.acknowledge', expectedVersion: 1 })).status).toBe(200);
+      expect((await a.http().post(`/tasks/${t.id}/events`).set('authorization', f.dept).send({ type: 'task.acknowledge', expectedVersion: 1 })).status).toBe(
+        200,
+      );
     }
     const messages = (await a.db.value<number>('SELECT count(*) FROM outbox WHERE dispatched_at IS NULL'))!;
     expect(messages).toBeGreaterThanOrEqual(12);
@@ -61,7 +67,9 @@ describePg('the outbox with two instances on one PostgreSQL database', () => {
     await Promise.all([na.pump(), nb.pump(), na.dispatch(5), nb.dispatch(5)]);
     for (let i = 0; i < 5; i++) await Promise.all([na.pump(), nb.pump()]);
     expect(await a.db.value('SELECT count(*) FROM outbox WHERE dispatched_at IS NULL')).toBe(0);
-    const deliveries = await a.db.all<{ idempotency_key: string; status: string; attempts: number }>('SELECT idempotency_key, status, attempts FROM webhook_deliveries ORDER BY id');
+    const deliveries = await a.db.all<{ idempotency_key: string; status: string; attempts: number }>(
+      'SELECT idempotency_key, status, attempts FROM webhook_deliveries ORDER BY id',
+    );
     expect(deliveries.length).toBeGreaterThanOrEqual(messages);
     expect(deliveries.filter((d) => d.status !== 'delivered' || d.attempts !== 1)).toEqual([]);
     expect([...received.keys()].sort()).toEqual(deliveries.map((d) => d.idempotency_key).sort());

@@ -16,16 +16,27 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const patch = (body: unknown, auth = f.supervisor, id = f.planId) => t.http().patch(`/plans/${id}`).set('authorization', auth).send(body as object);
+const patch = (body: unknown, auth = f.supervisor, id = f.planId) =>
+  t
+    .http()
+    .patch(`/plans/${id}`)
+    .set('authorization', auth)
+    .send(body as object);
 const detail = async (id: string) => (await t.http().get(`/tasks/${id}`).set('authorization', f.supervisor)).body;
 
 describe('changing a plan’s settings', () => {
   it('applies the new sign-for deadline and sequential submission to tasks created afterwards only', async () => {
-    const before = await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }, { seq: 2, dueDate: '2026-07-31' }]);
+    const before = await createTask(t, f, [
+      { seq: 1, dueDate: '2026-06-30' },
+      { seq: 2, dueDate: '2026-07-31' },
+    ]);
     const res = await patch({ name: '2026年度绩效考评（修订）', signForWorkingDays: 3, sequentialSubmission: true, warnWorkingDays: 5 });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: f.planId, name: '2026年度绩效考评（修订）', signForWorkingDays: 3, sequentialSubmission: true, warnWorkingDays: 5 });
-    const after = await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }, { seq: 2, dueDate: '2026-07-31' }]);
+    const after = await createTask(t, f, [
+      { seq: 1, dueDate: '2026-06-30' },
+      { seq: 2, dueDate: '2026-07-31' },
+    ]);
     const [old, fresh] = [await detail(before.id), await detail(after.id)];
     expect(old).toMatchObject({ sequential: false, signForDueAt: null });
     expect(fresh.sequential).toBe(true);

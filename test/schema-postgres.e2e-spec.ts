@@ -16,10 +16,28 @@ import { createTestDatabase, dropTestDatabase, pgUrl, TEST_DB } from './support/
  */
 const describePg = TEST_DB === 'postgres' ? describe : describe.skip;
 
-interface Column { name: string; type: string; nullable: boolean; pk: boolean }
-interface Index { name: string; unique: boolean; columns: string[]; where: string | null }
-interface ForeignKey { column: string; table: string; to: string; onDelete: string }
-interface Schema { tables: Record<string, { columns: Column[]; indexes: Index[]; foreignKeys: ForeignKey[] }>; triggers: string[] }
+interface Column {
+  name: string;
+  type: string;
+  nullable: boolean;
+  pk: boolean;
+}
+interface Index {
+  name: string;
+  unique: boolean;
+  columns: string[];
+  where: string | null;
+}
+interface ForeignKey {
+  column: string;
+  table: string;
+  to: string;
+  onDelete: string;
+}
+interface Schema {
+  tables: Record<string, { columns: Column[]; indexes: Index[]; foreignKeys: ForeignKey[] }>;
+  triggers: string[];
+}
 
 /** SQLite type → the PostgreSQL types its twin may use (migrations/postgres/README.md). */
 const TYPE_MAP: Record<string, string[]> = {
@@ -29,29 +47,50 @@ const TYPE_MAP: Record<string, string[]> = {
   boolean: ['integer'],
 };
 
-const normWhere = (w: string | null | undefined) => (w ? w.replace(/::[a-z ]+/g, '').replace(/["()]/g, '').replace(/\s+/g, ' ').trim().toLowerCase() : null);
+const normWhere = (w: string | null | undefined) =>
+  w
+    ? w
+        .replace(/::[a-z ]+/g, '')
+        .replace(/["()]/g, '')
+        .replace(/\s+/g, ' ')
+        .trim()
+        .toLowerCase()
+    : null;
 const INTERNAL = new Set(['migrations', 'sqlite_sequence']);
 
 function sqliteSchema(file: string): Schema {
   const db = new Database(file, { readonly: true });
   try {
-    const tables = (db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).filter((t) => !INTERNAL.has(t.name));
+    const tables = (db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).filter(
+      (t) => !INTERNAL.has(t.name),
+    );
     const out: Schema = { tables: {}, triggers: [] };
     for (const { name } of tables) {
       const columns = (db.pragma(`table_info("${name}")`) as { name: string; type: string; notnull: number; pk: number }[]).map((c) => ({
-        name: c.name, type: c.type.toLowerCase(), nullable: c.notnull === 0 && c.pk === 0, pk: c.pk > 0,
+        name: c.name,
+        type: c.type.toLowerCase(),
+        nullable: c.notnull === 0 && c.pk === 0,
+        pk: c.pk > 0,
       }));
       const indexes: Index[] = [];
       for (const i of db.pragma(`index_list("${name}")`) as { name: string; unique: number; origin: string; partial: number }[]) {
         if (i.origin === 'pk') continue;
         const cols = (db.pragma(`index_info("${i.name}")`) as { name: string }[]).map((c) => c.name);
-        const sql = (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`).get(i.name) as { sql: string | null } | undefined)?.sql ?? '';
+        const sql =
+          (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`).get(i.name) as { sql: string | null } | undefined)?.sql ?? '';
         indexes.push({ name: i.name, unique: i.unique === 1, columns: cols, where: normWhere(/\bWHERE\b(.*)$/is.exec(sql)?.[1]) });
       }
       const foreignKeys = (db.pragma(`foreign_key_list("${name}")`) as { from: string; table: string; to: string; on_delete: string }[]).map((k) => ({
-        column: k.from, table: k.table, to: k.to, onDelete: k.on_delete.toUpperCase(),
+        column: k.from,
+        table: k.table,
+        to: k.to,
+        onDelete: k.on_delete.toUpperCase(),
       }));
-      out.tables[name] = { columns, indexes: indexes.sort((a, b) => a.name.localeCompare(b.name)), foreignKeys: foreignKeys.sort((a, b) => a.column.localeCompare(b.column)) };
+      out.tables[name] = {
+        columns,
+        indexes: indexes.sort((a, b) => a.name.localeCompare(b.name)),
+        foreignKeys: foreignKeys.sort((a, b) => a.column.localeCompare(b.column)),
+      };
     }
     out.triggers = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
     return out;
@@ -63,29 +102,52 @@ function sqliteSchema(file: string): Schema {
 async function postgresSchema(ds: DataSource): Promise<Schema> {
   const q = <T>(sql: string, ...p: unknown[]) => ds.query(sql, p) as Promise<T[]>;
   const out: Schema = { tables: {}, triggers: [] };
-  const tables = (await q<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`))
-    .map((t) => t.table_name).filter((t) => !INTERNAL.has(t)).sort();
+  const tables = (
+    await q<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
+  )
+    .map((t) => t.table_name)
+    .filter((t) => !INTERNAL.has(t))
+    .sort();
   for (const name of tables) {
-    const pk = new Set((await q<{ column_name: string }>(
-      `SELECT k.column_name FROM information_schema.table_constraints c JOIN information_schema.key_column_usage k ON k.constraint_name = c.constraint_name AND k.table_name = c.table_name
-       WHERE c.table_name = $1 AND c.constraint_type = 'PRIMARY KEY'`, name)).map((r) => r.column_name));
-    const columns = (await q<{ column_name: string; data_type: string; is_nullable: string }>(
-      `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`, name,
-    )).map((c) => ({ name: c.column_name, type: c.data_type, nullable: c.is_nullable === 'YES' && !pk.has(c.column_name), pk: pk.has(c.column_name) }));
-    const indexes = (await q<{ name: string; unique: boolean; columns: string[]; def: string }>(
-      `SELECT ic.relname AS name, ix.indisunique AS unique, pg_get_indexdef(ix.indexrelid) AS def,
+    const pk = new Set(
+      (
+        await q<{ column_name: string }>(
+          `SELECT k.column_name FROM information_schema.table_constraints c JOIN information_schema.key_column_usage k ON k.constraint_name = c.constraint_name AND k.table_name = c.table_name
+       WHERE c.table_name = $1 AND c.constraint_type = 'PRIMARY KEY'`,
+          name,
+        )
+      ).map((r) => r.column_name),
+    );
+    const columns = (
+      await q<{ column_name: string; data_type: string; is_nullable: string }>(
+        `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
+        name,
+      )
+    ).map((c) => ({ name: c.column_name, type: c.data_type, nullable: c.is_nullable === 'YES' && !pk.has(c.column_name), pk: pk.has(c.column_name) }));
+    const indexes = (
+      await q<{ name: string; unique: boolean; columns: string[]; def: string }>(
+        `SELECT ic.relname AS name, ix.indisunique AS unique, pg_get_indexdef(ix.indexrelid) AS def,
               array(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.n ORDER BY k.o)::text[] AS columns
        FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid JOIN pg_class tc ON tc.oid = ix.indrelid
-       WHERE tc.relname = $1 AND NOT ix.indisprimary`, name,
-    )).map((i) => ({ name: i.name, unique: i.unique, columns: i.columns, where: normWhere(/\bWHERE\b(.*)$/is.exec(i.def)?.[1]) }));
-    const foreignKeys = (await q<{ column: string; table: string; to: string; on_delete: string }>(
-      `SELECT kcu.column_name AS column, ccu.table_name AS table, ccu.column_name AS to, rc.delete_rule AS on_delete
+       WHERE tc.relname = $1 AND NOT ix.indisprimary`,
+        name,
+      )
+    ).map((i) => ({ name: i.name, unique: i.unique, columns: i.columns, where: normWhere(/\bWHERE\b(.*)$/is.exec(i.def)?.[1]) }));
+    const foreignKeys = (
+      await q<{ column: string; table: string; to: string; on_delete: string }>(
+        `SELECT kcu.column_name AS column, ccu.table_name AS table, ccu.column_name AS to, rc.delete_rule AS on_delete
        FROM information_schema.referential_constraints rc
        JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = rc.constraint_name
        JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = rc.constraint_name
-       WHERE kcu.table_name = $1`, name,
-    )).map((k) => ({ column: k.column, table: k.table, to: k.to, onDelete: k.on_delete }));
-    out.tables[name] = { columns, indexes: indexes.sort((a, b) => a.name.localeCompare(b.name)), foreignKeys: foreignKeys.sort((a, b) => a.column.localeCompare(b.column)) };
+       WHERE kcu.table_name = $1`,
+        name,
+      )
+    ).map((k) => ({ column: k.column, table: k.table, to: k.to, onDelete: k.on_delete }));
+    out.tables[name] = {
+      columns,
+      indexes: indexes.sort((a, b) => a.name.localeCompare(b.name)),
+      foreignKeys: foreignKeys.sort((a, b) => a.column.localeCompare(b.column)),
+    };
   }
   out.triggers = (await q<{ tgname: string }>(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname`)).map((t) => t.tgname);
   return out;
@@ -131,10 +193,17 @@ describePg('PostgreSQL schema (the twins of the SQLite migrations)', () => {
     expect(Object.keys(pg.tables)).toEqual(Object.keys(sqlite.tables));
     for (const [name, lite] of Object.entries(sqlite.tables)) {
       const twin = pg.tables[name];
-      expect({ table: name, columns: twin.columns.map((c) => [c.name, c.nullable, c.pk]) }).toEqual({ table: name, columns: lite.columns.map((c) => [c.name, c.nullable, c.pk]) });
+      expect({ table: name, columns: twin.columns.map((c) => [c.name, c.nullable, c.pk]) }).toEqual({
+        table: name,
+        columns: lite.columns.map((c) => [c.name, c.nullable, c.pk]),
+      });
       for (const [i, c] of lite.columns.entries()) {
-        expect({ column: `${name}.${c.name}`, allowed: TYPE_MAP[c.type]?.includes(twin.columns[i].type) ?? false, sqlite: c.type, postgres: twin.columns[i].type })
-          .toEqual({ column: `${name}.${c.name}`, allowed: true, sqlite: c.type, postgres: twin.columns[i].type });
+        expect({
+          column: `${name}.${c.name}`,
+          allowed: TYPE_MAP[c.type]?.includes(twin.columns[i].type) ?? false,
+          sqlite: c.type,
+          postgres: twin.columns[i].type,
+        }).toEqual({ column: `${name}.${c.name}`, allowed: true, sqlite: c.type, postgres: twin.columns[i].type });
       }
       expect({ table: name, indexes: twin.indexes }).toEqual({ table: name, indexes: lite.indexes });
       expect({ table: name, foreignKeys: twin.foreignKeys }).toEqual({ table: name, foreignKeys: lite.foreignKeys });
@@ -143,7 +212,9 @@ describePg('PostgreSQL schema (the twins of the SQLite migrations)', () => {
 
   it('guards the same tables append-only (plus TRUNCATE, which row triggers miss)', () => {
     expect(pg.triggers.filter((t) => !t.endsWith('_no_truncate'))).toEqual(sqlite.triggers);
-    expect(pg.triggers.filter((t) => t.endsWith('_no_truncate')).map((t) => t.replace(/_no_truncate$/, '_no_update'))).toEqual(sqlite.triggers.filter((t) => t.endsWith('_no_update')));
+    expect(pg.triggers.filter((t) => t.endsWith('_no_truncate')).map((t) => t.replace(/_no_truncate$/, '_no_update'))).toEqual(
+      sqlite.triggers.filter((t) => t.endsWith('_no_update')),
+    );
   });
 
   it('refuses to update, delete or truncate an event row (append-only log)', async () => {
@@ -158,7 +229,9 @@ describePg('PostgreSQL schema (the twins of the SQLite migrations)', () => {
     await expect(ds.query(`DELETE FROM task_events`)).rejects.toThrow(/task_events is append-only/);
     await expect(ds.query(`TRUNCATE task_events CASCADE`)).rejects.toThrow(/task_events is append-only/);
     expect(await ds.query('SELECT payload FROM task_events')).toEqual([{ payload: '{}' }]);
-    await expect(ds.query(`INSERT INTO task_events (task_id, seq, type, payload, actor_role, occurred_at, recorded_at, state_after, machine_version, prev_hash, hash)
-                    VALUES ('t', 1, 'task.created', '{}', 'system', 'x', 'x', '"live"', 1, '0', 'h')`)).rejects.toMatchObject({ code: '23505' });
+    await expect(
+      ds.query(`INSERT INTO task_events (task_id, seq, type, payload, actor_role, occurred_at, recorded_at, state_after, machine_version, prev_hash, hash)
+                    VALUES ('t', 1, 'task.created', '{}', 'system', 'x', 'x', '"live"', 1, '0', 'h')`),
+    ).rejects.toMatchObject({ code: '23505' });
   });
 });

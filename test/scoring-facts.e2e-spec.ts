@@ -26,7 +26,8 @@ const send = async (taskId: string, auth: string, type: string, payload?: object
   post(`/tasks/${taskId}/events`, auth, { type, expectedVersion: await version(taskId), nodeSeq: 1, payload });
 
 async function indicator(code: string, points: number, methodCode: string, extra: object = {}) {
-  return (await body(post('/indicators', f.supervisor, { planId: P, code, name: `指标${code}`, points, methodCode, assessingUnitId: 'u-tjj', ...extra }))).id as string;
+  return (await body(post('/indicators', f.supervisor, { planId: P, code, name: `指标${code}`, points, methodCode, assessingUnitId: 'u-tjj', ...extra })))
+    .id as string;
 }
 async function task(indicatorId: string, unitId = 'u-fgw') {
   return (await body(post('/tasks', f.supervisor, { planId: P, indicatorId, unitId, nodes: [{ seq: 1, dueDate: '2026-06-30' }] }))).id as string;
@@ -45,7 +46,15 @@ beforeAll(async () => {
   await body(t.http().put(`/plans/${P}/scoring`).set('authorization', f.supervisor).send({ templateId: 'county-towns' }));
   ids.tax = await indicator('T1', 20, 'ratio', { targetValue: 12.4, targetUnit: '亿元', methodParams: { policyAdjustment: true } });
   ids.plain = await indicator('R1', 10, 'ratio', { targetValue: 20 });
-  ids.items = await indicator('S1', 6, 'direct', { methodParams: { mode: 'sub_items', items: [{ key: 'k1', name: '制度建设', points: 2 }, { key: 'k2', name: '台账管理', points: 4 }] } });
+  ids.items = await indicator('S1', 6, 'direct', {
+    methodParams: {
+      mode: 'sub_items',
+      items: [
+        { key: 'k1', name: '制度建设', points: 2 },
+        { key: 'k2', name: '台账管理', points: 4 },
+      ],
+    },
+  });
   ids.taxTask = await task(ids.tax);
   ids.plainTask = await task(ids.plain);
   ids.itemsTask = await task(ids.items);
@@ -80,11 +89,21 @@ describe('the assessor enters facts with the approval', () => {
     expect(s.score.explanation.inputs).toMatchObject({ points: 20, target: 12.4, actual: 11.6, policyAdjustment: 0.5 });
     expect(s.score.explanation.formula).toContain('(11.6 + 0.5) ÷ 12.4');
     const src = (s.score.explanation.sources as any[]).find((x) => x.field === 'policyAdjustment');
-    expect(src).toMatchObject({ label: '政策影响额', value: 0.5, by: 'tjj', role: 'assessor', at: expect.any(String), note: expect.stringContaining('审核通过') });
+    expect(src).toMatchObject({
+      label: '政策影响额',
+      value: 0.5,
+      by: 'tjj',
+      role: 'assessor',
+      at: expect.any(String),
+      note: expect.stringContaining('审核通过'),
+    });
     const detail = await body(get(`/tasks/${ids.taxTask}`, f.dept));
     expect(detail.enterableFacts).toEqual([{ field: 'policyAdjustment', label: '政策影响额', by: ['assessor', 'office'] }]);
     expect((await body(get(`/tasks/${ids.plainTask}`, f.dept))).enterableFacts).toEqual([]);
-    expect(detail.enteredFacts).toMatchObject({ values: { policyAdjustment: 0.5 }, sources: { policyAdjustment: { via: 'evidence.approve', nodeSeq: 1, role: 'assessor' } } });
+    expect(detail.enteredFacts).toMatchObject({
+      values: { policyAdjustment: 0.5 },
+      sources: { policyAdjustment: { via: 'evidence.approve', nodeSeq: 1, role: 'assessor' } },
+    });
   });
 });
 
@@ -99,7 +118,11 @@ describe('the office sets or corrects facts afterwards (POST /tasks/{id}/facts)'
     expect(src).toMatchObject({ value: 0.8, by: 'sup', role: 'supervisor', note: expect.stringContaining('据税务局复核函更正') });
     const h = await body(get(`/tasks/${ids.taxTask}/history?type=task.facts`, f.auditor));
     expect(h.items).toHaveLength(1);
-    expect(h.items[0]).toMatchObject({ type: 'task.facts', actor: { role: 'supervisor' }, data: { facts: { policyAdjustment: 0.8 }, reason: '据税务局复核函更正' } });
+    expect(h.items[0]).toMatchObject({
+      type: 'task.facts',
+      actor: { role: 'supervisor' },
+      data: { facts: { policyAdjustment: 0.8 }, reason: '据税务局复核函更正' },
+    });
     const replay = await body(get(`/audit/tasks/${ids.taxTask}/replay?steps=false`, f.auditor));
     expect(replay).toMatchObject({ ok: true, divergence: null, end: { storedSnapshotMatches: true } });
     const verify = await body(get('/audit/verify?replay=true', f.auditor));
@@ -112,7 +135,9 @@ describe('the office sets or corrects facts afterwards (POST /tasks/{id}/facts)'
     await body(send(ids.itemsTask, f.assessor, 'evidence.approve', { subItems: { k1: true } }));
     const provisional = await body(get(`/tasks/${ids.itemsTask}/score`, f.assessor));
     expect(provisional.score).toMatchObject({ display: '2.00', status: 'provisional', missing: ['subItems.k2'] });
-    await body(post(`/tasks/${ids.itemsTask}/facts`, f.assessor, { expectedVersion: await version(ids.itemsTask), subItems: { k2: 3.5 }, reason: '补录台账管理得分' }));
+    await body(
+      post(`/tasks/${ids.itemsTask}/facts`, f.assessor, { expectedVersion: await version(ids.itemsTask), subItems: { k2: 3.5 }, reason: '补录台账管理得分' }),
+    );
     const s = await body(get(`/tasks/${ids.itemsTask}/score`, f.assessor));
     expect(s.score).toMatchObject({ display: '5.50', status: 'scored' });
   });

@@ -56,7 +56,13 @@ describe('copy, edit, retire: versioned with who, when and what changed', () => 
   let base: any;
   it('copies a shipped template under a new id (version 1, copiedFrom)', async () => {
     const c = await ok(send('post', '/scoring/templates/province-cities/copy', f.supervisor, { newId: 'city-2026', name: '2026年设区市考核' }));
-    expect(c).toMatchObject({ id: 'city-2026', version: 1, source: 'office', copiedFrom: 'province-cities@1', createdBy: { role: 'supervisor', username: 'sup' } });
+    expect(c).toMatchObject({
+      id: 'city-2026',
+      version: 1,
+      source: 'office',
+      copiedFrom: 'province-cities@1',
+      createdBy: { role: 'supervisor', username: 'sup' },
+    });
     expect(c.template.name).toBe('2026年设区市考核');
     base = c.template;
     const dup = await send('post', '/scoring/templates/province-cities/copy', f.supervisor, { newId: 'city-2026' });
@@ -72,7 +78,9 @@ describe('copy, edit, retire: versioned with who, when and what changed', () => 
     const r = await send('put', '/scoring/templates/city-2026', f.supervisor, { template: bad });
     expect(r.status).toBe(400);
     const fields = r.body.details.fields.map((x: any) => x.field);
-    expect(fields).toEqual(expect.arrayContaining(['template.groups[0].composition.parts[1].parts[0].percent', 'template.groups[0].grading.grades[0].percent']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['template.groups[0].composition.parts[1].parts[0].percent', 'template.groups[0].grading.grades[0].percent']),
+    );
     const weights = structuredClone(base);
     weights.groups[0].composition.parts[0].percent = 80; // 80 + 30 ≠ 100
     const w = await send('put', '/scoring/templates/city-2026', f.supervisor, { template: weights });
@@ -91,8 +99,17 @@ describe('copy, edit, retire: versioned with who, when and what changed', () => 
     next.adjustments.bonuses.totalCap = 2.5;
     const v2 = await ok(send('put', '/scoring/templates/city-2026', f.supervisor, { template: next, note: '提高综合评价权重', expectedVersion: 1 }));
     expect(v2).toMatchObject({ version: 2, changed: true, note: '提高综合评价权重', template: { version: 2 } });
-    expect(v2.changes.map((c: any) => c.path).sort()).toEqual(['adjustments.bonuses.totalCap', 'groups[0].composition.parts[0].percent', 'groups[0].composition.parts[1].percent']);
-    expect(v2.changes.find((c: any) => c.path === 'groups[0].composition.parts[0].percent')).toMatchObject({ change: 'changed', before: 70, after: 60, label: expect.stringContaining('70 → 60') });
+    expect(v2.changes.map((c: any) => c.path).sort()).toEqual([
+      'adjustments.bonuses.totalCap',
+      'groups[0].composition.parts[0].percent',
+      'groups[0].composition.parts[1].percent',
+    ]);
+    expect(v2.changes.find((c: any) => c.path === 'groups[0].composition.parts[0].percent')).toMatchObject({
+      change: 'changed',
+      before: 70,
+      after: 60,
+      label: expect.stringContaining('70 → 60'),
+    });
     const same = await ok(send('put', '/scoring/templates/city-2026', f.supervisor, { template: next }));
     expect(same).toMatchObject({ version: 2, changed: false });
     const stale = await send('put', '/scoring/templates/city-2026', f.supervisor, { template: base, expectedVersion: 1 });
@@ -100,7 +117,10 @@ describe('copy, edit, retire: versioned with who, when and what changed', () => 
     expect(stale.body.code).toBe('VERSION_CONFLICT');
     expect((await ok(send('get', '/scoring/templates/city-2026?version=1', f.supervisor))).template.groups[0].composition.parts[0].percent).toBe(70);
     const h = await ok(send('get', '/scoring/templates/city-2026/history', f.supervisor));
-    expect(h.map((x: any) => [x.version, x.createdBy.username, x.changes.length])).toEqual([[2, 'sup', 3], [1, 'sup', 0]]);
+    expect(h.map((x: any) => [x.version, x.createdBy.username, x.changes.length])).toEqual([
+      [2, 'sup', 3],
+      [1, 'sup', 0],
+    ]);
   });
 
   it('retiring is a version too: no more edits, hidden from the default list, history kept', async () => {
@@ -141,9 +161,17 @@ describe('catalogues from a table', () => {
   });
 
   it('names every line it could not read', async () => {
-    const p = await ok(send('post', '/scoring/catalogues/parse', f.supervisor, { kind: 'negative_list', lines: ['发生安全事故的，扣1分', '工作不力的', '考核弄虚作假的，扣该项分值的10%'] }));
+    const p = await ok(
+      send('post', '/scoring/catalogues/parse', f.supervisor, {
+        kind: 'negative_list',
+        lines: ['发生安全事故的，扣1分', '工作不力的', '考核弄虚作假的，扣该项分值的10%'],
+      }),
+    );
     expect(p.items).toHaveLength(1);
-    expect(p.problems.map((x: any) => [x.line, x.code])).toEqual([[2, 'no_amount'], [3, 'relative_amount']]);
+    expect(p.problems.map((x: any) => [x.line, x.code])).toEqual([
+      [2, 'no_amount'],
+      [3, 'relative_amount'],
+    ]);
     expect((await send('post', '/scoring/catalogues/parse', f.supervisor, { kind: 'bogus', text: 'x' })).body.details.fields[0].field).toBe('kind');
   });
 

@@ -33,7 +33,8 @@ async function send(taskId: string, auth: string, type: string, payload?: object
 }
 
 async function indicator(code: string, points: number, methodCode: string, extra: object = {}) {
-  return (await body(post('/indicators', f.supervisor, { planId: P, code, name: `指标${code}`, points, methodCode, assessingUnitId: 'u-tjj', ...extra }))).id as string;
+  return (await body(post('/indicators', f.supervisor, { planId: P, code, name: `指标${code}`, points, methodCode, assessingUnitId: 'u-tjj', ...extra })))
+    .id as string;
 }
 
 async function task(indicatorId: string, unitId: string, dues: string[]) {
@@ -83,18 +84,40 @@ afterAll(async () => t?.close());
 
 describe('method parameters are checked when an indicator is created', () => {
   it('refuses bad parameters with 400 naming the field, and writes nothing', async () => {
-    const before = (await databaseFingerprint(t.db));
-    const res = await post('/indicators', f.supervisor, { planId: P, code: 'BAD', name: 'x', points: 5, methodCode: 'direct', methodParams: { mode: 'per_occurrence' } });
+    const before = await databaseFingerprint(t.db);
+    const res = await post('/indicators', f.supervisor, {
+      planId: P,
+      code: 'BAD',
+      name: 'x',
+      points: 5,
+      methodCode: 'direct',
+      methodParams: { mode: 'per_occurrence' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.details.fields).toEqual([{ field: 'methodParams.deductionPerOccurrence', reason: expect.stringMatching(/required/) }]);
-    const unknown = await post('/indicators', f.supervisor, { planId: P, code: 'BAD', name: 'x', points: 5, methodCode: 'ratio', methodParams: { weight: 0.9 } });
+    const unknown = await post('/indicators', f.supervisor, {
+      planId: P,
+      code: 'BAD',
+      name: 'x',
+      points: 5,
+      methodCode: 'ratio',
+      methodParams: { weight: 0.9 },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.details.fields[0].field).toBe('methodParams.weight');
-    const clash = await post('/indicators', f.supervisor, { planId: P, code: 'BAD', name: 'x', points: 5, methodCode: 'ratio', direction: 'lower', methodParams: { direction: 'higher' } });
+    const clash = await post('/indicators', f.supervisor, {
+      planId: P,
+      code: 'BAD',
+      name: 'x',
+      points: 5,
+      methodCode: 'ratio',
+      direction: 'lower',
+      methodParams: { direction: 'higher' },
+    });
     expect(clash.status).toBe(400);
     expect(clash.body.details.fields[0].field).toBe('methodParams.direction');
-    expect((await databaseFingerprint(t.db))).toBe(before);
-    expect((await t.db.one(`SELECT count(*) AS n FROM indicators WHERE code = 'BAD'`))).toEqual({ n: 0 });
+    expect(await databaseFingerprint(t.db)).toBe(before);
+    expect(await t.db.one(`SELECT count(*) AS n FROM indicators WHERE code = 'BAD'`)).toEqual({ n: 0 });
   });
 });
 
@@ -103,11 +126,11 @@ describe('scoring set-up', () => {
     const res = await get(`/plans/${P}/scores`, f.supervisor);
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('SCORING_NOT_CONFIGURED');
-    const before = (await databaseFingerprint(t.db));
+    const before = await databaseFingerprint(t.db);
     const close = await post(`/plans/${P}/status`, f.supervisor, { status: 'closed' });
     expect(close.status).toBe(409);
     expect(close.body.code).toBe('SCORING_NOT_CONFIGURED');
-    expect((await databaseFingerprint(t.db))).toBe(before);
+    expect(await databaseFingerprint(t.db)).toBe(before);
     expect((await body(get(`/plans/${P}`, f.supervisor))).status).toBe('published');
   });
 
@@ -115,7 +138,11 @@ describe('scoring set-up', () => {
     const a = await t.http().put(`/plans/${P}/scoring`).set('authorization', f.supervisor).send({ templateId: 'nope' });
     expect(a.status).toBe(400);
     expect(a.body.details.fields[0].field).toBe('templateId');
-    const b = await t.http().put(`/plans/${P}/scoring`).set('authorization', f.supervisor).send({ templateId: 'county-towns', groups: [{ groupId: groupOf.id, template: 'villages' }] });
+    const b = await t
+      .http()
+      .put(`/plans/${P}/scoring`)
+      .set('authorization', f.supervisor)
+      .send({ templateId: 'county-towns', groups: [{ groupId: groupOf.id, template: 'villages' }] });
     expect(b.status).toBe(400);
     expect(b.body.details.fields[0].field).toBe('groups[0].template');
     const dept = await t.http().put(`/plans/${P}/scoring`).set('authorization', f.dept).send({ templateId: 'county-towns' });
@@ -130,13 +157,17 @@ describe('scoring set-up', () => {
 
 describe('comprehensive evaluation ballots', () => {
   it('refuses a leaders’ ballot that breaks its quota with 422 naming the grade and the counts; nothing is written', async () => {
-    const n = async () => (await t.db.one('SELECT count(*) AS n FROM score_ballots'));
+    const n = async () => await t.db.one('SELECT count(*) AS n FROM score_ballots');
     const before = await n();
     const res = await post(`/plans/${P}/ballots`, f.supervisor, {
       groupId: groupOf.id,
       evaluator: 'leaders',
       evaluatorId: '县长',
-      entries: [{ unitId: 'u-fgw', grade: '优秀' }, { unitId: 'u-czj', grade: '优秀' }, { unitId: 'u-hq', grade: '良好' }],
+      entries: [
+        { unitId: 'u-fgw', grade: '优秀' },
+        { unitId: 'u-czj', grade: '优秀' },
+        { unitId: 'u-hq', grade: '良好' },
+      ],
     });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('BALLOT_QUOTA_EXCEEDED');
@@ -146,11 +177,15 @@ describe('comprehensive evaluation ballots', () => {
   });
 
   it('refuses a department rating its own unit (403), and a ballot entered for a unit rating that unit', async () => {
-    const before = (await databaseFingerprint(t.db));
+    const before = await databaseFingerprint(t.db);
     const own = await post(`/plans/${P}/ballots`, f.dept, {
       groupId: groupOf.id,
       evaluator: 'peers',
-      entries: [{ unitId: 'u-fgw', grade: '优秀' }, { unitId: 'u-czj', grade: '良好' }, { unitId: 'u-hq', grade: '一般' }],
+      entries: [
+        { unitId: 'u-fgw', grade: '优秀' },
+        { unitId: 'u-czj', grade: '良好' },
+        { unitId: 'u-hq', grade: '一般' },
+      ],
     });
     expect(own.status).toBe(403);
     expect(own.body.code).toBe('BALLOT_SELF_RATING');
@@ -160,26 +195,82 @@ describe('comprehensive evaluation ballots', () => {
       evaluator: 'peers',
       evaluatorId: 'u-czj',
       evaluatorUnitId: 'u-czj',
-      entries: [{ unitId: 'u-czj', grade: '优秀' }, { unitId: 'u-fgw', grade: '良好' }],
+      entries: [
+        { unitId: 'u-czj', grade: '优秀' },
+        { unitId: 'u-fgw', grade: '良好' },
+      ],
     });
     expect(onBehalf.status).toBe(403);
-    const leadersByDept = await post(`/plans/${P}/ballots`, f.dept, { groupId: groupOf.id, evaluator: 'leaders', entries: [{ unitId: 'u-czj', grade: '优秀' }] });
+    const leadersByDept = await post(`/plans/${P}/ballots`, f.dept, {
+      groupId: groupOf.id,
+      evaluator: 'leaders',
+      entries: [{ unitId: 'u-czj', grade: '优秀' }],
+    });
     expect(leadersByDept.status).toBe(403);
     const incomplete = await post(`/plans/${P}/ballots`, f.dept, { groupId: groupOf.id, evaluator: 'peers', entries: [{ unitId: 'u-czj', grade: '优秀' }] });
     expect(incomplete.status).toBe(400);
     expect(incomplete.body.details.fields[0]).toMatchObject({ field: 'entries', reason: expect.stringMatching(/not rated: u-hq/) });
-    expect((await databaseFingerprint(t.db)) + JSON.stringify((await t.db.one('SELECT count(*) AS n FROM score_ballots')))).toBe(before + JSON.stringify({ n: 0 }));
+    expect((await databaseFingerprint(t.db)) + JSON.stringify(await t.db.one('SELECT count(*) AS n FROM score_ballots'))).toBe(
+      before + JSON.stringify({ n: 0 }),
+    );
   });
 
   it('accepts valid ballots; a second ballot of the same evaluator supersedes the first', async () => {
     const leaders = { groupId: groupOf.id, evaluator: 'leaders', evaluatorId: '县长' };
-    const first = await body(post(`/plans/${P}/ballots`, f.supervisor, { ...leaders, entries: [{ unitId: 'u-fgw', grade: '良好' }, { unitId: 'u-czj', grade: '优秀' }, { unitId: 'u-hq', grade: '良好' }] }));
-    const second = await body(post(`/plans/${P}/ballots`, f.supervisor, { ...leaders, entries: [{ unitId: 'u-fgw', grade: '优秀' }, { unitId: 'u-czj', grade: '良好' }, { unitId: 'u-hq', grade: '良好' }] }));
+    const first = await body(
+      post(`/plans/${P}/ballots`, f.supervisor, {
+        ...leaders,
+        entries: [
+          { unitId: 'u-fgw', grade: '良好' },
+          { unitId: 'u-czj', grade: '优秀' },
+          { unitId: 'u-hq', grade: '良好' },
+        ],
+      }),
+    );
+    const second = await body(
+      post(`/plans/${P}/ballots`, f.supervisor, {
+        ...leaders,
+        entries: [
+          { unitId: 'u-fgw', grade: '优秀' },
+          { unitId: 'u-czj', grade: '良好' },
+          { unitId: 'u-hq', grade: '良好' },
+        ],
+      }),
+    );
     expect(second).toMatchObject({ supersedes: first.id, countsFrom: 'live', evaluatorUnitId: null });
-    await body(post(`/plans/${P}/ballots`, f.supervisor, { groupId: groupOf.id, evaluator: 'office', evaluatorId: '县绩效办', entries: [{ unitId: 'u-fgw', score: 90 }, { unitId: 'u-czj', score: 80 }, { unitId: 'u-hq', score: 70 }] }));
-    const peer = await body(post(`/plans/${P}/ballots`, f.dept, { groupId: groupOf.id, evaluator: 'peers', entries: [{ unitId: 'u-czj', grade: '优秀' }, { unitId: 'u-hq', grade: '良好' }] }));
+    await body(
+      post(`/plans/${P}/ballots`, f.supervisor, {
+        groupId: groupOf.id,
+        evaluator: 'office',
+        evaluatorId: '县绩效办',
+        entries: [
+          { unitId: 'u-fgw', score: 90 },
+          { unitId: 'u-czj', score: 80 },
+          { unitId: 'u-hq', score: 70 },
+        ],
+      }),
+    );
+    const peer = await body(
+      post(`/plans/${P}/ballots`, f.dept, {
+        groupId: groupOf.id,
+        evaluator: 'peers',
+        entries: [
+          { unitId: 'u-czj', grade: '优秀' },
+          { unitId: 'u-hq', grade: '良好' },
+        ],
+      }),
+    );
     expect(peer).toMatchObject({ evaluatorId: 'u-fgw', evaluatorUnitId: 'u-fgw' });
-    await body(post(`/plans/${P}/ballots`, f.otherDept, { groupId: groupOf.id, evaluator: 'peers', entries: [{ unitId: 'u-fgw', grade: '优秀' }, { unitId: 'u-hq', grade: '良好' }] }));
+    await body(
+      post(`/plans/${P}/ballots`, f.otherDept, {
+        groupId: groupOf.id,
+        evaluator: 'peers',
+        entries: [
+          { unitId: 'u-fgw', grade: '优秀' },
+          { unitId: 'u-hq', grade: '良好' },
+        ],
+      }),
+    );
     const all = await body(get(`/plans/${P}/ballots?all=true`, f.auditor));
     expect((all as unknown as unknown[]).length).toBe(5);
     const mine = (await body(get(`/plans/${P}/ballots`, f.dept))) as unknown as { evaluatorUnitId: string }[];
@@ -192,7 +283,9 @@ describe('comprehensive evaluation ballots', () => {
     expect(bad.body.details.fields[0].field).toBe('item');
     const dept = await post(`/plans/${P}/unit-events`, f.dept, { unitId: 'u-fgw', type: 'bonus', item: 'national_comprehensive_commendation' });
     expect(dept.status).toBe(403);
-    const ok = await body(post(`/plans/${P}/unit-events`, f.supervisor, { unitId: 'u-fgw', type: 'bonus', item: 'national_comprehensive_commendation', note: '国务院表彰' }));
+    const ok = await body(
+      post(`/plans/${P}/unit-events`, f.supervisor, { unitId: 'u-fgw', type: 'bonus', item: 'national_comprehensive_commendation', note: '国务院表彰' }),
+    );
     expect(ok).toMatchObject({ itemName: '获国家级综合性表彰', points: null, countsFrom: 'live' });
   });
 });
@@ -223,9 +316,18 @@ describe('provisional scores over HTTP', () => {
 
   it('shows one unit’s scorecard and one task’s score with its explanation', async () => {
     const card = await body(get(`/plans/${P}/units/u-fgw/scorecard`, f.dept));
-    expect(card).toMatchObject({ source: 'live', groupName: '镇街组', groupSize: 3, scorecard: { unitId: 'u-fgw', explanation: { total: expect.any(String), rank: expect.stringContaining('第') } } });
+    expect(card).toMatchObject({
+      source: 'live',
+      groupName: '镇街组',
+      groupSize: 3,
+      scorecard: { unitId: 'u-fgw', explanation: { total: expect.any(String), rank: expect.stringContaining('第') } },
+    });
     const ts = await body(get(`/tasks/${tasks.r1fgw}/score`, f.assessor));
-    expect(ts).toMatchObject({ source: 'live', state: 'completed', score: { display: '9.00', explanation: { method: { code: 'ratio', name: '完成比例计分法' }, inputs: { points: 10, target: 20, actual: 18 } } } });
+    expect(ts).toMatchObject({
+      source: 'live',
+      state: 'completed',
+      score: { display: '9.00', explanation: { method: { code: 'ratio', name: '完成比例计分法' }, inputs: { points: 10, target: 20, actual: 18 } } },
+    });
   });
 
   it('scopes what a department and an assessor see', async () => {
@@ -245,10 +347,10 @@ describe('closing the plan freezes the scores', () => {
     const closed = await body(post(`/plans/${P}/status`, f.supervisor, { status: 'closed' }));
     expect(closed.status).toBe('closed');
 
-    const states = (await t.db.all('SELECT state, count(*) AS n FROM tasks WHERE plan_id = ? GROUP BY state', P));
+    const states = await t.db.all('SELECT state, count(*) AS n FROM tasks WHERE plan_id = ? GROUP BY state', P);
     expect(states).toEqual([{ state: 'scored', n: 7 }]);
 
-    const history = async (id: string) => ((await body(get(`/tasks/${id}/history?pageSize=200`, f.auditor))).items as any[]);
+    const history = async (id: string) => (await body(get(`/tasks/${id}/history?pageSize=200`, f.auditor))).items as any[];
     const hq = await history(tasks.r1hq);
     expect(hq.slice(-2).map((e) => e.type)).toEqual(['task.close', 'task.score']);
     expect(hq.at(-2)).toMatchObject({ actor: { role: 'supervisor' }, data: { reason: expect.stringContaining('考核方案关闭') } });
@@ -275,7 +377,9 @@ describe('closing the plan freezes the scores', () => {
   });
 
   it('keeps frozen scores when something changes later, until an explicit re-score records who, why and what changed', async () => {
-    const veto = await body(post(`/plans/${P}/unit-events`, f.supervisor, { unitId: 'u-czj', type: 'veto', item: 'major_safety_accident', note: '省安委办通报' }));
+    const veto = await body(
+      post(`/plans/${P}/unit-events`, f.supervisor, { unitId: 'u-czj', type: 'veto', item: 'major_safety_accident', note: '省安委办通报' }),
+    );
     expect(veto.countsFrom).toBe('next re-score');
     const stillFrozen = await body(get(`/plans/${P}/scores`, f.supervisor));
     expect(stillFrozen.run.id).toBe(1);
@@ -288,27 +392,41 @@ describe('closing the plan freezes the scores', () => {
     expect((await post(`/plans/${P}/rescore`, f.dept, { reason: 'x' })).status).toBe(403);
     expect((await post(`/plans/p-2026/rescore`, f.supervisor, { reason: 'x' })).status).toBe(409);
 
-    const events = (await t.db.one('SELECT count(*) AS n FROM task_events'));
+    const events = await t.db.one('SELECT count(*) AS n FROM task_events');
     const run = await body(post(`/plans/${P}/rescore`, f.supervisor, { reason: '红旗镇以外：财政局发生重大安全事故，一票否决' }));
     expect(run).toMatchObject({ id: 2, kind: 'rescore', reason: expect.stringContaining('一票否决'), actor: { username: 'sup' } });
     expect(run.changes.previousRunId).toBe(1);
-    expect(run.changes.units).toContainEqual(expect.objectContaining({ unitId: 'u-czj', before: expect.objectContaining({ result: 'passed' }), after: expect.objectContaining({ result: 'failed', grade: '较差', rank: 3 }) }));
+    expect(run.changes.units).toContainEqual(
+      expect.objectContaining({
+        unitId: 'u-czj',
+        before: expect.objectContaining({ result: 'passed' }),
+        after: expect.objectContaining({ result: 'failed', grade: '较差', rank: 3 }),
+      }),
+    );
     // Tasks are already scored (final): a re-score adds no task event.
-    expect((await t.db.one('SELECT count(*) AS n FROM task_events'))).toEqual(events);
+    expect(await t.db.one('SELECT count(*) AS n FROM task_events')).toEqual(events);
 
     const runs = (await body(get(`/plans/${P}/score-runs`, f.auditor))) as unknown as any[];
-    expect(runs.map((r) => [r.id, r.kind])).toEqual([[2, 'rescore'], [1, 'close']]);
+    expect(runs.map((r) => [r.id, r.kind])).toEqual([
+      [2, 'rescore'],
+      [1, 'close'],
+    ]);
     const first = await body(get(`/plans/${P}/scores?runId=1`, f.supervisor));
     expect((first.groups as any[])[0].units.find((u: any) => u.unitId === 'u-czj').result).toBe('passed');
     await expect(t.db.run('UPDATE unit_scores SET final = 0')).rejects.toMatchObject({ message: expect.stringMatching(/append-only/) });
   });
 
   it('exports the score sheet as an .xlsx with one sheet per group, a breakdown and Chinese headers', async () => {
-    const res = await t.http().get(`/plans/${P}/scores/export?format=xlsx`).set('authorization', f.supervisor).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const res = await t
+      .http()
+      .get(`/plans/${P}/scores/export?format=xlsx`)
+      .set('authorization', f.supervisor)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();
@@ -316,10 +434,26 @@ describe('closing the plan freezes the scores', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['镇街组', '得分明细', '说明']);
     const sheet = wb.getWorksheet('镇街组')!;
     expect((sheet.getRow(1).values as unknown[])[1]).toBe('2026年度镇街绩效考评 镇街组考核成绩表');
-    expect((sheet.getRow(2).values as unknown[])[1]).toMatch(/^考核方案：2026年度镇街绩效考评（p-score）　成绩来源：冻结成绩（第 2 次，重新计分）　计算时间：2026年\d+月\d+日 \d\d:\d\d:\d\d（北京时间）$/);
+    expect((sheet.getRow(2).values as unknown[])[1]).toMatch(
+      /^考核方案：2026年度镇街绩效考评（p-score）　成绩来源：冻结成绩（第 2 次，重新计分）　计算时间：2026年\d+月\d+日 \d\d:\d\d:\d\d（北京时间）$/,
+    );
     expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToWidth: 1, printTitlesRow: '3:3' });
     const headers = (sheet.getRow(3).values as unknown[]).slice(1);
-    expect(headers).toEqual(['排名', '单位', '业务指标考核（70%）', '综合评价（30%）', '综合得分', '加分', '减分', '负面清单扣分', '最终得分', '等次', '结果', '是否暂定', '计算说明']);
+    expect(headers).toEqual([
+      '排名',
+      '单位',
+      '业务指标考核（70%）',
+      '综合评价（30%）',
+      '综合得分',
+      '加分',
+      '减分',
+      '负面清单扣分',
+      '最终得分',
+      '等次',
+      '结果',
+      '是否暂定',
+      '计算说明',
+    ]);
     expect(sheet.rowCount).toBe(6);
     const rows = [4, 5, 6].map((i) => (sheet.getRow(i).values as unknown[]).slice(1));
     const fgw = rows.find((r) => r[1] === '县发展和改革局')!;
@@ -327,7 +461,10 @@ describe('closing the plan freezes the scores', () => {
     expect(rows.find((r) => r[1] === '县财政局')![10]).toBe('否决（不合格）');
     const breakdown = wb.getWorksheet('得分明细')!;
     expect((breakdown.getRow(3).values as unknown[]).slice(1)).toEqual(['分组', '单位', '类别', '项目', '计分方法', '分值/权重', '得分', '状态', '计算过程']);
-    const lines = breakdown.getSheetValues().slice(4).map((r) => (r as unknown[]).slice(1));
+    const lines = breakdown
+      .getSheetValues()
+      .slice(4)
+      .map((r) => (r as unknown[]).slice(1));
     expect(lines).toContainEqual(['镇街组', '县发展和改革局', '指标', 'R1 指标R1', '完成比例计分法', 10, 9, '已计分', expect.stringContaining('18')]);
     const bonus = lines.find((l) => l[1] === '县发展和改革局' && l[2] === '加分')!;
     expect([bonus[3], bonus[6], bonus[8]]).toEqual(['获国家级综合性表彰（1 次）', 1, '1 = 1.00']);
@@ -357,11 +494,24 @@ describe('facts from the snapshot: the latest approved node, and earlier ones wh
     const PD = f.planId; // p-2026: group 部门组 (kind department) → county-departments, group "economic"
     const groups = (await body(get(`/plans/${PD}/groups`, f.supervisor))) as unknown as { id: string }[];
     const mk = async (code: string, extra: object) =>
-      (await body(post('/indicators', f.supervisor, { planId: PD, code, name: `指标${code}`, points: 10, methodCode: 'ratio', assessingUnitId: 'u-tjj', ...extra }))).id as string;
+      (
+        await body(
+          post('/indicators', f.supervisor, { planId: PD, code, name: `指标${code}`, points: 10, methodCode: 'ratio', assessingUnitId: 'u-tjj', ...extra }),
+        )
+      ).id as string;
     const higher = await mk('F1', { targetValue: 10 });
     const lower = await mk('F2', { targetValue: 4, direction: 'lower' });
     const make = async (ind: string, n: number) =>
-      (await body(post('/tasks', f.supervisor, { planId: PD, indicatorId: ind, unitId: 'u-czj', nodes: Array.from({ length: n }, (_, i) => ({ seq: i + 1, dueDate: `2026-1${i}-30` })) }))).id as string;
+      (
+        await body(
+          post('/tasks', f.supervisor, {
+            planId: PD,
+            indicatorId: ind,
+            unitId: 'u-czj',
+            nodes: Array.from({ length: n }, (_, i) => ({ seq: i + 1, dueDate: `2026-1${i}-30` })),
+          }),
+        )
+      ).id as string;
     const a = await make(higher, 3);
     await send(a, f.otherDept, 'task.acknowledge');
     await send(a, f.otherDept, 'evidence.submit', { completedValue: 6.2 });
@@ -372,10 +522,16 @@ describe('facts from the snapshot: the latest approved node, and earlier ones wh
     await send(b, f.otherDept, 'task.acknowledge');
     await send(b, f.otherDept, 'evidence.submit', { completedValue: 5 });
     await send(b, f.assessor, 'evidence.approve', {}); // no reviewed value: the approved submission's value counts
-    await body(t.http().put(`/plans/${PD}/scoring`).set('authorization', f.supervisor).send({
-      templateId: 'county-departments',
-      groups: [{ groupId: groups[0].id, template: 'economic' }],
-    }));
+    await body(
+      t
+        .http()
+        .put(`/plans/${PD}/scoring`)
+        .set('authorization', f.supervisor)
+        .send({
+          templateId: 'county-departments',
+          groups: [{ groupId: groups[0].id, template: 'economic' }],
+        }),
+    );
     const sa = await body(get(`/tasks/${a}/score`, f.supervisor));
     expect(sa.score).toMatchObject({ display: '6.00', explanation: { inputs: { actual: 6, target: 10 } } });
     const sb = await body(get(`/tasks/${b}/score`, f.supervisor));
@@ -392,10 +548,20 @@ describe('facts from the snapshot: the latest approved node, and earlier ones wh
 describe('OpenAPI', () => {
   it('lists the scoring endpoints in /docs-json', async () => {
     const res = await t.http().get('/docs-json');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining([
-      '/plans/{id}/scoring', '/scoring/templates', '/plans/{id}/scores', '/plans/{id}/units/{unitId}/scorecard', '/tasks/{id}/score',
-      '/plans/{id}/ballots', '/plans/{id}/unit-events', '/plans/{id}/unit-events/{eventId}/void', '/plans/{id}/rescore',
-      '/plans/{id}/score-runs', '/plans/{id}/scores/export',
-    ]));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/plans/{id}/scoring',
+        '/scoring/templates',
+        '/plans/{id}/scores',
+        '/plans/{id}/units/{unitId}/scorecard',
+        '/tasks/{id}/score',
+        '/plans/{id}/ballots',
+        '/plans/{id}/unit-events',
+        '/plans/{id}/unit-events/{eventId}/void',
+        '/plans/{id}/rescore',
+        '/plans/{id}/score-runs',
+        '/plans/{id}/scores/export',
+      ]),
+    );
   });
 });

@@ -82,7 +82,13 @@ describe('a unit enters, uploads, submits; its head signs', () => {
     const otherIndicator = await t.db.value<string>(`SELECT indicator_id FROM tasks WHERE unit_id = 'u-czj'`);
     const res = await put(
       `${base}/units/mine`,
-      { items: [{ indicatorId: indicators[0]!.indicatorId, selfScore: 11 }, { indicatorId: otherIndicator, selfScore: 5 }, { indicatorId: indicators[1]!.indicatorId, selfScore: 1.234 }] },
+      {
+        items: [
+          { indicatorId: indicators[0]!.indicatorId, selfScore: 11 },
+          { indicatorId: otherIndicator, selfScore: 5 },
+          { indicatorId: indicators[1]!.indicatorId, selfScore: 1.234 },
+        ],
+      },
       f.dept,
     );
     expect(res.status).toBe(400);
@@ -118,7 +124,11 @@ describe('a unit enters, uploads, submits; its head signs', () => {
   });
 
   it('takes the report (an executable named .pdf is refused 415)', async () => {
-    const exe = await t.http().post(`${base}/units/mine/report`).set('authorization', f.dept).attach('file', Buffer.from('MZ\x90\x00rest-of-an-exe'), 'report.pdf');
+    const exe = await t
+      .http()
+      .post(`${base}/units/mine/report`)
+      .set('authorization', f.dept)
+      .attach('file', Buffer.from('MZ\x90\x00rest-of-an-exe'), 'report.pdf');
     expect(exe.status).toBe(415);
     const res = await t.http().post(`${base}/units/mine/report`).set('authorization', f.dept).attach('file', PDF, '县发改局2026年度自评报告.pdf');
     expect(res.status).toBe(201);
@@ -219,9 +229,13 @@ describe('the history', () => {
       'self-assessment.signed',
     ]);
     // (matched on the message: the driver's error class may come from another test file's realm, so toThrow's instanceof check would not hold)
-    await expect(t.db.run(`UPDATE self_assessment_events SET payload = '{}' WHERE seq = 1`)).rejects.toMatchObject({ message: expect.stringMatching(/append-only/) });
+    await expect(t.db.run(`UPDATE self_assessment_events SET payload = '{}' WHERE seq = 1`)).rejects.toMatchObject({
+      message: expect.stringMatching(/append-only/),
+    });
     // Past the trigger (as someone with the database's owner rights would): the chain names the edited event.
-    await t.db.exec(t.db.dialect === 'postgres' ? 'DROP TRIGGER self_assessment_events_no_update ON self_assessment_events' : 'DROP TRIGGER self_assessment_events_no_update');
+    await t.db.exec(
+      t.db.dialect === 'postgres' ? 'DROP TRIGGER self_assessment_events_no_update ON self_assessment_events' : 'DROP TRIGGER self_assessment_events_no_update',
+    );
     await t.db.run(`UPDATE self_assessment_events SET payload = '{"items":[]}' WHERE seq = 3`);
     const after = await get(`${base}/units/u-fgw/history`, f.auditor);
     expect(after.body).toMatchObject({ chainIntact: false, brokenAtSeq: 3 });

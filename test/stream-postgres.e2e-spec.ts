@@ -56,7 +56,11 @@ function openStream(t: TestApp, token: string, lastEventId?: number) {
       while ((cut = buf.indexOf('\n\n')) >= 0) {
         const block = buf.slice(0, cut);
         buf = buf.slice(cut + 2);
-        const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+        const field = (name: string) =>
+          block
+            .split('\n')
+            .find((l) => l.startsWith(`${name}: `))
+            ?.slice(name.length + 2);
         if (field('data') !== undefined) events.push({ id: Number(field('id')), type: field('event')!, data: JSON.parse(field('data')!) });
       }
     }
@@ -94,7 +98,10 @@ describePg('the event stream with two instances on one PostgreSQL database', () 
     const foreign = await createTask(a, f, [{ seq: 1, dueDate: '2026-06-30' }], 'u-czj');
     for (const t of first) await ack(a, t.id);
     await na.pump();
-    await onB.until((e) => first.every((t) => e.some((x) => x.data.taskId === t.id && x.type === 'task.acknowledged')), 'the two acknowledgements dispatched by instance A');
+    await onB.until(
+      (e) => first.every((t) => e.some((x) => x.data.taskId === t.id && x.type === 'task.acknowledged')),
+      'the two acknowledgements dispatched by instance A',
+    );
     expect(onB.events.some((e) => e.data.taskId === foreign.id)).toBe(false);
     const lastSeen = onB.events.at(-1)!.id;
     await onB.close();

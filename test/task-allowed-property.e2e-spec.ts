@@ -55,20 +55,34 @@ describe('listed events succeed, unlisted ones are refused (HTTP)', () => {
       fc.asyncProperty(
         fc.array(fc.integer({ min: 3, max: 60 }), { minLength: 1, maxLength: 3 }),
         fc.array(
-          fc.record({ hours: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 48 }), fc.integer({ min: 48, max: 24 * 40 })), who: fc.nat(2), pick: fc.nat(), listed: fc.boolean(), sweep: fc.boolean(), ext: fc.integer({ min: 1, max: 30 }) }),
+          fc.record({
+            hours: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 48 }), fc.integer({ min: 48, max: 24 * 40 })),
+            who: fc.nat(2),
+            pick: fc.nat(),
+            listed: fc.boolean(),
+            sweep: fc.boolean(),
+            ext: fc.integer({ min: 1, max: 30 }),
+          }),
           { minLength: 4, maxLength: 12 },
         ),
         async (gaps, steps) => {
           let now = Date.parse('2026-03-02T02:00:00.000Z');
           t.clock.set(new Date(now).toISOString());
-          const ind = await t.http().post('/indicators').set('authorization', f.supervisor)
+          const ind = await t
+            .http()
+            .post('/indicators')
+            .set('authorization', f.supervisor)
             .send({ planId: f.planId, code: `PA${++n}`, name: `性质${n}`, points: 10, methodCode: 'node_platform', assessingUnitId: 'u-tjj' });
           let due = now;
           const nodes = gaps.map((g, i) => {
             due += g * 24 * HOUR;
             return { seq: i + 1, dueDate: new Date(due + 8 * HOUR).toISOString().slice(0, 10) };
           });
-          const created = await t.http().post('/tasks').set('authorization', f.supervisor).send({ planId: f.planId, indicatorId: ind.body.id, unitId: 'u-fgw', nodes });
+          const created = await t
+            .http()
+            .post('/tasks')
+            .set('authorization', f.supervisor)
+            .send({ planId: f.planId, indicatorId: ind.body.id, unitId: 'u-fgw', nodes });
           expect(created.status).toBe(201);
           const id = created.body.id as string;
           for (const s of steps) {
@@ -87,11 +101,17 @@ describe('listed events succeed, unlisted ones are refused (HTTP)', () => {
             if (!pool.length) continue;
             const c = pool[s.pick % pool.length]!;
             const node = d.nodes.find((x: { seq: number }) => x.seq === c.nodeSeq) ?? d.nodes[0];
-            const body = { type: c.type, expectedVersion: d.version, payload: payloadFor(c.type, node.dueDate, s.ext), ...(c.nodeSeq === undefined ? {} : { nodeSeq: c.nodeSeq }) };
+            const body = {
+              type: c.type,
+              expectedVersion: d.version,
+              payload: payloadFor(c.type, node.dueDate, s.ext),
+              ...(c.nodeSeq === undefined ? {} : { nodeSeq: c.nodeSeq }),
+            };
             const r = await t.http().post(`/tasks/${id}/events`).set('authorization', who).send(body);
             if (s.listed) {
               listedSent++;
-              if (r.status !== 200) throw new Error(`listed ${c.type}${c.nodeSeq ? ` (node ${c.nodeSeq})` : ''} refused: ${r.status} ${JSON.stringify(r.body)}`);
+              if (r.status !== 200)
+                throw new Error(`listed ${c.type}${c.nodeSeq ? ` (node ${c.nodeSeq})` : ''} refused: ${r.status} ${JSON.stringify(r.body)}`);
             } else {
               unlistedSent++;
               expect([400, 403, 409]).toContain(r.status);

@@ -50,7 +50,11 @@ describe('a task moves through its whole life over HTTP', () => {
     expect(r.status).toBe(200);
     await expectTask(created.id, { state: 'open', light: 'green', version: 2, node: 1, events: 2, last: 'task.acknowledge' });
 
-    const upload = await t.http().post(`/tasks/${created.id}/evidence`).set('authorization', f.dept).attach('file', Buffer.from('%PDF-1.4 一季度投资报表'), 'report.pdf');
+    const upload = await t
+      .http()
+      .post(`/tasks/${created.id}/evidence`)
+      .set('authorization', f.dept)
+      .attach('file', Buffer.from('%PDF-1.4 一季度投资报表'), 'report.pdf');
     expect(upload.status).toBe(201);
     expect(upload.body.sha256).toBe(createHash('sha256').update(Buffer.from('%PDF-1.4 一季度投资报表')).digest('hex'));
 
@@ -82,8 +86,15 @@ describe('a task moves through its whole life over HTTP', () => {
 
     const history = await t.http().get(`/tasks/${created.id}/history?pageSize=200`).set('authorization', f.auditor);
     expect(history.body.items.map((e: { type: string }) => e.type)).toEqual([
-      'task.created', 'task.acknowledge', 'evidence.submit', 'evidence.return', 'evidence.submit', 'evidence.approve',
-      'evidence.submit', 'evidence.approve', 'task.score',
+      'task.created',
+      'task.acknowledge',
+      'evidence.submit',
+      'evidence.return',
+      'evidence.submit',
+      'evidence.approve',
+      'evidence.submit',
+      'evidence.approve',
+      'task.score',
     ]);
     expect(history.body.items[3]).toMatchObject({ actor: { role: 'assessor', unitId: 'u-tjj', displayName: 'tjj' }, data: { reason: '缺少统计局盖章' } });
   });
@@ -116,11 +127,11 @@ describe('refusals write nothing', () => {
   });
 
   async function refused(run: () => Promise<{ status: number; body: Record<string, unknown> }>, status: number | number[]) {
-    const before = (await databaseFingerprint(t.db));
+    const before = await databaseFingerprint(t.db);
     const res = await run();
     expect([status].flat()).toContain(res.status);
     expect(typeof res.body.message).toBe('string');
-    expect((await databaseFingerprint(t.db))).toBe(before);
+    expect(await databaseFingerprint(t.db)).toBe(before);
     return res.body;
   }
 
@@ -140,7 +151,10 @@ describe('refusals write nothing', () => {
   it('answers an unknown field with 400 naming the field', async () => {
     const body = await refused(() => send(taskId, f.dept, 'evidence.submit', 2, { note: 'x', colour: 'red' }), 400);
     expect(body).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ field: 'payload.colour', reason: 'unknown field' }] } });
-    const top = await refused(() => t.http().post(`/tasks/${taskId}/events`).set('authorization', f.dept).send({ type: 'task.acknowledge', expectedVersion: 2, extra: 1 }), 400);
+    const top = await refused(
+      () => t.http().post(`/tasks/${taskId}/events`).set('authorization', f.dept).send({ type: 'task.acknowledge', expectedVersion: 2, extra: 1 }),
+      400,
+    );
     expect(JSON.stringify(top)).toContain('extra');
   });
 
@@ -149,7 +163,15 @@ describe('refusals write nothing', () => {
     const bad = await refused(() => send(taskId, f.dept, 'extension.request', 2, { newDueDate: '2026-02-30', reason: 'x' }), 400);
     expect(JSON.stringify(bad)).toContain('payload.newDueDate');
     await refused(() => send(taskId, f.dept, 'node.teleport', 2), 400);
-    await refused(() => t.http().post('/tasks').set('authorization', f.supervisor).send({ planId: f.planId, indicatorId: f.indicatorId, unitId: 'u-czj', nodes: [{ seq: 1, dueDate: '30/06/2026' }] }), 400);
+    await refused(
+      () =>
+        t
+          .http()
+          .post('/tasks')
+          .set('authorization', f.supervisor)
+          .send({ planId: f.planId, indicatorId: f.indicatorId, unitId: 'u-czj', nodes: [{ seq: 1, dueDate: '30/06/2026' }] }),
+      400,
+    );
   });
 
   it('refuses a submission by an assessor with 403', async () => {
@@ -181,7 +203,9 @@ describe('refusals write nothing', () => {
     await refused(() => t.http().post(`/tasks/${taskId}/evidence`).set('authorization', f.assessor).attach('file', Buffer.from('x'), 'a.pdf'), 403);
     await refused(() => t.http().post(`/tasks/${taskId}/evidence`).set('authorization', f.otherDept).attach('file', Buffer.from('x'), 'a.pdf'), 404);
     await refused(() => send(taskId, f.dept, 'evidence.submit', 2, { fileIds: ['6c1b2a3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d'] }), 400);
-    const filesAfter = existsSync(evidenceDir) ? readdirSync(evidenceDir, { recursive: true }).filter((p) => !String(p).startsWith('tmp/') && String(p) !== 'tmp').length : 0;
+    const filesAfter = existsSync(evidenceDir)
+      ? readdirSync(evidenceDir, { recursive: true }).filter((p) => !String(p).startsWith('tmp/') && String(p) !== 'tmp').length
+      : 0;
     expect(filesAfter).toBeLessThanOrEqual(filesBefore);
   });
 });
@@ -193,11 +217,16 @@ describe('evidence is downloadable by those who may see the task', () => {
     const content = await new JSZip().file('xl/workbook.xml', '财政收入月报 2026-04').generateAsync({ type: 'nodebuffer' });
     const up = await t.http().post(`/tasks/${task.id}/evidence`).set('authorization', f.otherDept).attach('file', content, '月报.xlsx');
     expect(up.status).toBe(201);
-    const get = await t.http().get(`/evidence/${up.body.id}`).set('authorization', f.assessor).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const get = await t
+      .http()
+      .get(`/evidence/${up.body.id}`)
+      .set('authorization', f.assessor)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(get.status).toBe(200);
     expect(Buffer.compare(get.body as Buffer, content)).toBe(0);
     expect(get.headers['content-disposition']).toContain(encodeURIComponent('月报.xlsx'));
@@ -225,7 +254,17 @@ describe('API docs', () => {
     const res = await t.http().get('/docs-json');
     expect(res.status).toBe(200);
     const paths = Object.keys(res.body.paths);
-    expect(paths).toEqual(expect.arrayContaining(['/auth/login', '/tasks', '/tasks/{id}', '/tasks/{id}/events', '/tasks/{id}/history', '/tasks/{id}/evidence', '/evidence/{fileId}']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/auth/login',
+        '/tasks',
+        '/tasks/{id}',
+        '/tasks/{id}/events',
+        '/tasks/{id}/history',
+        '/tasks/{id}/evidence',
+        '/evidence/{fileId}',
+      ]),
+    );
     expect(res.body.components.schemas).toHaveProperty('TaskEventDto');
     const ok = (path: string, method: string, status: string) => res.body.paths[path][method].responses[status].content['application/json'].schema;
     expect(ok('/tasks/{id}', 'get', '200')).toEqual({ $ref: '#/components/schemas/TaskDetailView' });

@@ -26,8 +26,12 @@ async function send(id: string, auth: string, type: string, payload: object = {}
 }
 let n = 0;
 async function task(dues: string[], plan = P, points = 30) {
-  const ind = await ok(post('/indicators', f.supervisor, { planId: plan, code: `V${++n}`, name: `节点指标${n}`, points, methodCode: 'node_platform', assessingUnitId: 'u-tjj' }));
-  const r = await ok(post('/tasks', f.supervisor, { planId: plan, indicatorId: ind.id, unitId: 'u-fgw', nodes: dues.map((dueDate, i) => ({ seq: i + 1, dueDate })) }));
+  const ind = await ok(
+    post('/indicators', f.supervisor, { planId: plan, code: `V${++n}`, name: `节点指标${n}`, points, methodCode: 'node_platform', assessingUnitId: 'u-tjj' }),
+  );
+  const r = await ok(
+    post('/tasks', f.supervisor, { planId: plan, indicatorId: ind.id, unitId: 'u-fgw', nodes: dues.map((dueDate, i) => ({ seq: i + 1, dueDate })) }),
+  );
   return r.id as string;
 }
 const outbox = async (id: string, type: string) =>
@@ -164,10 +168,24 @@ describe('the drill clock (DUBAN_CLOCK=manual) with every node on its own light'
   afterAll(async () => d?.close());
 
   it('moving the clock forward turns each node red at its own due, and lateness and daysOverdue follow it', async () => {
-    const ind = await d.http().post('/indicators').set('authorization', g.supervisor)
+    const ind = await d
+      .http()
+      .post('/indicators')
+      .set('authorization', g.supervisor)
       .send({ planId: g.planId, code: 'DR1', name: '演练指标', points: 10, methodCode: 'node_platform', assessingUnitId: 'u-tjj' });
-    const created = await d.http().post('/tasks').set('authorization', g.supervisor)
-      .send({ planId: g.planId, indicatorId: ind.body.id, unitId: 'u-fgw', nodes: [{ seq: 1, dueDate: '2026-03-10' }, { seq: 2, dueDate: '2026-03-20' }] });
+    const created = await d
+      .http()
+      .post('/tasks')
+      .set('authorization', g.supervisor)
+      .send({
+        planId: g.planId,
+        indicatorId: ind.body.id,
+        unitId: 'u-fgw',
+        nodes: [
+          { seq: 1, dueDate: '2026-03-10' },
+          { seq: 2, dueDate: '2026-03-20' },
+        ],
+      });
     const id = created.body.id as string;
     const move = (at: string) => d.http().post('/clock').set('authorization', g.admin).send({ at });
     const sweep = () => d.http().post('/deadlines/sweep').set('authorization', g.supervisor).send({});
@@ -180,14 +198,21 @@ describe('the drill clock (DUBAN_CLOCK=manual) with every node on its own light'
     expect((await move('2026-03-22T02:00:00Z')).status).toBe(200);
     await sweep();
     reds = await red();
-    expect(reds.map((r) => [r.nodeSeq, r.daysOverdue])).toEqual([[1, 12], [2, 2]]);
+    expect(reds.map((r) => [r.nodeSeq, r.daysOverdue])).toEqual([
+      [1, 12],
+      [2, 2],
+    ]);
     expect((await move('2026-03-21T00:00:00Z')).status).toBe(400);
 
     const v = (await d.http().get(`/tasks/${id}`).set('authorization', g.dept)).body;
     expect(v.redCount).toBe(2);
     await d.http().post(`/tasks/${id}/events`).set('authorization', g.dept).send({ type: 'task.acknowledge', expectedVersion: v.version });
     const v2 = (await d.http().get(`/tasks/${id}`).set('authorization', g.dept)).body;
-    const s = await d.http().post(`/tasks/${id}/events`).set('authorization', g.dept).send({ type: 'evidence.submit', expectedVersion: v2.version, nodeSeq: 2, payload: { note: '演练补报' } });
+    const s = await d
+      .http()
+      .post(`/tasks/${id}/events`)
+      .set('authorization', g.dept)
+      .send({ type: 'evidence.submit', expectedVersion: v2.version, nodeSeq: 2, payload: { note: '演练补报' } });
     expect(s.status).toBe(200);
     const after = (await d.http().get(`/tasks/${id}`).set('authorization', g.dept)).body;
     expect(after.nodes[1]).toMatchObject({ status: 'submitted', lateDays: 2 });

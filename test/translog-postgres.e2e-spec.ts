@@ -32,7 +32,11 @@ describePg('the transparency log with two instances on one PostgreSQL database',
     const rounds: Promise<number>[] = [];
     for (let i = 0; i < 12; i++) {
       const task = await createTask(i % 2 ? b : a, f, [{ seq: 1, dueDate: '2026-06-30' }]);
-      const res = await (i % 2 ? a : b).http().post(`/tasks/${task.id}/events`).set('authorization', f.dept).send({ type: 'task.acknowledge', expectedVersion: 1 });
+      const res = await (i % 2 ? a : b)
+        .http()
+        .post(`/tasks/${task.id}/events`)
+        .set('authorization', f.dept)
+        .send({ type: 'task.acknowledge', expectedVersion: 1 });
       expect(res.status).toBe(200);
       rounds.push(la.sequence(), lb.sequence());
     }

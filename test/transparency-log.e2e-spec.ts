@@ -28,7 +28,10 @@ const get = (path: string, auth = f.auditor) => t.http().get(path).set('authoriz
 
 /** A task acknowledged, submitted and returned: 4 events. */
 async function walkedTask(): Promise<string> {
-  const task = await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }, { seq: 2, dueDate: '2026-12-31' }]);
+  const task = await createTask(t, f, [
+    { seq: 1, dueDate: '2026-06-30' },
+    { seq: 2, dueDate: '2026-12-31' },
+  ]);
   expect((await send(task.id, f.dept, 'task.acknowledge', 1)).status).toBe(200);
   expect((await send(task.id, f.dept, 'evidence.submit', 2, { completedValue: 5, note: '已完成' })).status).toBe(200);
   expect((await send(task.id, f.assessor, 'evidence.return', 3, { reason: '补充材料' })).status).toBe(200);
@@ -69,7 +72,8 @@ describe('signed tree heads and proofs', () => {
     expect(res.body.signedText).toBe(`duban-tree-head-v1|${events}|${res.body.rootHash}|${res.body.timestamp}`);
     // The root is the RFC 6962 tree hash of the events' leaves in log order.
     const rows = await t.db.all<{ task_id: string; seq: number; hash: string; recorded_at: string }>(
-      'SELECT e.task_id, e.seq, e.hash, e.recorded_at FROM audit_log_leaves l JOIN task_events e ON e.id = l.event_id ORDER BY l.log_index');
+      'SELECT e.task_id, e.seq, e.hash, e.recorded_at FROM audit_log_leaves l JOIN task_events e ON e.id = l.event_id ORDER BY l.log_index',
+    );
     const tree = new MemoryTree();
     for (const r of rows) tree.append(Buffer.from(eventLeafHash({ taskId: r.task_id, seq: r.seq, hash: r.hash, recordedAt: r.recorded_at }), 'hex'));
     expect(tree.root().toString('hex')).toBe(res.body.rootHash);
@@ -85,7 +89,15 @@ describe('signed tree heads and proofs', () => {
     const a = res.body;
     expect(a).toMatchObject({ taskId: tasks[1], seq: 3, treeSize: firstHead.treeSize, rootHash: firstHead.rootHash });
     expect(leafHash(Buffer.from(a.leafDataHex, 'hex')).toString('hex')).toBe(a.leafHash);
-    expect(verifyInclusion(Buffer.from(a.leafHash, 'hex'), a.logIndex, a.treeSize, a.auditPath.map((h: string) => Buffer.from(h, 'hex')), Buffer.from(a.rootHash, 'hex'))).toBe(true);
+    expect(
+      verifyInclusion(
+        Buffer.from(a.leafHash, 'hex'),
+        a.logIndex,
+        a.treeSize,
+        a.auditPath.map((h: string) => Buffer.from(h, 'hex')),
+        Buffer.from(a.rootHash, 'hex'),
+      ),
+    ).toBe(true);
     const ok = recipe('inclusion', a, firstHead.publicKey);
     expect(ok.out).toContain(`ok: leaf ${a.logIndex} is in the tree of size ${a.treeSize}`);
     expect(ok.status).toBe(0);
@@ -154,7 +166,11 @@ describe('signed tree heads and proofs', () => {
     const witnessKey = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
     const signature = sign(null, Buffer.from(firstHead.signedText, 'ascii'), privateKey).toString('base64');
     const path = `/audit/log/heads/${firstHead.treeSize}/witnesses`;
-    const bad = await t.http().post(path).set('authorization', f.auditor).send({ publicKey: witnessKey, signature: flipB64(signature) });
+    const bad = await t
+      .http()
+      .post(path)
+      .set('authorization', f.auditor)
+      .send({ publicKey: witnessKey, signature: flipB64(signature) });
     expect(bad.status).toBe(400);
     expect(bad.body.details.fields[0].field).toBe('signature');
     const own = await t.http().post(path).set('authorization', f.auditor).send({ publicKey: firstHead.publicKey, signature: firstHead.signature });
@@ -165,7 +181,9 @@ describe('signed tree heads and proofs', () => {
     expect(res.body.head.witnesses).toEqual([expect.objectContaining({ witnessKey, signature, receivedBy: 'aud' })]);
     expect((await t.http().post(path).set('authorization', f.auditor).send({ publicKey: witnessKey, signature })).body.recorded).toBe(false);
     expect((await get(path)).body.witnesses).toHaveLength(1);
-    expect((await t.http().post('/audit/log/heads/9999/witnesses').set('authorization', f.auditor).send({ publicKey: witnessKey, signature })).status).toBe(404);
+    expect((await t.http().post('/audit/log/heads/9999/witnesses').set('authorization', f.auditor).send({ publicKey: witnessKey, signature })).status).toBe(
+      404,
+    );
   });
 
   it('the CLI prints the latest head, and a witness countersigns it with a key file the service never sees', async () => {
@@ -206,7 +224,10 @@ describe('signed tree heads and proofs', () => {
 });
 
 /** Copy the database, run the attacker's SQL on the copy (append-only triggers dropped), verify the copy. */
-async function verifyTampered(edit: (db: Database.Database) => void, files?: (copyDir: string) => void): Promise<{ kind: string; taskId?: string; message: string }[]> {
+async function verifyTampered(
+  edit: (db: Database.Database) => void,
+  files?: (copyDir: string) => void,
+): Promise<{ kind: string; taskId?: string; message: string }[]> {
   const copyDir = join(t.dataDir, `copy-${Math.random().toString(36).slice(2)}`);
   mkdirSync(copyDir);
   t.db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
@@ -284,14 +305,18 @@ const kinds = (b: { kind: string }[]) => [...new Set(b.map((x) => x.kind))].sort
       db.prepare('UPDATE task_events SET payload = ?, hash = ? WHERE id = ?').run(payload, hash, e.id);
       db.prepare('UPDATE tasks SET last_hash = ? WHERE id = ?').run(hash, id);
       // Rebuild every leaf and subtree from the rewritten events, as a careful attacker would.
-      const rows = db.prepare('SELECT l.log_index, e.task_id, e.seq, e.hash, e.recorded_at FROM audit_log_leaves l JOIN task_events e ON e.id = l.event_id ORDER BY l.log_index').all() as
-        { log_index: number; task_id: string; seq: number; hash: string; recorded_at: string }[];
+      const rows = db
+        .prepare(
+          'SELECT l.log_index, e.task_id, e.seq, e.hash, e.recorded_at FROM audit_log_leaves l JOIN task_events e ON e.id = l.event_id ORDER BY l.log_index',
+        )
+        .all() as { log_index: number; task_id: string; seq: number; hash: string; recorded_at: string }[];
       db.exec('DELETE FROM audit_log_nodes');
       const tree = new MemoryTree();
       for (const r of rows) {
         const leaf = eventLeafHash({ taskId: r.task_id, seq: r.seq, hash: r.hash, recordedAt: r.recorded_at });
         db.prepare('UPDATE audit_log_leaves SET leaf_hash = ? WHERE log_index = ?').run(leaf, r.log_index);
-        for (const n of tree.append(Buffer.from(leaf, 'hex'))) if (n.level > 0) db.prepare('INSERT INTO audit_log_nodes VALUES (?, ?, ?)').run(n.level, n.index, n.hash.toString('hex'));
+        for (const n of tree.append(Buffer.from(leaf, 'hex')))
+          if (n.level > 0) db.prepare('INSERT INTO audit_log_nodes VALUES (?, ?, ?)').run(n.level, n.index, n.hash.toString('hex'));
       }
     });
     expect(kinds(b.filter((x) => x.kind.startsWith('log-')))).toEqual(['log-root-mismatch']);
@@ -317,13 +342,16 @@ const kinds = (b: { kind: string }[]) => [...new Set(b.map((x) => x.kind))].sort
   it('an evidence file replaced, bytes and row alike (the submit event recorded its sha256 and size)', async () => {
     const forged = Buffer.from('%PDF-1.4 伪造的凭证，金额改过');
     const sha = createHash('sha256').update(forged).digest('hex');
-    const b = await verifyTampered((db) => {
-      db.prepare('UPDATE evidence_files SET sha256 = ?, size = ? WHERE id = ?').run(sha, forged.length, file.id);
-    }, (copyDir) => {
-      const path = join(copyDir, 'evidence', sha.slice(0, 2), sha.slice(2, 4), sha);
-      mkdirSync(join(path, '..'), { recursive: true });
-      writeFileSync(path, forged);
-    });
+    const b = await verifyTampered(
+      (db) => {
+        db.prepare('UPDATE evidence_files SET sha256 = ?, size = ? WHERE id = ?').run(sha, forged.length, file.id);
+      },
+      (copyDir) => {
+        const path = join(copyDir, 'evidence', sha.slice(0, 2), sha.slice(2, 4), sha);
+        mkdirSync(join(path, '..'), { recursive: true });
+        writeFileSync(path, forged);
+      },
+    );
     expect(b).toEqual([expect.objectContaining({ kind: 'evidence-row', taskId: fileTask, seq: 3, message: expect.stringContaining('the file was replaced') })]);
   });
 
@@ -332,6 +360,13 @@ const kinds = (b: { kind: string }[]) => [...new Set(b.map((x) => x.kind))].sort
     const b = await verifyTampered((db) => {
       db.prepare("UPDATE task_events SET recorded_at = '2026-03-01T00:00:00.000Z' WHERE task_id = ? AND seq = 2").run(id);
     });
-    expect(b).toEqual([expect.objectContaining({ kind: 'log-leaf-mismatch', taskId: id, seq: 2, message: expect.stringContaining('recorded_at (now 2026-03-01T00:00:00.000Z)') })]);
+    expect(b).toEqual([
+      expect.objectContaining({
+        kind: 'log-leaf-mismatch',
+        taskId: id,
+        seq: 2,
+        message: expect.stringContaining('recorded_at (now 2026-03-01T00:00:00.000Z)'),
+      }),
+    ]);
   });
 });

@@ -53,15 +53,27 @@ afterAll(async () => {
 });
 
 describe('escalation rules 提醒 −3, 催办 0, 督办 +2 working days', () => {
-  it('are the office\'s to set; a bad rule is refused naming it', async () => {
+  it("are the office's to set; a bad rule is refused naming it", async () => {
     expect((await get(`/plans/${f.planId}/urging-rules`, f.dept)).body).toMatchObject({ isDefault: true });
-    const bad = await t.http().put(`/plans/${f.planId}/urging-rules`).set('authorization', f.supervisor).send({ rules: [{ level: 'shout', offsetWorkingDays: 1 }] });
+    const bad = await t
+      .http()
+      .put(`/plans/${f.planId}/urging-rules`)
+      .set('authorization', f.supervisor)
+      .send({ rules: [{ level: 'shout', offsetWorkingDays: 1 }] });
     expect(bad.status).toBe(400);
     expect(bad.body.details.fields).toEqual([expect.objectContaining({ field: 'rules[0].level' })]);
     expect((await t.http().put(`/plans/${f.planId}/urging-rules`).set('authorization', f.dept).send({ rules: [] })).status).toBe(403);
-    const res = await t.http().put(`/plans/${f.planId}/urging-rules`).set('authorization', f.supervisor).send({
-      rules: [{ level: 'remind', offsetWorkingDays: -3 }, { level: 'urge', offsetWorkingDays: 0 }, { level: 'supervise', offsetWorkingDays: 2, replyWorkingDays: 3 }],
-    });
+    const res = await t
+      .http()
+      .put(`/plans/${f.planId}/urging-rules`)
+      .set('authorization', f.supervisor)
+      .send({
+        rules: [
+          { level: 'remind', offsetWorkingDays: -3 },
+          { level: 'urge', offsetWorkingDays: 0 },
+          { level: 'supervise', offsetWorkingDays: 2, replyWorkingDays: 3 },
+        ],
+      });
     expect(res.status).toBe(200);
     expect(res.body.isDefault).toBe(false);
   });
@@ -98,7 +110,13 @@ describe('escalation rules 提醒 −3, 催办 0, 督办 +2 working days', () =>
     expect(await escalate(t2)).toBe(1);
     setBoth('2026-04-30T02:00:00.000Z');
     expect(await escalate()).toBe(0);
-    const inbox = (await get('/urging-notices', f.dept)).body as { level: string; source: string; replyBy: string | null; daysOverdue: number; numberText: string }[];
+    const inbox = (await get('/urging-notices', f.dept)).body as {
+      level: string;
+      source: string;
+      replyBy: string | null;
+      daysOverdue: number;
+      numberText: string;
+    }[];
     expect(inbox.map((n) => n.level).sort()).toEqual(['remind', 'supervise', 'urge']);
     const supervise = inbox.find((n) => n.level === 'supervise')!;
     // Reply by the end of the third working day after Tue 03-17: Fri 03-20, 23:59:59 Beijing time.

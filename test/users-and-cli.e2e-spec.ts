@@ -19,7 +19,10 @@ const userCount = async () => ((await t.db.one('SELECT count(*) AS n FROM users'
 
 describe('POST /users', () => {
   it('lets an admin create a department user who can then log in, and never returns the password hash', async () => {
-    const res = await t.http().post('/users').set('authorization', f.admin)
+    const res = await t
+      .http()
+      .post('/users')
+      .set('authorization', f.admin)
       .send({ username: 'czj02', displayName: '县财政局 联络员', password: 'a long passphrase', role: 'department', unitId: 'u-czj' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ username: 'czj02', role: 'department', unitId: 'u-czj' });
@@ -31,7 +34,13 @@ describe('POST /users', () => {
     ['a supervisor', () => f.supervisor, { username: 'x1', displayName: 'x', password: 'a long passphrase', role: 'auditor' }, 403, 'FORBIDDEN'],
     ['an unknown role', () => f.admin, { username: 'x2', displayName: 'x', password: 'a long passphrase', role: 'boss' }, 400, 'role'],
     ['a department user without a unit', () => f.admin, { username: 'x3', displayName: 'x', password: 'a long passphrase', role: 'department' }, 400, 'unitId'],
-    ['a unit that does not exist', () => f.admin, { username: 'x4', displayName: 'x', password: 'a long passphrase', role: 'assessor', unitId: 'nope' }, 400, 'unitId'],
+    [
+      'a unit that does not exist',
+      () => f.admin,
+      { username: 'x4', displayName: 'x', password: 'a long passphrase', role: 'assessor', unitId: 'nope' },
+      400,
+      'unitId',
+    ],
     ['a short password', () => f.admin, { username: 'x5', displayName: 'x', password: 'short', role: 'auditor' }, 400, 'password'],
     ['a taken username', () => f.admin, { username: 'fgw', displayName: 'x', password: 'a long passphrase', role: 'auditor' }, 409, 'username'],
   ])('refuses %s, naming why, and writes nothing', async (_what, auth, body, status, named) => {
@@ -45,10 +54,11 @@ describe('POST /users', () => {
 
 describe('the CLI', () => {
   const env = () => ({ ...process.env, ...t.env });
-  const cli = (...args: string[]) => run(process.execPath, [ensureFreshCli(), ...args], { env: env() }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
+  const cli = (...args: string[]) =>
+    run(process.execPath, [ensureFreshCli(), ...args], { env: env() }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
 
   it('validates like the API: a bad role or time zone exits 2 naming the field and writes nothing', async () => {
     const before = await userCount();

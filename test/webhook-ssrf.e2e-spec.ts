@@ -64,7 +64,11 @@ describe('webhook targets (SSRF policy)', () => {
   });
 
   it('checks again before each delivery: a name re-pointed at a local address after registration gets no request', async () => {
-    const res = await t.http().post('/webhooks').set('authorization', f.supervisor).send({ url: `http://rebind.example.com:${(local.address() as AddressInfo).port}/hook`, eventTypes: ['task.acknowledged'] });
+    const res = await t
+      .http()
+      .post('/webhooks')
+      .set('authorization', f.supervisor)
+      .send({ url: `http://rebind.example.com:${(local.address() as AddressInfo).port}/hook`, eventTypes: ['task.acknowledged'] });
     expect(res.status).toBe(201);
     table['rebind.example.com'] = ['127.0.0.1'];
     const task = await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }]);

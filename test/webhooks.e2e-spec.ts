@@ -55,7 +55,11 @@ beforeAll(async () => {
   await receiver.start();
   t = await startTestApp({ now: '2026-05-06T02:00:00.000Z', dataDir, keepData: true, env: { DUBAN_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' } });
   f = await seedPlan(t);
-  const reg = await t.http().post('/webhooks').set('authorization', f.supervisor).send({ url: `http://127.0.0.1:${receiver.port}/hook`, eventTypes: ['task.acknowledged', 'evidence.submitted'] });
+  const reg = await t
+    .http()
+    .post('/webhooks')
+    .set('authorization', f.supervisor)
+    .send({ url: `http://127.0.0.1:${receiver.port}/hook`, eventTypes: ['task.acknowledged', 'evidence.submitted'] });
   expect(reg.status).toBe(201);
   receiver.secret = reg.body.secret;
 });
@@ -105,7 +109,11 @@ describe('webhooks', () => {
     await receiver.stop();
     const task = await createTask(t, f, [{ seq: 1, dueDate: '2026-06-30' }]);
     await t.http().post(`/tasks/${task.id}/events`).set('authorization', f.dept).send({ type: 'task.acknowledge', expectedVersion: 1 });
-    await t.http().post(`/tasks/${task.id}/events`).set('authorization', f.dept).send({ type: 'evidence.submit', expectedVersion: 2, payload: { note: '停机前提交' } });
+    await t
+      .http()
+      .post(`/tasks/${task.id}/events`)
+      .set('authorization', f.dept)
+      .send({ type: 'evidence.submit', expectedVersion: 2, payload: { note: '停机前提交' } });
     // The process goes away before delivering: the outbox rows are committed, not dispatched.
     const pending = (await t.db.one('SELECT count(*) AS n FROM outbox WHERE task_id = ? AND dispatched_at IS NULL', task.id)) as { n: number };
     expect(pending.n).toBeGreaterThanOrEqual(2);

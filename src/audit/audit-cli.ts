@@ -40,15 +40,19 @@ const j = (v: unknown) => JSON.stringify(v);
 
 export function formatReplay(r: TaskReplay): string {
   const out: string[] = [];
-  out.push(`Replay of task ${r.taskId} (plan ${r.planId}): ${r.events} event(s); this build runs machine version ${r.runningMachineVersion}` +
-    (r.recordedMachineVersions.length ? `, history recorded by version ${r.recordedMachineVersions.join(', ')}` : ''));
+  out.push(
+    `Replay of task ${r.taskId} (plan ${r.planId}): ${r.events} event(s); this build runs machine version ${r.runningMachineVersion}` +
+      (r.recordedMachineVersions.length ? `, history recorded by version ${r.recordedMachineVersions.join(', ')}` : ''),
+  );
   for (const m of r.migrations) out.push(`  migrated ${m}`);
   for (const s of r.steps) {
     out.push(`  #${String(s.seq).padEnd(4)} ${s.occurredAt}  ${s.type.padEnd(18)} ${stateLabel(s.replayed).padEnd(34)} ${s.matches ? 'ok' : 'DIVERGES'}`);
   }
   const d = r.divergence;
   if (d) {
-    out.push(d.seq === null ? `DIVERGENCE at the end of the history: ${d.message}` : `DIVERGENCE at event #${d.seq} (${d.type}, ${d.occurredAt}): ${d.message}`);
+    out.push(
+      d.seq === null ? `DIVERGENCE at the end of the history: ${d.message}` : `DIVERGENCE at event #${d.seq} (${d.type}, ${d.occurredAt}): ${d.message}`,
+    );
     if (d.event) out.push(`  event:    ${j(d.event)}`);
     if (d.recorded) out.push(`  recorded: ${j(d.recorded)}`);
     if (d.replayed) out.push(`  replayed: ${j(d.replayed)}`);
@@ -113,8 +117,10 @@ export function displayWidth(s: string): number {
 
 export function formatBoard(b: BoardAsOf): string {
   const cols = ['unit', ...BOARD_BUCKETS, 'total', 'red lights'];
-  const rows = [...b.units.map((u) => [`${u.unitName} (${u.unitId})`, ...BOARD_BUCKETS.map((k) => u[k]), u.total, u.redLights]),
-    ['total', ...BOARD_BUCKETS.map((k) => b.totals[k]), b.totals.total, b.totals.redLights]];
+  const rows = [
+    ...b.units.map((u) => [`${u.unitName} (${u.unitId})`, ...BOARD_BUCKETS.map((k) => u[k]), u.total, u.redLights]),
+    ['total', ...BOARD_BUCKETS.map((k) => b.totals[k]), b.totals.total, b.totals.redLights],
+  ];
   const width = cols.map((c, i) => Math.max(displayWidth(c), ...rows.map((r) => displayWidth(String(r[i])))));
   const pad = (v: string, w: number, left: boolean) => (left ? v + ' '.repeat(w - displayWidth(v)) : ' '.repeat(w - displayWidth(v)) + v);
   const line = (r: (string | number)[]) => r.map((v, i) => pad(String(v), width[i], i === 0)).join('  ');

@@ -32,7 +32,9 @@ export class AuditController {
   ) {}
 
   @Get('tasks/:id/replay')
-  @ApiOperation({ summary: 'Re-run the task’s stored events through the machine: each step, the first divergence, the end vs the stored snapshot, and the hash chain' })
+  @ApiOperation({
+    summary: 'Re-run the task’s stored events through the machine: each step, the first divergence, the end vs the stored snapshot, and the hash chain',
+  })
   async replay(@Param('id') id: string, @Query() q: ReplayQuery, @CurrentActor() actor: Actor): Promise<TaskReplay> {
     return await this.history.replay(id, actor, { steps: q.steps !== 'false' });
   }
@@ -55,7 +57,8 @@ export class AuditController {
   @Roles('admin', 'supervisor', 'auditor')
   @ApiOperation({
     summary: 'Walk every hash chain, the checkpoint chain and every evidence file; list each break with its place',
-    description: 'Runs as a verify job (GET /jobs/{id} shows its progress) without stalling the service, and answers with the report when it has finished. POST /audit/verify starts the same job and answers 202 at once.',
+    description:
+      'Runs as a verify job (GET /jobs/{id} shows its progress) without stalling the service, and answers with the report when it has finished. POST /audit/verify starts the same job and answers 202 at once.',
   })
   async verify(@Query() q: VerifyQuery, @CurrentActor() actor: Actor): Promise<VerifyReport> {
     const o = this.verifyOptions(q);
@@ -67,7 +70,10 @@ export class AuditController {
   @Post('verify')
   @HttpCode(202)
   @Roles('admin', 'supervisor', 'auditor')
-  @ApiOperation({ summary: 'Start a verify job (same query as GET /audit/verify); 202 with the job to poll (GET /jobs/{id}: phase chains → evidence → replay, the report as its result)' })
+  @ApiOperation({
+    summary:
+      'Start a verify job (same query as GET /audit/verify); 202 with the job to poll (GET /jobs/{id}: phase chains → evidence → replay, the report as its result)',
+  })
   async startVerifyJob(@Query() q: VerifyQuery, @CurrentActor() actor: Actor): Promise<JobAccepted> {
     const { job } = await this.startVerify(q, actor);
     return { jobId: job.id, location: `/jobs/${job.id}`, job };

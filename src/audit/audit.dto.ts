@@ -16,7 +16,10 @@ export function IsDateOrInstant(options?: ValidationOptions) {
       name: 'isDateOrInstant',
       target: object.constructor,
       propertyName,
-      options: { message: `${propertyName} must be a date written YYYY-MM-DD or an ISO-8601 date-time with a zone, e.g. 2026-06-30T23:59:59+08:00, between ${MIN_YEAR} and ${MAX_YEAR}`, ...options },
+      options: {
+        message: `${propertyName} must be a date written YYYY-MM-DD or an ISO-8601 date-time with a zone, e.g. 2026-06-30T23:59:59+08:00, between ${MIN_YEAR} and ${MAX_YEAR}`,
+        ...options,
+      },
       validator: {
         validate: (v: unknown) =>
           typeof v === 'string' &&
@@ -29,7 +32,8 @@ export function IsDateOrInstant(options?: ValidationOptions) {
 
 export class ReplayQuery {
   @ApiPropertyOptional({ enum: BOOL, default: 'true', description: 'false leaves the step list out (the verdict and any divergence stay)' })
-  @IsOptional() @IsIn(BOOL)
+  @IsOptional()
+  @IsIn(BOOL)
   steps?: string;
 }
 
@@ -47,22 +51,28 @@ export class BoardAsOfQuery {
 
 export class VerifyQuery {
   @ApiPropertyOptional({ description: 'Only this plan’s tasks (the checkpoint chain is always checked whole)' })
-  @IsOptional() @IsString() @IsNotEmpty()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
   planId?: string;
   @ApiPropertyOptional({ enum: BOOL, default: 'false', description: 'Also replay every task through the machine' })
-  @IsOptional() @IsIn(BOOL)
+  @IsOptional()
+  @IsIn(BOOL)
   replay?: string;
   @ApiPropertyOptional({ enum: BOOL, default: 'true', description: 'Hash every evidence file' })
-  @IsOptional() @IsIn(BOOL)
+  @IsOptional()
+  @IsIn(BOOL)
   evidence?: string;
   @ApiPropertyOptional({ description: 'A root published earlier; it must still be in the checkpoint chain', example: 'a3f1…(64 hex)' })
-  @IsOptional() @Matches(/^[0-9a-f]{64}$/, { message: 'root must be 64 lowercase hex characters' })
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/, { message: 'root must be 64 lowercase hex characters' })
   root?: string;
 }
 
 export class ExportQuery {
   @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'jsonl' })
-  @IsOptional() @IsIn(EXPORT_FORMATS as unknown as string[])
+  @IsOptional()
+  @IsIn(EXPORT_FORMATS as unknown as string[])
   format?: string;
 }
 

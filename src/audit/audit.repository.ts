@@ -110,16 +110,18 @@ export class AuditRepository {
   }
 
   async task(id: string): Promise<AuditTaskRow | undefined> {
-    return await this.db.one(`${TASK_SELECT} WHERE t.id = ?`, id) as AuditTaskRow | undefined;
+    return (await this.db.one(`${TASK_SELECT} WHERE t.id = ?`, id)) as AuditTaskRow | undefined;
   }
 
   async tasksOfPlan(planId: string): Promise<(AuditTaskRow & { unit_name: string })[]> {
-    return await this.db
-      .all(`SELECT x.*, u.name AS unit_name FROM (${TASK_SELECT} WHERE t.plan_id = ?) x JOIN units u ON u.id = x.unit_id ORDER BY x.id`, planId) as (AuditTaskRow & { unit_name: string })[];
+    return (await this.db.all(
+      `SELECT x.*, u.name AS unit_name FROM (${TASK_SELECT} WHERE t.plan_id = ?) x JOIN units u ON u.id = x.unit_id ORDER BY x.id`,
+      planId,
+    )) as (AuditTaskRow & { unit_name: string })[];
   }
 
   async plan(id: string): Promise<{ id: string; timezone: string } | undefined> {
-    return await this.db.one('SELECT id, timezone FROM plans WHERE id = ?', id) as { id: string; timezone: string } | undefined;
+    return (await this.db.one('SELECT id, timezone FROM plans WHERE id = ?', id)) as { id: string; timezone: string } | undefined;
   }
 
   /** The task's rows of the nodes projection, by seq (task_id left out). */
@@ -132,8 +134,9 @@ export class AuditRepository {
     );
   }
 
-  async events(taskId: string, maxSeq = 2_147_483_647): Promise<EventRowFull[]> { // default: every event (seq is a 32-bit integer column on PostgreSQL)
-    return await this.db.all('SELECT * FROM task_events WHERE task_id = ? AND seq <= ? ORDER BY seq', taskId, maxSeq) as EventRowFull[];
+  async events(taskId: string, maxSeq = 2_147_483_647): Promise<EventRowFull[]> {
+    // default: every event (seq is a 32-bit integer column on PostgreSQL)
+    return (await this.db.all('SELECT * FROM task_events WHERE task_id = ? AND seq <= ? ORDER BY seq', taskId, maxSeq)) as EventRowFull[];
   }
 
   /** Every event (optionally of one plan) as tuples ordered by task and seq, streamed. */
@@ -141,7 +144,9 @@ export class AuditRepository {
     if (planId === undefined) {
       return this.db.iterateRows<EventTuple>(`SELECT ${EVENT_TUPLE_COLUMNS} FROM task_events ORDER BY task_id, seq`);
     }
-    const cols = EVENT_TUPLE_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ');
+    const cols = EVENT_TUPLE_COLUMNS.split(', ')
+      .map((c) => `e.${c}`)
+      .join(', ');
     return this.db.iterateRows<EventTuple>(
       `SELECT ${cols} FROM task_events e WHERE e.task_id IN (SELECT id FROM tasks WHERE plan_id = ?) ORDER BY e.task_id, e.seq`,
       planId,
@@ -160,65 +165,69 @@ export class AuditRepository {
   }
 
   async taskHeads(planId?: string): Promise<TaskHeadRow[]> {
-    if (planId === undefined) return await this.db.all('SELECT id, plan_id, last_seq, last_hash, created_at FROM tasks ORDER BY id') as TaskHeadRow[];
-    return await this.db.all('SELECT id, plan_id, last_seq, last_hash, created_at FROM tasks WHERE plan_id = ? ORDER BY id', planId) as TaskHeadRow[];
+    if (planId === undefined) return (await this.db.all('SELECT id, plan_id, last_seq, last_hash, created_at FROM tasks ORDER BY id')) as TaskHeadRow[];
+    return (await this.db.all('SELECT id, plan_id, last_seq, last_hash, created_at FROM tasks WHERE plan_id = ? ORDER BY id', planId)) as TaskHeadRow[];
   }
 
   async exportTasks(scope: { planId?: string; taskId?: string }): Promise<ExportTaskRow[]> {
     const cols = 'id, plan_id, indicator_id, unit_id, state, light, machine_version, last_seq, last_hash';
-    if (scope.taskId) return await this.db.all(`SELECT ${cols} FROM tasks WHERE id = ?`, scope.taskId) as ExportTaskRow[];
-    return await this.db.all(`SELECT ${cols} FROM tasks WHERE plan_id = ? ORDER BY id`, scope.planId) as ExportTaskRow[];
+    if (scope.taskId) return (await this.db.all(`SELECT ${cols} FROM tasks WHERE id = ?`, scope.taskId)) as ExportTaskRow[];
+    return (await this.db.all(`SELECT ${cols} FROM tasks WHERE plan_id = ? ORDER BY id`, scope.planId)) as ExportTaskRow[];
   }
 
   async evidenceRows(planId?: string): Promise<EvidenceRow[]> {
     const sql = `SELECT f.id, f.task_id, t.plan_id, f.sha256, f.size FROM evidence_files f LEFT JOIN tasks t ON t.id = f.task_id`;
-    if (planId === undefined) return await this.db.all(`${sql} ORDER BY f.id`) as EvidenceRow[];
-    return await this.db.all(`${sql} WHERE t.plan_id = ? ORDER BY f.id`, planId) as EvidenceRow[];
+    if (planId === undefined) return (await this.db.all(`${sql} ORDER BY f.id`)) as EvidenceRow[];
+    return (await this.db.all(`${sql} WHERE t.plan_id = ? ORDER BY f.id`, planId)) as EvidenceRow[];
   }
 
   async exportEvidence(planId: string): Promise<Record<string, unknown>[]> {
-    return await this.db
-      .all(
-        `SELECT f.id, f.task_id, f.sha256, f.size, f.original_name, f.mime_type, f.created_at
-         FROM evidence_files f JOIN tasks t ON t.id = f.task_id WHERE t.plan_id = ? ORDER BY f.id`, planId) as Record<string, unknown>[];
+    return (await this.db.all(
+      `SELECT f.id, f.task_id, f.sha256, f.size, f.original_name, f.mime_type, f.created_at
+         FROM evidence_files f JOIN tasks t ON t.id = f.task_id WHERE t.plan_id = ? ORDER BY f.id`,
+      planId,
+    )) as Record<string, unknown>[];
   }
 
   // ---- checkpoints ----
 
   async checkpoints(): Promise<CheckpointRow[]> {
-    return await this.db.all('SELECT * FROM audit_checkpoints ORDER BY seq') as CheckpointRow[];
+    return (await this.db.all('SELECT * FROM audit_checkpoints ORDER BY seq')) as CheckpointRow[];
   }
 
   async latestCheckpoint(): Promise<CheckpointRow | undefined> {
-    return await this.db.one('SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT 1') as CheckpointRow | undefined;
+    return (await this.db.one('SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT 1')) as CheckpointRow | undefined;
   }
 
   async checkpointPage(limit: number, offset: number): Promise<{ rows: CheckpointRow[]; total: number }> {
-    const total = (await this.db.one('SELECT count(*) AS n FROM audit_checkpoints') as { n: number }).n;
-    const rows = await this.db.all('SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT ? OFFSET ?', limit, offset) as CheckpointRow[];
+    const total = ((await this.db.one('SELECT count(*) AS n FROM audit_checkpoints')) as { n: number }).n;
+    const rows = (await this.db.all('SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT ? OFFSET ?', limit, offset)) as CheckpointRow[];
     return { rows, total };
   }
 
   async checkpointPlans(seq?: number): Promise<CheckpointPlanRow[]> {
-    if (seq === undefined) return await this.db.all('SELECT * FROM audit_checkpoint_plans ORDER BY checkpoint_seq, plan_id') as CheckpointPlanRow[];
-    return await this.db.all('SELECT * FROM audit_checkpoint_plans WHERE checkpoint_seq = ? ORDER BY plan_id', seq) as CheckpointPlanRow[];
+    if (seq === undefined) return (await this.db.all('SELECT * FROM audit_checkpoint_plans ORDER BY checkpoint_seq, plan_id')) as CheckpointPlanRow[];
+    return (await this.db.all('SELECT * FROM audit_checkpoint_plans WHERE checkpoint_seq = ? ORDER BY plan_id', seq)) as CheckpointPlanRow[];
   }
 
   async sealedHeads(): Promise<(HeadEntry & { checkpointSeq: number })[]> {
-    return await this.db
-      .all('SELECT checkpoint_seq AS checkpointSeq, task_id AS taskId, plan_id AS planId, last_seq AS seq, last_hash AS hash FROM audit_checkpoint_heads ORDER BY checkpoint_seq, task_id') as (HeadEntry & { checkpointSeq: number })[];
+    return (await this.db.all(
+      'SELECT checkpoint_seq AS checkpointSeq, task_id AS taskId, plan_id AS planId, last_seq AS seq, last_hash AS hash FROM audit_checkpoint_heads ORDER BY checkpoint_seq, task_id',
+    )) as (HeadEntry & { checkpointSeq: number })[];
   }
 
   async sealedEvidence(): Promise<(EvidenceEntry & { checkpointSeq: number })[]> {
-    return await this.db
-      .all('SELECT checkpoint_seq AS checkpointSeq, file_id AS fileId, task_id AS taskId, plan_id AS planId, sha256, size FROM audit_checkpoint_evidence ORDER BY checkpoint_seq, file_id') as (EvidenceEntry & { checkpointSeq: number })[];
+    return (await this.db.all(
+      'SELECT checkpoint_seq AS checkpointSeq, file_id AS fileId, task_id AS taskId, plan_id AS planId, sha256, size FROM audit_checkpoint_evidence ORDER BY checkpoint_seq, file_id',
+    )) as (EvidenceEntry & { checkpointSeq: number })[];
   }
 
   async insertCheckpoint(c: CheckpointRow, plans: CheckpointPlanRow[], heads: HeadEntry[], evidence: EvidenceEntry[]): Promise<void> {
-    await this.db
-      .run(
-        `INSERT INTO audit_checkpoints (seq, day, created_at, created_by, task_count, event_count, evidence_count, prev_hash, hash, public_key, signature)
-         VALUES (@seq, @day, @created_at, @created_by, @task_count, @event_count, @evidence_count, @prev_hash, @hash, @public_key, @signature)`, c);
+    await this.db.run(
+      `INSERT INTO audit_checkpoints (seq, day, created_at, created_by, task_count, event_count, evidence_count, prev_hash, hash, public_key, signature)
+         VALUES (@seq, @day, @created_at, @created_by, @task_count, @event_count, @evidence_count, @prev_hash, @hash, @public_key, @signature)`,
+      c,
+    );
     const plan = `INSERT INTO audit_checkpoint_plans (checkpoint_seq, plan_id, root, task_count, event_count, evidence_count)
        VALUES (@checkpoint_seq, @plan_id, @root, @task_count, @event_count, @evidence_count)`;
     for (const p of plans) await this.db.run(plan, p);

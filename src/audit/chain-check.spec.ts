@@ -33,7 +33,10 @@ describe('ChainChecker', () => {
     });
     expect(c.breaks).toEqual([]);
     expect([c.tasks, c.events]).toEqual([2, 3]);
-    expect(tails).toEqual([['a', 2], ['b', 1]]);
+    expect(tails).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
     expect(cited).toEqual([['a', 2, ['f1']]]);
   });
 
@@ -50,7 +53,10 @@ describe('ChainChecker', () => {
 
   it('checks heads sealed in checkpoints: another hash there, or a history that ends before them', () => {
     const rows = chain('a', ['task.created', 'task.acknowledge', 'evidence.submit']);
-    const sealed = [{ seq: 2, hash: 'f'.repeat(64), checkpointSeq: 1 }, { seq: 5, hash: 'e'.repeat(64), checkpointSeq: 2 }];
+    const sealed = [
+      { seq: 2, hash: 'f'.repeat(64), checkpointSeq: 1 },
+      { seq: 5, hash: 'e'.repeat(64), checkpointSeq: 2 },
+    ];
     expect(run(rows, { sealedHeads: () => sealed, planOf: () => 'p' }).breaks.map((b) => [b.kind, b.seq, b.checkpointSeq, b.planId])).toEqual([
       ['checkpoint-mismatch', 2, 1, 'p'],
       ['truncated', 4, 2, 'p'],

@@ -76,8 +76,7 @@ export interface IntegrityBreak {
 /** [task_id, seq, type, occurred_at, payload, prev_hash, hash, actor_user_id, actor_role, actor_unit_id, machine_version] */
 export type EventTuple = [string, number, string, string, string, string, string, string | null, string, string | null, number];
 
-export const EVENT_TUPLE_COLUMNS =
-  'task_id, seq, type, occurred_at, payload, prev_hash, hash, actor_user_id, actor_role, actor_unit_id, machine_version';
+export const EVENT_TUPLE_COLUMNS = 'task_id, seq, type, occurred_at, payload, prev_hash, hash, actor_user_id, actor_role, actor_unit_id, machine_version';
 
 export interface SealedHead {
   seq: number;
@@ -150,8 +149,13 @@ export class ChainChecker {
     if (seq !== this.expectedSeq) {
       const missing = seq - this.expectedSeq;
       this.add({
-        kind: 'seq-gap', taskId, seq: this.expectedSeq, expected: this.expectedSeq, actual: seq,
-        message: missing === 1 ? `event #${this.expectedSeq} is missing (the next stored one is #${seq})` : `events #${this.expectedSeq}–#${seq - 1} are missing`,
+        kind: 'seq-gap',
+        taskId,
+        seq: this.expectedSeq,
+        expected: this.expectedSeq,
+        actual: seq,
+        message:
+          missing === 1 ? `event #${this.expectedSeq} is missing (the next stored one is #${seq})` : `events #${this.expectedSeq}–#${seq - 1} are missing`,
       });
     }
     if (seq === 1 && (type !== CREATED_EVENT || prevHash !== GENESIS_HASH)) {
@@ -159,21 +163,31 @@ export class ChainChecker {
     }
     if (prevHash !== this.prevHash) {
       this.add({
-        kind: 'chain-break', taskId, seq, expected: this.prevHash, actual: prevHash,
+        kind: 'chain-break',
+        taskId,
+        seq,
+        expected: this.prevHash,
+        actual: prevHash,
         message: `event #${seq} (${type}) does not link to the event before it: its prev_hash is not that event's hash (an event was removed, inserted or moved)`,
       });
     }
     const recomputed = eventHash({ prevHash, taskId, seq, type, occurredAt, payload });
     if (recomputed !== hash) {
       this.add({
-        kind: 'hash-mismatch', taskId, seq, expected: recomputed, actual: hash,
+        kind: 'hash-mismatch',
+        taskId,
+        seq,
+        expected: recomputed,
+        actual: hash,
         message: `event #${seq} (${type}): the stored hash does not match its fields — its payload, type, time, task or seq was changed`,
       });
     }
     const prefix = `{"actor":{"role":${json(role)},"unit":${json(unit)},"user":${json(user)}},"data":`;
     if (!payload.startsWith(prefix) || !payload.endsWith(`},"machineVersion":${machineVersion}}`)) {
       this.add({
-        kind: 'payload-columns', taskId, seq,
+        kind: 'payload-columns',
+        taskId,
+        seq,
         message: `event #${seq} (${type}): the actor or machine_version columns differ from the hashed payload`,
       });
     }
@@ -190,7 +204,12 @@ export class ChainChecker {
     const sealed = this.sealed?.get(seq);
     if (sealed && sealed.hash !== hash) {
       this.add({
-        kind: 'checkpoint-mismatch', taskId, seq, checkpointSeq: sealed.checkpointSeq, expected: sealed.hash, actual: hash,
+        kind: 'checkpoint-mismatch',
+        taskId,
+        seq,
+        checkpointSeq: sealed.checkpointSeq,
+        expected: sealed.hash,
+        actual: hash,
         message: `event #${seq} has another hash than the one sealed in checkpoint #${sealed.checkpointSeq}: the history was rewritten`,
       });
     }
@@ -205,7 +224,12 @@ export class ChainChecker {
       const beyond = [...this.sealed.values()].filter((h) => h.seq > lastSeq).sort((a, b) => b.seq - a.seq)[0];
       if (beyond) {
         this.add({
-          kind: 'truncated', taskId: this.taskId, seq: lastSeq + 1, checkpointSeq: beyond.checkpointSeq, expected: beyond.seq, actual: lastSeq,
+          kind: 'truncated',
+          taskId: this.taskId,
+          seq: lastSeq + 1,
+          checkpointSeq: beyond.checkpointSeq,
+          expected: beyond.seq,
+          actual: lastSeq,
           message: `the history ends at #${lastSeq} but checkpoint #${beyond.checkpointSeq} sealed it up to #${beyond.seq}: events were removed from its end`,
         });
       }

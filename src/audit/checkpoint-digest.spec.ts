@@ -8,14 +8,25 @@ const H = (c: string) => c.repeat(64);
 describe('checkpoint recipe', () => {
   it('hashes a plan’s heads then its files, each sorted by id, one line each — reproducible by hand', () => {
     const root = planRoot(
-      [{ taskId: 't2', planId: 'p', seq: 3, hash: H('b') }, { taskId: 't1', planId: 'p', seq: 9, hash: H('a') }],
+      [
+        { taskId: 't2', planId: 'p', seq: 3, hash: H('b') },
+        { taskId: 't1', planId: 'p', seq: 9, hash: H('a') },
+      ],
       [{ fileId: 'f1', taskId: 't1', planId: 'p', sha256: H('c'), size: 12 }],
     );
     expect(root).toBe(sha(`task|t1|9|${H('a')}\ntask|t2|3|${H('b')}\nevidence|f1|t1|${H('c')}|12\n`));
   });
 
   it('chains a checkpoint to the previous one over its plans sorted by id', () => {
-    const h = checkpointHash({ prevHash: H('0'), seq: 2, createdAt: '2026-03-02T02:00:00.000Z', plans: [{ planId: 'p2', root: H('e') }, { planId: 'p1', root: H('d') }] });
+    const h = checkpointHash({
+      prevHash: H('0'),
+      seq: 2,
+      createdAt: '2026-03-02T02:00:00.000Z',
+      plans: [
+        { planId: 'p2', root: H('e') },
+        { planId: 'p1', root: H('d') },
+      ],
+    });
     expect(h).toBe(sha(`${H('0')}|2|2026-03-02T02:00:00.000Z|p1=${H('d')};p2=${H('e')};`));
   });
 

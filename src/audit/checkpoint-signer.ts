@@ -42,9 +42,7 @@ export function parseSigningKey(text: string): KeyObject {
 export async function resolveSigningKey(configured: string | undefined, db: Db, dataDir: string, nowIso: string): Promise<{ key: KeyObject; source: string }> {
   if (configured) return { key: parseSigningKey(configured), source: 'DUBAN_AUDIT_SIGNING_KEY' };
   const file = join(resolve(dataDir), 'audit-signing-key.pem');
-  const pem = existsSync(file)
-    ? readFileSync(file, 'utf8')
-    : generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const pem = existsSync(file) ? readFileSync(file, 'utf8') : generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   await db.run('INSERT INTO auth_secrets (name, secret, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING', SIGNING_KEY_SECRET, pem, nowIso);
   const stored = await db.value<string>('SELECT secret FROM auth_secrets WHERE name = ?', SIGNING_KEY_SECRET);
   if (!stored) throw new Error(`auth_secrets has no ${SIGNING_KEY_SECRET} row after inserting one`);

@@ -8,7 +8,9 @@ describe('event hash recipe', () => {
   });
   it('is sha256 over the pipe-joined fields, reproducible by hand', () => {
     const f = { prevHash: GENESIS_HASH, taskId: 't1', seq: 1, type: 'task.created', occurredAt: '2026-01-01T00:00:00.000Z', payload: '{"a":1}' };
-    const byHand = createHash('sha256').update(`${'0'.repeat(64)}|t1|1|task.created|2026-01-01T00:00:00.000Z|{"a":1}`).digest('hex');
+    const byHand = createHash('sha256')
+      .update(`${'0'.repeat(64)}|t1|1|task.created|2026-01-01T00:00:00.000Z|{"a":1}`)
+      .digest('hex');
     expect(eventHash(f)).toBe(byHand);
   });
   it('changes when any hashed field changes', () => {

@@ -2,9 +2,20 @@ import { describe, expect, it } from '@jest/globals';
 import { csvField, csvHeader, csvRow, eventRecord, neutraliseFormula, type ExportEventRow } from './export-format.js';
 
 const row: ExportEventRow = {
-  task_id: 't1', seq: 2, type: 'evidence.submit', occurred_at: '2026-03-02T02:00:00.000Z', recorded_at: '2026-03-02T02:00:00.001Z',
-  actor_user_id: null, actor_role: 'department', actor_unit_id: 'u1', machine_version: 1, state_before: '{"a":1}', state_after: '{"a":2}',
-  payload: '{"data":{"note":"a, \\"b\\""}}', prev_hash: '0'.repeat(64), hash: 'f'.repeat(64),
+  task_id: 't1',
+  seq: 2,
+  type: 'evidence.submit',
+  occurred_at: '2026-03-02T02:00:00.000Z',
+  recorded_at: '2026-03-02T02:00:00.001Z',
+  actor_user_id: null,
+  actor_role: 'department',
+  actor_unit_id: 'u1',
+  machine_version: 1,
+  state_before: '{"a":1}',
+  state_after: '{"a":2}',
+  payload: '{"data":{"note":"a, \\"b\\""}}',
+  prev_hash: '0'.repeat(64),
+  hash: 'f'.repeat(64),
 };
 
 describe('export records', () => {
@@ -39,6 +50,13 @@ describe('export records', () => {
 
   it('keeps the stored payload as text in JSON Lines so its hash can be recomputed byte for byte', () => {
     const r = JSON.parse(eventRecord(row));
-    expect(r).toMatchObject({ record: 'event', taskId: 't1', seq: 2, payload: row.payload, prevHash: row.prev_hash, actor: { userId: null, role: 'department', unitId: 'u1' } });
+    expect(r).toMatchObject({
+      record: 'event',
+      taskId: 't1',
+      seq: 2,
+      payload: row.payload,
+      prevHash: row.prev_hash,
+      actor: { userId: null, role: 'department', unitId: 'u1' },
+    });
   });
 });

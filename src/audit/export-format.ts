@@ -92,8 +92,20 @@ export function eventRecord(e: ExportEventRow): string {
 }
 
 export const CSV_COLUMNS = [
-  'task_id', 'seq', 'type', 'occurred_at', 'recorded_at', 'actor_user_id', 'actor_role', 'actor_unit_id',
-  'machine_version', 'prev_hash', 'hash', 'state_before', 'state_after', 'payload',
+  'task_id',
+  'seq',
+  'type',
+  'occurred_at',
+  'recorded_at',
+  'actor_user_id',
+  'actor_role',
+  'actor_unit_id',
+  'machine_version',
+  'prev_hash',
+  'hash',
+  'state_before',
+  'state_after',
+  'payload',
 ] as const;
 
 /**

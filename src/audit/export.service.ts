@@ -37,7 +37,7 @@ export class ExportService {
   async open(scope: { taskId?: string; planId?: string }, format: ExportFormat, actor: Actor): Promise<ExportStream> {
     let planId: string;
     if (scope.taskId) planId = (await this.history.visibleTask(scope.taskId, actor)).plan_id;
-    else if (scope.planId && await this.repo.plan(scope.planId)) planId = scope.planId;
+    else if (scope.planId && (await this.repo.plan(scope.planId))) planId = scope.planId;
     else throw DomainError.notFound('plan', scope.planId ?? '');
     const name = scope.taskId ? `task-${scope.taskId}` : `plan-${planId}`;
     return {
@@ -53,9 +53,7 @@ export class ExportService {
       tasks: await this.repo.exportTasks(scope.taskId ? { taskId: scope.taskId } : { planId: scope.planId }),
       sealed: jsonl ? await this.integrity.sealedForExport(scope) : null,
     }));
-    yield jsonl
-      ? `${headerRecord({ planId: scope.planId, taskId: scope.taskId ?? null }, this.clock.nowIso(), TASK_MACHINE_VERSION)}\n`
-      : `${csvHeader()}\r\n`;
+    yield jsonl ? `${headerRecord({ planId: scope.planId, taskId: scope.taskId ?? null }, this.clock.nowIso(), TASK_MACHINE_VERSION)}\n` : `${csvHeader()}\r\n`;
     for (const t of tasks) {
       const parts: string[] = jsonl ? [taskRecord(t)] : [];
       for (const e of await this.repo.events(t.id, t.last_seq)) parts.push(jsonl ? eventRecord(e) : csvRow(e));
@@ -65,8 +63,14 @@ export class ExportService {
     if (!scope.taskId) {
       const files = (await this.repo.exportEvidence(scope.planId)).map((f) =>
         JSON.stringify({
-          record: 'evidence', fileId: f.id, taskId: f.task_id, sha256: f.sha256, size: f.size,
-          originalName: f.original_name, mimeType: f.mime_type, createdAt: f.created_at,
+          record: 'evidence',
+          fileId: f.id,
+          taskId: f.task_id,
+          sha256: f.sha256,
+          size: f.size,
+          originalName: f.original_name,
+          mimeType: f.mime_type,
+          createdAt: f.created_at,
         }),
       );
       if (files.length) yield files.join('\n') + '\n';

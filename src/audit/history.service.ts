@@ -38,7 +38,17 @@ export interface TaskAsOf {
   eventsApplied: number;
   suspended: boolean;
   signForOverdue: boolean;
-  nodes: { seq: number; status: string; light: string; dueAt: string; warnAt: string; redLighted: boolean; redLightedAt: string | null; lateCompleted: boolean; approvedAt: string | null }[];
+  nodes: {
+    seq: number;
+    status: string;
+    light: string;
+    dueAt: string;
+    warnAt: string;
+    redLighted: boolean;
+    redLightedAt: string | null;
+    lateCompleted: boolean;
+    approvedAt: string | null;
+  }[];
 }
 
 export const BOARD_BUCKETS = ['green', 'yellow', 'red', 'suspended', 'completed', 'closed', 'scored', 'cancelled'] as const;
@@ -69,7 +79,19 @@ export interface BoardTaskAsOf {
 export type BoardVisitor = (task: BoardTaskAsOf, at: string) => void;
 
 const emptyCounts = (): BoardCounts => ({
-  green: 0, yellow: 0, red: 0, suspended: 0, completed: 0, closed: 0, scored: 0, cancelled: 0, total: 0, redLights: 0, yellowNodes: 0, lateCompleted: 0, signForOverdue: 0,
+  green: 0,
+  yellow: 0,
+  red: 0,
+  suspended: 0,
+  completed: 0,
+  closed: 0,
+  scored: 0,
+  cancelled: 0,
+  total: 0,
+  redLights: 0,
+  yellowNodes: 0,
+  lateCompleted: 0,
+  signForOverdue: 0,
 });
 
 export function tupleOf(e: EventRowFull): EventTuple {
@@ -116,7 +138,12 @@ export class HistoryService {
       const breaks = [...checker.breaks];
       if (tail && (tail.lastSeq !== task.last_seq || tail.lastHash !== task.last_hash)) {
         breaks.push({
-          kind: 'head-mismatch', taskId, planId: task.plan_id, seq: tail.lastSeq, expected: task.last_seq, actual: tail.lastSeq,
+          kind: 'head-mismatch',
+          taskId,
+          planId: task.plan_id,
+          seq: tail.lastSeq,
+          expected: task.last_seq,
+          actual: tail.lastSeq,
           message: `the task row says its history ends at #${task.last_seq}, but the last stored event is #${tail.lastSeq}`,
         });
       }
@@ -151,8 +178,18 @@ export class HistoryService {
       const base = { taskId, planId: task.plan_id, unitId: task.unit_id, asOf, at, lastEvent: r.lastEvent, eventsApplied: r.eventsApplied };
       if (!r.existed || !r.effective || !r.recorded) {
         return {
-          ...base, existed: false, state: null, light: null, recordedLight: null, currentNodeSeq: null, redCount: 0,
-          nextDeadlineAt: null, extensionPending: false, suspended: false, signForOverdue: false, nodes: [],
+          ...base,
+          existed: false,
+          state: null,
+          light: null,
+          recordedLight: null,
+          currentNodeSeq: null,
+          redCount: 0,
+          nextDeadlineAt: null,
+          extensionPending: false,
+          suspended: false,
+          signForOverdue: false,
+          nodes: [],
         };
       }
       const v = viewOf(r.effective);
@@ -171,8 +208,15 @@ export class HistoryService {
         suspended: v.suspended,
         signForOverdue: v.signForOverdue,
         nodes: r.effective.context.nodes.map((n) => ({
-          seq: n.seq, status: n.status, light: n.light, dueAt: n.dueAt, warnAt: n.warnAt, redLighted: n.redLighted, redLightedAt: n.redLightedAt,
-          lateCompleted: n.lateCompleted, approvedAt: n.approval?.at ?? null,
+          seq: n.seq,
+          status: n.status,
+          light: n.light,
+          dueAt: n.dueAt,
+          warnAt: n.warnAt,
+          redLighted: n.redLighted,
+          redLightedAt: n.redLightedAt,
+          lateCompleted: n.lateCompleted,
+          approvedAt: n.approval?.at ?? null,
         })),
       };
     });

@@ -65,7 +65,17 @@ export interface VerifyReport {
   ok: boolean;
   checkedAt: string;
   planId: string | null;
-  counts: { tasks: number; events: number; evidenceFiles: number; evidenceBytes: number; checkpoints: number; replayed: number; logLeaves?: number; treeHeads?: number; witnesses?: number };
+  counts: {
+    tasks: number;
+    events: number;
+    evidenceFiles: number;
+    evidenceBytes: number;
+    checkpoints: number;
+    replayed: number;
+    logLeaves?: number;
+    treeHeads?: number;
+    witnesses?: number;
+  };
   /** The latest checkpoint and, with a plan, that plan's root in it. */
   root: { checkpointSeq: number; createdAt: string; hash: string; publicKey: string; planRoot: string | null } | null;
   breaks: IntegrityBreak[];
@@ -155,11 +165,20 @@ export class IntegrityService {
       const storedRoot = new Map(stored.map((p) => [p.plan_id, p.root]));
       for (const r of roots) {
         if (storedRoot.get(r.planId) !== r.root) {
-          cpBreak(c, `the root of plan ${r.planId} does not match the heads and files it seals`, { planId: r.planId, expected: r.root, actual: storedRoot.get(r.planId) ?? null });
+          cpBreak(c, `the root of plan ${r.planId} does not match the heads and files it seals`, {
+            planId: r.planId,
+            expected: r.root,
+            actual: storedRoot.get(r.planId) ?? null,
+          });
         }
       }
       for (const p of stored) if (!roots.some((r) => r.planId === p.plan_id)) cpBreak(c, `lists plan ${p.plan_id} that seals nothing`, { planId: p.plan_id });
-      const recomputed = checkpointHash({ prevHash: c.prev_hash, seq: c.seq, createdAt: c.created_at, plans: stored.map((p) => ({ planId: p.plan_id, root: p.root })) });
+      const recomputed = checkpointHash({
+        prevHash: c.prev_hash,
+        seq: c.seq,
+        createdAt: c.created_at,
+        plans: stored.map((p) => ({ planId: p.plan_id, root: p.root })),
+      });
       if (recomputed !== c.hash) cpBreak(c, 'its stored hash does not match its fields', { expected: recomputed, actual: c.hash });
       if (!verifyCheckpointSignature(c.public_key, c.hash, c.signature)) cpBreak(c, 'the signature does not verify');
       if (c.public_key !== currentKey) otherKey++;
@@ -196,10 +215,18 @@ export class IntegrityService {
       const d = bySha.get(r.sha256)!;
       const where = { fileId: r.id, taskId: r.task_id, ...(r.plan_id ? { planId: r.plan_id } : {}) };
       if (!d) {
-        breaks.push({ kind: 'evidence-missing', ...where, expected: r.sha256, message: `evidence file ${r.id}: its bytes are gone from ${this.evidence.pathOf(r.sha256)}` });
+        breaks.push({
+          kind: 'evidence-missing',
+          ...where,
+          expected: r.sha256,
+          message: `evidence file ${r.id}: its bytes are gone from ${this.evidence.pathOf(r.sha256)}`,
+        });
       } else if (d.sha256 !== r.sha256 || d.size !== r.size) {
         breaks.push({
-          kind: 'evidence-replaced', ...where, expected: r.sha256, actual: d.sha256,
+          kind: 'evidence-replaced',
+          ...where,
+          expected: r.sha256,
+          actual: d.sha256,
           message: `evidence file ${r.id}: the bytes at ${this.evidence.pathOf(r.sha256)} hash to ${d.sha256} (${d.size} bytes), not the recorded ${r.sha256} (${r.size} bytes): the file was replaced`,
         });
       } else {
@@ -216,16 +243,23 @@ export class IntegrityService {
       if (planId !== undefined && e.planId !== planId) continue;
       const r = rows.get(fileId);
       const where = { fileId, taskId: e.taskId, planId: e.planId, checkpointSeq: e.checkpointSeq };
-      if (!r) breaks.push({ kind: 'evidence-row', ...where, message: `evidence file ${fileId} was sealed in checkpoint #${e.checkpointSeq} but its row is gone` });
+      if (!r)
+        breaks.push({ kind: 'evidence-row', ...where, message: `evidence file ${fileId} was sealed in checkpoint #${e.checkpointSeq} but its row is gone` });
       else if (r.sha256 !== e.sha256 || r.size !== e.size || r.task_id !== e.taskId) {
-        breaks.push({ kind: 'evidence-row', ...where, expected: e.sha256, actual: r.sha256, message: `evidence file ${fileId}: its row differs from what checkpoint #${e.checkpointSeq} sealed` });
+        breaks.push({
+          kind: 'evidence-row',
+          ...where,
+          expected: e.sha256,
+          actual: r.sha256,
+          message: `evidence file ${fileId}: its row differs from what checkpoint #${e.checkpointSeq} sealed`,
+        });
       }
     }
   }
 
   /** The refusal verify meets first (an unknown plan never sealed), checked before a verify job is written. */
   async assertVerifiable(planId: string | undefined): Promise<void> {
-    if (planId === undefined || await this.repo.plan(planId) || await this.repo.sealedPlan(planId)) return;
+    if (planId === undefined || (await this.repo.plan(planId)) || (await this.repo.sealedPlan(planId))) return;
     throw DomainError.validation([{ field: 'planId', reason: `plan ${planId} does not exist and no checkpoint ever sealed it` }]);
   }
 
@@ -235,7 +269,7 @@ export class IntegrityService {
     return await this.repo.read(async () => {
       const breaks: IntegrityBreak[] = [];
       const sealed = await this.loadSealed(breaks);
-      if (o.planId !== undefined && !await this.repo.plan(o.planId) && !sealed.state.planIds().includes(o.planId)) {
+      if (o.planId !== undefined && !(await this.repo.plan(o.planId)) && !sealed.state.planIds().includes(o.planId)) {
         // Unknown and never sealed: say so rather than "no breaks in 0 tasks". (A sealed plan whose row is gone is verified: its tasks show as missing.)
         throw DomainError.validation([{ field: 'planId', reason: `plan ${o.planId} does not exist and no checkpoint ever sealed it` }]);
       }
@@ -252,10 +286,19 @@ export class IntegrityService {
           seen.add(tail.taskId);
           const row = taskMap.get(tail.taskId);
           if (!row) {
-            breaks.push({ kind: 'orphan-events', taskId: tail.taskId, message: `${tail.events} event(s) of task ${tail.taskId} remain but the task row is gone` });
+            breaks.push({
+              kind: 'orphan-events',
+              taskId: tail.taskId,
+              message: `${tail.events} event(s) of task ${tail.taskId} remain but the task row is gone`,
+            });
           } else if (row.last_seq !== tail.lastSeq || row.last_hash !== tail.lastHash) {
             breaks.push({
-              kind: 'head-mismatch', taskId: row.id, planId: row.plan_id, seq: tail.lastSeq, expected: row.last_seq, actual: tail.lastSeq,
+              kind: 'head-mismatch',
+              taskId: row.id,
+              planId: row.plan_id,
+              seq: tail.lastSeq,
+              expected: row.last_seq,
+              actual: tail.lastSeq,
               message: `the task row says its history ends at #${row.last_seq}, but the last stored event is #${tail.lastSeq}${row.last_seq === tail.lastSeq ? ' with another hash' : ''}`,
             });
           }
@@ -277,12 +320,26 @@ export class IntegrityService {
         if (seen.has(t.id)) continue;
         breaks.push({ kind: 'no-history', taskId: t.id, planId: t.plan_id, seq: 1, message: `task ${t.id} has no events at all` });
         const s = sealedOf(t.id)?.at(-1);
-        if (s) breaks.push({ kind: 'truncated', taskId: t.id, planId: t.plan_id, seq: 1, checkpointSeq: s.checkpointSeq, expected: s.seq, actual: 0, message: `checkpoint #${s.checkpointSeq} sealed its history up to #${s.seq}; nothing is left` });
+        if (s)
+          breaks.push({
+            kind: 'truncated',
+            taskId: t.id,
+            planId: t.plan_id,
+            seq: 1,
+            checkpointSeq: s.checkpointSeq,
+            expected: s.seq,
+            actual: 0,
+            message: `checkpoint #${s.checkpointSeq} sealed its history up to #${s.seq}; nothing is left`,
+          });
       }
       for (const [taskId, h] of sealed.state.heads) {
         if (taskMap.has(taskId) || (o.planId !== undefined && h.planId !== o.planId)) continue;
         breaks.push({
-          kind: 'task-missing', taskId, planId: h.planId, seq: h.seq, checkpointSeq: h.checkpointSeq,
+          kind: 'task-missing',
+          taskId,
+          planId: h.planId,
+          seq: h.seq,
+          checkpointSeq: h.checkpointSeq,
           message: `task ${taskId} (plan ${h.planId}) was sealed in checkpoint #${h.checkpointSeq} with ${h.seq} event(s) and no longer exists: the whole task was deleted`,
         });
       }
@@ -290,7 +347,10 @@ export class IntegrityService {
         for (const t of tasks) {
           if (!sealed.state.heads.has(t.id) && t.created_at < sealed.latest.created_at) {
             breaks.push({
-              kind: 'not-in-checkpoint', taskId: t.id, planId: t.plan_id, checkpointSeq: sealed.latest.seq,
+              kind: 'not-in-checkpoint',
+              taskId: t.id,
+              planId: t.plan_id,
+              checkpointSeq: sealed.latest.seq,
               message: `task ${t.id} is dated ${t.created_at}, before checkpoint #${sealed.latest.seq} (${sealed.latest.created_at}), but that checkpoint does not know it`,
             });
           }
@@ -312,15 +372,27 @@ export class IntegrityService {
             const named = c.files.find((x) => x.id === id);
             if (r && r.task_id === c.taskId && named && (named.sha256 !== r.sha256 || Number(named.size) !== Number(r.size))) {
               breaks.push({
-                kind: 'evidence-row', taskId: c.taskId, planId: r.plan_id ?? undefined, seq: c.seq, fileId: id, expected: named.sha256, actual: r.sha256,
+                kind: 'evidence-row',
+                taskId: c.taskId,
+                planId: r.plan_id ?? undefined,
+                seq: c.seq,
+                fileId: id,
+                expected: named.sha256,
+                actual: r.sha256,
                 message: `event #${c.seq} submitted evidence file ${id} with sha256 ${named.sha256} (${named.size} bytes), but its row now says ${r.sha256} (${r.size} bytes): the file was replaced`,
               });
               continue;
             }
             if (r && r.task_id === c.taskId) continue;
             breaks.push({
-              kind: 'evidence-row', taskId: c.taskId, planId: taskMap.get(c.taskId)?.plan_id, seq: c.seq, fileId: id,
-              message: r ? `event #${c.seq} cites evidence file ${id}, which now belongs to task ${r.task_id}` : `event #${c.seq} cites evidence file ${id}, whose row is gone`,
+              kind: 'evidence-row',
+              taskId: c.taskId,
+              planId: taskMap.get(c.taskId)?.plan_id,
+              seq: c.seq,
+              fileId: id,
+              message: r
+                ? `event #${c.seq} cites evidence file ${id}, which now belongs to task ${r.task_id}`
+                : `event #${c.seq} cites evidence file ${id}, whose row is gone`,
             });
           }
         }
@@ -336,7 +408,13 @@ export class IntegrityService {
           replayed++;
           if (!r.ok) {
             const d = r.divergence!;
-            breaks.push({ kind: 'replay', taskId: t.id, planId: t.plan_id, ...(d.seq !== null ? { seq: d.seq } : {}), message: `replay diverges (${d.kind}): ${d.message}` });
+            breaks.push({
+              kind: 'replay',
+              taskId: t.id,
+              planId: t.plan_id,
+              ...(d.seq !== null ? { seq: d.seq } : {}),
+              message: `replay diverges (${d.kind}): ${d.message}`,
+            });
           } else {
             const derived = r.snapshot ? await this.derivedColumnsProblem(t.id, r.snapshot, task.state) : undefined;
             if (derived) breaks.push({ kind: 'replay', taskId: t.id, planId: t.plan_id, message: `replay diverges (query-columns): ${derived}` });
@@ -350,15 +428,27 @@ export class IntegrityService {
       // The transparency log is one tree over every plan: checked whole, when no plan is named.
       const log = o.planId === undefined ? await this.logVerifier.verify(breaks) : null;
       if (o.root !== undefined && !sealed.hashes.has(o.root)) {
-        breaks.push({ kind: 'root-unknown', expected: o.root, message: `the root ${o.root} is not the hash of any checkpoint in the chain: checkpoints were removed or rewritten` });
+        breaks.push({
+          kind: 'root-unknown',
+          expected: o.root,
+          message: `the root ${o.root} is not the hash of any checkpoint in the chain: checkpoints were removed or rewritten`,
+        });
       }
       const latest = sealed.latest;
-      const planRoot = o.planId && latest ? sealed.plansOfLatest.find((p) => p.plan_id === o.planId)?.root ?? null : null;
+      const planRoot = o.planId && latest ? (sealed.plansOfLatest.find((p) => p.plan_id === o.planId)?.root ?? null) : null;
       return {
         ok: breaks.length === 0,
         checkedAt: this.clock.nowIso(),
         planId: o.planId ?? null,
-        counts: { tasks: tasks.length, events: checker.events, evidenceFiles, evidenceBytes, checkpoints: sealed.count, replayed, ...(log ? { logLeaves: log.leaves, treeHeads: log.heads, witnesses: log.witnesses } : {}) },
+        counts: {
+          tasks: tasks.length,
+          events: checker.events,
+          evidenceFiles,
+          evidenceBytes,
+          checkpoints: sealed.count,
+          replayed,
+          ...(log ? { logLeaves: log.leaves, treeHeads: log.heads, witnesses: log.witnesses } : {}),
+        },
         root: latest ? { checkpointSeq: latest.seq, createdAt: latest.created_at, hash: latest.hash, publicKey: latest.public_key, planRoot } : null,
         breaks: breaks.sort(BREAK_ORDER),
         durationMs: performance.now() - t0,
@@ -396,14 +486,27 @@ export class IntegrityService {
         const end = tail as { lastSeq: number; lastHash: string } | null;
         if (!end) own.push({ kind: 'no-history', taskId: t.id, planId: t.plan_id, message: `task ${t.id} has no events at all` });
         else if (end.lastSeq !== t.last_seq || end.lastHash !== t.last_hash) {
-          own.push({ kind: 'head-mismatch', taskId: t.id, planId: t.plan_id, seq: end.lastSeq, message: `the task row's head (#${t.last_seq}) is not the chain's last event (#${end.lastSeq})` });
+          own.push({
+            kind: 'head-mismatch',
+            taskId: t.id,
+            planId: t.plan_id,
+            seq: end.lastSeq,
+            message: `the task row's head (#${t.last_seq}) is not the chain's last event (#${end.lastSeq})`,
+          });
         }
         if (own.length) breaks.push(...own);
         else newHeads.push({ taskId: t.id, planId: t.plan_id, seq: t.last_seq, hash: t.last_hash });
       }
       const ids = new Set(tasks.map((t) => t.id));
       for (const [taskId, h] of sealed.state.heads) {
-        if (!ids.has(taskId)) breaks.push({ kind: 'task-missing', taskId, planId: h.planId, checkpointSeq: h.checkpointSeq, message: `task ${taskId} was sealed in checkpoint #${h.checkpointSeq} and no longer exists` });
+        if (!ids.has(taskId))
+          breaks.push({
+            kind: 'task-missing',
+            taskId,
+            planId: h.planId,
+            checkpointSeq: h.checkpointSeq,
+            message: `task ${taskId} was sealed in checkpoint #${h.checkpointSeq} and no longer exists`,
+          });
       }
       const rows = await this.repo.evidenceRows();
       this.checkSealedFiles(sealed, new Map(rows.map((r) => [r.id, r])), undefined, breaks);
@@ -479,9 +582,7 @@ export class IntegrityService {
     const sealed = await this.loadSealed(breaks);
     const c = sealed.latest;
     if (!c) return null;
-    const heads = scope.taskId
-      ? [sealed.state.heads.get(scope.taskId)].filter((h): h is NonNullable<typeof h> => !!h)
-      : sealed.state.headsOfPlan(scope.planId);
+    const heads = scope.taskId ? [sealed.state.heads.get(scope.taskId)].filter((h): h is NonNullable<typeof h> => !!h) : sealed.state.headsOfPlan(scope.planId);
     const planRow = sealed.plansOfLatest.find((p) => p.plan_id === scope.planId);
     return {
       record: 'checkpoint',
@@ -511,20 +612,28 @@ export class IntegrityService {
    */
   private async derivedColumnsProblem(taskId: string, snap: VersionedSnapshot, state: string): Promise<string | undefined> {
     const row = await this.db.one<{ review_due_at: string | null; scoring_facts: string | null; timezone: string }>(
-      'SELECT t.review_due_at, t.scoring_facts, p.timezone FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = ?', taskId);
+      'SELECT t.review_due_at, t.scoring_facts, p.timezone FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = ?',
+      taskId,
+    );
     if (!row) return undefined;
     const problems: string[] = [];
     if (snap.version === 2 && row.scoring_facts !== null && scoringFactsOf(snap.snapshot.context) !== row.scoring_facts) {
       problems.push('scoring_facts is not the facts of the stored snapshot');
     }
     const awaitingReview =
-      snap.version === 2 ? snap.snapshot.context.nodes.some((n) => n.status === 'submitted') && viewOf(snap.snapshot).state === 'active' : state === 'submitted';
+      snap.version === 2
+        ? snap.snapshot.context.nodes.some((n) => n.status === 'submitted') && viewOf(snap.snapshot).state === 'active'
+        : state === 'submitted';
     let expected: string | null = null;
     if (awaitingReview) {
-      const at = await this.db.value<string>("SELECT occurred_at FROM task_events WHERE task_id = ? AND type = 'evidence.submit' ORDER BY seq DESC LIMIT 1", taskId);
+      const at = await this.db.value<string>(
+        "SELECT occurred_at FROM task_events WHERE task_id = ? AND type = 'evidence.submit' ORDER BY seq DESC LIMIT 1",
+        taskId,
+      );
       expected = at ? this.deadlines.reviewDueAt(at, row.timezone, this.config.DUBAN_REVIEW_WORKING_DAYS) : null;
     }
-    if (row.review_due_at !== expected) problems.push(`review_due_at is ${row.review_due_at ?? 'null'}, the last submission's review window gives ${expected ?? 'null'}`);
+    if (row.review_due_at !== expected)
+      problems.push(`review_due_at is ${row.review_due_at ?? 'null'}, the last submission's review window gives ${expected ?? 'null'}`);
     return problems.length ? problems.join('; ') : undefined;
   }
 }

@@ -40,7 +40,11 @@ export const NATIVE_MACHINE_VERSIONS: readonly number[] = [1, 2];
 export const MACHINE_MIGRATIONS: readonly MachineMigration[] = [];
 
 /** The migrations leading from `from` to `to`, in order; [] when equal; null when no chain exists. */
-export function migrationPath(from: number, to: number = TASK_MACHINE_VERSION, migrations: readonly MachineMigration[] = MACHINE_MIGRATIONS): MachineMigration[] | null {
+export function migrationPath(
+  from: number,
+  to: number = TASK_MACHINE_VERSION,
+  migrations: readonly MachineMigration[] = MACHINE_MIGRATIONS,
+): MachineMigration[] | null {
   const path: MachineMigration[] = [];
   const seen = new Set<number>();
   let v = from;
@@ -55,11 +59,7 @@ export function migrationPath(from: number, to: number = TASK_MACHINE_VERSION, m
   return path;
 }
 
-export function migrate<K extends 'input' | 'event' | 'stateValue' | 'snapshot'>(
-  path: readonly MachineMigration[],
-  kind: K,
-  value: unknown,
-): unknown {
+export function migrate<K extends 'input' | 'event' | 'stateValue' | 'snapshot'>(path: readonly MachineMigration[], kind: K, value: unknown): unknown {
   let v = value;
   for (const m of path) {
     const fn = m[kind] as ((x: unknown) => unknown) | undefined;

@@ -37,13 +37,29 @@ const payload = (data: Record<string, unknown>, machineVersion = 1) =>
 function record(input: TaskInput = INPUT, events: TaskEvent[] = EVENTS): { events: StoredEvent[]; stored: StoredTask; final: TaskSnapshot } {
   let s = initialTaskTransition(input, CREATED).snapshot;
   const out: StoredEvent[] = [
-    { seq: 1, type: 'task.created', occurredAt: CREATED, payload: payload({ input }), stateBefore: null, stateAfter: canonicalJson(s.value), machineVersion: 1 },
+    {
+      seq: 1,
+      type: 'task.created',
+      occurredAt: CREATED,
+      payload: payload({ input }),
+      stateBefore: null,
+      stateAfter: canonicalJson(s.value),
+      machineVersion: 1,
+    },
   ];
   for (const e of events) {
     const r = applyTaskEvent(s, e);
     if (!r.ok || !r.changed) throw new Error(`fixture event ${e.type} not applied`);
     const { type, at, ...data } = e;
-    out.push({ seq: out.length + 1, type, occurredAt: at, payload: payload(data), stateBefore: canonicalJson(s.value), stateAfter: canonicalJson(r.snapshot.value), machineVersion: 1 });
+    out.push({
+      seq: out.length + 1,
+      type,
+      occurredAt: at,
+      payload: payload(data),
+      stateBefore: canonicalJson(s.value),
+      stateAfter: canonicalJson(r.snapshot.value),
+      machineVersion: 1,
+    });
     s = r.snapshot;
   }
   const v = v1.viewOf(s);
@@ -51,8 +67,15 @@ function record(input: TaskInput = INPUT, events: TaskEvent[] = EVENTS): { event
     events: out,
     final: s,
     stored: {
-      snapshot: JSON.stringify(persistTaskSnapshot(s)), state: v.state, light: v.light, currentNodeSeq: v.currentNodeSeq,
-      nextDeadlineAt: v.nextDeadlineAt, redCount: v.redCount, version: out.length, lastSeq: out.length, machineVersion: 1,
+      snapshot: JSON.stringify(persistTaskSnapshot(s)),
+      state: v.state,
+      light: v.light,
+      currentNodeSeq: v.currentNodeSeq,
+      nextDeadlineAt: v.nextDeadlineAt,
+      redCount: v.redCount,
+      version: out.length,
+      lastSeq: out.length,
+      machineVersion: 1,
     },
   };
 }
@@ -72,7 +95,9 @@ describe('replayHistory', () => {
     const r = replayHistory(h.events, h.stored);
     expect(r.ok).toBe(false);
     expect(r.divergence).toMatchObject({
-      kind: 'state-after', seq: 4, type: 'evidence.return',
+      kind: 'state-after',
+      seq: 4,
+      type: 'evidence.return',
       event: { type: 'evidence.return', at: '2026-03-21T02:00:00.000Z', reason: '缺少盖章' },
       recorded: { stateAfter: { live: { progress: 'submitted' } } },
       replayed: { stateBefore: { live: { progress: 'submitted' } }, stateAfter: { live: { progress: 'returned' } } },
@@ -85,7 +110,12 @@ describe('replayHistory', () => {
     const h = record();
     const bad: StoredEvent = { ...h.events[2], seq: 3, type: 'evidence.approve', payload: payload({}) };
     const r = replayHistory([h.events[0], h.events[1], bad], null);
-    expect(r.divergence).toMatchObject({ kind: 'refused', seq: 3, type: 'evidence.approve', message: expect.stringContaining('machine (version 1) refuses it') });
+    expect(r.divergence).toMatchObject({
+      kind: 'refused',
+      seq: 3,
+      type: 'evidence.approve',
+      message: expect.stringContaining('machine (version 1) refuses it'),
+    });
     expect(r.divergence!.message).toContain('open');
   });
 
@@ -129,7 +159,13 @@ describe('machine versions', () => {
 
   it('refuses a v1 event after the task.migrated event: history never mixes versions silently', () => {
     const h = upgraded();
-    const bad: StoredEvent = { ...h.events.at(-1)!, seq: h.events.length + 1, type: 'clock.tick', payload: payload({}, 1), stateBefore: h.events.at(-1)!.stateAfter };
+    const bad: StoredEvent = {
+      ...h.events.at(-1)!,
+      seq: h.events.length + 1,
+      type: 'clock.tick',
+      payload: payload({}, 1),
+      stateBefore: h.events.at(-1)!.stateAfter,
+    };
     expect(replayHistory([...h.events, bad], null).divergence).toMatchObject({ kind: 'refused', seq: h.events.length + 1 });
   });
 
@@ -137,7 +173,11 @@ describe('machine versions', () => {
     const h = record();
     const snap = JSON.parse(h.stored.snapshot);
     snap.context.machineVersion = 0;
-    expect(replayHistory(h.events, { ...h.stored, snapshot: JSON.stringify(snap) }).divergence).toMatchObject({ kind: 'machine-version', seq: null, neededMachineVersion: 0 });
+    expect(replayHistory(h.events, { ...h.stored, snapshot: JSON.stringify(snap) }).divergence).toMatchObject({
+      kind: 'machine-version',
+      seq: null,
+      neededMachineVersion: 0,
+    });
   });
 
   it('replays older history through an explicit migration and says so', () => {
@@ -146,17 +186,27 @@ describe('machine versions', () => {
       from: 0,
       to: 1,
       description: 'evidence.upload → evidence.submit; due/warn → dueAt/warnAt',
-      input: (i) => ({ nodes: (i as { nodes: { seq: number; due: string; warn: string }[] }).nodes.map((n) => ({ seq: n.seq, dueAt: n.due, warnAt: n.warn })) }),
+      input: (i) => ({
+        nodes: (i as { nodes: { seq: number; due: string; warn: string }[] }).nodes.map((n) => ({ seq: n.seq, dueAt: n.due, warnAt: n.warn })),
+      }),
       event: (e) => (e.type === 'evidence.upload' ? { type: 'evidence.submit', at: e.at, completedValue: e.value } : e),
       snapshot: (p) => p as never,
     };
     const h = record(INPUT, EVENTS.slice(0, 2));
     const old = h.events.map((e) => {
       const p = JSON.parse(e.payload);
-      const data = e.type === 'task.created'
-        ? { input: { nodes: INPUT.nodes.map((n) => ({ seq: n.seq, due: n.dueAt, warn: n.warnAt })) } }
-        : e.type === 'evidence.submit' ? { value: 3, note: undefined } : p.data;
-      return { ...e, type: e.type === 'evidence.submit' ? 'evidence.upload' : e.type, payload: payload(JSON.parse(JSON.stringify(data)), 0), machineVersion: 0 };
+      const data =
+        e.type === 'task.created'
+          ? { input: { nodes: INPUT.nodes.map((n) => ({ seq: n.seq, due: n.dueAt, warn: n.warnAt })) } }
+          : e.type === 'evidence.submit'
+            ? { value: 3, note: undefined }
+            : p.data;
+      return {
+        ...e,
+        type: e.type === 'evidence.submit' ? 'evidence.upload' : e.type,
+        payload: payload(JSON.parse(JSON.stringify(data)), 0),
+        machineVersion: 0,
+      };
     });
     expect(replayHistory(old, null).divergence).toMatchObject({ kind: 'machine-version', neededMachineVersion: 0 });
     const r = replayHistory(old, null, { migrations: [v0] });
@@ -182,7 +232,15 @@ function upgraded(): { events: StoredEvent[]; stored: StoredTask; final: v2.Task
   if (!m.ok || m.state.version !== 2) throw new Error('upgrade refused');
   const events = [...h.events];
   const push = (type: string, occurredAt: string, data: Record<string, unknown>, before: unknown, after: unknown) =>
-    events.push({ seq: events.length + 1, type, occurredAt, payload: payload(data, 2), stateBefore: canonicalJson(before), stateAfter: canonicalJson(after), machineVersion: 2 });
+    events.push({
+      seq: events.length + 1,
+      type,
+      occurredAt,
+      payload: payload(data, 2),
+      stateBefore: canonicalJson(before),
+      stateAfter: canonicalJson(after),
+      machineVersion: 2,
+    });
   push('task.migrated', at, { from: 1, to: 2, sequential: false }, h.final.value, m.state.snapshot.value);
   const approve = v2.applyTaskEvent(m.state.snapshot, { type: 'evidence.approve', at: '2026-07-06T02:00:00.000Z', nodeSeq: 1, reviewedValue: 3 });
   if (!approve.ok) throw new Error(approve.refusal.messageEn);
@@ -193,8 +251,15 @@ function upgraded(): { events: StoredEvent[]; stored: StoredTask; final: v2.Task
     events,
     final: s,
     stored: {
-      snapshot: JSON.stringify(v2.persistTaskSnapshot(s)), state: c.state, light: c.light, currentNodeSeq: c.currentNodeSeq,
-      nextDeadlineAt: c.nextDeadlineAt, redCount: c.redCount, version: events.length, lastSeq: events.length, machineVersion: 2,
+      snapshot: JSON.stringify(v2.persistTaskSnapshot(s)),
+      state: c.state,
+      light: c.light,
+      currentNodeSeq: c.currentNodeSeq,
+      nextDeadlineAt: c.nextDeadlineAt,
+      redCount: c.redCount,
+      version: events.length,
+      lastSeq: events.length,
+      machineVersion: 2,
     },
   };
 }

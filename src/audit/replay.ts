@@ -263,7 +263,16 @@ function pathToNative(from: number, migrations: readonly MachineMigration[]): Ma
  */
 function fold(events: readonly StoredEvent[], o: FoldOptions): FoldState | null {
   if (events.length === 0) {
-    throw new Diverged({ kind: 'no-history', seq: null, type: null, occurredAt: null, message: 'the task has no events', event: null, recorded: null, replayed: null });
+    throw new Diverged({
+      kind: 'no-history',
+      seq: null,
+      type: null,
+      occurredAt: null,
+      message: 'the task has no events',
+      event: null,
+      recorded: null,
+      replayed: null,
+    });
   }
   // First pass: versions. Nothing runs unless every event's version can be brought to the running one.
   const payloads = events.map(parsePayload);
@@ -299,9 +308,14 @@ function fold(events: readonly StoredEvent[], o: FoldOptions): FoldState | null 
     const expectedSeq = i + 1;
     if (e.seq !== expectedSeq) {
       throw new Diverged({
-        kind: 'seq-gap', seq: e.seq, type: e.type, occurredAt: e.occurredAt,
+        kind: 'seq-gap',
+        seq: e.seq,
+        type: e.type,
+        occurredAt: e.occurredAt,
         message: `expected event #${expectedSeq}, found #${e.seq}: the history has a gap`,
-        event: null, recorded: null, replayed: null,
+        event: null,
+        recorded: null,
+        replayed: null,
       });
     }
     const p = payloads[i];
@@ -313,8 +327,14 @@ function fold(events: readonly StoredEvent[], o: FoldOptions): FoldState | null 
     if (i === 0) {
       if (e.type !== CREATED_EVENT) {
         throw new Diverged({
-          kind: 'first-event', seq: e.seq, type: e.type, occurredAt: e.occurredAt,
-          message: `event #1 is ${e.type}, not ${CREATED_EVENT}`, event: null, recorded: null, replayed: null,
+          kind: 'first-event',
+          seq: e.seq,
+          type: e.type,
+          occurredAt: e.occurredAt,
+          message: `event #1 is ${e.type}, not ${CREATED_EVENT}`,
+          event: null,
+          recorded: null,
+          replayed: null,
         });
       }
       const input = migrate(path, 'input', p.data.input);
@@ -324,9 +344,14 @@ function fold(events: readonly StoredEvent[], o: FoldOptions): FoldState | null 
       } catch (err) {
         if (!(err instanceof TaskInputError)) throw err;
         throw new Diverged({
-          kind: 'refused', seq: e.seq, type: e.type, occurredAt: e.occurredAt,
+          kind: 'refused',
+          seq: e.seq,
+          type: e.type,
+          occurredAt: e.occurredAt,
           message: `event #1 (${CREATED_EVENT}): the machine refuses the recorded input: ${err.message}`,
-          event: fed, recorded: { stateBefore: null, stateAfter: parseJson(e.stateAfter) }, replayed: null,
+          event: fed,
+          recorded: { stateBefore: null, stateAfter: parseJson(e.stateAfter) },
+          replayed: null,
         });
       }
     } else {
@@ -337,7 +362,10 @@ function fold(events: readonly StoredEvent[], o: FoldOptions): FoldState | null 
         const recordedBefore = e.stateBefore === null ? null : path.length ? stateText(migrate(path, 'stateValue', parseJson(e.stateBefore))) : e.stateBefore;
         if (recordedBefore !== replayedBefore || recordedBefore !== prevRecordedAfter) {
           throw new Diverged({
-            kind: 'state-before', seq: e.seq, type: e.type, occurredAt: e.occurredAt,
+            kind: 'state-before',
+            seq: e.seq,
+            type: e.type,
+            occurredAt: e.occurredAt,
             message: `event #${e.seq} (${e.type}): the recorded state before it differs from the ${recordedBefore !== replayedBefore ? 'replayed state' : 'state recorded after the previous event'}`,
             event: fed,
             recorded: { stateBefore: parseJson(e.stateBefore), stateAfter: parseJson(e.stateAfter) },
@@ -348,7 +376,10 @@ function fold(events: readonly StoredEvent[], o: FoldOptions): FoldState | null 
       const r = applyVersioned(path.length ? path.at(-1)!.to : p.machineVersion, prev, fed as { type: string; at: string });
       if (!r.ok) {
         throw new Diverged({
-          kind: 'refused', seq: e.seq, type: e.type, occurredAt: e.occurredAt,
+          kind: 'refused',
+          seq: e.seq,
+          type: e.type,
+          occurredAt: e.occurredAt,
           message: `event #${e.seq} (${e.type}): the machine (version ${p.machineVersion}) refuses it: ${r.reason}`,
           event: fed,
           recorded: { stateBefore: parseJson(e.stateBefore), stateAfter: parseJson(e.stateAfter) },
@@ -357,7 +388,10 @@ function fold(events: readonly StoredEvent[], o: FoldOptions): FoldState | null 
       }
       if (!r.changed) {
         throw new Diverged({
-          kind: 'no-change', seq: e.seq, type: e.type, occurredAt: e.occurredAt,
+          kind: 'no-change',
+          seq: e.seq,
+          type: e.type,
+          occurredAt: e.occurredAt,
           message: `event #${e.seq} (${e.type}): the machine accepts it but nothing changes, yet only changing events are recorded`,
           event: fed,
           recorded: { stateBefore: parseJson(e.stateBefore), stateAfter: parseJson(e.stateAfter) },
@@ -371,7 +405,10 @@ function fold(events: readonly StoredEvent[], o: FoldOptions): FoldState | null 
     o.steps?.push({ seq: e.seq, type: e.type, occurredAt: e.occurredAt, recorded: parseJson(e.stateAfter), replayed: next.snapshot.value, matches });
     if (!matches) {
       throw new Diverged({
-        kind: 'state-after', seq: e.seq, type: e.type, occurredAt: e.occurredAt,
+        kind: 'state-after',
+        seq: e.seq,
+        type: e.type,
+        occurredAt: e.occurredAt,
         message: `event #${e.seq} (${e.type}): the replayed state differs from the recorded one`,
         event: fed,
         recorded: { stateBefore: parseJson(e.stateBefore), stateAfter: parseJson(e.stateAfter) },
@@ -423,8 +460,12 @@ function compareEnd(final: VersionedSnapshot, events: readonly StoredEvent[], st
     const path = pathToNative(storedVersion, migrations);
     if (!path) {
       return {
-        ...base, kind: 'machine-version', message: versionNeededMessage('the stored snapshot', storedVersion),
-        recorded: null, replayed: null, neededMachineVersion: storedVersion,
+        ...base,
+        kind: 'machine-version',
+        message: versionNeededMessage('the stored snapshot', storedVersion),
+        recorded: null,
+        replayed: null,
+        neededMachineVersion: storedVersion,
       };
     }
     storedPersisted = migrate(path, 'snapshot', storedPersisted);
@@ -432,9 +473,11 @@ function compareEnd(final: VersionedSnapshot, events: readonly StoredEvent[], st
   if (!jsonEqual(storedPersisted, { value: final.snapshot.value, context: final.snapshot.context })) {
     const replayed = persistedOf(final);
     return {
-      ...base, kind: 'snapshot',
+      ...base,
+      kind: 'snapshot',
       message: 'the stored snapshot differs from the state the replay ends in',
-      recorded: { snapshot: storedPersisted }, replayed: { snapshot: replayed },
+      recorded: { snapshot: storedPersisted },
+      replayed: { snapshot: replayed },
       differences: diffPaths(storedPersisted, replayed),
     };
   }
@@ -451,9 +494,12 @@ function compareEnd(final: VersionedSnapshot, events: readonly StoredEvent[], st
   const differences = Object.keys(want).filter((k) => want[k] !== have[k]);
   if (differences.length) {
     return {
-      ...base, kind: 'query-columns',
+      ...base,
+      kind: 'query-columns',
       message: `the task row's query columns differ from the replayed view: ${differences.join(', ')}`,
-      recorded: { columns: have }, replayed: { columns: want }, differences,
+      recorded: { columns: have },
+      replayed: { columns: want },
+      differences,
     };
   }
   return null;
@@ -464,7 +510,11 @@ function compareEnd(final: VersionedSnapshot, events: readonly StoredEvent[], st
  * divergence, and — when `stored` is given — compares the end state with the stored snapshot and the
  * task row's query columns.
  */
-export function replayHistory(events: readonly StoredEvent[], stored: StoredTask | null, opts: ReplayOptions = {}): ReplayReport & { snapshot: VersionedSnapshot | null } {
+export function replayHistory(
+  events: readonly StoredEvent[],
+  stored: StoredTask | null,
+  opts: ReplayOptions = {},
+): ReplayReport & { snapshot: VersionedSnapshot | null } {
   const migrations = opts.migrations ?? MACHINE_MIGRATIONS;
   const steps: ReplayStep[] = [];
   const keep = opts.keepSteps !== false;
@@ -523,7 +573,8 @@ export function stateAsOf(events: readonly StoredEvent[], atIso: string, migrati
     throw e;
   }
   if (!state) return { existed: false, recorded: null, recordedVersion: null, effective: null, lastEvent: null, eventsApplied: 0 };
-  const recorded = state.snapshot.version === 2 ? state.snapshot.snapshot : migrateV1ToV2(v1.persistTaskSnapshot(state.snapshot.snapshot), state.last.occurredAt).snapshot;
+  const recorded =
+    state.snapshot.version === 2 ? state.snapshot.snapshot : migrateV1ToV2(v1.persistTaskSnapshot(state.snapshot.snapshot), state.last.occurredAt).snapshot;
   const ticked = applyTaskEvent(recorded, { type: 'clock.tick', at: atIso });
   return {
     existed: true,

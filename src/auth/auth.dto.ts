@@ -9,19 +9,33 @@ export class LoginDto {
 }
 
 export class CreateUserDto {
-  @ApiProperty({ example: 'fgw01' }) @IsString() @Matches(/^[A-Za-z0-9_.-]{2,64}$/, { message: 'username: 2–64 letters, digits, _ . -' })
+  @ApiProperty({ example: 'fgw01' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{2,64}$/, { message: 'username: 2–64 letters, digits, _ . -' })
   username: string;
   @ApiProperty({ example: '县发改局 张三' }) @IsString() @IsNotEmpty() @MaxLength(100) displayName: string;
-  @ApiProperty({ example: 'a long passphrase', minLength: 10, description: 'Password policy: DUBAN_PASSWORD_MIN_LENGTH characters (10), not the username, two kinds of characters' })
-  @IsString() @MaxLength(256) password: string;
+  @ApiProperty({
+    example: 'a long passphrase',
+    minLength: 10,
+    description: 'Password policy: DUBAN_PASSWORD_MIN_LENGTH characters (10), not the username, two kinds of characters',
+  })
+  @IsString()
+  @MaxLength(256)
+  password: string;
   @ApiProperty({ enum: ROLES, example: 'department' }) @IsIn(ROLES as unknown as string[]) role: UserRole;
   @ApiPropertyOptional({ description: 'Required for department and assessor users', example: 'unit-fgw' })
-  @IsOptional() @IsString() @IsNotEmpty()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
   unitId?: string;
 }
 
 export class UserQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Search: part of the user name or the display name', example: '发改' }) @IsOptional() @IsString() @MaxLength(100) q?: string;
+  @ApiPropertyOptional({ description: 'Search: part of the user name or the display name', example: '发改' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
   @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES as unknown as string[]) role?: UserRole;
   @ApiPropertyOptional({ example: 'unit-fgw' }) @IsOptional() @IsString() @MaxLength(64) unitId?: string;
 }

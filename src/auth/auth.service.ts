@@ -39,7 +39,13 @@ export class AuthService {
     if (!row || !ok || row.disabled) {
       const lock = await this.limiter.fail(account, from);
       const why = !row ? 'unknown-user' : !ok ? 'wrong-password' : 'disabled';
-      await this.securityLog.record({ kind: 'login.failed', subject: account, address, details: { username, reason: why }, actor: row ? { userId: row.id, username: row.username, role: row.role } : null });
+      await this.securityLog.record({
+        kind: 'login.failed',
+        subject: account,
+        address,
+        details: { username, reason: why },
+        actor: row ? { userId: row.id, username: row.username, role: row.role } : null,
+      });
       if (lock) {
         await this.securityLog.record({ kind: 'login.locked', subject: lock.key, address, details: { username, retryAfterSeconds: lock.retryAfterSeconds } });
         throw tooMany(lock);
@@ -48,7 +54,12 @@ export class AuthService {
     }
     await this.limiter.succeed(account);
     const token = await this.issue(row);
-    await this.securityLog.record({ kind: 'login.succeeded', actor: { userId: row.id, username: row.username, role: row.role }, subject: `user:${row.id}`, address });
+    await this.securityLog.record({
+      kind: 'login.succeeded',
+      actor: { userId: row.id, username: row.username, role: row.role },
+      subject: `user:${row.id}`,
+      address,
+    });
     return token;
   }
 
@@ -65,7 +76,13 @@ export class AuthService {
   async logout(jti: string, actor: Actor, address?: string): Promise<void> {
     await this.db.transaction(async () => {
       if (await this.sessions.revoke(jti, 'logout', this.clock.nowIso())) {
-        await this.securityLog.record({ kind: 'token.revoked', actor, subject: `user:${actor.userId}`, address, details: { reason: 'logout', tokens: 1, jti } });
+        await this.securityLog.record({
+          kind: 'token.revoked',
+          actor,
+          subject: `user:${actor.userId}`,
+          address,
+          details: { reason: 'logout', tokens: 1, jti },
+        });
       }
     });
   }

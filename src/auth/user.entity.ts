@@ -2,7 +2,6 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import type { Relation } from 'typeorm';
 import { Unit } from '../units/unit.entity.js';
 
-
 export const ROLES = ['admin', 'supervisor', 'department', 'assessor', 'auditor', 'leader'] as const;
 export type UserRole = (typeof ROLES)[number];
 

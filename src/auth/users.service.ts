@@ -28,7 +28,15 @@ export interface UserRow {
 }
 
 export function toUserView(r: UserRow): UserView {
-  return { id: r.id, username: r.username, displayName: r.display_name, role: r.role, unitId: r.unit_id, disabled: Boolean(r.disabled), createdAt: r.created_at };
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role,
+    unitId: r.unit_id,
+    disabled: Boolean(r.disabled),
+    createdAt: r.created_at,
+  };
 }
 
 @Injectable()
@@ -58,27 +66,33 @@ export class UsersService {
       created_at: this.clock.nowIso(),
     };
     await this.db.transaction(async () => {
-      if (row.unit_id && !await this.db.one('SELECT 1 FROM units WHERE id = ?', row.unit_id)) {
+      if (row.unit_id && !(await this.db.one('SELECT 1 FROM units WHERE id = ?', row.unit_id))) {
         throw DomainError.validation([{ field: 'unitId', reason: `unit ${row.unit_id} does not exist` }]);
       }
       if (await this.db.one('SELECT 1 FROM users WHERE username = ?', row.username)) {
         throw new DomainError(ErrorCode.Duplicate, `username ${row.username} is taken`, { field: 'username' });
       }
-      await this.db
-        .run(
-          `INSERT INTO users (id, username, display_name, password_hash, role, unit_id, disabled, created_at)
-           VALUES (@id, @username, @display_name, @password_hash, @role, @unit_id, @disabled, @created_at)`, row);
-      await this.securityLog.record({ kind: 'user.created', actor: by, subject: `user:${row.id}`, details: { username: row.username, role: row.role, unitId: row.unit_id } });
+      await this.db.run(
+        `INSERT INTO users (id, username, display_name, password_hash, role, unit_id, disabled, created_at)
+           VALUES (@id, @username, @display_name, @password_hash, @role, @unit_id, @disabled, @created_at)`,
+        row,
+      );
+      await this.securityLog.record({
+        kind: 'user.created',
+        actor: by,
+        subject: `user:${row.id}`,
+        details: { username: row.username, role: row.role, unitId: row.unit_id },
+      });
     });
     return toUserView(row);
   }
 
   async findByUsername(username: string): Promise<UserRow | undefined> {
-    return await this.db.one('SELECT * FROM users WHERE username = ?', username) as UserRow | undefined;
+    return (await this.db.one('SELECT * FROM users WHERE username = ?', username)) as UserRow | undefined;
   }
 
   async findById(id: string): Promise<UserRow | undefined> {
-    return await this.db.one('SELECT * FROM users WHERE id = ?', id) as UserRow | undefined;
+    return (await this.db.one('SELECT * FROM users WHERE id = ?', id)) as UserRow | undefined;
   }
 
   async get(id: string): Promise<UserView> {
@@ -109,7 +123,14 @@ export class UsersService {
       if (next.unit_id && next.unit_id !== row.unit_id && !(await this.db.one('SELECT 1 FROM units WHERE id = ?', next.unit_id))) {
         throw DomainError.validation([{ field: 'unitId', reason: `unit ${next.unit_id} does not exist` }]);
       }
-      await this.db.run('UPDATE users SET display_name = ?, role = ?, unit_id = ?, disabled = ? WHERE id = ?', next.display_name, next.role, next.unit_id, next.disabled, id);
+      await this.db.run(
+        'UPDATE users SET display_name = ?, role = ?, unit_id = ?, disabled = ? WHERE id = ?',
+        next.display_name,
+        next.role,
+        next.unit_id,
+        next.disabled,
+        id,
+      );
       let reason: RevokeReason | undefined;
       if (Boolean(next.disabled) && !row.disabled) reason = 'user-disabled';
       else if (next.role !== row.role || next.unit_id !== row.unit_id) reason = 'role-changed';
@@ -120,7 +141,14 @@ export class UsersService {
         (['displayName', 'role', 'unitId', 'disabled'] as const).filter((k) => before[k] !== after[k]).map((k) => [k, { from: before[k], to: after[k] }]),
       );
       if (Object.keys(changes).length) {
-        const kind = reason === 'user-disabled' ? 'user.disabled' : changes['disabled'] ? 'user.enabled' : reason === 'role-changed' ? 'user.role-changed' : 'user.updated';
+        const kind =
+          reason === 'user-disabled'
+            ? 'user.disabled'
+            : changes['disabled']
+              ? 'user.enabled'
+              : reason === 'role-changed'
+                ? 'user.role-changed'
+                : 'user.updated';
         await this.securityLog.record({ kind, actor: by, subject: `user:${id}`, details: { username: row.username, changes, revokedTokens: revoked } });
       }
       return { before, after, revoked };
@@ -135,7 +163,12 @@ export class UsersService {
       if (!row) throw DomainError.notFound('user', id);
       await this.db.run('DELETE FROM users WHERE id = ?', id);
       const revoked = await this.sessions.revokeAllOf(id, 'user-deleted', this.clock.nowIso());
-      await this.securityLog.record({ kind: 'user.deleted', actor: by, subject: `user:${id}`, details: { username: row.username, role: row.role, revokedTokens: revoked } });
+      await this.securityLog.record({
+        kind: 'user.deleted',
+        actor: by,
+        subject: `user:${id}`,
+        details: { username: row.username, role: row.role, revokedTokens: revoked },
+      });
       return { user: toUserView(row), revoked };
     });
   }
@@ -167,13 +200,14 @@ export class UsersService {
     const { page, pageSize, offset } = pageOf(q);
     const search = containsPattern(q.q);
     const conds: string[] = [];
-    if (search) conds.push(`(username ${likeOperator(this.db.dialect)} @search ESCAPE '\\' OR display_name ${likeOperator(this.db.dialect)} @search ESCAPE '\\')`);
+    if (search)
+      conds.push(`(username ${likeOperator(this.db.dialect)} @search ESCAPE '\\' OR display_name ${likeOperator(this.db.dialect)} @search ESCAPE '\\')`);
     if (q.role) conds.push('role = @role');
     if (q.unitId) conds.push('unit_id = @unitId');
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const params = { search, role: q.role, unitId: q.unitId, limit: pageSize, offset };
-    const total = (await this.db.one(`SELECT count(*) AS n FROM users ${where}`, params) as { n: number }).n;
-    const rows = await this.db.all(`SELECT * FROM users ${where} ORDER BY username LIMIT @limit OFFSET @offset`, params) as UserRow[];
+    const total = ((await this.db.one(`SELECT count(*) AS n FROM users ${where}`, params)) as { n: number }).n;
+    const rows = (await this.db.all(`SELECT * FROM users ${where} ORDER BY username LIMIT @limit OFFSET @offset`, params)) as UserRow[];
     return { items: rows.map(toUserView), total, page, pageSize };
   }
 }

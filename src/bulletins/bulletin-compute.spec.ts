@@ -4,7 +4,15 @@ import { parsePeriod } from './bulletin-periods.js';
 
 const counts = (redLights = 0): BoardUnitCounts => ({ green: 0, yellow: 0, red: 0, completed: 0, closed: 0, scored: 0, cancelled: 0, total: 1, redLights });
 const node = (over: Partial<NodeFact>): NodeFact => ({
-  taskId: 't', indicatorName: '指标', seq: 1, stageTarget: null, dueAt: '2026-03-10T15:59:59.000Z', warnAt: '2026-03-05T16:00:00.000Z', approvedAt: null, redLighted: false, ...over,
+  taskId: 't',
+  indicatorName: '指标',
+  seq: 1,
+  stageTarget: null,
+  dueAt: '2026-03-10T15:59:59.000Z',
+  warnAt: '2026-03-05T16:00:00.000Z',
+  approvedAt: null,
+  redLighted: false,
+  ...over,
 });
 const unit = (unitId: string, nodes: NodeFact[]): UnitFacts => ({ unitId, unitName: unitId, board: counts(nodes.filter((n) => n.redLighted).length), nodes });
 const AT = '2026-03-31T15:59:59.999Z';

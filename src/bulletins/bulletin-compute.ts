@@ -160,7 +160,8 @@ export function computeBulletin(input: ComputeInput): BulletinContent {
         yellow.push({ ...line, daysOverdue: 0, lateCompleted: false });
       }
     }
-    const order = (a: NodeLine, b: NodeLine) => b.daysOverdue - a.daysOverdue || ms(a.dueAt) - ms(b.dueAt) || collator.compare(a.indicatorName, b.indicatorName) || a.seq - b.seq;
+    const order = (a: NodeLine, b: NodeLine) =>
+      b.daysOverdue - a.daysOverdue || ms(a.dueAt) - ms(b.dueAt) || collator.compare(a.indicatorName, b.indicatorName) || a.seq - b.seq;
     nodes[u.unitId] = { red: red.sort(order), yellow: yellow.sort(order) };
     stats.set(u.unitId, {
       unitId: u.unitId,
@@ -238,5 +239,11 @@ export function unitView(content: BulletinContent, unitId: string) {
       onHonourRoll: g.honourRoll.includes(unitId),
       onWatchList: g.watchList.includes(unitId),
     }));
-  return { cutOffAt: content.cutOffAt, measure: content.measure, measureLabel: content.measureLabel, groups, nodes: content.nodes[unitId] ?? { red: [], yellow: [] } };
+  return {
+    cutOffAt: content.cutOffAt,
+    measure: content.measure,
+    measureLabel: content.measureLabel,
+    groups,
+    nodes: content.nodes[unitId] ?? { red: [], yellow: [] },
+  };
 }

@@ -55,7 +55,16 @@ export function bulletinDocument(h: BulletinHeader, c: BulletinContent): Officia
         caption: `${g.name}排名`,
         columns: ['名次', '单位', c.measureLabel, '红灯节点', '黄灯节点', '应完成节点', '已完成节点', '较上期'],
         widths: [1, 4, 2, 1.5, 1.5, 1.5, 1.5, 1.2],
-        rows: g.ranking.map((r) => [r.rank === null ? '—' : String(r.rank), r.unitName, r.display, String(r.redNodes), String(r.yellowNodes), String(r.dueNodes), String(r.approvedNodes), changeText(r)]),
+        rows: g.ranking.map((r) => [
+          r.rank === null ? '—' : String(r.rank),
+          r.unitName,
+          r.display,
+          String(r.redNodes),
+          String(r.yellowNodes),
+          String(r.dueNodes),
+          String(r.approvedNodes),
+          changeText(r),
+        ]),
       },
     });
     const list = (ids: string[]) => (ids.length ? ids.map((id) => names.get(id) ?? id).join('、') : '无');
@@ -63,11 +72,28 @@ export function bulletinDocument(h: BulletinHeader, c: BulletinContent): Officia
     blocks.push({ kind: 'paragraph', text: `后进榜（黑榜，后${c.bottomN}名）：${list(g.watchList)}。` });
   });
   const lines = Object.entries(c.nodes).flatMap(([unitId, n]) => [
-    ...n.red.map((l) => [names.get(unitId) ?? unitId, l.indicatorName, `节点${l.seq}`, DateTime.fromISO(l.dueAt, { zone: 'utc' }).setZone(h.timezone).toFormat('yyyy-MM-dd'), l.lateCompleted ? '红灯（已补报）' : '红灯', String(l.daysOverdue)]),
-    ...n.yellow.map((l) => [names.get(unitId) ?? unitId, l.indicatorName, `节点${l.seq}`, DateTime.fromISO(l.dueAt, { zone: 'utc' }).setZone(h.timezone).toFormat('yyyy-MM-dd'), '黄灯', '0']),
+    ...n.red.map((l) => [
+      names.get(unitId) ?? unitId,
+      l.indicatorName,
+      `节点${l.seq}`,
+      DateTime.fromISO(l.dueAt, { zone: 'utc' }).setZone(h.timezone).toFormat('yyyy-MM-dd'),
+      l.lateCompleted ? '红灯（已补报）' : '红灯',
+      String(l.daysOverdue),
+    ]),
+    ...n.yellow.map((l) => [
+      names.get(unitId) ?? unitId,
+      l.indicatorName,
+      `节点${l.seq}`,
+      DateTime.fromISO(l.dueAt, { zone: 'utc' }).setZone(h.timezone).toFormat('yyyy-MM-dd'),
+      '黄灯',
+      '0',
+    ]),
   ]);
   blocks.push({ kind: 'heading', text: `${numeral(c.groups.length)}、红灯、黄灯节点明细` });
-  blocks.push({ kind: 'table', table: { caption: '红灯、黄灯节点明细', columns: ['单位', '指标', '节点', '截止日期', '状态', '逾期天数'], widths: [3, 5, 1.2, 2, 2, 1.3], rows: lines } });
+  blocks.push({
+    kind: 'table',
+    table: { caption: '红灯、黄灯节点明细', columns: ['单位', '指标', '节点', '截止日期', '状态', '逾期天数'], widths: [3, 5, 1.2, 2, 2, 1.3], rows: lines },
+  });
   return {
     issuer: h.issuer,
     title: `${h.planName}${h.seriesName}（${h.periodLabel}）`,

@@ -93,7 +93,10 @@ export class BulletinsController {
         if (e instanceof NoCjkFontError) throw new DomainError(ErrorCode.Busy, e.message, { field: 'format', reason: 'no CJK font on the server' });
         throw e;
       }
-      void reply.header('content-type', 'application/pdf').header('content-disposition', disposition(`${base}.pdf`)).send(bytes);
+      void reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', disposition(`${base}.pdf`))
+        .send(bytes);
       return;
     }
     const bytes = await renderDocx(doc);

@@ -7,5 +7,10 @@ import { BulletinsRepository } from './bulletins.repository.js';
 import { BulletinsService } from './bulletins.service.js';
 
 /** Bulletins (通报): series, issues as of a cut-off, publication with a seal, .docx/PDF export. */
-@Module({ imports: [AuditModule, PlansModule, IndicatorsModule], controllers: [BulletinsController], providers: [BulletinsRepository, BulletinsService], exports: [BulletinsService] })
+@Module({
+  imports: [AuditModule, PlansModule, IndicatorsModule],
+  controllers: [BulletinsController],
+  providers: [BulletinsRepository, BulletinsService],
+  exports: [BulletinsService],
+})
 export class BulletinsModule {}

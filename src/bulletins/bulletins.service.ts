@@ -68,7 +68,9 @@ const toSeries = (r: SeriesRow): SeriesView => ({
 
 /** sha256(previous seal of the plan | id | number | canonical content): the plan's published bulletins form one chain. */
 export function sealOf(prevSeal: string | null, id: string, number: number, content: string): string {
-  return createHash('sha256').update(`${prevSeal ?? ''}|${id}|${number}|${content}`).digest('hex');
+  return createHash('sha256')
+    .update(`${prevSeal ?? ''}|${id}|${number}|${content}`)
+    .digest('hex');
 }
 
 /**
@@ -123,7 +125,8 @@ export class BulletinsService {
     const series = await this.getSeries(seriesId);
     const plan = await this.plans.get(series.planId);
     const period = parsePeriod(series.frequency, dto.period);
-    if (!period) throw DomainError.validation([{ field: 'period', reason: `a ${series.frequency} series names its periods ${PERIOD_FORMATS[series.frequency]}` }]);
+    if (!period)
+      throw DomainError.validation([{ field: 'period', reason: `a ${series.frequency} series names its periods ${PERIOD_FORMATS[series.frequency]}` }]);
     const cutOffAt = resolveMoment(period.lastDay, plan.timezone);
     const now = this.clock.nowIso();
     if (cutOffAt > now) {
@@ -172,7 +175,16 @@ export class BulletinsService {
       const name = indicatorNames.get(task.indicatorId) ?? task.indicatorId;
       for (const n of task.snapshot.context.nodes) {
         const approvedAt = n.approval && n.approval.at <= at ? n.approval.at : null;
-        list.push({ taskId: task.taskId, indicatorName: name, seq: n.seq, stageTarget: n.stageTarget, dueAt: n.dueAt, warnAt: n.warnAt, approvedAt, redLighted: n.redLighted });
+        list.push({
+          taskId: task.taskId,
+          indicatorName: name,
+          seq: n.seq,
+          stageTarget: n.stageTarget,
+          dueAt: n.dueAt,
+          warnAt: n.warnAt,
+          approvedAt,
+          redLighted: n.redLighted,
+        });
       }
     });
     const units: UnitFacts[] = board.units.map((u) => {
@@ -197,7 +209,6 @@ export class BulletinsService {
     return await this.indicators.namesOfPlan(planId);
   }
 
-
   async get(id: string, actor: Actor): Promise<BulletinView> {
     return this.view(await this.visibleRow(id, actor), actor);
   }
@@ -214,7 +225,7 @@ export class BulletinsService {
   async updateNote(id: string, note: string | null, actor: Actor): Promise<BulletinView> {
     const row = await this.visibleRow(id, actor);
     await this.repo.transaction(async () => {
-      if (await this.repo.updateNote(id, note) === 0) throw await this.published(row);
+      if ((await this.repo.updateNote(id, note)) === 0) throw await this.published(row);
     });
     return this.view({ ...row, note }, actor);
   }
@@ -232,7 +243,8 @@ export class BulletinsService {
       const number = (head?.number ?? 0) + 1;
       const prevSeal = head?.seal ?? null;
       const seal = sealOf(prevSeal, id, number, content);
-      if (await this.repo.publish(id, { number, content, seal, prev_seal: prevSeal, published_by: actor.userId, published_at: at }) === 0) throw await this.published(row);
+      if ((await this.repo.publish(id, { number, content, seal, prev_seal: prevSeal, published_by: actor.userId, published_at: at })) === 0)
+        throw await this.published(row);
       return { ...row, status: 'published' as const, number, content, seal, prev_seal: prevSeal, published_by: actor.userId, published_at: at };
     });
     return this.view(published, actor);
@@ -243,7 +255,8 @@ export class BulletinsService {
     let prev: string | null = null;
     const rows = await this.repo.publishedOfPlan(planId);
     for (const r of rows) {
-      if (r.prev_seal !== prev || sealOf(prev, r.id, r.number!, r.content) !== r.seal) return { ok: false, bulletins: rows.length, firstBreak: { id: r.id, number: r.number! } };
+      if (r.prev_seal !== prev || sealOf(prev, r.id, r.number!, r.content) !== r.seal)
+        return { ok: false, bulletins: rows.length, firstBreak: { id: r.id, number: r.number! } };
       prev = r.seal;
     }
     return { ok: true, bulletins: rows.length, firstBreak: null };
@@ -251,11 +264,14 @@ export class BulletinsService {
 
   /** The official document of a bulletin (office only), for .docx / PDF export and the preview. */
   async document(id: string, actor: Actor): Promise<OfficialDocument> {
-    if (!FULL_VIEW.has(actor.role)) throw new DomainError(ErrorCode.Forbidden, 'only the office exports a whole bulletin; a unit reads its own lines', { role: actor.role });
+    if (!FULL_VIEW.has(actor.role))
+      throw new DomainError(ErrorCode.Forbidden, 'only the office exports a whole bulletin; a unit reads its own lines', { role: actor.role });
     const row = await this.visibleRow(id, actor);
     const series = await this.getSeries(row.series_id);
     const plan = await this.plans.get(row.plan_id);
-    const day = DateTime.fromISO(row.published_at ?? this.clock.nowIso(), { zone: 'utc' }).setZone(plan.timezone).toISODate()!;
+    const day = DateTime.fromISO(row.published_at ?? this.clock.nowIso(), { zone: 'utc' })
+      .setZone(plan.timezone)
+      .toISODate()!;
     return bulletinDocument(
       {
         issuer: series.issuer,
@@ -275,7 +291,7 @@ export class BulletinsService {
   }
 
   private async published(row: BulletinRow): Promise<DomainError> {
-    const current = await this.repo.bulletin(row.id) ?? row;
+    const current = (await this.repo.bulletin(row.id)) ?? row;
     return new DomainError(ErrorCode.EventNotAllowed, `bulletin ${row.id} is already published (第${current.number}期) and frozen`, {
       field: 'status',
       current: 'published',

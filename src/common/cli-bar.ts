@@ -10,7 +10,12 @@ export function cliBar(label: string): { progress: Progress; watch(p: Progress):
   let watched = new Progress();
   if (!process.stderr.isTTY) return { progress: watched, watch: (p) => void (watched = p), stop: () => undefined };
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: `${label} {phase} [{bar}] {value}/{total} {percentage}% | {duration_formatted}`, hideCursor: true, clearOnComplete: true },
+    {
+      stream: process.stderr,
+      format: `${label} {phase} [{bar}] {value}/{total} {percentage}% | {duration_formatted}`,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let phase: string | null = null;

@@ -89,7 +89,8 @@ export class DomainError extends Error {
     const shown = problems
       .slice(0, MAX_PROBLEMS)
       .map((p) => ({ field: clip(p.field, 200), reason: clip(p.reason, 300), ...(p.constraint ? { constraint: p.constraint } : {}) }));
-    const summary = shown.map((p) => `${p.field}: ${p.reason}`).join('; ') + (problems.length > shown.length ? `; … ${problems.length - shown.length} more` : '');
+    const summary =
+      shown.map((p) => `${p.field}: ${p.reason}`).join('; ') + (problems.length > shown.length ? `; … ${problems.length - shown.length} more` : '');
     const details: Record<string, unknown> = { fields: shown };
     if (problems.length > shown.length) details.total = problems.length;
     return new DomainError(ErrorCode.Validation, `Invalid input — ${summary}`, details);

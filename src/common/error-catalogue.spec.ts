@@ -21,11 +21,20 @@ const id = '3f2a9c1e-7d4b-4e8a-9c3d-1a2b3c4d5e6f';
 
 /** One realistic error per code, with the details its throwers attach (ids included, to prove they never reach the text). */
 const SAMPLES: Record<ErrorCode, DomainError> = {
-  [ErrorCode.Validation]: DomainError.validation([{ field: 'payload.newDueAt', reason: 'newDueAt must be a real date written YYYY-MM-DD', constraint: 'isCalendarDate' }]),
+  [ErrorCode.Validation]: DomainError.validation([
+    { field: 'payload.newDueAt', reason: 'newDueAt must be a real date written YYYY-MM-DD', constraint: 'isCalendarDate' },
+  ]),
   [ErrorCode.Unauthenticated]: new DomainError(ErrorCode.Unauthenticated, 'Wrong username or password', { field: 'password' }),
-  [ErrorCode.Forbidden]: DomainError.forbidden(`Role department may not do this; allowed: supervisor, admin`, { role: 'department', allowed: ['supervisor', 'admin'] }),
+  [ErrorCode.Forbidden]: DomainError.forbidden(`Role department may not do this; allowed: supervisor, admin`, {
+    role: 'department',
+    allowed: ['supervisor', 'admin'],
+  }),
   [ErrorCode.NotFound]: DomainError.notFound('task', id),
-  [ErrorCode.VersionConflict]: new DomainError(ErrorCode.VersionConflict, `task ${id} is at version 5, not 4`, { field: 'expectedVersion', expected: 4, current: 5 }),
+  [ErrorCode.VersionConflict]: new DomainError(ErrorCode.VersionConflict, `task ${id} is at version 5, not 4`, {
+    field: 'expectedVersion',
+    expected: 4,
+    current: 5,
+  }),
   [ErrorCode.EventNotAllowed]: new DomainError(ErrorCode.EventNotAllowed, 'extension.request is not allowed while the task is submitted', {
     event: 'extension.request',
     state: 'submitted',
@@ -33,7 +42,10 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
   }),
   [ErrorCode.Duplicate]: new DomainError(ErrorCode.Duplicate, 'username fgw01 is taken', { field: 'username' }),
   [ErrorCode.FileTooLarge]: new DomainError(ErrorCode.FileTooLarge, 'file is larger than 20971520 bytes', { field: 'file', maxBytes: 20 * 1024 * 1024 }),
-  [ErrorCode.FileTypeNotAllowed]: new DomainError(ErrorCode.FileTypeNotAllowed, '.exe files are not accepted; allowed: pdf, docx', { field: 'file', allowed: ['pdf', 'docx'] }),
+  [ErrorCode.FileTypeNotAllowed]: new DomainError(ErrorCode.FileTypeNotAllowed, '.exe files are not accepted; allowed: pdf, docx', {
+    field: 'file',
+    allowed: ['pdf', 'docx'],
+  }),
   [ErrorCode.Busy]: new DomainError(ErrorCode.Busy, 'the write queue is full'),
   [ErrorCode.ImportRefused]: new DomainError(ErrorCode.ImportRefused, 'import refused, nothing written: 3 errors', { report: { errors: 3 } }),
   [ErrorCode.ScoringNotConfigured]: new DomainError(ErrorCode.ScoringNotConfigured, `plan ${id} has no scoring set-up yet`, { planId: id }),
@@ -42,19 +54,29 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
     quota: [{ grade: '优秀', percent: 30, allowed: 1, given: 2 }],
     rated: 3,
   }),
-  [ErrorCode.TemplateReadOnly]: new DomainError(ErrorCode.TemplateReadOnly, 'plan template county-towns is shipped with the program and read-only', { id: 'county-towns' }),
+  [ErrorCode.TemplateReadOnly]: new DomainError(ErrorCode.TemplateReadOnly, 'plan template county-towns is shipped with the program and read-only', {
+    id: 'county-towns',
+  }),
   [ErrorCode.TemplateRetired]: new DomainError(ErrorCode.TemplateRetired, 'plan template my-copy is retired', { id: 'my-copy' }),
   [ErrorCode.PayloadTooLarge]: new DomainError(ErrorCode.PayloadTooLarge, 'request body larger than 2097152 bytes', { maxBytes: 2 * 1024 * 1024 }),
   [ErrorCode.TooManyRequests]: new DomainError(ErrorCode.TooManyRequests, 'too many failed logins; retry after 900 s', { retryAfterSeconds: 900 }),
-  [ErrorCode.BallotSelfRating]: new DomainError(ErrorCode.BallotSelfRating, 'a unit may not rate itself', { fields: [{ field: 'entries[0].unitId', reason: 'own unit' }] }),
-  [ErrorCode.PlanClosed]: new DomainError(ErrorCode.PlanClosed, "the task's plan is closed and its scores frozen: scoring facts can no longer be entered", { taskId: id, planStatus: 'closed' }),
+  [ErrorCode.BallotSelfRating]: new DomainError(ErrorCode.BallotSelfRating, 'a unit may not rate itself', {
+    fields: [{ field: 'entries[0].unitId', reason: 'own unit' }],
+  }),
+  [ErrorCode.PlanClosed]: new DomainError(ErrorCode.PlanClosed, "the task's plan is closed and its scores frozen: scoring facts can no longer be entered", {
+    taskId: id,
+    planStatus: 'closed',
+  }),
   [ErrorCode.SelfAssessmentClosed]: new DomainError(ErrorCode.SelfAssessmentClosed, 'the self-assessment closed at 2026-12-15T16:00:00.000Z', {
     field: 'window',
     state: 'closed',
     opensOn: '2026-12-01',
     closesOn: '2026-12-15',
   }),
-  [ErrorCode.PlanClosing]: new DomainError(ErrorCode.PlanClosing, `plan ${id} is being closed (job ${id}): its tasks take no writes until the close finishes`, { planId: id, jobId: id }),
+  [ErrorCode.PlanClosing]: new DomainError(ErrorCode.PlanClosing, `plan ${id} is being closed (job ${id}): its tasks take no writes until the close finishes`, {
+    planId: id,
+    jobId: id,
+  }),
   [ErrorCode.JobAbandoned]: new DomainError(ErrorCode.JobAbandoned, `job ${id} was abandoned: its process stopped before it finished`, { jobId: id }),
 };
 
@@ -69,7 +91,7 @@ describe('the zh-CN error catalogue', () => {
     expect(body.message).not.toMatch(UUID);
     expect(body.detail).toBe(e.message);
     expect(Object.keys(body.details!)).toEqual(Object.keys(e.details));
-    expect(JSON.stringify(body.details)).not.toContain("constraint");
+    expect(JSON.stringify(body.details)).not.toContain('constraint');
   });
 
   it('says which rule refused what, in the words of the pages', () => {
@@ -82,7 +104,7 @@ describe('the zh-CN error catalogue', () => {
     expect(bodyOf(SAMPLES[ErrorCode.Unauthenticated]).message).toBe('用户名或密码错误');
   });
 
-  it("names each refused field by its Chinese label, with the reason in Chinese; details.fields keep their shape", () => {
+  it('names each refused field by its Chinese label, with the reason in Chinese; details.fields keep their shape', () => {
     class Dto {
       @IsString() @IsNotEmpty() @MaxLength(10) name!: string;
       @IsInt() @Min(0) @Max(100) points!: number;
@@ -113,8 +135,13 @@ describe('the zh-CN error catalogue', () => {
   });
 
   it('gives framework and unknown errors a Chinese message too (route 404, bad JSON, 500)', () => {
-    for (const code of ['NOT_FOUND', 'TOO_MANY_REQUESTS', 'INTERNAL', 'NOT_ACCEPTABLE']) expect(englishWords(localizeError(code, 400, 'x').message)).toEqual([]);
-    const json = bodyOf({ statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY', message: "Body is not valid JSON but content-type is set to 'application/json'" });
+    for (const code of ['NOT_FOUND', 'TOO_MANY_REQUESTS', 'INTERNAL', 'NOT_ACCEPTABLE'])
+      expect(englishWords(localizeError(code, 400, 'x').message)).toEqual([]);
+    const json = bodyOf({
+      statusCode: 400,
+      code: 'FST_ERR_CTP_INVALID_JSON_BODY',
+      message: "Body is not valid JSON but content-type is set to 'application/json'",
+    });
     expect(json.code).toBe('VALIDATION_FAILED');
     expect(json.message).toBe('请求内容格式有误，无法读取');
     const crash = bodyOf(new TypeError('cannot read properties of undefined'));

@@ -30,7 +30,10 @@ type D = Record<string, unknown>;
 const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const roles = (v: unknown): string => list(v).map((r) => ROLE_ZH[r] ?? '其他角色').join('、');
+const roles = (v: unknown): string =>
+  list(v)
+    .map((r) => ROLE_ZH[r] ?? '其他角色')
+    .join('、');
 const eventZh = (v: unknown): string => EVENT_ZH[String(v)] ?? '该操作';
 const stateZh = (v: unknown): string => TASK_STATE_ZH[String(v)] ?? PLAN_STATUS_ZH[String(v)] ?? '当前状态';
 const mb = (bytes: unknown): string => (typeof bytes === 'number' ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : '上限');
@@ -180,7 +183,9 @@ const ZH_BY_CODE: Record<ErrorCode, (d: D, en: string) => string> = {
     const own = str(d['message']) ?? str(d['messageZh']);
     if (own && /[\u4e00-\u9fff]/.test(own) && !UUID_RE.test(own)) return own;
     if (d['event']) {
-      const allowed = list(d['allowed']).map((e) => `「${eventZh(e)}」`).join('、');
+      const allowed = list(d['allowed'])
+        .map((e) => `「${eventZh(e)}」`)
+        .join('、');
       return `任务当前为「${stateZh(d['state'])}」，不能执行「${eventZh(d['event'])}」${allowed ? `；现在可以：${allowed}` : ''}`;
     }
     if (d['field'] === 'status') return `考核方案当前为「${stateZh(d['current'])}」，不能改为所选状态`;
@@ -213,7 +218,8 @@ const ZH_BY_CODE: Record<ErrorCode, (d: D, en: string) => string> = {
   [ErrorCode.BallotSelfRating]: () => '不能为本单位评分',
   [ErrorCode.TemplateReadOnly]: () => '系统自带的计分模板不能直接修改：请先复制一份，再修改副本',
   [ErrorCode.TemplateRetired]: () => '该计分模板已停用，不能再选用或修改，请选用其他模板',
-  [ErrorCode.PayloadTooLarge]: (d) => (typeof d['maxBytes'] === 'number' ? `提交的内容超过大小上限（${mb(d['maxBytes'])}）` : '提交的内容过多或过大，请分批提交'),
+  [ErrorCode.PayloadTooLarge]: (d) =>
+    typeof d['maxBytes'] === 'number' ? `提交的内容超过大小上限（${mb(d['maxBytes'])}）` : '提交的内容过多或过大，请分批提交',
   [ErrorCode.SelfAssessmentClosed]: (d) => {
     if (d['state'] === 'not_open') return `自评填报时间为 ${String(d['opensOn'])} 至 ${String(d['closesOn'])}，尚未开始`;
     if (d['state'] === 'closed') return `自评已于 ${String(d['closesOn'])} 截止，不能再修改、提交或签认`;
@@ -222,7 +228,9 @@ const ZH_BY_CODE: Record<ErrorCode, (d: D, en: string) => string> = {
   [ErrorCode.PlanClosing]: () => '该考核方案正在关闭（冻结得分），期间不能修改其任务；请在关闭完成后再试',
   [ErrorCode.JobAbandoned]: () => '服务在作业进行中重启，作业已中断，未写入任何内容；请重新发起',
   [ErrorCode.PlanClosed]: (d) =>
-    d['what'] === 'settings' ? '考核方案已关闭，不能再修改方案设置' : '考核方案已关闭，得分已冻结，不能再录入或更正计分数据；如需调整，请由考核办按规定重新评分',
+    d['what'] === 'settings'
+      ? '考核方案已关闭，不能再修改方案设置'
+      : '考核方案已关闭，得分已冻结，不能再录入或更正计分数据；如需调整，请由考核办按规定重新评分',
   [ErrorCode.TooManyRequests]: (d) =>
     typeof d['retryAfterSeconds'] === 'number' ? `尝试次数过多，请 ${Math.ceil(d['retryAfterSeconds'] / 60)} 分钟后再试` : '操作过于频繁，请稍后再试',
 };
@@ -268,7 +276,7 @@ export function localizeError(code: string, status: number, english: string, det
     out.field = details['field'];
   }
   const byCode = (ZH_BY_CODE as Record<string, ((d: D, en: string) => string) | undefined>)[code];
-  let message = byCode ? byCode(details, english) : ZH_OTHER[code] ?? BY_STATUS[status] ?? (status >= 500 ? ZH_OTHER['INTERNAL']! : '请求无效');
+  let message = byCode ? byCode(details, english) : (ZH_OTHER[code] ?? BY_STATUS[status] ?? (status >= 500 ? ZH_OTHER['INTERNAL']! : '请求无效'));
   if (out.fields?.length && code !== ErrorCode.BallotQuotaExceeded && code !== ErrorCode.BallotSelfRating) {
     const shown = out.fields.slice(0, 3).map((f) => `${f.label}${f.message}`);
     message = `${message}：${shown.join('；')}${out.fields.length > 3 ? ` 等 ${out.fields.length} 项` : ''}`;

@@ -93,7 +93,7 @@ export class ErrorFilter implements ExceptionFilter {
     // Fastify's own errors (body too large, bad JSON, bad content type) carry a statusCode.
     const fe = exception as { statusCode?: number; code?: string; message?: string };
     if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-      const code = fe.code === 'FST_REQ_FILE_TOO_LARGE' ? ErrorCode.FileTooLarge : HTTP_CODES[fe.statusCode] ?? fe.code ?? 'BAD_REQUEST';
+      const code = fe.code === 'FST_REQ_FILE_TOO_LARGE' ? ErrorCode.FileTooLarge : (HTTP_CODES[fe.statusCode] ?? fe.code ?? 'BAD_REQUEST');
       // The code stays what it was; the Chinese message may say more (bad JSON, unsupported content type).
       const say = /JSON/.test(fe.code ?? '') ? 'INVALID_JSON' : fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : undefined;
       return { statusCode: fe.statusCode, code, message: fe.message ?? 'Bad request', ...(say ? { say } : {}) };
@@ -111,5 +111,10 @@ export class ErrorFilter implements ExceptionFilter {
 function withoutConstraints(details: Record<string, unknown>): Record<string, unknown> {
   const fields = details['fields'];
   if (!Array.isArray(fields)) return details;
-  return { ...details, fields: fields.map((f: unknown) => (f && typeof f === 'object' && 'constraint' in f ? (({ constraint: _c, ...rest }) => rest)(f as { constraint?: string }) : f)) };
+  return {
+    ...details,
+    fields: fields.map((f: unknown) =>
+      f && typeof f === 'object' && 'constraint' in f ? (({ constraint: _c, ...rest }) => rest)(f as { constraint?: string }) : f,
+    ),
+  };
 }

@@ -12,7 +12,7 @@ export class HealthController {
   @Get()
   @ApiOperation({ summary: 'Liveness and database check (no token needed)' })
   async health(): Promise<{ status: 'ok'; database: string; migrations: number }> {
-    const migrations = (await this.db.one('SELECT count(*) AS n FROM migrations') as { n: number }).n;
+    const migrations = ((await this.db.one('SELECT count(*) AS n FROM migrations')) as { n: number }).n;
     return { status: 'ok', database: this.db.dialect, migrations };
   }
 }

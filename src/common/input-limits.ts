@@ -74,8 +74,11 @@ export function findNul(value: unknown, root = 'body'): ShapeProblem | null {
   const stack: Array<{ v: object; path: string }> = [{ v: value, path: root }];
   while (stack.length) {
     const { v, path } = stack.pop()!;
-    const entries: Array<[string, unknown]> = Array.isArray(v) ? v.map((c, i) => [`${path}[${i}]`, c]) : Object.keys(v).map((k) => [`${path}.${k.slice(0, 64)}`, (v as Record<string, unknown>)[k]]);
-    if (!Array.isArray(v)) for (const k of Object.keys(v)) if (k.includes('\u0000')) return { field: cut(path.replaceAll('\u0000', '')), reason: `a key that ${reason}` };
+    const entries: Array<[string, unknown]> = Array.isArray(v)
+      ? v.map((c, i) => [`${path}[${i}]`, c])
+      : Object.keys(v).map((k) => [`${path}.${k.slice(0, 64)}`, (v as Record<string, unknown>)[k]]);
+    if (!Array.isArray(v))
+      for (const k of Object.keys(v)) if (k.includes('\u0000')) return { field: cut(path.replaceAll('\u0000', '')), reason: `a key that ${reason}` };
     for (const [p, c] of entries) {
       if (typeof c === 'string' && c.includes('\u0000')) return { field: cut(p.replaceAll('\u0000', '')), reason };
       if (c !== null && typeof c === 'object') stack.push({ v: c, path: p.length < 200 ? p : path });
@@ -143,7 +146,10 @@ export function scanJson(buf: Uint8Array, limits: ShapeLimits): ShapeProblem | n
 
 /** The parser-stage refusal: a domain error, so the one filter answers it like every other 400. */
 export function shapeError(p: ShapeProblem): DomainError {
-  return new DomainError(ErrorCode.Validation, `Invalid input — ${p.field}: ${p.reason}`, { fields: [{ field: p.field, reason: p.reason }], ...(p.limit !== undefined ? { limit: p.limit } : {}) });
+  return new DomainError(ErrorCode.Validation, `Invalid input — ${p.field}: ${p.reason}`, {
+    fields: [{ field: p.field, reason: p.reason }],
+    ...(p.limit !== undefined ? { limit: p.limit } : {}),
+  });
 }
 
 const cut = (s: string) => (s.length > 200 ? s.slice(0, 200) + '…' : s);
@@ -172,7 +178,10 @@ export function registerInputLimits(fastify: FastifyInstance, limits: { body?: S
       findNul(req.query, 'query') ??
       findNul(req.body, 'body');
     if (!problem) return done();
-    void reply.status(400).header('content-type', 'application/json; charset=utf-8').send(shapeErrorBody(problem, String(req.id)));
+    void reply
+      .status(400)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(shapeErrorBody(problem, String(req.id)));
   });
 }
 

@@ -39,10 +39,12 @@ export function IsInstant(options?: ValidationOptions) {
       name: 'isInstant',
       target: object.constructor,
       propertyName,
-      options: { message: `${propertyName} must be an ISO-8601 date-time with a zone, e.g. 2026-06-30T23:59:59+08:00, between ${MIN_YEAR} and ${MAX_YEAR}`, ...options },
+      options: {
+        message: `${propertyName} must be an ISO-8601 date-time with a zone, e.g. 2026-06-30T23:59:59+08:00, between ${MIN_YEAR} and ${MAX_YEAR}`,
+        ...options,
+      },
       validator: {
-        validate: (v: unknown) =>
-          typeof v === 'string' && v.length <= 40 && /(Z|[+-]\d{2}:?\d{2})$/.test(v) && inRange(DateTime.fromISO(v, { setZone: true })),
+        validate: (v: unknown) => typeof v === 'string' && v.length <= 40 && /(Z|[+-]\d{2}:?\d{2})$/.test(v) && inRange(DateTime.fromISO(v, { setZone: true })),
       },
     });
 }

@@ -85,6 +85,4 @@ export function withUser(url: string): string {
 }
 
 /** For the TypeORM CLI (migration:generate --check runs against dist). */
-export const AppDataSource = new DataSource(
-  dataSourceOptions({ dataDir: process.env.DUBAN_DATA_DIR ?? 'data', database: process.env.DUBAN_DB ?? 'duban.db' }),
-);
+export const AppDataSource = new DataSource(dataSourceOptions({ dataDir: process.env.DUBAN_DATA_DIR ?? 'data', database: process.env.DUBAN_DB ?? 'duban.db' }));

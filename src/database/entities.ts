@@ -18,5 +18,35 @@ import { TRANSLOG_ENTITIES } from '../translog/translog.entity.js';
 import { Job } from '../jobs/job.entity.js';
 
 /** Every entity, listed explicitly so src, dist and the TypeORM CLI see the same schema. */
-export const ENTITIES = [Unit, Plan, PlanGroup, GroupMember, Indicator, User, Task, TaskNode, TaskEvent, OutboxMessage, MachineUpgrade, EvidenceFile, Webhook, WebhookDelivery, WebhookAttempt,
-  AuditCheckpoint, AuditCheckpointPlan, AuditCheckpointHead, AuditCheckpointEvidence, ImportRun, ImportChange, ...SCORE_ENTITIES, ...BULLETIN_ENTITIES, ...URGING_ENTITIES, ...SELF_ASSESSMENT_ENTITIES, ...LEADER_ENTITIES, ...AUTH_ENTITIES, ...SECURITY_LOG_ENTITIES, ...TRANSLOG_ENTITIES, Job];
+export const ENTITIES = [
+  Unit,
+  Plan,
+  PlanGroup,
+  GroupMember,
+  Indicator,
+  User,
+  Task,
+  TaskNode,
+  TaskEvent,
+  OutboxMessage,
+  MachineUpgrade,
+  EvidenceFile,
+  Webhook,
+  WebhookDelivery,
+  WebhookAttempt,
+  AuditCheckpoint,
+  AuditCheckpointPlan,
+  AuditCheckpointHead,
+  AuditCheckpointEvidence,
+  ImportRun,
+  ImportChange,
+  ...SCORE_ENTITIES,
+  ...BULLETIN_ENTITIES,
+  ...URGING_ENTITIES,
+  ...SELF_ASSESSMENT_ENTITIES,
+  ...LEADER_ENTITIES,
+  ...AUTH_ENTITIES,
+  ...SECURITY_LOG_ENTITIES,
+  ...TRANSLOG_ENTITIES,
+  Job,
+];

@@ -3,7 +3,11 @@ import { pgValues, toPostgres } from './postgres-sql.js';
 
 describe('toPostgres', () => {
   it('numbers ? placeholders in order', () => {
-    expect(toPostgres('SELECT * FROM t WHERE a = ? AND b IN (?, ?)')).toEqual({ text: 'SELECT * FROM t WHERE a = $1 AND b IN ($2, $3)', positional: 3, names: undefined });
+    expect(toPostgres('SELECT * FROM t WHERE a = ? AND b IN (?, ?)')).toEqual({
+      text: 'SELECT * FROM t WHERE a = $1 AND b IN ($2, $3)',
+      positional: 3,
+      names: undefined,
+    });
   });
 
   it('gives each @name one number, reused where the name repeats', () => {

@@ -280,23 +280,48 @@ export class SqliteDatabase extends DatabaseService {
   // ---- Queryable ----
 
   all<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
-    return this.read(sql, 'objects', (s) => s.all(...params) as T[], () => this.stmt(sql).all(...params) as T[]);
+    return this.read(
+      sql,
+      'objects',
+      (s) => s.all(...params) as T[],
+      () => this.stmt(sql).all(...params) as T[],
+    );
   }
 
   one<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T | undefined> {
-    return this.read(sql, 'objects', (s) => s.get(...params) as T | undefined, () => this.stmt(sql).get(...params) as T | undefined);
+    return this.read(
+      sql,
+      'objects',
+      (s) => s.get(...params) as T | undefined,
+      () => this.stmt(sql).get(...params) as T | undefined,
+    );
   }
 
   rows<T extends unknown[] = unknown[]>(sql: string, ...params: unknown[]): Promise<T[]> {
-    return this.read(sql, 'raw', (s) => s.all(...params) as T[], () => this.rawStmt(sql).all(...params) as T[]);
+    return this.read(
+      sql,
+      'raw',
+      (s) => s.all(...params) as T[],
+      () => this.rawStmt(sql).all(...params) as T[],
+    );
   }
 
   column<T = unknown>(sql: string, ...params: unknown[]): Promise<T[]> {
-    return this.read(sql, 'pluck', (s) => s.all(...params) as T[], () => this.pluckStmt(sql).all(...params) as T[]);
+    return this.read(
+      sql,
+      'pluck',
+      (s) => s.all(...params) as T[],
+      () => this.pluckStmt(sql).all(...params) as T[],
+    );
   }
 
   value<T = unknown>(sql: string, ...params: unknown[]): Promise<T | undefined> {
-    return this.read(sql, 'pluck', (s) => s.get(...params) as T | undefined, () => this.pluckStmt(sql).get(...params) as T | undefined);
+    return this.read(
+      sql,
+      'pluck',
+      (s) => s.get(...params) as T | undefined,
+      () => this.pluckStmt(sql).get(...params) as T | undefined,
+    );
   }
 
   run(sql: string, ...params: unknown[]): Promise<RunResult> {

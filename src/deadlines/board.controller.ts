@@ -60,7 +60,8 @@ export class BoardController {
   @Roles('admin', 'supervisor')
   @ApiOperation({
     summary: 'Run a deadline sweep now (the service also sweeps on its own schedule)',
-    description: 'Runs as a sweep job (GET /jobs/{id}) in short transactions that yield to the event loop; answers 200 with the report when done, or with `Prefer: respond-async` 202 with the job at once.',
+    description:
+      'Runs as a sweep job (GET /jobs/{id}) in short transactions that yield to the event loop; answers 200 with the report when done, or with `Prefer: respond-async` 202 with the job at once.',
   })
   @ApiHeader({ name: 'Prefer', required: false, example: 'respond-async' })
   @ApiAcceptedResponse({ type: JobAccepted })
@@ -71,7 +72,11 @@ export class BoardController {
     const work = async (j: JobContext) => await this.sweeper.sweep(at, undefined, j.progress);
     if (/\brespond-async\b/i.test(prefer ?? '')) {
       const { job } = await this.jobs.start('sweep', null, actor, at ? { at } : {}, work);
-      await reply.status(202).header('location', `/jobs/${job.id}`).header('preference-applied', 'respond-async').send({ jobId: job.id, location: `/jobs/${job.id}`, job } satisfies JobAccepted);
+      await reply
+        .status(202)
+        .header('location', `/jobs/${job.id}`)
+        .header('preference-applied', 'respond-async')
+        .send({ jobId: job.id, location: `/jobs/${job.id}`, job } satisfies JobAccepted);
       return;
     }
     const report: SweepReport = await this.jobs.runAndWait('sweep', null, actor, at ? { at } : {}, work);

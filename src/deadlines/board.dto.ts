@@ -15,7 +15,12 @@ export class BoardNodesQuery extends PageQuery {
 }
 
 export class DueSoonQuery extends PageQuery {
-  @ApiPropertyOptional({ example: 7, default: 7, description: 'calendar days ahead' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(366)
+  @ApiPropertyOptional({ example: 7, default: 7, description: 'calendar days ahead' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(366)
   days?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() planId?: string;
 }
@@ -27,6 +32,7 @@ export class ReviewQueueQuery extends PageQuery {
 
 export class SweepDto {
   @ApiPropertyOptional({ description: 'Sweep as of this instant (default: now). Admins only may pass it, for drills.', example: '2026-06-30T16:00:00Z' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   at?: string;
 }

@@ -43,7 +43,18 @@ function scope(actor: Actor, params: Record<string, unknown>): string {
   return '';
 }
 
-const empty = (): LightCounts => ({ tasks: 0, green: 0, yellow: 0, red: 0, done: 0, redNodes: 0, yellowNodes: 0, lateCompleted: 0, signForOverdue: 0, overdueReviews: 0 });
+const empty = (): LightCounts => ({
+  tasks: 0,
+  green: 0,
+  yellow: 0,
+  red: 0,
+  done: 0,
+  redNodes: 0,
+  yellowNodes: 0,
+  lateCompleted: 0,
+  signForOverdue: 0,
+  overdueReviews: 0,
+});
 
 /** The supervisors' morning questions, answered from the query columns the write path keeps current. */
 @Injectable()
@@ -54,20 +65,22 @@ export class BoardService {
   ) {}
 
   private async plan(planId: string): Promise<{ id: string; timezone: string }> {
-    const p = await this.db.one('SELECT id, timezone FROM plans WHERE id = ?', planId) as { id: string; timezone: string } | undefined;
+    const p = (await this.db.one('SELECT id, timezone FROM plans WHERE id = ?', planId)) as { id: string; timezone: string } | undefined;
     if (!p) throw DomainError.notFound('plan', planId);
     return p;
   }
 
   /** Green/yellow/red counts per unit and per group (live tasks' current node), red-lighted nodes, overdue reviews. */
-  async lights(planId: string, actor: Actor): Promise<{ at: string; units: UnitLights[]; groups: ({ groupName: string | null } & LightCounts)[]; total: LightCounts }> {
+  async lights(
+    planId: string,
+    actor: Actor,
+  ): Promise<{ at: string; units: UnitLights[]; groups: ({ groupName: string | null } & LightCounts)[]; total: LightCounts }> {
     await this.plan(planId);
     const now = this.clock.nowIso();
     const params: Record<string, unknown> = { planId, now };
     const where = `t.plan_id = @planId${scope(actor, params)}`;
-    const units = await this.db
-      .all(
-        `SELECT t.unit_id AS unitId, u.name AS unitName, grp.name AS groupName, count(*) AS tasks,
+    const units = (await this.db.all(
+      `SELECT t.unit_id AS unitId, u.name AS unitName, grp.name AS groupName, count(*) AS tasks,
            sum(CASE WHEN t.light = 'green' THEN 1 ELSE 0 END) AS green, sum(CASE WHEN t.light = 'yellow' THEN 1 ELSE 0 END) AS yellow,
            sum(CASE WHEN t.light = 'red' THEN 1 ELSE 0 END) AS red,
            sum(CASE WHEN t.state IN ('completed', 'scored', 'closed') THEN 1 ELSE 0 END) AS done,
@@ -80,7 +93,9 @@ export class BoardService {
          LEFT JOIN (SELECT gm.unit_id, min(g.name) AS name FROM group_members gm JOIN plan_groups g ON g.id = gm.group_id
                     WHERE g.plan_id = @planId GROUP BY gm.unit_id) grp ON grp.unit_id = t.unit_id
          WHERE ${where}
-         GROUP BY t.unit_id, u.name, grp.name ORDER BY grp.name, u.name`, params) as UnitLights[];
+         GROUP BY t.unit_id, u.name, grp.name ORDER BY grp.name, u.name`,
+      params,
+    )) as UnitLights[];
     const groups = new Map<string | null, { groupName: string | null } & LightCounts>();
     const total = empty();
     for (const u of units) {
@@ -107,13 +122,14 @@ export class BoardService {
                    AND (CAST(@unitId AS TEXT) IS NULL OR t.unit_id = @unitId)${scope(actor, params)}`;
     const from = `FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id
                   JOIN nodes n ON n.task_id = t.id WHERE ${where}`;
-    const total = (await this.db.one(`SELECT count(*) AS n ${from}`, params) as { n: number }).n;
-    const rows = await this.db
-      .all(
-        `SELECT t.id AS taskId, t.unit_id AS unitId, u.name AS unitName, i.code AS indicatorCode, i.name AS indicatorName,
+    const total = ((await this.db.one(`SELECT count(*) AS n ${from}`, params)) as { n: number }).n;
+    const rows = (await this.db.all(
+      `SELECT t.id AS taskId, t.unit_id AS unitId, u.name AS unitName, i.code AS indicatorCode, i.name AS indicatorName,
            t.state, t.light AS taskLight, n.light, n.status AS nodeStatus, t.version, n.seq AS nodeSeq, n.due_date AS dueDate,
            n.due_at AS dueAt, n.stage_target AS stageTarget
-         ${from} ORDER BY n.due_at, t.id, n.seq LIMIT @limit OFFSET @offset`, params) as { dueAt: string }[];
+         ${from} ORDER BY n.due_at, t.id, n.seq LIMIT @limit OFFSET @offset`,
+      params,
+    )) as { dueAt: string }[];
     const items = rows.map((r) => ({
       ...r,
       daysOverdue: q.light === 'red' ? daysOverdue(r.dueAt, now, plan.timezone) : 0,
@@ -132,12 +148,13 @@ export class BoardService {
                    AND (CAST(@planId AS TEXT) IS NULL OR t.plan_id = @planId)${scope(actor, params)}`;
     const from = `FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id JOIN plans p ON p.id = t.plan_id
                   JOIN nodes n ON n.task_id = t.id WHERE ${where}`;
-    const total = (await this.db.one(`SELECT count(*) AS n ${from}`, params) as { n: number }).n;
-    const rows = await this.db
-      .all(
-        `SELECT t.id AS taskId, t.unit_id AS unitId, u.name AS unitName, i.name AS indicatorName, t.state, n.light, t.version,
+    const total = ((await this.db.one(`SELECT count(*) AS n ${from}`, params)) as { n: number }).n;
+    const rows = (await this.db.all(
+      `SELECT t.id AS taskId, t.unit_id AS unitId, u.name AS unitName, i.name AS indicatorName, t.state, n.light, t.version,
            n.seq AS nodeSeq, n.due_date AS dueDate, n.due_at AS dueAt, n.stage_target AS stageTarget, p.timezone
-         ${from} ORDER BY n.due_at, t.id LIMIT @limit OFFSET @offset`, params) as { dueAt: string; timezone: string }[];
+         ${from} ORDER BY n.due_at, t.id LIMIT @limit OFFSET @offset`,
+      params,
+    )) as { dueAt: string; timezone: string }[];
     const items = rows.map(({ timezone, ...r }) => ({ ...r, daysLeft: daysLeft(r.dueAt, now.toISOString(), timezone) }));
     return { items, total, page, pageSize };
   }
@@ -146,15 +163,16 @@ export class BoardService {
   async redCounts(planId: string, actor: Actor) {
     await this.plan(planId);
     const params: Record<string, unknown> = { planId };
-    const rows = await this.db
-      .all(
-        `SELECT t.unit_id AS unitId, u.name AS unitName, grp.name AS groupName, count(DISTINCT t.id) AS tasks,
+    const rows = (await this.db.all(
+      `SELECT t.unit_id AS unitId, u.name AS unitName, grp.name AS groupName, count(DISTINCT t.id) AS tasks,
            count(n.seq) AS nodes, coalesce(sum(n.red_lighted), 0) AS redNodes
          FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id JOIN nodes n ON n.task_id = t.id
          LEFT JOIN (SELECT gm.unit_id, min(g.name) AS name FROM group_members gm JOIN plan_groups g ON g.id = gm.group_id
                     WHERE g.plan_id = @planId GROUP BY gm.unit_id) grp ON grp.unit_id = t.unit_id
          WHERE t.plan_id = @planId AND t.state != 'cancelled'${scope(actor, params)}
-         GROUP BY t.unit_id, u.name, grp.name ORDER BY grp.name, u.name`, params) as { groupName: string | null; tasks: number; nodes: number; redNodes: number }[];
+         GROUP BY t.unit_id, u.name, grp.name ORDER BY grp.name, u.name`,
+      params,
+    )) as { groupName: string | null; tasks: number; nodes: number; redNodes: number }[];
     const groups = new Map<string | null, { groupName: string | null; tasks: number; nodes: number; redNodes: number }>();
     for (const r of rows) {
       const g = groups.get(r.groupName) ?? { groupName: r.groupName, tasks: 0, nodes: 0, redNodes: 0 };
@@ -170,14 +188,15 @@ export class BoardService {
   async redMonths(planId: string, actor: Actor): Promise<{ unitId: string; unitName: string; groupName: string | null; month: string; red: number }[]> {
     await this.plan(planId);
     const params: Record<string, unknown> = { planId };
-    return await this.db
-      .all(
-        `SELECT t.unit_id AS unitId, u.name AS unitName, grp.name AS groupName, substr(n.due_date, 1, 7) AS month, count(*) AS red
+    return (await this.db.all(
+      `SELECT t.unit_id AS unitId, u.name AS unitName, grp.name AS groupName, substr(n.due_date, 1, 7) AS month, count(*) AS red
          FROM nodes n JOIN tasks t ON t.id = n.task_id JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id
          LEFT JOIN (SELECT gm.unit_id, min(g.name) AS name FROM group_members gm JOIN plan_groups g ON g.id = gm.group_id
                     WHERE g.plan_id = @planId GROUP BY gm.unit_id) grp ON grp.unit_id = t.unit_id
          WHERE t.plan_id = @planId AND n.red_lighted = 1${scope(actor, params)}
-         GROUP BY t.unit_id, u.name, grp.name, month ORDER BY grp.name, u.name, month`, params) as { unitId: string; unitName: string; groupName: string | null; month: string; red: number }[];
+         GROUP BY t.unit_id, u.name, grp.name, month ORDER BY grp.name, u.name, month`,
+      params,
+    )) as { unitId: string; unitName: string; groupName: string | null; month: string; red: number }[];
   }
 
   /** Submissions waiting for review, oldest deadline first; overdue ones flagged (they never red-light the unit). */
@@ -190,13 +209,14 @@ export class BoardService {
     const where = `n.status = 'submitted' AND t.light IS NOT NULL AND (CAST(@planId AS TEXT) IS NULL OR t.plan_id = @planId)${overdue}${scope(actor, params)}`;
     const from = `FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id
                   JOIN nodes n ON n.task_id = t.id WHERE ${where}`;
-    const total = (await this.db.one(`SELECT count(*) AS n ${from}`, params) as { n: number }).n;
-    const rows = await this.db
-      .all(
-        `SELECT t.id AS taskId, t.unit_id AS unitId, u.name AS unitName, i.code AS indicatorCode, i.name AS indicatorName,
+    const total = ((await this.db.one(`SELECT count(*) AS n ${from}`, params)) as { n: number }).n;
+    const rows = (await this.db.all(
+      `SELECT t.id AS taskId, t.unit_id AS unitId, u.name AS unitName, i.code AS indicatorCode, i.name AS indicatorName,
            t.light, t.version, t.review_due_at AS reviewDueAt, n.seq AS nodeSeq, n.due_date AS dueDate, n.stage_target AS stageTarget,
            (t.review_due_at IS NOT NULL AND t.review_due_at < @now) AS reviewOverdue
-         ${from} ORDER BY t.review_due_at, t.id, n.seq LIMIT @limit OFFSET @offset`, params) as { reviewOverdue: number }[];
+         ${from} ORDER BY t.review_due_at, t.id, n.seq LIMIT @limit OFFSET @offset`,
+      params,
+    )) as { reviewOverdue: number }[];
     return { items: rows.map((r) => ({ ...r, reviewOverdue: r.reviewOverdue === 1 })), total, page, pageSize };
   }
 }

@@ -63,7 +63,10 @@ export class DeadlineSweeper implements OnApplicationShutdown {
     const now = this.clock.now().getTime();
     if (at !== undefined && Date.parse(at) > now) {
       throw DomainError.validation([
-        { field: 'at', reason: `不能晚于当前时间 ${new Date(now).toISOString()}（补扫只能针对过去；演练请用演练时钟）/ the sweep may not run ahead of the clock` },
+        {
+          field: 'at',
+          reason: `不能晚于当前时间 ${new Date(now).toISOString()}（补扫只能针对过去；演练请用演练时钟）/ the sweep may not run ahead of the clock`,
+        },
       ]);
     }
   }
@@ -71,7 +74,7 @@ export class DeadlineSweeper implements OnApplicationShutdown {
   async sweep(at: string = this.clock.nowIso(), batchSize = SWEEP_BATCH, progress: Progress = new Progress()): Promise<SweepReport> {
     this.assertSweepable(at);
     const t0 = performance.now();
-    const ids = (await this.db.all(DUE_TASKS_SQL, at) as { id: string }[]).map((r) => r.id);
+    const ids = ((await this.db.all(DUE_TASKS_SQL, at)) as { id: string }[]).map((r) => r.id);
     const report: SweepReport = { at, due: ids.length, changed: 0, yellow: 0, red: 0, redNodes: 0, failed: [], ms: 0 };
     progress.begin('sweeping', ids.length);
     for (let i = 0; i < ids.length; i += batchSize) {
@@ -101,7 +104,10 @@ export class DeadlineSweeper implements OnApplicationShutdown {
       this.running = true;
       try {
         const r = await this.sweep();
-        if (r.changed || r.failed.length) this.logger.log(`sweep: ${r.due} due, ${r.changed} changed (${r.yellow} yellow, ${r.red} red: ${r.redNodes} red nodes), ${r.failed.length} failed, ${r.ms.toFixed(1)} ms`);
+        if (r.changed || r.failed.length)
+          this.logger.log(
+            `sweep: ${r.due} due, ${r.changed} changed (${r.yellow} yellow, ${r.red} red: ${r.redNodes} red nodes), ${r.failed.length} failed, ${r.ms.toFixed(1)} ms`,
+          );
         for (const f of r.failed) this.logger.warn(`task ${f.taskId}: ${f.reason}`);
       } catch (e) {
         this.logger.error(`sweep failed: ${(e as Error).message}`);

@@ -8,5 +8,9 @@ import { TasksModule } from '../tasks/tasks.module.js';
 import { UnitsModule } from '../units/units.module.js';
 import { DemoSeeder } from './demo.seeder.js';
 
-@Module({ imports: [AuthModule, UnitsModule, PlansModule, IndicatorsModule, TasksModule, ScoresModule, SelfAssessmentModule], providers: [DemoSeeder], exports: [DemoSeeder] })
+@Module({
+  imports: [AuthModule, UnitsModule, PlansModule, IndicatorsModule, TasksModule, ScoresModule, SelfAssessmentModule],
+  providers: [DemoSeeder],
+  exports: [DemoSeeder],
+})
 export class DemoModule {}

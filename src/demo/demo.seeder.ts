@@ -76,8 +76,17 @@ export class DemoSeeder {
     const today = DateTime.fromJSDate(this.clock.now(), { zone: 'Asia/Shanghai' }).startOf('day');
     const day = (offset: number) => today.plus({ days: offset }).toISODate()!;
     for (const u of UNITS) await this.units.create(u);
-    const plan = await this.plans.create({ id: `demo-${today.year}`, year: today.year, name: `${today.year}年度县直部门及乡镇绩效考评（演示）`, warnWorkingDays: 3 });
-    const departments = await this.plans.createGroup(plan.id, { name: '部门组', kind: 'department', unitIds: ['unit-fgw', 'unit-tjj', 'unit-czj', 'unit-scjgj'] });
+    const plan = await this.plans.create({
+      id: `demo-${today.year}`,
+      year: today.year,
+      name: `${today.year}年度县直部门及乡镇绩效考评（演示）`,
+      warnWorkingDays: 3,
+    });
+    const departments = await this.plans.createGroup(plan.id, {
+      name: '部门组',
+      kind: 'department',
+      unitIds: ['unit-fgw', 'unit-tjj', 'unit-czj', 'unit-scjgj'],
+    });
     const towns = await this.plans.createGroup(plan.id, { name: '镇街组', kind: 'town', unitIds: ['unit-hqz', 'unit-dwz'] });
 
     const logins: DemoLogin[] = [];
@@ -103,20 +112,47 @@ export class DemoSeeder {
     const i1 = await ind('1', '固定资产投资增长', 10, 'ratio', ['经济发展', '投资'], { targetValue: 8, targetUnit: '%', targetText: '全年增长8%' });
     const i2 = await ind('2', '规模以上工业增加值增长', 10, 'ratio', ['经济发展', '工业'], { targetValue: 6.5, targetUnit: '%' });
     const i3 = await ind('3', '重点项目节点推进', 30, 'node_platform', ['重点工作', '项目建设']);
-    const i4 = await ind('4', '食品安全抽检任务', 5, 'direct', ['社会治理', '市场监管'], { methodParams: { mode: 'per_occurrence', deductionPerOccurrence: 0.5 } });
+    const i4 = await ind('4', '食品安全抽检任务', 5, 'direct', ['社会治理', '市场监管'], {
+      methodParams: { mode: 'per_occurrence', deductionPerOccurrence: 0.5 },
+    });
 
     const admin: Actor = { ...SYSTEM_ACTOR, role: 'supervisor', username: 'demo-seed' };
     const create = async (indicatorId: string, unitId: string, nodes: [number, string, string][]) =>
       await this.tasks.create(
-        { planId: plan.id, indicatorId, unitId, isLead: true, nodes: nodes.map(([seq, dueDate, stageTarget]) => ({ seq, dueDate, stageTarget, requiredEvidence: '统计报表或佐证材料' })) },
+        {
+          planId: plan.id,
+          indicatorId,
+          unitId,
+          isLead: true,
+          nodes: nodes.map(([seq, dueDate, stageTarget]) => ({ seq, dueDate, stageTarget, requiredEvidence: '统计报表或佐证材料' })),
+        },
         admin,
       );
-    const t1 = await create(i1.id, 'unit-fgw', [[1, day(-20), '一季度末，固定资产投资同比增长5%'], [2, day(40), '年中，同比增长6%'], [3, day(120), '年底，同比增长8%']]);
-    const t2 = await create(i2.id, 'unit-fgw', [[1, day(2), '本月底前报送工业增加值测算'], [2, day(60), '年底完成目标']]);
-    const t3 = await create(i3.id, 'unit-hqz', [[1, day(20), '项目开工'], [2, day(90), '主体完工']]);
-    const t4 = await create(i2.id, 'unit-hqz', [[1, day(-5), '上报工业企业名录'], [2, day(30), '年底完成目标']]);
-    await create(i4.id, 'unit-scjgj', [[1, day(10), '完成上半年抽检'], [2, day(150), '完成全年抽检']]);
-    await create(i3.id, 'unit-fgw', [[1, day(5), '完成项目储备'], [2, day(75), '完成年度投资']]);
+    const t1 = await create(i1.id, 'unit-fgw', [
+      [1, day(-20), '一季度末，固定资产投资同比增长5%'],
+      [2, day(40), '年中，同比增长6%'],
+      [3, day(120), '年底，同比增长8%'],
+    ]);
+    const t2 = await create(i2.id, 'unit-fgw', [
+      [1, day(2), '本月底前报送工业增加值测算'],
+      [2, day(60), '年底完成目标'],
+    ]);
+    const t3 = await create(i3.id, 'unit-hqz', [
+      [1, day(20), '项目开工'],
+      [2, day(90), '主体完工'],
+    ]);
+    const t4 = await create(i2.id, 'unit-hqz', [
+      [1, day(-5), '上报工业企业名录'],
+      [2, day(30), '年底完成目标'],
+    ]);
+    await create(i4.id, 'unit-scjgj', [
+      [1, day(10), '完成上半年抽检'],
+      [2, day(150), '完成全年抽检'],
+    ]);
+    await create(i3.id, 'unit-fgw', [
+      [1, day(5), '完成项目储备'],
+      [2, day(75), '完成年度投资'],
+    ]);
 
     const as = async (username: string, role: Actor['role'], unitId: string | null): Promise<Actor> => {
       const row = (await this.users.findByUsername(username))!;
@@ -138,7 +174,7 @@ export class DemoSeeder {
     await send(t2.id, assessor, 'evidence.return', { reason: '请补充统计局盖章的数据来源' });
     // t3: first node approved, second open.
     await send(t3.id, town, 'task.acknowledge');
-    await send(t3.id, town, 'evidence.submit', { note: '项目已开工，附开工报告' , offline: true });
+    await send(t3.id, town, 'evidence.submit', { note: '项目已开工，附开工报告', offline: true });
     await send(t3.id, assessor, 'evidence.approve', { comment: '材料齐全', reviewedValue: 1 });
     // t4: never acknowledged; its first node is overdue.
     void t4;
@@ -148,18 +184,44 @@ export class DemoSeeder {
     // indicator gets its group's average). The office has entered the county leaders' and its own ratings
     // and one commendation; the units' peer ratings are still missing, so every score stays provisional.
     const office = await as('supervisor', 'supervisor', 'unit-jxb');
-    await this.scores.configure(plan.id, { templateId: 'county-towns', groups: [{ groupId: departments.id, template: 'towns' }, { groupId: towns.id, template: 'towns' }] }, office);
+    await this.scores.configure(
+      plan.id,
+      {
+        templateId: 'county-towns',
+        groups: [
+          { groupId: departments.id, template: 'towns' },
+          { groupId: towns.id, template: 'towns' },
+        ],
+      },
+      office,
+    );
     const ballot = async (groupId: string, evaluator: string, evaluatorId: string, entries: { unitId: string; grade?: string; score?: number }[]) =>
       await this.scores.submitBallot(plan.id, { groupId, evaluator, evaluatorId, entries }, office);
     await ballot(departments.id, 'leaders', '县长', [
-      { unitId: 'unit-fgw', grade: '优秀' }, { unitId: 'unit-tjj', grade: '良好' }, { unitId: 'unit-czj', grade: '良好' }, { unitId: 'unit-scjgj', grade: '一般' },
+      { unitId: 'unit-fgw', grade: '优秀' },
+      { unitId: 'unit-tjj', grade: '良好' },
+      { unitId: 'unit-czj', grade: '良好' },
+      { unitId: 'unit-scjgj', grade: '一般' },
     ]);
     await ballot(departments.id, 'office', '县绩效办', [
-      { unitId: 'unit-fgw', score: 92 }, { unitId: 'unit-tjj', score: 88 }, { unitId: 'unit-czj', score: 85 }, { unitId: 'unit-scjgj', score: 80 },
+      { unitId: 'unit-fgw', score: 92 },
+      { unitId: 'unit-tjj', score: 88 },
+      { unitId: 'unit-czj', score: 85 },
+      { unitId: 'unit-scjgj', score: 80 },
     ]);
-    await ballot(towns.id, 'leaders', '县长', [{ unitId: 'unit-hqz', grade: '优秀' }, { unitId: 'unit-dwz', grade: '良好' }]);
-    await ballot(towns.id, 'office', '县绩效办', [{ unitId: 'unit-hqz', score: 90 }, { unitId: 'unit-dwz', score: 86 }]);
-    await this.scores.recordUnitEvent(plan.id, { unitId: 'unit-hqz', type: 'bonus', item: 'city_comprehensive_commendation', note: '获评市级文明乡镇' }, office);
+    await ballot(towns.id, 'leaders', '县长', [
+      { unitId: 'unit-hqz', grade: '优秀' },
+      { unitId: 'unit-dwz', grade: '良好' },
+    ]);
+    await ballot(towns.id, 'office', '县绩效办', [
+      { unitId: 'unit-hqz', score: 90 },
+      { unitId: 'unit-dwz', score: 86 },
+    ]);
+    await this.scores.recordUnitEvent(
+      plan.id,
+      { unitId: 'unit-hqz', type: 'bonus', item: 'city_comprehensive_commendation', note: '获评市级文明乡镇' },
+      office,
+    );
     // Self-assessment (自评) is open from three days ago for two weeks.
     await this.selfAssessment.setWindow(plan.id, { opensOn: day(-3), closesOn: day(14) }, office);
     return { planName: plan.name, users: logins };

@@ -19,9 +19,23 @@ const sample = (perPage: number, towns = 7, depts = 12): OfficialDocument => ({
   blocks: [
     { kind: 'paragraph', text: '截至2026年6月30日，各单位节点完成情况通报如下。' },
     { kind: 'heading', text: '一、镇街组' },
-    { kind: 'table', table: { caption: '镇街组排名', columns: ['名次', '单位', '红灯节点', '黄灯节点'], rows: units('镇', towns).map((u, i) => [String(i + 1), u, String(i), '0']) } },
+    {
+      kind: 'table',
+      table: {
+        caption: '镇街组排名',
+        columns: ['名次', '单位', '红灯节点', '黄灯节点'],
+        rows: units('镇', towns).map((u, i) => [String(i + 1), u, String(i), '0']),
+      },
+    },
     { kind: 'heading', text: '二、部门组' },
-    { kind: 'table', table: { caption: '部门组排名', columns: ['名次', '单位', '红灯节点', '黄灯节点'], rows: units('部门', depts).map((u, i) => [String(i + 1), u, '0', String(i % 3)]) } },
+    {
+      kind: 'table',
+      table: {
+        caption: '部门组排名',
+        columns: ['名次', '单位', '红灯节点', '黄灯节点'],
+        rows: units('部门', depts).map((u, i) => [String(i + 1), u, '0', String(i % 3)]),
+      },
+    },
   ],
   footer: 'sha256:0123abcd',
 });
@@ -93,7 +107,9 @@ describe('renderPdf', () => {
       const file = join(dir, 'b.pdf');
       writeFileSync(file, bytes);
       execFileSync(pdftoppm, ['-png', '-r', '30', file, join(dir, 'p')]);
-      const pngs = readdirSync(dir).filter((f) => f.endsWith('.png')).sort();
+      const pngs = readdirSync(dir)
+        .filter((f) => f.endsWith('.png'))
+        .sort();
       expect(pngs).toHaveLength(5);
       for (const p of pngs) {
         const png = readFileSync(join(dir, p));

@@ -1,16 +1,4 @@
-import {
-  AlignmentType,
-  BorderStyle,
-  Document,
-  Packer,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
-  type IRunOptions,
-} from 'docx';
+import { AlignmentType, BorderStyle, Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType, type IRunOptions } from 'docx';
 import { chineseDate, type DocTable, type OfficialDocument } from './official-document.js';
 
 /**
@@ -48,7 +36,8 @@ export async function renderDocx(doc: OfficialDocument): Promise<Buffer> {
     } else if (block.kind === 'paragraph') {
       children.push(new Paragraph({ indent: { firstLine: 640 }, children: [body(block.text)] }));
     } else {
-      if (block.table.caption) children.push(new Paragraph({ alignment: AlignmentType.CENTER, children: [body(block.table.caption, { bold: true, size: 28 })] }));
+      if (block.table.caption)
+        children.push(new Paragraph({ alignment: AlignmentType.CENTER, children: [body(block.table.caption, { bold: true, size: 28 })] }));
       children.push(docxTable(block.table));
     }
   }

@@ -13,10 +13,7 @@ export interface DocTable {
   widths?: number[];
 }
 
-export type DocBlock =
-  | { kind: 'heading'; text: string }
-  | { kind: 'paragraph'; text: string }
-  | { kind: 'table'; table: DocTable };
+export type DocBlock = { kind: 'heading'; text: string } | { kind: 'paragraph'; text: string } | { kind: 'table'; table: DocTable };
 
 export interface OfficialDocument {
   /** The issuing office, printed as the red masthead (e.g. 县绩效考评办公室). */

@@ -32,7 +32,13 @@ export function renderPdf(doc: OfficialDocument, font: CjkFont | null = findCjkF
     size: 'A4',
     margin: MARGIN,
     autoFirstPage: true,
-    info: { Title: doc.title, Author: doc.issuer, Subject: doc.number, CreationDate: new Date(`${doc.date}T00:00:00Z`), ModDate: new Date(`${doc.date}T00:00:00Z`) },
+    info: {
+      Title: doc.title,
+      Author: doc.issuer,
+      Subject: doc.number,
+      CreationDate: new Date(`${doc.date}T00:00:00Z`),
+      ModDate: new Date(`${doc.date}T00:00:00Z`),
+    },
   });
   pdf.registerFont('cjk', font.path, font.family);
   pdf.font('cjk');
@@ -49,7 +55,12 @@ export function renderPdf(doc: OfficialDocument, font: CjkFont | null = findCjkF
   pdf.moveDown(0.4).fillColor('black').fontSize(12).text(doc.number, { align: 'center', width });
   pdf.text(chineseDate(doc.date), { align: 'right', width });
   const ruleY = pdf.y + 4;
-  pdf.moveTo(MARGIN, ruleY).lineTo(A4.width - MARGIN, ruleY).lineWidth(1.5).strokeColor('#C00000').stroke();
+  pdf
+    .moveTo(MARGIN, ruleY)
+    .lineTo(A4.width - MARGIN, ruleY)
+    .lineWidth(1.5)
+    .strokeColor('#C00000')
+    .stroke();
   pdf.y = ruleY + 12;
   pdf.fontSize(18).text(doc.title, { align: 'center', width });
   pdf.moveDown(0.6);
@@ -113,7 +124,10 @@ function drawTable(pdf: PDFKit.PDFDocument, table: DocTable, perPage: number, wi
   pages.forEach((rows, p) => {
     if (p > 0) pdf.addPage();
     if (table.caption) {
-      pdf.fontSize(11).fillColor('black').text(p > 0 ? `${table.caption}（续）` : table.caption, MARGIN, pdf.y, { width, align: 'center', height: 16, lineBreak: false });
+      pdf
+        .fontSize(11)
+        .fillColor('black')
+        .text(p > 0 ? `${table.caption}（续）` : table.caption, MARGIN, pdf.y, { width, align: 'center', height: 16, lineBreak: false });
       pdf.y += 4;
     }
     let y = pdf.y;
@@ -121,7 +135,12 @@ function drawTable(pdf: PDFKit.PDFDocument, table: DocTable, perPage: number, wi
     drawRow(table.columns, y, rowH, true);
     y += rowH;
     for (const r of rows) {
-      drawRow(table.columns.map((_, i) => r[i] ?? ''), y, rowH, false);
+      drawRow(
+        table.columns.map((_, i) => r[i] ?? ''),
+        y,
+        rowH,
+        false,
+      );
       y += rowH;
     }
     pdf.x = MARGIN;

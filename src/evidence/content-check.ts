@@ -51,7 +51,9 @@ export async function checkContent(head: Uint8Array, ext: string): Promise<Conte
   const rule = CONTENT_RULES[ext];
   if (!rule) {
     // An extension the office added to DUBAN_UPLOAD_TYPES that this table does not know: its signature must match it.
-    return found?.ext === ext ? { ok: true, mime: 'application/octet-stream', detected: found.ext } : { ok: false, reason: `the content is not a .${ext} file` };
+    return found?.ext === ext
+      ? { ok: true, mime: 'application/octet-stream', detected: found.ext }
+      : { ok: false, reason: `the content is not a .${ext} file` };
   }
   if (rule.detected.length === 0) {
     if (found) return { ok: false, reason: `the content is a .${found.ext} file, not .${ext}` };
@@ -66,7 +68,11 @@ export async function checkContent(head: Uint8Array, ext: string): Promise<Conte
 /** A file name safe to store and echo back: no control characters (NUL included), no path, at most 255 characters. */
 export function cleanFileName(name: string): string {
   // eslint-disable-next-line no-control-regex
-  const base = (name ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '').split(/[\\/]/).pop() ?? '';
+  const base =
+    (name ?? '')
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '')
+      .split(/[\\/]/)
+      .pop() ?? '';
   const trimmed = base.trim().slice(0, 255);
   return trimmed === '' || trimmed === '.' || trimmed === '..' ? 'file' : trimmed;
 }

@@ -2,7 +2,6 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import type { Relation } from 'typeorm';
 import { Task } from '../tasks/task.entity.js';
 
-
 /** One uploaded file. The bytes live once on disk under their sha256; each upload has its own row. */
 @Entity({ name: 'evidence_files' })
 @Index('ix_evidence_task', ['taskId'])

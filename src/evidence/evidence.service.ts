@@ -182,10 +182,11 @@ export class EvidenceService implements OnModuleInit {
       created_at: this.clock.nowIso(),
     };
     await this.db.transaction(async () => {
-      await this.db
-        .run(
-          `INSERT INTO evidence_files (id, task_id, sha256, size, original_name, mime_type, uploaded_by, created_at)
-           VALUES (@id, @task_id, @sha256, @size, @original_name, @mime_type, @uploaded_by, @created_at)`, row);
+      await this.db.run(
+        `INSERT INTO evidence_files (id, task_id, sha256, size, original_name, mime_type, uploaded_by, created_at)
+           VALUES (@id, @task_id, @sha256, @size, @original_name, @mime_type, @uploaded_by, @created_at)`,
+        row,
+      );
     });
     return toView(row);
   }
@@ -230,7 +231,8 @@ export class EvidenceService implements OnModuleInit {
     const problems: { field: string; reason: string }[] = [];
     const files: { id: string; sha256: string; size: number }[] = [];
     for (const [i, id] of fileIds.entries()) {
-      const row = await this.db.one('SELECT task_id, sha256, size FROM evidence_files WHERE id = ?', id) as { task_id: string; sha256: string; size: number } | undefined;
+      const row = (await this.db.one('SELECT task_id, sha256, size FROM evidence_files WHERE id = ?', id)) as
+        { task_id: string; sha256: string; size: number } | undefined;
       if (!row) problems.push({ field: `payload.fileIds[${i}]`, reason: `no uploaded file ${id}` });
       else if (row.task_id !== taskId) problems.push({ field: `payload.fileIds[${i}]`, reason: `file ${id} belongs to another task` });
       else files.push({ id, sha256: row.sha256, size: Number(row.size) });
@@ -242,13 +244,13 @@ export class EvidenceService implements OnModuleInit {
   async listForTask(taskId: string, actor: Actor): Promise<EvidenceView[]> {
     const scope = await this.taskScope(taskId);
     if (!scope || !canSeeTask(actor, scope)) throw DomainError.notFound('task', taskId);
-    return (await this.db.all('SELECT * FROM evidence_files WHERE task_id = ? ORDER BY created_at, id', taskId) as EvidenceRow[]).map(toView);
+    return ((await this.db.all('SELECT * FROM evidence_files WHERE task_id = ? ORDER BY created_at, id', taskId)) as EvidenceRow[]).map(toView);
   }
 
   /** The file's metadata and a stream of its bytes, if the actor may see its task. */
   async open(id: string, actor: Actor): Promise<{ meta: EvidenceView; stream: Readable }> {
-    const row = await this.db.one('SELECT * FROM evidence_files WHERE id = ?', id) as EvidenceRow | undefined;
-    const scope = row && await this.taskScope(row.task_id);
+    const row = (await this.db.one('SELECT * FROM evidence_files WHERE id = ?', id)) as EvidenceRow | undefined;
+    const scope = row && (await this.taskScope(row.task_id));
     if (!row || !scope || !canSeeTask(actor, scope)) throw DomainError.notFound('evidence file', id);
     const path = this.pathOf(row.sha256);
     if (!existsSync(path) || statSync(path).size !== row.size) {
@@ -258,8 +260,8 @@ export class EvidenceService implements OnModuleInit {
   }
 
   private async taskScope(taskId: string): Promise<{ unitId: string; assessingUnitId: string | null } | undefined> {
-    const r = await this.db
-      .one('SELECT t.unit_id, i.assessing_unit_id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?', taskId) as { unit_id: string; assessing_unit_id: string | null } | undefined;
+    const r = (await this.db.one('SELECT t.unit_id, i.assessing_unit_id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?', taskId)) as
+      { unit_id: string; assessing_unit_id: string | null } | undefined;
     return r && { unitId: r.unit_id, assessingUnitId: r.assessing_unit_id };
   }
 }

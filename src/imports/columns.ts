@@ -149,11 +149,7 @@ export function fieldLabel(shape: ShapeName, field: string): string {
  * anchored to the row's right end. Returns field → positions in the row, or null when the row is too
  * narrow to hold every field.
  */
-export function stretchPositions(
-  byPosition: Array<string | null>,
-  rowWidth: number,
-  stretch: string,
-): Map<string, number[]> | null {
+export function stretchPositions(byPosition: Array<string | null>, rowWidth: number, stretch: string): Map<string, number[]> | null {
   const H = byPosition.length;
   const first = byPosition.indexOf(stretch);
   const last = byPosition.lastIndexOf(stretch);

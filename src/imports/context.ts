@@ -3,16 +3,7 @@
  * exactly one kind, every problem is collected with its original row and column.
  */
 import { createHash } from 'node:crypto';
-import type {
-  MethodCode,
-  ImportIndicator,
-  ImportNode,
-  ImportProblem,
-  ImportTask,
-  RowKind,
-  ShapeName,
-  UnitTarget,
-} from './model.js';
+import type { MethodCode, ImportIndicator, ImportNode, ImportProblem, ImportTask, RowKind, ShapeName, UnitTarget } from './model.js';
 import { problem, type Grid } from './grid.js';
 import type { UnitResolver } from './units.js';
 import { methodParamsProblems, readMethodParams } from './methods.js';
@@ -127,7 +118,10 @@ export class Collector {
 
 /** Stable fallback key for a row without 序号: a short hash of category path + name. */
 export function contentKey(categoryPath: string[], name: string): string {
-  return `h:${createHash('sha256').update([...categoryPath, name].join('\u241f')).digest('hex').slice(0, 12)}`;
+  return `h:${createHash('sha256')
+    .update([...categoryPath, name].join('\u241f'))
+    .digest('hex')
+    .slice(0, 12)}`;
 }
 
 /** Nodes in due-date order (document order for equal dates), numbered 1..n; exact duplicates dropped. */
@@ -163,7 +157,12 @@ export function methodParamsChecked(
   const { params, assumption } = readMethodParams(code, criteria, target);
   if (assumption) ctx.out.warn(coded('method.assessor', { indicator }), `${what}: ${assumption}`, at, JSON.stringify(params));
   const problems = methodParamsProblems(code, params, points);
-  if (problems.length > 0) ctx.out.error(coded('method.params-incomplete', { indicator, method: code, details: problems }), `${what}: the scoring parameters are incomplete for ${code}: ${problems.join('; ')}`, at);
+  if (problems.length > 0)
+    ctx.out.error(
+      coded('method.params-incomplete', { indicator, method: code, details: problems }),
+      `${what}: the scoring parameters are incomplete for ${code}: ${problems.join('; ')}`,
+      at,
+    );
   return params;
 }
 
@@ -172,7 +171,11 @@ export function methodParamsChecked(
  * says so (`expandRecurring`), such a phrase gives ONE node — due on the last date it names — and a warning
  * says how many nodes it would give expanded, so the document's own node count is kept.
  */
-export function datesAsWritten(ctx: ShapeContext, d: { readonly dates: readonly string[]; readonly hits: ReadonlyArray<{ rule: string; dates: readonly string[]; text: string }> }, at: At): string[] {
+export function datesAsWritten(
+  ctx: ShapeContext,
+  d: { readonly dates: readonly string[]; readonly hits: ReadonlyArray<{ rule: string; dates: readonly string[]; text: string }> },
+  at: At,
+): string[] {
   const recurring = d.hits.filter((h) => h.rule.startsWith('every-') && h.dates.length > 1);
   if (recurring.length === 0 || ctx.expandRecurring) return [...d.dates];
   const dates: string[] = [];

@@ -66,11 +66,7 @@ describe('deadline phrases → dates in the plan year', () => {
   });
 
   it('takes every phrase of the leading clause ("4月初、7月初、10月初，…") as separate dates', () => {
-    expect(on('4月初、7月初、10月初，确定上季度奖补金额，制定下季度支出指标')).toEqual([
-      '2023-04-10',
-      '2023-07-10',
-      '2023-10-10',
-    ]);
+    expect(on('4月初、7月初、10月初，确定上季度奖补金额，制定下季度支出指标')).toEqual(['2023-04-10', '2023-07-10', '2023-10-10']);
   });
 
   it('takes only the first phrase when the leading clause has none', () => {

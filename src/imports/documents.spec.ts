@@ -42,14 +42,24 @@ describe('a notice with four annexes and a negative list (.docx and .xls)', () =
     }
   });
 
-  it('keys every indicator by its section: the parks\' items 1–2 do not overwrite the towns\' 1–2', () => {
+  it("keys every indicator by its section: the parks' items 1–2 do not overwrite the towns' 1–2", () => {
     const res = byFormat['docx']!;
-    expect(res.model.indicators.map((i) => i.key)).toEqual(['附件1/1', '附件1/2', '附件1/3', '附件2/1', '附件2/2', '附件3/nodes', '附件4/1', '附件4/2', '附件4/3']);
+    expect(res.model.indicators.map((i) => i.key)).toEqual([
+      '附件1/1',
+      '附件1/2',
+      '附件1/3',
+      '附件2/1',
+      '附件2/2',
+      '附件3/nodes',
+      '附件4/1',
+      '附件4/2',
+      '附件4/3',
+    ]);
     expect(res.model.tasks.filter((t) => t.indicatorKey === '附件2/1').map((t) => t.unitName)).toEqual(['经济开发区', '高新区']);
     expect(new Set(res.model.tasks.map((t) => t.key)).size).toBe(res.model.tasks.length);
   });
 
-  it('gives every town the indicator whose targets are blank because it takes the statistics bureau\'s score', () => {
+  it("gives every town the indicator whose targets are blank because it takes the statistics bureau's score", () => {
     const res = byFormat['xls']!;
     const ind = res.model.indicators.find((i) => i.key === '附件1/3')!;
     expect(ind).toMatchObject({ scoredBy: '县统计局', methodCode: 'direct' });
@@ -58,7 +68,7 @@ describe('a notice with four annexes and a negative list (.docx and .xls)', () =
     expect(res.model.tasks.filter((t) => t.indicatorKey === '附件1/2').map((t) => t.unitName)).toEqual(['太平街道', '胡家镇']);
   });
 
-  it('reads the departments\' node-platform table as one indicator with each unit\'s counts', () => {
+  it("reads the departments' node-platform table as one indicator with each unit's counts", () => {
     const res = byFormat['docx']!;
     const ind = res.model.indicators.find((i) => i.key === '附件3/nodes')!;
     expect(ind).toMatchObject({ methodCode: 'node_platform', points: 10, name: '2024年度县直部门节点平台考核得分' });
@@ -68,11 +78,14 @@ describe('a notice with four annexes and a negative list (.docx and .xls)', () =
       县卫健局: { nodes: 10, redLights: 1, score: 9 },
     });
     expect(res.report.newUnits.filter((u) => u.name.startsWith('县'))).toEqual(
-      expect.arrayContaining([{ name: '县发改局', kind: 'department' }, { name: '县卫健局', kind: 'department' }]),
+      expect.arrayContaining([
+        { name: '县发改局', kind: 'department' },
+        { name: '县卫健局', kind: 'department' },
+      ]),
     );
   });
 
-  it('reads the common indicators\' deduction rules into their methods, and reports the one it cannot read', () => {
+  it("reads the common indicators' deduction rules into their methods, and reports the one it cannot read", () => {
     const res = byFormat['docx']!;
     const common = res.model.indicators.filter((i) => i.section === '附件4');
     expect(common.map((i) => [i.key, i.categoryPath, i.common, i.scoredBy, i.methodCode, i.methodParams])).toEqual([
@@ -167,14 +180,16 @@ describe('a work report with multi-line categories, leaders, per-unit node lists
     expect(of('红旗街道')).toEqual([['红旗街道', '2023-09-30']]);
   });
 
-  it('puts the node count beside the document\'s stated count, and flags a difference when recurring phrases are expanded', async () => {
+  it("puts the node count beside the document's stated count, and flags a difference when recurring phrases are expanded", async () => {
     const res = byFormat['text']!;
     expect(res.report.sections[0]!.stated).toMatchObject({ tasks: 4, nodes: 7 });
     expect(res.report.sections[0]!.counts).toMatchObject({ items: 4, stageNodes: 7 });
     expect(res.report.problems.some((p) => /states 7 stage nodes/.test(p.reason))).toBe(false);
     const expanded = await parseImport({ name: 'doc.docx', bytes: await toDocx(workReport()) }, { year: 2023, expandRecurring: true });
     expect(expanded.report.sections[0]!.counts.stageNodes).toBe(10);
-    expect(expanded.report.problems).toContainEqual(expect.objectContaining({ severity: 'warning', reason: expect.stringMatching(/states 7 stage nodes .* but 10 were read/) }));
+    expect(expanded.report.problems).toContainEqual(
+      expect.objectContaining({ severity: 'warning', reason: expect.stringMatching(/states 7 stage nodes .* but 10 were read/) }),
+    );
   });
 
   it('starts a new section where numbering restarts under a title even without a repeated header', async () => {

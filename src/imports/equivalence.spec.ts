@@ -62,7 +62,7 @@ describe('unit matrix: .xlsx with merged headers and categories = the text form'
     expect(xlsx.model.meta).toMatchObject({ source: 'xlsx', sheetName: '指标' });
   });
 
-  it('points its report at the sheet\'s own rows', () => {
+  it("points its report at the sheet's own rows", () => {
     expect(xlsx.model.indicators.map((i) => i.sourceRows)).toEqual([[5], [6], [7], [8], [9]]);
     expect(xlsx.report.counts).toMatchObject({ rows: 9, headerRows: 2, dataRows: 5, preambleRows: 2, problemRows: 0 });
   });

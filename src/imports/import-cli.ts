@@ -22,7 +22,8 @@ function groupsJson(v: string): Record<string, GroupTarget> {
   } catch {
     throw new InvalidArgumentError('must be JSON: {"附件1":"<group id>","附件2":{"name":"园区组","kind":"park"}}');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidArgumentError('must be a JSON object: section key → group id or { name, kind }');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new InvalidArgumentError('must be a JSON object: section key → group id or { name, kind }');
   return parsed as Record<string, GroupTarget>;
 }
 import { SHAPES, type ShapeName } from './model.js';
@@ -86,8 +87,17 @@ export function registerImportCommand(program: Command, withApp: WithApp): void 
       async (
         file: string,
         o: {
-          plan: string; commit: boolean; shape?: ShapeName; year?: number; createUnits: boolean; allowErrors: boolean; expandRecurring: boolean; groups?: Record<string, GroupTarget>;
-          defaultMethod: string; defaultPoints: number; json: boolean;
+          plan: string;
+          commit: boolean;
+          shape?: ShapeName;
+          year?: number;
+          createUnits: boolean;
+          allowErrors: boolean;
+          expandRecurring: boolean;
+          groups?: Record<string, GroupTarget>;
+          defaultMethod: string;
+          defaultPoints: number;
+          json: boolean;
         },
       ) => {
         const bytes = readFileSync(file);
@@ -118,7 +128,9 @@ export function registerImportCommand(program: Command, withApp: WithApp): void 
           return o.json ? result : formatImportResult(result);
         });
         if (result && (result.outcome === 'refused' || (result.outcome === 'dry-run' && result.refusal !== null))) {
-          throw new CommandFailed(result.outcome === 'refused' ? `refused, nothing written: ${result.refusal}` : `a commit would be refused: ${result.refusal}`);
+          throw new CommandFailed(
+            result.outcome === 'refused' ? `refused, nothing written: ${result.refusal}` : `a commit would be refused: ${result.refusal}`,
+          );
         }
       },
     );
@@ -136,8 +148,15 @@ export function formatImportResult(r: ImportResult): string {
   const out: string[] = [];
   const c = r.counts;
   const pc = r.parse.counts;
-  const verb = { 'dry-run': 'DRY RUN (nothing written)', committed: `COMMITTED (run ${r.runId})`, unchanged: 'NOTHING TO CHANGE (nothing written)', refused: 'REFUSED (nothing written)' }[r.outcome];
-  out.push(`Import of ${r.file.name} (${r.file.bytes} bytes, sha256 ${r.file.sha256.slice(0, 12)}…) into plan ${r.plan.id} (${r.plan.year}, ${r.plan.timezone}): ${verb}`);
+  const verb = {
+    'dry-run': 'DRY RUN (nothing written)',
+    committed: `COMMITTED (run ${r.runId})`,
+    unchanged: 'NOTHING TO CHANGE (nothing written)',
+    refused: 'REFUSED (nothing written)',
+  }[r.outcome];
+  out.push(
+    `Import of ${r.file.name} (${r.file.bytes} bytes, sha256 ${r.file.sha256.slice(0, 12)}…) into plan ${r.plan.id} (${r.plan.year}, ${r.plan.timezone}): ${verb}`,
+  );
   if (r.refusal) out.push(`${r.outcome === 'refused' ? 'Refused' : 'A commit would be refused'}: ${r.refusal}`);
   if (r.refusalMessage) out.push(`${r.outcome === 'refused' ? '已拒绝，未写入' : '提交将被拒绝'}：${r.refusalMessage}`);
   out.push(`Shape: ${r.shape ?? 'not recognised'}`);
@@ -147,11 +166,16 @@ export function formatImportResult(r: ImportResult): string {
   );
   out.push(`Items: ${pc.items}; indicators ${pc.indicators}, tasks ${pc.tasks}, nodes ${pc.nodes} read from the file`);
   out.push(`Indicators: ${c.indicators.create} new + ${c.indicators.update} updated + ${c.indicators.unchanged} unchanged = ${pc.indicators}`);
-  out.push(`Tasks:      ${c.tasks.create} new + ${c.tasks.revise} revised + ${c.tasks.unchanged} unchanged + ${c.tasks.refused} refused = ${c.tasks.create + c.tasks.revise + c.tasks.unchanged + c.tasks.refused}`);
-  out.push(`Nodes:      ${c.nodes.create} new + ${c.nodes.revise} in revised tasks + ${c.nodes.unchanged} unchanged + ${c.nodes.refused} refused = ${c.nodes.create + c.nodes.revise + c.nodes.unchanged + c.nodes.refused}`);
+  out.push(
+    `Tasks:      ${c.tasks.create} new + ${c.tasks.revise} revised + ${c.tasks.unchanged} unchanged + ${c.tasks.refused} refused = ${c.tasks.create + c.tasks.revise + c.tasks.unchanged + c.tasks.refused}`,
+  );
+  out.push(
+    `Nodes:      ${c.nodes.create} new + ${c.nodes.revise} in revised tasks + ${c.nodes.unchanged} unchanged + ${c.nodes.refused} refused = ${c.nodes.create + c.nodes.revise + c.nodes.unchanged + c.nodes.refused}`,
+  );
   out.push(`Units: ${c.units.create} to create, ${c.units.known} known; task events: ${c.events}; task details recorded: ${c.details}`);
   if (c.groups.create || c.groups.members) out.push(`Groups: ${c.groups.create} to create, ${c.groups.members} member(s) added`);
-  if (c.notInFile.indicators || c.notInFile.tasks) out.push(`In the plan but not in the file (kept): ${c.notInFile.indicators} indicator(s), ${c.notInFile.tasks} task(s)`);
+  if (c.notInFile.indicators || c.notInFile.tasks)
+    out.push(`In the plan but not in the file (kept): ${c.notInFile.indicators} indicator(s), ${c.notInFile.tasks} task(s)`);
   const units = Object.entries(pc.perUnit);
   if (units.length) {
     out.push('Per unit (tasks / nodes):');
@@ -160,7 +184,11 @@ export function formatImportResult(r: ImportResult): string {
   if (r.changes.length) {
     out.push(`Changes${r.mode === 'dry-run' ? ' (would be made)' : ''}:`);
     for (const ch of r.changes.slice(0, TEXT_CHANGES)) {
-      const extra = ch.fields ? ` ${ch.fields.join(', ')}` : ch.nodes ? ` nodes changed [${ch.nodes.changed}] added [${ch.nodes.added}] removed [${ch.nodes.removed}]` : '';
+      const extra = ch.fields
+        ? ` ${ch.fields.join(', ')}`
+        : ch.nodes
+          ? ` nodes changed [${ch.nodes.changed}] added [${ch.nodes.added}] removed [${ch.nodes.removed}]`
+          : '';
       out.push(`  ${ch.kind.padEnd(17)} ${ch.key}${extra}`);
     }
     const more = r.changesOmitted + Math.max(0, r.changes.length - TEXT_CHANGES);

@@ -47,10 +47,28 @@ export interface IndicatorExtras {
 }
 
 export const COLUMN_KEYS: readonly (keyof IndicatorColumns)[] = [
-  'code', 'categoryPath', 'name', 'points', 'methodCode', 'methodParams', 'targetValue', 'targetUnit', 'direction', 'targetText', 'assessingUnitId',
+  'code',
+  'categoryPath',
+  'name',
+  'points',
+  'methodCode',
+  'methodParams',
+  'targetValue',
+  'targetUnit',
+  'direction',
+  'targetText',
+  'assessingUnitId',
 ];
 export const EXTRA_KEYS: readonly (keyof IndicatorExtras)[] = [
-  'itemNo', 'assessingUnitName', 'methodName', 'methodSource', 'methodText', 'annualEvidence', 'basis', 'targetsByUnit', 'assumed',
+  'itemNo',
+  'assessingUnitName',
+  'methodName',
+  'methodSource',
+  'methodText',
+  'annualEvidence',
+  'basis',
+  'targetsByUnit',
+  'assumed',
 ];
 
 export interface IndicatorDefaults {
@@ -58,7 +76,11 @@ export interface IndicatorDefaults {
   methodCode: MethodCode;
 }
 
-export function indicatorColumnsOf(ind: ImportIndicator, assessingUnitId: string | null, defaults: IndicatorDefaults): { columns: IndicatorColumns; extras: IndicatorExtras } {
+export function indicatorColumnsOf(
+  ind: ImportIndicator,
+  assessingUnitId: string | null,
+  defaults: IndicatorDefaults,
+): { columns: IndicatorColumns; extras: IndicatorExtras } {
   const assumed: IndicatorExtras['assumed'] = {};
   if (ind.points === null) assumed.points = true;
   if (ind.methodCode === null) assumed.method = true;
@@ -92,8 +114,17 @@ export function indicatorColumnsOf(ind: ImportIndicator, assessingUnitId: string
 
 /** A stored indicators row, in the same shape. */
 export function columnsOfRow(r: {
-  code: string; category_path: string; name: string; points: number; method_code: string; method_params: string;
-  target_value: number | null; target_unit: string | null; direction: string; target_text: string | null; assessing_unit_id: string | null;
+  code: string;
+  category_path: string;
+  name: string;
+  points: number;
+  method_code: string;
+  method_params: string;
+  target_value: number | null;
+  target_unit: string | null;
+  direction: string;
+  target_text: string | null;
+  assessing_unit_id: string | null;
 }): IndicatorColumns {
   return {
     code: r.code,

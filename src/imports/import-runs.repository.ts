@@ -54,7 +54,9 @@ export class ImportRunsRepository {
               u.display_name AS actor_name
          FROM import_runs r LEFT JOIN users u ON u.id = r.actor_user_id
         WHERE r.plan_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ? OFFSET ?`,
-      planId, page.pageSize, page.offset,
+      planId,
+      page.pageSize,
+      page.offset,
     );
     const counts = rows.length
       ? await this.db.all<{ run_id: string; kind: string; n: number }>(
@@ -87,8 +89,18 @@ export class ImportRunsRepository {
     const args = kind ? [runId, kind] : [runId];
     const total = Number((await this.db.one<{ n: number }>(`SELECT count(*) AS n FROM import_changes c WHERE ${where}`, ...args))?.n ?? 0);
     const rows = await this.db.all<{
-      id: number; kind: string; item_key: string; subject_id: string; before: string | null; after: string | null; task_seq: number | null;
-      indicator_name: string | null; task_indicator: string | null; task_unit: string | null; unit_name: string | null; group_name: string | null;
+      id: number;
+      kind: string;
+      item_key: string;
+      subject_id: string;
+      before: string | null;
+      after: string | null;
+      task_seq: number | null;
+      indicator_name: string | null;
+      task_indicator: string | null;
+      task_unit: string | null;
+      unit_name: string | null;
+      group_name: string | null;
     }>(
       `SELECT c.id, c.kind, c.item_key, c.subject_id, c.before, c.after, c.task_seq,
               i.name AS indicator_name, ti.name AS task_indicator, tu.name AS task_unit, u.name AS unit_name, g.name AS group_name
@@ -100,7 +112,9 @@ export class ImportRunsRepository {
          LEFT JOIN units u ON u.id = c.subject_id AND c.kind = 'unit.created'
          LEFT JOIN plan_groups g ON g.id = c.subject_id AND c.kind LIKE 'group.%'
         WHERE ${where} ORDER BY c.id LIMIT ? OFFSET ?`,
-      ...args, page.pageSize, page.offset,
+      ...args,
+      page.pageSize,
+      page.offset,
     );
     const items = rows.map((r) => ({
       id: Number(r.id),

@@ -93,7 +93,6 @@ export interface ImportOptions {
 
 export type { ImportRunView } from './import-runs.repository.js';
 
-
 /** Names of one indicator: equal once whitespace and punctuation are ignored. */
 export function sameIndicatorName(a: string, b: string): boolean {
   const k = (s: string) => s.replace(/[\s，,。.；;：:、“”"'（）()]/g, '');
@@ -109,14 +108,7 @@ export type ImportPhase = 'parse' | 'plan' | 'write';
 export type ImportProgress = (phase: ImportPhase, done: number, total: number) => void;
 
 export type ChangeKind =
-  | 'unit.created'
-  | 'indicator.created'
-  | 'indicator.updated'
-  | 'task.created'
-  | 'task.revised'
-  | 'task.details'
-  | 'group.created'
-  | 'group.member';
+  'unit.created' | 'indicator.created' | 'indicator.updated' | 'task.created' | 'task.revised' | 'task.details' | 'group.created' | 'group.member';
 
 export interface ImportChangeView {
   kind: ChangeKind;
@@ -288,7 +280,11 @@ export class ImportService {
       if (newUnits.length > 0) parsed = await parseImport(file, { ...parseOpts, knownUnits: [...knownUnits, ...newUnits] });
     }
     progress?.('parse', 1, 1);
-    const groupTargets = resolveGroups(opts.groups, parsed.report.sections.map((s) => s.key), await this.runs.planGroups(plan.id));
+    const groupTargets = resolveGroups(
+      opts.groups,
+      parsed.report.sections.map((s) => s.key),
+      await this.runs.planGroups(plan.id),
+    );
     const ctx: Context = {
       file,
       sha256: createHash('sha256').update(file.bytes).digest('hex'),
@@ -306,14 +302,17 @@ export class ImportService {
     };
     if (!opts.commit) return this.result(ctx, await this.planImport(ctx), 'dry-run', null);
     // Plan inside the write transaction: what is decided is what is written, whatever ran in between.
-    const result = await this.withLargeCache(async () => await this.db.transaction(async () => {
-      const planned = await this.planImport(ctx);
-      const refusal = this.refusalOf(ctx, planned);
-      if (refusal) return this.result(ctx, planned, 'refused', null);
-      if (!this.changesAnything(planned)) return this.result(ctx, planned, 'unchanged', null);
-      const runId = await this.execute(ctx, planned);
-      return this.result(ctx, planned, 'committed', runId);
-    }));
+    const result = await this.withLargeCache(
+      async () =>
+        await this.db.transaction(async () => {
+          const planned = await this.planImport(ctx);
+          const refusal = this.refusalOf(ctx, planned);
+          if (refusal) return this.result(ctx, planned, 'refused', null);
+          if (!this.changesAnything(planned)) return this.result(ctx, planned, 'unchanged', null);
+          const runId = await this.execute(ctx, planned);
+          return this.result(ctx, planned, 'committed', runId);
+        }),
+    );
     if (result.counts.events > 0 && result.outcome === 'committed') this.signal.notify();
     return result;
   }
@@ -338,13 +337,18 @@ export class ImportService {
   private checkOptions(o: ImportOptions, planYear: number): Context['opts'] {
     const problems: { field: string; reason: string }[] = [];
     if (o.shape !== undefined && !SHAPES.includes(o.shape)) problems.push({ field: 'shape', reason: `must be one of ${SHAPES.join(', ')}` });
-    if (o.year !== undefined && !(Number.isInteger(o.year) && o.year >= 1900 && o.year <= 2999)) problems.push({ field: 'year', reason: 'must be a four-digit year' });
+    if (o.year !== undefined && !(Number.isInteger(o.year) && o.year >= 1900 && o.year <= 2999))
+      problems.push({ field: 'year', reason: 'must be a four-digit year' });
     const defaultMethod = (o.defaultMethod ?? 'node_platform') as MethodCode;
     if (!METHOD_CODES.includes(defaultMethod) || !validateMethodParams(defaultMethod, {}).ok) {
-      problems.push({ field: 'defaultMethod', reason: `must be a method that needs no parameters (node_platform, all_or_nothing), got ${JSON.stringify(o.defaultMethod)}` });
+      problems.push({
+        field: 'defaultMethod',
+        reason: `must be a method that needs no parameters (node_platform, all_or_nothing), got ${JSON.stringify(o.defaultMethod)}`,
+      });
     }
     const defaultPoints = o.defaultPoints ?? 0;
-    if (!(typeof defaultPoints === 'number' && Number.isFinite(defaultPoints) && defaultPoints >= 0)) problems.push({ field: 'defaultPoints', reason: 'must be a number ≥ 0' });
+    if (!(typeof defaultPoints === 'number' && Number.isFinite(defaultPoints) && defaultPoints >= 0))
+      problems.push({ field: 'defaultPoints', reason: 'must be a number ≥ 0' });
     if (o.expandRecurring !== undefined && typeof o.expandRecurring !== 'boolean') problems.push({ field: 'expandRecurring', reason: 'must be true or false' });
     if (o.groups !== undefined && (typeof o.groups !== 'object' || o.groups === null || Array.isArray(o.groups))) {
       problems.push({ field: 'groups', reason: 'must be an object: section key → group id, or { name, kind } for a new group' });
@@ -366,7 +370,7 @@ export class ImportService {
 
   /** The database's unit names, and its units' recorded aliases (alias → name) for the resolver. */
   private async unitNames(): Promise<{ knownUnits: string[]; aliases: Record<string, string>; byName: Map<string, string> }> {
-    const rows = await this.db.all('SELECT id, name, aliases FROM units ORDER BY name') as { id: string; name: string; aliases: string }[];
+    const rows = (await this.db.all('SELECT id, name, aliases FROM units ORDER BY name')) as { id: string; name: string; aliases: string }[];
     const aliases: Record<string, string> = {};
     const byName = new Map<string, string>();
     for (const r of rows) {
@@ -402,12 +406,21 @@ export class ImportService {
     const { parsed, plan, opts } = ctx;
     const ids = new OrderedIds(Date.parse(ctx.at));
     const model = parsed.model;
-    const out: Planned = { units: [], groups: [], indicators: [], tasks: [], problems: [], fatal: null, fatalCoded: null, notInFile: { indicators: [], tasks: [] } };
+    const out: Planned = {
+      units: [],
+      groups: [],
+      indicators: [],
+      tasks: [],
+      problems: [],
+      fatal: null,
+      fatalCoded: null,
+      notInFile: { indicators: [], tasks: [] },
+    };
     if (plan.status === 'closed') {
       out.fatal = `plan ${plan.id} is closed: an import may not change it`;
       out.fatalCoded = coded('plan.closed');
     }
-    const shapes = await this.db.all('SELECT DISTINCT shape FROM import_runs WHERE plan_id = ?', plan.id) as { shape: string }[];
+    const shapes = (await this.db.all('SELECT DISTINCT shape FROM import_runs WHERE plan_id = ?', plan.id)) as { shape: string }[];
     const other = shapes.find((s) => s.shape !== parsed.shape);
     if (parsed.shape && other && !out.fatal) {
       out.fatalCoded = coded('plan.other-shape', { previous: other.shape, shape: parsed.shape });
@@ -442,7 +455,14 @@ export class ImportService {
           unitRefs.set(name, ref);
           id = ref.id;
         } else {
-          out.problems.push(problem(coded('assessor.unknown', { name: raw }), 'warning', `assessing unit "${raw}" is not a known unit: its indicators are stored without an assessing unit (create it, or import with createUnits)`, { row, field: '考核主体' }));
+          out.problems.push(
+            problem(
+              coded('assessor.unknown', { name: raw }),
+              'warning',
+              `assessing unit "${raw}" is not a known unit: its indicators are stored without an assessing unit (create it, or import with createUnits)`,
+              { row, field: '考核主体' },
+            ),
+          );
         }
       }
       assessorIds.set(raw, id);
@@ -451,7 +471,7 @@ export class ImportService {
 
     // Indicators.
     type IndicatorDbRow = Parameters<typeof columnsOfRow>[0] & { id: string };
-    const existing = new Map((await this.db.all('SELECT * FROM indicators WHERE plan_id = ?', plan.id) as IndicatorDbRow[]).map((r) => [r.code, r]));
+    const existing = new Map(((await this.db.all('SELECT * FROM indicators WHERE plan_id = ?', plan.id)) as IndicatorDbRow[]).map((r) => [r.code, r]));
     const recorded = await this.recordedContent(plan.id);
     const assumed = { points: 0, method: 0 };
     const byKey = new Map<string, IndicatorPlan>();
@@ -473,7 +493,12 @@ export class ImportService {
         if (!sameIndicatorName(row.name, columns.name) && !out.fatal) {
           const origin = await this.creatorOf(row.id);
           out.fatalCoded = coded('indicator.overwrite', {
-            indicator: ind.key, row: ind.sourceRows[0] ?? null, name: columns.name, existingCode: row.code, existingName: row.name, fileName: origin?.fileName ?? null,
+            indicator: ind.key,
+            row: ind.sourceRows[0] ?? null,
+            name: columns.name,
+            existingCode: row.code,
+            existingName: row.name,
+            fileName: origin?.fileName ?? null,
           });
           out.fatal =
             `indicator ${ind.key} of the file (row ${ind.sourceRows[0] ?? '?'}, "${columns.name}") would overwrite the plan's indicator ${row.code} ` +
@@ -498,10 +523,24 @@ export class ImportService {
       out.indicators.push(p);
     }
     if (assumed.points) {
-      out.problems.push(problem(coded('points.assumed', { count: assumed.points, points: opts.defaultPoints }), 'warning', `${assumed.points} indicator(s) have no points in the file (no 分值 column): stored with ${opts.defaultPoints} points (option defaultPoints); set them in the scoring set-up`, { field: '分值' }));
+      out.problems.push(
+        problem(
+          coded('points.assumed', { count: assumed.points, points: opts.defaultPoints }),
+          'warning',
+          `${assumed.points} indicator(s) have no points in the file (no 分值 column): stored with ${opts.defaultPoints} points (option defaultPoints); set them in the scoring set-up`,
+          { field: '分值' },
+        ),
+      );
     }
     if (assumed.method) {
-      out.problems.push(problem(coded('method.assumed', { count: assumed.method, method: opts.defaultMethod }), 'warning', `${assumed.method} indicator(s) have no scoring method in the file: stored as ${opts.defaultMethod} (option defaultMethod)`, { field: '计分方式' }));
+      out.problems.push(
+        problem(
+          coded('method.assumed', { count: assumed.method, method: opts.defaultMethod }),
+          'warning',
+          `${assumed.method} indicator(s) have no scoring method in the file: stored as ${opts.defaultMethod} (option defaultMethod)`,
+          { field: '计分方式' },
+        ),
+      );
     }
     for (const [code, r] of existing) if (!byKey.has(code)) out.notInFile.indicators.push(`${code} (${r.name})`);
 
@@ -509,14 +548,22 @@ export class ImportService {
     const years = new Set<number>([opts.year]);
     for (const t of model.tasks) for (const n of t.nodes) years.add(Number(n.dueDate.slice(0, 4)));
     for (const gap of this.deadlines.calendarGaps(years)) {
-      out.problems.push(problem(coded('calendar.no-holidays', { year: gap.year, message: gap.message }), 'warning', `${gap.message}（${gap.year} 年的节点截止与预警时间按周一至周五计算，未计法定节假日与调休）`, { field: '计划完成时间' }));
+      out.problems.push(
+        problem(
+          coded('calendar.no-holidays', { year: gap.year, message: gap.message }),
+          'warning',
+          `${gap.message}（${gap.year} 年的节点截止与预警时间按周一至周五计算，未计法定节假日与调休）`,
+          { field: '计划完成时间' },
+        ),
+      );
     }
 
     // Tasks.
-    const taskRows = await this.db
-      .all(
-        `SELECT t.id, t.indicator_id, t.unit_id, t.is_lead, t.version, t.snapshot, i.code, u.name AS unit_name
-         FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id WHERE t.plan_id = ?`, plan.id) as { id: string; indicator_id: string; unit_id: string; is_lead: number; version: number; snapshot: string; code: string; unit_name: string }[];
+    const taskRows = (await this.db.all(
+      `SELECT t.id, t.indicator_id, t.unit_id, t.is_lead, t.version, t.snapshot, i.code, u.name AS unit_name
+         FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id WHERE t.plan_id = ?`,
+      plan.id,
+    )) as { id: string; indicator_id: string; unit_id: string; is_lead: number; version: number; snapshot: string; code: string; unit_name: string }[];
     const tasksByPair = new Map(taskRows.map((r) => [`${r.indicator_id}|${r.unit_id}`, r]));
     const seen = new Set<string>();
     const total = model.tasks.length;
@@ -528,7 +575,14 @@ export class ImportService {
       const row0 = task.sourceRows[0] ?? null;
       if (uid === null) {
         // The parser resolved the name against the units we gave it, so this only happens if a unit vanished.
-        out.problems.push(problem(coded('unit.missing-in-db', { task: task.key, unit: task.unitName }), 'error', `task ${task.key}: unit "${task.unitName}" is not in the database`, { row: row0 }));
+        out.problems.push(
+          problem(
+            coded('unit.missing-in-db', { task: task.key, unit: task.unitName }),
+            'error',
+            `task ${task.key}: unit "${task.unitName}" is not in the database`,
+            { row: row0 },
+          ),
+        );
         continue;
       }
       const nodes = this.nodeSpecs(task, plan);
@@ -554,10 +608,13 @@ export class ImportService {
       if (out.notInFile.tasks.length) parts.push(`${out.notInFile.tasks.length} task(s): ${list(out.notInFile.tasks)}`);
       const zhList = [...out.notInFile.indicators, ...out.notInFile.tasks];
       const notInFile = coded('plan.not-in-file', {
-        indicators: out.notInFile.indicators.length, tasks: out.notInFile.tasks.length,
+        indicators: out.notInFile.indicators.length,
+        tasks: out.notInFile.tasks.length,
         list: zhList.slice(0, 20).join('、') + (zhList.length > 20 ? ` 等 ${zhList.length} 项` : ''),
       });
-      out.problems.push(problem(notInFile, 'warning', `in the plan but not in this file, kept unchanged (an import never deletes or cancels): ${parts.join('; ')}`));
+      out.problems.push(
+        problem(notInFile, 'warning', `in the plan but not in this file, kept unchanged (an import never deletes or cancels): ${parts.join('; ')}`),
+      );
     }
     out.units = [...unitRefs.values()];
     return out;
@@ -575,7 +632,14 @@ export class ImportService {
     const detailsDiff = diffFields((recordedDetails ?? { leaderInCharge: null, unitTarget: null }) as TaskDetails, base.details, DETAIL_KEYS);
     const plan: TaskPlan = { ...base, action: 'unchanged', id: row.id, version: row.version, detailsDiff };
     if ((row.is_lead === 1) !== base.task.isLead) {
-      problems.push(problem(coded('task.lead-changed', { task: base.key, lead: base.task.isLead }), 'warning', `task ${base.key}: the file marks it ${base.task.isLead ? 'lead unit (牵头)' : 'not lead'}; the lead flag is set when a task is created and an import does not change it`, { row: row0 }));
+      problems.push(
+        problem(
+          coded('task.lead-changed', { task: base.key, lead: base.task.isLead }),
+          'warning',
+          `task ${base.key}: the file marks it ${base.task.isLead ? 'lead unit (牵头)' : 'not lead'}; the lead flag is set when a task is created and an import does not change it`,
+          { row: row0 },
+        ),
+      );
     }
     const persisted = JSON.parse(row.snapshot) as PersistedTask;
     const current = persisted.context.nodes;
@@ -586,7 +650,9 @@ export class ImportService {
     const event = { type: 'task.revise' as const, at: ctx.at, nodes: inputs, reason: `import ${ctx.file.name}` };
     const roleRefusal = refusalToSend(ctx.actor, 'task.revise');
     if (roleRefusal) {
-      problems.push(problem(coded('task.revise-forbidden', { task: base.key }), 'error', `task ${base.key}: the file changes its nodes, but ${roleRefusal}`, { row: row0 }));
+      problems.push(
+        problem(coded('task.revise-forbidden', { task: base.key }), 'error', `task ${base.key}: the file changes its nodes, but ${roleRefusal}`, { row: row0 }),
+      );
       return { ...plan, action: 'refused' };
     }
     const r = applyTaskEvent(snapshot, event);
@@ -594,7 +660,14 @@ export class ImportService {
       const why = snapshot.matches('live')
         ? (revisionProblem(snapshot.context, event)?.messageEn ?? r.refusal.messageEn)
         : `the task is ${viewOf(snapshot).state}: only a live task's nodes can be revised`;
-      problems.push(problem(coded('task.revise-refused', { task: base.key, state: snapshot.matches('live') ? null : viewOf(snapshot).state }), 'error', `task ${base.key}: the file changes its nodes but the change is refused — ${why}`, { row: row0 }));
+      problems.push(
+        problem(
+          coded('task.revise-refused', { task: base.key, state: snapshot.matches('live') ? null : viewOf(snapshot).state }),
+          'error',
+          `task ${base.key}: the file changes its nodes but the change is refused — ${why}`,
+          { row: row0 },
+        ),
+      );
       return { ...plan, action: 'refused' };
     }
     if (!r.changed) return plan;
@@ -608,8 +681,13 @@ export class ImportService {
         added: revised?.added ?? [],
         removed: revised?.removed ?? [],
         before: current.map((n) => ({
-          seq: n.seq, dueAt: n.originalDueAt, warnAt: n.originalWarnAt, stageTarget: n.stageTarget, stageValue: n.stageValue,
-          requiredEvidence: n.requiredEvidence, redDeduction: n.redDeduction,
+          seq: n.seq,
+          dueAt: n.originalDueAt,
+          warnAt: n.originalWarnAt,
+          stageTarget: n.stageTarget,
+          stageValue: n.stageValue,
+          requiredEvidence: n.requiredEvidence,
+          redDeduction: n.redDeduction,
         })),
       },
     };
@@ -645,20 +723,28 @@ export class ImportService {
    */
   /** The import run that created an indicator, if one did. */
   private async creatorOf(indicatorId: string): Promise<{ runId: string; fileName: string } | null> {
-    const r = await this.db
-      .one(`SELECT r.id AS runId, r.file_name AS fileName FROM import_changes c JOIN import_runs r ON r.id = c.run_id WHERE c.subject_id = ? AND c.kind = 'indicator.created' LIMIT 1`, indicatorId) as { runId: string; fileName: string } | undefined;
+    const r = (await this.db.one(
+      `SELECT r.id AS runId, r.file_name AS fileName FROM import_changes c JOIN import_runs r ON r.id = c.run_id WHERE c.subject_id = ? AND c.kind = 'indicator.created' LIMIT 1`,
+      indicatorId,
+    )) as { runId: string; fileName: string } | undefined;
     return r ?? null;
   }
 
   private async recordedContent(planId: string): Promise<Map<string, Record<string, unknown>>> {
-    const rows = await this.db
-      .all(
-        `SELECT c.subject_id, c.kind, c.after FROM import_changes c JOIN import_runs r ON r.id = c.run_id
-         WHERE r.plan_id = ? AND c.kind IN ('indicator.created', 'indicator.updated', 'task.created', 'task.details') ORDER BY c.id`, planId) as { subject_id: string; kind: string; after: string | null }[];
+    const rows = (await this.db.all(
+      `SELECT c.subject_id, c.kind, c.after FROM import_changes c JOIN import_runs r ON r.id = c.run_id
+         WHERE r.plan_id = ? AND c.kind IN ('indicator.created', 'indicator.updated', 'task.created', 'task.details') ORDER BY c.id`,
+      planId,
+    )) as { subject_id: string; kind: string; after: string | null }[];
     const out = new Map<string, Record<string, unknown>>();
     for (const r of rows) {
       const after = r.after ? (JSON.parse(r.after) as Record<string, unknown>) : {};
-      const fields = r.kind === 'task.created' ? (after.details as Record<string, unknown>) : r.kind === 'indicator.created' ? (after.extras as Record<string, unknown>) : after;
+      const fields =
+        r.kind === 'task.created'
+          ? (after.details as Record<string, unknown>)
+          : r.kind === 'indicator.created'
+            ? (after.extras as Record<string, unknown>)
+            : after;
       out.set(r.subject_id, { ...(out.get(r.subject_id) ?? {}), ...fields });
     }
     return out;
@@ -670,7 +756,11 @@ export class ImportService {
 
   private refusalOf(ctx: Context, planned: Planned): string | null {
     if (planned.fatal) return planned.fatal;
-    if (ctx.parsed.shape === null) return `the file could not be read: ${ctx.parsed.report.problems.filter((p) => p.severity === 'error').map((p) => p.reason).join('; ')}`;
+    if (ctx.parsed.shape === null)
+      return `the file could not be read: ${ctx.parsed.report.problems
+        .filter((p) => p.severity === 'error')
+        .map((p) => p.reason)
+        .join('; ')}`;
     const errors = this.errorsOf(ctx, planned);
     if (errors > 0 && !ctx.opts.allowErrors) {
       return `the report has ${errors} error(s) (rows, values or changes that cannot be imported); fix the file, or commit with allowErrors to import the rest`;
@@ -702,39 +792,66 @@ export class ImportService {
     const runId = randomUUID();
     const { actor, at } = ctx;
     const counts = this.countsOf(p);
-    await this.db
-      .run(
-        `INSERT INTO import_runs (id, plan_id, file_name, file_sha256, shape, options, actor_user_id, actor_role, summary, created_at)
+    await this.db.run(
+      `INSERT INTO import_runs (id, plan_id, file_name, file_sha256, shape, options, actor_user_id, actor_role, summary, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        runId, ctx.plan.id, ctx.file.name, ctx.sha256, ctx.parsed.shape, JSON.stringify({ ...ctx.opts, commit: undefined }),
-        actor.userId, actor.role, JSON.stringify(counts), at,
-      );
-    const change =
-      'INSERT INTO import_changes (run_id, kind, subject_id, item_key, before, after, task_seq) VALUES (?, ?, ?, ?, ?, ?, ?)';
+      runId,
+      ctx.plan.id,
+      ctx.file.name,
+      ctx.sha256,
+      ctx.parsed.shape,
+      JSON.stringify({ ...ctx.opts, commit: undefined }),
+      actor.userId,
+      actor.role,
+      JSON.stringify(counts),
+      at,
+    );
+    const change = 'INSERT INTO import_changes (run_id, kind, subject_id, item_key, before, after, task_seq) VALUES (?, ?, ?, ?, ?, ?, ?)';
     const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
     for (const u of p.units) {
       await this.db.run('INSERT INTO units (id, name, kind, aliases, created_at) VALUES (?, ?, ?, ?, ?)', u.id, u.name, u.kind, JSON.stringify(u.aliases), at);
       await this.db.run(change, runId, 'unit.created', u.id, u.name, null, json({ name: u.name, kind: u.kind }), null);
     }
-    const insertIndicator =
-      `INSERT INTO indicators (id, plan_id, code, category_path, name, points, method_code, method_params, target_value,
+    const insertIndicator = `INSERT INTO indicators (id, plan_id, code, category_path, name, points, method_code, method_params, target_value,
          target_unit, direction, target_text, assessing_unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-    const updateIndicator =
-      `UPDATE indicators SET category_path = ?, name = ?, points = ?, method_code = ?, method_params = ?, target_value = ?,
+    const updateIndicator = `UPDATE indicators SET category_path = ?, name = ?, points = ?, method_code = ?, method_params = ?, target_value = ?,
          target_unit = ?, direction = ?, target_text = ?, assessing_unit_id = ? WHERE id = ?`;
     for (const i of p.indicators) {
       const c = i.columns;
       if (i.action === 'create') {
-        await this.db.run(insertIndicator, 
-          i.id, ctx.plan.id, c.code, JSON.stringify(c.categoryPath), c.name, c.points, c.methodCode, JSON.stringify(c.methodParams),
-          c.targetValue, c.targetUnit, c.direction, c.targetText, c.assessingUnitId, at,
+        await this.db.run(
+          insertIndicator,
+          i.id,
+          ctx.plan.id,
+          c.code,
+          JSON.stringify(c.categoryPath),
+          c.name,
+          c.points,
+          c.methodCode,
+          JSON.stringify(c.methodParams),
+          c.targetValue,
+          c.targetUnit,
+          c.direction,
+          c.targetText,
+          c.assessingUnitId,
+          at,
         );
         await this.db.run(change, runId, 'indicator.created', i.id, i.key, null, json({ columns: c, extras: i.extras }), null);
       } else if (i.action === 'update') {
-        await this.db.run(updateIndicator, 
-          JSON.stringify(c.categoryPath), c.name, c.points, c.methodCode, JSON.stringify(c.methodParams), c.targetValue, c.targetUnit,
-          c.direction, c.targetText, c.assessingUnitId, i.id,
+        await this.db.run(
+          updateIndicator,
+          JSON.stringify(c.categoryPath),
+          c.name,
+          c.points,
+          c.methodCode,
+          JSON.stringify(c.methodParams),
+          c.targetValue,
+          c.targetUnit,
+          c.direction,
+          c.targetText,
+          c.assessingUnitId,
+          i.id,
         );
         await this.db.run(change, runId, 'indicator.updated', i.id, i.key, json(i.diff!.before), json(i.diff!.after), null);
       }
@@ -747,7 +864,16 @@ export class ImportService {
       }
       for (const m of g.members) {
         await this.runs.insertMember(g.id, m.unitId);
-        await this.db.run(change, runId, 'group.member', g.id, m.unitName, null, json({ group: g.name, unitId: m.unitId, unit: m.unitName, section: g.section }), null);
+        await this.db.run(
+          change,
+          runId,
+          'group.member',
+          g.id,
+          m.unitName,
+          null,
+          json({ group: g.name, unitId: m.unitId, unit: m.unitName, section: g.section }),
+          null,
+        );
       }
     }
 
@@ -813,11 +939,13 @@ export class ImportService {
     for (const u of p.units) changes.push({ kind: 'unit.created', key: u.name, id: u.id, after: { name: u.name, kind: u.kind } });
     for (const g of p.groups) {
       if (g.create) changes.push({ kind: 'group.created', key: g.name, id: g.id, after: { name: g.name, kind: g.kind, section: g.section } });
-      for (const m of g.members) changes.push({ kind: 'group.member', key: `${g.name}/${m.unitName}`, id: g.id, after: { group: g.name, unit: m.unitName, section: g.section } });
+      for (const m of g.members)
+        changes.push({ kind: 'group.member', key: `${g.name}/${m.unitName}`, id: g.id, after: { group: g.name, unit: m.unitName, section: g.section } });
     }
     for (const i of p.indicators) {
       if (i.action === 'create') changes.push({ kind: 'indicator.created', key: i.key, id: i.id });
-      if (i.action === 'update') changes.push({ kind: 'indicator.updated', key: i.key, id: i.id, fields: i.diff!.fields, before: i.diff!.before, after: i.diff!.after });
+      if (i.action === 'update')
+        changes.push({ kind: 'indicator.updated', key: i.key, id: i.id, fields: i.diff!.fields, before: i.diff!.before, after: i.diff!.after });
     }
     for (const t of p.tasks) {
       if (t.action === 'create') changes.push({ kind: 'task.created', key: t.key, id: t.id });
@@ -825,7 +953,8 @@ export class ImportService {
         const { changed, added, removed } = t.revise!;
         changes.push({ kind: 'task.revised', key: t.key, id: t.id, nodes: { changed, added, removed } });
       }
-      if (t.detailsDiff) changes.push({ kind: 'task.details', key: t.key, id: t.id, fields: t.detailsDiff.fields, before: t.detailsDiff.before, after: t.detailsDiff.after });
+      if (t.detailsDiff)
+        changes.push({ kind: 'task.details', key: t.key, id: t.id, fields: t.detailsDiff.fields, before: t.detailsDiff.before, after: t.detailsDiff.after });
     }
     const refusal = outcome === 'refused' || outcome === 'dry-run' ? this.refusalOf(ctx, p) : null;
     const refusalMessage = refusal === null ? null : this.refusalZh(ctx, p);
@@ -864,4 +993,3 @@ function toNodeInput(n: NodeSpec): TaskNodeInput {
     redDeduction: n.redDeduction,
   };
 }
-

@@ -15,7 +15,16 @@ import type { ShapeName } from './model.js';
 
 const FIELDS = ['plan', 'commit', 'shape', 'year', 'createUnits', 'allowErrors', 'defaultMethod', 'defaultPoints', 'expandRecurring', 'groups'] as const;
 
-const CHANGE_KINDS = ['unit.created', 'indicator.created', 'indicator.updated', 'task.created', 'task.revised', 'task.details', 'group.created', 'group.member'];
+const CHANGE_KINDS = [
+  'unit.created',
+  'indicator.created',
+  'indicator.updated',
+  'task.created',
+  'task.revised',
+  'task.details',
+  'group.created',
+  'group.member',
+];
 
 export class ImportRunsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'plan id (required)' }) @IsOptional() @IsString() @MaxLength(200) plan?: string;
@@ -103,16 +112,25 @@ export class ImportsController {
         file: { type: 'string', format: 'binary' },
         plan: { type: 'string', description: 'plan id' },
         commit: { type: 'boolean', default: false },
-        shape: { type: 'string', enum: ['node-table', 'work-report', 'unit-matrix', 'node-platform', 'common-indicators'], description: 'default: detected from the headers, per section' },
+        shape: {
+          type: 'string',
+          enum: ['node-table', 'work-report', 'unit-matrix', 'node-platform', 'common-indicators'],
+          description: 'default: detected from the headers, per section',
+        },
         year: { type: 'integer', description: "year for dates written without one (default: the plan's)" },
         createUnits: { type: 'boolean', default: false, description: 'create units the file names but the database does not know' },
         allowErrors: { type: 'boolean', default: false, description: 'commit what can be imported and skip (report) the rest' },
         defaultMethod: { type: 'string', default: 'node_platform', description: 'method for a file without a 计分方式 column' },
         defaultPoints: { type: 'number', default: 0, description: 'points for a file without a 分值 column' },
-        expandRecurring: { type: 'boolean', default: false, description: 'expand recurring phrases (每月 / 每季度 …) into one node per period; default: one node, reported' },
+        expandRecurring: {
+          type: 'boolean',
+          default: false,
+          description: 'expand recurring phrases (每月 / 每季度 …) into one node per period; default: one node, reported',
+        },
         groups: {
           type: 'string',
-          description: 'JSON: section key (report.parse.sections[].key) → the id of a group of the plan, or {"name","kind"} for a new group; the units of the section join it in the same transaction',
+          description:
+            'JSON: section key (report.parse.sections[].key) → the id of a group of the plan, or {"name","kind"} for a new group; the units of the section join it in the same transaction',
           example: '{"附件1":"<group id>","附件2":{"name":"园区组","kind":"park"}}',
         },
       },

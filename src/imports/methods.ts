@@ -117,8 +117,7 @@ export function readMethodParams(
       if (th) return { params: { mode: 'threshold_linear', threshold: Number(th[1]), deductionPerPoint: Number(th[2]) }, assumption: null };
       const occ = num(/每(?:次|起|例|(?:发现|出现|发生)(?:一|1)?(?:次|起|例|处|个))[^，。；,;]*?扣(\d+(?:\.\d+)?)分/);
       if (occ !== undefined) return { params: { mode: 'per_occurrence', deductionPerOccurrence: occ }, assumption: null };
-      const item =
-        num(/(?:少完成|未完成|每少|每缺)(?:一|1)?\s*(?:项|个|件|处)[^，。；,;]*?扣(\d+(?:\.\d+)?)分/) ?? num(/每(?:项|个|件|处)扣(\d+(?:\.\d+)?)分/);
+      const item = num(/(?:少完成|未完成|每少|每缺)(?:一|1)?\s*(?:项|个|件|处)[^，。；,;]*?扣(\d+(?:\.\d+)?)分/) ?? num(/每(?:项|个|件|处)扣(\d+(?:\.\d+)?)分/);
       if (item !== undefined) return { params: { mode: 'per_missed_item', deductionPerItem: item }, assumption: null };
       return { params: { mode: 'assessor' }, assumption: 'the scoring rule is not a deduction formula: points entered by the assessing body (mode assessor)' };
     }

@@ -208,14 +208,7 @@ export interface ImportProblem {
   repairedMessage?: string;
 }
 
-export type RowKind =
-  | 'blank'
-  | 'preamble'
-  | 'header'
-  | 'repeated-header'
-  | 'data'
-  | 'continuation'
-  | 'problem';
+export type RowKind = 'blank' | 'preamble' | 'header' | 'repeated-header' | 'data' | 'continuation' | 'problem';
 
 export interface ImportReport {
   counts: {

@@ -54,7 +54,5 @@ export function splitNodeList(raw: string): NodeItem[] {
       items.push(cur);
     }
   }
-  return items
-    .map((it) => ({ ref: it.ref, text: trimPunct(oneLine(it.lines.join('\n'))), scope: it.scope }))
-    .filter((it) => it.text !== '');
+  return items.map((it) => ({ ref: it.ref, text: trimPunct(oneLine(it.lines.join('\n'))), scope: it.scope })).filter((it) => it.text !== '');
 }

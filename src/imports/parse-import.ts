@@ -51,10 +51,7 @@ const PARSERS: Record<ShapeName, (ctx: ShapeContext) => void> = {
   'common-indicators': parseCommonIndicators,
 };
 
-export async function parseImport(
-  file: { name: string; bytes: Buffer },
-  opts: ParseImportOptions,
-): Promise<ParseImportResult> {
+export async function parseImport(file: { name: string; bytes: Buffer }, opts: ParseImportOptions): Promise<ParseImportResult> {
   const year = opts?.year;
   const timezone = opts?.timezone ?? DEFAULT_TIMEZONE;
   const base = { year: Number.isInteger(year) ? year : 0, timezone };
@@ -71,7 +68,10 @@ export async function parseImport(
     const plans = splitSections(grid, { ...(opts.shape ? { forcedShape: opts.shape } : {}), isCatalogue: looksLikeCatalogue });
     if (!plans.some((p) => p.shape !== null)) {
       const found = findHeader(grid, opts.shape);
-      return fatal(base, grid, [...grid.problems, problem(coded('file.no-header', { rows: HEADER_SEARCH_ROWS, shape: opts.shape ?? null }), 'error', 'error' in found ? found.error : 'no table found')]);
+      return fatal(base, grid, [
+        ...grid.problems,
+        problem(coded('file.no-header', { rows: HEADER_SEARCH_ROWS, shape: opts.shape ?? null }), 'error', 'error' in found ? found.error : 'no table found'),
+      ]);
     }
 
     const units = new UnitResolver({
@@ -110,7 +110,12 @@ export async function parseImport(
       if (plan.shape === null) {
         ownRows.forEach((r, k) => (kinds[plan.start + k] = isBlankRow(r) ? 'blank' : 'problem'));
         problems.push(
-          problem(coded('section.unknown-shape', { section: plan.key, from: firstRow, to: lastRow, title: plan.title ?? null }), 'error', `section ${plan.key} (rows ${firstRow}–${lastRow}${plan.title ? `, "${plan.title}"` : ''}): no table of a known shape and no numbered list; nothing imported from it`, { row: firstRow }),
+          problem(
+            coded('section.unknown-shape', { section: plan.key, from: firstRow, to: lastRow, title: plan.title ?? null }),
+            'error',
+            `section ${plan.key} (rows ${firstRow}–${lastRow}${plan.title ? `, "${plan.title}"` : ''}): no table of a known shape and no numbered list; nothing imported from it`,
+            { row: firstRow },
+          ),
         );
       } else if (plan.shape === 'catalogue') {
         const cat = parseCatalogueSection(ownRows, plan, prefix);
@@ -126,7 +131,10 @@ export async function parseImport(
         for (let i = off; i < index; i++) out.mark(i, isBlankRow(sub.rows[i]!) ? 'blank' : 'preamble');
         out.mark(index, 'header');
         const rowText = (r: Grid['rows'][number]) => oneLine([...new Set(r.cells.map((c) => c.value.trim()).filter((v) => v !== ''))].join(' '));
-        const preamble = sub.rows.slice(off, index).map(rowText).filter((t) => t !== '');
+        const preamble = sub.rows
+          .slice(off, index)
+          .map(rowText)
+          .filter((t) => t !== '');
         const sectionTitle = [...preamble].reverse().find((t) => t.length >= 6 && !/[：:]$/.test(t) && /考核|考评|任务|指标|细则|分解|目标/.test(t)) ?? null;
         if (shape === null) {
           shape = plan.shape;
@@ -135,9 +143,13 @@ export async function parseImport(
         subject ??= detectSubject(preamble);
         const titleYear = sectionTitle?.match(/(\d{4})\s*年/)?.[1];
         if (titleYear && Number(titleYear) !== opts.year) {
-          out.warn(coded('title.year-differs', { titleYear: Number(titleYear), year: opts.year }), `the title says ${titleYear} but the plan's year is ${opts.year}; dates without a year are put in ${opts.year}`, {
-            row: sub.rows.find((r) => rowText(r) === sectionTitle)?.row ?? null,
-          });
+          out.warn(
+            coded('title.year-differs', { titleYear: Number(titleYear), year: opts.year }),
+            `the title says ${titleYear} but the plan's year is ${opts.year}; dates without a year are put in ${opts.year}`,
+            {
+              row: sub.rows.find((r) => rowText(r) === sectionTitle)?.row ?? null,
+            },
+          );
         }
         const ctx: ShapeContext = {
           shape: plan.shape,
@@ -170,7 +182,9 @@ export async function parseImport(
         for (const t of out.tasks) {
           const nodes = finishNodes(t.nodes);
           if (nodes.length === 0) {
-            out.error(coded('task.no-dated-node', { task: `${prefix}${t.key}` }), `task ${prefix}${t.key} has no node with a readable date: not imported`, { row: t.sourceRows[0] ?? null });
+            out.error(coded('task.no-dated-node', { task: `${prefix}${t.key}` }), `task ${prefix}${t.key} has no node with a readable date: not imported`, {
+              row: t.sourceRows[0] ?? null,
+            });
             continue;
           }
           tasks.push({ ...t, key: prefix + t.key, indicatorKey: prefix + t.indicatorKey, nodes });
@@ -188,11 +202,29 @@ export async function parseImport(
         section.stated = stated;
         if (stated.nodes !== undefined && stated.nodes !== section.counts.stageNodes) {
           problems.push(
-            problem(coded('section.stated-nodes', { section: plan.key, stated: stated.nodes, read: section.counts.stageNodes, text: stated.text, expanded: opts.expandRecurring === true }), 'warning', `section ${plan.key}: the document states ${stated.nodes} stage nodes ("${stated.text}") but ${section.counts.stageNodes} were read${opts.expandRecurring ? ' (recurring phrases expanded: option expandRecurring)' : ''}`, { row: stated.row }),
+            problem(
+              coded('section.stated-nodes', {
+                section: plan.key,
+                stated: stated.nodes,
+                read: section.counts.stageNodes,
+                text: stated.text,
+                expanded: opts.expandRecurring === true,
+              }),
+              'warning',
+              `section ${plan.key}: the document states ${stated.nodes} stage nodes ("${stated.text}") but ${section.counts.stageNodes} were read${opts.expandRecurring ? ' (recurring phrases expanded: option expandRecurring)' : ''}`,
+              { row: stated.row },
+            ),
           );
         }
         if (stated.tasks !== undefined && stated.tasks !== section.counts.items) {
-          problems.push(problem(coded('section.stated-tasks', { section: plan.key, stated: stated.tasks, read: section.counts.items, text: stated.text }), 'warning', `section ${plan.key}: the document states ${stated.tasks} tasks ("${stated.text}") but ${section.counts.items} were read`, { row: stated.row }));
+          problems.push(
+            problem(
+              coded('section.stated-tasks', { section: plan.key, stated: stated.tasks, read: section.counts.items, text: stated.text }),
+              'warning',
+              `section ${plan.key}: the document states ${stated.tasks} tasks ("${stated.text}") but ${section.counts.items} were read`,
+              { row: stated.row },
+            ),
+          );
         }
       }
       for (const p of problems.slice(problemsBefore)) {
@@ -317,9 +349,7 @@ export function findHeader(grid: Grid, forced?: ShapeName): { shape: ShapeName; 
   }
   if (best) return { shape: best.shape, index: best.index };
   const need = (s: ShapeName) =>
-    REQUIRED_FIELDS[s]
-      .map((oneOf) => oneOf.map((f) => SHAPE_FIELDS[s].find((x) => x.field === f)!.names[0]).join(' or '))
-      .join(', ');
+    REQUIRED_FIELDS[s].map((oneOf) => oneOf.map((f) => SHAPE_FIELDS[s].find((x) => x.field === f)!.names[0]).join(' or ')).join(', ');
   if (forced) {
     const other = findHeader(grid);
     const hint = 'shape' in other && other.shape !== forced ? ` (the headers look like a ${other.shape})` : '';
@@ -361,14 +391,7 @@ function emptyCounts(): ImportReport['counts'] {
   };
 }
 
-function buildReport(
-  grid: Grid,
-  kinds: RowKind[],
-  problems: ImportProblem[],
-  model: ImportModel,
-  items: number,
-  units: UnitResolver | null,
-): ImportReport {
+function buildReport(grid: Grid, kinds: RowKind[], problems: ImportProblem[], model: ImportModel, items: number, units: UnitResolver | null): ImportReport {
   const counts = emptyCounts();
   counts.rows = grid.rows.length;
   const rows = grid.rows.map((r, i) => ({ row: r.row, endRow: r.endRow, kind: kinds[i]! }));
@@ -400,7 +423,13 @@ function buildReport(
   return {
     counts,
     rows,
-    unitNames: (units?.resolutions() ?? []).map((r) => ({ raw: r.raw, units: r.units, rule: r.rule, ...(r.reason ? { reason: r.reason } : {}), message: unitMatchZh(r) })),
+    unitNames: (units?.resolutions() ?? []).map((r) => ({
+      raw: r.raw,
+      units: r.units,
+      rule: r.rule,
+      ...(r.reason ? { reason: r.reason } : {}),
+      message: unitMatchZh(r),
+    })),
     newUnits: model.units.filter((u) => !(units?.isKnown(u) ?? false)).map((name) => ({ name, kind: unitKindOf(name) })),
     problems: sorted,
     sections: [],

@@ -38,11 +38,43 @@ function expectChinese(problems: ImportProblem[]): void {
 describe('import problems in Chinese', () => {
   it('renders every code with sample parameters, without English words', () => {
     const sample = {
-      section: '附件2', indicator: '附件2/h:0123456789ab', task: '3@县发改局', unit: '县发改局', name: '王茜', value: 'abc', text: '每月',
-      method: 'ratio', shape: 'node-table', previous: 'work-report', stated: 404, read: 400, count: 3, rows: 80, column: 5, width: 16,
-      points: 2, dates: ['2026-03-31'], default: '2026-12-31', fields: ['牵头单位'], values: '县发改局', leader: '王茜', matches: ['甲', '乙'],
-      year: 2017, planYear: 2026, message: '2017 年无节假日历，按周末计算', existingCode: '1', existingName: '旧', fileName: '表.xlsx',
-      group: '镇街组', target: '园区组', reason: '缺少分值', direction: 'left', ext: '.xls', format: '.xlsx', sheet: '表二', used: '表一',
+      section: '附件2',
+      indicator: '附件2/h:0123456789ab',
+      task: '3@县发改局',
+      unit: '县发改局',
+      name: '王茜',
+      value: 'abc',
+      text: '每月',
+      method: 'ratio',
+      shape: 'node-table',
+      previous: 'work-report',
+      stated: 404,
+      read: 400,
+      count: 3,
+      rows: 80,
+      column: 5,
+      width: 16,
+      points: 2,
+      dates: ['2026-03-31'],
+      default: '2026-12-31',
+      fields: ['牵头单位'],
+      values: '县发改局',
+      leader: '王茜',
+      matches: ['甲', '乙'],
+      year: 2017,
+      planYear: 2026,
+      message: '2017 年无节假日历，按周末计算',
+      existingCode: '1',
+      existingName: '旧',
+      fileName: '表.xlsx',
+      group: '镇街组',
+      target: '园区组',
+      reason: '缺少分值',
+      direction: 'left',
+      ext: '.xls',
+      format: '.xlsx',
+      sheet: '表二',
+      used: '表一',
     };
     for (const code of PROBLEM_CODES) {
       const zh = problemMessageZh({ code, params: sample });
@@ -55,7 +87,11 @@ describe('import problems in Chinese', () => {
   });
 
   it('gives every problem of the real excerpts a code and a Chinese message', async () => {
-    for (const [name, year] of [['node-table.2020-panshan.tsv', 2020], ['unit-matrix.2019-towns.excerpt.txt', 2019], ['work-report.2023-shuangtaizi.part1.txt', 2023]] as const) {
+    for (const [name, year] of [
+      ['node-table.2020-panshan.tsv', 2020],
+      ['unit-matrix.2019-towns.excerpt.txt', 2019],
+      ['work-report.2023-shuangtaizi.part1.txt', 2023],
+    ] as const) {
       const res = await parseImport({ name, bytes: fixture(name) }, { year });
       expect(res.report.problems.length).toBeGreaterThan(0);
       expectChinese(res.report.problems);
@@ -64,7 +100,10 @@ describe('import problems in Chinese', () => {
 
   it("gives every problem of issue 14's documents (.docx, .xls) a code, and every unit match a Chinese reason", async () => {
     for (const doc of [fourAnnexNotice(), workReport()]) {
-      for (const file of [{ name: 'a.docx', bytes: await toDocx(doc) }, { name: 'a.xls', bytes: toXls(doc) }]) {
+      for (const file of [
+        { name: 'a.docx', bytes: await toDocx(doc) },
+        { name: 'a.xls', bytes: toXls(doc) },
+      ]) {
         const res = await parseImport(file, { year: 2024 });
         expectChinese(res.report.problems);
         for (const u of res.report.unitNames) expect(u.message).toBe(unitMatchZh(u));

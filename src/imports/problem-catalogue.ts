@@ -63,7 +63,9 @@ const MESSAGES = {
   'file.docx-no-table': () => '文档中没有表格：各段落按单格行读取',
   'file.no-data': () => '文件中没有数据',
   'file.no-header': (p) =>
-    p.shape ? `前 ${s(p.rows)} 行中没有找到${shape(p.shape)}的表头` : `前 ${s(p.rows)} 行中没有找到可识别的表头（节点表、工作报告分解表、单位指标矩阵、节点平台统计表、共性指标表）`,
+    p.shape
+      ? `前 ${s(p.rows)} 行中没有找到${shape(p.shape)}的表头`
+      : `前 ${s(p.rows)} 行中没有找到可识别的表头（节点表、工作报告分解表、单位指标矩阵、节点平台统计表、共性指标表）`,
   'file.quote-unclosed': () => '引号没有闭合（缺少一个 "）',
   'import.failed': () => '导入时发生意外错误，未导入任何内容',
   'option.year': () => '年度须为四位数字',
@@ -72,8 +74,7 @@ const MESSAGES = {
   'option.default-due-date': () => '默认截止日期须为 年-月-日 格式的日期',
   // sections
   'section.unknown-shape': (p) => `${section(p)}${p.title ? `（${s(p.title)}）` : ''}不是可识别的表格或编号清单，其中内容未导入`,
-  'section.stated-nodes': (p) =>
-    `${section(p)}：文件写明阶段性指标 ${s(p.stated)} 个，实际读出 ${s(p.read)} 个${p.expanded ? '（已展开周期性表述）' : ''}`,
+  'section.stated-nodes': (p) => `${section(p)}：文件写明阶段性指标 ${s(p.stated)} 个，实际读出 ${s(p.read)} 个${p.expanded ? '（已展开周期性表述）' : ''}`,
   'section.stated-tasks': (p) => `${section(p)}：文件写明工作任务 ${s(p.stated)} 项，实际读出 ${s(p.read)} 项`,
   'title.year-differs': (p) => `标题写的是 ${s(p.titleYear)} 年，但考核方案是 ${s(p.year)} 年：未写年份的日期按 ${s(p.year)} 年处理`,
   'catalogue.line': (p) => `${section(p)}清单中的一行无法读取：${s(p.reason)}（${q(p.text)}）`,
@@ -160,7 +161,8 @@ const MESSAGES = {
     `方案中有、本文件中没有的${[p.indicators ? `指标 ${s(p.indicators)} 个` : '', p.tasks ? `任务 ${s(p.tasks)} 项` : ''].filter(Boolean).join('、')}保持不变（导入从不删除或撤销）${p.list ? `：${s(p.list)}` : ''}`,
   'task.lead-changed': (p) => `任务 ${keyZh(p.task)}：文件把它标为${p.lead ? '牵头单位' : '非牵头单位'}；牵头标记在建立任务时确定，导入不会修改`,
   'task.revise-forbidden': (p) => `任务 ${keyZh(p.task)}：文件修改了它的节点，但当前角色不能修改节点`,
-  'task.revise-refused': (p) => `任务 ${keyZh(p.task)}：文件修改了它的节点，但${p.state ? '该任务已不在进行中，只有进行中的任务能修改节点' : '修改被拒绝（已通过审核的节点不能修改）'}`,
+  'task.revise-refused': (p) =>
+    `任务 ${keyZh(p.task)}：文件修改了它的节点，但${p.state ? '该任务已不在进行中，只有进行中的任务能修改节点' : '修改被拒绝（已通过审核的节点不能修改）'}`,
   // sections mapped to plan groups
   'group.unit-in-other-group': (p) => `${section(p)}的单位${q(p.unit)}已在考核分组${q(p.group)}中，不能再加入分组${q(p.target)}`,
 } satisfies Record<string, Render>;

@@ -53,7 +53,10 @@ function runText(nodes: Node[]): string {
     const t = tagOf(n);
     if (t === null) continue;
     if (t === '#text') out += String(n[t]);
-    else if (t === 'w:t') out += kids(n).map((k) => String(k['#text'] ?? '')).join('');
+    else if (t === 'w:t')
+      out += kids(n)
+        .map((k) => String(k['#text'] ?? ''))
+        .join('');
     else if (t === 'w:br' || t === 'w:cr') out += '\n';
     else if (t === 'w:tab') out += ' ';
     else if (t === 'w:del' || t === 'w:instrText' || t === 'w:rPr' || t === 'w:pPr') continue;
@@ -168,6 +171,7 @@ export async function readDocx(bytes: Buffer): Promise<Grid | { error: string }>
     }
   };
   walkBody(kids(body));
-  if (tables === 0) grid.problems.push(problem(coded('file.docx-no-table'), 'warning', 'the document holds no table: its paragraphs are read as one-cell rows'));
+  if (tables === 0)
+    grid.problems.push(problem(coded('file.docx-no-table'), 'warning', 'the document holds no table: its paragraphs are read as one-cell rows'));
   return grid;
 }

@@ -60,7 +60,13 @@ export function readLegacySheet(bytes: Buffer, kind: 'xls' | 'et'): Grid | { err
   const ws = wb.Sheets[name]!;
   const grid: Grid = { source: kind, rows: [], sheetName: name, problems: [] };
   for (const other of used.slice(1)) {
-    grid.problems.push(problem(coded('file.sheet-ignored', { sheet: other, used: name }), 'warning', `sheet "${other}" ignored: only the first sheet with data ("${name}") is read`));
+    grid.problems.push(
+      problem(
+        coded('file.sheet-ignored', { sheet: other, used: name }),
+        'warning',
+        `sheet "${other}" ignored: only the first sheet with data ("${name}") is read`,
+      ),
+    );
   }
   const range = XLSX.utils.decode_range(ws['!ref']!);
   // last row / column holding a value or a merge

@@ -64,7 +64,10 @@ export function decodeText(bytes: Buffer): DecodedText | { error: string } {
 }
 
 function splitLines(text: string): string[] {
-  const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
@@ -94,8 +97,23 @@ export function readTsv(text: string): Grid {
 
 /** Words that mark a header row; used only to find the header's width. */
 const HEADER_WORDS = [
-  '序号', '类别', '指标', '任务', '分值', '权重', '节点', '时限', '完成时间', '牵头单位', '责任单位',
-  '承接部门', '考核主体', '分管领导', '考核标准', '计分方式', '评分标准',
+  '序号',
+  '类别',
+  '指标',
+  '任务',
+  '分值',
+  '权重',
+  '节点',
+  '时限',
+  '完成时间',
+  '牵头单位',
+  '责任单位',
+  '承接部门',
+  '考核主体',
+  '分管领导',
+  '考核标准',
+  '计分方式',
+  '评分标准',
 ];
 
 function headerScore(cells: GridCell[]): number {

@@ -52,7 +52,13 @@ export async function readXlsx(bytes: Buffer): Promise<Grid | { error: string }>
   const ws = used[0]!;
   const grid: Grid = { source: 'xlsx', rows: [], sheetName: ws.name, problems: [] };
   for (const other of used.slice(1)) {
-    grid.problems.push(problem(coded('file.sheet-ignored', { sheet: other.name, used: ws.name }), 'warning', `sheet "${other.name}" ignored: only the first sheet with data ("${ws.name}") is read`));
+    grid.problems.push(
+      problem(
+        coded('file.sheet-ignored', { sheet: other.name, used: ws.name }),
+        'warning',
+        `sheet "${other.name}" ignored: only the first sheet with data ("${ws.name}") is read`,
+      ),
+    );
   }
 
   let maxRow = 0;

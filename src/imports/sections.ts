@@ -126,7 +126,20 @@ export function splitSections(grid: Grid, opts: { forcedShape?: ShapeName; isCat
   const open = (start: number, by: SectionPlan['openedBy'], annex: string | null, title: string | null) => {
     cur.end = start;
     out.push(cur);
-    cur = { start, end: rows.length, headerIndex: -1, inheritedHeader: false, shape: null, annex, title, openedBy: by, key: '', headerTexts: null, maxNo: 0, lastNumbered: -1 };
+    cur = {
+      start,
+      end: rows.length,
+      headerIndex: -1,
+      inheritedHeader: false,
+      shape: null,
+      annex,
+      title,
+      openedBy: by,
+      key: '',
+      headerTexts: null,
+      maxNo: 0,
+      lastNumbered: -1,
+    };
   };
   /** Title / blank rows right above `i`, back to (not into) the current section's data. */
   const titleStart = (i: number) => {
@@ -193,7 +206,9 @@ export function splitSections(grid: Grid, opts: { forcedShape?: ShapeName; isCat
   out.push(cur);
 
   // rule 4, and drop a leading section that is only a cover letter when real sections follow
-  const sections = out.filter((s, k) => !(k === 0 && s.headerIndex < 0 && s.annex === null && out.length > 1 && !opts.isCatalogue?.(rows.slice(s.start, s.end))));
+  const sections = out.filter(
+    (s, k) => !(k === 0 && s.headerIndex < 0 && s.annex === null && out.length > 1 && !opts.isCatalogue?.(rows.slice(s.start, s.end))),
+  );
   if (sections.length < out.length && sections.length > 0) sections[0]!.start = 0;
   for (const s of sections) {
     if (s.headerIndex < 0 && opts.isCatalogue?.(rows.slice(s.start, s.end))) s.shape = 'catalogue';
@@ -214,7 +229,10 @@ export function splitSections(grid: Grid, opts: { forcedShape?: ShapeName; isCat
       annexCount.set(s.annex, 1);
       s.key = `附件${s.annex}`;
     } else {
-      const prev = sections.slice(0, k).reverse().find((p) => p.annex !== null);
+      const prev = sections
+        .slice(0, k)
+        .reverse()
+        .find((p) => p.annex !== null);
       const carried = prev && s.openedBy !== 'start' ? prev.annex : null;
       if (carried !== null && carried !== undefined && sections.indexOf(prev!) === k - 1 && s.openedBy === 'header') {
         const n = (annexCount.get(carried) ?? 1) + 1;

@@ -39,9 +39,7 @@ describe('node table: node-table.2020-panshan.tsv', () => {
   });
 
   it('reads the further scored rows of an item (empty 序号, own 分值) as indicators "<序号>-2", "-3"', () => {
-    expect(res.model.indicators.map((i) => i.key).filter((k) => k.includes('-'))).toEqual([
-      '19-2', '33-2', '44-2', '44-3', '75-2', '79-2', '87-2', '119-2',
-    ]);
+    expect(res.model.indicators.map((i) => i.key).filter((k) => k.includes('-'))).toEqual(['19-2', '33-2', '44-2', '44-3', '75-2', '79-2', '87-2', '119-2']);
     expect(res.report.counts.indicators).toBe(141);
     expect([ind('19').points, ind('19-2').points]).toEqual([2.5, 2.5]);
     expect(ind('19-2').categoryPath).toEqual(ind('19').categoryPath);
@@ -119,7 +117,13 @@ describe('node table: node-table.2020-panshan.tsv', () => {
     expect(tasksOf('117').map((t) => t.unitName)).toEqual(['县招商服务中心']);
     expect(res.model.units).toHaveLength(23);
     expect(res.model.units).not.toContain('县市局');
-    expect(res.report.unitNames).toContainEqual({ raw: '县市 场局', units: ['县市场监管局'], rule: 'alias', reason: '"县市场局" → "县市场监管局" (alias table)', message: '按别名表对应“县市场监管局”' });
+    expect(res.report.unitNames).toContainEqual({
+      raw: '县市 场局',
+      units: ['县市场监管局'],
+      rule: 'alias',
+      reason: '"县市场局" → "县市场监管局" (alias table)',
+      message: '按别名表对应“县市场监管局”',
+    });
   });
 
   it("splits targets packed in one cell and gives the tasks 盘山县's part", () => {
@@ -138,7 +142,7 @@ describe('node table: node-table.2020-panshan.tsv', () => {
     expect(tasksOf('18')[0]!.nodes[0]).toMatchObject({ dueDate: '2020-12-31', dueRule: 'default' });
   });
 
-  it('uses the caller\'s default due date for those rows', async () => {
+  it("uses the caller's default due date for those rows", async () => {
     const half = await parseFixture(FILE, { year: 2020, defaultDueDate: '2020-06-30' });
     expect(half.model.tasks.find((t) => t.indicatorKey === '18')!.nodes[0]!.dueDate).toBe('2020-06-30');
   });

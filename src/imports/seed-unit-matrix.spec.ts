@@ -49,7 +49,12 @@ describe('unit matrix: unit-matrix.2019-towns.excerpt.txt', () => {
 
   it('reads the method from 考核标准, the assessing body and the two-level category (split one character per line)', () => {
     for (const i of res.model.indicators) {
-      expect(i).toMatchObject({ methodCode: 'ratio', methodSource: 'criteria', methodParams: {}, categoryPath: ['个性指标', '“重强抓”专项行动任务重点指标及重点任务'] });
+      expect(i).toMatchObject({
+        methodCode: 'ratio',
+        methodSource: 'criteria',
+        methodParams: {},
+        categoryPath: ['个性指标', '“重强抓”专项行动任务重点指标及重点任务'],
+      });
     }
     expect(res.model.indicators.map((i) => i.assessingUnitName)).toEqual(['县发改局', '县财政局', '县工信局', '县发改局', '县招商服务中心']);
   });

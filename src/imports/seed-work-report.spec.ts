@@ -130,7 +130,9 @@ describe('work-report decomposition: work-report.2023-shuangtaizi.part1.txt', ()
 
   it('reports group names ("各街镇", "其他相关部门") instead of turning them into units', () => {
     expect(tasksOf('6').map((t) => t.unitName)).toEqual(['人社局']);
-    expect(res.report.problems).toContainEqual(expect.objectContaining({ row: 112, field: '责任单位', severity: 'warning', reason: expect.stringContaining('各街镇') }));
+    expect(res.report.problems).toContainEqual(
+      expect.objectContaining({ row: 112, field: '责任单位', severity: 'warning', reason: expect.stringContaining('各街镇') }),
+    );
     expect(res.model.units).not.toContain('各街镇');
     expect(res.model.units).not.toContain('其他相关部门');
   });

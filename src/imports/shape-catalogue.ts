@@ -67,7 +67,10 @@ export function parseCatalogueSection(
   });
   const firstNumbered = lines.findIndex((l) => l.number !== null || NUMBERED.test(l.text));
   const heading = [plan.title ?? '', ...lines.slice(0, Math.max(0, firstNumbered)).map((l) => l.text)].join(' ');
-  const kind = kindOf(heading, lines.map((l) => l.text));
+  const kind = kindOf(
+    heading,
+    lines.map((l) => l.text),
+  );
   const parsed = parseCatalogueLines(lines, kind);
   const problems: ImportProblem[] = [];
   const items: ImportCatalogueItem[] = parsed.items.map((it) => {
@@ -90,7 +93,14 @@ export function parseCatalogueSection(
   for (const p of parsed.problems) {
     const i = indexOfRow.get(p.line);
     if (i !== undefined) kinds[i] = 'problem';
-    problems.push(problem(coded('catalogue.line', { section: plan.key, reason: p.reason, text: p.text.slice(0, 40), problem: p.code }), 'error', `catalogue ${plan.key}: ${p.reason} ("${p.text.slice(0, 40)}")`, { row: p.line }));
+    problems.push(
+      problem(
+        coded('catalogue.line', { section: plan.key, reason: p.reason, text: p.text.slice(0, 40), problem: p.code }),
+        'error',
+        `catalogue ${plan.key}: ${p.reason} ("${p.text.slice(0, 40)}")`,
+        { row: p.line },
+      ),
+    );
   }
   if (parsed.totalCapLine !== undefined) {
     const i = indexOfRow.get(parsed.totalCapLine);

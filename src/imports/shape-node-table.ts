@@ -97,13 +97,20 @@ export function parseNodeTable(ctx: ShapeContext): void {
     };
     if ('error' in aligned) {
       out.mark(i, 'problem');
-      out.error(coded('row.unaligned', { points: aligned.points }), aligned.error as string, { row: row.row, column: at('points').column, field: label('points') });
+      out.error(coded('row.unaligned', { points: aligned.points }), aligned.error as string, {
+        row: row.row,
+        column: at('points').column,
+        field: label('points'),
+      });
       continue;
     }
     if (aligned.repaired) out.warn(aligned.repaired.coded, aligned.repaired.reason, { row: row.row, column: aligned.repaired.column }, aligned.repaired.note);
     const extra = row.cells.slice(width).filter((c) => c.value.trim() !== '');
     if (extra.length > 0 && !aligned.repaired) {
-      out.warn(coded('row.extra-cells', { count: extra.length, width }), `${extra.length} cell(s) beyond the header's ${width} columns ignored`, { row: row.row, column: extra[0]!.col });
+      out.warn(coded('row.extra-cells', { count: extra.length, width }), `${extra.length} cell(s) beyond the header's ${width} columns ignored`, {
+        row: row.row,
+        column: extra[0]!.col,
+      });
     }
 
     const f: Fields = {};
@@ -116,7 +123,10 @@ export function parseNodeTable(ctx: ShapeContext): void {
     f['methodRaw'] = col('method') >= 0 ? (aligned.cells[col('method')] ?? '').trim() : '';
     const levels = levelCols.map((c) => rebuildLabel(aligned.cells[c] ?? ''));
     f['name'] = levels.length ? levels[levels.length - 1]! : '';
-    f['category'] = levels.slice(0, -1).filter((l) => l !== '').join('\u241f');
+    f['category'] = levels
+      .slice(0, -1)
+      .filter((l) => l !== '')
+      .join('\u241f');
 
     const seq = f['seq']!.replace(/[.、]$/, '');
     // a 序号 merged down over the item's rows (xlsx) repeats the item's number: still a continuation
@@ -197,15 +207,7 @@ function resolveUnits(ctx: ShapeContext, text: string, at: At): string[] {
   return out;
 }
 
-function makeIndicator(
-  ctx: ShapeContext,
-  f: Fields,
-  key: string,
-  seq: string,
-  row: GridRow,
-  at: (f: string) => At,
-  names: string[],
-): ImportIndicator | null {
+function makeIndicator(ctx: ShapeContext, f: Fields, key: string, seq: string, row: GridRow, at: (f: string) => At, names: string[]): ImportIndicator | null {
   const { out } = ctx;
   const categoryPath = f['category'] ? f['category'].split('\u241f') : [];
   let name = f['name']!;
@@ -222,7 +224,8 @@ function makeIndicator(
   if (f['points'] === '') out.error(coded('points.empty', { indicator: key }), `item ${key}: 分值 is empty`, at('points'));
   else {
     points = parseNumber(f['points']!);
-    if (points === null) out.error(coded('points.not-number', { indicator: key, value: f['points']! }), `item ${key}: 分值 "${f['points']}" is not a number`, at('points'));
+    if (points === null)
+      out.error(coded('points.not-number', { indicator: key, value: f['points']! }), `item ${key}: 分值 "${f['points']}" is not a number`, at('points'));
   }
 
   let methodCode = null as ImportIndicator['methodCode'];
@@ -237,13 +240,23 @@ function makeIndicator(
     if (!mm.code) out.error(coded('method.unknown', { indicator: key, value: raw }), `item ${key}: unknown scoring method "${raw}"`, at('method'));
     else if (!mm.canonical || split) {
       const why = !mm.canonical ? 'not a usual spelling' : 'split by spaces';
-      out.warn(coded('method.spelling', { indicator: key, value: raw, split: mm.canonical === true, method: mm.code }), `item ${key}: scoring method "${raw}" (${why}) read as ${mm.code}`, at('method'), CANONICAL_METHOD_NAMES[mm.code]);
+      out.warn(
+        coded('method.spelling', { indicator: key, value: raw, split: mm.canonical === true, method: mm.code }),
+        `item ${key}: scoring method "${raw}" (${why}) read as ${mm.code}`,
+        at('method'),
+        CANONICAL_METHOD_NAMES[mm.code],
+      );
     }
   } else {
     methodCode = inferMethodFromCriteria(f['criteria'] ?? '');
     inferred = methodCode !== null;
     if (methodCode) {
-      out.warn(coded('method.from-criteria', { indicator: key, method: methodCode }), `item ${key}: 计分方式 empty; method read from 评分标准 as ${methodCode}`, at('method'), CANONICAL_METHOD_NAMES[methodCode]);
+      out.warn(
+        coded('method.from-criteria', { indicator: key, method: methodCode }),
+        `item ${key}: 计分方式 empty; method read from 评分标准 as ${methodCode}`,
+        at('method'),
+        CANONICAL_METHOD_NAMES[methodCode],
+      );
     } else out.error(coded('method.missing', { indicator: key }), `item ${key}: 计分方式 empty and 评分标准 names no method`, at('method'));
   }
   const targetText = f['annualTarget'] || null;
@@ -252,7 +265,16 @@ function makeIndicator(
   const single = targetText && Object.keys(targetsByUnit).length === 0 ? targetQuantity(targetText, ctx.year) : null;
   const direction = targetDirection(subjectTarget?.text ?? targetText ?? name);
   const targetValue = subjectTarget?.value ?? single?.value ?? null;
-  const methodParams = methodParamsChecked(ctx, `item ${key}`, key, methodCode, f['criteria'] ?? '', { direction, target: targetValue }, points, at('criteria'));
+  const methodParams = methodParamsChecked(
+    ctx,
+    `item ${key}`,
+    key,
+    methodCode,
+    f['criteria'] ?? '',
+    { direction, target: targetValue },
+    points,
+    at('criteria'),
+  );
 
   const ind: ImportIndicator = {
     key,
@@ -315,7 +337,11 @@ function makeNodes(ctx: ShapeContext, f: Fields, indicatorName: string, row: Gri
     if (dates.length === 0) out.error(coded('due.not-real-date', { value: due }), `计划完成时间 "${due}" is not a real date`, at('due'));
     const leading = nameDates?.hits.filter((h) => h.index < Math.max(0, nodeName.search(/[，,：:；;。]/))) ?? [];
     if (dates.length === 1 && leading.length === 1 && leading[0]!.dates.length === 1 && leading[0]!.dates[0] !== dates[0]) {
-      out.warn(coded('due.conflict', { nameDate: leading[0]!.dates[0]!, text: leading[0]!.text, due: dates[0]! }), `节点名称 says ${leading[0]!.dates[0]} ("${leading[0]!.text}") but 计划完成时间 says ${dates[0]}; ${dates[0]} kept`, at('due'));
+      out.warn(
+        coded('due.conflict', { nameDate: leading[0]!.dates[0]!, text: leading[0]!.text, due: dates[0]! }),
+        `节点名称 says ${leading[0]!.dates[0]} ("${leading[0]!.text}") but 计划完成时间 says ${dates[0]}; ${dates[0]} kept`,
+        at('due'),
+      );
     }
   } else if (due !== '') {
     const d = deadlinesOf(due, ctx.year);
@@ -336,16 +362,30 @@ function makeNodes(ctx: ShapeContext, f: Fields, indicatorName: string, row: Gri
   if (dates.length === 0 && nameDates && nameDates.dates.length > 0) {
     dates = nameDates.dates;
     dueRule = [...new Set(nameDates.hits.map((h) => h.rule))].join('+');
-    out.warn(coded('due.from-name', { empty: due === '', dates }), `计划完成时间 ${due === '' ? 'is empty' : 'unreadable'}`, at('due'), `due ${dates.join(', ')} read from 节点名称`);
+    out.warn(
+      coded('due.from-name', { empty: due === '', dates }),
+      `计划完成时间 ${due === '' ? 'is empty' : 'unreadable'}`,
+      at('due'),
+      `due ${dates.join(', ')} read from 节点名称`,
+    );
   }
   if (dates.length === 0) {
     dates = [ctx.defaultDueDate];
     dueRule = 'default';
-    out.warn(coded('due.missing', { default: ctx.defaultDueDate }), 'no deadline in the row (计划完成时间 and 节点名称 give none)', at('due'), `due ${ctx.defaultDueDate} (the default due date)`);
+    out.warn(
+      coded('due.missing', { default: ctx.defaultDueDate }),
+      'no deadline in the row (计划完成时间 and 节点名称 give none)',
+      at('due'),
+      `due ${ctx.defaultDueDate} (the default due date)`,
+    );
   }
   for (const h of [...(deadlinesOf(due, ctx.year)?.hits ?? [])]) {
     if (h.explicitYear !== null && h.explicitYear !== ctx.year) {
-      out.warn(coded('due.other-year', { text: h.text, year: h.explicitYear, planYear: ctx.year }), `deadline "${h.text}" is in ${h.explicitYear}, not the plan's year ${ctx.year}`, at('due'));
+      out.warn(
+        coded('due.other-year', { text: h.text, year: h.explicitYear, planYear: ctx.year }),
+        `deadline "${h.text}" is in ${h.explicitYear}, not the plan's year ${ctx.year}`,
+        at('due'),
+      );
     }
   }
 
@@ -417,10 +457,7 @@ function realign(
     }
   }
   const good = candidates.filter(
-    (c) =>
-      parseNumber(get(c.cells, pointsCol)) !== null &&
-      normaliseMethodName(get(c.cells, methodCol)).code !== null &&
-      dueOk(c.cells),
+    (c) => parseNumber(get(c.cells, pointsCol)) !== null && normaliseMethodName(get(c.cells, methodCol)).code !== null && dueOk(c.cells),
   );
   if (good.length === 0) {
     if (!pointsOk(cells)) {
@@ -444,6 +481,11 @@ function realign(
     best.kind === 'insert'
       ? `realigned: an empty cell inserted at column ${column}, every cell from there on moved one column right`
       : `realigned: the empty cell at column ${column} removed, every cell after it moved one column left`;
-  const c = coded('row.shifted', { direction: best.kind === 'insert' ? 'left' : 'right', column, points: get(cells, pointsCol), method: get(cells, methodCol) });
+  const c = coded('row.shifted', {
+    direction: best.kind === 'insert' ? 'left' : 'right',
+    column,
+    points: get(cells, pointsCol),
+    method: get(cells, methodCol),
+  });
   return { cells: best.cells, origin: best.origin, repaired: { reason, note, column, coded: c } };
 }

@@ -54,7 +54,10 @@ function emptyIndicator(key: string, name: string, row: number): ImportIndicator
 export function parseNodePlatform(ctx: ShapeContext): void {
   const { grid, out } = ctx;
   const header = grid.rows[ctx.headerIndex]!;
-  const m = matchHeader(header.cells.map((c) => c.value), NODE_PLATFORM_FIELDS);
+  const m = matchHeader(
+    header.cells.map((c) => c.value),
+    NODE_PLATFORM_FIELDS,
+  );
   const pos = (f: string) => m.fields.get(f)?.[0] ?? -1;
   const title = grid.rows
     .slice(0, ctx.headerIndex)
@@ -103,12 +106,20 @@ export function parseNodePlatform(ctx: ShapeContext): void {
     const score = scoreText === '' ? null : parseNumber(scoreText);
     if (nodes === 'bad' || red === 'bad' || (scoreText !== '' && score === null)) {
       out.mark(i, 'problem');
-      out.error(coded('platform.not-numbers', { unit: unitText }), `${unitText}: 节点数 / 红灯数 must be whole numbers and 得分 a number ("${text('nodes')}" / "${text('red')}" / "${scoreText}"): not imported`, at('nodes'));
+      out.error(
+        coded('platform.not-numbers', { unit: unitText }),
+        `${unitText}: 节点数 / 红灯数 must be whole numbers and 得分 a number ("${text('nodes')}" / "${text('red')}" / "${scoreText}"): not imported`,
+        at('nodes'),
+      );
       continue;
     }
     if (nodes !== null && red !== null && red > nodes) {
       out.mark(i, 'problem');
-      out.error(coded('platform.red-exceeds', { unit: unitText, red, nodes }), `${unitText}: ${red} red lights but only ${nodes} nodes: not imported`, at('red'));
+      out.error(
+        coded('platform.red-exceeds', { unit: unitText, red, nodes }),
+        `${unitText}: ${red} red lights but only ${nodes} nodes: not imported`,
+        at('red'),
+      );
       continue;
     }
     const units = out.resolveUnit(ctx, unitText, at('unit'));
@@ -123,7 +134,11 @@ export function parseNodePlatform(ctx: ShapeContext): void {
     if (points !== null && nodes !== null && nodes > 0 && red !== null && score !== null) {
       const expected = Math.round(((points * (nodes - red)) / nodes) * 100) / 100;
       if (Math.abs(expected - score) > 0.011) {
-        out.warn(coded('platform.score-differs', { unit: unitText, score, expected }), `${unitText}: 得分 ${score} differs from 分值 × (节点数 − 红灯数) / 节点数 = ${expected}`, at('score'));
+        out.warn(
+          coded('platform.score-differs', { unit: unitText, score, expected }),
+          `${unitText}: 得分 ${score} differs from 分值 × (节点数 − 红灯数) / 节点数 = ${expected}`,
+          at('score'),
+        );
       }
     }
     ind.nodeCounts[unitName] = { nodes, redLights: red, score };
@@ -151,14 +166,22 @@ export function parseNodePlatform(ctx: ShapeContext): void {
     });
   }
   if (pointsSeen.size === 1) ind.points = [...pointsSeen][0]!;
-  else if (pointsSeen.size > 1) out.warn(coded('points.differ', { values: [...pointsSeen].map(String) }), `分值 differs between rows (${[...pointsSeen].join(', ')}): the indicator's points left empty`, { row: header.row });
+  else if (pointsSeen.size > 1)
+    out.warn(
+      coded('points.differ', { values: [...pointsSeen].map(String) }),
+      `分值 differs between rows (${[...pointsSeen].join(', ')}): the indicator's points left empty`,
+      { row: header.row },
+    );
   if (ind.sourceRows.length === 0) ind.sourceRows.push(header.row);
 }
 
 export function parseCommonIndicators(ctx: ShapeContext): void {
   const { grid, out } = ctx;
   const header = grid.rows[ctx.headerIndex]!;
-  const m = matchHeader(header.cells.map((c) => c.value), COMMON_INDICATOR_FIELDS);
+  const m = matchHeader(
+    header.cells.map((c) => c.value),
+    COMMON_INDICATOR_FIELDS,
+  );
   const filled = m.texts.filter((t) => t !== '').length;
   let path: string[] = [];
   for (let i = ctx.headerIndex + 1; i < grid.rows.length; i++) {
@@ -197,7 +220,12 @@ export function parseCommonIndicators(ctx: ShapeContext): void {
     ind.categoryPath = [...path];
     ind.common = true;
     const points = pointsText === '' ? null : parseNumber(pointsText);
-    if (points === null) out.error(coded('points.not-number', { indicator: seq || content.slice(0, 12), value: pointsText }), `indicator ${seq || content.slice(0, 12)}: 分值 "${pointsText}" is not a number`, at('points'));
+    if (points === null)
+      out.error(
+        coded('points.not-number', { indicator: seq || content.slice(0, 12), value: pointsText }),
+        `indicator ${seq || content.slice(0, 12)}: 分值 "${pointsText}" is not a number`,
+        at('points'),
+      );
     ind.points = points;
     const dir = directionFromText(content);
     ind.direction = dir.direction;
@@ -208,7 +236,12 @@ export function parseCommonIndicators(ctx: ShapeContext): void {
     let code = inferMethodFromCriteria(criteria);
     if (code === null && criteria !== '') {
       code = 'direct';
-      out.warn(coded('criteria.unreadable', { indicator: key, text: criteria.slice(0, 30) }), `indicator ${key}: 评分标准 names no formula the importer can read ("${criteria.slice(0, 30)}")`, at('criteria'), 'method direct, points entered by the assessing body (mode assessor)');
+      out.warn(
+        coded('criteria.unreadable', { indicator: key, text: criteria.slice(0, 30) }),
+        `indicator ${key}: 评分标准 names no formula the importer can read ("${criteria.slice(0, 30)}")`,
+        at('criteria'),
+        'method direct, points entered by the assessing body (mode assessor)',
+      );
     } else if (code === null) out.error(coded('criteria.empty', { indicator: key }), `indicator ${key}: 评分标准 is empty; no scoring method`, at('criteria'));
     ind.methodCode = code;
     ind.methodSource = code ? 'criteria' : null;

@@ -95,7 +95,11 @@ export function parseUnitMatrix(ctx: ShapeContext): void {
     const minBefore = ti - (ci >= 0 ? 1 : 0);
     if (blockStart < minBefore + (ci >= 0 ? 0 : 0) || blockStart < 0) {
       out.mark(i, 'problem');
-      out.error(coded('row.too-few-cells', { cells: w, need: minBefore + U + T }), `row has ${w} cells; ${U} unit columns and the other fields need at least ${minBefore + U + T}: not imported`, { row: row.row });
+      out.error(
+        coded('row.too-few-cells', { cells: w, need: minBefore + U + T }),
+        `row has ${w} cells; ${U} unit columns and the other fields need at least ${minBefore + U + T}: not imported`,
+        { row: row.row },
+      );
       continue;
     }
     const posOf = (field: string): number[] => {
@@ -149,17 +153,32 @@ export function parseUnitMatrix(ctx: ShapeContext): void {
     const criteria = text('criteria');
     const takesScore = SCORED_BY.test(criteria.replace(/\s+/g, ''));
     const methodCode = inferMethodFromCriteria(criteria) ?? (takesScore ? 'direct' : null);
-    if (!methodCode) out.error(coded('criteria.no-method', { indicator: seq || name }), `indicator ${seq || name}: 考核标准 names no scoring method`, at('criteria'));
+    if (!methodCode)
+      out.error(coded('criteria.no-method', { indicator: seq || name }), `indicator ${seq || name}: 考核标准 names no scoring method`, at('criteria'));
     const measure = criteria.match(/[（(]\s*单位\s*[：:]\s*([^）)]+?)\s*[)）]/)?.[1] ?? null;
     let points: number | null = null;
     if (text('points') !== '') {
       points = parseNumber(text('points'));
-      if (points === null) out.error(coded('points.not-number', { indicator: seq || name, value: text('points') }), `indicator ${seq || name}: 权重分 "${text('points')}" is not a number`, at('points'));
+      if (points === null)
+        out.error(
+          coded('points.not-number', { indicator: seq || name, value: text('points') }),
+          `indicator ${seq || name}: 权重分 "${text('points')}" is not a number`,
+          at('points'),
+        );
     } else out.error(coded('points.empty', { indicator: seq || name }), `indicator ${seq || name}: 权重分 is empty`, at('points'));
     const key = seq !== '' ? seq : contentKey(path, name);
     if (seq === '') out.warn(coded('item.no-seq', { key }), `序号 empty; key "${key}" derived from the category and name`, at('seq'));
     const direction = targetDirection(`${name}${criteria}`);
-    const methodParams = methodParamsChecked(ctx, `indicator ${seq || name}`, seq || name, methodCode, criteria, { direction, target: null }, points, at('criteria'));
+    const methodParams = methodParamsChecked(
+      ctx,
+      `indicator ${seq || name}`,
+      seq || name,
+      methodCode,
+      criteria,
+      { direction, target: null },
+      points,
+      at('criteria'),
+    );
     const ind: ImportIndicator = {
       key,
       itemNo: seq || null,
@@ -260,7 +279,11 @@ function addTargets(
     }
     if (raw === '') {
       if (!ind.targetsByUnit[unitName ?? unitLabel]) {
-        ctx.out.warn(coded('target.missing', { unit: unitLabel, indicator: ind.key }), `no target for ${unitLabel} under indicator ${ind.key}: no task`, { row: cell?.row ?? sourceRow, column: cell?.col ?? null, field: unitLabel });
+        ctx.out.warn(coded('target.missing', { unit: unitLabel, indicator: ind.key }), `no target for ${unitLabel} under indicator ${ind.key}: no task`, {
+          row: cell?.row ?? sourceRow,
+          column: cell?.col ?? null,
+          field: unitLabel,
+        });
       }
       return;
     }
@@ -272,7 +295,12 @@ function addTargets(
       text: raw,
     };
     const shown = q[0] && !q[0].unit && measure ? `${raw}${measure}` : raw;
-    if (q.length === 0) ctx.out.warn(coded('target.no-number', { unit: unitLabel, value: raw }), `target "${raw}" for ${unitLabel} has no number; kept as text`, { row: cell.row, column: cell.col, field: unitLabel });
+    if (q.length === 0)
+      ctx.out.warn(coded('target.no-number', { unit: unitLabel, value: raw }), `target "${raw}" for ${unitLabel} has no number; kept as text`, {
+        row: cell.row,
+        column: cell.col,
+        field: unitLabel,
+      });
     ind.targetsByUnit[unitName] = target;
     ctx.out.addTask({
       indicatorKey: ind.key,

@@ -92,16 +92,24 @@ export function parseWorkReport(ctx: ShapeContext): void {
     const sameText = filled.length > 0 && filled.every((c) => c.value === filled[0]!.value);
     if (row.cells.length === 1 || (sameText && filled.length === row.cells.length && filled.length >= 3)) {
       out.mark(i, 'preamble');
-      out.warn(coded('row.note', { text: oneLine(filled[0]?.value ?? '').slice(0, 40) }), `note row inside the table, not a task: "${oneLine(filled[0]?.value ?? '').slice(0, 40)}"`, {
-        row: row.row,
-        column: filled[0]?.col ?? null,
-      });
+      out.warn(
+        coded('row.note', { text: oneLine(filled[0]?.value ?? '').slice(0, 40) }),
+        `note row inside the table, not a task: "${oneLine(filled[0]?.value ?? '').slice(0, 40)}"`,
+        {
+          row: row.row,
+          column: filled[0]?.col ?? null,
+        },
+      );
       continue;
     }
     const pos = stretchPositions(m.byPosition, row.cells.length, 'category');
     if (!pos) {
       out.mark(i, 'problem');
-      out.error(coded('row.too-few-cells', { cells: row.cells.length, need: nonEmptyHeader }), `row has ${row.cells.length} cells; the header needs at least ${nonEmptyHeader}: not imported`, { row: row.row });
+      out.error(
+        coded('row.too-few-cells', { cells: row.cells.length, need: nonEmptyHeader }),
+        `row has ${row.cells.length} cells; the header needs at least ${nonEmptyHeader}: not imported`,
+        { row: row.row },
+      );
       continue;
     }
     const cell = (f: string) => row.cells[pos.get(f)?.[0] ?? -1]?.value ?? '';
@@ -154,7 +162,11 @@ export function parseWorkReport(ctx: ShapeContext): void {
 
     const earlier = number !== null ? out.indicator(number) : undefined;
     if (earlier) {
-      out.warn(coded('task.number-reused', { number }), `task number ${number} was used before (not on the row above); rows merged into task ${number}`, at('task'));
+      out.warn(
+        coded('task.number-reused', { number }),
+        `task number ${number} was used before (not on the row above); rows merged into task ${number}`,
+        at('task'),
+      );
       const ind = earlier;
       out.mark(i, 'continuation');
       ind.sourceRows.push(row.row);
@@ -188,7 +200,12 @@ export function parseWorkReport(ctx: ShapeContext): void {
       basis: null,
       sourceRows: [row.row],
     };
-    if (number === null) out.warn(coded('task.no-number', { key: indicator.key }), `指标任务 has no number; key "${indicator.key}" derived from its category and text`, at('task'));
+    if (number === null)
+      out.warn(
+        coded('task.no-number', { key: indicator.key }),
+        `指标任务 has no number; key "${indicator.key}" derived from its category and text`,
+        at('task'),
+      );
     out.addIndicator(indicator);
     const units = readUnits(ctx, row, cell, at, cur, false);
     cur = { indicator, number, leads: units.leads, resps: units.resps, leader: units.leader };
@@ -202,14 +219,7 @@ interface Units {
   leader: string;
 }
 
-function readUnits(
-  ctx: ShapeContext,
-  row: GridRow,
-  cell: (f: string) => string,
-  at: (f: string) => At,
-  prev: Current | null,
-  continuation: boolean,
-): Units {
+function readUnits(ctx: ShapeContext, row: GridRow, cell: (f: string) => string, at: (f: string) => At, prev: Current | null, continuation: boolean): Units {
   const { out } = ctx;
   const leadText = cell('lead').trim();
   const respText = cell('resp').trim();
@@ -237,7 +247,12 @@ function readUnits(
       leader = prev.leader;
       inherited.push('分管领导');
     }
-    out.warn(coded('cells.inherited', { fields: inherited, values: [leads.join('、'), resps.join('、'), leader].filter((s) => s).join(' / ') }), `${inherited.join(', ')} empty`, at('lead'), `taken from the row above (merged cell): ${[leads.join('、'), resps.join('、'), leader].filter((s) => s).join(' / ')}`);
+    out.warn(
+      coded('cells.inherited', { fields: inherited, values: [leads.join('、'), resps.join('、'), leader].filter((s) => s).join(' / ') }),
+      `${inherited.join(', ')} empty`,
+      at('lead'),
+      `taken from the row above (merged cell): ${[leads.join('、'), resps.join('、'), leader].filter((s) => s).join(' / ')}`,
+    );
   } else if (leaderText === '' && prev && prev.leader) {
     leader = prev.leader;
     out.warn(coded('leader.inherited', { leader }), '分管领导 empty', at('leader'), `taken from the row above (merged cell): ${leader}`);
@@ -249,7 +264,9 @@ function readUnits(
 function addTasks(ctx: ShapeContext, ind: ImportIndicator, units: Units, nodes: ImportNode[]): void {
   const all = [...units.leads.map((u) => ({ u, lead: true })), ...units.resps.filter((u) => !units.leads.includes(u)).map((u) => ({ u, lead: false }))];
   if (all.length === 0 && ctx.out.tasksOf(ind.key).length === 0) {
-    ctx.out.error(coded('unit.no-task', { indicator: ind.key }), `task ${ind.key}: no unit could be resolved; no task created`, { row: ind.sourceRows[ind.sourceRows.length - 1]! });
+    ctx.out.error(coded('unit.no-task', { indicator: ind.key }), `task ${ind.key}: no unit could be resolved; no task created`, {
+      row: ind.sourceRows[ind.sourceRows.length - 1]!,
+    });
   }
   const existing = ctx.out.tasksOf(ind.key);
   // Rule (per-unit node lists, issue 14): a node under a heading naming one of the task's co-units
@@ -262,10 +279,12 @@ function addTasks(ctx: ShapeContext, ind: ImportIndicator, units: Units, nodes: 
     return r.units.length === 1 && names.has(r.units[0]!) ? r.units[0]! : null;
   };
   const forUnit = (list: ImportNode[], u: string, lead: boolean) =>
-    lead ? list : list.filter((n) => {
-      const s = scopeUnit(n);
-      return s === null || s === u;
-    });
+    lead
+      ? list
+      : list.filter((n) => {
+          const s = scopeUnit(n);
+          return s === null || s === u;
+        });
   const isLeadUnit = (u: string) => all.some((a) => a.u === u && a.lead) || existing.some((t) => t.unitName === u && t.isLead);
   // a unit first named on a continuation row also gets the nodes read so far
   const seed = existing[0]?.nodes ?? [];
@@ -291,7 +310,8 @@ function makeNodes(ctx: ShapeContext, nodesText: string, dueText: string, taskNa
   const { out } = ctx;
   const due = oneLine(dueText);
   const rowDue = due ? deadlinesOf(due, ctx.year) : null;
-  if (due && (!rowDue || rowDue.dates.length === 0)) out.error(coded('due.not-date', { value: due, column: '完成时限' }), `完成时限 "${due}" is not a date`, at('due'));
+  if (due && (!rowDue || rowDue.dates.length === 0))
+    out.error(coded('due.not-date', { value: due, column: '完成时限' }), `完成时限 "${due}" is not a date`, at('due'));
   const rowDate = rowDue && rowDue.dates.length > 0 ? rowDue.dates[rowDue.dates.length - 1]! : null;
   const items = splitNodeList(nodesText);
   if (items.length === 0) items.push({ ref: null, text: trimPunct(taskName), scope: null });
@@ -305,11 +325,19 @@ function makeNodes(ctx: ShapeContext, nodesText: string, dueText: string, taskNa
       rule = [...new Set(d.hits.map((h) => h.rule))].join('+');
       for (const h of d.hits) {
         if (h.explicitYear !== null && h.explicitYear !== ctx.year) {
-          out.warn(coded('due.other-year', { text: h.text, year: h.explicitYear, planYear: ctx.year }), `deadline "${h.text}" is in ${h.explicitYear}, not the plan's year ${ctx.year}`, at('nodes'));
+          out.warn(
+            coded('due.other-year', { text: h.text, year: h.explicitYear, planYear: ctx.year }),
+            `deadline "${h.text}" is in ${h.explicitYear}, not the plan's year ${ctx.year}`,
+            at('nodes'),
+          );
         }
       }
     } else if (d) {
-      out.error(coded('node.not-real-date', { ref: it.ref ?? '', text: d.hits[0]!.text }), `node ${it.ref ?? ''} "${d.hits[0]!.text}" is not a real date`, at('nodes'));
+      out.error(
+        coded('node.not-real-date', { ref: it.ref ?? '', text: d.hits[0]!.text }),
+        `node ${it.ref ?? ''} "${d.hits[0]!.text}" is not a real date`,
+        at('nodes'),
+      );
       continue;
     } else if (rowDate) {
       dates = [rowDate];
@@ -317,7 +345,12 @@ function makeNodes(ctx: ShapeContext, nodesText: string, dueText: string, taskNa
     } else {
       dates = [ctx.defaultDueDate];
       rule = 'default';
-      out.warn(coded('node.no-date', { ref: it.ref ?? '', default: ctx.defaultDueDate }), `node ${it.ref ?? ''} has no date and 完成时限 gives none`.replace('  ', ' '), at('nodes'), `due ${ctx.defaultDueDate} (the default due date)`);
+      out.warn(
+        coded('node.no-date', { ref: it.ref ?? '', default: ctx.defaultDueDate }),
+        `node ${it.ref ?? ''} has no date and 完成时限 gives none`.replace('  ', ' '),
+        at('nodes'),
+        `due ${ctx.defaultDueDate} (the default due date)`,
+      );
     }
     const q = singleQuantity(it.text, ctx.year);
     for (const date of dates) {

@@ -33,7 +33,13 @@ describe('node table rules', () => {
 
   it('skips a header repeated at a page break and counts it', async () => {
     const res = await parseImport(
-      tsv(NODE_HEADER, '1\t甲\t甲一\t完成方案\t2020-6-30\t文件\t5\t直接计分法\t每项扣1分\t县发改局', '', NODE_HEADER, '2\t乙\t乙一\t完成方案\t2020-6-30\t文件\t5\t直接计分法\t每项扣1分\t县发改局'),
+      tsv(
+        NODE_HEADER,
+        '1\t甲\t甲一\t完成方案\t2020-6-30\t文件\t5\t直接计分法\t每项扣1分\t县发改局',
+        '',
+        NODE_HEADER,
+        '2\t乙\t乙一\t完成方案\t2020-6-30\t文件\t5\t直接计分法\t每项扣1分\t县发改局',
+      ),
       { year: 2020 },
     );
     expect(res.report.counts).toMatchObject({ rows: 5, headerRows: 1, skippedHeaderRows: 1, dataRows: 2, blankRows: 1 });
@@ -52,8 +58,10 @@ describe('node table rules', () => {
     expect(res.report.problems).toContainEqual(expect.objectContaining({ row: 3, severity: 'warning', reason: expect.stringContaining('序号 7') }));
   });
 
-  it('warns when the title\'s year is not the plan year', async () => {
-    const res = await parseImport(tsv('2020 年市政府对盘山县考核指标细则', NODE_HEADER, '1\t甲\t甲一\t6月30日前完成\t\t文件\t5\t直接计分法\t\t县发改局'), { year: 2021 });
+  it("warns when the title's year is not the plan year", async () => {
+    const res = await parseImport(tsv('2020 年市政府对盘山县考核指标细则', NODE_HEADER, '1\t甲\t甲一\t6月30日前完成\t\t文件\t5\t直接计分法\t\t县发改局'), {
+      year: 2021,
+    });
     expect(res.report.problems).toContainEqual(expect.objectContaining({ row: 1, reason: expect.stringContaining('2020') }));
     expect(res.model.tasks[0]!.nodes[0]!.dueDate).toBe('2021-06-30');
   });

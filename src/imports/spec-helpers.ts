@@ -33,9 +33,7 @@ export function contentOf(model: ImportModel): unknown {
  */
 export function expectRowsAccountedFor(report: ImportReport, file: Buffer): void {
   const c = report.counts;
-  expect(c.headerRows + c.skippedHeaderRows + c.dataRows + c.continuationRows + c.blankRows + c.preambleRows + c.problemRows).toBe(
-    c.rows,
-  );
+  expect(c.headerRows + c.skippedHeaderRows + c.dataRows + c.continuationRows + c.blankRows + c.preambleRows + c.problemRows).toBe(c.rows);
   expect(report.rows).toHaveLength(c.rows);
   const lines = file.toString('utf8').replace(/\n$/, '').split('\n');
   const covered = new Array<boolean>(lines.length + 1).fill(false);

@@ -8,7 +8,7 @@ describe('text cleaning', () => {
     expect(joinCjkGaps('盘山县完成 12.4 亿元')).toBe('盘山县完成 12.4 亿元');
   });
 
-  it('strips converter HTML and keeps a cell\'s lines', () => {
+  it("strips converter HTML and keeps a cell's lines", () => {
     expect(cleanCell('<p>盘山县：制定方案</p>')).toBe('盘山县：制定方案');
     expect(cleanCell('\n 开发区管委会 \n工信局\n\n')).toBe('开发区管委会\n工信局');
     expect(oneLine('完善城市\n绿道系统')).toBe('完善城市绿道系统');

@@ -26,7 +26,10 @@ export function stripHtml(text: string): string {
 
 /** Normalise newlines to `\n`, drop a BOM, non-breaking spaces become spaces. */
 export function normaliseNewlines(text: string): string {
-  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').replace(/\u00a0/g, ' ');
+  return text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/\u00a0/g, ' ');
 }
 
 /** Fast path: text with no whitespace, tag, entity or BOM needs no cleaning. */
@@ -40,7 +43,11 @@ export function cleanCell(text: string): string {
   if (!NEEDS_CLEANING.test(text)) return text;
   const lines = normaliseNewlines(stripHtml(text))
     .split('\n')
-    .map((l) => joinCjkGaps(l).replace(/[ \t\u3000]+/g, ' ').trim());
+    .map((l) =>
+      joinCjkGaps(l)
+        .replace(/[ \t\u3000]+/g, ' ')
+        .trim(),
+    );
   while (lines.length && lines[0] === '') lines.shift();
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
   return lines.join('\n');

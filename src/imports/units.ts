@@ -59,12 +59,14 @@ export const DEFAULT_SUFFIX_ALIASES: Readonly<Record<string, string>> = {
   街道办事处: '街道办事处',
 };
 
-const COLLECTIVE = /^(?:各|其他|其它|相关|有关|涉及|全体)(?:相关|有关)?(?:街镇|镇街|乡镇|镇|街道|街道办事处|部门|单位|县区|区县|成员单位|责任单位)(?:等)?$|^(?:各县区、?经济区|各县区|各经济区)$/;
+const COLLECTIVE =
+  /^(?:各|其他|其它|相关|有关|涉及|全体)(?:相关|有关)?(?:街镇|镇街|乡镇|镇|街道|街道办事处|部门|单位|县区|区县|成员单位|责任单位)(?:等)?$|^(?:各县区、?经济区|各县区|各经济区)$/;
 const TOWN_COLLECTIVE = /^各(?:街镇|镇街|乡镇|镇|街道|街道办事处)$/;
 const TOWN_NAME = /(?:镇|乡|街道|街道办事处)$/;
 
 /** Endings of unit names (局, 委, 办, 镇, 街道, 中心, 管委会 …); a proposed unit must have one (rule 6). */
-const UNIT_ENDING = /(?:局|委|办|镇|乡|街道|办事处|中心|区|会|院|所|队|站|部|处|公司|社|馆|行|厅|室|组|团|校|园|场|台|联|协|政府|集团|公署|署|科|股|司|协会|基地|村|社区|医院|银行|海关|关|监狱|法院|检察院|分局|支队|大队|学校|大学)(?:（[^）]*）)?$/;
+const UNIT_ENDING =
+  /(?:局|委|办|镇|乡|街道|办事处|中心|区|会|院|所|队|站|部|处|公司|社|馆|行|厅|室|组|团|校|园|场|台|联|协|政府|集团|公署|署|科|股|司|协会|基地|村|社区|医院|银行|海关|关|监狱|法院|检察院|分局|支队|大队|学校|大学)(?:（[^）]*）)?$/;
 
 /**
  * Rule 6 (issue 14): without a known unit list, a personal name never becomes a unit — a name found in the
@@ -276,16 +278,34 @@ export class UnitResolver {
       return r;
     }
     if (matches.length > 1) {
-      return { raw, units: [], rule: 'unresolved', problemCode: coded('unit.ambiguous', { name, matches }), problem: `"${name}" matches several known units: ${matches.join('、')}` };
+      return {
+        raw,
+        units: [],
+        rule: 'unresolved',
+        problemCode: coded('unit.ambiguous', { name, matches }),
+        problem: `"${name}" matches several known units: ${matches.join('、')}`,
+      };
     }
     const loose = this.knownByPrefixFree.get(prefixFree(c.name)) ?? [];
     if (loose.length === 1) {
       return { raw, units: [loose[0]!], rule: 'prefix', reason: `"${name}" = "${loose[0]}" (the prefix ${prefixOf(name, loose[0]!)} is ignored)` };
     }
     if (loose.length > 1) {
-      return { raw, units: [], rule: 'unresolved', problemCode: coded('unit.ambiguous', { name, matches: loose }), problem: `"${name}" matches several known units once the prefix is ignored: ${loose.join('、')}` };
+      return {
+        raw,
+        units: [],
+        rule: 'unresolved',
+        problemCode: coded('unit.ambiguous', { name, matches: loose }),
+        problem: `"${name}" matches several known units once the prefix is ignored: ${loose.join('、')}`,
+      };
     }
-    return { raw, units: [], rule: 'unresolved', problemCode: coded('unit.unknown', { name }), problem: `unknown unit "${name}": not in the plan's unit list or the alias table` };
+    return {
+      raw,
+      units: [],
+      rule: 'unresolved',
+      problemCode: coded('unit.unknown', { name }),
+      problem: `unknown unit "${name}": not in the plan's unit list or the alias table`,
+    };
   }
 }
 

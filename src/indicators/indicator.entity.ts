@@ -3,7 +3,6 @@ import type { Relation } from 'typeorm';
 import { Plan } from '../plans/plan.entity.js';
 import { Unit } from '../units/unit.entity.js';
 
-
 /** A line of the indicator table (指标), with its scoring method and target. */
 @Entity({ name: 'indicators' })
 @Index('ux_indicators_plan_code', ['planId', 'code'], { unique: true })

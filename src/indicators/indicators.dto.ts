@@ -8,21 +8,30 @@ export const METHOD_CODES = ['ratio', 'all_or_nothing', 'direct', 'node_platform
 export class CreateIndicatorDto {
   @ApiProperty({ example: 'plan-2026' }) @IsString() @IsNotEmpty() planId: string;
   @ApiProperty({ example: 'A-01', description: 'Stable key within the plan (序号)' }) @IsString() @IsNotEmpty() @MaxLength(64) code: string;
-  @ApiPropertyOptional({ type: [String], example: ['经济发展', '固定资产投资'] }) @IsOptional() @IsArray() @IsString({ each: true })
+  @ApiPropertyOptional({ type: [String], example: ['经济发展', '固定资产投资'] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
   categoryPath?: string[];
   @ApiProperty({ example: '固定资产投资增长' }) @IsString() @IsNotEmpty() @MaxLength(500) name: string;
   @ApiProperty({ example: 10 }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) points: number;
   @ApiProperty({ enum: METHOD_CODES, example: 'ratio' }) @IsIn(METHOD_CODES as unknown as string[]) methodCode: string;
-  @ApiPropertyOptional({ example: {}, description: 'Method parameters (see the scoring docs)' }) @IsOptional() @IsObject()
+  @ApiPropertyOptional({ example: {}, description: 'Method parameters (see the scoring docs)' })
+  @IsOptional()
+  @IsObject()
   methodParams?: Record<string, unknown>;
   @ApiPropertyOptional({ example: 20 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) targetValue?: number;
   @ApiPropertyOptional({ example: '亿元' }) @IsOptional() @IsString() @MaxLength(32) targetUnit?: string;
   @ApiPropertyOptional({ enum: ['higher', 'lower'], default: 'higher' }) @IsOptional() @IsIn(['higher', 'lower']) direction?: string;
   @ApiPropertyOptional({ example: '全年完成20亿元' }) @IsOptional() @IsString() @MaxLength(2000) targetText?: string;
-  @ApiPropertyOptional({ example: 'unit-tjj', description: 'The assessing body (考核主体)' }) @IsOptional() @IsString() @IsNotEmpty()
+  @ApiPropertyOptional({ example: 'unit-tjj', description: 'The assessing body (考核主体)' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
   assessingUnitId?: string;
   @ApiPropertyOptional({ description: 'Sequential submission for this indicator (node k+1 only after node k is approved); absent: the plan’s setting' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   sequentialSubmission?: boolean;
 }
 

@@ -39,7 +39,8 @@ export const toIndicatorView = (r: IndicatorRow): IndicatorView => ({
   direction: r.direction,
   targetText: r.target_text,
   assessingUnitId: r.assessing_unit_id,
-  sequentialSubmission: r.sequential_submission === undefined || r.sequential_submission === null ? null : r.sequential_submission === 1 || r.sequential_submission === true,
+  sequentialSubmission:
+    r.sequential_submission === undefined || r.sequential_submission === null ? null : r.sequential_submission === 1 || r.sequential_submission === true,
   createdAt: r.created_at,
 });
 
@@ -70,27 +71,28 @@ export class IndicatorsService {
       created_at: this.clock.nowIso(),
     };
     await this.db.transaction(async () => {
-      if (!await this.db.one('SELECT 1 FROM plans WHERE id = ?', row.plan_id)) {
+      if (!(await this.db.one('SELECT 1 FROM plans WHERE id = ?', row.plan_id))) {
         throw DomainError.validation([{ field: 'planId', reason: `plan ${row.plan_id} does not exist` }]);
       }
-      if (row.assessing_unit_id && !await this.db.one('SELECT 1 FROM units WHERE id = ?', row.assessing_unit_id)) {
+      if (row.assessing_unit_id && !(await this.db.one('SELECT 1 FROM units WHERE id = ?', row.assessing_unit_id))) {
         throw DomainError.validation([{ field: 'assessingUnitId', reason: `unit ${row.assessing_unit_id} does not exist` }]);
       }
       if (await this.db.one('SELECT 1 FROM indicators WHERE plan_id = ? AND code = ?', row.plan_id, row.code)) {
         throw new DomainError(ErrorCode.Duplicate, `indicator ${row.code} exists in plan ${row.plan_id}`, { field: 'code' });
       }
-      await this.db
-        .run(
-          `INSERT INTO indicators (id, plan_id, code, category_path, name, points, method_code, method_params, target_value,
+      await this.db.run(
+        `INSERT INTO indicators (id, plan_id, code, category_path, name, points, method_code, method_params, target_value,
              target_unit, direction, target_text, assessing_unit_id, sequential_submission, created_at)
            VALUES (@id, @plan_id, @code, @category_path, @name, @points, @method_code, @method_params, @target_value,
-             @target_unit, @direction, @target_text, @assessing_unit_id, @sequential_submission, @created_at)`, row);
+             @target_unit, @direction, @target_text, @assessing_unit_id, @sequential_submission, @created_at)`,
+        row,
+      );
     });
     return toIndicatorView(row);
   }
 
   async get(id: string): Promise<IndicatorView> {
-    const row = await this.db.one('SELECT * FROM indicators WHERE id = ?', id) as IndicatorRow | undefined;
+    const row = (await this.db.one('SELECT * FROM indicators WHERE id = ?', id)) as IndicatorRow | undefined;
     if (!row) throw DomainError.notFound('indicator', id);
     return toIndicatorView(row);
   }
@@ -111,8 +113,8 @@ export class IndicatorsService {
     if (search) conds.push(`(name ${likeOperator(this.db.dialect)} @search ESCAPE '\\' OR code ${likeOperator(this.db.dialect)} @search ESCAPE '\\')`);
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const params = { planId: q.planId, assessingUnitId: q.assessingUnitId, methodCode: q.methodCode, search, limit: pageSize, offset };
-    const total = (await this.db.one(`SELECT count(*) AS n FROM indicators ${where}`, params) as { n: number }).n;
-    const rows = await this.db.all(`SELECT * FROM indicators ${where} ORDER BY plan_id, code LIMIT @limit OFFSET @offset`, params) as IndicatorRow[];
+    const total = ((await this.db.one(`SELECT count(*) AS n FROM indicators ${where}`, params)) as { n: number }).n;
+    const rows = (await this.db.all(`SELECT * FROM indicators ${where} ORDER BY plan_id, code LIMIT @limit OFFSET @offset`, params)) as IndicatorRow[];
     return { items: rows.map(toIndicatorView), total, page, pageSize };
   }
 }

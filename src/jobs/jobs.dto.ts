@@ -27,13 +27,21 @@ export class JobView {
   @ApiProperty({ enum: JOB_KINDS, example: 'close' }) kind: JobKind;
   @ApiProperty({ nullable: true, type: String, example: 'plan-2026' }) planId: string | null;
   @ApiProperty({ enum: JOB_STATUSES, example: 'running' }) status: JobStatus;
-  @ApiProperty({ nullable: true, type: String, description: 'close: closing-tasks → scoring-tasks → writing-run; sweep: sweeping; import: parsing, comparing, writing; verify: chains, replay, evidence', example: 'scoring-tasks' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'close: closing-tasks → scoring-tasks → writing-run; sweep: sweeping; import: parsing, comparing, writing; verify: chains, replay, evidence',
+    example: 'scoring-tasks',
+  })
   phase: string | null;
   @ApiProperty({ description: 'units done in this phase', example: 4200 }) done: number;
   @ApiProperty({ description: 'units in this phase', example: 9700 }) total: number;
   @ApiProperty({ description: '0–100, of this phase', example: 43 }) percent: number;
   @ApiProperty({ description: 'what it was started with', example: { status: 'closed' } }) params: Record<string, unknown>;
-  @ApiPropertyOptional({ description: 'when succeeded: what the operation returns (close: the plan; sweep: the sweep report; verify: the report; import: the report)', nullable: true })
+  @ApiPropertyOptional({
+    description: 'when succeeded: what the operation returns (close: the plan; sweep: the sweep report; verify: the report; import: the report)',
+    nullable: true,
+  })
   result: unknown;
   @ApiProperty({ type: JobErrorView, nullable: true }) error: JobErrorView | null;
   @ApiProperty({ type: JobActorView }) startedBy: JobActorView;

@@ -75,7 +75,11 @@ export class JobsRepository {
     }
     const where = `WHERE ${conds.join(' AND ')}`;
     const total = (await this.db.value<number>(`SELECT count(*) FROM jobs ${where}`, params)) ?? 0;
-    const rows = await this.db.all<JobRow>(`SELECT * FROM jobs ${where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`, { ...params, limit: q.limit, offset: q.offset });
+    const rows = await this.db.all<JobRow>(`SELECT * FROM jobs ${where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`, {
+      ...params,
+      limit: q.limit,
+      offset: q.offset,
+    });
     return { rows, total };
   }
 

@@ -100,8 +100,22 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       const sameHost = host === hostname();
       const gone = sameHost ? pid === process.pid || !alive(pid) : Date.parse(j.heartbeat_at ?? j.created_at) < now - ABANDONED_AFTER_MS;
       if (!gone) continue;
-      const e = new DomainError(ErrorCode.JobAbandoned, `job ${j.id} was abandoned: its process (${j.owner}) stopped before it finished; nothing of it was committed`, { jobId: j.id });
-      if (await this.repo.finish(j.id, { status: 'failed', phase: j.phase, done: j.done, total: j.total, result: null, ...this.errorColumns(e), finished_at: this.clock.nowIso() })) {
+      const e = new DomainError(
+        ErrorCode.JobAbandoned,
+        `job ${j.id} was abandoned: its process (${j.owner}) stopped before it finished; nothing of it was committed`,
+        { jobId: j.id },
+      );
+      if (
+        await this.repo.finish(j.id, {
+          status: 'failed',
+          phase: j.phase,
+          done: j.done,
+          total: j.total,
+          result: null,
+          ...this.errorColumns(e),
+          finished_at: this.clock.nowIso(),
+        })
+      ) {
         this.logger.warn(`job ${j.id} (${j.kind}${j.plan_id ? ` of plan ${j.plan_id}` : ''}) was abandoned by ${j.owner}: marked failed`);
         n++;
       }
@@ -113,7 +127,14 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
    * Start a job: its row is written (status running), then `work` runs in the background. The caller may
    * answer at once (202 with the job) or await `finished`.
    */
-  async start<T>(kind: JobKind, planId: string | null, actor: Actor, params: Record<string, unknown>, work: (ctx: JobContext) => Promise<T>, resultOf: (v: T) => unknown = (v) => v): Promise<StartedJob<T>> {
+  async start<T>(
+    kind: JobKind,
+    planId: string | null,
+    actor: Actor,
+    params: Record<string, unknown>,
+    work: (ctx: JobContext) => Promise<T>,
+    resultOf: (v: T) => unknown = (v) => v,
+  ): Promise<StartedJob<T>> {
     const at = this.clock.nowIso();
     const row: JobRow = {
       id: randomUUID(),
@@ -144,7 +165,15 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       id: row.id,
       progress: live.progress,
       succeedInTransaction: async (result) => {
-        await this.repo.finish(row.id, { status: 'succeeded', ...this.progressColumns(live.progress), result: JSON.stringify(result ?? null), error_code: null, error_message: null, error_detail: null, finished_at: this.clock.nowIso() });
+        await this.repo.finish(row.id, {
+          status: 'succeeded',
+          ...this.progressColumns(live.progress),
+          result: JSON.stringify(result ?? null),
+          error_code: null,
+          error_message: null,
+          error_detail: null,
+          finished_at: this.clock.nowIso(),
+        });
         live.succeeded = true;
       },
     };
@@ -154,13 +183,27 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       try {
         const value = await work(ctx);
         if (!live.succeeded) {
-          await this.repo.finish(row.id, { status: 'succeeded', ...this.progressColumns(live.progress), result: JSON.stringify(resultOf(value) ?? null), error_code: null, error_message: null, error_detail: null, finished_at: this.clock.nowIso() });
+          await this.repo.finish(row.id, {
+            status: 'succeeded',
+            ...this.progressColumns(live.progress),
+            result: JSON.stringify(resultOf(value) ?? null),
+            error_code: null,
+            error_message: null,
+            error_detail: null,
+            finished_at: this.clock.nowIso(),
+          });
         }
         this.live.delete(row.id);
         return { job: await this.view(row.id), value };
       } catch (error) {
         try {
-          await this.repo.finish(row.id, { status: 'failed', ...this.progressColumns(live.progress), result: null, ...this.errorColumns(error), finished_at: this.clock.nowIso() });
+          await this.repo.finish(row.id, {
+            status: 'failed',
+            ...this.progressColumns(live.progress),
+            result: null,
+            ...this.errorColumns(error),
+            finished_at: this.clock.nowIso(),
+          });
         } catch (e) {
           this.logger.error(`job ${row.id}: could not record its failure: ${(e as Error).message}`);
         }
@@ -177,7 +220,14 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
    * — the job failed with a 4xx error, or `refused(value)` says the outcome is one (an import refused) — is
    * answered like any refused request: its job row is removed again, so a refused request writes nothing.
    */
-  async runAndWait<T>(kind: JobKind, planId: string | null, actor: Actor, params: Record<string, unknown>, work: (ctx: JobContext) => Promise<T>, opts: { resultOf?: (v: T) => unknown; refused?: (v: T) => boolean; onStart?: (s: StartedJob<T>) => void } = {}): Promise<T> {
+  async runAndWait<T>(
+    kind: JobKind,
+    planId: string | null,
+    actor: Actor,
+    params: Record<string, unknown>,
+    work: (ctx: JobContext) => Promise<T>,
+    opts: { resultOf?: (v: T) => unknown; refused?: (v: T) => boolean; onStart?: (s: StartedJob<T>) => void } = {},
+  ): Promise<T> {
     const started = await this.start(kind, planId, actor, params, work, opts.resultOf);
     opts.onStart?.(started);
     const { job, value, error } = await started.finished;
@@ -257,7 +307,12 @@ function toView(r: JobRow, live?: Progress): JobView {
   let error: JobView['error'] = null;
   if (r.error_code) {
     const extra = r.error_detail ? (JSON.parse(r.error_detail) as { detail?: string; details?: Record<string, unknown> }) : {};
-    error = { code: r.error_code, message: r.error_message ?? '', ...(extra.detail ? { detail: extra.detail } : {}), ...(extra.details ? { details: extra.details } : {}) };
+    error = {
+      code: r.error_code,
+      message: r.error_message ?? '',
+      ...(extra.detail ? { detail: extra.detail } : {}),
+      ...(extra.details ? { details: extra.details } : {}),
+    };
   }
   return {
     id: r.id,

@@ -50,7 +50,13 @@ export class InstructionsRepository {
   async unitInPlan(planId: string, unitId: string): Promise<boolean> {
     const hasTask = await this.db.one('SELECT 1 FROM tasks WHERE plan_id = ? AND unit_id = ? LIMIT 1', planId, unitId);
     if (hasTask) return true;
-    return (await this.db.one('SELECT 1 FROM group_members m JOIN plan_groups g ON g.id = m.group_id WHERE g.plan_id = ? AND m.unit_id = ? LIMIT 1', planId, unitId)) !== undefined;
+    return (
+      (await this.db.one(
+        'SELECT 1 FROM group_members m JOIN plan_groups g ON g.id = m.group_id WHERE g.plan_id = ? AND m.unit_id = ? LIMIT 1',
+        planId,
+        unitId,
+      )) !== undefined
+    );
   }
 
   async taskOf(taskId: string): Promise<{ plan_id: string; unit_id: string } | undefined> {

@@ -67,12 +67,14 @@ export class InstructionsService {
     if (dto.taskId) {
       const t = await this.repo.taskOf(dto.taskId);
       if (!t || t.plan_id !== planId) throw DomainError.validation([{ field: 'taskId', reason: `no task ${dto.taskId} in plan ${planId}` }]);
-      if (unitId && unitId !== t.unit_id) throw DomainError.validation([{ field: 'unitId', reason: 'belongs to another task: leave it out or give the task’s own unit' }]);
+      if (unitId && unitId !== t.unit_id)
+        throw DomainError.validation([{ field: 'unitId', reason: 'belongs to another task: leave it out or give the task’s own unit' }]);
       unitId = t.unit_id;
     }
     if (!unitId) throw DomainError.validation([{ field: 'unitId', reason: 'required (or give taskId)' }]);
     const target: string = unitId;
-    if (!(await this.repo.unitInPlan(planId, target))) throw DomainError.validation([{ field: 'unitId', reason: `unit ${unitId} is in no group and has no task in plan ${planId}` }]);
+    if (!(await this.repo.unitInPlan(planId, target)))
+      throw DomainError.validation([{ field: 'unitId', reason: `unit ${unitId} is in no group and has no task in plan ${planId}` }]);
     const byName: string = (await this.repo.displayName(actor.userId)) ?? actor.username ?? actor.userId;
     return await this.repo.transaction(async () => {
       const head = await this.repo.head(planId);

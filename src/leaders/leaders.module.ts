@@ -5,5 +5,10 @@ import { InstructionsRepository } from './instructions.repository.js';
 import { InstructionsService } from './instructions.service.js';
 
 /** What leaders do besides reading: their 批示 (their ballots are in src/scores). */
-@Module({ imports: [PlansModule], controllers: [InstructionsController], providers: [InstructionsRepository, InstructionsService], exports: [InstructionsService] })
+@Module({
+  imports: [PlansModule],
+  controllers: [InstructionsController],
+  providers: [InstructionsRepository, InstructionsService],
+  exports: [InstructionsService],
+})
 export class LeadersModule {}

@@ -10,11 +10,29 @@ import { NotificationsService } from './notifications.service.js';
 import { WebhooksService, type WebhookView } from './webhooks.service.js';
 
 export const DOMAIN_EVENT_TYPES = [
-  '*', 'node.opened', 'node.light-changed', 'node.red-lighted', 'node.red-cleared', 'evidence.submitted', 'evidence.approved',
-  'evidence.returned', 'extension.requested', 'extension.granted', 'extension.denied', 'extension.lapsed', 'task.completed',
-  'task.closed', 'task.scored', 'task.cancelled', 'task.revised',
+  '*',
+  'node.opened',
+  'node.light-changed',
+  'node.red-lighted',
+  'node.red-cleared',
+  'evidence.submitted',
+  'evidence.approved',
+  'evidence.returned',
+  'extension.requested',
+  'extension.granted',
+  'extension.denied',
+  'extension.lapsed',
+  'task.completed',
+  'task.closed',
+  'task.scored',
+  'task.cancelled',
+  'task.revised',
   // machine v2 (issue 10)
-  'task.acknowledged', 'task.sign-for-overdue', 'task.suspended', 'task.resumed', 'task.migrated',
+  'task.acknowledged',
+  'task.sign-for-overdue',
+  'task.suspended',
+  'task.resumed',
+  'task.migrated',
 ] as const;
 
 export class RegisterWebhookDto {
@@ -22,14 +40,21 @@ export class RegisterWebhookDto {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   url: string;
   @ApiPropertyOptional({ enum: DOMAIN_EVENT_TYPES, isArray: true, example: ['node.red-lighted', 'evidence.returned'], default: ['*'] })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @IsIn(DOMAIN_EVENT_TYPES as unknown as string[], { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(DOMAIN_EVENT_TYPES as unknown as string[], { each: true })
   eventTypes?: string[];
 }
 
 /** ?limit= of the delivery log: 1–1000 (default 100); anything else is a 400 naming limit (it was read with Number() || 100). */
 export class DeliveriesQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   limit?: number;
 }
 
@@ -51,7 +76,8 @@ export class NotificationsController {
   @ApiQuery({ name: 'access_token', required: false })
   async stream(@CurrentActor() actor: Actor, @Headers('last-event-id') lastEventId?: string): Promise<Observable<MessageEvent>> {
     const last = lastEventId === undefined || lastEventId === '' ? undefined : Number(lastEventId);
-    if (last !== undefined && !Number.isInteger(last)) throw DomainError.validation([{ field: 'Last-Event-ID', reason: 'must be an event id (the id of the last event received)' }]);
+    if (last !== undefined && !Number.isInteger(last))
+      throw DomainError.validation([{ field: 'Last-Event-ID', reason: 'must be an event id (the id of the last event received)' }]);
     return (await this.notifications.stream(actor, last)).pipe(map((n) => ({ id: String(n.streamSeq), type: n.type, data: n })));
   }
 

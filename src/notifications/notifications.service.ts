@@ -53,7 +53,7 @@ export class NotificationsService implements BeforeApplicationShutdown, OnApplic
     const rows = await this.db.transaction(async () => {
       // One dispatcher at a time, so stream numbers follow commit order without gaps (held to commit).
       if (pg && !(await this.db.value<boolean>('SELECT pg_try_advisory_xact_lock(?)', DISPATCH_LOCK_KEY))) return [];
-      const pending = await this.db.all(`SELECT * FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT ?`, limit) as OutboxRow[];
+      const pending = (await this.db.all(`SELECT * FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT ?`, limit)) as OutboxRow[];
       if (!pending.length) return pending;
       let seq = await this.lastStreamSeq();
       for (const r of pending) {
@@ -104,7 +104,7 @@ export class NotificationsService implements BeforeApplicationShutdown, OnApplic
     this.pumping = (async () => {
       do {
         this.again = false;
-        while (await this.dispatch() > 0);
+        while ((await this.dispatch()) > 0);
         await this.webhooks.deliverDue();
       } while (this.again);
     })()

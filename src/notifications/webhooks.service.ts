@@ -36,7 +36,13 @@ interface DueDelivery {
   type: string;
 }
 
-const toView = (r: WebhookRow): WebhookView => ({ id: r.id, url: r.url, eventTypes: JSON.parse(r.event_types), active: r.active === 1, createdAt: r.created_at });
+const toView = (r: WebhookRow): WebhookView => ({
+  id: r.id,
+  url: r.url,
+  eventTypes: JSON.parse(r.event_types),
+  active: r.active === 1,
+  createdAt: r.created_at,
+});
 const HOUR = 3600_000;
 
 /**
@@ -68,32 +74,37 @@ export class WebhooksService {
       active: 1,
       created_at: this.clock.nowIso(),
     };
-    await this.db.transaction(async () =>
-      await this.db
-        .run('INSERT INTO webhooks (id, url, secret, event_types, active, created_at) VALUES (@id, @url, @secret, @event_types, @active, @created_at)', row),
+    await this.db.transaction(
+      async () =>
+        await this.db.run(
+          'INSERT INTO webhooks (id, url, secret, event_types, active, created_at) VALUES (@id, @url, @secret, @event_types, @active, @created_at)',
+          row,
+        ),
     );
     return { ...toView(row), secret: row.secret };
   }
 
   async list(): Promise<WebhookView[]> {
-    return (await this.db.all('SELECT * FROM webhooks ORDER BY created_at') as WebhookRow[]).map(toView);
+    return ((await this.db.all('SELECT * FROM webhooks ORDER BY created_at')) as WebhookRow[]).map(toView);
   }
 
   async deactivate(id: string): Promise<WebhookView> {
     return await this.db.transaction(async () => {
       const changed = (await this.db.run('UPDATE webhooks SET active = 0 WHERE id = ?', id)).changes;
       if (!changed) throw DomainError.notFound('webhook', id);
-      return toView(await this.db.one('SELECT * FROM webhooks WHERE id = ?', id) as WebhookRow);
+      return toView((await this.db.one('SELECT * FROM webhooks WHERE id = ?', id)) as WebhookRow);
     });
   }
 
   async deliveries(webhookId: string, limit = 100) {
-    if (!await this.db.one('SELECT 1 FROM webhooks WHERE id = ?', webhookId)) throw DomainError.notFound('webhook', webhookId);
-    const deliveries = await this.db
-      .all(
-        `SELECT d.id, d.outbox_id AS outboxId, d.idempotency_key AS idempotencyKey, d.status, d.attempts, d.next_attempt_at AS nextAttemptAt,
+    if (!(await this.db.one('SELECT 1 FROM webhooks WHERE id = ?', webhookId))) throw DomainError.notFound('webhook', webhookId);
+    const deliveries = (await this.db.all(
+      `SELECT d.id, d.outbox_id AS outboxId, d.idempotency_key AS idempotencyKey, d.status, d.attempts, d.next_attempt_at AS nextAttemptAt,
            d.last_status AS lastStatus, d.last_error AS lastError, d.delivered_at AS deliveredAt, o.type
-         FROM webhook_deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE d.webhook_id = ? ORDER BY d.id DESC LIMIT ?`, webhookId, limit) as { id: number }[];
+         FROM webhook_deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE d.webhook_id = ? ORDER BY d.id DESC LIMIT ?`,
+      webhookId,
+      limit,
+    )) as { id: number }[];
     const attempts =
       'SELECT attempted_at AS attemptedAt, status_code AS statusCode, error, duration_ms AS durationMs FROM webhook_attempts WHERE delivery_id = ? ORDER BY id';
     const out = [];
@@ -103,13 +114,18 @@ export class WebhooksService {
 
   /** Inside the dispatch transaction: one delivery per active webhook that wants this event type. */
   async enqueue(message: OutboxRow, now: string): Promise<void> {
-    for (const w of await this.db.all('SELECT id, event_types FROM webhooks WHERE active = 1') as WebhookRow[]) {
+    for (const w of (await this.db.all('SELECT id, event_types FROM webhooks WHERE active = 1')) as WebhookRow[]) {
       const types = JSON.parse(w.event_types) as string[];
       if (!types.includes('*') && !types.includes(message.type)) continue;
-      await this.db
-        .run(
-          `INSERT INTO webhook_deliveries (outbox_id, webhook_id, idempotency_key, status, attempts, next_attempt_at, created_at)
-           VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING`, message.id, w.id, `duban-${message.id}-${w.id}`, now, now);
+      await this.db.run(
+        `INSERT INTO webhook_deliveries (outbox_id, webhook_id, idempotency_key, status, attempts, next_attempt_at, created_at)
+           VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING`,
+        message.id,
+        w.id,
+        `duban-${message.id}-${w.id}`,
+        now,
+        now,
+      );
     }
   }
 
@@ -120,11 +136,15 @@ export class WebhooksService {
   }
 
   private async deliverRound(): Promise<{ attempted: number; delivered: number }> {
-    const due = this.db.dialect === 'postgres' ? await this.claimDue() : await this.db
-      .all(
-        `SELECT d.id, d.outbox_id, d.idempotency_key, d.attempts, w.url, w.secret, o.body, o.type
+    const due =
+      this.db.dialect === 'postgres'
+        ? await this.claimDue()
+        : ((await this.db.all(
+            `SELECT d.id, d.outbox_id, d.idempotency_key, d.attempts, w.url, w.secret, o.body, o.type
          FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN outbox o ON o.id = d.outbox_id
-         WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.id LIMIT 200`, this.clock.nowIso()) as DueDelivery[];
+         WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.id LIMIT 200`,
+            this.clock.nowIso(),
+          )) as DueDelivery[]);
     let delivered = 0;
     for (const d of due) if (await this.attempt(d)) delivered++;
     return { attempted: due.length, delivered };
@@ -141,12 +161,18 @@ export class WebhooksService {
     const batch = 20;
     const now = this.clock.now();
     const lease = new Date(now.getTime() + batch * this.config.DUBAN_WEBHOOK_TIMEOUT_MS + 30_000).toISOString();
-    const rows = await this.db.transaction(async (tx) => await tx.all(
-      `WITH claimed AS (
+    const rows = (await this.db.transaction(
+      async (tx) =>
+        await tx.all(
+          `WITH claimed AS (
          SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
        UPDATE webhook_deliveries d SET next_attempt_at = ? FROM claimed c, webhooks w, outbox o
        WHERE d.id = c.id AND w.id = d.webhook_id AND o.id = d.outbox_id
-       RETURNING d.id, d.outbox_id, d.idempotency_key, d.attempts, w.url, w.secret, o.body, o.type`, now.toISOString(), lease)) as DueDelivery[];
+       RETURNING d.id, d.outbox_id, d.idempotency_key, d.attempts, w.url, w.secret, o.body, o.type`,
+          now.toISOString(),
+          lease,
+        ),
+    )) as DueDelivery[];
     return rows.sort((a, b) => a.id - b.id);
   }
 
@@ -185,12 +211,25 @@ export class WebhooksService {
     const giveUp = !ok && attempts >= this.config.DUBAN_WEBHOOK_MAX_ATTEMPTS;
     const next = new Date(now.getTime() + Math.min(this.config.DUBAN_WEBHOOK_BACKOFF_MS * 2 ** (attempts - 1), HOUR)).toISOString();
     await this.db.transaction(async () => {
-      await this.db
-        .run('INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?)', d.id, now.toISOString(), status, error, Math.round(performance.now() - started));
-      await this.db
-        .run(
-          `UPDATE webhook_deliveries SET attempts = ?, status = ?, next_attempt_at = ?, last_status = ?, last_error = ?, delivered_at = ?
-           WHERE id = ?`, attempts, ok ? 'delivered' : giveUp ? 'failed' : 'pending', ok ? now.toISOString() : next, status, error, ok ? now.toISOString() : null, d.id);
+      await this.db.run(
+        'INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?)',
+        d.id,
+        now.toISOString(),
+        status,
+        error,
+        Math.round(performance.now() - started),
+      );
+      await this.db.run(
+        `UPDATE webhook_deliveries SET attempts = ?, status = ?, next_attempt_at = ?, last_status = ?, last_error = ?, delivered_at = ?
+           WHERE id = ?`,
+        attempts,
+        ok ? 'delivered' : giveUp ? 'failed' : 'pending',
+        ok ? now.toISOString() : next,
+        status,
+        error,
+        ok ? now.toISOString() : null,
+        d.id,
+      );
     });
     if (giveUp) this.logger.warn(`delivery ${d.id} to ${d.url} failed ${attempts} times; giving up (${error})`);
     return ok;

@@ -2,7 +2,6 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import type { Relation } from 'typeorm';
 import { Unit } from '../units/unit.entity.js';
 
-
 export const PLAN_STATUSES = ['draft', 'published', 'closed'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
 

@@ -39,7 +39,8 @@ export class PlansController {
   @SecurityLogged('scoring.setup-changed', { subject: 'plan' })
   @ApiOperation({
     summary: 'Change a plan’s name or settings (yellow-light days, sign-for days, sequential submission) for tasks created from now on',
-    description: 'Tasks already created keep the deadlines and submission rule they were given (their history holds them). A closed plan refuses: 409 PLAN_CLOSED.',
+    description:
+      'Tasks already created keep the deadlines and submission rule they were given (their history holds them). A closed plan refuses: 409 PLAN_CLOSED.',
   })
   async update(@Param('id') id: string, @Body() dto: UpdatePlanDto): Promise<PlanView> {
     return await this.plans.update(id, dto);
@@ -57,11 +58,21 @@ export class PlansController {
   @ApiHeader({ name: 'Prefer', required: false, description: '`respond-async`: answer 202 with the close job instead of waiting', example: 'respond-async' })
   @ApiCreatedResponse({ description: 'the plan after the move' })
   @ApiAcceptedResponse({ type: JobAccepted, description: 'with Prefer: respond-async, for a close' })
-  async setStatus(@Param('id') id: string, @Body() dto: SetPlanStatusDto, @CurrentActor() actor: Actor, @Headers('prefer') prefer: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async setStatus(
+    @Param('id') id: string,
+    @Body() dto: SetPlanStatusDto,
+    @CurrentActor() actor: Actor,
+    @Headers('prefer') prefer: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     if (dto.status === 'closed' && /\brespond-async\b/i.test(prefer ?? '')) {
       const { job } = await this.plans.startClose(id, actor);
       const location = `/jobs/${job.id}`;
-      await reply.status(202).header('location', location).header('preference-applied', 'respond-async').send({ jobId: job.id, location, job } satisfies JobAccepted);
+      await reply
+        .status(202)
+        .header('location', location)
+        .header('preference-applied', 'respond-async')
+        .send({ jobId: job.id, location, job } satisfies JobAccepted);
       return;
     }
     const view: PlanView = await this.plans.setStatus(id, dto.status, actor);

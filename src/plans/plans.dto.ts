@@ -8,19 +8,29 @@ import { PLAN_STATUSES, type PlanStatus } from './plan.entity.js';
 
 export class CreatePlanDto {
   @ApiPropertyOptional({ description: 'Id; generated when absent', example: 'plan-2026' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
   id?: string;
   @ApiProperty({ example: 2026 }) @IsInt() @Min(2000) @Max(2100) year: number;
   @ApiProperty({ example: '2026年度县直部门绩效考评' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
   @ApiPropertyOptional({ example: 'Asia/Shanghai', default: 'Asia/Shanghai' }) @IsOptional() @IsTimeZone() timezone?: string;
   @ApiPropertyOptional({ example: 3, default: 3, description: 'working days before the due day when the light turns yellow' })
-  @IsOptional() @IsInt() @Min(0) @Max(60)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60)
   warnWorkingDays?: number;
   @ApiPropertyOptional({ example: 3, description: 'working days after assignment to sign for (签收) a task; absent: no sign-for deadline' })
-  @IsOptional() @IsInt() @Min(0) @Max(60)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60)
   signForWorkingDays?: number;
   @ApiPropertyOptional({ default: false, description: 'node k+1 may be submitted only after node k is approved (lights never depend on it)' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   sequentialSubmission?: boolean;
 }
 
@@ -31,13 +41,20 @@ export class CreatePlanDto {
 export class UpdatePlanDto {
   @ApiPropertyOptional({ example: '2026年度县直部门绩效考评（修订）' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
   @ApiPropertyOptional({ example: 3, description: 'working days before the due day when the light turns yellow' })
-  @IsOptional() @IsInt() @Min(0) @Max(60)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60)
   warnWorkingDays?: number;
   @ApiPropertyOptional({ example: 3, nullable: true, description: 'working days after assignment to sign for (签收) a task; null: no sign-for deadline' })
-  @ValidateIf((o: UpdatePlanDto) => o.signForWorkingDays !== null && o.signForWorkingDays !== undefined) @IsInt() @Min(0) @Max(60)
+  @ValidateIf((o: UpdatePlanDto) => o.signForWorkingDays !== null && o.signForWorkingDays !== undefined)
+  @IsInt()
+  @Min(0)
+  @Max(60)
   signForWorkingDays?: number | null;
   @ApiPropertyOptional({ description: 'node k+1 may be submitted only after node k is approved' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   sequentialSubmission?: boolean;
 }
 

@@ -66,10 +66,11 @@ export class PlansService {
       if (await this.db.one('SELECT 1 FROM plans WHERE id = ?', row.id)) {
         throw new DomainError(ErrorCode.Duplicate, `plan ${row.id} exists`, { field: 'id' });
       }
-      await this.db
-        .run(
-          `INSERT INTO plans (id, year, name, timezone, status, warn_working_days, sign_for_working_days, sequential_submission, created_at)
-           VALUES (@id, @year, @name, @timezone, @status, @warn_working_days, @sign_for_working_days, @sequential_submission, @created_at)`, row);
+      await this.db.run(
+        `INSERT INTO plans (id, year, name, timezone, status, warn_working_days, sign_for_working_days, sequential_submission, created_at)
+           VALUES (@id, @year, @name, @timezone, @status, @warn_working_days, @sign_for_working_days, @sequential_submission, @created_at)`,
+        row,
+      );
     });
     // Never refused: a past year without a calendar still works on plain weekends, but the office is told.
     const warnings = this.deadlines.calendarGaps([row.year]);
@@ -91,17 +92,21 @@ export class PlansService {
     if (dto.warnWorkingDays !== undefined) put('warn_working_days', dto.warnWorkingDays);
     if (dto.signForWorkingDays !== undefined) put('sign_for_working_days', dto.signForWorkingDays);
     if (dto.sequentialSubmission !== undefined) put('sequential_submission', dto.sequentialSubmission ? 1 : 0);
-    if (!sets.length) throw DomainError.validation([{ field: 'body', reason: '没有要修改的内容 / nothing to change: give name, warnWorkingDays, signForWorkingDays or sequentialSubmission' }]);
+    if (!sets.length)
+      throw DomainError.validation([
+        { field: 'body', reason: '没有要修改的内容 / nothing to change: give name, warnWorkingDays, signForWorkingDays or sequentialSubmission' },
+      ]);
     return await this.db.transaction(async () => {
       const plan = await this.get(id);
-      if (plan.status === 'closed') throw new DomainError(ErrorCode.PlanClosed, `plan ${id} is closed: its settings can no longer change`, { what: 'settings', planId: id });
+      if (plan.status === 'closed')
+        throw new DomainError(ErrorCode.PlanClosed, `plan ${id} is closed: its settings can no longer change`, { what: 'settings', planId: id });
       await this.db.run(`UPDATE plans SET ${sets.join(', ')} WHERE id = @id`, params);
       return await this.get(id);
     });
   }
 
   async find(id: string): Promise<PlanView | undefined> {
-    const row = await this.db.one('SELECT * FROM plans WHERE id = ?', id) as PlanRow | undefined;
+    const row = (await this.db.one('SELECT * FROM plans WHERE id = ?', id)) as PlanRow | undefined;
     return row && toView(row);
   }
 
@@ -120,8 +125,8 @@ export class PlansService {
     if (search) conds.push(`name ${likeOperator(this.db.dialect)} @search ESCAPE '\\'`);
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const params = { year: q.year, status: q.status, search, limit: pageSize, offset };
-    const total = (await this.db.one(`SELECT count(*) AS n FROM plans ${where}`, params) as { n: number }).n;
-    const rows = await this.db.all(`SELECT * FROM plans ${where} ORDER BY year DESC, name LIMIT @limit OFFSET @offset`, params) as PlanRow[];
+    const total = ((await this.db.one(`SELECT count(*) AS n FROM plans ${where}`, params)) as { n: number }).n;
+    const rows = (await this.db.all(`SELECT * FROM plans ${where} ORDER BY year DESC, name LIMIT @limit OFFSET @offset`, params)) as PlanRow[];
     return { items: rows.map(toView), total, page, pageSize };
   }
 
@@ -200,7 +205,7 @@ export class PlansService {
       }
       await this.db.run('INSERT INTO plan_groups (id, plan_id, name, kind) VALUES (?, ?, ?, ?)', group.id, planId, group.name, group.kind);
       for (const [i, unitId] of group.unitIds.entries()) {
-        if (!await this.db.one('SELECT 1 FROM units WHERE id = ?', unitId)) {
+        if (!(await this.db.one('SELECT 1 FROM units WHERE id = ?', unitId))) {
           throw DomainError.validation([{ field: `unitIds[${i}]`, reason: `unit ${unitId} does not exist` }]);
         }
         await this.db.run('INSERT INTO group_members (group_id, unit_id) VALUES (?, ?)', group.id, unitId);
@@ -211,14 +216,16 @@ export class PlansService {
 
   async listGroups(planId: string): Promise<GroupView[]> {
     await this.get(planId);
-    const groups = await this.db.all('SELECT * FROM plan_groups WHERE plan_id = ? ORDER BY name', planId) as {
+    const groups = (await this.db.all('SELECT * FROM plan_groups WHERE plan_id = ? ORDER BY name', planId)) as {
       id: string;
       plan_id: string;
       name: string;
       kind: string;
     }[];
-    const members = await this.db
-      .all('SELECT m.group_id, m.unit_id FROM group_members m JOIN plan_groups g ON g.id = m.group_id WHERE g.plan_id = ? ORDER BY m.unit_id', planId) as { group_id: string; unit_id: string }[];
+    const members = (await this.db.all(
+      'SELECT m.group_id, m.unit_id FROM group_members m JOIN plan_groups g ON g.id = m.group_id WHERE g.plan_id = ? ORDER BY m.unit_id',
+      planId,
+    )) as { group_id: string; unit_id: string }[];
     return groups.map((g) => ({
       id: g.id,
       planId: g.plan_id,

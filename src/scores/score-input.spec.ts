@@ -35,15 +35,24 @@ const never = () => {
 
 describe('taskFacts: the read model → TaskFacts', () => {
   it('gives node counts always, and completed only when it is known', () => {
-    expect(taskFacts(row({ red_nodes: 1, red_deductions: '[0.5]' }), spec('node_platform'), null, never)).toEqual({ nodes: 3, redNodes: 1, redNodeDeductions: [0.5] });
-    expect(taskFacts(row({ approved_nodes: 3, state: 'completed' }), spec('all_or_nothing'), null, never)).toMatchObject({ completed: true, redNodeDeductions: [] });
+    expect(taskFacts(row({ red_nodes: 1, red_deductions: '[0.5]' }), spec('node_platform'), null, never)).toEqual({
+      nodes: 3,
+      redNodes: 1,
+      redNodeDeductions: [0.5],
+    });
+    expect(taskFacts(row({ approved_nodes: 3, state: 'completed' }), spec('all_or_nothing'), null, never)).toMatchObject({
+      completed: true,
+      redNodeDeductions: [],
+    });
     expect(taskFacts(row({ approved_nodes: 1, state: 'closed' }), spec('all_or_nothing'), null, never)).toMatchObject({ completed: false });
     expect(taskFacts(row({ approved_nodes: 1, state: 'open' }), spec('all_or_nothing'), null, never)).not.toHaveProperty('completed');
   });
 
   it('reads the latest approved value; the reviewed value wins over the submitted one; the unit target wins', () => {
     const ratio = spec('ratio', { assessorPoints: true, weightOfRatio: 0.9 }, 20);
-    expect(taskFacts(row({ approved_nodes: 2, reviewed_value: 6, completed_value: 6.2, assessor_points: 4, last_stage_value: 8 }), ratio, 7, never)).toMatchObject({
+    expect(
+      taskFacts(row({ approved_nodes: 2, reviewed_value: 6, completed_value: 6.2, assessor_points: 4, last_stage_value: 8 }), ratio, 7, never),
+    ).toMatchObject({
       actual: 6,
       assessorPoints: 4,
       target: 8,
@@ -72,14 +81,29 @@ describe('taskFacts: the read model → TaskFacts', () => {
 });
 
 describe('methodOf and templateGroupOf', () => {
-  const ind = (over: Partial<IndicatorRowLite>): IndicatorRowLite => ({ id: 'i', code: '1', name: 'x', points: 10, method_code: 'ratio', method_params: '{}', target_value: 8, direction: 'higher', ...over });
+  const ind = (over: Partial<IndicatorRowLite>): IndicatorRowLite => ({
+    id: 'i',
+    code: '1',
+    name: 'x',
+    points: 10,
+    method_code: 'ratio',
+    method_params: '{}',
+    target_value: 8,
+    direction: 'higher',
+    ...over,
+  });
   it('takes the indicator’s direction as the default of directional methods only', () => {
     expect(methodOf(ind({ direction: 'lower' }))).toEqual({ code: 'ratio', params: { direction: 'lower' } });
     expect(methodOf(ind({ direction: 'lower', method_code: 'node_platform' }))).toEqual({ code: 'node_platform', params: {} });
     expect(methodOf(ind({ direction: 'lower', method_params: '{"direction":"higher"}' })).params).toEqual({ direction: 'higher' });
   });
 
-  const template = { groups: [{ key: 'towns', name: '镇街组' }, { key: 'parks', name: '园区组' }] } as unknown as PlanTemplate;
+  const template = {
+    groups: [
+      { key: 'towns', name: '镇街组' },
+      { key: 'parks', name: '园区组' },
+    ],
+  } as unknown as PlanTemplate;
   it('finds the template group: configured, by kind, by name, or none', () => {
     const cfg = { templateId: 't', groupTemplates: { g1: 'parks' }, indicatorRules: {} };
     expect(templateGroupOf({ id: 'g1', name: '镇街组', kind: 'towns' }, cfg, template)).toBe('parks');
@@ -99,7 +123,13 @@ const TEMPLATE = (() => {
       {
         key: 'towns',
         name: '镇街组',
-        composition: { key: 'total', name: '综合得分', kind: 'composite', mode: 'points', parts: [{ key: 'ind', name: '业务指标', kind: 'indicators', points: 100 }] },
+        composition: {
+          key: 'total',
+          name: '综合得分',
+          kind: 'composite',
+          mode: 'points',
+          parts: [{ key: 'ind', name: '业务指标', kind: 'indicators', points: 100 }],
+        },
         absentIndicators: 'exclude',
         grading: { mode: 'thresholds', thresholds: [{ grade: '优秀', min: 95 }], otherwise: '良好' },
       },
@@ -146,13 +176,37 @@ describe('buildScoringInput → computePlanScores → score sheet', () => {
     const scores = computePlanScores(built.input);
     const a = scores.units.find((u) => u.unitId === 'a')!;
     expect(a.indicators[0]).toMatchObject({ display: '9.00', taskId: 'ta' });
-    expect(groupViews(scores)[0].units.map((u) => [u.unitId, u.rank, u.grade])).toEqual([['b', 1, '优秀'], ['a', 2, '良好']]);
-    const data: SheetData = { plan: { id: 'p', name: '方案', year: 2026, status: 'published' }, source: 'live', run: null, at: '2026-01-01T00:00:00.000Z', groups: scores.groups, units: scores.units };
+    expect(groupViews(scores)[0].units.map((u) => [u.unitId, u.rank, u.grade])).toEqual([
+      ['b', 1, '优秀'],
+      ['a', 2, '良好'],
+    ]);
+    const data: SheetData = {
+      plan: { id: 'p', name: '方案', year: 2026, status: 'published' },
+      source: 'live',
+      run: null,
+      at: '2026-01-01T00:00:00.000Z',
+      groups: scores.groups,
+      units: scores.units,
+    };
     const csv = toCsv(summaryTable(data));
-    expect(csv.startsWith('\uFEFF方案 考核成绩表\r\n考核方案：方案（p）　成绩来源：实时暂定成绩（按当前状态计算）　计算时间：2026年1月1日 08:00:00（北京时间）\r\n分组,排名,单位,综合得分')).toBe(true);
+    expect(
+      csv.startsWith(
+        '\uFEFF方案 考核成绩表\r\n考核方案：方案（p）　成绩来源：实时暂定成绩（按当前状态计算）　计算时间：2026年1月1日 08:00:00（北京时间）\r\n分组,排名,单位,综合得分',
+      ),
+    ).toBe(true);
     expect(csv).toContain(",'=乙镇,");
     expect(csv.split('\r\n')[4]).toMatch(/^镇街组,2,甲镇,90,0,0,0,90,良好,合格,,/);
-    expect(breakdownTable(data).rows.find((r) => r[1] === '甲镇')).toEqual(['镇街组', '甲镇', '指标', 'R1 招商引资', '完成比例计分法', 10, 9, '已计分', expect.stringContaining('min(18 ÷ 20, 1) × 10 = 9.00')]);
+    expect(breakdownTable(data).rows.find((r) => r[1] === '甲镇')).toEqual([
+      '镇街组',
+      '甲镇',
+      '指标',
+      'R1 招商引资',
+      '完成比例计分法',
+      10,
+      9,
+      '已计分',
+      expect.stringContaining('min(18 ÷ 20, 1) × 10 = 9.00'),
+    ]);
   });
 
   it('makes valid, unique sheet names', () => {

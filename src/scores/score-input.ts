@@ -125,12 +125,7 @@ export function needsEarlierApprovals(row: TaskFactRow, spec: MethodSpec): boole
  * The facts of one task for its indicator's method. `earlier` gives the approvals of the earlier approved
  * nodes (latest first) and is called only when the latest approved node lacks a value the method needs.
  */
-export function taskFacts(
-  row: TaskFactRow,
-  spec: MethodSpec,
-  indicatorTarget: number | null,
-  earlier: () => ApprovalValues[],
-): TaskFacts {
+export function taskFacts(row: TaskFactRow, spec: MethodSpec, indicatorTarget: number | null, earlier: () => ApprovalValues[]): TaskFacts {
   const facts: TaskFacts = { nodes: row.nodes, redNodes: row.red_nodes };
   if (row.red_deductions) facts.redNodeDeductions = JSON.parse(row.red_deductions) as (number | null)[];
   else if (row.red_nodes === 0) facts.redNodeDeductions = [];
@@ -165,7 +160,8 @@ export function taskFacts(
   if (entered) {
     if (spec.code === 'ratio') {
       if (spec.params.subIndicators && entered.subValues) facts.subValues = entered.subValues;
-      else if (!spec.params.subIndicators && spec.params.policyAdjustment && entered.policyAdjustment !== undefined) facts.policyAdjustment = entered.policyAdjustment;
+      else if (!spec.params.subIndicators && spec.params.policyAdjustment && entered.policyAdjustment !== undefined)
+        facts.policyAdjustment = entered.policyAdjustment;
     } else if (spec.code === 'direct' && spec.params.mode === 'sub_items' && entered.subItems) {
       facts.subItems = entered.subItems;
     }
@@ -267,7 +263,13 @@ export function buildScoringInput(args: {
     if (!groupIds.has(m.group_id)) continue;
     const prior = unitGroup.get(m.unit_id);
     if (prior !== undefined) {
-      issues.push({ level: 'warning', code: 'unit_in_two_groups', message: `unit ${m.unit_id} is in groups ${prior} and ${m.group_id}; scored in ${prior}`, unitId: m.unit_id, groupId: m.group_id });
+      issues.push({
+        level: 'warning',
+        code: 'unit_in_two_groups',
+        message: `unit ${m.unit_id} is in groups ${prior} and ${m.group_id}; scored in ${prior}`,
+        unitId: m.unit_id,
+        groupId: m.group_id,
+      });
       continue;
     }
     unitGroup.set(m.unit_id, m.group_id);
@@ -278,7 +280,12 @@ export function buildScoringInput(args: {
   const specs = new Map<string, { spec: MethodSpec; target: number | null }>();
   for (const ind of args.indicators) {
     if (!(ind.points > 0)) {
-      issues.push({ level: 'warning', code: 'indicator_without_points', message: `indicator ${ind.code} (${ind.id}) has ${ind.points} points: not scored`, indicatorId: ind.id });
+      issues.push({
+        level: 'warning',
+        code: 'indicator_without_points',
+        message: `indicator ${ind.code} (${ind.id}) has ${ind.points} points: not scored`,
+        indicatorId: ind.id,
+      });
       continue;
     }
     const rule = config.indicatorRules[ind.id] ?? {};
@@ -307,10 +314,21 @@ export function buildScoringInput(args: {
       continue;
     }
     const provenance = provenanceOf(row);
-    tasks.push({ taskId: row.id, indicatorId: row.indicator_id, unitId: row.unit_id, facts: args.facts(row, s.spec, s.target), ...(provenance ? { provenance } : {}) });
+    tasks.push({
+      taskId: row.id,
+      indicatorId: row.indicator_id,
+      unitId: row.unit_id,
+      facts: args.facts(row, s.spec, s.target),
+      ...(provenance ? { provenance } : {}),
+    });
   }
   for (const [unitId, n] of ungrouped) {
-    issues.push({ level: 'error', code: 'unit_not_in_group', message: `unit ${unitId} has ${n} task(s) but is in no scored group of the plan: not scored`, unitId });
+    issues.push({
+      level: 'error',
+      code: 'unit_not_in_group',
+      message: `unit ${unitId} has ${n} task(s) but is in no scored group of the plan: not scored`,
+      unitId,
+    });
   }
   const ballots = (args.ballots ?? []).filter((b) => groupIds.has(b.groupId));
   return {

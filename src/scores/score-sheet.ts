@@ -47,7 +47,9 @@ export function beijingTime(iso: string): string {
 /** The score sheet's title lines: "<plan> <group>考核成绩表", then the source and the time in Beijing time. */
 export function sheetTitle(data: SheetData, what: string): string[] {
   const source =
-    data.source === 'frozen' ? `冻结成绩（第 ${data.run!.id} 次${data.run!.kind === 'close' ? '，方案关闭时' : '，重新计分'}）` : '实时暂定成绩（按当前状态计算）';
+    data.source === 'frozen'
+      ? `冻结成绩（第 ${data.run!.id} 次${data.run!.kind === 'close' ? '，方案关闭时' : '，重新计分'}）`
+      : '实时暂定成绩（按当前状态计算）';
   return [`${data.plan.name} ${what}`, `考核方案：${data.plan.name}（${data.plan.id}）　成绩来源：${source}　计算时间：${beijingTime(data.at)}`];
 }
 
@@ -57,7 +59,9 @@ export function groupTables(data: SheetData): Table[] {
   return data.groups.map((g: GroupScores) => {
     const units = g.ranking.map((id) => byId.get(id)).filter((u): u is UnitScore => u !== undefined);
     const top = units[0]?.parts.parts ?? [];
-    const partHeaders = top.map((p) => `${p.name}${p.budget !== undefined ? `（${p.budget}分）` : p.weight !== undefined ? `（${roundHalfUp(p.weight * 100)}%）` : ''}`);
+    const partHeaders = top.map(
+      (p) => `${p.name}${p.budget !== undefined ? `（${p.budget}分）` : p.weight !== undefined ? `（${roundHalfUp(p.weight * 100)}%）` : ''}`,
+    );
     const headers = ['排名', '单位', ...partHeaders, '综合得分', '加分', '减分', '负面清单扣分', '最终得分', '等次', '结果', '是否暂定', '计算说明'];
     const rows = units.map((u) => [
       u.rank,
@@ -118,8 +122,20 @@ export function breakdownTable(data: SheetData): Table {
     const unit = u.name ?? u.unitId;
     for (const s of u.indicators) {
       const e = s.explanation;
-      const how = [e.rule, e.formula, s.missing?.length ? `缺少：${s.missing.join('、')}（按 0 / 未完成计）` : '', s.counted ? '' : '（不计入本组构成）'].filter(Boolean).join('；');
-      rows.push([gname, unit, '指标', s.name ?? s.indicatorId, `${e.method.name}${e.method.modeName ? `（${e.method.modeName}）` : ''}`, s.points, r2(s.score), STATUS_ZH[s.status] ?? s.status, how]);
+      const how = [e.rule, e.formula, s.missing?.length ? `缺少：${s.missing.join('、')}（按 0 / 未完成计）` : '', s.counted ? '' : '（不计入本组构成）']
+        .filter(Boolean)
+        .join('；');
+      rows.push([
+        gname,
+        unit,
+        '指标',
+        s.name ?? s.indicatorId,
+        `${e.method.name}${e.method.modeName ? `（${e.method.modeName}）` : ''}`,
+        s.points,
+        r2(s.score),
+        STATUS_ZH[s.status] ?? s.status,
+        how,
+      ]);
     }
     const walk = (p: PartScore, path: string): void => {
       const label = path ? `${path} / ${p.name}` : p.name;
@@ -134,7 +150,8 @@ export function breakdownTable(data: SheetData): Table {
       ['负面清单', u.adjustments.negativeList],
     ];
     for (const [kind, sec] of sections) {
-      for (const l of sec.lines) rows.push([gname, unit, kind, `${l.name}（${l.count} 次）`, '', l.cap ?? null, r2(l.points), l.capped ? '已封顶' : '', l.formula]);
+      for (const l of sec.lines)
+        rows.push([gname, unit, kind, `${l.name}（${l.count} 次）`, '', l.cap ?? null, r2(l.points), l.capped ? '已封顶' : '', l.formula]);
       if (sec.lines.length) rows.push([gname, unit, `${kind}合计`, '', '', sec.totalCap ?? null, r2(sec.total), sec.capped ? '已封顶' : '', sec.formula]);
     }
     for (const v of u.adjustments.veto.items) rows.push([gname, unit, '否决项', v.name, '', null, null, '否决', v.note ?? '']);
@@ -224,7 +241,12 @@ export async function toXlsx(data: SheetData): Promise<Buffer> {
     rows: [
       ['考核方案', data.plan.name],
       ['方案编号', data.plan.id],
-      ['成绩来源', data.source === 'frozen' ? `冻结成绩（第 ${data.run!.id} 次${data.run!.kind === 'close' ? '，方案关闭时' : `，重新计分：${data.run!.reason ?? ''}`}）` : '实时暂定成绩（按当前状态计算）'],
+      [
+        '成绩来源',
+        data.source === 'frozen'
+          ? `冻结成绩（第 ${data.run!.id} 次${data.run!.kind === 'close' ? '，方案关闭时' : `，重新计分：${data.run!.reason ?? ''}`}）`
+          : '实时暂定成绩（按当前状态计算）',
+      ],
       ['计算时间', beijingTime(data.at)],
       ['计算时间（UTC）', data.at],
       ['操作人', data.run ? `${data.run.actor.username ?? data.run.actor.userId ?? ''}（${data.run.actor.role}）` : ''],

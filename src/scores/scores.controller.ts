@@ -5,17 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
 import { breakdownTable, summaryTable, toCsv, toXlsx } from './score-sheet.js';
-import {
-  BallotDto,
-  BallotQuery,
-  ExportQuery,
-  ReasonDto,
-  ScoresQuery,
-  ScoreSourceQuery,
-  ScoringConfigDto,
-  UnitEventDto,
-  UnitEventQuery,
-} from './scores.dto.js';
+import { BallotDto, BallotQuery, ExportQuery, ReasonDto, ScoresQuery, ScoreSourceQuery, ScoringConfigDto, UnitEventDto, UnitEventQuery } from './scores.dto.js';
 import {
   ScoresService,
   type BallotView,
@@ -67,7 +57,12 @@ export class ScoresController {
   @Get('plans/:id/units/:unitId/scorecard')
   @Roles('admin', 'supervisor', 'auditor', 'leader', 'department')
   @ApiOperation({ summary: 'One unit’s scorecard: every indicator with method, inputs and formula, the parts, bonuses, deductions, veto, rank and grade' })
-  async scorecard(@Param('id') id: string, @Param('unitId') unitId: string, @Query() q: ScoreSourceQuery, @CurrentActor() actor: Actor): Promise<ScorecardView> {
+  async scorecard(
+    @Param('id') id: string,
+    @Param('unitId') unitId: string,
+    @Query() q: ScoreSourceQuery,
+    @CurrentActor() actor: Actor,
+  ): Promise<ScorecardView> {
     return await this.scores.scorecard(id, unitId, q, actor);
   }
 
@@ -105,7 +100,12 @@ export class ScoresController {
   @HttpCode(200)
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Void a unit event (kept, marked with who and why)' })
-  async voidUnitEvent(@Param('id') id: string, @Param('eventId') eventId: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor): Promise<UnitEventView> {
+  async voidUnitEvent(
+    @Param('id') id: string,
+    @Param('eventId') eventId: string,
+    @Body() dto: ReasonDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<UnitEventView> {
     return await this.scores.voidUnitEvent(id, eventId, dto.reason, actor);
   }
 

@@ -101,7 +101,9 @@ const SCORED_STATES = `('assigned', 'open', 'submitted', 'returned', 'suspended'
  * - closed and scored tasks of other methods: currentIndex, completedAt and score only.
  * The JS side never parses a snapshot on this path. `where` selects the tasks (a plan, or some ids).
  */
-export const taskFactsSql = (where: string, dialect: 'sqlite' | 'postgres' = 'sqlite'): string => dialect === 'postgres' ? `
+export const taskFactsSql = (where: string, dialect: 'sqlite' | 'postgres' = 'sqlite'): string =>
+  dialect === 'postgres'
+    ? `
 SELECT t.id, t.indicator_id, t.unit_id, t.state, t.red_count AS red_nodes,
   (SELECT count(*) FROM nodes n WHERE n.task_id = t.id) AS nodes,
   CASE WHEN t.red_count > 0 AND i.method_code = 'node_deduction' THEN
@@ -114,7 +116,8 @@ SELECT t.id, t.indicator_id, t.unit_id, t.state, t.red_count AS red_nodes,
   END AS ctx,
   t.version, i.method_code
 FROM tasks t JOIN indicators i ON i.id = t.indicator_id
-WHERE ${where} AND t.state IN ${SCORED_STATES}` : `
+WHERE ${where} AND t.state IN ${SCORED_STATES}`
+    : `
 SELECT t.id, t.indicator_id, t.unit_id, t.state, t.red_count AS red_nodes,
   (SELECT count(*) FROM nodes n WHERE n.task_id = t.id AND (t.state != 'suspended' OR n.status = 'approved' OR n.red_lighted = 1)) AS nodes,
   CASE WHEN t.red_count > 0 AND i.method_code = 'node_deduction' THEN
@@ -146,8 +149,16 @@ type Ctx = (number | null)[];
 
 /** A row of the facts statement in raw (array) mode: no per-row key objects. */
 type RawFactRow = [
-  id: string, indicatorId: string, unitId: string, state: string, redNodes: number, nodes: number, redDeductions: string | null, ctx: string | null,
-  version: number, methodCode: string,
+  id: string,
+  indicatorId: string,
+  unitId: string,
+  state: string,
+  redNodes: number,
+  nodes: number,
+  redDeductions: string | null,
+  ctx: string | null,
+  version: number,
+  methodCode: string,
 ];
 
 interface CachedFacts {
@@ -208,41 +219,45 @@ export class ScoresRepository {
   constructor(readonly db: DatabaseService) {}
 
   async plan(planId: string): Promise<PlanRowLite | undefined> {
-    return await this.db.one('SELECT id, name, year, status FROM plans WHERE id = ?', planId) as PlanRowLite | undefined;
+    return (await this.db.one('SELECT id, name, year, status FROM plans WHERE id = ?', planId)) as PlanRowLite | undefined;
   }
 
   async scoring(planId: string): Promise<PlanScoringRow | undefined> {
-    return await this.db.one('SELECT * FROM plan_scoring WHERE plan_id = ?', planId) as PlanScoringRow | undefined;
+    return (await this.db.one('SELECT * FROM plan_scoring WHERE plan_id = ?', planId)) as PlanScoringRow | undefined;
   }
 
   async upsertScoring(row: PlanScoringRow): Promise<void> {
-    await this.db
-      .run(
-        `INSERT INTO plan_scoring (plan_id, template_id, group_templates, indicator_rules, updated_by, updated_at)
+    await this.db.run(
+      `INSERT INTO plan_scoring (plan_id, template_id, group_templates, indicator_rules, updated_by, updated_at)
          VALUES (@plan_id, @template_id, @group_templates, @indicator_rules, @updated_by, @updated_at)
          ON CONFLICT (plan_id) DO UPDATE SET template_id = excluded.template_id, group_templates = excluded.group_templates,
-           indicator_rules = excluded.indicator_rules, updated_by = excluded.updated_by, updated_at = excluded.updated_at`, row);
+           indicator_rules = excluded.indicator_rules, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+      row,
+    );
   }
 
   async groups(planId: string): Promise<GroupRow[]> {
-    return await this.db.all('SELECT id, name, kind FROM plan_groups WHERE plan_id = ? ORDER BY name, id', planId) as GroupRow[];
+    return (await this.db.all('SELECT id, name, kind FROM plan_groups WHERE plan_id = ? ORDER BY name, id', planId)) as GroupRow[];
   }
 
   async members(planId: string): Promise<MemberRow[]> {
-    return await this.db
-      .all(
-        `SELECT m.group_id, m.unit_id, u.name AS unit_name FROM group_members m
+    return (await this.db.all(
+      `SELECT m.group_id, m.unit_id, u.name AS unit_name FROM group_members m
          JOIN plan_groups g ON g.id = m.group_id JOIN units u ON u.id = m.unit_id
-         WHERE g.plan_id = ? ORDER BY g.name, g.id, u.name, u.id`, planId) as MemberRow[];
+         WHERE g.plan_id = ? ORDER BY g.name, g.id, u.name, u.id`,
+      planId,
+    )) as MemberRow[];
   }
 
   async indicators(planId: string): Promise<IndicatorRowLite[]> {
-    return await this.db
-      .all('SELECT id, code, name, points, method_code, method_params, target_value, direction FROM indicators WHERE plan_id = ? ORDER BY code, id', planId) as IndicatorRowLite[];
+    return (await this.db.all(
+      'SELECT id, code, name, points, method_code, method_params, target_value, direction FROM indicators WHERE plan_id = ? ORDER BY code, id',
+      planId,
+    )) as IndicatorRowLite[];
   }
 
   async indicatorIds(planId: string): Promise<Set<string>> {
-    return new Set((await this.db.column('SELECT id FROM indicators WHERE plan_id = ? /* scores */', planId) as string[]));
+    return new Set((await this.db.column('SELECT id FROM indicators WHERE plan_id = ? /* scores */', planId)) as string[]);
   }
 
   /**
@@ -252,45 +267,48 @@ export class ScoresRepository {
    * everything. Both statements run in one read transaction, so they see the same state.
    */
   async taskFacts(planId: string, methods: ReadonlyMap<string, string>, opts: { cache?: boolean } = {}): Promise<TaskFactRow[]> {
-    return await this.db.transaction(async () => {
-      const cache = opts.cache === false ? undefined : this.factCache.get(planId);
-      const next = new Map<string, CachedFacts>();
-      const out: TaskFactRow[] = [];
-      const keep = (r: RawFactRow) => {
-        const row = toFactRow(r);
-        next.set(row.id, { version: r[8], method: r[9], row });
-        out.push(row);
-      };
-      if (!cache) {
-        for (const r of await this.db.rows(TASK_FACTS_SQL[this.db.dialect], { planId }) as RawFactRow[]) keep(r);
-      } else {
-        const heads = await this.db.rows(TASK_HEADS_SQL, { planId }) as [string, number, string][];
-        const stale: string[] = [];
-        for (const [id, version, indicatorId] of heads) {
-          const c = cache.get(id);
-          if (c && c.version === version && c.method === methods.get(indicatorId)) {
-            next.set(id, c);
-            out.push(c.row);
-          } else {
-            stale.push(id);
+    return await this.db.transaction(
+      async () => {
+        const cache = opts.cache === false ? undefined : this.factCache.get(planId);
+        const next = new Map<string, CachedFacts>();
+        const out: TaskFactRow[] = [];
+        const keep = (r: RawFactRow) => {
+          const row = toFactRow(r);
+          next.set(row.id, { version: r[8], method: r[9], row });
+          out.push(row);
+        };
+        if (!cache) {
+          for (const r of (await this.db.rows(TASK_FACTS_SQL[this.db.dialect], { planId })) as RawFactRow[]) keep(r);
+        } else {
+          const heads = (await this.db.rows(TASK_HEADS_SQL, { planId })) as [string, number, string][];
+          const stale: string[] = [];
+          for (const [id, version, indicatorId] of heads) {
+            const c = cache.get(id);
+            if (c && c.version === version && c.method === methods.get(indicatorId)) {
+              next.set(id, c);
+              out.push(c.row);
+            } else {
+              stale.push(id);
+            }
+          }
+          if (stale.length > heads.length / 2) {
+            next.clear();
+            out.length = 0;
+            for (const r of (await this.db.rows(TASK_FACTS_SQL[this.db.dialect], { planId })) as RawFactRow[]) keep(r);
+          } else if (stale.length > 0) {
+            for (const r of (await this.db.rows(TASK_FACTS_BY_IDS_SQL[this.db.dialect], { ids: JSON.stringify(stale) })) as RawFactRow[]) keep(r);
           }
         }
-        if (stale.length > heads.length / 2) {
-          next.clear();
-          out.length = 0;
-          for (const r of await this.db.rows(TASK_FACTS_SQL[this.db.dialect], { planId }) as RawFactRow[]) keep(r);
-        } else if (stale.length > 0) {
-          for (const r of await this.db.rows(TASK_FACTS_BY_IDS_SQL[this.db.dialect], { ids: JSON.stringify(stale) }) as RawFactRow[]) keep(r);
+        if (opts.cache !== false) {
+          // Most recently used last; a few plans at most.
+          this.factCache.delete(planId);
+          this.factCache.set(planId, next);
+          if (this.factCache.size > FACT_CACHE_PLANS) this.factCache.delete(this.factCache.keys().next().value as string);
         }
-      }
-      if (opts.cache !== false) {
-        // Most recently used last; a few plans at most.
-        this.factCache.delete(planId);
-        this.factCache.set(planId, next);
-        if (this.factCache.size > FACT_CACHE_PLANS) this.factCache.delete(this.factCache.keys().next().value as string);
-      }
-      return out;
-    }, { readOnly: true });
+        return out;
+      },
+      { readOnly: true },
+    );
   }
 
   /** Forget the cached facts (the benchmark measures the cold read with it). */
@@ -313,8 +331,8 @@ export class ScoresRepository {
     }
     for (const [k, ids] of byCount) {
       if (k - 1 > EARLIER_PATHS_MAX) {
-        const rows = await this.db
-          .all(this.db.dialect === 'postgres'
+        const rows = (await this.db.all(
+          this.db.dialect === 'postgres'
             ? `SELECT t.id AS taskId, j.value #> '{approval,reviewedValue}' AS reviewedValue,
                j.value #> '{submissions,-1,completedValue}' AS completedValue,
                j.value #> '{approval,assessorPoints}' AS assessorPoints
@@ -326,7 +344,9 @@ export class ScoresRepository {
                json_extract(j.value, '$.approval.assessorPoints') AS assessorPoints
              FROM tasks t, json_each(t.snapshot, '$.context.nodes') j
              WHERE t.id ${IDS_IN_JSON.sqlite} AND json_extract(j.value, '$.status') = 'approved'
-             ORDER BY t.id, j.key DESC`, JSON.stringify(ids)) as (ApprovalValues & { taskId: string })[];
+             ORDER BY t.id, j.key DESC`,
+          JSON.stringify(ids),
+        )) as (ApprovalValues & { taskId: string })[];
         for (const { taskId, ...a } of rows) {
           const list = out.get(taskId);
           if (list) list.push(a);
@@ -337,13 +357,25 @@ export class ScoresRepository {
       const pg = this.db.dialect === 'postgres';
       const paths: string[] = [];
       for (let i = k - 2; i >= 0; i--) {
-        if (pg) paths.push(`s #> '{context,nodes,${i},approval,reviewedValue}'`, `s #> '{context,nodes,${i},submissions,-1,completedValue}'`, `s #> '{context,nodes,${i},approval,assessorPoints}'`);
-        else paths.push(`'$.context.nodes[${i}].approval.reviewedValue'`, `'$.context.nodes[${i}].submissions[#-1].completedValue'`, `'$.context.nodes[${i}].approval.assessorPoints'`);
+        if (pg)
+          paths.push(
+            `s #> '{context,nodes,${i},approval,reviewedValue}'`,
+            `s #> '{context,nodes,${i},submissions,-1,completedValue}'`,
+            `s #> '{context,nodes,${i},approval,assessorPoints}'`,
+          );
+        else
+          paths.push(
+            `'$.context.nodes[${i}].approval.reviewedValue'`,
+            `'$.context.nodes[${i}].submissions[#-1].completedValue'`,
+            `'$.context.nodes[${i}].approval.assessorPoints'`,
+          );
       }
-      const rows = await this.db
-        .rows(pg
+      const rows = (await this.db.rows(
+        pg
           ? `SELECT id, jsonb_build_array(${paths.join(', ')})::text AS v FROM (SELECT id, snapshot::jsonb AS s FROM tasks WHERE id ${IDS_IN_JSON.postgres}) x /* scores */`
-          : `SELECT id, json_extract(snapshot, ${paths.join(', ')}) AS v FROM tasks WHERE id ${IDS_IN_JSON.sqlite} /* scores */`, JSON.stringify(ids)) as [string, string][];
+          : `SELECT id, json_extract(snapshot, ${paths.join(', ')}) AS v FROM tasks WHERE id ${IDS_IN_JSON.sqlite} /* scores */`,
+        JSON.stringify(ids),
+      )) as [string, string][];
       for (const [id, v] of rows) {
         const flat = JSON.parse(v) as (number | null)[];
         const list: ApprovalValues[] = [];
@@ -355,46 +387,60 @@ export class ScoresRepository {
   }
 
   async liveTaskIds(planId: string): Promise<string[]> {
-    return await this.db
-      .column(`SELECT id FROM tasks WHERE plan_id = ? AND state IN ('assigned', 'open', 'submitted', 'returned') ORDER BY id /* scores */`, planId) as string[];
+    return (await this.db.column(
+      `SELECT id FROM tasks WHERE plan_id = ? AND state IN ('assigned', 'open', 'submitted', 'returned') ORDER BY id /* scores */`,
+      planId,
+    )) as string[];
   }
 
   async taskStates(planId: string): Promise<Map<string, string>> {
-    const rows = await this.db.rows('SELECT id, state FROM tasks WHERE plan_id = ? /* scores */', planId) as [string, string][];
+    const rows = (await this.db.rows('SELECT id, state FROM tasks WHERE plan_id = ? /* scores */', planId)) as [string, string][];
     return new Map(rows);
   }
 
-  async task(taskId: string): Promise<{ id: string; plan_id: string; unit_id: string; indicator_id: string; state: string; assessing_unit_id: string | null } | undefined> {
-    return await this.db
-      .one('SELECT t.id, t.plan_id, t.unit_id, t.indicator_id, t.state, i.assessing_unit_id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?', taskId) as Awaited<ReturnType<ScoresRepository['task']>>;
+  async task(
+    taskId: string,
+  ): Promise<{ id: string; plan_id: string; unit_id: string; indicator_id: string; state: string; assessing_unit_id: string | null } | undefined> {
+    return (await this.db.one(
+      'SELECT t.id, t.plan_id, t.unit_id, t.indicator_id, t.state, i.assessing_unit_id FROM tasks t JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?',
+      taskId,
+    )) as Awaited<ReturnType<ScoresRepository['task']>>;
   }
 
   async recordedScore(taskId: string): Promise<{ score: number | null; scoredAt: string | null; note: string | null }> {
-    const r = await this.db
-      .one(this.db.dialect === 'postgres'
+    const r = (await this.db.one(
+      this.db.dialect === 'postgres'
         ? `SELECT s #> '{context,score}' AS score, s #>> '{context,scoredAt}' AS scoredAt, s #>> '{context,scoreNote}' AS note
            FROM (SELECT snapshot::jsonb AS s FROM tasks WHERE id = ?) x`
         : `SELECT json_extract(snapshot, '$.context.score') AS score, json_extract(snapshot, '$.context.scoredAt') AS scoredAt,
-               json_extract(snapshot, '$.context.scoreNote') AS note FROM tasks WHERE id = ?`, taskId) as { score: number | null; scoredAt: string | null; note: string | null };
+               json_extract(snapshot, '$.context.scoreNote') AS note FROM tasks WHERE id = ?`,
+      taskId,
+    )) as { score: number | null; scoredAt: string | null; note: string | null };
     return r;
   }
 
   // ─── ballots ────────────────────────────────────────────────────────────────────────────────────
 
   async activeBallots(planId: string): Promise<BallotRow[]> {
-    return await this.db.all('SELECT * FROM score_ballots WHERE plan_id = ? AND superseded_at IS NULL ORDER BY submitted_at, id', planId) as BallotRow[];
+    return (await this.db.all('SELECT * FROM score_ballots WHERE plan_id = ? AND superseded_at IS NULL ORDER BY submitted_at, id', planId)) as BallotRow[];
   }
 
   async ballots(planId: string, opts: { evaluatorUnitId?: string; includeSuperseded: boolean }): Promise<BallotRow[]> {
-    return await this.db
-      .all(
-        `SELECT * FROM score_ballots WHERE plan_id = @planId AND (CAST(@unit AS TEXT) IS NULL OR evaluator_unit_id = @unit)
-           AND (@all = 1 OR superseded_at IS NULL) ORDER BY submitted_at, id`, { planId, unit: opts.evaluatorUnitId ?? null, all: opts.includeSuperseded ? 1 : 0 }) as BallotRow[];
+    return (await this.db.all(
+      `SELECT * FROM score_ballots WHERE plan_id = @planId AND (CAST(@unit AS TEXT) IS NULL OR evaluator_unit_id = @unit)
+           AND (@all = 1 OR superseded_at IS NULL) ORDER BY submitted_at, id`,
+      { planId, unit: opts.evaluatorUnitId ?? null, all: opts.includeSuperseded ? 1 : 0 },
+    )) as BallotRow[];
   }
 
   async activeBallotOf(planId: string, groupId: string, evaluator: string, evaluatorId: string): Promise<BallotRow | undefined> {
-    return await this.db
-      .one('SELECT * FROM score_ballots WHERE plan_id = ? AND group_id = ? AND evaluator = ? AND evaluator_id = ? AND superseded_at IS NULL', planId, groupId, evaluator, evaluatorId) as BallotRow | undefined;
+    return (await this.db.one(
+      'SELECT * FROM score_ballots WHERE plan_id = ? AND group_id = ? AND evaluator = ? AND evaluator_id = ? AND superseded_at IS NULL',
+      planId,
+      groupId,
+      evaluator,
+      evaluatorId,
+    )) as BallotRow | undefined;
   }
 
   async supersede(id: string, at: string, by: string): Promise<void> {
@@ -402,84 +448,93 @@ export class ScoresRepository {
   }
 
   async insertBallot(row: BallotRow): Promise<void> {
-    await this.db
-      .run(
-        `INSERT INTO score_ballots (id, plan_id, group_id, evaluator, evaluator_id, evaluator_unit_id, entries, submitted_by, submitted_role,
+    await this.db.run(
+      `INSERT INTO score_ballots (id, plan_id, group_id, evaluator, evaluator_id, evaluator_unit_id, entries, submitted_by, submitted_role,
            submitted_at, superseded_at, superseded_by)
          VALUES (@id, @plan_id, @group_id, @evaluator, @evaluator_id, @evaluator_unit_id, @entries, @submitted_by, @submitted_role,
-           @submitted_at, @superseded_at, @superseded_by)`, row);
+           @submitted_at, @superseded_at, @superseded_by)`,
+      row,
+    );
   }
 
   // ─── unit events ────────────────────────────────────────────────────────────────────────────────
 
   async activeUnitEvents(planId: string): Promise<UnitEventRow[]> {
-    return await this.db.all('SELECT * FROM unit_score_events WHERE plan_id = ? AND voided_at IS NULL ORDER BY recorded_at, id', planId) as UnitEventRow[];
+    return (await this.db.all('SELECT * FROM unit_score_events WHERE plan_id = ? AND voided_at IS NULL ORDER BY recorded_at, id', planId)) as UnitEventRow[];
   }
 
   async unitEvents(planId: string, unitId: string | undefined): Promise<UnitEventRow[]> {
-    return await this.db
-      .all('SELECT * FROM unit_score_events WHERE plan_id = @planId AND (CAST(@unitId AS TEXT) IS NULL OR unit_id = @unitId) ORDER BY recorded_at, id', { planId, unitId: unitId ?? null }) as UnitEventRow[];
+    return (await this.db.all(
+      'SELECT * FROM unit_score_events WHERE plan_id = @planId AND (CAST(@unitId AS TEXT) IS NULL OR unit_id = @unitId) ORDER BY recorded_at, id',
+      { planId, unitId: unitId ?? null },
+    )) as UnitEventRow[];
   }
 
   async unitEvent(id: string): Promise<UnitEventRow | undefined> {
-    return await this.db.one('SELECT * FROM unit_score_events WHERE id = ?', id) as UnitEventRow | undefined;
+    return (await this.db.one('SELECT * FROM unit_score_events WHERE id = ?', id)) as UnitEventRow | undefined;
   }
 
   async insertUnitEvent(row: UnitEventRow): Promise<void> {
-    await this.db
-      .run(
-        `INSERT INTO unit_score_events (id, plan_id, unit_id, type, item, points, note, recorded_by, recorded_role, recorded_at, voided_at, voided_by, void_reason)
-         VALUES (@id, @plan_id, @unit_id, @type, @item, @points, @note, @recorded_by, @recorded_role, @recorded_at, @voided_at, @voided_by, @void_reason)`, row);
+    await this.db.run(
+      `INSERT INTO unit_score_events (id, plan_id, unit_id, type, item, points, note, recorded_by, recorded_role, recorded_at, voided_at, voided_by, void_reason)
+         VALUES (@id, @plan_id, @unit_id, @type, @item, @points, @note, @recorded_by, @recorded_role, @recorded_at, @voided_at, @voided_by, @void_reason)`,
+      row,
+    );
   }
 
   async voidUnitEvent(id: string, at: string, by: string | null, reason: string): Promise<number> {
-    return (await this.db.run('UPDATE unit_score_events SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ? AND voided_at IS NULL', at, by, reason, id)).changes;
+    return (
+      await this.db.run('UPDATE unit_score_events SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ? AND voided_at IS NULL', at, by, reason, id)
+    ).changes;
   }
 
   // ─── frozen runs ────────────────────────────────────────────────────────────────────────────────
 
   async latestRun(planId: string): Promise<RunRow | undefined> {
-    return await this.db.one('SELECT * FROM score_runs WHERE plan_id = ? ORDER BY id DESC LIMIT 1', planId) as RunRow | undefined;
+    return (await this.db.one('SELECT * FROM score_runs WHERE plan_id = ? ORDER BY id DESC LIMIT 1', planId)) as RunRow | undefined;
   }
 
   async run(planId: string, runId: number): Promise<RunRow | undefined> {
-    return await this.db.one('SELECT * FROM score_runs WHERE plan_id = ? AND id = ?', planId, runId) as RunRow | undefined;
+    return (await this.db.one('SELECT * FROM score_runs WHERE plan_id = ? AND id = ?', planId, runId)) as RunRow | undefined;
   }
 
   async runs(planId: string): Promise<RunRow[]> {
-    return await this.db.all('SELECT * FROM score_runs WHERE plan_id = ? ORDER BY id DESC', planId) as RunRow[];
+    return (await this.db.all('SELECT * FROM score_runs WHERE plan_id = ? ORDER BY id DESC', planId)) as RunRow[];
   }
 
   async insertRun(row: Omit<RunRow, 'id'>): Promise<number> {
-    const id = await this.db
-      .value<number>(
-        `INSERT INTO score_runs (plan_id, kind, reason, actor_user_id, actor_role, actor_username, at, template_id, template_version, provisional,
+    const id = await this.db.value<number>(
+      `INSERT INTO score_runs (plan_id, kind, reason, actor_user_id, actor_role, actor_username, at, template_id, template_version, provisional,
            groups, issues, changes)
          VALUES (@plan_id, @kind, @reason, @actor_user_id, @actor_role, @actor_username, @at, @template_id, @template_version, @provisional,
-           @groups, @issues, @changes) RETURNING id`, row);
+           @groups, @issues, @changes) RETURNING id`,
+      row,
+    );
     return Number(id);
   }
 
   async insertUnitScore(row: UnitScoreSummaryRow & { run_id: number; breakdown: string }): Promise<void> {
-    await this.db
-      .run(
-        `INSERT INTO unit_scores (run_id, unit_id, group_id, composite, bonus, deduction, negative_list, final, rank, grade, result, provisional, breakdown)
-         VALUES (@run_id, @unit_id, @group_id, @composite, @bonus, @deduction, @negative_list, @final, @rank, @grade, @result, @provisional, @breakdown)`, row);
+    await this.db.run(
+      `INSERT INTO unit_scores (run_id, unit_id, group_id, composite, bonus, deduction, negative_list, final, rank, grade, result, provisional, breakdown)
+         VALUES (@run_id, @unit_id, @group_id, @composite, @bonus, @deduction, @negative_list, @final, @rank, @grade, @result, @provisional, @breakdown)`,
+      row,
+    );
   }
 
   async unitScoreSummaries(runId: number): Promise<UnitScoreSummaryRow[]> {
-    return await this.db
-      .all(
-        `SELECT unit_id, group_id, composite, bonus, deduction, negative_list, final, rank, grade, result, provisional
-         FROM unit_scores WHERE run_id = ? ORDER BY group_id, rank, unit_id`, runId) as UnitScoreSummaryRow[];
+    return (await this.db.all(
+      `SELECT unit_id, group_id, composite, bonus, deduction, negative_list, final, rank, grade, result, provisional
+         FROM unit_scores WHERE run_id = ? ORDER BY group_id, rank, unit_id`,
+      runId,
+    )) as UnitScoreSummaryRow[];
   }
 
   async unitBreakdowns(runId: number): Promise<string[]> {
-    return await this.db.column('SELECT breakdown FROM unit_scores WHERE run_id = ? ORDER BY group_id, rank, unit_id /* scores */', runId) as string[];
+    return (await this.db.column('SELECT breakdown FROM unit_scores WHERE run_id = ? ORDER BY group_id, rank, unit_id /* scores */', runId)) as string[];
   }
 
   async unitBreakdown(runId: number, unitId: string): Promise<string | undefined> {
-    return await this.db.value('SELECT breakdown FROM unit_scores WHERE run_id = ? AND unit_id = ? /* scores */', runId, unitId) as string | undefined;
+    return (await this.db.value('SELECT breakdown FROM unit_scores WHERE run_id = ? AND unit_id = ? /* scores */', runId, unitId)) as string | undefined;
   }
 
   async unitNames(ids: readonly string[]): Promise<Map<string, string>> {
@@ -489,6 +544,6 @@ export class ScoresRepository {
   }
 
   async unitExists(unitId: string): Promise<boolean> {
-    return await this.db.one('SELECT 1 FROM units WHERE id = ?', unitId) !== undefined;
+    return (await this.db.one('SELECT 1 FROM units WHERE id = ?', unitId)) !== undefined;
   }
 }

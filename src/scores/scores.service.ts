@@ -123,7 +123,14 @@ export interface ScoringConfigView {
   planId: string;
   templateId: string;
   templateName: string;
-  groups: { groupId: string; name: string; kind: string; template: string | null; templateName: string | null; how: 'configured' | 'kind' | 'name' | 'only group' | null }[];
+  groups: {
+    groupId: string;
+    name: string;
+    kind: string;
+    template: string | null;
+    templateName: string | null;
+    how: 'configured' | 'kind' | 'name' | 'only group' | null;
+  }[];
   indicators: { indicatorId: string; tag?: string | null; whenAbsent?: string | null }[];
   updatedBy: string | null;
   updatedAt: string;
@@ -300,7 +307,9 @@ export class ScoresService implements OnModuleInit {
     const plan = await this.plan(planId);
     const template = this.templates.get(dto.templateId);
     if (!template) {
-      throw DomainError.validation([{ field: 'templateId', reason: `unknown plan template "${dto.templateId}" (known: ${[...this.templates.keys()].join(', ') || 'none'})` }]);
+      throw DomainError.validation([
+        { field: 'templateId', reason: `unknown plan template "${dto.templateId}" (known: ${[...this.templates.keys()].join(', ') || 'none'})` },
+      ]);
     }
     const groups = await this.repo.groups(planId);
     const problems: { field: string; reason: string }[] = [];
@@ -309,14 +318,18 @@ export class ScoresService implements OnModuleInit {
       if (!groups.some((x) => x.id === g.groupId)) problems.push({ field: `groups[${i}].groupId`, reason: `plan ${planId} has no group ${g.groupId}` });
       else if (groupTemplates[g.groupId] !== undefined) problems.push({ field: `groups[${i}].groupId`, reason: `group ${g.groupId} is listed twice` });
       if (!template.groups.some((t) => t.key === g.template)) {
-        problems.push({ field: `groups[${i}].template`, reason: `template "${template.id}" has no group "${g.template}" (has: ${template.groups.map((t) => t.key).join(', ')})` });
+        problems.push({
+          field: `groups[${i}].template`,
+          reason: `template "${template.id}" has no group "${g.template}" (has: ${template.groups.map((t) => t.key).join(', ')})`,
+        });
       }
       groupTemplates[g.groupId] = g.template;
     });
     const indicatorIds = await this.repo.indicatorIds(planId);
     const indicatorRules: ScoringConfig['indicatorRules'] = {};
     (dto.indicators ?? []).forEach((r, i) => {
-      if (!indicatorIds.has(r.indicatorId)) problems.push({ field: `indicators[${i}].indicatorId`, reason: `plan ${planId} has no indicator ${r.indicatorId}` });
+      if (!indicatorIds.has(r.indicatorId))
+        problems.push({ field: `indicators[${i}].indicatorId`, reason: `plan ${planId} has no indicator ${r.indicatorId}` });
       else if (indicatorRules[r.indicatorId]) problems.push({ field: `indicators[${i}].indicatorId`, reason: `indicator ${r.indicatorId} is listed twice` });
       const rule: ScoringConfig['indicatorRules'][string] = {};
       if (r.tag !== undefined) rule.tag = r.tag;
@@ -332,15 +345,16 @@ export class ScoresService implements OnModuleInit {
       });
     }
     if (problems.length) throw DomainError.validation(problems);
-    await this.db.transaction(async () =>
-      await this.repo.upsertScoring({
-        plan_id: plan.id,
-        template_id: template.id,
-        group_templates: JSON.stringify(groupTemplates),
-        indicator_rules: JSON.stringify(indicatorRules),
-        updated_by: actor.userId,
-        updated_at: this.clock.nowIso(),
-      }),
+    await this.db.transaction(
+      async () =>
+        await this.repo.upsertScoring({
+          plan_id: plan.id,
+          template_id: template.id,
+          group_templates: JSON.stringify(groupTemplates),
+          indicator_rules: JSON.stringify(indicatorRules),
+          updated_by: actor.userId,
+          updated_at: this.clock.nowIso(),
+        }),
     );
     return await this.getConfig(planId);
   }
@@ -354,7 +368,14 @@ export class ScoresService implements OnModuleInit {
       templateName: template.name,
       groups: (await this.repo.groups(planId)).map((g) => {
         const r = this.resolveGroup(g, config, template);
-        return { groupId: g.id, name: g.name, kind: g.kind, template: r.key, templateName: r.key ? template.groups.find((t) => t.key === r.key)!.name : null, how: r.how };
+        return {
+          groupId: g.id,
+          name: g.name,
+          kind: g.kind,
+          template: r.key,
+          templateName: r.key ? template.groups.find((t) => t.key === r.key)!.name : null,
+          how: r.how,
+        };
       }),
       indicators: Object.entries(config.indicatorRules).map(([indicatorId, r]) => ({ indicatorId, ...r })),
       updatedBy: row.updated_by,
@@ -362,7 +383,11 @@ export class ScoresService implements OnModuleInit {
     };
   }
 
-  private resolveGroup(g: { id: string; name: string; kind: string }, config: ScoringConfig, template: PlanTemplate): { key: string | null; how: ScoringConfigView['groups'][number]['how'] } {
+  private resolveGroup(
+    g: { id: string; name: string; kind: string },
+    config: ScoringConfig,
+    template: PlanTemplate,
+  ): { key: string | null; how: ScoringConfigView['groups'][number]['how'] } {
     const explicit = config.groupTemplates[g.id];
     if (explicit !== undefined) return template.groups.some((t) => t.key === explicit) ? { key: explicit, how: 'configured' } : { key: null, how: null };
     if (template.groups.some((t) => t.key === g.kind)) return { key: g.kind, how: 'kind' };
@@ -501,7 +526,10 @@ export class ScoresService implements OnModuleInit {
         if (!actor.unitId) throw DomainError.forbidden('a department account without a unit sees no scores');
         return { all: false, unitId: actor.unitId };
       default:
-        throw DomainError.forbidden(`role ${actor.role} may not read unit scores; an assessor reads the scores of the tasks it assesses (GET /tasks/{id}/score)`, { role: actor.role });
+        throw DomainError.forbidden(
+          `role ${actor.role} may not read unit scores; an assessor reads the scores of the tasks it assesses (GET /tasks/{id}/score)`,
+          { role: actor.role },
+        );
     }
   }
 
@@ -513,8 +541,12 @@ export class ScoresService implements OnModuleInit {
       return r;
     }
     if (q.source === 'live') return null;
-    const latest = await this.repo.latestRun(planId) ?? null;
-    if (q.source === 'frozen' && !latest) throw new DomainError(ErrorCode.NotFound, `plan ${planId} has no frozen scores yet (they are frozen when the plan closes)`, { resource: 'score run', planId });
+    const latest = (await this.repo.latestRun(planId)) ?? null;
+    if (q.source === 'frozen' && !latest)
+      throw new DomainError(ErrorCode.NotFound, `plan ${planId} has no frozen scores yet (they are frozen when the plan closes)`, {
+        resource: 'score run',
+        planId,
+      });
     return latest;
   }
 
@@ -544,7 +576,9 @@ export class ScoresService implements OnModuleInit {
         issues: JSON.parse(run.issues) as ScoringIssue[],
       };
       if (full) {
-        const breakdowns = scope.all ? await this.repo.unitBreakdowns(run.id) : [await this.repo.unitBreakdown(run.id, scope.unitId)].filter((b): b is string => b !== undefined);
+        const breakdowns = scope.all
+          ? await this.repo.unitBreakdowns(run.id)
+          : [await this.repo.unitBreakdown(run.id, scope.unitId)].filter((b): b is string => b !== undefined);
         view.units = breakdowns.map((b) => JSON.parse(b) as UnitScore);
       }
     } else {
@@ -634,7 +668,11 @@ export class ScoresService implements OnModuleInit {
       score = u?.indicators.find((s) => s.taskId === taskId) ?? null;
       view = { ...base, source: 'live', run: null, at: c.at, score };
     }
-    if (!score) view.note = task.state === 'cancelled' ? 'the task was cancelled: it is not scored' : `unit ${task.unit_id} is in no scored group of the plan, or the indicator is not scored (see the plan's issues)`;
+    if (!score)
+      view.note =
+        task.state === 'cancelled'
+          ? 'the task was cancelled: it is not scored'
+          : `unit ${task.unit_id} is in no scored group of the plan, or the indicator is not scored (see the plan's issues)`;
     return view;
   }
 
@@ -660,14 +698,22 @@ export class ScoresService implements OnModuleInit {
     if (!group) throw DomainError.validation([{ field: 'groupId', reason: `plan ${planId} has no group ${dto.groupId}` }]);
     const config = template.evaluators.find((e) => e.key === dto.evaluator) as EvaluatorConfig | undefined;
     if (!config) {
-      throw DomainError.validation([{ field: 'evaluator', reason: `plan template "${template.id}" has no evaluator "${dto.evaluator}" (has: ${template.evaluators.map((e) => e.key).join(', ')})` }]);
+      throw DomainError.validation([
+        {
+          field: 'evaluator',
+          reason: `plan template "${template.id}" has no evaluator "${dto.evaluator}" (has: ${template.evaluators.map((e) => e.key).join(', ')})`,
+        },
+      ]);
     }
     let evaluatorId: string;
     let evaluatorUnitId: string | null;
     if (actor.role === 'department') {
       if (!actor.unitId) throw DomainError.forbidden('a department account without a unit cannot rate');
       if (!PEER_EVALUATORS.has(config.key)) {
-        throw DomainError.forbidden(`a department may only cast a peer ballot (${[...PEER_EVALUATORS].join(', ')}); "${config.key}" ballots are entered by the office`, { field: 'evaluator' });
+        throw DomainError.forbidden(
+          `a department may only cast a peer ballot (${[...PEER_EVALUATORS].join(', ')}); "${config.key}" ballots are entered by the office`,
+          { field: 'evaluator' },
+        );
       }
       if (dto.evaluatorId !== undefined && dto.evaluatorId !== actor.unitId) {
         throw DomainError.forbidden(`a department rates as its own unit ${actor.unitId}, not as ${dto.evaluatorId}`, { field: 'evaluatorId' });
@@ -689,8 +735,9 @@ export class ScoresService implements OnModuleInit {
       evaluatorId = actor.userId;
       evaluatorUnitId = null;
     } else {
-      if (dto.evaluatorId === undefined) throw DomainError.validation([{ field: 'evaluatorId', reason: 'name who rated (a leader, the office, a unit) when entering a ballot for them' }]);
-      if (dto.evaluatorUnitId !== undefined && !await this.repo.unitExists(dto.evaluatorUnitId)) {
+      if (dto.evaluatorId === undefined)
+        throw DomainError.validation([{ field: 'evaluatorId', reason: 'name who rated (a leader, the office, a unit) when entering a ballot for them' }]);
+      if (dto.evaluatorUnitId !== undefined && !(await this.repo.unitExists(dto.evaluatorUnitId))) {
         throw DomainError.validation([{ field: 'evaluatorUnitId', reason: `unit ${dto.evaluatorUnitId} does not exist` }]);
       }
       evaluatorId = dto.evaluatorId;
@@ -776,7 +823,8 @@ export class ScoresService implements OnModuleInit {
     return await this.db.transaction(async () => {
       const row = await this.repo.unitEvent(eventId);
       if (!row || row.plan_id !== planId) throw DomainError.notFound('unit event', eventId);
-      if (row.voided_at) throw new DomainError(ErrorCode.EventNotAllowed, `unit event ${eventId} was already voided at ${row.voided_at}`, { voidedAt: row.voided_at });
+      if (row.voided_at)
+        throw new DomainError(ErrorCode.EventNotAllowed, `unit event ${eventId} was already voided at ${row.voided_at}`, { voidedAt: row.voided_at });
       await this.repo.voidUnitEvent(eventId, this.clock.nowIso(), actor.userId, reason);
       return this.unitEventView((await this.repo.unitEvent(eventId))!, template);
     });
@@ -795,7 +843,15 @@ export class ScoresService implements OnModuleInit {
 
   private unitEventView(r: UnitEventRow, template: PlanTemplate | undefined): UnitEventView {
     const a = template?.adjustments;
-    const list = !a ? [] : r.type === 'bonus' ? a.bonuses.items : r.type === 'deduction' ? a.deductions.items : r.type === 'negative_list' ? a.negativeList.items : a.vetoes.items;
+    const list = !a
+      ? []
+      : r.type === 'bonus'
+        ? a.bonuses.items
+        : r.type === 'deduction'
+          ? a.deductions.items
+          : r.type === 'negative_list'
+            ? a.negativeList.items
+            : a.vetoes.items;
     return {
       id: r.id,
       planId: r.plan_id,
@@ -821,10 +877,14 @@ export class ScoresService implements OnModuleInit {
     const run = await this.db.transaction(async () => {
       const plan = await this.plan(planId);
       if (plan.status !== 'closed') {
-        throw new DomainError(ErrorCode.EventNotAllowed, `plan ${planId} is ${plan.status}: its scores are live until it closes; only a closed plan is re-scored`, {
-          field: 'status',
-          current: plan.status,
-        });
+        throw new DomainError(
+          ErrorCode.EventNotAllowed,
+          `plan ${planId} is ${plan.status}: its scores are live until it closes; only a closed plan is re-scored`,
+          {
+            field: 'status',
+            current: plan.status,
+          },
+        );
       }
       return await this.freezeInTransaction(planId, actor, this.clock.nowIso(), 'rescore', reason);
     });
@@ -840,17 +900,28 @@ export class ScoresService implements OnModuleInit {
    * the close is written. Between steps it yields to the event loop through `progress` (phases
    * closing-tasks, scoring-tasks, writing-run), so a close of 10,000 tasks does not stall the service.
    */
-  async freezeInTransaction(planId: string, actor: Actor, at: string, kind: 'close' | 'rescore', reason: string | null, progress: Progress = new Progress()): Promise<RunView> {
+  async freezeInTransaction(
+    planId: string,
+    actor: Actor,
+    at: string,
+    kind: 'close' | 'rescore',
+    reason: string | null,
+    progress: Progress = new Progress(),
+  ): Promise<RunView> {
     const ctx = await this.context(planId);
     progress.begin('computing', 1);
     const before = await this.computeWith(ctx, { cache: false });
     await progress.step();
     const ungrouped = before.scores.issues.filter((i) => i.code === 'unit_not_in_group');
     if (ungrouped.length) {
-      throw new DomainError(ErrorCode.ScoringNotConfigured, `cannot freeze plan ${planId}: ${ungrouped.map((i) => i.message).join('; ')}. Put every unit with tasks in a group first`, {
-        planId,
-        units: ungrouped.map((i) => i.unitId),
-      });
+      throw new DomainError(
+        ErrorCode.ScoringNotConfigured,
+        `cannot freeze plan ${planId}: ${ungrouped.map((i) => i.message).join('; ')}. Put every unit with tasks in a group first`,
+        {
+          planId,
+          units: ungrouped.map((i) => i.unitId),
+        },
+      );
     }
     const taskActor: Actor = actor.role === 'supervisor' ? actor : SYSTEM_ACTOR;
     const live = await this.repo.liveTaskIds(planId);
@@ -878,7 +949,11 @@ export class ScoresService implements OnModuleInit {
     }
     for (const [id] of states) {
       if (needsScore(id)) {
-        await this.commands.applyInTransaction(id, { type: 'task.score', at, score: 0, note: '指标未计分（分值为 0 或单位不在计分分组中），记 0 分' }, taskActor);
+        await this.commands.applyInTransaction(
+          id,
+          { type: 'task.score', at, score: 0, note: '指标未计分（分值为 0 或单位不在计分分组中），记 0 分' },
+          taskActor,
+        );
         await progress.step();
       }
     }
@@ -1004,7 +1079,8 @@ function diffRuns(previousRunId: number, before: UnitScoreSummaryRow[], after: U
       units.push({ unitId: a.unitId, before: { final: b.final, rank: b.rank, grade: b.grade, result: b.result }, after: now });
     }
   }
-  for (const b of before) if (!seen.has(b.unit_id)) units.push({ unitId: b.unit_id, before: { final: b.final, rank: b.rank, grade: b.grade, result: b.result }, after: null });
+  for (const b of before)
+    if (!seen.has(b.unit_id)) units.push({ unitId: b.unit_id, before: { final: b.final, rank: b.rank, grade: b.grade, result: b.result }, after: null });
   return { previousRunId, units };
 }
 

@@ -11,7 +11,10 @@ export class SimulateDto {
     type: 'array',
     items: { type: 'object' },
   })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsObject({ each: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsObject({ each: true })
   changes: Record<string, unknown>[];
 }
 
@@ -24,7 +27,10 @@ export class SimulateController {
   @Post('plans/:id/scores/simulate')
   @HttpCode(200)
   @Roles('admin', 'supervisor', 'auditor', 'leader')
-  @ApiOperation({ summary: 'What-if: apply hypothetical facts to the live scores (node approved, red excused, ballot changed, template weight changed); returns changed totals, ranks and grades with explanations. Writes nothing' })
+  @ApiOperation({
+    summary:
+      'What-if: apply hypothetical facts to the live scores (node approved, red excused, ballot changed, template weight changed); returns changed totals, ranks and grades with explanations. Writes nothing',
+  })
   simulate(@Param('id') id: string, @Body() dto: SimulateDto, @CurrentActor() actor: Actor): Promise<SimulationView> {
     return this.sim.simulate(id, dto.changes, actor);
   }

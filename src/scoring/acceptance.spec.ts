@@ -79,7 +79,6 @@ function planA(): PlanScoringInput {
     ballots: [...ratings('g-cities', ['C1', 'C2']), ...ratings('g-depts', ['D1', 'D2'])],
     events: bonuses,
   };
-
 }
 
 describe('(a) province-style composite: cities and departments in one plan, each on its own template', () => {
@@ -117,7 +116,7 @@ describe('(a) province-style composite: cities and departments in one plan, each
     expect(c1.explanation.total).toBe('88.37 + 3.00 − 0.00 − 0.00 = 91.37');
   });
 
-  it('departments: indicators = 个性 90% + 共性 10% (90 and 100 → 91), then 70 / 30 → 89.07; a co-unit gets 50% of its lead\'s score', () => {
+  it("departments: indicators = 个性 90% + 共性 10% (90 and 100 → 91), then 70 / 30 → 89.07; a co-unit gets 50% of its lead's score", () => {
     const r = computePlanScores(input);
     const d1 = unit(r, 'D1');
     const ind = d1.parts.parts?.[0];
@@ -128,7 +127,13 @@ describe('(a) province-style composite: cities and departments in one plan, each
     expect(ind?.display).toBe('91.00');
     expect(d1.compositeDisplay).toBe('89.07'); // 63.7 + 25.365 = 89.065
     const co = unit(r, 'D2').indicators.find((s) => s.indicatorId === 'd-core');
-    expect(co).toMatchObject({ role: 'co', score: 20, display: '20.00', points: 50, coUnit: { from: 'lead', share: 0.5, baseScore: 40, leadUnitId: 'D1', leadTaskId: 'd1-core' } });
+    expect(co).toMatchObject({
+      role: 'co',
+      score: 20,
+      display: '20.00',
+      points: 50,
+      coUnit: { from: 'lead', share: 0.5, baseScore: 40, leadUnitId: 'D1', leadTaskId: 'd1-core' },
+    });
     expect(co?.explanation.formula).toBe('40.00 × 50% = 20.00');
     expect(co?.explanation.rule).toBe('协办单位按牵头单位（D1）得分的 50% 计');
   });
@@ -143,7 +148,13 @@ function planB(): PlanScoringInput {
   const TOWNS = Array.from({ length: 13 }, (_, i) => `T${String(i + 1).padStart(2, '0')}`);
   // The 39-line negative list replaces the shipped one in the towns' template.
   const townsRaw = JSON.parse(readFileSync(resolve(DIR, 'county-points-towns.json'), 'utf8')) as { adjustments: { negativeList: { items: unknown[] } } };
-  townsRaw.adjustments.negativeList.items = NEGATIVE_39.items.map(({ key, name, points, cap, text }) => ({ key, name, points, ...(cap !== undefined ? { cap } : {}), text }));
+  townsRaw.adjustments.negativeList.items = NEGATIVE_39.items.map(({ key, name, points, cap, text }) => ({
+    key,
+    name,
+    points,
+    ...(cap !== undefined ? { cap } : {}),
+    text,
+  }));
   const v = validatePlanTemplate(townsRaw);
   if (!v.ok) throw new Error(JSON.stringify(v.errors));
   const towns = v.value;
@@ -152,17 +163,43 @@ function planB(): PlanScoringInput {
   // Indicators as an importer would read them from the documents' own words.
   const indicators: PlanScoringIndicator[] = [
     { id: 'revenue', name: '一般公共预算收入', points: 20, method: { code: 'ratio', params: { policyAdjustment: true } } },
-    { id: 'growth', name: '规上工业增加值增速', points: 20, method: { code: 'ratio', params: { weightOfRatio: 0.9, assessorPoints: true, capAt: capAtFromText(GROWTH_FORMULA).capAt } } },
-    { id: 'unemployment', name: '城镇登记失业率', points: 10, method: { code: 'ratio', params: { direction: directionFromText(UNEMPLOYMENT_TARGET).direction } } },
+    {
+      id: 'growth',
+      name: '规上工业增加值增速',
+      points: 20,
+      method: { code: 'ratio', params: { weightOfRatio: 0.9, assessorPoints: true, capAt: capAtFromText(GROWTH_FORMULA).capAt } },
+    },
+    {
+      id: 'unemployment',
+      name: '城镇登记失业率',
+      points: 10,
+      method: { code: 'ratio', params: { direction: directionFromText(UNEMPLOYMENT_TARGET).direction } },
+    },
     { id: 'project', name: '重点项目', points: 10, method: { code: 'all_or_nothing' } },
     { id: 'safety', name: '安全生产（约束性）', points: 5, kind: 'constraint', method: { code: 'all_or_nothing' } },
     { id: 'dept-core', name: '部门核心业务', points: 60, tag: 'individual', method: { code: 'ratio', params: {} } },
-    { id: 'dept-common', name: '部门共性指标', points: 40, tag: 'common', method: { code: 'direct', params: { mode: 'per_occurrence', deductionPerOccurrence: 0.5 } } },
+    {
+      id: 'dept-common',
+      name: '部门共性指标',
+      points: 40,
+      tag: 'common',
+      method: { code: 'direct', params: { mode: 'per_occurrence', deductionPerOccurrence: 0.5 } },
+    },
   ];
   const tasks: PlanScoringTask[] = [];
   TOWNS.forEach((u, i) => {
-    tasks.push({ taskId: `${u}-rev`, indicatorId: 'revenue', unitId: u, facts: i === 0 ? { target: 12.4, actual: 11.6, policyAdjustment: 0.5 } : { target: 12.4, actual: 12.4 - i * 0.3, policyAdjustment: 0 } });
-    tasks.push({ taskId: `${u}-gro`, indicatorId: 'growth', unitId: u, facts: i === 0 ? { target: 8, actual: 9 } : { target: 8, actual: 8 - i * 0.2, assessorPoints: 1 } });
+    tasks.push({
+      taskId: `${u}-rev`,
+      indicatorId: 'revenue',
+      unitId: u,
+      facts: i === 0 ? { target: 12.4, actual: 11.6, policyAdjustment: 0.5 } : { target: 12.4, actual: 12.4 - i * 0.3, policyAdjustment: 0 },
+    });
+    tasks.push({
+      taskId: `${u}-gro`,
+      indicatorId: 'growth',
+      unitId: u,
+      facts: i === 0 ? { target: 8, actual: 9 } : { target: 8, actual: 8 - i * 0.2, assessorPoints: 1 },
+    });
     tasks.push({ taskId: `${u}-une`, indicatorId: 'unemployment', unitId: u, facts: { target: 3, actual: i === 0 ? 2.5 : 3 + i * 0.05 } });
     tasks.push({ indicatorId: 'project', unitId: u, facts: { completed: i % 5 !== 4 } });
     tasks.push({ indicatorId: 'safety', unitId: u, facts: { completed: i !== 12 } });
@@ -176,9 +213,30 @@ function planB(): PlanScoringInput {
   // Leaders rate the 13 towns 3 好 / 7 较好 / 2 合格 / 1 基本合格: the quota (30/50/15/5 → 4/6/2/1) holds 原则上.
   const leaderGrades = ['好', '好', '好', '较好', '较好', '较好', '较好', '较好', '较好', '较好', '合格', '合格', '基本合格'];
   const ballots: Ballot[] = [
-    { id: 'L-towns', evaluator: 'leaders', evaluatorId: 'county-leaders', groupId: 'g-towns', entries: TOWNS.map((unitId, i) => ({ unitId, grade: leaderGrades[i] })) },
-    { id: 'P-towns', evaluator: 'departments', evaluatorId: 'county-depts', groupId: 'g-towns', entries: TOWNS.map((unitId, i) => ({ unitId, score: 11 - i * 0.5 })) },
-    { id: 'L-depts', evaluator: 'leaders', evaluatorId: 'county-leaders', groupId: 'g-depts', entries: [{ unitId: 'D1', grade: '好' }, { unitId: 'D2', grade: '较好' }] },
+    {
+      id: 'L-towns',
+      evaluator: 'leaders',
+      evaluatorId: 'county-leaders',
+      groupId: 'g-towns',
+      entries: TOWNS.map((unitId, i) => ({ unitId, grade: leaderGrades[i] })),
+    },
+    {
+      id: 'P-towns',
+      evaluator: 'departments',
+      evaluatorId: 'county-depts',
+      groupId: 'g-towns',
+      entries: TOWNS.map((unitId, i) => ({ unitId, score: 11 - i * 0.5 })),
+    },
+    {
+      id: 'L-depts',
+      evaluator: 'leaders',
+      evaluatorId: 'county-leaders',
+      groupId: 'g-depts',
+      entries: [
+        { unitId: 'D1', grade: '好' },
+        { unitId: 'D2', grade: '较好' },
+      ],
+    },
   ];
   // For T01: three −0.5 lines and one −1.5 line of the negative list
   const negative: UnitEvent[] = [
@@ -228,7 +286,7 @@ describe('(b) county-style points plan: towns and departments in one plan, indic
     expect(score(t01, 'unemployment')?.explanation.formula).toBe('min(3 ÷ 2.5, 1) × 10 = 10.00');
   });
 
-  it('a 3/7/2/1 leaders\' ballot over 13 towns is accepted, its excess flagged on the ballot, in the issues and in the towns\' explanations', () => {
+  it("a 3/7/2/1 leaders' ballot over 13 towns is accepted, its excess flagged on the ballot, in the issues and in the towns' explanations", () => {
     const b = r.ballots.find((x) => x.ballotId === 'L-towns');
     expect(b).toMatchObject({ status: 'counted', excess: [{ grade: '较好', given: 7, allowed: 6, percent: 50 }] });
     expect(b?.note).toBe('超出原则配额，已计入：「较好」7 个，原则上至多 6 个（50%）');
@@ -241,7 +299,7 @@ describe('(b) county-style points plan: towns and departments in one plan, indic
     expect(unit(r, 'T05').parts.parts?.[1].parts?.[0]).toMatchObject({ value: 7, contribution: 7 });
   });
 
-  it('T01: indicators 80 × 59.52 / 60 + leaders 8 + departments 11 = 98.35; the 39-line list\'s 3 × −0.5 and 1 × −1.5 take 3.00 off, uncapped → 95.35', () => {
+  it("T01: indicators 80 × 59.52 / 60 + leaders 8 + departments 11 = 98.35; the 39-line list's 3 × −0.5 and 1 × −1.5 take 3.00 off, uncapped → 95.35", () => {
     expect(NEGATIVE_39.items).toHaveLength(39);
     expect(t01.parts.parts?.map((p) => [p.key, p.display, p.budget])).toEqual([
       ['indicators', '59.52', 80],
@@ -272,7 +330,7 @@ describe('(b) county-style points plan: towns and departments in one plan, indic
     expect(t01.parts.parts?.[0].max).toBe(60);
   });
 
-  it('towns and departments each follow their own rules in one plan; a co department takes 50% of its lead\'s score', () => {
+  it("towns and departments each follow their own rules in one plan; a co department takes 50% of its lead's score", () => {
     expect(r.groups.map((g) => [g.groupId, g.templateId, g.templateName, g.ranking.length])).toEqual([
       ['g-towns', 'county-points-towns', '镇（街道）', 13],
       ['g-depts', 'county-points-departments', '县直部门', 2],

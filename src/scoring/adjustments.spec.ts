@@ -11,7 +11,12 @@ const catalog: AdjustmentCatalog = {
     ],
   },
   deductions: { items: [{ key: 'criticism', name: '被上级督查通报批评', points: 1 }] },
-  negativeList: { items: [{ key: 'accident', name: '发生较大安全生产责任事故', points: 5 }, { key: 'variable', name: '按通报扣分' }] },
+  negativeList: {
+    items: [
+      { key: 'accident', name: '发生较大安全生产责任事故', points: 5 },
+      { key: 'variable', name: '按通报扣分' },
+    ],
+  },
   vetoes: { items: [{ key: 'major_accident', name: '发生重大安全生产责任事故' }] },
 };
 
@@ -20,7 +25,11 @@ const ev = (type: UnitEvent['type'], item: string, n = 1, extra: Partial<UnitEve
 
 describe('applyAdjustments', () => {
   it('one national (+1), two provincial (+0.5 each), four national leader praises (+0.3 each, kind capped at 0.6) → +2.60', () => {
-    const { adjustments: a, rejected } = applyAdjustments(catalog, [...ev('bonus', 'national'), ...ev('bonus', 'provincial', 2), ...ev('bonus', 'leader_praise', 4)]);
+    const { adjustments: a, rejected } = applyAdjustments(catalog, [
+      ...ev('bonus', 'national'),
+      ...ev('bonus', 'provincial', 2),
+      ...ev('bonus', 'leader_praise', 4),
+    ]);
     expect(rejected).toEqual([]);
     expect(a.bonus.total).toBe(2.6);
     expect(a.bonus.capped).toBeUndefined();
@@ -61,7 +70,10 @@ describe('applyAdjustments', () => {
       ...ev('negative_list', 'variable'),
       ...ev('bonus', 'national', 1, { points: -1 }),
     ]);
-    expect(a.veto).toEqual({ failed: true, items: [{ item: 'major_accident', name: '发生重大安全生产责任事故', note: '3·15 事故', eventId: 'major_accident-0' }] });
+    expect(a.veto).toEqual({
+      failed: true,
+      items: [{ item: 'major_accident', name: '发生重大安全生产责任事故', note: '3·15 事故', eventId: 'major_accident-0' }],
+    });
     expect(rejected.map((r) => r.reason)).toEqual([
       'unknown bonus item "nobel" (known: national, provincial, leader_praise)',
       'negative_list item "variable" has no default points: the event must give its points',
@@ -70,10 +82,16 @@ describe('applyAdjustments', () => {
     expect(a.net).toBe(0);
   });
 
-  it('deductions may have a section cap; the negative list is uncapped unless it says so; a range item takes the event\'s points within it', () => {
+  it("deductions may have a section cap; the negative list is uncapped unless it says so; a range item takes the event's points within it", () => {
     const capped: AdjustmentCatalog = {
       ...catalog,
-      deductions: { totalCap: 1.5, items: [{ key: 'criticism', name: '被上级督查通报批评', points: 1 }, { key: 'delay', name: '推进滞后', range: { min: 0.5, max: 1 } }] },
+      deductions: {
+        totalCap: 1.5,
+        items: [
+          { key: 'criticism', name: '被上级督查通报批评', points: 1 },
+          { key: 'delay', name: '推进滞后', range: { min: 0.5, max: 1 } },
+        ],
+      },
     };
     const { adjustments: a, rejected } = applyAdjustments(capped, [
       ...ev('deduction', 'criticism', 2),

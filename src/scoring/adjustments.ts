@@ -112,7 +112,8 @@ export function eventProblem(catalog: AdjustmentCatalog, e: UnitEvent): string |
       : `${e.type} item "${e.item}" has no default points: the event must give its points`;
   }
   if (typeof p !== 'number' || !Number.isFinite(p) || p < 0) return `points must be a number ≥ 0 (got ${JSON.stringify(p)})`;
-  if (it.range && (p < it.range.min || p > it.range.max)) return `points ${fmtNum(p)} outside ${fmtNum(it.range.min)}–${fmtNum(it.range.max)} for ${e.type} item "${e.item}"`;
+  if (it.range && (p < it.range.min || p > it.range.max))
+    return `points ${fmtNum(p)} outside ${fmtNum(it.range.min)}–${fmtNum(it.range.max)} for ${e.type} item "${e.item}"`;
   return undefined;
 }
 

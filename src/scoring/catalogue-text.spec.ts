@@ -13,7 +13,14 @@ describe('parseCatalogueText: a numbered list of lines becomes catalogue items',
     expect(r.notes).toEqual([]);
     expect(r.items).toHaveLength(39);
     expect(r.items.map((i) => i.number)).toEqual(Array.from({ length: 39 }, (_, i) => String(i + 1)));
-    expect(r.items[0]).toEqual({ key: 'nl-01', name: '发生较大及以上生产安全责任事故的', points: 1.5, number: '1', lines: [1], text: '发生较大及以上生产安全责任事故的，扣1.5分' });
+    expect(r.items[0]).toEqual({
+      key: 'nl-01',
+      name: '发生较大及以上生产安全责任事故的',
+      points: 1.5,
+      number: '1',
+      lines: [1],
+      text: '发生较大及以上生产安全责任事故的，扣1.5分',
+    });
     expect(r.items[1]).toMatchObject({ name: '发生一般生产安全责任事故造成人员死亡的', points: 0.5, perOccurrence: true });
     expect(r.items[6]).toMatchObject({ key: 'nl-07', name: '发生越级集体访、进京非正常访被通报的', points: 0.5, cap: 2 });
     expect(r.items[20]).toMatchObject({ key: 'nl-21', number: '21', name: '财政资金使用违规被县级以上通报的', points: 0.5 });
@@ -94,7 +101,15 @@ describe('parseCatalogueText: a numbered list of lines becomes catalogue items',
 
   it('veto lists take lines without amounts and refuse lines with one', () => {
     const r = parseCatalogueText('1、发生重大及以上生产安全责任事故的，实行一票否决。\n2、党风廉政建设被问责的，扣1分', 'veto');
-    expect(r.items).toEqual([{ key: 'v-01', name: '发生重大及以上生产安全责任事故的，实行一票否决', number: '1', lines: [1], text: '发生重大及以上生产安全责任事故的，实行一票否决。' }]);
+    expect(r.items).toEqual([
+      {
+        key: 'v-01',
+        name: '发生重大及以上生产安全责任事故的，实行一票否决',
+        number: '1',
+        lines: [1],
+        text: '发生重大及以上生产安全责任事故的，实行一票否决。',
+      },
+    ]);
     expect(r.problems).toMatchObject([{ line: 2, code: 'amount_in_veto' }]);
   });
 

@@ -98,13 +98,17 @@ const RANGE_SEP = String.raw`\s*(?:-|—|–|~|至|到)\s*`;
 // "最多加2分", "累计最高扣1分", "累计不超过2分", "上限2分", "封顶3分"
 const CAP_RE = new RegExp(String.raw`(?:累计|合计|总计)?(?:最多|最高|不超过|不得超过|上限为?|封顶)(?:不超过)?\s*(?:加|扣|减)?\s*${NUM}\s*分`, 'g');
 const RANGE_RE = new RegExp(String.raw`${VERB}\s*${NUM}${RANGE_SEP}${NUM}\s*分`, 'g');
-const AMOUNT_RE = new RegExp(String.raw`(?:每(?:次|起|例|项|个|件|人次|人|家|条|宗|篇|处|户)\s*)?${VERB}\s*${NUM}\s*分(?:\s*/\s*(?:次|起|例|项|个|件|人次))?`, 'g');
+const AMOUNT_RE = new RegExp(
+  String.raw`(?:每(?:次|起|例|项|个|件|人次|人|家|条|宗|篇|处|户)\s*)?${VERB}\s*${NUM}\s*分(?:\s*/\s*(?:次|起|例|项|个|件|人次))?`,
+  'g',
+);
 const PER_OCCURRENCE_RE = /每(?:发现|发生|出现)?一?(?:次|起|例|项|个|件|人次|人|家|条|宗|篇|处|户)|\/\s*(?:次|起|例|项|个|件|人次)/;
 const RELATIVE_RE = /(?:加|扣|减)[^，。；]*?(?:%|％|百分之|分值的|相应分值|该项分)/;
 const VETO_RE = /一票否决|否决|不得评(?:为|定)|直接(?:评|定)为|取消.*?(?:资格|评优)/;
 
 // "1." "1、" "1)" "1）" "(1)" "（1）" "①" "第1条" "一、" "（一）"; not "1.5分…"
-const NUMBER_RE = /^\s*(?:第\s*(\d+)\s*[条项]\s*[、.:：]?|(\d+)\s*(?:\.(?!\d)|[、:：)）])|[(（]\s*(\d+)\s*[)）]|([\u2460-\u2473])|([一二三四五六七八九十]{1,3})\s*[、.:：]|[(（]\s*([一二三四五六七八九十]{1,3})\s*[)）])\s*/;
+const NUMBER_RE =
+  /^\s*(?:第\s*(\d+)\s*[条项]\s*[、.:：]?|(\d+)\s*(?:\.(?!\d)|[、:：)）])|[(（]\s*(\d+)\s*[)）]|([\u2460-\u2473])|([一二三四五六七八九十]{1,3})\s*[、.:：]|[(（]\s*([一二三四五六七八九十]{1,3})\s*[)）])\s*/;
 
 interface Numbered {
   number: string;
@@ -275,20 +279,29 @@ function readEntry(e: Entry, key: string, kind: CatalogueKind, problems: Catalog
   if (kind === 'veto') {
     if (amounts.length > 0 || ranges.length > 0) return fail('amount_in_veto', '否决项不计分值（触发即否决）：带分值的条目应放入负面清单或减分项');
     item.name = nameOf(text, []);
-    return { key: item.key, name: item.name, number: item.number, lines: item.lines, text, ...(item.category !== undefined ? { category: item.category } : {}) };
+    return {
+      key: item.key,
+      name: item.name,
+      number: item.number,
+      lines: item.lines,
+      text,
+      ...(item.category !== undefined ? { category: item.category } : {}),
+    };
   }
   const all = [...amounts, ...ranges];
   if (all.length === 0 && caps.length > 0 && new Set(caps.map((c) => c.value)).size === 1) {
     // "视贡献大小，最高加3分": no fixed amount, only a ceiling: each event gives its points, 0–3 in all
     const verb = /最多扣|最高扣|扣|减/.test(e.norm.slice(caps[0].at, caps[0].end)) ? '扣' : '加';
-    if ((kind === 'bonus') !== (verb === '加')) return fail('wrong_direction', kind === 'bonus' ? `“${verb}”是扣分，这里是加分项清单` : `“加”是加分，这里是${KIND_NAMES[kind]}清单`);
+    if ((kind === 'bonus') !== (verb === '加'))
+      return fail('wrong_direction', kind === 'bonus' ? `“${verb}”是扣分，这里是加分项清单` : `“加”是加分，这里是${KIND_NAMES[kind]}清单`);
     item.range = { min: 0, max: caps[0].value };
     item.cap = caps[0].value;
     item.name = nameOf(text, caps);
     return item;
   }
   if (all.length === 0) {
-    if (RELATIVE_RE.test(e.norm)) return fail('relative_amount', '分值按其他得分的比例计（如“扣该项分值的10%”），不是固定分值：请改写为固定分值或由考核办逐次录入');
+    if (RELATIVE_RE.test(e.norm))
+      return fail('relative_amount', '分值按其他得分的比例计（如“扣该项分值的10%”），不是固定分值：请改写为固定分值或由考核办逐次录入');
     if (VETO_RE.test(e.norm)) return fail('no_amount', `没有分值，看起来是否决项：请放入否决项清单（这里是${KIND_NAMES[kind]}）`);
     return fail('no_amount', '没有找到分值（例如“扣0.5分”“加1分”“加0.5—1分”）');
   }
@@ -296,9 +309,13 @@ function readEntry(e: Entry, key: string, kind: CatalogueKind, problems: Catalog
   if (wrong) return fail('wrong_direction', kind === 'bonus' ? `“${wrong.verb}”是扣分，这里是加分项清单` : `“加”是加分，这里是${KIND_NAMES[kind]}清单`);
   const values = new Set(all.map((c) => `${c.value}~${c.max ?? ''}`));
   if (values.size > 1) {
-    return fail('several_amounts', `一行里有几个不同的分值（${all.map((c) => (c.max === undefined ? `${c.value}` : `${c.value}—${c.max}`)).join('、')}分）：请每个分值单列一项`);
+    return fail(
+      'several_amounts',
+      `一行里有几个不同的分值（${all.map((c) => (c.max === undefined ? `${c.value}` : `${c.value}—${c.max}`)).join('、')}分）：请每个分值单列一项`,
+    );
   }
-  if (caps.length > 1 && new Set(caps.map((c) => c.value)).size > 1) return fail('several_amounts', `一行里有几个不同的上限（${caps.map((c) => c.value).join('、')}分）`);
+  if (caps.length > 1 && new Set(caps.map((c) => c.value)).size > 1)
+    return fail('several_amounts', `一行里有几个不同的上限（${caps.map((c) => c.value).join('、')}分）`);
   const first = all[0];
   if (first.max !== undefined) item.range = { min: first.value, max: first.max };
   else item.points = first.value;

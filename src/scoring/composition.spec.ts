@@ -64,7 +64,11 @@ describe('composeParts', () => {
       ],
     };
     const r = composeParts(departments, (leaf) =>
-      leaf.key === 'individual' ? { value: 72, max: 80, formula: '' } : leaf.key === 'common' ? { value: 18, max: 20, formula: '' } : { value: 85, max: 100, formula: '' },
+      leaf.key === 'individual'
+        ? { value: 72, max: 80, formula: '' }
+        : leaf.key === 'common'
+          ? { value: 18, max: 20, formula: '' }
+          : { value: 85, max: 100, formula: '' },
     );
     // individual 90% rate 90, common rate 90 → indicators 90 → 80 × 90 ÷ 100 = 72; comprehensive 20 × 85 ÷ 100 = 17
     expect(r.parts?.[0]).toMatchObject({ value: 90, budget: 80, contribution: 72 });

@@ -123,16 +123,31 @@ describe('quota mode in_principle (原则上): accepted, the excess flagged', ()
   });
 
   it('the same ballot under a strict quota is refused; other rules still refuse in principle', () => {
-    expect(caught(() => assertValidBallot(gradesBallot(g3721), { ...inPrinciple, quotaMode: 'strict' }, UNITS)).code).toBe(ScoringErrorCode.BallotQuotaExceeded);
+    expect(caught(() => assertValidBallot(gradesBallot(g3721), { ...inPrinciple, quotaMode: 'strict' }, UNITS)).code).toBe(
+      ScoringErrorCode.BallotQuotaExceeded,
+    );
     expect(caught(() => checkBallot(gradesBallot(['优秀', ...g3721.slice(1)]), inPrinciple, UNITS)).code).toBe(ScoringErrorCode.InvalidBallot);
-    const fits = checkBallot(gradesBallot(['好', '好', '好', '好', '较好', '较好', '较好', '较好', '较好', '较好', '合格', '合格', '基本合格']), inPrinciple, UNITS);
+    const fits = checkBallot(
+      gradesBallot(['好', '好', '好', '好', '较好', '较好', '较好', '较好', '较好', '较好', '合格', '合格', '基本合格']),
+      inPrinciple,
+      UNITS,
+    );
     expect(fits.excess).toEqual([]);
   });
 });
 
 describe('ballot rules', () => {
   it('an evaluator cannot rate its own unit', () => {
-    const b: Ballot = { evaluator: 'peers', evaluatorId: 'u2', evaluatorUnitId: 'u2', groupId: 'towns', entries: [{ unitId: 'u1', grade: '优秀' }, { unitId: 'u2', grade: '优秀' }] };
+    const b: Ballot = {
+      evaluator: 'peers',
+      evaluatorId: 'u2',
+      evaluatorUnitId: 'u2',
+      groupId: 'towns',
+      entries: [
+        { unitId: 'u1', grade: '优秀' },
+        { unitId: 'u2', grade: '优秀' },
+      ],
+    };
     const e = caught(() => assertValidBallot(b, peers, ['u1', 'u2', 'u3']));
     expect(e.code).toBe(ScoringErrorCode.BallotSelfRating);
     expect(e.message).toContain('rates its own unit u2');
@@ -142,7 +157,16 @@ describe('ballot rules', () => {
   it('refuses unknown units, duplicates, unknown grades, incomplete ballots and out-of-range scores', () => {
     const e = caught(() =>
       assertValidBallot(
-        { evaluator: 'leaders', evaluatorId: 'l', groupId: 'towns', entries: [{ unitId: 'u1', grade: '优' }, { unitId: 'u1', grade: '良好' }, { unitId: 'x9', grade: '良好' }] },
+        {
+          evaluator: 'leaders',
+          evaluatorId: 'l',
+          groupId: 'towns',
+          entries: [
+            { unitId: 'u1', grade: '优' },
+            { unitId: 'u1', grade: '良好' },
+            { unitId: 'x9', grade: '良好' },
+          ],
+        },
         { ...leaders, quota: undefined },
         ['u1', 'u2'],
       ),

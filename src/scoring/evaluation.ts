@@ -88,7 +88,9 @@ export function checkBallot(ballot: Ballot, config: EvaluatorConfig, groupUnitId
     errors.push({ field: 'evaluator', code: 'mismatch', message: `evaluator "${ballot.evaluator}" is not "${config.key}"` });
   }
   if (!Array.isArray(ballot.entries) || ballot.entries.length === 0) {
-    throw new ScoringError(ScoringErrorCode.InvalidBallot, `${label} has no entries`, [{ field: 'entries', code: 'required', message: 'entries: at least one rating is required' }]);
+    throw new ScoringError(ScoringErrorCode.InvalidBallot, `${label} has no entries`, [
+      { field: 'entries', code: 'required', message: 'entries: at least one rating is required' },
+    ]);
   }
   const own = ballot.evaluatorUnitId ?? undefined;
   const selfRated = ballot.entries.findIndex((e) => own !== undefined && e.unitId === own);
@@ -104,15 +106,21 @@ export function checkBallot(ballot: Ballot, config: EvaluatorConfig, groupUnitId
   const counts = new Map<string, number>();
   ballot.entries.forEach((e, i) => {
     const f = `entries[${i}]`;
-    if (!units.has(e.unitId)) errors.push({ field: `${f}.unitId`, code: 'unknown_unit', message: `${f}.unitId: ${e.unitId} is not a unit of group ${ballot.groupId}` });
+    if (!units.has(e.unitId))
+      errors.push({ field: `${f}.unitId`, code: 'unknown_unit', message: `${f}.unitId: ${e.unitId} is not a unit of group ${ballot.groupId}` });
     if (seen.has(e.unitId)) errors.push({ field: `${f}.unitId`, code: 'duplicate', message: `${f}.unitId: ${e.unitId} is rated twice` });
     seen.add(e.unitId);
     if (config.ballot === 'grade') {
       const grade = e.grade ?? undefined;
       const s = grade === undefined ? undefined : gradeScore.get(grade);
-      if (e.score !== undefined && e.score !== null) errors.push({ field: `${f}.score`, code: 'unexpected', message: `${f}.score: this evaluator gives grades, not scores` });
+      if (e.score !== undefined && e.score !== null)
+        errors.push({ field: `${f}.score`, code: 'unexpected', message: `${f}.score: this evaluator gives grades, not scores` });
       if (grade === undefined || s === undefined) {
-        errors.push({ field: `${f}.grade`, code: 'enum', message: `${f}.grade: must be one of ${[...gradeScore.keys()].join('、')} (got ${JSON.stringify(e.grade ?? null)})` });
+        errors.push({
+          field: `${f}.grade`,
+          code: 'enum',
+          message: `${f}.grade: must be one of ${[...gradeScore.keys()].join('、')} (got ${JSON.stringify(e.grade ?? null)})`,
+        });
         scores.push(0);
       } else {
         counts.set(grade, (counts.get(grade) ?? 0) + 1);
@@ -120,9 +128,14 @@ export function checkBallot(ballot: Ballot, config: EvaluatorConfig, groupUnitId
       }
     } else {
       const s = e.score;
-      if (e.grade !== undefined && e.grade !== null) errors.push({ field: `${f}.grade`, code: 'unexpected', message: `${f}.grade: this evaluator gives scores, not grades` });
+      if (e.grade !== undefined && e.grade !== null)
+        errors.push({ field: `${f}.grade`, code: 'unexpected', message: `${f}.grade: this evaluator gives scores, not grades` });
       if (typeof s !== 'number' || !Number.isFinite(s) || s < config.scoreMin || s > config.scoreMax) {
-        errors.push({ field: `${f}.score`, code: 'range', message: `${f}.score: must be a number in [${config.scoreMin}, ${config.scoreMax}] (got ${JSON.stringify(s ?? null)})` });
+        errors.push({
+          field: `${f}.score`,
+          code: 'range',
+          message: `${f}.score: must be a number in [${config.scoreMin}, ${config.scoreMax}] (got ${JSON.stringify(s ?? null)})`,
+        });
         scores.push(0);
       } else {
         scores.push(s);
@@ -132,7 +145,11 @@ export function checkBallot(ballot: Ballot, config: EvaluatorConfig, groupUnitId
   if (config.coverage === 'all') {
     const missing = [...units].filter((u) => u !== own && !seen.has(u));
     if (missing.length > 0) {
-      errors.push({ field: 'entries', code: 'incomplete', message: `entries: ${missing.length} unit(s) of group ${ballot.groupId} not rated: ${missing.join(', ')}` });
+      errors.push({
+        field: 'entries',
+        code: 'incomplete',
+        message: `entries: ${missing.length} unit(s) of group ${ballot.groupId} not rated: ${missing.join(', ')}`,
+      });
     }
   }
   if (errors.length > 0) {
@@ -168,8 +185,6 @@ export function assertValidBallot(ballot: Ballot, config: EvaluatorConfig, group
 export function excessText(excess: readonly BallotQuotaLine[]): string {
   return excess.map((l) => `「${l.grade}」${l.given} 个，原则上至多 ${l.allowed} 个（${fmtNum(l.percent)}%）`).join('；');
 }
-
-
 
 /** The seats each quota grade allows on a ballot rating `rated` units, and how many the ballot gave. */
 export function checkBallotQuota(rated: number, quota: readonly { grade: string; percent: number }[], counts: ReadonlyMap<string, number>): BallotQuotaLine[] {

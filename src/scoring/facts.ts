@@ -74,10 +74,28 @@ function buildFields(method: MethodSpec, points: number): FactField[] {
         }
         break;
       }
-      f.push({ field: 'target', label: INPUT_LABELS.target, type: 'number', min: 0, minExclusive: p.direction === 'higher', required: p.target === undefined, by: TARGET });
+      f.push({
+        field: 'target',
+        label: INPUT_LABELS.target,
+        type: 'number',
+        min: 0,
+        minExclusive: p.direction === 'higher',
+        required: p.target === undefined,
+        by: TARGET,
+      });
       f.push({ field: 'actual', label: INPUT_LABELS.actual, type: 'number', required: true, by: REVIEWED });
-      if (p.policyAdjustment) f.push({ field: 'policyAdjustment', label: INPUT_LABELS.policyAdjustment, type: 'number', required: true, by: ASSESSOR_OR_OFFICE });
-      if (p.assessorPoints) f.push({ field: 'assessorPoints', label: INPUT_LABELS.assessorPoints, type: 'points', min: 0, max: p.assessorPointsMax ?? points, required: true, by: ASSESSOR });
+      if (p.policyAdjustment)
+        f.push({ field: 'policyAdjustment', label: INPUT_LABELS.policyAdjustment, type: 'number', required: true, by: ASSESSOR_OR_OFFICE });
+      if (p.assessorPoints)
+        f.push({
+          field: 'assessorPoints',
+          label: INPUT_LABELS.assessorPoints,
+          type: 'points',
+          min: 0,
+          max: p.assessorPointsMax ?? points,
+          required: true,
+          by: ASSESSOR,
+        });
       break;
     }
     case 'all_or_nothing':
@@ -96,7 +114,8 @@ function buildFields(method: MethodSpec, points: number): FactField[] {
             by: ASSESSOR_OR_OFFICE,
             ...(p.items !== undefined ? { alternative: 'completedItems' } : {}),
           });
-          if (p.items !== undefined) f.push({ field: 'completedItems', label: INPUT_LABELS.completedItems, type: 'count', max: p.items, required: false, by: REVIEWED });
+          if (p.items !== undefined)
+            f.push({ field: 'completedItems', label: INPUT_LABELS.completedItems, type: 'count', max: p.items, required: false, by: REVIEWED });
           break;
         case 'per_occurrence':
           f.push({ field: 'occurrences', label: INPUT_LABELS.occurrences, type: 'count', required: true, by: REVIEWED });
@@ -105,7 +124,16 @@ function buildFields(method: MethodSpec, points: number): FactField[] {
           f.push({ field: 'actual', label: INPUT_LABELS.actual, type: 'number', required: true, by: REVIEWED });
           break;
         case 'sub_items':
-          for (const it of p.items) f.push({ field: `subItems.${it.key}`, label: `${it.name}：完成情况`, type: 'result', min: 0, max: it.points, required: true, by: ASSESSOR_OR_OFFICE });
+          for (const it of p.items)
+            f.push({
+              field: `subItems.${it.key}`,
+              label: `${it.name}：完成情况`,
+              type: 'result',
+              min: 0,
+              max: it.points,
+              required: true,
+              by: ASSESSOR_OR_OFFICE,
+            });
           break;
         case 'assessor':
           f.push({ field: 'assessorPoints', label: INPUT_LABELS.assessorPoints, type: 'points', min: 0, max: points, required: true, by: ASSESSOR });
@@ -270,7 +298,13 @@ function subKeys(fields: readonly FactField[], head: string): string[] {
 
 function checkValue(c: Checker, path: string, f: FactField, v: unknown, enteredBy: 'assessor' | 'office' | undefined): boolean {
   if (enteredBy !== undefined && !f.by.includes(enteredBy)) {
-    c.fail(path, 'not_enterable', f.by.includes('workflow') && f.by.length === 1 ? `comes from the task's nodes and approvals; it cannot be entered` : `is entered by the ${f.by.join(' or ')}, not the ${enteredBy}`);
+    c.fail(
+      path,
+      'not_enterable',
+      f.by.includes('workflow') && f.by.length === 1
+        ? `comes from the task's nodes and approvals; it cannot be entered`
+        : `is entered by the ${f.by.join(' or ')}, not the ${enteredBy}`,
+    );
     return false;
   }
   if (v === null) return true;
@@ -280,7 +314,8 @@ function checkValue(c: Checker, path: string, f: FactField, v: unknown, enteredB
   };
   if (f.type === 'boolean') return typeof v === 'boolean' ? true : fail('type', 'must be true or false');
   if (f.type === 'result' && typeof v === 'boolean') return true;
-  if (typeof v !== 'number' || !Number.isFinite(v)) return fail('type', f.type === 'result' ? 'must be true, false or a number of points' : 'must be a finite number');
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    return fail('type', f.type === 'result' ? 'must be true, false or a number of points' : 'must be a finite number');
   if (f.type === 'count' && (!Number.isInteger(v) || v < 0)) return fail('integer', `must be a whole number ≥ 0 (got ${v})`);
   if (f.min !== undefined && (f.minExclusive ? v <= f.min : v < f.min)) return fail('range', `must be ${f.minExclusive ? '>' : '≥'} ${f.min} (got ${v})`);
   if (f.max !== undefined && v > f.max) return fail('range', `must be ≤ ${f.max} (got ${v})`);

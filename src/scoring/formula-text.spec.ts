@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { capAtFromText, directionFromText } from './formula-text.js';
 
-describe('directionFromText: which way a target points, from the document\'s words', () => {
+describe("directionFromText: which way a target points, from the document's words", () => {
   it.each([
     ['城镇登记失业率≦3%', 'lower', '≦'],
     ['城镇调查失业率≤5.5%', 'lower', '≤'],

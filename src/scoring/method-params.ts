@@ -117,9 +117,7 @@ export interface NodeDeductionParams {
  * bounds 'given': floor (不允许值) and satisfactory (满意值) are parameters. bounds 'group': the worst and best
  * actual among the units of the group carrying the indicator.
  */
-export type EfficacyParams =
-  | { bounds: 'given'; direction: Direction; floor: number; satisfactory: number }
-  | { bounds: 'group'; direction: Direction };
+export type EfficacyParams = { bounds: 'given'; direction: Direction; floor: number; satisfactory: number } | { bounds: 'group'; direction: Direction };
 
 export type MethodSpec =
   | { code: 'ratio'; params: RatioParams }
@@ -191,17 +189,7 @@ export function validateMethodParams(code: unknown, params: unknown, ctx: Method
 }
 
 function checkRatio(c: Checker, p: Obj, ctx: MethodParamsContext): RatioParams {
-  c.noUnknown(p, [
-    'direction',
-    'target',
-    'capAt',
-    'capRatio',
-    'weightOfRatio',
-    'assessorPoints',
-    'assessorPointsMax',
-    'policyAdjustment',
-    'subIndicators',
-  ]);
+  c.noUnknown(p, ['direction', 'target', 'capAt', 'capRatio', 'weightOfRatio', 'assessorPoints', 'assessorPointsMax', 'policyAdjustment', 'subIndicators']);
   const direction = c.oneOf(p, 'direction', DIRECTIONS, 'higher') ?? 'higher';
   const target = c.number(p, 'target', { gt: 0 });
   const capRatio = p.capRatio === undefined || p.capRatio === null ? undefined : c.boolean(p, 'capRatio', true);

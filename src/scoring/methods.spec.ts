@@ -257,15 +257,36 @@ describe('validateMethodParams', () => {
   it('refuses unknown codes and modes, missing required fields, conflicting combinations', () => {
     expect(validateMethodParams('ratioo', {})).toMatchObject({ ok: false, errors: [{ field: 'code', code: 'enum' }] });
     expect(validateMethodParams('direct', { mode: 'guess' })).toMatchObject({ ok: false, errors: [{ field: 'mode', code: 'enum' }] });
-    expect(validateMethodParams('direct', { mode: 'per_occurrence' })).toMatchObject({ ok: false, errors: [{ field: 'deductionPerOccurrence', code: 'required' }] });
+    expect(validateMethodParams('direct', { mode: 'per_occurrence' })).toMatchObject({
+      ok: false,
+      errors: [{ field: 'deductionPerOccurrence', code: 'required' }],
+    });
     expect(validateMethodParams('efficacy', { floor: 10, satisfactory: 5 })).toMatchObject({ ok: false, errors: [{ field: 'satisfactory', code: 'range' }] });
     expect(validateMethodParams('efficacy', { bounds: 'group', floor: 1 })).toMatchObject({ ok: false, errors: [{ field: 'floor', code: 'conflict' }] });
-    expect(validateMethodParams('ratio', { subIndicators: [{ key: 'a', points: 1 }], target: 3 })).toMatchObject({ ok: false, errors: [{ field: 'target', code: 'conflict' }] });
-    expect(validateMethodParams('ratio', { subIndicators: [{ key: 'a', points: 1 }, { key: 'a', points: 0 }] })).toMatchObject({
+    expect(validateMethodParams('ratio', { subIndicators: [{ key: 'a', points: 1 }], target: 3 })).toMatchObject({
+      ok: false,
+      errors: [{ field: 'target', code: 'conflict' }],
+    });
+    expect(
+      validateMethodParams('ratio', {
+        subIndicators: [
+          { key: 'a', points: 1 },
+          { key: 'a', points: 0 },
+        ],
+      }),
+    ).toMatchObject({
       ok: false,
       errors: [{ field: 'subIndicators[1].points', code: 'range' }],
     });
-    expect(validateMethodParams('direct', { mode: 'sub_items', items: [{ key: 'a', points: 1 }, { key: 'a', points: 2 }] })).toMatchObject({
+    expect(
+      validateMethodParams('direct', {
+        mode: 'sub_items',
+        items: [
+          { key: 'a', points: 1 },
+          { key: 'a', points: 2 },
+        ],
+      }),
+    ).toMatchObject({
       ok: false,
       errors: [{ field: 'items[1].key', code: 'duplicate' }],
     });

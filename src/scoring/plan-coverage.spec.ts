@@ -37,7 +37,13 @@ describe('checkPlanCoverage: every group follows one template group; every evalu
   it('names each uncovered group, unknown evaluator and unknown catalogue item by its path', () => {
     const r = checkPlanCoverage({
       templates: [towns, depts],
-      groups: [{ id: 'g1', templateId: 'county-towns' }, { id: 'g2' }, { id: 'g3', templateId: 'county-towns', template: 'villages' }, { id: 'g4', templateId: 'nope' }, { id: 'g5', templateId: 'county-departments', template: 'economic' }],
+      groups: [
+        { id: 'g1', templateId: 'county-towns' },
+        { id: 'g2' },
+        { id: 'g3', templateId: 'county-towns', template: 'villages' },
+        { id: 'g4', templateId: 'nope' },
+        { id: 'g5', templateId: 'county-departments', template: 'economic' },
+      ],
       ballots: [
         { id: 'b1', evaluator: 'mayor', groupId: 'g5' },
         { id: 'b2', evaluator: 'office', groupId: 'g9' },

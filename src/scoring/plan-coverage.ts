@@ -62,17 +62,31 @@ const fe = (field: string, code: string, message: string): FieldError => ({ fiel
  * and the template group (by key; the only group when the template has one). Problems are pushed with
  * paths `groups[i].templateId` / `groups[i].template`.
  */
-export function resolveGroupTemplate(templates: readonly PlanTemplate[], g: CoverageGroup, i: number, problems: FieldError[], fallback?: PlanTemplate): GroupResolution | undefined {
+export function resolveGroupTemplate(
+  templates: readonly PlanTemplate[],
+  g: CoverageGroup,
+  i: number,
+  problems: FieldError[],
+  fallback?: PlanTemplate,
+): GroupResolution | undefined {
   let template: PlanTemplate | undefined;
   if (g.templateId === undefined || g.templateId === null) {
     if (fallback) template = fallback;
     else if (templates.length === 1) template = templates[0];
     else {
-      problems.push(fe(`groups[${i}].templateId`, 'required', `group ${g.id}${g.name ? `（${g.name}）` : ''} follows no template: name one of ${templates.map((t) => t.id).join(', ') || '(none given)'}`));
+      problems.push(
+        fe(
+          `groups[${i}].templateId`,
+          'required',
+          `group ${g.id}${g.name ? `（${g.name}）` : ''} follows no template: name one of ${templates.map((t) => t.id).join(', ') || '(none given)'}`,
+        ),
+      );
       return undefined;
     }
   } else {
-    const same = templates.filter((t) => t.id === g.templateId && (g.templateVersion === undefined || g.templateVersion === null || t.version === g.templateVersion));
+    const same = templates.filter(
+      (t) => t.id === g.templateId && (g.templateVersion === undefined || g.templateVersion === null || t.version === g.templateVersion),
+    );
     if (same.length === 0) {
       const versions = templates.filter((t) => t.id === g.templateId).map((t) => t.version);
       problems.push(
@@ -87,7 +101,9 @@ export function resolveGroupTemplate(templates: readonly PlanTemplate[], g: Cove
       return undefined;
     }
     if (same.length > 1) {
-      problems.push(fe(`groups[${i}].templateVersion`, 'ambiguous', `template "${g.templateId}" is given in versions ${same.map((t) => t.version).join(', ')}: say which`));
+      problems.push(
+        fe(`groups[${i}].templateVersion`, 'ambiguous', `template "${g.templateId}" is given in versions ${same.map((t) => t.version).join(', ')}: say which`),
+      );
       return undefined;
     }
     template = same[0];
@@ -96,13 +112,21 @@ export function resolveGroupTemplate(templates: readonly PlanTemplate[], g: Cove
   if (g.template === undefined || g.template === null) {
     if (template.groups.length === 1) rules = template.groups[0];
     else {
-      problems.push(fe(`groups[${i}].template`, 'required', `template "${template.id}" has several groups' rules (${template.groups.map((t) => t.key).join(', ')}): say which one group ${g.id} follows`));
+      problems.push(
+        fe(
+          `groups[${i}].template`,
+          'required',
+          `template "${template.id}" has several groups' rules (${template.groups.map((t) => t.key).join(', ')}): say which one group ${g.id} follows`,
+        ),
+      );
       return undefined;
     }
   } else {
     rules = template.groups.find((t) => t.key === g.template);
     if (!rules) {
-      problems.push(fe(`groups[${i}].template`, 'unknown', `template "${template.id}" has no group "${g.template}" (has: ${template.groups.map((t) => t.key).join(', ')})`));
+      problems.push(
+        fe(`groups[${i}].template`, 'unknown', `template "${template.id}" has no group "${g.template}" (has: ${template.groups.map((t) => t.key).join(', ')})`),
+      );
       return undefined;
     }
   }
@@ -157,7 +181,14 @@ export function checkPlanCoverage(input: PlanCoverageInput): PlanCoverage {
     if (!r) return;
     const declared = new Set(r.template.evaluators.map((e) => e.key));
     for (const key of evaluatorsOf(r.rules.composition)) {
-      if (!declared.has(key)) problems.push(fe(`groups[${i}].template`, 'unknown_evaluator', `the rules "${r.rules.key}" of template "${r.template.id}" use evaluator "${key}", which the template does not declare`));
+      if (!declared.has(key))
+        problems.push(
+          fe(
+            `groups[${i}].template`,
+            'unknown_evaluator',
+            `the rules "${r.rules.key}" of template "${r.template.id}" use evaluator "${key}", which the template does not declare`,
+          ),
+        );
     }
     groups.push({
       groupId: g.id,
@@ -178,7 +209,13 @@ export function checkPlanCoverage(input: PlanCoverageInput): PlanCoverage {
     }
     const r = resolved[i];
     if (r && !r.template.evaluators.some((e) => e.key === b.evaluator)) {
-      problems.push(fe(`ballots[${k}].evaluator`, 'unknown', `template "${r.template.id}" of group ${b.groupId} has no evaluator "${b.evaluator}" (has: ${r.template.evaluators.map((e) => e.key).join(', ')})`));
+      problems.push(
+        fe(
+          `ballots[${k}].evaluator`,
+          'unknown',
+          `template "${r.template.id}" of group ${b.groupId} has no evaluator "${b.evaluator}" (has: ${r.template.evaluators.map((e) => e.key).join(', ')})`,
+        ),
+      );
     }
   });
 
@@ -194,9 +231,19 @@ export function checkPlanCoverage(input: PlanCoverageInput): PlanCoverage {
       const r = resolved[i];
       if (!r) return;
       const a = r.template.adjustments;
-      const list = e.type === 'bonus' ? a.bonuses.items : e.type === 'deduction' ? a.deductions.items : e.type === 'negative_list' ? a.negativeList.items : e.type === 'veto' ? a.vetoes.items : undefined;
+      const list =
+        e.type === 'bonus'
+          ? a.bonuses.items
+          : e.type === 'deduction'
+            ? a.deductions.items
+            : e.type === 'negative_list'
+              ? a.negativeList.items
+              : e.type === 'veto'
+                ? a.vetoes.items
+                : undefined;
       if (!list) problems.push(fe(`events[${k}].type`, 'enum', `unknown event type ${JSON.stringify(e.type)}`));
-      else if (!list.some((x) => x.key === e.item)) problems.push(fe(`events[${k}].item`, 'unknown', `template "${r.template.id}" has no ${e.type} item "${e.item}"`));
+      else if (!list.some((x) => x.key === e.item))
+        problems.push(fe(`events[${k}].item`, 'unknown', `template "${r.template.id}" has no ${e.type} item "${e.item}"`));
     });
   }
 
@@ -211,7 +258,12 @@ export function checkPlanCoverage(input: PlanCoverageInput): PlanCoverage {
           fe(
             `groups[${i}]`,
             'indicator_not_in_composition',
-            `${stray.length} indicator(s) (${stray.slice(0, 5).map((s) => `${s.id}${s.tag ? ` tag "${s.tag}"` : ' no tag'}`).join(', ')}${stray.length > 5 ? ', …' : ''}) match no indicators part of "${r.rules.key}" (tags: ${[...tags].join(', ')}): a unit of group ${input.groups[i].id} carrying them gets nothing for them`,
+            `${stray.length} indicator(s) (${stray
+              .slice(0, 5)
+              .map((s) => `${s.id}${s.tag ? ` tag "${s.tag}"` : ' no tag'}`)
+              .join(
+                ', ',
+              )}${stray.length > 5 ? ', …' : ''}) match no indicators part of "${r.rules.key}" (tags: ${[...tags].join(', ')}): a unit of group ${input.groups[i].id} carrying them gets nothing for them`,
           ),
         );
       }

@@ -115,13 +115,22 @@ function groupBounds(prep: Prepared, input: PlanScoringInput): Map<number, { wor
   return out;
 }
 
-function base(prep: Prepared, input: PlanScoringInput, k: number): { grp: GroupState; i: number; s: Omit<IndicatorScore, 'status' | 'score' | 'display' | 'explanation'> } {
+function base(
+  prep: Prepared,
+  input: PlanScoringInput,
+  k: number,
+): { grp: GroupState; i: number; s: Omit<IndicatorScore, 'status' | 'score' | 'display' | 'explanation'> } {
   const t = input.tasks[k];
   const i = prep.taskIndicator[k];
   const ind = input.indicators[i];
   const grp = prep.groups[prep.unitGroup[prep.taskUnit[k]]];
   const tag = ind.tag ?? undefined;
-  const s: Omit<IndicatorScore, 'status' | 'score' | 'display' | 'explanation'> = { indicatorId: ind.id, unitId: t.unitId, points: ind.points, counted: isCounted(grp, tag) };
+  const s: Omit<IndicatorScore, 'status' | 'score' | 'display' | 'explanation'> = {
+    indicatorId: ind.id,
+    unitId: t.unitId,
+    points: ind.points,
+    counted: isCounted(grp, tag),
+  };
   if (t.taskId) s.taskId = t.taskId;
   if (ind.name) s.name = ind.name;
   if (tag !== undefined) s.tag = tag;
@@ -133,7 +142,13 @@ function errorScore(prep: Prepared, input: PlanScoringInput, k: number, code: st
   const { i, s } = base(prep, input, k);
   const m = prep.methods[i];
   const t = input.tasks[k];
-  const issue: ScoringIssue = { level: 'error', code, message: `indicator ${s.indicatorId} of unit ${s.unitId}: ${message}`, unitId: s.unitId, indicatorId: s.indicatorId };
+  const issue: ScoringIssue = {
+    level: 'error',
+    code,
+    message: `indicator ${s.indicatorId} of unit ${s.unitId}: ${message}`,
+    unitId: s.unitId,
+    indicatorId: s.indicatorId,
+  };
   if (t.taskId) issue.taskId = t.taskId;
   issues[k] = issue;
   return {
@@ -146,7 +161,14 @@ function errorScore(prep: Prepared, input: PlanScoringInput, k: number, code: st
   };
 }
 
-function scoreOwn(prep: Prepared, input: PlanScoringInput, k: number, bounds: TaskStage['bounds'], scores: IndicatorScore[], issues: (ScoringIssue | undefined)[]): void {
+function scoreOwn(
+  prep: Prepared,
+  input: PlanScoringInput,
+  k: number,
+  bounds: TaskStage['bounds'],
+  scores: IndicatorScore[],
+  issues: (ScoringIssue | undefined)[],
+): void {
   const t = input.tasks[k];
   const i = prep.taskIndicator[k];
   const grp = prep.groups[prep.unitGroup[prep.taskUnit[k]]];
@@ -180,7 +202,8 @@ function scoreOwn(prep: Prepared, input: PlanScoringInput, k: number, bounds: Ta
   }
   issues[k] = undefined;
   const rule = prep.coRule[k];
-  if (rule && (rule.share !== 1 || rule.points === 'share')) out = shareOf(out, out.score, rule.share, rule.points === 'share' ? clean(ind.points * rule.share) : ind.points, 'own');
+  if (rule && (rule.share !== 1 || rule.points === 'share'))
+    out = shareOf(out, out.score, rule.share, rule.points === 'share' ? clean(ind.points * rule.share) : ind.points, 'own');
   else if (rule) out.coUnit = { from: 'own', share: 1, baseScore: out.score, baseDisplay: out.display };
   scores[k] = ind.kind === 'constraint' ? asConstraint(out, grp) : out;
 }
@@ -194,7 +217,14 @@ function scoreFromLead(prep: Prepared, input: PlanScoringInput, k: number, score
   const ls = scores[lead];
   const leadTask = input.tasks[lead];
   if (ls.status === 'error') {
-    scores[k] = errorScore(prep, input, k, 'lead_score_error', `the lead unit ${leadTask.unitId}'s score could not be computed (${ls.error?.message ?? ''})`, issues);
+    scores[k] = errorScore(
+      prep,
+      input,
+      k,
+      'lead_score_error',
+      `the lead unit ${leadTask.unitId}'s score could not be computed (${ls.error?.message ?? ''})`,
+      issues,
+    );
     return;
   }
   issues[k] = undefined;
@@ -202,16 +232,33 @@ function scoreFromLead(prep: Prepared, input: PlanScoringInput, k: number, score
   const ind = input.indicators[i];
   const rule = prep.coRule[k]!;
   const leadMethodScore = ls.constraint ? ls.constraint.methodScore : ls.score;
-  const leadResult: IndicatorScore = { ...s, status: ls.status === 'provisional' ? 'provisional' : 'scored', score: leadMethodScore, display: fmt2(leadMethodScore), explanation: ls.constraint ? (ls.explanation.base ?? ls.explanation) : ls.explanation };
+  const leadResult: IndicatorScore = {
+    ...s,
+    status: ls.status === 'provisional' ? 'provisional' : 'scored',
+    score: leadMethodScore,
+    display: fmt2(leadMethodScore),
+    explanation: ls.constraint ? (ls.explanation.base ?? ls.explanation) : ls.explanation,
+  };
   if (ls.missing) leadResult.missing = ls.missing;
   let out = shareOf(leadResult, leadMethodScore, rule.share, rule.points === 'share' ? clean(ind.points * rule.share) : ind.points, 'lead', leadTask);
-  if (ls.missing) out.explanation = { ...out.explanation, notes: [...(out.explanation.notes ?? []), `牵头单位（${leadTask.unitId}）尚缺：${ls.missing.join('、')}，得分暂定`] };
+  if (ls.missing)
+    out.explanation = {
+      ...out.explanation,
+      notes: [...(out.explanation.notes ?? []), `牵头单位（${leadTask.unitId}）尚缺：${ls.missing.join('、')}，得分暂定`],
+    };
   if (ind.kind === 'constraint') out = asConstraint(out, grp);
   scores[k] = out;
 }
 
 /** A co-unit's share of a score (its own, or its lead's). */
-function shareOf(s: IndicatorScore, baseScore: number, share: number, points: number, from: 'own' | 'lead', leadTask?: { unitId: string; taskId?: string }): IndicatorScore {
+function shareOf(
+  s: IndicatorScore,
+  baseScore: number,
+  share: number,
+  points: number,
+  from: 'own' | 'lead',
+  leadTask?: { unitId: string; taskId?: string },
+): IndicatorScore {
   const score = clean(baseScore * share);
   const display = fmt2(score);
   const who = from === 'lead' ? `牵头单位（${leadTask!.unitId}）得分` : '本单位得分';

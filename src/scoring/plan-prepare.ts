@@ -58,7 +58,10 @@ export interface Prepared extends PlanStructure {
 function fail(errors: FieldError[]): never {
   throw new ScoringError(
     ScoringErrorCode.InvalidPlanInput,
-    `cannot score plan: ${errors.length} problem(s): ${errors.slice(0, 5).map((e) => e.message).join('; ')}${errors.length > 5 ? '; …' : ''}`,
+    `cannot score plan: ${errors.length} problem(s): ${errors
+      .slice(0, 5)
+      .map((e) => e.message)
+      .join('; ')}${errors.length > 5 ? '; …' : ''}`,
     errors,
   );
 }
@@ -66,7 +69,8 @@ function fail(errors: FieldError[]): never {
 /** The templates of an input: `templates`, plus the legacy `template` unless it is among them. */
 export function inputTemplates(input: PlanScoringInput): PlanTemplate[] {
   const list = [...(input.templates ?? [])];
-  if (input.template && !list.some((t) => t === input.template || (t.id === input.template!.id && t.version === input.template!.version))) list.unshift(input.template);
+  if (input.template && !list.some((t) => t === input.template || (t.id === input.template!.id && t.version === input.template!.version)))
+    list.unshift(input.template);
   return list;
 }
 
@@ -155,7 +159,13 @@ export function preparePlan(input: PlanScoringInput, reuse?: PlanStructure): Pre
     } else {
       const leads = structure.leadsOf.get(i) ?? structure.soleOf.get(i) ?? [];
       if (leads.length === 1) lead = leads[0];
-      else leadProblem.set(k, leads.length === 0 ? `indicator ${t.indicatorId} has no lead unit (牵头单位) to take the score from` : `indicator ${t.indicatorId} has ${leads.length} lead units: name the co task's leadUnitId`);
+      else
+        leadProblem.set(
+          k,
+          leads.length === 0
+            ? `indicator ${t.indicatorId} has no lead unit (牵头单位) to take the score from`
+            : `indicator ${t.indicatorId} has ${leads.length} lead units: name the co task's leadUnitId`,
+        );
     }
     leadTask[k] = lead >= 0 ? lead : -2;
   }
@@ -177,7 +187,8 @@ function buildStructure(input: PlanScoringInput, unitIndex: Map<string, number>,
     const v = validateMethodParams(ind.method?.code, ind.method?.params, { points: ind.points });
     if (v.ok) methods[i] = v.value;
     else for (const e of v.errors) err(`indicators[${i}].method.${e.field === 'code' ? 'code' : `params.${e.field}`}`, e.code, `(${ind.id}) ${e.message}`);
-    if (ind.kind !== undefined && ind.kind !== null && ind.kind !== 'standard' && ind.kind !== 'constraint') err(`indicators[${i}].kind`, 'enum', `must be standard or constraint (got ${JSON.stringify(ind.kind)})`);
+    if (ind.kind !== undefined && ind.kind !== null && ind.kind !== 'standard' && ind.kind !== 'constraint')
+      err(`indicators[${i}].kind`, 'enum', `must be standard or constraint (got ${JSON.stringify(ind.kind)})`);
     if (ind.coUnits !== undefined && ind.coUnits !== null) {
       const c = new Checker();
       const rule = checkCoUnitRule(c.at(`indicators[${i}].coUnits`), ind.coUnits);
@@ -196,7 +207,8 @@ function buildStructure(input: PlanScoringInput, unitIndex: Map<string, number>,
     const i = indicatorIndex.get(t.indicatorId);
     if (u === undefined) err(`tasks[${k}].unitId`, 'unknown', `unknown unit ${t.unitId}`);
     if (i === undefined) err(`tasks[${k}].indicatorId`, 'unknown', `unknown indicator ${t.indicatorId}`);
-    if (t.role !== undefined && t.role !== null && t.role !== 'lead' && t.role !== 'co') err(`tasks[${k}].role`, 'enum', `must be lead or co (got ${JSON.stringify(t.role)})`);
+    if (t.role !== undefined && t.role !== null && t.role !== 'lead' && t.role !== 'co')
+      err(`tasks[${k}].role`, 'enum', `must be lead or co (got ${JSON.stringify(t.role)})`);
     if (u === undefined || i === undefined) return;
     const s = u * nInd + i;
     if (slot[s] >= 0) {

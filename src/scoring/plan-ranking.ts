@@ -47,7 +47,9 @@ export function rankAndGrade(grp: GroupState, units: UnitScore[]): GroupScores {
       const key = keyOf(s);
       s.grade = gradeByThresholds(key, rule.thresholds, rule.otherwise);
       const t = rule.thresholds.find((x) => x.grade === s.grade && key >= x.min);
-      s.explanation.grade = t ? `${fmt2(key)} ≥ ${fmtNum(t.min)} → 「${s.grade}」` : `${fmt2(key)} < ${fmtNum(rule.thresholds[rule.thresholds.length - 1].min)} → 「${s.grade}」`;
+      s.explanation.grade = t
+        ? `${fmt2(key)} ≥ ${fmtNum(t.min)} → 「${s.grade}」`
+        : `${fmt2(key)} < ${fmtNum(rule.thresholds[rule.thresholds.length - 1].min)} → 「${s.grade}」`;
     }
     grading = { mode: 'thresholds', thresholds: rule.thresholds, otherwise: rule.otherwise, vetoGrade };
   }

@@ -57,7 +57,15 @@ function acceptanceTemplate(): PlanTemplate {
             },
           ],
         },
-        grading: { mode: 'thresholds', thresholds: [{ grade: '优秀', min: 90 }, { grade: '良好', min: 80 }], otherwise: '一般', vetoGrade: '不合格' },
+        grading: {
+          mode: 'thresholds',
+          thresholds: [
+            { grade: '优秀', min: 90 },
+            { grade: '良好', min: 80 },
+          ],
+          otherwise: '一般',
+          vetoGrade: '不合格',
+        },
       },
     ],
   });
@@ -90,8 +98,26 @@ function acceptanceInput(): PlanScoringInput {
     { indicatorId: 'nodes', unitId: u, facts: { redNodes: k } },
   ]);
   const ballots: Ballot[] = [
-    { id: 'L1', evaluator: 'leaders', evaluatorId: 'leader-1', groupId: 'towns', entries: [{ unitId: 'U1', score: 80 }, { unitId: 'U2', score: 90 }] },
-    { id: 'L2', evaluator: 'leaders', evaluatorId: 'leader-2', groupId: 'towns', entries: [{ unitId: 'U1', score: 90 }, { unitId: 'U2', score: 90 }] },
+    {
+      id: 'L1',
+      evaluator: 'leaders',
+      evaluatorId: 'leader-1',
+      groupId: 'towns',
+      entries: [
+        { unitId: 'U1', score: 80 },
+        { unitId: 'U2', score: 90 },
+      ],
+    },
+    {
+      id: 'L2',
+      evaluator: 'leaders',
+      evaluatorId: 'leader-2',
+      groupId: 'towns',
+      entries: [
+        { unitId: 'U1', score: 90 },
+        { unitId: 'U2', score: 90 },
+      ],
+    },
     { id: 'O1', evaluator: 'office', evaluatorId: 'office', groupId: 'towns', entries: ['U1', 'U2', 'U3', 'U4'].map((unitId) => ({ unitId, score: 80 })) },
     ...[
       ['U2', 88],
@@ -220,7 +246,13 @@ describe('computePlanScores — acceptance cases end to end', () => {
     const input = acceptanceInput();
     const tasks = input.tasks.map((t) =>
       t.taskId === 't2'
-        ? { ...t, provenance: { actual: { by: 'workflow', at: '2026-12-20T02:00:00.000Z', eventId: 'ev-7' }, assessorPoints: { by: 'u-assessor', role: 'assessor', at: '2026-12-21T09:00:00.000Z', eventId: 'ev-8' } } }
+        ? {
+            ...t,
+            provenance: {
+              actual: { by: 'workflow', at: '2026-12-20T02:00:00.000Z', eventId: 'ev-7' },
+              assessorPoints: { by: 'u-assessor', role: 'assessor', at: '2026-12-21T09:00:00.000Z', eventId: 'ev-8' },
+            },
+          }
         : t,
     );
     const growth = computePlanScores({ ...input, tasks }).units[0].indicators[1];
@@ -313,7 +345,7 @@ describe('computePlanScores — a 13-town group on the county-towns template', (
     expect(r.units.map((u) => u.rank)).toEqual(r.units.map((u) => 1 + r.units.filter((o) => o.finalDisplay !== u.finalDisplay && o.final > u.final).length));
   });
 
-  it('a town without an indicator gets the group average; efficacy uses the group\'s worst and best', async () => {
+  it("a town without an indicator gets the group average; efficacy uses the group's worst and best", async () => {
     const r = computePlanScores(await townsInput());
     const last = r.units[12];
     const tourism = last.indicators.find((s) => s.indicatorId === 'tourism');

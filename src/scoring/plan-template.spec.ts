@@ -11,7 +11,14 @@ const raw = (id: string): Record<string, unknown> => JSON.parse(readFileSync(res
 describe('plan templates in config/plan-templates', () => {
   it('every template loads and validates', async () => {
     const all = await loadPlanTemplates(DIR);
-    expect([...all.keys()]).toEqual(['county-departments', 'county-points-departments', 'county-points-towns', 'county-towns', 'province-cities', 'province-departments']);
+    expect([...all.keys()]).toEqual([
+      'county-departments',
+      'county-points-departments',
+      'county-points-towns',
+      'county-towns',
+      'province-cities',
+      'province-departments',
+    ]);
   });
 
   it('province-cities: 70% / 30% written in percent, evaluation 75% / 15% / 10%, bonuses capped at 3 in total', async () => {
@@ -165,7 +172,10 @@ describe('validatePlanTemplate', () => {
     leaders.grades[2].score = 7.5; // 合格 worth more than 较好 (7)
     expect(validatePlanTemplate(t)).toMatchObject({ ok: false, errors: [{ field: 'evaluators[0].grades[2].score', code: 'order' }] });
     leaders.grades[2].score = 9; // above the scale (scoreMax 8)
-    expect(validatePlanTemplate(t)).toMatchObject({ ok: false, errors: [{ field: 'evaluators[0].grades[2].score', code: 'range' }, { field: 'evaluators[0].quota[2].grade' }] });
+    expect(validatePlanTemplate(t)).toMatchObject({
+      ok: false,
+      errors: [{ field: 'evaluators[0].grades[2].score', code: 'range' }, { field: 'evaluators[0].quota[2].grade' }],
+    });
   });
 
   it('parsePlanTemplate throws InvalidTemplate with the details', () => {

@@ -111,7 +111,8 @@ function checkGroup(c: Checker, raw: unknown, evaluators: ReadonlySet<string>): 
   const grading = checkGrading(c.at('grading'), raw.grading);
   const coUnits = raw.coUnits === undefined || raw.coUnits === null ? { ...DEFAULT_CO_UNIT_RULE } : checkCoUnitRule(c.at('coUnits'), raw.coUnits);
   const constraintIndicators = c.oneOf(raw, 'constraintIndicators', ['part', 'total'] as const, 'part');
-  if (!key || !name || !absentIndicators || !rankBy || !composition || composition.kind !== 'composite' || !grading || !coUnits || !constraintIndicators) return undefined;
+  if (!key || !name || !absentIndicators || !rankBy || !composition || composition.kind !== 'composite' || !grading || !coUnits || !constraintIndicators)
+    return undefined;
   const g: GroupTemplate = { key, name, composition, absentIndicators, rankBy, grading, coUnits, constraintIndicators };
   if (description) g.description = description;
   return g;
@@ -154,7 +155,8 @@ function checkPart(c: Checker, raw: unknown, evaluators: ReadonlySet<string>, ro
   let percent: number | undefined;
   let points: number | undefined;
   if (root) {
-    if (raw.weight !== undefined || raw.percent !== undefined || raw.points !== undefined) c.fail('weight', 'conflict', 'the root part has no weight, percent or points');
+    if (raw.weight !== undefined || raw.percent !== undefined || raw.points !== undefined)
+      c.fail('weight', 'conflict', 'the root part has no weight, percent or points');
   } else if (parentMode === 'weights') {
     if (raw.percent !== undefined && raw.weight === undefined) percent = c.number(raw, 'percent', { required: true, gt: 0, max: 100 });
     else weight = c.number(raw, 'weight', { required: true, gt: 0, max: 1 });
@@ -162,7 +164,8 @@ function checkPart(c: Checker, raw: unknown, evaluators: ReadonlySet<string>, ro
     if (raw.points !== undefined) c.fail('points', 'conflict', 'the parent combines by weights: give "weight" or "percent", not "points"');
   } else if (parentMode === 'points') {
     points = c.number(raw, 'points', { required: true, gt: 0 });
-    if (raw.weight !== undefined || raw.percent !== undefined) c.fail(raw.weight !== undefined ? 'weight' : 'percent', 'conflict', 'the parent combines by points: give "points", not a weight');
+    if (raw.weight !== undefined || raw.percent !== undefined)
+      c.fail(raw.weight !== undefined ? 'weight' : 'percent', 'conflict', 'the parent combines by points: give "points", not a weight');
   }
   const base = {
     key: key ?? '',
@@ -182,7 +185,8 @@ function checkPart(c: Checker, raw: unknown, evaluators: ReadonlySet<string>, ro
     case 'evaluation': {
       c.noUnknown(raw, [...common, 'evaluator']);
       const evaluator = c.string(raw, 'evaluator');
-      if (evaluator !== undefined && !evaluators.has(evaluator)) c.fail('evaluator', 'unknown', `"${evaluator}" is not a declared evaluator (${[...evaluators].join(', ') || 'none declared'})`);
+      if (evaluator !== undefined && !evaluators.has(evaluator))
+        c.fail('evaluator', 'unknown', `"${evaluator}" is not a declared evaluator (${[...evaluators].join(', ') || 'none declared'})`);
       return evaluator === undefined ? undefined : { ...base, kind, evaluator };
     }
     case 'composite': {
@@ -234,7 +238,8 @@ function checkGrading(c: Checker, raw: unknown): GradingRule | undefined {
       const grade = tc.string(t, 'grade');
       const min = tc.number(t, 'min', { required: true });
       if (grade === undefined || min === undefined) return;
-      if (thresholds.length > 0 && min >= thresholds[thresholds.length - 1].min) tc.fail('min', 'order', 'thresholds must be listed best first, with decreasing min');
+      if (thresholds.length > 0 && min >= thresholds[thresholds.length - 1].min)
+        tc.fail('min', 'order', 'thresholds must be listed best first, with decreasing min');
       thresholds.push({ grade, min });
     });
     if (thresholds.length !== list.length) return undefined;
@@ -247,4 +252,3 @@ function checkGrading(c: Checker, raw: unknown): GradingRule | undefined {
 export function groupTemplate(template: PlanTemplate, key: string): GroupTemplate | undefined {
   return template.groups.find((g) => g.key === key);
 }
-

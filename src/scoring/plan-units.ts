@@ -32,25 +32,44 @@ interface Ratings {
 }
 
 function tallyBallots(prep: Prepared, input: PlanScoringInput, ballots: BallotResult[], issues: ScoringIssue[]): Ratings {
-  const values: (number[] | undefined)[][] = input.units.map((_, u) => new Array(prep.unitGroup[u] >= 0 ? prep.groups[prep.unitGroup[u]].evaluators.length : 0));
+  const values: (number[] | undefined)[][] = input.units.map(
+    (_, u) => new Array(prep.unitGroup[u] >= 0 ? prep.groups[prep.unitGroup[u]].evaluators.length : 0),
+  );
   const notes: (string[] | undefined)[][] = input.units.map(() => []);
   const seen = new Set<string>();
   for (const b of input.ballots ?? []) {
     const ref = b.id ? { ballotId: b.id } : {};
-    const result: BallotResult = { ...(b.id ? { ballotId: b.id } : {}), evaluator: b.evaluator, evaluatorId: b.evaluatorId, groupId: b.groupId, status: 'left_out' };
+    const result: BallotResult = {
+      ...(b.id ? { ballotId: b.id } : {}),
+      evaluator: b.evaluator,
+      evaluatorId: b.evaluatorId,
+      groupId: b.groupId,
+      status: 'left_out',
+    };
     ballots.push(result);
     const g = prep.groupIndex.get(b.groupId);
     const grp = g === undefined ? undefined : prep.groups[g];
     const e = grp?.evalIndex.get(b.evaluator);
     if (grp === undefined || e === undefined) {
       result.note = g === undefined ? `unknown group ${b.groupId}` : `template "${grp!.template.id}" has no evaluator "${b.evaluator}"`;
-      issues.push({ level: 'error', code: ScoringErrorCode.InvalidBallot, message: `ballot ${b.id ?? ''} refers to an ${g === undefined ? `unknown group ${b.groupId}` : `unknown evaluator "${b.evaluator}"`}; left out`, ...ref });
+      issues.push({
+        level: 'error',
+        code: ScoringErrorCode.InvalidBallot,
+        message: `ballot ${b.id ?? ''} refers to an ${g === undefined ? `unknown group ${b.groupId}` : `unknown evaluator "${b.evaluator}"`}; left out`,
+        ...ref,
+      });
       continue;
     }
     const dupKey = `${b.evaluator}\u0000${b.evaluatorId}\u0000${b.groupId}`;
     if (seen.has(dupKey)) {
       result.note = 'a second ballot of the same evaluator for this group; only the first counts';
-      issues.push({ level: 'error', code: ScoringErrorCode.InvalidBallot, message: `a second ${b.evaluator} ballot from ${b.evaluatorId} for group ${b.groupId}; only the first counts`, groupId: b.groupId, ...ref });
+      issues.push({
+        level: 'error',
+        code: ScoringErrorCode.InvalidBallot,
+        message: `a second ${b.evaluator} ballot from ${b.evaluatorId} for group ${b.groupId}; only the first counts`,
+        groupId: b.groupId,
+        ...ref,
+      });
       continue;
     }
     const config = grp.evaluators[e];
@@ -121,7 +140,12 @@ export function scoreUnits(prep: Prepared, input: PlanScoringInput, tasks: TaskS
   for (const ev of input.events ?? []) {
     const u = prep.unitIndex.get(ev.unitId);
     if (u === undefined || prep.unitGroup[u] < 0) {
-      eventIssues.push({ level: 'error', code: 'unknown_unit', message: `event ${ev.id ?? ''} (${ev.type} ${ev.item}) is for unknown unit ${ev.unitId}; left out`, ...(ev.id ? { eventId: ev.id } : {}) });
+      eventIssues.push({
+        level: 'error',
+        code: 'unknown_unit',
+        message: `event ${ev.id ?? ''} (${ev.type} ${ev.item}) is for unknown unit ${ev.unitId}; left out`,
+        ...(ev.id ? { eventId: ev.id } : {}),
+      });
       continue;
     }
     (eventsByUnit[u] ??= []).push(ev);
@@ -146,7 +170,13 @@ export function scoreUnits(prep: Prepared, input: PlanScoringInput, tasks: TaskS
       if (ind.kind === 'constraint') continue; // a unit without a constraint indicator loses nothing for it
       if ((ind.whenAbsent ?? grp.rules.absentIndicators) !== 'group_average') continue;
       if (avgCount[gi] === 0) {
-        unitIssues.push({ level: 'warning', code: 'no_group_average', message: `unit ${unit.id} does not carry indicator ${ind.id} and no unit of its group has a usable score for it`, unitId: unit.id, indicatorId: ind.id });
+        unitIssues.push({
+          level: 'warning',
+          code: 'no_group_average',
+          message: `unit ${unit.id} does not carry indicator ${ind.id} and no unit of its group has a usable score for it`,
+          unitId: unit.id,
+          indicatorId: ind.id,
+        });
         continue;
       }
       const tag = ind.tag ?? undefined;
@@ -197,7 +227,9 @@ export function scoreUnits(prep: Prepared, input: PlanScoringInput, tasks: TaskS
         value = clean(value);
         max = clean(max);
         provisional ||= prov;
-        const extra = [averaged > 0 ? `其中 ${averaged} 项按组内平均分计` : '', constraints > 0 ? `含 ${constraints} 项约束性指标扣分` : ''].filter((x) => x !== '').join('，');
+        const extra = [averaged > 0 ? `其中 ${averaged} 项按组内平均分计` : '', constraints > 0 ? `含 ${constraints} 项约束性指标扣分` : '']
+          .filter((x) => x !== '')
+          .join('，');
         return { value, max, formula: `${count} 项指标得分合计 ${fmt2(value)}（满分 ${fmtNum(max)}${extra ? `，${extra}` : ''}）`, provisional: prov };
       }
       const e = grp.evalIndex.get(node.evaluator) as number;
@@ -213,7 +245,11 @@ export function scoreUnits(prep: Prepared, input: PlanScoringInput, tasks: TaskS
       for (const x of got) total += x;
       const notes = ratings.notes[u][e];
       if (notes) unitNotes.push(...notes);
-      const out: LeafValue = { value: clean(total / got.length), max: config.scoreMax, formula: `${config.name}：${tallyFormula(got)}${config.scoreMax !== 100 ? `（满分 ${fmtNum(config.scoreMax)}）` : ''}` };
+      const out: LeafValue = {
+        value: clean(total / got.length),
+        max: config.scoreMax,
+        formula: `${config.name}：${tallyFormula(got)}${config.scoreMax !== 100 ? `（满分 ${fmtNum(config.scoreMax)}）` : ''}`,
+      };
       if (notes) out.notes = notes;
       return out;
     };
@@ -234,7 +270,13 @@ export function scoreUnits(prep: Prepared, input: PlanScoringInput, tasks: TaskS
     }
     const applied = applyAdjustments(grp.template.adjustments, eventsByUnit[u] ?? NO_EVENTS, constraintLines);
     for (const r of applied.rejected) {
-      unitIssues.push({ level: 'error', code: 'invalid_event', message: `event ${r.event.id ?? ''} of unit ${unit.id}: ${r.reason}; left out`, unitId: unit.id, ...(r.event.id ? { eventId: r.event.id } : {}) });
+      unitIssues.push({
+        level: 'error',
+        code: 'invalid_event',
+        message: `event ${r.event.id ?? ''} of unit ${unit.id}: ${r.reason}; left out`,
+        unitId: unit.id,
+        ...(r.event.id ? { eventId: r.event.id } : {}),
+      });
     }
     const adj = applied.adjustments;
     const composite = parts.value;
@@ -266,7 +308,13 @@ export function scoreUnits(prep: Prepared, input: PlanScoringInput, tasks: TaskS
   for (const grp of prep.groups) {
     grp.evaluators.forEach((e, k) => {
       const missing = missingEval.get(`${grp.index}\u0000${k}`) ?? 0;
-      if (missing > 0) groupIssues.push({ level: 'warning', code: 'missing_evaluation', message: `${missing} unit(s) of group ${grp.input.id} have no ${e.key} rating yet (counted as 0)`, groupId: grp.input.id });
+      if (missing > 0)
+        groupIssues.push({
+          level: 'warning',
+          code: 'missing_evaluation',
+          message: `${missing} unit(s) of group ${grp.input.id} have no ${e.key} rating yet (counted as 0)`,
+          groupId: grp.input.id,
+        });
     });
   }
   return { units, ballots, ballotIssues, eventIssues, unitIssues, groupIssues };

@@ -39,14 +39,23 @@ const ratioCase: fc.Arbitrary<Case> = fc.record({
     assessorPoints: fc.boolean(),
     policyAdjustment: fc.boolean(),
   }),
-  facts: fc.record({ actual: maybe(dec(-1000, 100000)), target: dec(0.01, 100000), assessorPoints: maybe(dec(-50, 150)), policyAdjustment: maybe(dec(-100, 100)) }),
+  facts: fc.record({
+    actual: maybe(dec(-1000, 100000)),
+    target: dec(0.01, 100000),
+    assessorPoints: maybe(dec(-50, 150)),
+    policyAdjustment: maybe(dec(-100, 100)),
+  }),
 });
 
 const subRatioCase: fc.Arbitrary<Case> = fc.integer({ min: 1, max: 4 }).chain((k) =>
   fc.record({
     code: fc.constant('ratio'),
     params: fc.record({
-      subIndicators: fc.tuple(...Array.from({ length: k }, (_, i) => fc.record({ key: fc.constant(`s${i}`), points: dec(0.5, 20, 1), direction: fc.constantFrom('higher', 'lower') }))),
+      subIndicators: fc.tuple(
+        ...Array.from({ length: k }, (_, i) =>
+          fc.record({ key: fc.constant(`s${i}`), points: dec(0.5, 20, 1), direction: fc.constantFrom('higher', 'lower') }),
+        ),
+      ),
     }),
     facts: fc.record({
       subValues: fc.dictionary(fc.constantFrom('s0', 's1', 's2', 's3'), fc.record({ actual: maybe(dec(-100, 1000)), target: maybe(dec(0.01, 1000)) })),
@@ -55,8 +64,16 @@ const subRatioCase: fc.Arbitrary<Case> = fc.integer({ min: 1, max: 4 }).chain((k
 );
 
 const directCase: fc.Arbitrary<Case> = fc.oneof(
-  fc.record({ code: fc.constant('direct'), params: fc.record({ mode: fc.constant('per_occurrence'), deductionPerOccurrence: dec(0.01, 5) }), facts: fc.record({ occurrences: maybe(fc.nat(50)) }) }),
-  fc.record({ code: fc.constant('direct'), params: fc.record({ mode: fc.constant('per_missed_item'), deductionPerItem: dec(0.01, 5) }), facts: fc.record({ missedItems: maybe(fc.nat(20)) }) }),
+  fc.record({
+    code: fc.constant('direct'),
+    params: fc.record({ mode: fc.constant('per_occurrence'), deductionPerOccurrence: dec(0.01, 5) }),
+    facts: fc.record({ occurrences: maybe(fc.nat(50)) }),
+  }),
+  fc.record({
+    code: fc.constant('direct'),
+    params: fc.record({ mode: fc.constant('per_missed_item'), deductionPerItem: dec(0.01, 5) }),
+    facts: fc.record({ missedItems: maybe(fc.nat(20)) }),
+  }),
   fc.record({
     code: fc.constant('direct'),
     params: fc.record({
@@ -70,7 +87,14 @@ const directCase: fc.Arbitrary<Case> = fc.oneof(
   }),
   fc.record({
     code: fc.constant('direct'),
-    params: fc.record({ mode: fc.constant('sub_items'), items: fc.constant([{ key: 'a', points: 2 }, { key: 'b', points: 3.5 }, { key: 'c', points: 1 }]) }),
+    params: fc.record({
+      mode: fc.constant('sub_items'),
+      items: fc.constant([
+        { key: 'a', points: 2 },
+        { key: 'b', points: 3.5 },
+        { key: 'c', points: 1 },
+      ]),
+    }),
     facts: fc.record({ subItems: fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.oneof(fc.boolean(), dec(-5, 10))) }),
   }),
   fc.record({ code: fc.constant('direct'), params: fc.constant({ mode: 'assessor' }), facts: fc.record({ assessorPoints: maybe(dec(-50, 150)) }) }),
@@ -78,7 +102,11 @@ const directCase: fc.Arbitrary<Case> = fc.oneof(
 
 const nodeCase: fc.Arbitrary<Case> = fc.oneof(
   fc.nat(100).chain((nodes) =>
-    fc.record({ code: fc.constant('node_platform'), params: fc.constant({}), facts: fc.record({ nodes: fc.constant(nodes), redNodes: fc.integer({ min: 0, max: nodes }) }) }),
+    fc.record({
+      code: fc.constant('node_platform'),
+      params: fc.constant({}),
+      facts: fc.record({ nodes: fc.constant(nodes), redNodes: fc.integer({ min: 0, max: nodes }) }),
+    }),
   ),
   fc.record({
     code: fc.constant('node_deduction'),
@@ -145,12 +173,10 @@ describe(`properties: ranking and quotas (seed ${SEED})`, () => {
     );
   });
 
-  const percents = fc
-    .array(fc.integer({ min: 0, max: 1000 }), { minLength: 0, maxLength: 5 })
-    .map((cuts) => {
-      const s = [0, ...cuts.sort((a, b) => a - b), 1000];
-      return s.slice(1).map((x, i) => (x - s[i]) / 10);
-    });
+  const percents = fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 0, maxLength: 5 }).map((cuts) => {
+    const s = [0, ...cuts.sort((a, b) => a - b), 1000];
+    return s.slice(1).map((x, i) => (x - s[i]) / 10);
+  });
 
   it('largest remainder: seats sum to the total and each share gets ⌊exact⌋ or ⌊exact⌋ + 1', () => {
     fc.assert(
@@ -220,7 +246,10 @@ describe(`properties: ranking and quotas (seed ${SEED})`, () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 40 }), (n) => {
         const units = Array.from({ length: n }, (_, i) => `u${i}`);
-        const seats = allocateLargestRemainder(n, (config.quota ?? []).map((q) => ({ key: q.grade, percent: q.percent }))).allocations;
+        const seats = allocateLargestRemainder(
+          n,
+          (config.quota ?? []).map((q) => ({ key: q.grade, percent: q.percent })),
+        ).allocations;
         const grades = seats.flatMap((s) => Array.from({ length: s.seats }, () => s.key as string));
         const ballot = { evaluator: 'leaders', evaluatorId: 'l1', groupId: 'g', entries: units.map((unitId, i) => ({ unitId, grade: grades[i] })) };
         expect(assertValidBallot(ballot, config, units)).toHaveLength(n);
@@ -239,7 +268,7 @@ describe(`properties: ranking and quotas (seed ${SEED})`, () => {
 });
 
 describe(`properties: adjustments and whole plans (seed ${SEED})`, () => {
-  it('bonuses never exceed a kind\'s cap or the total cap, and are never negative', () => {
+  it("bonuses never exceed a kind's cap or the total cap, and are never negative", () => {
     const catalog = {
       bonuses: {
         totalCap: 3,

@@ -12,7 +12,10 @@ const GRADES = [
 
 describe('allocateLargestRemainder', () => {
   it('a 13-unit group at 30/50/15/5% gets 4/6/2/1', () => {
-    const r = allocateLargestRemainder(13, GRADES.map((g) => ({ key: g.grade, percent: g.percent })));
+    const r = allocateLargestRemainder(
+      13,
+      GRADES.map((g) => ({ key: g.grade, percent: g.percent })),
+    );
     expect(r.allocations.map((a) => a.seats)).toEqual([4, 6, 2, 1]);
     expect(r.allocations.map((a) => a.floor)).toEqual([3, 6, 1, 0]);
     expect(r.allocations.map((a) => a.exact)).toEqual([3.9, 6.5, 1.95, 0.65]);
@@ -22,7 +25,10 @@ describe('allocateLargestRemainder', () => {
 
   it('equal remainders: the larger share wins, then the share listed first', () => {
     // 10 × 25% = 2.5 each: two leftover seats go to the first two listed
-    const even = allocateLargestRemainder(10, ['A', 'B', 'C', 'D'].map((key) => ({ key, percent: 25 })));
+    const even = allocateLargestRemainder(
+      10,
+      ['A', 'B', 'C', 'D'].map((key) => ({ key, percent: 25 })),
+    );
     expect(even.allocations.map((a) => a.seats)).toEqual([3, 3, 2, 2]);
     // 3 units at 20/40/40: exact 0.6, 1.2, 1.2 → the one leftover seat goes to the largest remainder (A)
     const r = allocateLargestRemainder(3, [
@@ -48,7 +54,12 @@ describe('allocateLargestRemainder', () => {
       { key: 'C', percent: 50 },
     ]);
     expect(r.allocations.map((a) => a.seats)).toEqual([1, 3, 3]);
-    expect(() => allocateLargestRemainder(7, [{ key: 'A', percent: 60 }, { key: 'B', percent: 40.1 }])).toThrow(ScoringError);
+    expect(() =>
+      allocateLargestRemainder(7, [
+        { key: 'A', percent: 60 },
+        { key: 'B', percent: 40.1 },
+      ]),
+    ).toThrow(ScoringError);
   });
 
   it('shares below 100% leave an implicit rest bucket', () => {

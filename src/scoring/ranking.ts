@@ -38,8 +38,7 @@ export interface ThresholdGrade {
  * Vetoed (failed) units are not graded by the rule: they get `vetoGrade` (default: the lowest grade).
  */
 export type GradingRule =
-  | { mode: 'quota'; grades: QuotaGrade[]; vetoGrade?: string }
-  | { mode: 'thresholds'; thresholds: ThresholdGrade[]; otherwise: string; vetoGrade?: string };
+  { mode: 'quota'; grades: QuotaGrade[]; vetoGrade?: string } | { mode: 'thresholds'; thresholds: ThresholdGrade[]; otherwise: string; vetoGrade?: string };
 
 export interface GradeSeats {
   grade: string;

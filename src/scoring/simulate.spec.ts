@@ -41,7 +41,12 @@ function plan(): PlanScoringInput {
   const tasks: PlanScoringTask[] = [];
   towns.forEach((u, i) => {
     tasks.push({ taskId: `${u}-gdp`, indicatorId: 'gdp', unitId: u, facts: { target: 10, actual: 10 - i } });
-    tasks.push({ taskId: `${u}-nodes`, indicatorId: 'nodes', unitId: u, facts: { nodes: 4, redNodes: i % 3, redNodeDeductions: Array.from({ length: i % 3 }, () => null) } });
+    tasks.push({
+      taskId: `${u}-nodes`,
+      indicatorId: 'nodes',
+      unitId: u,
+      facts: { nodes: 4, redNodes: i % 3, redNodeDeductions: Array.from({ length: i % 3 }, () => null) },
+    });
     if (i !== 3) tasks.push({ taskId: `${u}-rev`, indicatorId: 'revenue', unitId: u, facts: { actual: 50 + i * 5 } }); // T4 gets the group average
   });
   tasks.push({ taskId: 'D1-core', indicatorId: 'core', unitId: 'D1', role: 'lead', facts: { target: 10, actual: 9 } });
@@ -50,7 +55,16 @@ function plan(): PlanScoringInput {
   tasks.push({ taskId: 'D2-common', indicatorId: 'common', unitId: 'D2', facts: { occurrences: 3 } });
   const ballots: Ballot[] = [
     { id: 'O', evaluator: 'office', evaluatorId: 'office', groupId: 'towns', entries: towns.map((unitId, i) => ({ unitId, score: 90 - i * 2 })) },
-    { id: 'DL', evaluator: 'leaders', evaluatorId: 'leaders', groupId: 'depts', entries: [{ unitId: 'D1', grade: '好' }, { unitId: 'D2', grade: '较好' }] },
+    {
+      id: 'DL',
+      evaluator: 'leaders',
+      evaluatorId: 'leaders',
+      groupId: 'depts',
+      entries: [
+        { unitId: 'D1', grade: '好' },
+        { unitId: 'D2', grade: '较好' },
+      ],
+    },
   ];
   return {
     templates: [TOWNS, DEPTS],
@@ -67,10 +81,18 @@ function plan(): PlanScoringInput {
 }
 
 describe('simulatePlanScores: what-if, without touching the input', () => {
-  it('excusing T3\'s red lights: its total, rank and grade before → after, with explanations', () => {
+  it("excusing T3's red lights: its total, rank and grade before → after, with explanations", () => {
     const input = deepFreeze(plan());
     const r = simulatePlanScores(input, [{ type: 'red_light_excused', taskId: 'T3-nodes', count: 2 }]);
-    expect(r.applied).toEqual([{ index: 0, type: 'red_light_excused', label: '假设：T3 的指标 nodes（任务 T3-nodes），免除 2 个红灯（红灯数 2 → 0）', taskIds: ['T3-nodes'], unitIds: ['T3'] }]);
+    expect(r.applied).toEqual([
+      {
+        index: 0,
+        type: 'red_light_excused',
+        label: '假设：T3 的指标 nodes（任务 T3-nodes），免除 2 个红灯（红灯数 2 → 0）',
+        taskIds: ['T3-nodes'],
+        unitIds: ['T3'],
+      },
+    ]);
     const t3 = r.changes.find((c) => c.unitId === 'T3');
     expect(t3?.indicators).toEqual([{ indicatorId: 'nodes', before: '26.00', after: '30.00', statusBefore: 'scored', statusAfter: 'scored' }]);
     expect(t3?.final.deltaDisplay).toBe('+2.80'); // 4 points × 70%
@@ -83,7 +105,16 @@ describe('simulatePlanScores: what-if, without touching the input', () => {
     const input = deepFreeze(plan());
     const changes: PlanChange[] = [
       { type: 'node_approved', indicatorId: 'gdp', unitId: 'T4', value: 10 },
-      { type: 'ballot_set', ballot: { id: 'O', evaluator: 'office', evaluatorId: 'office', groupId: 'towns', entries: ['T1', 'T2', 'T3', 'T4'].map((unitId) => ({ unitId, score: 80 })) } },
+      {
+        type: 'ballot_set',
+        ballot: {
+          id: 'O',
+          evaluator: 'office',
+          evaluatorId: 'office',
+          groupId: 'towns',
+          entries: ['T1', 'T2', 'T3', 'T4'].map((unitId) => ({ unitId, score: 80 })),
+        },
+      },
       { type: 'unit_event_removed', eventId: 'e1' },
       { type: 'part_weights', templateId: 'county-towns', group: 'towns', part: 'total', weights: { indicators: 0.6, comprehensive: 0.4 } },
     ];
@@ -118,14 +149,19 @@ describe('simulatePlanScores: what-if, without touching the input', () => {
     }
   });
 
-  it('the co department follows its lead: a change to the lead\'s facts moves both; a strict-quota ballot breach is refused naming the entry', () => {
+  it("the co department follows its lead: a change to the lead's facts moves both; a strict-quota ballot breach is refused naming the entry", () => {
     const input = deepFreeze(plan());
     const r = simulatePlanScores(input, [{ type: 'task_facts', taskId: 'D1-core', facts: { actual: 5 } }]);
     expect(r.changes.map((c) => c.unitId)).toEqual(['D1', 'D2']);
     expect(r.after).toEqual(computePlanScores(r.run.input));
     const towns = ['T1', 'T2', 'T3', 'T4'];
     expect(() =>
-      simulatePlanScores(input, [{ type: 'ballot_set', ballot: { id: 'L', evaluator: 'leaders', evaluatorId: 'l', groupId: 'towns', entries: towns.map((unitId) => ({ unitId, grade: '优秀' })) } }]),
+      simulatePlanScores(input, [
+        {
+          type: 'ballot_set',
+          ballot: { id: 'L', evaluator: 'leaders', evaluatorId: 'l', groupId: 'towns', entries: towns.map((unitId) => ({ unitId, grade: '优秀' })) },
+        },
+      ]),
     ).toThrow(/changes\[0\]\.ballot: .*breaks its quota/);
   });
 
@@ -156,13 +192,46 @@ describe(`properties: simulate equals a full recomputation (seed ${SEED})`, () =
         fc.record({ actual: fc.constant(null) }),
       ),
     }),
-    fc.record({ type: fc.constant('node_approved' as const), taskId: fc.constantFrom(...taskIds), value: fc.integer({ min: 0, max: 100 }), completesTask: fc.boolean() }),
-    fc.record({ type: fc.constant('ballot_set' as const), ballot: fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 4, maxLength: 4 }).map((s) => ({ id: 'O', evaluator: 'office', evaluatorId: 'office', groupId: 'towns', entries: ['T1', 'T2', 'T3', 'T4'].map((unitId, i) => ({ unitId, score: s[i] })) })) }),
+    fc.record({
+      type: fc.constant('node_approved' as const),
+      taskId: fc.constantFrom(...taskIds),
+      value: fc.integer({ min: 0, max: 100 }),
+      completesTask: fc.boolean(),
+    }),
+    fc.record({
+      type: fc.constant('ballot_set' as const),
+      ballot: fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 4, maxLength: 4 }).map((s) => ({
+        id: 'O',
+        evaluator: 'office',
+        evaluatorId: 'office',
+        groupId: 'towns',
+        entries: ['T1', 'T2', 'T3', 'T4'].map((unitId, i) => ({ unitId, score: s[i] })),
+      })),
+    }),
     fc.constant({ type: 'ballot_removed' as const, ballotId: 'DL' }),
-    fc.record({ type: fc.constant('unit_event_added' as const), event: fc.record({ unitId: fc.constantFrom('T1', 'T2', 'T3', 'T4'), type: fc.constant('bonus' as const), item: fc.constantFrom('national_comprehensive_commendation', 'city_comprehensive_commendation') }) }),
+    fc.record({
+      type: fc.constant('unit_event_added' as const),
+      event: fc.record({
+        unitId: fc.constantFrom('T1', 'T2', 'T3', 'T4'),
+        type: fc.constant('bonus' as const),
+        item: fc.constantFrom('national_comprehensive_commendation', 'city_comprehensive_commendation'),
+      }),
+    }),
     fc.constant({ type: 'unit_event_removed' as const, eventId: 'e1' }),
-    fc.integer({ min: 1, max: 9 }).map((w) => ({ type: 'part_weights' as const, templateId: 'county-towns', group: 'towns', part: 'total', weights: { indicators: w / 10, comprehensive: (10 - w) / 10 } })),
-    fc.integer({ min: 10, max: 90 }).map((p) => ({ type: 'part_weights' as const, templateId: 'county-points-departments', group: 'departments', part: 'indicators', weights: { individual: p, common: 100 - p } })),
+    fc.integer({ min: 1, max: 9 }).map((w) => ({
+      type: 'part_weights' as const,
+      templateId: 'county-towns',
+      group: 'towns',
+      part: 'total',
+      weights: { indicators: w / 10, comprehensive: (10 - w) / 10 },
+    })),
+    fc.integer({ min: 10, max: 90 }).map((p) => ({
+      type: 'part_weights' as const,
+      templateId: 'county-points-departments',
+      group: 'departments',
+      part: 'indicators',
+      weights: { individual: p, common: 100 - p },
+    })),
   );
 
   it('for any changes: after = computePlanScores(changed input), before = computePlanScores(input), the input untouched, every moved unit listed', () => {
@@ -170,7 +239,9 @@ describe(`properties: simulate equals a full recomputation (seed ${SEED})`, () =
     fc.assert(
       fc.property(fc.array(change, { minLength: 1, maxLength: 4 }), (changes) => {
         // a second removal of the same ballot or event is (rightly) refused; keep each once
-        const once = changes.filter((c, i) => !((c.type === 'ballot_removed' || c.type === 'unit_event_removed') && changes.findIndex((d) => d.type === c.type) !== i));
+        const once = changes.filter(
+          (c, i) => !((c.type === 'ballot_removed' || c.type === 'unit_event_removed') && changes.findIndex((d) => d.type === c.type) !== i),
+        );
         const r = simulatePlanScores(input, once);
         expect(r.before).toEqual(before);
         expect(r.after).toEqual(computePlanScores(r.run.input));

@@ -40,7 +40,15 @@ export type PlanChange =
   | { type: 'unit_event_added'; event: UnitEvent; label?: string }
   | { type: 'unit_event_removed'; eventId: string; label?: string }
   /** New weights (or percents, or points) of the children of composite part `part` of template group `group`, by child key. */
-  | { type: 'part_weights'; templateId: string; templateVersion?: number; group: string; part: string; weights: Readonly<Record<string, number>>; label?: string }
+  | {
+      type: 'part_weights';
+      templateId: string;
+      templateVersion?: number;
+      group: string;
+      part: string;
+      weights: Readonly<Record<string, number>>;
+      label?: string;
+    }
   /** A whole template (raw; validated here) in place of the template with its id. */
   | { type: 'template_replaced'; template: unknown; label?: string };
 
@@ -113,7 +121,9 @@ export function simulatePlanScores(input: PlanScoringInput, changes: readonly Pl
       return undefined;
     }
     if (k < 0) {
-      errors.push(fe(`changes[${i}].${c.taskId !== undefined ? 'taskId' : 'indicatorId'}`, 'unknown', `no such task (${c.taskId ?? `${c.indicatorId} of ${c.unitId}`})`));
+      errors.push(
+        fe(`changes[${i}].${c.taskId !== undefined ? 'taskId' : 'indicatorId'}`, 'unknown', `no such task (${c.taskId ?? `${c.indicatorId} of ${c.unitId}`})`),
+      );
       return undefined;
     }
     return k;
@@ -178,7 +188,13 @@ export function simulatePlanScores(input: PlanScoringInput, changes: readonly Pl
           what = `免除 ${n} 个红灯（红灯数 ${red} → ${red - n}）`;
         }
         setFacts(k, facts);
-        applied.push({ index: i, type: c.type, label: c.label ?? `假设：${taskLabel(k)}，${what}`, taskIds: input.tasks[k].taskId ? [input.tasks[k].taskId!] : [], unitIds: [input.tasks[k].unitId] });
+        applied.push({
+          index: i,
+          type: c.type,
+          label: c.label ?? `假设：${taskLabel(k)}，${what}`,
+          taskIds: input.tasks[k].taskId ? [input.tasks[k].taskId!] : [],
+          unitIds: [input.tasks[k].unitId],
+        });
         return;
       }
       case 'ballot_set': {
@@ -199,12 +215,23 @@ export function simulatePlanScores(input: PlanScoringInput, changes: readonly Pl
           checkBallot(b, config, grp.unitIds);
         } catch (e) {
           const se = e as ScoringError;
-          throw new ScoringError(se.code ?? ScoringErrorCode.InvalidBallot, `changes[${i}].ballot: ${se.message}`, (se.details ?? []).map((d) => ({ ...d, field: `changes[${i}].ballot.${d.field}` })));
+          throw new ScoringError(
+            se.code ?? ScoringErrorCode.InvalidBallot,
+            `changes[${i}].ballot: ${se.message}`,
+            (se.details ?? []).map((d) => ({ ...d, field: `changes[${i}].ballot.${d.field}` })),
+          );
         }
-        const at = list.findIndex((x) => (b.id !== undefined && x.id === b.id) || (x.evaluator === b.evaluator && x.evaluatorId === b.evaluatorId && x.groupId === b.groupId));
+        const at = list.findIndex(
+          (x) => (b.id !== undefined && x.id === b.id) || (x.evaluator === b.evaluator && x.evaluatorId === b.evaluatorId && x.groupId === b.groupId),
+        );
         if (at >= 0) list[at] = b;
         else list.push(b);
-        applied.push({ index: i, type: c.type, label: c.label ?? `假设：${config.name}评价票 ${b.id ?? b.evaluatorId}${at >= 0 ? '改为' : '新增'}（${b.entries.length} 个单位）`, groupIds: [b.groupId] });
+        applied.push({
+          index: i,
+          type: c.type,
+          label: c.label ?? `假设：${config.name}评价票 ${b.id ?? b.evaluatorId}${at >= 0 ? '改为' : '新增'}（${b.entries.length} 个单位）`,
+          groupIds: [b.groupId],
+        });
         return;
       }
       case 'ballot_removed': {
@@ -233,7 +260,13 @@ export function simulatePlanScores(input: PlanScoringInput, changes: readonly Pl
         }
         (events ??= (input.events ?? []).slice()).push(e);
         const kinds = { bonus: '加分', deduction: '减分', negative_list: '负面清单', veto: '否决项' } as const;
-        applied.push({ index: i, type: c.type, label: c.label ?? `假设：${e.unitId} 新增${kinds[e.type]}「${e.item}」${e.points !== undefined && e.points !== null ? ` ${fmtNum(e.points)} 分` : ''}`, unitIds: [e.unitId] });
+        applied.push({
+          index: i,
+          type: c.type,
+          label:
+            c.label ?? `假设：${e.unitId} 新增${kinds[e.type]}「${e.item}」${e.points !== undefined && e.points !== null ? ` ${fmtNum(e.points)} 分` : ''}`,
+          unitIds: [e.unitId],
+        });
         return;
       }
       case 'unit_event_removed': {
@@ -270,13 +303,21 @@ export function simulatePlanScores(input: PlanScoringInput, changes: readonly Pl
           const group = copy.groups.find((g) => g.key === c.group);
           const part = group ? findPart(group.composition, c.part) : undefined;
           if (!group || !part || part.kind !== 'composite') {
-            errors.push(fe(`changes[${i}].${group ? 'part' : 'group'}`, 'unknown', group ? `group "${c.group}" has no composite part "${c.part}"` : `template "${c.templateId}" has no group "${c.group}"`));
+            errors.push(
+              fe(
+                `changes[${i}].${group ? 'part' : 'group'}`,
+                'unknown',
+                group ? `group "${c.group}" has no composite part "${c.part}"` : `template "${c.templateId}" has no group "${c.group}"`,
+              ),
+            );
             return;
           }
           for (const [key, w] of Object.entries(c.weights ?? {})) {
             const child = part.parts.find((p) => p.key === key);
             if (!child) {
-              errors.push(fe(`changes[${i}].weights.${key}`, 'unknown', `part "${c.part}" has no child "${key}" (has: ${part.parts.map((p) => p.key).join(', ')})`));
+              errors.push(
+                fe(`changes[${i}].weights.${key}`, 'unknown', `part "${c.part}" has no child "${key}" (has: ${part.parts.map((p) => p.key).join(', ')})`),
+              );
               return;
             }
             if (part.mode === 'points') child.points = w;
@@ -295,12 +336,24 @@ export function simulatePlanScores(input: PlanScoringInput, changes: readonly Pl
         const groupIds = prep.groups.filter((g) => g.template === old || g.template.id === old.id).map((g) => g.input.id);
         for (const grp of prep.groups) {
           if (!groupIds.includes(grp.input.id)) continue;
-          for (const u of grp.units) for (let ind = 0; ind < nInd; ind++) {
-            const k = prep.slot[u * nInd + ind];
-            if (k >= 0) dirty[k] = 1;
-          }
+          for (const u of grp.units)
+            for (let ind = 0; ind < nInd; ind++) {
+              const k = prep.slot[u * nInd + ind];
+              if (k >= 0) dirty[k] = 1;
+            }
         }
-        applied.push({ index: i, type: c.type, label: c.label ?? (c.type === 'part_weights' ? `假设：「${c.part}」的构成改为 ${Object.entries(c.weights).map(([k, w]) => `${k} ${fmtNum(w)}`).join('、')}` : `假设：按修改后的方案「${v.value.name}」计分`), groupIds });
+        applied.push({
+          index: i,
+          type: c.type,
+          label:
+            c.label ??
+            (c.type === 'part_weights'
+              ? `假设：「${c.part}」的构成改为 ${Object.entries(c.weights)
+                  .map(([k, w]) => `${k} ${fmtNum(w)}`)
+                  .join('、')}`
+              : `假设：按修改后的方案「${v.value.name}」计分`),
+          groupIds,
+        });
         return;
       }
       default:
@@ -347,10 +400,25 @@ export function diffScores(before: PlanScores, after: PlanScores): { changes: Un
       seen.add(s.indicatorId);
       const t = ai.get(s.indicatorId);
       if (t && t.score === s.score && t.status === s.status) continue;
-      indicators.push({ indicatorId: s.indicatorId, ...(s.name ? { name: s.name } : {}), before: s.display, after: t?.display ?? null, statusBefore: s.status, statusAfter: t?.status ?? null });
+      indicators.push({
+        indicatorId: s.indicatorId,
+        ...(s.name ? { name: s.name } : {}),
+        before: s.display,
+        after: t?.display ?? null,
+        statusBefore: s.status,
+        statusAfter: t?.status ?? null,
+      });
     }
     for (const t of a.indicators) {
-      if (!seen.has(t.indicatorId)) indicators.push({ indicatorId: t.indicatorId, ...(t.name ? { name: t.name } : {}), before: null, after: t.display, statusBefore: null, statusAfter: t.status });
+      if (!seen.has(t.indicatorId))
+        indicators.push({
+          indicatorId: t.indicatorId,
+          ...(t.name ? { name: t.name } : {}),
+          before: null,
+          after: t.display,
+          statusBefore: null,
+          statusAfter: t.status,
+        });
     }
     const change: UnitChange = {
       unitId: b.unitId,
@@ -370,7 +438,8 @@ export function diffScores(before: PlanScores, after: PlanScores): { changes: Un
   const afterGroups = new Map(after.groups.map((g) => [g.groupId, g]));
   for (const g of before.groups) {
     const a = afterGroups.get(g.groupId);
-    if (a && (a.ranking.length !== g.ranking.length || a.ranking.some((id, i) => id !== g.ranking[i]))) rankings.push({ groupId: g.groupId, before: g.ranking, after: a.ranking });
+    if (a && (a.ranking.length !== g.ranking.length || a.ranking.some((id, i) => id !== g.ranking[i])))
+      rankings.push({ groupId: g.groupId, before: g.ranking, after: a.ranking });
   }
   return { changes, rankings };
 }

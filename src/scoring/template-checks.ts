@@ -31,9 +31,20 @@ export function checkEvaluator(c: Checker, raw: unknown): EvaluatorConfig | unde
       const score = gc.number(g, 'score', { required: true, min: scoreMin, max: scoreMax });
       if (grade !== undefined && score !== undefined) grades.push({ grade, score });
     });
-    c.uniqueKeys(grades.map((g) => ({ key: g.grade })), 'grades', 'grade');
+    c.uniqueKeys(
+      grades.map((g) => ({ key: g.grade })),
+      'grades',
+      'grade',
+    );
     grades.forEach((g, i) => {
-      if (i > 0 && g.score > grades[i - 1].score) c.at('grades').at(i).fail('score', 'order', `grades are listed best first: 「${g.grade}」 (${g.score}) is worth more than 「${grades[i - 1].grade}」 (${grades[i - 1].score})`);
+      if (i > 0 && g.score > grades[i - 1].score)
+        c.at('grades')
+          .at(i)
+          .fail(
+            'score',
+            'order',
+            `grades are listed best first: 「${g.grade}」 (${g.score}) is worth more than 「${grades[i - 1].grade}」 (${grades[i - 1].score})`,
+          );
     });
     out.grades = grades;
   }
@@ -58,13 +69,18 @@ export function checkQuota(c: Checker, raw: unknown[], knownGrades?: ReadonlySet
     qc.noUnknown(q, ['grade', 'percent']);
     const grade = qc.string(q, 'grade');
     const percent = qc.number(q, 'percent', { required: true, min: 0, max: 100 });
-    if (grade !== undefined && knownGrades && !knownGrades.has(grade)) qc.fail('grade', 'enum', `"${grade}" is not one of the grades (${[...knownGrades].join('、')})`);
+    if (grade !== undefined && knownGrades && !knownGrades.has(grade))
+      qc.fail('grade', 'enum', `"${grade}" is not one of the grades (${[...knownGrades].join('、')})`);
     if (grade !== undefined && percent !== undefined) {
       out.push({ grade, percent });
       total += percent;
     }
   });
-  c.uniqueKeys(out.map((g) => ({ key: g.grade })), '', 'grade');
+  c.uniqueKeys(
+    out.map((g) => ({ key: g.grade })),
+    '',
+    'grade',
+  );
   if (total > 100 + 1e-9) c.fail('', 'range', `percentages sum to ${clean(total)}%, more than 100%`);
   return out;
 }

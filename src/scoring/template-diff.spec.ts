@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { validatePlanTemplate, type PlanTemplate } from './plan-template.js';
 import { diffTemplates } from './template-diff.js';
 
-const raw = (id: string): Record<string, unknown> => JSON.parse(readFileSync(resolve(process.cwd(), 'config/plan-templates', `${id}.json`), 'utf8')) as Record<string, unknown>;
+const raw = (id: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(resolve(process.cwd(), 'config/plan-templates', `${id}.json`), 'utf8')) as Record<string, unknown>;
 const valid = (t: unknown): PlanTemplate => {
   const v = validatePlanTemplate(t);
   if (!v.ok) throw new Error(JSON.stringify(v.errors));
@@ -26,8 +27,20 @@ describe('diffTemplates: what changed between two versions, for the history', ()
     parts[1].weight = 0.4;
     const changes = diffTemplates(before, valid(edited));
     expect(changes).toEqual([
-      { path: 'groups[0].composition.parts[0].weight', change: 'changed', before: 0.7, after: 0.6, label: '分组「镇街组」 › 综合得分 › 「业务指标考核」 › 权重：0.7 → 0.6' },
-      { path: 'groups[0].composition.parts[1].weight', change: 'changed', before: 0.3, after: 0.4, label: '分组「镇街组」 › 综合得分 › 「综合评价」 › 权重：0.3 → 0.4' },
+      {
+        path: 'groups[0].composition.parts[0].weight',
+        change: 'changed',
+        before: 0.7,
+        after: 0.6,
+        label: '分组「镇街组」 › 综合得分 › 「业务指标考核」 › 权重：0.7 → 0.6',
+      },
+      {
+        path: 'groups[0].composition.parts[1].weight',
+        change: 'changed',
+        before: 0.3,
+        after: 0.4,
+        label: '分组「镇街组」 › 综合得分 › 「综合评价」 › 权重：0.3 → 0.4',
+      },
     ]);
   });
 

@@ -145,7 +145,8 @@ function walk(a: Json, b: Json, path: string, labels: string[], field: string, o
         else walk(a[i], item, p, l, field, out);
       });
       a.forEach((item, i) => {
-        if (!afterIds.has(idOf(item))) out.push({ path: `${path}[${i}]`, change: 'removed', before: item, label: `${join([...labels, itemLabel(item, field)])}：删除` });
+        if (!afterIds.has(idOf(item)))
+          out.push({ path: `${path}[${i}]`, change: 'removed', before: item, label: `${join([...labels, itemLabel(item, field)])}：删除` });
       });
       const keptBefore = a.map(idOf).filter((k) => afterIds.has(k));
       const keptAfter = b.map(idOf).filter((k) => beforeAt.has(k));

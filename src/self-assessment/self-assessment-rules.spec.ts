@@ -29,8 +29,24 @@ describe('windowState', () => {
 
 describe('itemProblems', () => {
   it('accepts scores from 0 to the points with two decimals, and null to clear', () => {
-    expect(itemProblems([{ indicatorId: 'a', selfScore: 0 }, { indicatorId: 'b', selfScore: 2.5 }], carried)).toEqual([]);
-    expect(itemProblems([{ indicatorId: 'a', selfScore: 9.99 }, { indicatorId: 'b', selfScore: null }], carried)).toEqual([]);
+    expect(
+      itemProblems(
+        [
+          { indicatorId: 'a', selfScore: 0 },
+          { indicatorId: 'b', selfScore: 2.5 },
+        ],
+        carried,
+      ),
+    ).toEqual([]);
+    expect(
+      itemProblems(
+        [
+          { indicatorId: 'a', selfScore: 9.99 },
+          { indicatorId: 'b', selfScore: null },
+        ],
+        carried,
+      ),
+    ).toEqual([]);
   });
   it('names each bad item: unknown indicator, twice, above points, negative, three decimals, long note', () => {
     const p = itemProblems(
@@ -43,14 +59,30 @@ describe('itemProblems', () => {
       ],
       carried,
     );
-    expect(p.map((x) => x.field)).toEqual(['items[0].indicatorId', 'items[1].selfScore', 'items[2].indicatorId', 'items[2].selfScore', 'items[3].selfScore', 'items[4].indicatorId', 'items[4].note']);
+    expect(p.map((x) => x.field)).toEqual([
+      'items[0].indicatorId',
+      'items[1].selfScore',
+      'items[2].indicatorId',
+      'items[2].selfScore',
+      'items[3].selfScore',
+      'items[4].indicatorId',
+      'items[4].note',
+    ]);
   });
 });
 
 describe('unscored and difference', () => {
   it('lists indicators without a score; difference is self − assessed to two decimals, null when either is missing', () => {
     expect(unscored(carried, new Map([['a', 5]])).map((c) => c.code)).toEqual(['B1']);
-    expect(unscored(carried, new Map([['a', 0], ['b', null]])).map((c) => c.code)).toEqual(['B1']);
+    expect(
+      unscored(
+        carried,
+        new Map([
+          ['a', 0],
+          ['b', null],
+        ]),
+      ).map((c) => c.code),
+    ).toEqual(['B1']);
     expect(difference(9.5, 8.37)).toBe(1.13);
     expect(difference(7, 7.5)).toBe(-0.5);
     expect(difference(null, 3)).toBeNull();
@@ -62,7 +94,16 @@ describe('the event chain', () => {
   const chain = () => {
     let prev = GENESIS;
     return [1, 2, 3].map((seq) => {
-      const e = { assessmentId: 'x', seq, type: 't', payload: { seq }, actorUserId: 'u', actorRole: 'department', at: `2026-12-0${seq}T00:00:00.000Z`, prevHash: prev };
+      const e = {
+        assessmentId: 'x',
+        seq,
+        type: 't',
+        payload: { seq },
+        actorUserId: 'u',
+        actorRole: 'department',
+        at: `2026-12-0${seq}T00:00:00.000Z`,
+        prevHash: prev,
+      };
       const hash = eventHashOf(e);
       prev = hash;
       return { ...e, payload: JSON.stringify(e.payload), hash };

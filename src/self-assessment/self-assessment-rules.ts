@@ -71,10 +71,13 @@ export function itemProblems(items: readonly ItemInput[], carried: readonly Carr
     seen.add(it.indicatorId);
     if (it.selfScore !== null) {
       if (typeof it.selfScore !== 'number' || !Number.isFinite(it.selfScore)) problems.push({ field: `items[${i}].selfScore`, reason: 'must be a number' });
-      else if (it.selfScore < 0 || it.selfScore > c.points) problems.push({ field: `items[${i}].selfScore`, reason: `must be between 0 and ${c.points} (the indicator's points)` });
-      else if (Math.abs(Math.round(it.selfScore * 100) - it.selfScore * 100) > 1e-6) problems.push({ field: `items[${i}].selfScore`, reason: 'at most two decimals' });
+      else if (it.selfScore < 0 || it.selfScore > c.points)
+        problems.push({ field: `items[${i}].selfScore`, reason: `must be between 0 and ${c.points} (the indicator's points)` });
+      else if (Math.abs(Math.round(it.selfScore * 100) - it.selfScore * 100) > 1e-6)
+        problems.push({ field: `items[${i}].selfScore`, reason: 'at most two decimals' });
     }
-    if (it.note != null && (typeof it.note !== 'string' || it.note.length > NOTE_MAX)) problems.push({ field: `items[${i}].note`, reason: `must be text of at most ${NOTE_MAX} characters` });
+    if (it.note != null && (typeof it.note !== 'string' || it.note.length > NOTE_MAX))
+      problems.push({ field: `items[${i}].note`, reason: `must be text of at most ${NOTE_MAX} characters` });
   });
   return problems;
 }

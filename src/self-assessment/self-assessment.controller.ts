@@ -60,7 +60,12 @@ export class SelfAssessmentController {
   @Roles('department')
   @ApiOperation({ summary: 'Save self-scores and notes (a draft; only while the window is open)' })
   async save(@Param('id') planId: string, @Param('unit') unit: string, @Body() dto: SaveDto, @CurrentActor() actor: Actor) {
-    return await this.service.save(planId, this.unit(unit, actor), { items: dto.items.map((i) => ({ indicatorId: i.indicatorId, selfScore: i.selfScore, note: i.note ?? null })), version: dto.version }, actor);
+    return await this.service.save(
+      planId,
+      this.unit(unit, actor),
+      { items: dto.items.map((i) => ({ indicatorId: i.indicatorId, selfScore: i.selfScore, note: i.note ?? null })), version: dto.version },
+      actor,
+    );
   }
 
   @Post('units/:unit/report')

@@ -29,7 +29,11 @@ export class SaveDto extends Versioned {
 }
 
 export class SubmitDto extends Versioned {
-  @ApiProperty({ description: "the unit's head who signs it off: another active department user of the unit" }) @IsString() @IsNotEmpty() @MaxLength(100) signerUserId: string;
+  @ApiProperty({ description: "the unit's head who signs it off: another active department user of the unit" })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  signerUserId: string;
 }
 
 export class SignDto extends Versioned {}

@@ -7,5 +7,10 @@ import { SelfAssessmentRepository } from './self-assessment.repository.js';
 import { SelfAssessmentService } from './self-assessment.service.js';
 
 /** Self-assessment (自评): window, the unit's self-scores and report, its head's sign-off, self vs assessed. */
-@Module({ imports: [PlansModule, EvidenceModule, ScoresModule], controllers: [SelfAssessmentController], providers: [SelfAssessmentRepository, SelfAssessmentService], exports: [SelfAssessmentService] })
+@Module({
+  imports: [PlansModule, EvidenceModule, ScoresModule],
+  controllers: [SelfAssessmentController],
+  providers: [SelfAssessmentRepository, SelfAssessmentService],
+  exports: [SelfAssessmentService],
+})
 export class SelfAssessmentModule {}

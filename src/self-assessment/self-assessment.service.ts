@@ -166,8 +166,20 @@ export class SelfAssessmentService {
   private async assertOpen(planId: string): Promise<WindowView> {
     const w = this.windowView(planId, await this.repo.window(planId));
     if (w.state === 'open') return w;
-    const what = w.state === 'closed' ? `the self-assessment closed at ${w.closesAt}` : w.state === 'not_open' ? `the self-assessment opens at ${w.opensAt}` : 'no self-assessment window is set for this plan';
-    throw new DomainError(ErrorCode.SelfAssessmentClosed, what, { field: 'window', state: w.state, opensOn: w.opensOn, closesOn: w.closesOn, opensAt: w.opensAt, closesAt: w.closesAt });
+    const what =
+      w.state === 'closed'
+        ? `the self-assessment closed at ${w.closesAt}`
+        : w.state === 'not_open'
+          ? `the self-assessment opens at ${w.opensAt}`
+          : 'no self-assessment window is set for this plan';
+    throw new DomainError(ErrorCode.SelfAssessmentClosed, what, {
+      field: 'window',
+      state: w.state,
+      opensOn: w.opensOn,
+      closesOn: w.closesOn,
+      opensAt: w.opensAt,
+      closesAt: w.closesAt,
+    });
   }
 
   // ---- who may see and do what ----
@@ -190,7 +202,8 @@ export class SelfAssessmentService {
 
   /** The unit's own id for `mine`; a department user without a unit has none. */
   ownUnit(actor: Actor): string {
-    if (actor.role !== 'department' || !actor.unitId) throw DomainError.forbidden('only a department user with a unit has its own self-assessment', { role: actor.role, allowed: ['department'] });
+    if (actor.role !== 'department' || !actor.unitId)
+      throw DomainError.forbidden('only a department user with a unit has its own self-assessment', { role: actor.role, allowed: ['department'] });
     return actor.unitId;
   }
 
@@ -290,7 +303,11 @@ export class SelfAssessmentService {
         await this.repo.insertAssessment(a);
       }
       if (expectedVersion !== undefined && expectedVersion !== a.version) {
-        throw new DomainError(ErrorCode.VersionConflict, `the self-assessment is at version ${a.version}, not ${expectedVersion}`, { field: 'version', expected: expectedVersion, actual: a.version });
+        throw new DomainError(ErrorCode.VersionConflict, `the self-assessment is at version ${a.version}, not ${expectedVersion}`, {
+          field: 'version',
+          expected: expectedVersion,
+          actual: a.version,
+        });
       }
       const before = a.version;
       const next: AssessmentRow = { ...a };
@@ -298,7 +315,17 @@ export class SelfAssessmentService {
       const seq = a.last_seq + 1;
       const fields = { assessmentId: a.id, seq, type, payload, actorUserId: actor.userId, actorRole: actor.role, at, prevHash: a.last_hash };
       const hash = eventHashOf(fields);
-      await this.repo.appendEvent({ assessment_id: a.id, seq, type, payload: JSON.stringify(payload), actor_user_id: actor.userId, actor_role: actor.role, at, prev_hash: a.last_hash, hash });
+      await this.repo.appendEvent({
+        assessment_id: a.id,
+        seq,
+        type,
+        payload: JSON.stringify(payload),
+        actor_user_id: actor.userId,
+        actor_role: actor.role,
+        at,
+        prev_hash: a.last_hash,
+        hash,
+      });
       next.version = before + 1;
       next.last_seq = seq;
       next.last_hash = hash;
@@ -319,7 +346,12 @@ export class SelfAssessmentService {
     const problems = itemProblems(dto.items, carried);
     if (problems.length) throw DomainError.validation(problems);
     await this.change(planId, unitId, actor, dto.version, 'self-assessment.saved', async (a) => {
-      if (a.status !== 'draft') throw this.refuse(a.status, 'edited', a.status === 'signed' ? '自评已由负责人签认，不能再修改' : '自评已提交，正等待负责人签认；如需修改，请负责人退回');
+      if (a.status !== 'draft')
+        throw this.refuse(
+          a.status,
+          'edited',
+          a.status === 'signed' ? '自评已由负责人签认，不能再修改' : '自评已提交，正等待负责人签认；如需修改，请负责人退回',
+        );
       const current = new Map((await this.repo.items(a.id)).map((i) => [i.indicator_id, i]));
       for (const it of dto.items) current.set(it.indicatorId, { indicator_id: it.indicatorId, self_score: it.selfScore, note: it.note?.trim() || null });
       await this.repo.replaceItems(a.id, [...current.values()]);
@@ -329,7 +361,12 @@ export class SelfAssessmentService {
   }
 
   /** The upload is staged (size, type and magic bytes checked) before anything is written; the window and status are checked first. */
-  async stageReport(planId: string, unitId: string, file: { filename: string; mimetype: string; stream: Readable & { truncated?: boolean } }, actor: Actor): Promise<StagedFile> {
+  async stageReport(
+    planId: string,
+    unitId: string,
+    file: { filename: string; mimetype: string; stream: Readable & { truncated?: boolean } },
+    actor: Actor,
+  ): Promise<StagedFile> {
     this.assertOwnUnit(unitId, actor);
     await this.assertOpen(planId);
     const a = await this.repo.assessment(planId, unitId);
@@ -459,7 +496,9 @@ export class SelfAssessmentService {
       const s = await this.scores.planScores(planId, { detail: 'full' }, actor);
       source = s.source;
       scoresAt = s.at;
-      assessed = new Map((s.units ?? []).map((u) => [u.unitId, new Map(u.indicators.filter((i) => i.status !== 'group_average').map((i) => [i.indicatorId, i.score]))]));
+      assessed = new Map(
+        (s.units ?? []).map((u) => [u.unitId, new Map(u.indicators.filter((i) => i.status !== 'group_average').map((i) => [i.indicatorId, i.score]))]),
+      );
     } catch (e) {
       if (!(e instanceof DomainError) || e.code !== ErrorCode.ScoringNotConfigured) throw e;
       note = '该考核方案尚未完成计分设置，暂无考核得分可对照';
@@ -476,12 +515,29 @@ export class SelfAssessmentService {
       const lines: ComparisonLine[] = (await this.repo.unitIndicators(planId, u.unit_id)).map((i) => {
         const selfScore = self.get(i.indicator_id) ?? null;
         const assessedScore = scored?.get(i.indicator_id) ?? null;
-        return { indicatorId: i.indicator_id, code: i.code, name: i.name, points: i.points, selfScore, assessedScore, difference: difference(selfScore, assessedScore) };
+        return {
+          indicatorId: i.indicator_id,
+          code: i.code,
+          name: i.name,
+          points: i.points,
+          selfScore,
+          assessedScore,
+          difference: difference(selfScore, assessedScore),
+        };
       });
       const sum = (xs: (number | null)[]) => (xs.every((x) => x == null) ? null : round2(xs.reduce<number>((s, x) => s + (x ?? 0), 0)));
       const selfTotal = sum(lines.map((l) => l.selfScore));
       const assessedTotal = sum(lines.map((l) => l.assessedScore));
-      out.push({ unitId: u.unit_id, unitName: u.unit_name, status: a?.status ?? 'none', final: a?.status === 'signed', selfTotal, assessedTotal, difference: difference(selfTotal, assessedTotal), lines });
+      out.push({
+        unitId: u.unit_id,
+        unitName: u.unit_name,
+        status: a?.status ?? 'none',
+        final: a?.status === 'signed',
+        selfTotal,
+        assessedTotal,
+        difference: difference(selfTotal, assessedTotal),
+        lines,
+      });
     }
     return { planId, source, scoresAt, note, units: out };
   }
@@ -492,10 +548,28 @@ export class SelfAssessmentService {
     if (!a) return { entries: [], chainIntact: true, brokenAtSeq: null };
     const events = await this.repo.events(a.id);
     const broken = brokenLink(
-      events.map((e) => ({ assessmentId: e.assessment_id, seq: e.seq, type: e.type, payload: e.payload, actorUserId: e.actor_user_id, actorRole: e.actor_role, at: e.at, prevHash: e.prev_hash, hash: e.hash })),
+      events.map((e) => ({
+        assessmentId: e.assessment_id,
+        seq: e.seq,
+        type: e.type,
+        payload: e.payload,
+        actorUserId: e.actor_user_id,
+        actorRole: e.actor_role,
+        at: e.at,
+        prevHash: e.prev_hash,
+        hash: e.hash,
+      })),
     );
     return {
-      entries: events.map((e) => ({ seq: e.seq, type: e.type, payload: JSON.parse(e.payload) as unknown, actorUserId: e.actor_user_id, actorRole: e.actor_role, at: e.at, hash: e.hash })),
+      entries: events.map((e) => ({
+        seq: e.seq,
+        type: e.type,
+        payload: JSON.parse(e.payload) as unknown,
+        actorUserId: e.actor_user_id,
+        actorRole: e.actor_role,
+        at: e.at,
+        hash: e.hash,
+      })),
       chainIntact: broken === null,
       brokenAtSeq: broken,
     };

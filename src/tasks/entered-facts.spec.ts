@@ -7,8 +7,27 @@ import { checkEnteredFacts, pickFacts } from './entered-facts.js';
 const ind = (method_code: string, params: object, points = 20) => ({ method_code, method_params: JSON.stringify(params), direction: 'higher', points });
 const TAX = ind('ratio', { target: 12.4, policyAdjustment: true });
 const PLAIN = ind('ratio', { target: 20 }, 10);
-const SUBS = ind('ratio', { subIndicators: [{ key: 'gdp', name: '地区生产总值', points: 6, direction: 'higher' }, { key: 'inv', name: '固定资产投资', points: 4, direction: 'higher', target: 8 }] }, 10);
-const ITEMS = ind('direct', { mode: 'sub_items', items: [{ key: 'k1', name: '制度建设', points: 2 }, { key: 'k2', name: '台账管理', points: 4 }] }, 6);
+const SUBS = ind(
+  'ratio',
+  {
+    subIndicators: [
+      { key: 'gdp', name: '地区生产总值', points: 6, direction: 'higher' },
+      { key: 'inv', name: '固定资产投资', points: 4, direction: 'higher', target: 8 },
+    ],
+  },
+  10,
+);
+const ITEMS = ind(
+  'direct',
+  {
+    mode: 'sub_items',
+    items: [
+      { key: 'k1', name: '制度建设', points: 2 },
+      { key: 'k2', name: '台账管理', points: 4 },
+    ],
+  },
+  6,
+);
 const fieldsOf = (r: ReturnType<typeof checkEnteredFacts>) => (r.ok ? [] : r.problems.map((p) => p.field));
 
 describe('entered scoring facts are checked against the indicator’s method', () => {
@@ -52,11 +71,24 @@ describe('the read model takes entered facts, and the score names their source',
     return v.value;
   };
   const row: TaskFactRow = {
-    id: 't', indicator_id: 'i', unit_id: 'u', state: 'completed', nodes: 1, red_nodes: 0, approved_nodes: 1, red_deductions: null,
-    last_stage_value: null, reviewed_value: null, completed_value: 11.6, assessor_points: null, recorded_score: null,
+    id: 't',
+    indicator_id: 'i',
+    unit_id: 'u',
+    state: 'completed',
+    nodes: 1,
+    red_nodes: 0,
+    approved_nodes: 1,
+    red_deductions: null,
+    last_stage_value: null,
+    reviewed_value: null,
+    completed_value: 11.6,
+    assessor_points: null,
+    recorded_score: null,
     entered: {
       values: { policyAdjustment: 0.5, subItems: { k1: true } },
-      sources: { policyAdjustment: { at: '2026-07-02T02:00:00.000Z', via: 'evidence.approve', nodeSeq: 1, userId: 'u1', role: 'assessor', name: 'tjj', reason: null } },
+      sources: {
+        policyAdjustment: { at: '2026-07-02T02:00:00.000Z', via: 'evidence.approve', nodeSeq: 1, userId: 'u1', role: 'assessor', name: 'tjj', reason: null },
+      },
     },
   };
 

@@ -33,7 +33,10 @@ export function checkEnteredFacts(
   const m = methodOf({ ...indicator, id: '', code: '', name: '', target_value: null });
   const spec = validateMethodParams(m.code, m.params, { points: indicator.points });
   if (!spec.ok) {
-    return { ok: false, problems: Object.keys(raw).map((k) => ({ field: at(k), reason: 'the indicator’s scoring method is not valid: facts cannot be checked' })) };
+    return {
+      ok: false,
+      problems: Object.keys(raw).map((k) => ({ field: at(k), reason: 'the indicator’s scoring method is not valid: facts cannot be checked' })),
+    };
   }
   const v = validateFacts(spec.value, raw, { points: indicator.points, enteredBy });
   if (!v.ok) return { ok: false, problems: v.errors.map((e) => ({ field: at(e.field), reason: e.message })) };

@@ -37,15 +37,13 @@ export class MachineUpgradeService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const r = await this.upgradeAll();
     if (r) {
-      this.logger.log(
-        `upgraded ${r.tasks} task(s) from machine v1 to v2: red lights ${r.redBefore} → ${r.redAfter} (${r.changed.length} task(s) changed)`,
-      );
+      this.logger.log(`upgraded ${r.tasks} task(s) from machine v1 to v2: red lights ${r.redBefore} → ${r.redAfter} (${r.changed.length} task(s) changed)`);
     }
   }
 
   /** Upgrade every stored v1 task; null when there was none. */
   async upgradeAll(): Promise<UpgradeReport | null> {
-    const ids = await this.db.column('SELECT id FROM tasks WHERE machine_version = 1 ORDER BY id') as string[];
+    const ids = (await this.db.column('SELECT id FROM tasks WHERE machine_version = 1 ORDER BY id')) as string[];
     if (!ids.length) return null;
     const at = this.clock.nowIso();
     const report: UpgradeReport = { at, tasks: 0, redBefore: 0, redAfter: 0, changed: [] };
@@ -64,7 +62,12 @@ export class MachineUpgradeService implements OnApplicationBootstrap {
     await this.db.run(
       `INSERT INTO machine_upgrades (at, from_version, to_version, tasks, red_before, red_after, changed_tasks, report)
        VALUES (?, 1, 2, ?, ?, ?, ?, ?)`,
-      at, report.tasks, report.redBefore, report.redAfter, report.changed.length, JSON.stringify(report.changed),
+      at,
+      report.tasks,
+      report.redBefore,
+      report.redAfter,
+      report.changed.length,
+      JSON.stringify(report.changed),
     );
     return report;
   }

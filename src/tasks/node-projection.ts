@@ -15,13 +15,30 @@ export function localDay(instant: string, timezone: string): string {
 /** The progress columns, in the order of NODE_PROGRESS_COLUMNS. */
 export function progressOf(n: TaskNodeState): unknown[] {
   return [
-    n.status, n.redLighted ? 1 : 0, n.approval?.at ?? null, n.late ? n.lateDays : null, n.light, n.lateCompleted ? 1 : 0,
-    n.late ? n.lateWorkingDays : null, n.redLightedAt, n.redRecordedAt, n.pendingExtension !== null ? 1 : 0,
+    n.status,
+    n.redLighted ? 1 : 0,
+    n.approval?.at ?? null,
+    n.late ? n.lateDays : null,
+    n.light,
+    n.lateCompleted ? 1 : 0,
+    n.late ? n.lateWorkingDays : null,
+    n.redLightedAt,
+    n.redRecordedAt,
+    n.pendingExtension !== null ? 1 : 0,
   ];
 }
 
 export const NODE_PROGRESS_COLUMNS = [
-  'status', 'red_lighted', 'approved_at', 'late_days', 'light', 'late_completed', 'late_working_days', 'red_lighted_at', 'red_recorded_at', 'extension_pending',
+  'status',
+  'red_lighted',
+  'approved_at',
+  'late_days',
+  'light',
+  'late_completed',
+  'late_working_days',
+  'red_lighted_at',
+  'red_recorded_at',
+  'extension_pending',
 ] as const;
 
 /** Every column of a node's row as the snapshot gives it (task_id aside). */

@@ -3,7 +3,13 @@ import Database from 'better-sqlite3';
 import { applyTaskEvent, initialTaskSnapshot, migrateV1ToV2, v1, type TaskEvent, type TaskSnapshot } from '../../workflows/task/index.js';
 import { scoringFactsOf, scoringFactsSql } from './scoring-facts.js';
 
-const nodes = [1, 2, 3].map((seq) => ({ seq, dueAt: `2026-0${seq + 3}-30T15:59:59.000Z`, warnAt: `2026-0${seq + 3}-25T16:00:00.000Z`, stageValue: seq * 2, redDeduction: seq / 2 }));
+const nodes = [1, 2, 3].map((seq) => ({
+  seq,
+  dueAt: `2026-0${seq + 3}-30T15:59:59.000Z`,
+  warnAt: `2026-0${seq + 3}-25T16:00:00.000Z`,
+  stageValue: seq * 2,
+  redDeduction: seq / 2,
+}));
 
 function walkV1(events: Omit<v1.TaskEvent, 'at'>[]): { s: v1.TaskSnapshot; at: string }[] {
   let s = v1.initialTaskSnapshot({ nodes }, '2026-03-01T00:00:00.000Z');

@@ -248,9 +248,11 @@ export class TaskCommandService {
     const settings = await this.settingsFor(cmd.planId, cmd.indicatorId);
     const sequential = cmd.sequential ?? settings.sequential;
     const signForDueAt =
-      cmd.signForDueAt !== undefined ? cmd.signForDueAt
-      : settings.signForWorkingDays === null ? null
-      : this.deadlines.reviewDueAt(at, settings.timezone, settings.signForWorkingDays);
+      cmd.signForDueAt !== undefined
+        ? cmd.signForDueAt
+        : settings.signForWorkingDays === null
+          ? null
+          : this.deadlines.reviewDueAt(at, settings.timezone, settings.signForWorkingDays);
     const input: TaskInput = {
       nodes: cmd.nodes.map((n) => ({
         seq: n.seq,
@@ -290,41 +292,64 @@ export class TaskCommandService {
     });
     const hash = eventHash({ prevHash: GENESIS_HASH, taskId: id, seq: 1, type: CREATED_EVENT, occurredAt: at, payload });
     const storedSnapshot = JSON.stringify({ value: initial.value, context: initial.context });
-    await this.db
-      .run(
-        `INSERT INTO tasks (id, plan_id, indicator_id, unit_id, is_lead, state, light, current_node_seq, next_deadline_at,
+    await this.db.run(
+      `INSERT INTO tasks (id, plan_id, indicator_id, unit_id, is_lead, state, light, current_node_seq, next_deadline_at,
            red_count, sign_for_overdue, version, machine_version, snapshot, last_seq, last_hash, created_at, updated_at, scoring_facts)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?, ?, ?)`,
-        id, cmd.planId, cmd.indicatorId, cmd.unitId, cmd.isLead ? 1 : 0, cols.state, cols.light, cols.currentNodeSeq,
-        cols.nextDeadlineAt, cols.redCount, view.signForOverdue ? 1 : 0, TASK_MACHINE_VERSION, storedSnapshot, hash, at, at,
-        scoringFactsOf(initial.context),
-      );
+      id,
+      cmd.planId,
+      cmd.indicatorId,
+      cmd.unitId,
+      cmd.isLead ? 1 : 0,
+      cols.state,
+      cols.light,
+      cols.currentNodeSeq,
+      cols.nextDeadlineAt,
+      cols.redCount,
+      view.signForOverdue ? 1 : 0,
+      TASK_MACHINE_VERSION,
+      storedSnapshot,
+      hash,
+      at,
+      at,
+      scoringFactsOf(initial.context),
+    );
     const nodeStates = initial.context.nodes;
     for (const [i, n] of cmd.nodes.entries()) {
       const st = nodeStates[i]!.seq === n.seq ? nodeStates[i]! : nodeStates.find((s) => s.seq === n.seq)!;
-      await this.db
-        .run(
-          `INSERT INTO nodes (task_id, seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence,
+      await this.db.run(
+        `INSERT INTO nodes (task_id, seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence,
              red_deduction, status, red_lighted, approved_at, late_days, light, late_completed, late_working_days,
              red_lighted_at, red_recorded_at, extension_pending)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          // due_date from the node's due instant, as every later write and verify derive it (a caller's
-          // dueDate and dueAt can name different local days, e.g. a due instant at local midnight).
-          id, n.seq, localDay(st.dueAt, settings.timezone), st.dueAt, st.warnAt, n.stageTarget, n.stageValue, n.requiredEvidence, n.redDeduction, ...progressOf(st));
+        // due_date from the node's due instant, as every later write and verify derive it (a caller's
+        // dueDate and dueAt can name different local days, e.g. a due instant at local midnight).
+        id,
+        n.seq,
+        localDay(st.dueAt, settings.timezone),
+        st.dueAt,
+        st.warnAt,
+        n.stageTarget,
+        n.stageValue,
+        n.requiredEvidence,
+        n.redDeduction,
+        ...progressOf(st),
+      );
     }
     await this.appendEvent(id, 1, CREATED_EVENT, payload, actor, at, null, canonicalJson(initial.value), GENESIS_HASH, hash);
-    const assessing = await this.db.one('SELECT assessing_unit_id FROM indicators WHERE id = ?', cmd.indicatorId) as { assessing_unit_id: string | null };
+    const assessing = (await this.db.one('SELECT assessing_unit_id FROM indicators WHERE id = ?', cmd.indicatorId)) as { assessing_unit_id: string | null };
     await this.queue(id, { planId: cmd.planId, unitId: cmd.unitId, assessingUnitId: assessing.assessing_unit_id }, 1, at, initial.emitted);
     return { taskId: id, version: 1, seq: 1, changed: true, emitted: initial.emitted, ...view, topState: view.state, state: cols.state };
   }
 
   /** Sequential submission (the indicator's setting, else the plan's), the sign-for days and the plan's timezone. */
   private async settingsFor(planId: string, indicatorId: string): Promise<{ sequential: boolean; signForWorkingDays: number | null; timezone: string }> {
-    const r = await this.db.one(
+    const r = (await this.db.one(
       `SELECT p.timezone, p.sign_for_working_days, p.sequential_submission AS plan_seq, i.sequential_submission AS ind_seq
-       FROM plans p LEFT JOIN indicators i ON i.id = ? WHERE p.id = ?`, indicatorId, planId) as
-      | { timezone: string; sign_for_working_days: number | null; plan_seq: number; ind_seq: number | null }
-      | undefined;
+       FROM plans p LEFT JOIN indicators i ON i.id = ? WHERE p.id = ?`,
+      indicatorId,
+      planId,
+    )) as { timezone: string; sign_for_working_days: number | null; plan_seq: number; ind_seq: number | null } | undefined;
     if (!r) return { sequential: false, signForWorkingDays: null, timezone: 'Asia/Shanghai' };
     return { sequential: (r.ind_seq ?? r.plan_seq) === 1, signForWorkingDays: r.sign_for_working_days, timezone: r.timezone };
   }
@@ -347,7 +372,11 @@ export class TaskCommandService {
    * Many events in one transaction (the sweeper), each inside its own savepoint: one that is refused or
    * fails rolls back alone and is reported, the others commit together.
    */
-  async applyMany(items: { taskId: string; event: TaskEvent }[], actor: Actor, progress?: Progress): Promise<(CommandResult | { taskId: string; error: Error })[]> {
+  async applyMany(
+    items: { taskId: string; event: TaskEvent }[],
+    actor: Actor,
+    progress?: Progress,
+  ): Promise<(CommandResult | { taskId: string; error: Error })[]> {
     const results = await this.db.transaction(async (tx) => {
       const out: (CommandResult | { taskId: string; error: Error })[] = [];
       for (const i of items) {
@@ -379,19 +408,24 @@ export class TaskCommandService {
   /** A task of a plan whose close job runs takes no event but the close's own (which run in its context). */
   private refuseWhileClosing(taskId: string, closing: { plan_id: string; job_id: string } | undefined): void {
     if (!closing || closingPlan.getStore() === closing.plan_id) return;
-    throw new DomainError(ErrorCode.PlanClosing, `task ${taskId}: plan ${closing.plan_id} is being closed (job ${closing.job_id}); its tasks take no events until the close finishes`, {
-      planId: closing.plan_id,
-      jobId: closing.job_id,
-    });
+    throw new DomainError(
+      ErrorCode.PlanClosing,
+      `task ${taskId}: plan ${closing.plan_id} is being closed (job ${closing.job_id}); its tasks take no events until the close finishes`,
+      {
+        planId: closing.plan_id,
+        jobId: closing.job_id,
+      },
+    );
   }
 
   async applyInTransaction(taskId: string, event: TaskEvent, actor: Actor, expectedVersion?: number): Promise<CommandResult> {
-    const row = await this.db
-      .one(
-        `SELECT t.id, t.plan_id, t.unit_id, i.assessing_unit_id, p.timezone, t.review_due_at, t.version, t.snapshot, t.last_seq,
+    const row = (await this.db.one(
+      `SELECT t.id, t.plan_id, t.unit_id, i.assessing_unit_id, p.timezone, t.review_due_at, t.version, t.snapshot, t.last_seq,
            t.last_hash, t.machine_version, coalesce(i.sequential_submission, p.sequential_submission) AS sequential,
            (SELECT j.id FROM jobs j WHERE j.plan_id = t.plan_id AND j.status = 'running' AND j.kind = 'close' LIMIT 1) AS closing_job_id
-         FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN plans p ON p.id = t.plan_id WHERE t.id = ?`, taskId) as TaskStateRow | undefined;
+         FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN plans p ON p.id = t.plan_id WHERE t.id = ?`,
+      taskId,
+    )) as TaskStateRow | undefined;
     if (!row || !canSeeTask(actor, { unitId: row.unit_id, assessingUnitId: row.assessing_unit_id })) {
       throw DomainError.notFound('task', taskId);
     }
@@ -425,14 +459,25 @@ export class TaskCommandService {
     const hash = eventHash({ prevHash: row.last_hash, taskId, seq, type, occurredAt: at, payload });
     const now = this.clock.nowIso();
     const reviewDueAt = await this.reviewDueAt(row, event, result.snapshot);
-    const updated = await this.db
-      .run(
-        `UPDATE tasks SET state = ?, light = ?, current_node_seq = ?, next_deadline_at = ?, red_count = ?, sign_for_overdue = ?,
+    const updated = await this.db.run(
+      `UPDATE tasks SET state = ?, light = ?, current_node_seq = ?, next_deadline_at = ?, red_count = ?, sign_for_overdue = ?,
            review_due_at = ?, version = version + 1, snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?, scoring_facts = ?
          WHERE id = ? AND version = ?`,
-        cols.state, cols.light, cols.currentNodeSeq, cols.nextDeadlineAt, cols.redCount, viewAfter.signForOverdue ? 1 : 0, reviewDueAt,
-        snapshotText(result.snapshot), seq, hash, now, scoringFactsOf(result.snapshot.context), taskId, row.version,
-      );
+      cols.state,
+      cols.light,
+      cols.currentNodeSeq,
+      cols.nextDeadlineAt,
+      cols.redCount,
+      viewAfter.signForOverdue ? 1 : 0,
+      reviewDueAt,
+      snapshotText(result.snapshot),
+      seq,
+      hash,
+      now,
+      scoringFactsOf(result.snapshot.context),
+      taskId,
+      row.version,
+    );
     if (updated.changes !== 1) {
       throw new DomainError(ErrorCode.VersionConflict, `task ${taskId} changed underneath this command`, { current: row.version });
     }
@@ -469,7 +514,10 @@ export class TaskCommandService {
     if (!after.context.nodes.some((n) => n.status === 'submitted') || viewOf(after).state !== 'active') return null;
     if (event.type === 'evidence.submit') return this.deadlines.reviewDueAt(event.at, row.timezone, this.config.DUBAN_REVIEW_WORKING_DAYS);
     if (row.review_due_at !== null) return row.review_due_at;
-    const last = await this.db.value<string>("SELECT occurred_at FROM task_events WHERE task_id = ? AND type = 'evidence.submit' ORDER BY seq DESC LIMIT 1", row.id);
+    const last = await this.db.value<string>(
+      "SELECT occurred_at FROM task_events WHERE task_id = ? AND type = 'evidence.submit' ORDER BY seq DESC LIMIT 1",
+      row.id,
+    );
     return last ? this.deadlines.reviewDueAt(last, row.timezone, this.config.DUBAN_REVIEW_WORKING_DAYS) : null;
   }
 
@@ -480,11 +528,12 @@ export class TaskCommandService {
    * columns and nodes are rewritten. Null when the task is not a v1 task. Runs inside the caller's transaction.
    */
   async upgradeInTransaction(taskId: string, at: string): Promise<UpgradeOutcome | null> {
-    const row = await this.db
-      .one(
-        `SELECT t.id, t.plan_id, t.unit_id, i.assessing_unit_id, p.timezone, t.review_due_at, t.version, t.snapshot, t.last_seq,
+    const row = (await this.db.one(
+      `SELECT t.id, t.plan_id, t.unit_id, i.assessing_unit_id, p.timezone, t.review_due_at, t.version, t.snapshot, t.last_seq,
            t.last_hash, t.machine_version, coalesce(i.sequential_submission, p.sequential_submission) AS sequential
-         FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN plans p ON p.id = t.plan_id WHERE t.id = ?`, taskId) as TaskStateRow | undefined;
+         FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN plans p ON p.id = t.plan_id WHERE t.id = ?`,
+      taskId,
+    )) as TaskStateRow | undefined;
     if (!row || row.machine_version !== 1) return null;
     return await this.upgradeRow(row, at);
   }
@@ -512,15 +561,27 @@ export class TaskCommandService {
     const cols = columnsOf(after);
     const view = viewOf(after);
     const reviewDueAt = await this.reviewDueAt(row, { type: 'clock.tick', at }, after);
-    const updated = await this.db
-      .run(
-        `UPDATE tasks SET state = ?, light = ?, current_node_seq = ?, next_deadline_at = ?, red_count = ?, sign_for_overdue = ?,
+    const updated = await this.db.run(
+      `UPDATE tasks SET state = ?, light = ?, current_node_seq = ?, next_deadline_at = ?, red_count = ?, sign_for_overdue = ?,
            review_due_at = ?, version = version + 1, machine_version = ?, snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?,
            scoring_facts = ?
          WHERE id = ? AND version = ?`,
-        cols.state, cols.light, cols.currentNodeSeq, cols.nextDeadlineAt, cols.redCount, view.signForOverdue ? 1 : 0, reviewDueAt,
-        TASK_MACHINE_VERSION, snapshotText(after), seq, hash, this.clock.nowIso(), scoringFactsOf(after.context), row.id, row.version,
-      );
+      cols.state,
+      cols.light,
+      cols.currentNodeSeq,
+      cols.nextDeadlineAt,
+      cols.redCount,
+      view.signForOverdue ? 1 : 0,
+      reviewDueAt,
+      TASK_MACHINE_VERSION,
+      snapshotText(after),
+      seq,
+      hash,
+      this.clock.nowIso(),
+      scoringFactsOf(after.context),
+      row.id,
+      row.version,
+    );
     if (updated.changes !== 1) {
       throw new DomainError(ErrorCode.VersionConflict, `task ${row.id} changed underneath its upgrade`, { current: row.version });
     }
@@ -528,7 +589,12 @@ export class TaskCommandService {
     await this.rewriteNodes(row.id, [], after.context.nodes, row.timezone);
     await this.queue(row.id, { planId: row.plan_id, unitId: row.unit_id, assessingUnitId: row.assessing_unit_id }, seq, at, r.emitted as DomainEvent[]);
     Object.assign(row, {
-      version: row.version + 1, last_seq: seq, last_hash: hash, machine_version: TASK_MACHINE_VERSION, snapshot: snapshotText(after), review_due_at: reviewDueAt,
+      version: row.version + 1,
+      last_seq: seq,
+      last_hash: hash,
+      machine_version: TASK_MACHINE_VERSION,
+      snapshot: snapshotText(after),
+      review_due_at: reviewDueAt,
     });
     return { taskId: row.id, redCountBefore: data.redCountBefore, redCountAfter: data.redCountAfter, newRedNodes: data.newRedNodes };
   }
@@ -549,23 +615,45 @@ export class TaskCommandService {
 
   private async checkReferences(cmd: CreateTaskCommand): Promise<void> {
     const problems: { field: string; reason: string }[] = [];
-    const ind = await this.db.one('SELECT plan_id FROM indicators WHERE id = ?', cmd.indicatorId) as { plan_id: string } | undefined;
-    if (!await this.db.one('SELECT 1 FROM plans WHERE id = ?', cmd.planId)) problems.push({ field: 'planId', reason: `plan ${cmd.planId} does not exist` });
+    const ind = (await this.db.one('SELECT plan_id FROM indicators WHERE id = ?', cmd.indicatorId)) as { plan_id: string } | undefined;
+    if (!(await this.db.one('SELECT 1 FROM plans WHERE id = ?', cmd.planId))) problems.push({ field: 'planId', reason: `plan ${cmd.planId} does not exist` });
     if (!ind) problems.push({ field: 'indicatorId', reason: `indicator ${cmd.indicatorId} does not exist` });
     else if (ind.plan_id !== cmd.planId) problems.push({ field: 'indicatorId', reason: `indicator belongs to plan ${ind.plan_id}` });
-    if (!await this.db.one('SELECT 1 FROM units WHERE id = ?', cmd.unitId)) problems.push({ field: 'unitId', reason: `unit ${cmd.unitId} does not exist` });
+    if (!(await this.db.one('SELECT 1 FROM units WHERE id = ?', cmd.unitId))) problems.push({ field: 'unitId', reason: `unit ${cmd.unitId} does not exist` });
     if (problems.length) throw DomainError.validation(problems);
   }
 
   private async appendEvent(
-    taskId: string, seq: number, type: string, payload: string, actor: Actor, at: string,
-    stateBefore: string | null, stateAfter: string, prevHash: string, hash: string,
+    taskId: string,
+    seq: number,
+    type: string,
+    payload: string,
+    actor: Actor,
+    at: string,
+    stateBefore: string | null,
+    stateAfter: string,
+    prevHash: string,
+    hash: string,
   ): Promise<void> {
-    await this.db
-      .run(
-        `INSERT INTO task_events (task_id, seq, type, payload, actor_user_id, actor_role, actor_unit_id, occurred_at, recorded_at,
+    await this.db.run(
+      `INSERT INTO task_events (task_id, seq, type, payload, actor_user_id, actor_role, actor_unit_id, occurred_at, recorded_at,
            state_before, state_after, machine_version, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, taskId, seq, type, payload, actor.userId, actor.role, actor.unitId, at, this.clock.nowIso(), stateBefore, stateAfter, TASK_MACHINE_VERSION, prevHash, hash);
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      taskId,
+      seq,
+      type,
+      payload,
+      actor.userId,
+      actor.role,
+      actor.unitId,
+      at,
+      this.clock.nowIso(),
+      stateBefore,
+      stateAfter,
+      TASK_MACHINE_VERSION,
+      prevHash,
+      hash,
+    );
   }
 
   /** Keep the nodes table's progress columns in step with the snapshot (only rows that changed). */
@@ -581,11 +669,16 @@ export class TaskCommandService {
         // An extension moved the due time: the due day follows it.
         await this.db.run('UPDATE nodes SET due_date = ? WHERE task_id = ? AND seq = ?', localDay(n.dueAt, timezone), taskId, n.seq);
       }
-      await this.db
-        .run(
-          `UPDATE nodes SET due_at = ?, warn_at = ?, status = ?, red_lighted = ?, approved_at = ?, late_days = ?, light = ?,
+      await this.db.run(
+        `UPDATE nodes SET due_at = ?, warn_at = ?, status = ?, red_lighted = ?, approved_at = ?, late_days = ?, light = ?,
              late_completed = ?, late_working_days = ?, red_lighted_at = ?, red_recorded_at = ?, extension_pending = ?
-           WHERE task_id = ? AND seq = ?`, n.dueAt, n.warnAt, ...progressOf(n), taskId, n.seq);
+           WHERE task_id = ? AND seq = ?`,
+        n.dueAt,
+        n.warnAt,
+        ...progressOf(n),
+        taskId,
+        n.seq,
+      );
     }
   }
 
@@ -601,9 +694,8 @@ export class TaskCommandService {
     }
     for (const n of after) {
       const dueDate = localDay(n.dueAt, timezone);
-      await this.db
-        .run(
-          `INSERT INTO nodes (task_id, seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence,
+      await this.db.run(
+        `INSERT INTO nodes (task_id, seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence,
              red_deduction, status, red_lighted, approved_at, late_days, light, late_completed, late_working_days,
              red_lighted_at, red_recorded_at, extension_pending)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -614,8 +706,17 @@ export class TaskCommandService {
              late_days = excluded.late_days, light = excluded.light, late_completed = excluded.late_completed,
              late_working_days = excluded.late_working_days, red_lighted_at = excluded.red_lighted_at,
              red_recorded_at = excluded.red_recorded_at, extension_pending = excluded.extension_pending`,
-          taskId, n.seq, dueDate, n.dueAt, n.warnAt, n.stageTarget, n.stageValue, n.requiredEvidence, n.redDeduction, ...progressOf(n),
-        );
+        taskId,
+        n.seq,
+        dueDate,
+        n.dueAt,
+        n.warnAt,
+        n.stageTarget,
+        n.stageValue,
+        n.requiredEvidence,
+        n.redDeduction,
+        ...progressOf(n),
+      );
     }
   }
 
@@ -631,8 +732,15 @@ export class TaskCommandService {
       // Not hashed, so plain JSON (canonical form is only needed for the event log).
       // A red light is dated at the due instant it marks (e.at), recorded at the event that saw it.
       const body = JSON.stringify({ ...e, taskId, ...scope, seq, at: e.at ?? at, recordedAt: (e as { recordedAt?: string }).recordedAt ?? at });
-      await this.db
-        .run('INSERT INTO outbox (task_id, event_seq, type, body, unit_id, created_at, dispatched_at) VALUES (?, ?, ?, ?, ?, ?, NULL)', taskId, seq, e.type, body, scope.unitId, this.clock.nowIso());
+      await this.db.run(
+        'INSERT INTO outbox (task_id, event_seq, type, body, unit_id, created_at, dispatched_at) VALUES (?, ?, ?, ?, ?, ?, NULL)',
+        taskId,
+        seq,
+        e.type,
+        body,
+        scope.unitId,
+        this.clock.nowIso(),
+      );
     }
   }
 }

@@ -4,7 +4,6 @@ import { Indicator } from '../indicators/indicator.entity.js';
 import { Plan } from '../plans/plan.entity.js';
 import { Unit } from '../units/unit.entity.js';
 
-
 /**
  * One indicator assigned to one responsible unit: one state machine. `snapshot` is the persisted
  * machine; state, light, current_node_seq, next_deadline_at and red_count are query columns derived

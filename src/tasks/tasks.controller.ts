@@ -46,7 +46,7 @@ export class TasksController {
   @Get('details')
   @ApiOperation({
     summary: 'One page of tasks, each as GET /tasks/{id} gives it (nodes, allowed events, current submission and returns, pending extension)',
-    description: 'The same filters and paging as GET /tasks: a unit\'s 我的节点, or the pending extension requests, in one request instead of one per task.',
+    description: "The same filters and paging as GET /tasks: a unit's 我的节点, or the pending extension requests, in one request instead of one per task.",
   })
   @ApiOkResponse({ type: TaskDetailPageView })
   async details(@Query() q: TaskQuery, @CurrentActor() actor: Actor): Promise<Page<TaskDetail>> {
@@ -76,10 +76,23 @@ export class TasksController {
   @ApiBody({
     type: TaskEventDto,
     examples: {
-      submit: { value: { type: 'evidence.submit', expectedVersion: 2, payload: { fileIds: ['4f7c2a9e-0d1b-4e0a-9b7e-0c4b5f7a1d2e'], completedValue: 6.2, note: '上半年完成' } } },
+      submit: {
+        value: {
+          type: 'evidence.submit',
+          expectedVersion: 2,
+          payload: { fileIds: ['4f7c2a9e-0d1b-4e0a-9b7e-0c4b5f7a1d2e'], completedValue: 6.2, note: '上半年完成' },
+        },
+      },
       offline: { value: { type: 'evidence.submit', expectedVersion: 2, payload: { offline: true, note: '涉密材料线下报送' } } },
       approve: { value: { type: 'evidence.approve', expectedVersion: 3, payload: { reviewedValue: 6.0, comment: '材料齐全' } } },
-      approveWithFacts: { value: { type: 'evidence.approve', expectedVersion: 3, nodeSeq: 1, payload: { reviewedValue: 11.6, policyAdjustment: 0.5, comment: '含减税降费政策影响' } } },
+      approveWithFacts: {
+        value: {
+          type: 'evidence.approve',
+          expectedVersion: 3,
+          nodeSeq: 1,
+          payload: { reviewedValue: 11.6, policyAdjustment: 0.5, comment: '含减税降费政策影响' },
+        },
+      },
       return: { value: { type: 'evidence.return', expectedVersion: 3, payload: { reason: '缺少盖章材料' } } },
       extension: { value: { type: 'extension.request', expectedVersion: 2, payload: { newDueDate: '2026-07-15', reason: '受汛期影响' } } },
       score: { value: { type: 'task.score', expectedVersion: 9, payload: { score: 9.5 } } },

@@ -89,11 +89,11 @@ export class TasksRepository {
   constructor(private readonly db: DatabaseService) {}
 
   async findTask(id: string): Promise<TaskRow | undefined> {
-    return await this.db.one(`${taskSelect(this.db.dialect)} WHERE t.id = ?`, id) as TaskRow | undefined;
+    return (await this.db.one(`${taskSelect(this.db.dialect)} WHERE t.id = ?`, id)) as TaskRow | undefined;
   }
 
   async nodesOf(taskId: string): Promise<NodeRow[]> {
-    return await this.db.all('SELECT * FROM nodes WHERE task_id = ? ORDER BY seq', taskId) as NodeRow[];
+    return (await this.db.all('SELECT * FROM nodes WHERE task_id = ? ORDER BY seq', taskId)) as NodeRow[];
   }
 
   /** A page of tasks; the caller's role narrows what it can see (department: own unit; assessor: assessed indicators). */
@@ -120,13 +120,16 @@ export class TasksRepository {
     if (actor.role === 'assessor') add('i.assessing_unit_id = @scopeUnit', 'scopeUnit', actor.unitId ?? '');
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const total = (
-      await this.db
-        .one(
-          `SELECT count(*) AS n FROM tasks t JOIN indicators i ON i.id = t.indicator_id
-           LEFT JOIN nodes n ON n.task_id = t.id AND n.seq = t.current_node_seq ${where}`, params) as { n: number }
+      (await this.db.one(
+        `SELECT count(*) AS n FROM tasks t JOIN indicators i ON i.id = t.indicator_id
+           LEFT JOIN nodes n ON n.task_id = t.id AND n.seq = t.current_node_seq ${where}`,
+        params,
+      )) as { n: number }
     ).n;
-    const items = await this.db
-      .all(`${taskSelect(this.db.dialect)} ${where} ORDER BY coalesce(n.due_at, '9999'), t.id LIMIT @limit OFFSET @offset`, params) as TaskRow[];
+    const items = (await this.db.all(
+      `${taskSelect(this.db.dialect)} ${where} ORDER BY coalesce(n.due_at, '9999'), t.id LIMIT @limit OFFSET @offset`,
+      params,
+    )) as TaskRow[];
     return { items, total, page, pageSize };
   }
 
@@ -147,30 +150,32 @@ export class TasksRepository {
       params.to = new Date(q.to).toISOString();
     }
     const where = `WHERE ${conds.join(' AND ')}`;
-    const total = (await this.db.one(`SELECT count(*) AS n FROM task_events e ${where}`, params) as { n: number }).n;
-    const items = await this.db
-      .all(
-        `SELECT e.*, u.display_name AS actor_name FROM task_events e LEFT JOIN users u ON u.id = e.actor_user_id
-         ${where} ORDER BY e.seq LIMIT @limit OFFSET @offset`, params) as EventRow[];
+    const total = ((await this.db.one(`SELECT count(*) AS n FROM task_events e ${where}`, params)) as { n: number }).n;
+    const items = (await this.db.all(
+      `SELECT e.*, u.display_name AS actor_name FROM task_events e LEFT JOIN users u ON u.id = e.actor_user_id
+         ${where} ORDER BY e.seq LIMIT @limit OFFSET @offset`,
+      params,
+    )) as EventRow[];
     return { items, total, page, pageSize };
   }
 
   async allEvents(taskId: string): Promise<EventRow[]> {
-    return await this.db.all('SELECT * FROM task_events WHERE task_id = ? ORDER BY seq', taskId) as EventRow[];
+    return (await this.db.all('SELECT * FROM task_events WHERE task_id = ? ORDER BY seq', taskId)) as EventRow[];
   }
 
   async planTimezone(planId: string): Promise<{ timezone: string; warn_working_days: number } | undefined> {
-    return await this.db.one('SELECT timezone, warn_working_days FROM plans WHERE id = ?', planId) as
-      | { timezone: string; warn_working_days: number }
-      | undefined;
+    return (await this.db.one('SELECT timezone, warn_working_days FROM plans WHERE id = ?', planId)) as
+      { timezone: string; warn_working_days: number } | undefined;
   }
 
   /** What checking a task's entered scoring facts needs: its indicator's method and points, and its plan's status. */
-  async factsContext(taskId: string): Promise<{ method_code: string; method_params: string; direction: string; points: number; plan_status: string } | undefined> {
-    return await this.db.one(
+  async factsContext(
+    taskId: string,
+  ): Promise<{ method_code: string; method_params: string; direction: string; points: number; plan_status: string } | undefined> {
+    return (await this.db.one(
       `SELECT i.method_code, i.method_params, i.direction, i.points, p.status AS plan_status
-       FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN plans p ON p.id = t.plan_id WHERE t.id = ?`, taskId) as
-      | { method_code: string; method_params: string; direction: string; points: number; plan_status: string }
-      | undefined;
+       FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN plans p ON p.id = t.plan_id WHERE t.id = ?`,
+      taskId,
+    )) as { method_code: string; method_params: string; direction: string; points: number; plan_status: string } | undefined;
   }
 }

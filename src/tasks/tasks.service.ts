@@ -297,7 +297,10 @@ export class TasksService {
     const ctx = await this.repo.factsContext(taskId);
     if (!ctx) throw DomainError.notFound('task', taskId);
     if (ctx.plan_status === 'closed') {
-      throw new DomainError(ErrorCode.PlanClosed, `the task's plan is closed and its scores frozen: scoring facts can no longer be entered`, { taskId, planStatus: ctx.plan_status });
+      throw new DomainError(ErrorCode.PlanClosed, `the task's plan is closed and its scores frozen: scoring facts can no longer be entered`, {
+        taskId,
+        planStatus: ctx.plan_status,
+      });
     }
     const checked = checkEnteredFacts(ctx, given, actor.role === 'assessor' ? 'assessor' : 'office', prefix);
     if (!checked.ok) throw DomainError.validation(checked.problems);

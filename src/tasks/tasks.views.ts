@@ -40,12 +40,22 @@ export class NodeView {
 
 export class TaskDetailView extends TaskSummaryView {
   @ApiProperty({ type: [NodeView] }) nodes: NodeView[];
-  @ApiProperty({ enum: HTTP_EVENT_TYPES, isArray: true, example: ['evidence.submit', 'extension.request'], description: 'what the machine accepts now and your role may send' })
+  @ApiProperty({
+    enum: HTTP_EVENT_TYPES,
+    isArray: true,
+    example: ['evidence.submit', 'extension.request'],
+    description: 'what the machine accepts now and your role may send',
+  })
   allowedEvents: string[];
   @ApiProperty({ example: 1 }) machineVersion: number;
   @ApiProperty() createdAt: string;
-  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, description: 'the current node’s latest submission',
-    example: { at: '2026-06-20T02:00:00.000Z', fileIds: [], completedValue: 6.2, note: '上半年完成', offline: false, late: false, lateDays: 0 } })
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    additionalProperties: true,
+    description: 'the current node’s latest submission',
+    example: { at: '2026-06-20T02:00:00.000Z', fileIds: [], completedValue: 6.2, note: '上半年完成', offline: false, late: false, lateDays: 0 },
+  })
   currentSubmission: object | null;
   @ApiProperty({ type: 'array', items: { type: 'object' }, example: [{ at: '2026-06-21T02:00:00.000Z', reason: '缺少盖章材料' }] })
   currentReturns: object[];
@@ -55,10 +65,21 @@ export class TaskDetailView extends TaskSummaryView {
     type: 'object',
     nullable: true,
     additionalProperties: true,
-    description: 'Scoring facts entered by the assessor (with the approval) or the office (POST /tasks/{id}/facts): values, and by fact path who entered it, when, how and why',
+    description:
+      'Scoring facts entered by the assessor (with the approval) or the office (POST /tasks/{id}/facts): values, and by fact path who entered it, when, how and why',
     example: {
       values: { policyAdjustment: 0.5 },
-      sources: { policyAdjustment: { at: '2026-07-02T02:00:00.000Z', via: 'evidence.approve', nodeSeq: 1, userId: '7f1c…', role: 'assessor', name: 'swj01', reason: null } },
+      sources: {
+        policyAdjustment: {
+          at: '2026-07-02T02:00:00.000Z',
+          via: 'evidence.approve',
+          nodeSeq: 1,
+          userId: '7f1c…',
+          role: 'assessor',
+          name: 'swj01',
+          reason: null,
+        },
+      },
     },
   })
   enteredFacts: object | null;
@@ -106,8 +127,10 @@ export class HistoryEntryView {
   @ApiProperty() recordedAt: string;
   @ApiProperty({ type: ActorView }) actor: ActorView;
   @ApiProperty({ type: 'object', example: { note: '上半年完成', completedValue: 6.2 }, additionalProperties: true }) data: object;
-  @ApiProperty({ type: 'object', nullable: true, example: { live: { progress: 'open', light: 'green', extension: 'none' } }, additionalProperties: true }) stateBefore: object | null;
-  @ApiProperty({ type: 'object', example: { live: { progress: 'submitted', light: 'green', extension: 'none' } }, additionalProperties: true }) stateAfter: object;
+  @ApiProperty({ type: 'object', nullable: true, example: { live: { progress: 'open', light: 'green', extension: 'none' } }, additionalProperties: true })
+  stateBefore: object | null;
+  @ApiProperty({ type: 'object', example: { live: { progress: 'submitted', light: 'green', extension: 'none' } }, additionalProperties: true })
+  stateAfter: object;
   @ApiProperty({ example: 1 }) machineVersion: number;
   @ApiProperty({ example: '9f2c…' }) prevHash: string;
   @ApiProperty({ example: '1b7e…' }) hash: string;

@@ -60,20 +60,34 @@ export class LogVerifier {
     let expectIndex = 0;
     for await (const l of this.repo.iterateLeavesWithEvents()) {
       if (l.log_index !== expectIndex) {
-        breaks.push({ kind: 'log-tree', seq: l.seq, taskId: l.task_id, expected: expectIndex, actual: l.log_index, message: `log leaves skip from index ${expectIndex} to ${l.log_index}: leaves were removed` });
+        breaks.push({
+          kind: 'log-tree',
+          seq: l.seq,
+          taskId: l.task_id,
+          expected: expectIndex,
+          actual: l.log_index,
+          message: `log leaves skip from index ${expectIndex} to ${l.log_index}: leaves were removed`,
+        });
         break;
       }
       tree.append(Buffer.from(l.leaf_hash, 'hex'));
       expectIndex++;
       const where = { taskId: l.task_id, seq: l.seq };
       if (l.e_hash === null) {
-        breaks.push({ kind: 'log-event-missing', ...where, message: `log index ${l.log_index} holds event #${l.seq} of task ${l.task_id}, which is gone: the event or its whole task was deleted` });
+        breaks.push({
+          kind: 'log-event-missing',
+          ...where,
+          message: `log index ${l.log_index} holds event #${l.seq} of task ${l.task_id}, which is gone: the event or its whole task was deleted`,
+        });
         continue;
       }
       const now = eventLeafHash({ taskId: l.e_task_id!, seq: l.e_seq!, hash: l.e_hash, recordedAt: l.e_recorded_at! });
       if (now !== l.leaf_hash || l.e_task_id !== l.task_id || l.e_seq !== l.seq) {
         breaks.push({
-          kind: 'log-leaf-mismatch', ...where, expected: l.leaf_hash, actual: now,
+          kind: 'log-leaf-mismatch',
+          ...where,
+          expected: l.leaf_hash,
+          actual: now,
           message: `event #${l.seq} of task ${l.task_id} no longer gives its leaf at log index ${l.log_index}: its hash, recorded_at (now ${l.e_recorded_at}), task or seq changed after it was logged`,
         });
       }
@@ -82,7 +96,10 @@ export class LogVerifier {
       for await (const n of this.repo.iterateNodes()) {
         const ok = n.level < tree.levels.length && n.idx < tree.levels[n.level].length / 32 && tree.subtree(n.level, n.idx).toString('hex') === n.hash;
         if (!ok) {
-          breaks.push({ kind: 'log-tree', message: `the stored subtree hash at level ${n.level}, index ${n.idx} is not the hash of its leaves: the log's nodes were edited` });
+          breaks.push({
+            kind: 'log-tree',
+            message: `the stored subtree hash at level ${n.level}, index ${n.idx} is not the hash of its leaves: the log's nodes were edited`,
+          });
           break;
         }
       }
@@ -94,16 +111,24 @@ export class LogVerifier {
       if (!verifyCheckpointSignature(h.public_key, text, h.signature)) {
         breaks.push({ kind: 'log-signature', expected: h.tree_size, message: `the signed tree head of size ${h.tree_size}: its signature does not verify` });
       } else if (h.public_key !== key) {
-        breaks.push({ kind: 'log-signature', expected: h.tree_size, message: `the signed tree head of size ${h.tree_size} was signed by another key than this installation's (from ${this.signer.keySource})` });
+        breaks.push({
+          kind: 'log-signature',
+          expected: h.tree_size,
+          message: `the signed tree head of size ${h.tree_size} was signed by another key than this installation's (from ${this.signer.keySource})`,
+        });
       }
       if (h.tree_size > tree.size) {
         breaks.push({
-          kind: 'log-truncated', expected: h.tree_size, actual: tree.size,
+          kind: 'log-truncated',
+          expected: h.tree_size,
+          actual: tree.size,
           message: `a signed tree head (${h.timestamp}) covers ${h.tree_size} events but the log holds ${tree.size}: its tail was cut`,
         });
       } else if (rootOf(tree, h.tree_size).toString('hex') !== h.root_hash) {
         breaks.push({
-          kind: 'log-root-mismatch', expected: h.root_hash, actual: rootOf(tree, h.tree_size).toString('hex'),
+          kind: 'log-root-mismatch',
+          expected: h.root_hash,
+          actual: rootOf(tree, h.tree_size).toString('hex'),
           message: `the log's first ${h.tree_size} leaves no longer give the root signed at ${h.timestamp}: history before that head was rewritten`,
         });
       }
@@ -112,8 +137,15 @@ export class LogVerifier {
     const bySize = new Map(heads.map((h) => [h.tree_size, h]));
     for (const w of witnesses) {
       const h = bySize.get(w.tree_size);
-      if (!h || !verifyCheckpointSignature(w.witness_key, treeHeadText({ treeSize: h.tree_size, rootHash: h.root_hash, timestamp: h.timestamp }), w.signature)) {
-        breaks.push({ kind: 'log-signature', expected: w.tree_size, message: `witness ${w.witness_key.slice(-12)}'s countersignature of the head of size ${w.tree_size} does not verify${h ? '' : ' (that head is gone)'}` });
+      if (
+        !h ||
+        !verifyCheckpointSignature(w.witness_key, treeHeadText({ treeSize: h.tree_size, rootHash: h.root_hash, timestamp: h.timestamp }), w.signature)
+      ) {
+        breaks.push({
+          kind: 'log-signature',
+          expected: w.tree_size,
+          message: `witness ${w.witness_key.slice(-12)}'s countersignature of the head of size ${w.tree_size} does not verify${h ? '' : ' (that head is gone)'}`,
+        });
       }
     }
     const latest = heads.at(-1);
@@ -121,7 +153,12 @@ export class LogVerifier {
       // A minute's grace: on PostgreSQL a transaction may commit after a head signed later than its recorded_at.
       const before = new Date(Date.parse(latest.timestamp) - 60_000).toISOString();
       for (const e of await this.repo.unsequencedBefore(before, 100)) {
-        breaks.push({ kind: 'not-in-log', taskId: e.task_id, seq: e.seq, message: `event #${e.seq} of task ${e.task_id} was recorded at ${e.recorded_at}, before the latest signed tree head (${latest.timestamp}), but is not in the log` });
+        breaks.push({
+          kind: 'not-in-log',
+          taskId: e.task_id,
+          seq: e.seq,
+          message: `event #${e.seq} of task ${e.task_id} was recorded at ${e.recorded_at}, before the latest signed tree head (${latest.timestamp}), but is not in the log`,
+        });
       }
     }
     return { leaves: tree.size, heads: heads.length, witnesses: witnesses.length };

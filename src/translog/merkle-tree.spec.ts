@@ -86,7 +86,11 @@ describe('Merkle tree hashing (RFC 6962 §2.1)', () => {
 
   it('lists the frontier of a tree as its complete subtrees from the left, largest first', () => {
     expect(frontierKeys(0)).toEqual([]);
-    expect(frontierKeys(13)).toEqual([{ level: 3, index: 0 }, { level: 2, index: 2 }, { level: 0, index: 12 }]);
+    expect(frontierKeys(13)).toEqual([
+      { level: 3, index: 0 },
+      { level: 2, index: 2 },
+      { level: 0, index: 12 },
+    ]);
   });
 });
 
@@ -161,7 +165,15 @@ describe('consistency proofs (RFC 6962 §2.1.2, verified as RFC 9162 §2.1.4.2)'
         const proof = consistencyProof(t, m, n);
         const slot = which % (proof.length + 2);
         if (slot < proof.length) {
-          expect(verifyConsistency(m, n, r1, r2, proof.map((p, i) => (i === slot ? flip(p, byte, bit) : p)))).toBe(false);
+          expect(
+            verifyConsistency(
+              m,
+              n,
+              r1,
+              r2,
+              proof.map((p, i) => (i === slot ? flip(p, byte, bit) : p)),
+            ),
+          ).toBe(false);
         } else if (slot === proof.length) {
           expect(verifyConsistency(m, n, flip(r1, byte, bit), r2, proof)).toBe(false);
         } else {

@@ -84,7 +84,11 @@ export function rangeHash(src: SubtreeSource, start: number, size: number): Hash
   if (size === 0) return EMPTY_ROOT;
   const keys: SubtreeKey[] = [];
   rangeKeys(start, size, keys);
-  return foldRange(size, keys.map((k) => src.subtree(k.level, k.index)), { i: 0 });
+  return foldRange(
+    size,
+    keys.map((k) => src.subtree(k.level, k.index)),
+    { i: 0 },
+  );
 }
 
 export function rootOf(src: SubtreeSource, size: number): Hash {
@@ -134,7 +138,8 @@ export function inclusionPlan(index: number, size: number): ProofPlan {
 }
 
 export function consistencyPlan(first: number, second: number): ProofPlan {
-  if (!Number.isInteger(first) || !Number.isInteger(second) || first < 0 || first > second) throw new RangeError(`no consistency proof from size ${first} to ${second}`);
+  if (!Number.isInteger(first) || !Number.isInteger(second) || first < 0 || first > second)
+    throw new RangeError(`no consistency proof from size ${first} to ${second}`);
   const out: ProofPlan = [];
   if (first === 0 || first === second) return out;
   subproofPlan(first, 0, second, true, out);
@@ -156,12 +161,18 @@ export function resolvePlan(plan: ProofPlan, hashes: Hash[]): Hash[] {
 
 export function inclusionProof(src: SubtreeSource, index: number, size: number): Hash[] {
   const plan = inclusionPlan(index, size);
-  return resolvePlan(plan, planKeys(plan).map((k) => src.subtree(k.level, k.index)));
+  return resolvePlan(
+    plan,
+    planKeys(plan).map((k) => src.subtree(k.level, k.index)),
+  );
 }
 
 export function consistencyProof(src: SubtreeSource, first: number, second: number): Hash[] {
   const plan = consistencyPlan(first, second);
-  return resolvePlan(plan, planKeys(plan).map((k) => src.subtree(k.level, k.index)));
+  return resolvePlan(
+    plan,
+    planKeys(plan).map((k) => src.subtree(k.level, k.index)),
+  );
 }
 
 /** RFC 9162 §2.1.3.2: does `proof` show the leaf with hash `leaf` at `index` in the tree of `size` with `root`? */

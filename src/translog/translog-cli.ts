@@ -15,9 +15,13 @@ import { TranslogService } from './translog.service.js';
 type WithApp = (fn: (app: INestApplicationContext) => Promise<unknown> | unknown) => Promise<void>;
 
 /** A witness's answer to a head: what POST /audit/log/heads/{size}/witnesses takes. Checks the log's signature first. */
-export function witnessSign(head: { treeSize: number; rootHash: string; timestamp: string; publicKey: string; signature: string }, keyPem: string): { publicKey: string; signature: string } {
+export function witnessSign(
+  head: { treeSize: number; rootHash: string; timestamp: string; publicKey: string; signature: string },
+  keyPem: string,
+): { publicKey: string; signature: string } {
   const text = treeHeadText(head);
-  if (!verifyCheckpointSignature(head.publicKey, text, head.signature)) throw new CommandFailed(`the head of size ${head.treeSize} is not signed by its publicKey: not countersigned`);
+  if (!verifyCheckpointSignature(head.publicKey, text, head.signature))
+    throw new CommandFailed(`the head of size ${head.treeSize} is not signed by its publicKey: not countersigned`);
   const key = createPrivateKey(keyPem);
   if (key.asymmetricKeyType !== 'ed25519') throw new CommandFailed('the witness key must be an Ed25519 private key (PEM)', 2);
   return { publicKey: publicKeyText(createPublicKey(key)), signature: sign(null, Buffer.from(text, 'ascii'), key).toString('base64') };
@@ -37,7 +41,9 @@ export function registerLogCommands(program: Command, withApp: WithApp): void {
     );
   log
     .command('witness-sign')
-    .description('countersign a signed tree head (JSON of GET /audit/log/head) with a witness key kept outside the service; prints the body to POST to /audit/log/heads/{size}/witnesses')
+    .description(
+      'countersign a signed tree head (JSON of GET /audit/log/head) with a witness key kept outside the service; prints the body to POST to /audit/log/heads/{size}/witnesses',
+    )
     .requiredOption('--key <file>', 'the witness’s Ed25519 private key, PEM (openssl genpkey -algorithm ed25519)')
     .option('--head <file>', 'the head as JSON (default: stdin)')
     .action((o: { key: string; head?: string }) => {

@@ -5,7 +5,17 @@ import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { pageOf, type Page } from '../common/pagination.js';
 import { validateAs } from '../common/validation.js';
-import { ConsistencyQuery, ConsistencyView, HeadListQuery, InclusionQuery, InclusionView, TreeHeadPageView, TreeHeadView, WitnessBody, WitnessResultView } from './translog.dto.js';
+import {
+  ConsistencyQuery,
+  ConsistencyView,
+  HeadListQuery,
+  InclusionQuery,
+  InclusionView,
+  TreeHeadPageView,
+  TreeHeadView,
+  WitnessBody,
+  WitnessResultView,
+} from './translog.dto.js';
 import { TranslogService, type ConsistencyAnswer, type InclusionAnswer, type TreeHead } from './translog.service.js';
 
 function sizeParam(text: string): number {
@@ -67,7 +77,9 @@ export class TranslogController {
 
   @Post('heads/:size/witnesses')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Record a witness’s countersignature of a signed head (Ed25519 over its signedText by the witness’s own key; `npm run cli -- log witness-sign`)' })
+  @ApiOperation({
+    summary: 'Record a witness’s countersignature of a signed head (Ed25519 over its signedText by the witness’s own key; `npm run cli -- log witness-sign`)',
+  })
   @ApiOkResponse({ type: WitnessResultView })
   async witness(@Param('size') sizeText: string, @Body() body: unknown, @CurrentActor() actor: Actor): Promise<{ head: TreeHead; recorded: boolean }> {
     return await this.log.addWitness(sizeParam(sizeText), validateAs(WitnessBody, body, 'body'), actor);

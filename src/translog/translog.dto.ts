@@ -12,37 +12,65 @@ export class HeadListQuery extends PageQuery {}
 
 export class InclusionQuery {
   @ApiPropertyOptional({ description: 'The event’s id (task_events.id; the history lists it)', example: 42 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_SIZE)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_SIZE)
   eventId?: number;
   @ApiPropertyOptional({ description: 'Or its log index', example: 41 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_SIZE)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SIZE)
   logIndex?: number;
   @ApiPropertyOptional({ description: 'Or its task (with seq)', example: 't-2026-W1-fgw' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   taskId?: string;
   @ApiPropertyOptional({ description: 'The event’s seq in its task (with taskId)', example: 3 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_SIZE)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_SIZE)
   seq?: number;
   @ApiPropertyOptional({ description: 'The signed tree head to prove against (its size); default the latest', example: 1000 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_SIZE)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_SIZE)
   treeSize?: number;
 }
 
 export class ConsistencyQuery {
   @ApiProperty({ description: 'The size of the earlier signed tree head', example: 1000 })
-  @Type(() => Number) @IsInt() @Min(0) @Max(MAX_SIZE)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SIZE)
   from: number;
   @ApiPropertyOptional({ description: 'The size of the later signed tree head; default the latest', example: 1500 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_SIZE)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SIZE)
   to?: number;
 }
 
 export class WitnessBody {
   @ApiProperty({ description: 'The witness’s Ed25519 public key: base64 of its SPKI DER', example: KEY })
-  @IsString() @Matches(/^[A-Za-z0-9+/]{40,200}={0,2}$/, { message: 'publicKey must be the base64 of an SPKI DER public key' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9+/]{40,200}={0,2}$/, { message: 'publicKey must be the base64 of an SPKI DER public key' })
   publicKey: string;
   @ApiProperty({ description: 'base64 Ed25519 signature of the head’s signedText', example: SIG })
-  @IsString() @Matches(/^[A-Za-z0-9+/]{80,100}={0,2}$/, { message: 'signature must be a base64 Ed25519 signature (64 bytes)' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9+/]{80,100}={0,2}$/, { message: 'signature must be a base64 Ed25519 signature (64 bytes)' })
   signature: string;
 }
 

@@ -84,12 +84,18 @@ export class TranslogRepository {
     const nodes = keys.filter((k) => k.level > 0);
     const found = new Map<string, string>();
     if (leaves.length) {
-      const rows = await this.db.all<{ i: number; h: string }>(`SELECT log_index AS i, leaf_hash AS h FROM audit_log_leaves WHERE log_index IN (${leaves.map(() => '?').join(',')})`, ...leaves);
+      const rows = await this.db.all<{ i: number; h: string }>(
+        `SELECT log_index AS i, leaf_hash AS h FROM audit_log_leaves WHERE log_index IN (${leaves.map(() => '?').join(',')})`,
+        ...leaves,
+      );
       for (const r of rows) found.set(`0:${r.i}`, r.h);
     }
     if (nodes.length) {
       const where = nodes.map(() => '(level = ? AND idx = ?)').join(' OR ');
-      const rows = await this.db.all<{ l: number; i: number; h: string }>(`SELECT level AS l, idx AS i, hash AS h FROM audit_log_nodes WHERE ${where}`, ...nodes.flatMap((k) => [k.level, k.index]));
+      const rows = await this.db.all<{ l: number; i: number; h: string }>(
+        `SELECT level AS l, idx AS i, hash AS h FROM audit_log_nodes WHERE ${where}`,
+        ...nodes.flatMap((k) => [k.level, k.index]),
+      );
       for (const r of rows) found.set(`${r.l}:${r.i}`, r.h);
     }
     return keys.map((k) => found.get(`${k.level}:${k.index}`));
@@ -108,7 +114,10 @@ export class TranslogRepository {
   async insertNodes(rows: { level: number; idx: number; hash: string }[]): Promise<void> {
     for (let i = 0; i < rows.length; i += CHUNK) {
       const part = rows.slice(i, i + CHUNK);
-      await this.db.run(`INSERT INTO audit_log_nodes (level, idx, hash) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`, ...part.flatMap((r) => [r.level, r.idx, r.hash]));
+      await this.db.run(
+        `INSERT INTO audit_log_nodes (level, idx, hash) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`,
+        ...part.flatMap((r) => [r.level, r.idx, r.hash]),
+      );
     }
   }
 

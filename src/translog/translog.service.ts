@@ -131,10 +131,13 @@ export class TranslogService implements OnModuleDestroy {
         .catch((e) => this.logger.error(`sequencing failed: ${(e as Error).message}`));
     };
     this.unsubscribe = this.signal.subscribe(() => {
-      this.scheduled ??= setTimeout(() => {
-        this.scheduled = undefined;
-        tick();
-      }, Math.min(MERGE_DELAY_MS, ms));
+      this.scheduled ??= setTimeout(
+        () => {
+          this.scheduled = undefined;
+          tick();
+        },
+        Math.min(MERGE_DELAY_MS, ms),
+      );
     });
     this.timer = setInterval(tick, ms);
     this.timer.unref();
@@ -287,7 +290,11 @@ export class TranslogService implements OnModuleDestroy {
    */
   async inclusion(target: { eventId?: number; logIndex?: number; taskId?: string; seq?: number }, treeSize?: number): Promise<InclusionAnswer> {
     const what =
-      target.logIndex !== undefined ? `log index ${target.logIndex}` : target.eventId !== undefined ? `event ${target.eventId}` : `event #${target.seq} of task ${target.taskId}`;
+      target.logIndex !== undefined
+        ? `log index ${target.logIndex}`
+        : target.eventId !== undefined
+          ? `event ${target.eventId}`
+          : `event #${target.seq} of task ${target.taskId}`;
     const find = () =>
       target.logIndex !== undefined
         ? this.repo.leafAt(target.logIndex)
@@ -334,7 +341,8 @@ export class TranslogService implements OnModuleDestroy {
     const a = await this.head(first);
     const latest = second === undefined ? await this.repo.latestHead() : undefined;
     const b = second === undefined ? toHead(latest!) : await this.head(second);
-    if (first > b.treeSize) throw DomainError.validation([{ field: 'from', reason: `the first tree (${first}) must not be larger than the second (${b.treeSize})` }]);
+    if (first > b.treeSize)
+      throw DomainError.validation([{ field: 'from', reason: `the first tree (${first}) must not be larger than the second (${b.treeSize})` }]);
     const proof = await this.resolve(consistencyPlan(a.treeSize, b.treeSize));
     return {
       firstSize: a.treeSize,
@@ -353,7 +361,8 @@ export class TranslogService implements OnModuleDestroy {
   /** Record a witness's Ed25519 countersignature of the signed head of `size` (its key kept outside the service). */
   async addWitness(size: number, body: { publicKey: string; signature: string }, actor: Actor): Promise<{ head: TreeHead; recorded: boolean }> {
     const h = await this.head(size);
-    if (body.publicKey === h.publicKey) throw DomainError.validation([{ field: 'publicKey', reason: 'a witness must use its own key, not the log’s signing key' }]);
+    if (body.publicKey === h.publicKey)
+      throw DomainError.validation([{ field: 'publicKey', reason: 'a witness must use its own key, not the log’s signing key' }]);
     if (!verifyCheckpointSignature(body.publicKey, h.signedText, body.signature)) {
       throw DomainError.validation([{ field: 'signature', reason: `not an Ed25519 signature of "${h.signedText}" by this public key` }]);
     }

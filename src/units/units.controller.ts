@@ -30,4 +30,3 @@ export class UnitsController {
     return await this.units.get(id);
   }
 }
-

@@ -6,7 +6,10 @@ export const UNIT_KINDS = ['town', 'park', 'department', 'office', 'other'] as c
 
 export class CreateUnitDto {
   @ApiPropertyOptional({ description: 'Id; generated when absent', example: 'unit-fgw' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
   id?: string;
   @ApiProperty({ example: '县发展和改革局' }) @IsString() @IsNotEmpty() @MaxLength(100) name: string;
   @ApiProperty({ enum: UNIT_KINDS, example: 'department' }) @IsIn(UNIT_KINDS as unknown as string[]) kind: string;
@@ -25,4 +28,3 @@ export interface UnitView {
   aliases: string[];
   createdAt: string;
 }
-

@@ -23,7 +23,13 @@ export class UnitsService {
   ) {}
 
   async create(dto: CreateUnitDto): Promise<UnitView> {
-    const row: UnitRow = { id: dto.id ?? randomUUID(), name: dto.name, kind: dto.kind, aliases: JSON.stringify(dto.aliases ?? []), created_at: this.clock.nowIso() };
+    const row: UnitRow = {
+      id: dto.id ?? randomUUID(),
+      name: dto.name,
+      kind: dto.kind,
+      aliases: JSON.stringify(dto.aliases ?? []),
+      created_at: this.clock.nowIso(),
+    };
     await this.db.transaction(async () => {
       if (await this.db.one('SELECT 1 FROM units WHERE id = ? OR name = ?', row.id, row.name)) {
         throw new DomainError(ErrorCode.Duplicate, `a unit with id ${row.id} or name ${row.name} exists`, { field: 'name' });
@@ -34,7 +40,7 @@ export class UnitsService {
   }
 
   async get(id: string): Promise<UnitView> {
-    const row = await this.db.one('SELECT * FROM units WHERE id = ?', id) as UnitRow | undefined;
+    const row = (await this.db.one('SELECT * FROM units WHERE id = ?', id)) as UnitRow | undefined;
     if (!row) throw DomainError.notFound('unit', id);
     return toView(row);
   }
@@ -44,12 +50,14 @@ export class UnitsService {
     const search = containsPattern(q.q);
     const conds: string[] = [];
     if (q.kind) conds.push('kind = @kind');
-    if (search) conds.push(`(name ${likeOperator(this.db.dialect)} @search ESCAPE '\\' OR aliases ${likeOperator(this.db.dialect)} @search ESCAPE '\\' OR id ${likeOperator(this.db.dialect)} @search ESCAPE '\\')`);
+    if (search)
+      conds.push(
+        `(name ${likeOperator(this.db.dialect)} @search ESCAPE '\\' OR aliases ${likeOperator(this.db.dialect)} @search ESCAPE '\\' OR id ${likeOperator(this.db.dialect)} @search ESCAPE '\\')`,
+      );
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const params = { kind: q.kind, search, limit: pageSize, offset };
-    const total = (await this.db.one(`SELECT count(*) AS n FROM units ${where}`, params) as { n: number }).n;
-    const rows = await this.db.all(`SELECT * FROM units ${where} ORDER BY name LIMIT @limit OFFSET @offset`, params) as UnitRow[];
+    const total = ((await this.db.one(`SELECT count(*) AS n FROM units ${where}`, params)) as { n: number }).n;
+    const rows = (await this.db.all(`SELECT * FROM units ${where} ORDER BY name LIMIT @limit OFFSET @offset`, params)) as UnitRow[];
     return { items: rows.map(toView), total, page, pageSize };
   }
 }
-

@@ -21,17 +21,22 @@ describe('escalation rules', () => {
 
   it('refuse a malformed list naming each field', () => {
     expect(rulesProblems([])).toEqual([expect.objectContaining({ field: 'rules' })]);
-    expect(rulesProblems([{ level: 'urge', offsetWorkingDays: 0.5 }, { level: 'urge', offsetWorkingDays: 1, colour: 'x' }, { level: 'supervise', offsetWorkingDays: 2, replyWorkingDays: 0 }]).map((p) => p.field)).toEqual([
-      'rules[0].offsetWorkingDays',
-      'rules[1].colour',
-      'rules[1].level',
-      'rules[2].replyWorkingDays',
-    ]);
+    expect(
+      rulesProblems([
+        { level: 'urge', offsetWorkingDays: 0.5 },
+        { level: 'urge', offsetWorkingDays: 1, colour: 'x' },
+        { level: 'supervise', offsetWorkingDays: 2, replyWorkingDays: 0 },
+      ]).map((p) => p.field),
+    ).toEqual(['rules[0].offsetWorkingDays', 'rules[1].colour', 'rules[1].level', 'rules[2].replyWorkingDays']);
     expect(rulesProblems(DEFAULT_RULES)).toEqual([]);
   });
 
   it('write the standard texts in Chinese', () => {
-    expect(defaultText('remind', { indicatorName: '招商引资', seq: 2, dueDate: '2026-06-30', daysOverdue: 0 })).toBe('【提醒】“招商引资”第2个节点将于2026-06-30到期，请按时报送证明材料。');
-    expect(defaultText('supervise', { indicatorName: '招商引资', seq: 2, dueDate: '2026-06-30', daysOverdue: 4, replyBy: '2026年7月7日' })).toContain('已逾期4天，请于2026年7月7日前书面说明原因');
+    expect(defaultText('remind', { indicatorName: '招商引资', seq: 2, dueDate: '2026-06-30', daysOverdue: 0 })).toBe(
+      '【提醒】“招商引资”第2个节点将于2026-06-30到期，请按时报送证明材料。',
+    );
+    expect(defaultText('supervise', { indicatorName: '招商引资', seq: 2, dueDate: '2026-06-30', daysOverdue: 4, replyBy: '2026年7月7日' })).toContain(
+      '已逾期4天，请于2026年7月7日前书面说明原因',
+    );
   });
 });

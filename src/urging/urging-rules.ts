@@ -29,19 +29,25 @@ export const DEFAULT_RULES: UrgingRule[] = [
 
 /** Every problem with a rule list, each naming `rules[i].field`. */
 export function rulesProblems(rules: unknown): { field: string; reason: string }[] {
-  if (!Array.isArray(rules) || rules.length === 0) return [{ field: 'rules', reason: 'must be a non-empty array of { level, offsetWorkingDays, replyWorkingDays? }' }];
+  if (!Array.isArray(rules) || rules.length === 0)
+    return [{ field: 'rules', reason: 'must be a non-empty array of { level, offsetWorkingDays, replyWorkingDays? }' }];
   const problems: { field: string; reason: string }[] = [];
   const seen = new Set<string>();
   rules.forEach((r: unknown, i) => {
     const at = `rules[${i}]`;
     if (typeof r !== 'object' || r === null) return void problems.push({ field: at, reason: 'must be an object' });
     const o = r as Record<string, unknown>;
-    for (const k of Object.keys(o)) if (!['level', 'offsetWorkingDays', 'replyWorkingDays'].includes(k)) problems.push({ field: `${at}.${k}`, reason: 'unknown field' });
+    for (const k of Object.keys(o))
+      if (!['level', 'offsetWorkingDays', 'replyWorkingDays'].includes(k)) problems.push({ field: `${at}.${k}`, reason: 'unknown field' });
     if (!LEVELS.includes(o.level as UrgingLevel)) problems.push({ field: `${at}.level`, reason: `must be one of ${LEVELS.join(', ')}` });
     else if (seen.has(o.level as string)) problems.push({ field: `${at}.level`, reason: `${String(o.level)} is given twice: each level fires once per node` });
     else seen.add(o.level as string);
-    if (!Number.isInteger(o.offsetWorkingDays) || Math.abs(o.offsetWorkingDays as number) > 60) problems.push({ field: `${at}.offsetWorkingDays`, reason: 'must be a whole number of working days within ±60' });
-    if (o.replyWorkingDays !== undefined && (!Number.isInteger(o.replyWorkingDays) || (o.replyWorkingDays as number) < 1 || (o.replyWorkingDays as number) > 30)) {
+    if (!Number.isInteger(o.offsetWorkingDays) || Math.abs(o.offsetWorkingDays as number) > 60)
+      problems.push({ field: `${at}.offsetWorkingDays`, reason: 'must be a whole number of working days within ±60' });
+    if (
+      o.replyWorkingDays !== undefined &&
+      (!Number.isInteger(o.replyWorkingDays) || (o.replyWorkingDays as number) < 1 || (o.replyWorkingDays as number) > 30)
+    ) {
       problems.push({ field: `${at}.replyWorkingDays`, reason: 'must be a whole number of working days from 1 to 30' });
     }
   });
@@ -60,9 +66,15 @@ export function replyByInstant(issuedAt: string, workingDays: number, calendar: 
   return dueInstant(calendar.addWorkingDays(day, workingDays), timezone);
 }
 
-export function defaultText(level: UrgingLevel, p: { indicatorName: string; seq: number; dueDate: string; daysOverdue: number; replyBy?: string | null }): string {
+export function defaultText(
+  level: UrgingLevel,
+  p: { indicatorName: string; seq: number; dueDate: string; daysOverdue: number; replyBy?: string | null },
+): string {
   const node = `“${p.indicatorName}”第${p.seq}个节点`;
   if (level === 'remind') return `【提醒】${node}将于${p.dueDate}到期，请按时报送证明材料。`;
-  if (level === 'urge') return p.daysOverdue > 0 ? `【催办】${node}已逾期${p.daysOverdue}天，尚未报送证明材料，请抓紧办理。` : `【催办】${node}今日到期，尚未报送证明材料，请抓紧办理。`;
+  if (level === 'urge')
+    return p.daysOverdue > 0
+      ? `【催办】${node}已逾期${p.daysOverdue}天，尚未报送证明材料，请抓紧办理。`
+      : `【催办】${node}今日到期，尚未报送证明材料，请抓紧办理。`;
   return `【督办】${node}已逾期${p.daysOverdue}天，请于${p.replyBy ?? '规定时间'}前书面说明原因并报送整改情况。`;
 }

@@ -48,7 +48,12 @@ export class UrgingController {
   @Post('tasks/:id/nodes/:seq/urgings')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Urge a node now (提醒 / 催办 / 督办 with a reply-by date); delivered to the unit (inbox, SSE, webhooks)' })
-  async issue(@Param('id') taskId: string, @Param('seq', NODE_SEQ) seq: number, @Body() dto: IssueNoticeDto, @CurrentActor() actor: Actor): Promise<NoticeView> {
+  async issue(
+    @Param('id') taskId: string,
+    @Param('seq', NODE_SEQ) seq: number,
+    @Body() dto: IssueNoticeDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<NoticeView> {
     return await this.urging.issue(taskId, seq, dto, actor);
   }
 
@@ -99,7 +104,10 @@ export class UrgingController {
         if (e instanceof NoCjkFontError) throw new DomainError(ErrorCode.Busy, e.message, { field: 'format', reason: 'no CJK font on the server' });
         throw e;
       }
-      void reply.header('content-type', 'application/pdf').header('content-disposition', disposition(`${base}.pdf`)).send(bytes);
+      void reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', disposition(`${base}.pdf`))
+        .send(bytes);
       return;
     }
     void reply

@@ -14,8 +14,15 @@ export class ReplyDto {
 }
 
 export class RulesDto {
-  @ApiProperty({ example: [{ level: 'remind', offsetWorkingDays: -3 }, { level: 'urge', offsetWorkingDays: 0 }, { level: 'supervise', offsetWorkingDays: 2, replyWorkingDays: 3 }] })
-  @IsArray() rules: UrgingRule[];
+  @ApiProperty({
+    example: [
+      { level: 'remind', offsetWorkingDays: -3 },
+      { level: 'urge', offsetWorkingDays: 0 },
+      { level: 'supervise', offsetWorkingDays: 2, replyWorkingDays: 3 },
+    ],
+  })
+  @IsArray()
+  rules: UrgingRule[];
 }
 
 export class NoticeQuery {

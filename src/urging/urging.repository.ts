@@ -57,44 +57,57 @@ export class UrgingRepository {
   }
 
   async rules(planId: string): Promise<{ rules: string; updated_by: string | null; updated_at: string } | undefined> {
-    return await this.db.one('SELECT rules, updated_by, updated_at FROM urging_rules WHERE plan_id = ?', planId) as { rules: string; updated_by: string | null; updated_at: string } | undefined;
+    return (await this.db.one('SELECT rules, updated_by, updated_at FROM urging_rules WHERE plan_id = ?', planId)) as
+      { rules: string; updated_by: string | null; updated_at: string } | undefined;
   }
 
   async plansWithRules(): Promise<{ plan_id: string; rules: string }[]> {
-    return await this.db.all('SELECT plan_id, rules FROM urging_rules ORDER BY plan_id') as { plan_id: string; rules: string }[];
+    return (await this.db.all('SELECT plan_id, rules FROM urging_rules ORDER BY plan_id')) as { plan_id: string; rules: string }[];
   }
 
   async upsertRules(planId: string, rules: string, by: string | null, at: string): Promise<void> {
-    await this.db
-      .run(`INSERT INTO urging_rules (plan_id, rules, updated_by, updated_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (plan_id) DO UPDATE SET rules = excluded.rules, updated_by = excluded.updated_by, updated_at = excluded.updated_at`, planId, rules, by, at);
+    await this.db.run(
+      `INSERT INTO urging_rules (plan_id, rules, updated_by, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (plan_id) DO UPDATE SET rules = excluded.rules, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+      planId,
+      rules,
+      by,
+      at,
+    );
   }
 
   /** Unsubmitted nodes (pending, open, returned) of the plan's live tasks: what a rule may urge. */
   async unsubmittedNodes(planId: string): Promise<CandidateNode[]> {
-    return await this.db
-      .all(`${NODE_SELECT} WHERE t.plan_id = ? AND t.state NOT IN ${TERMINAL} AND n.status IN ('pending', 'open', 'returned') ORDER BY n.task_id, n.seq`, planId) as CandidateNode[];
+    return (await this.db.all(
+      `${NODE_SELECT} WHERE t.plan_id = ? AND t.state NOT IN ${TERMINAL} AND n.status IN ('pending', 'open', 'returned') ORDER BY n.task_id, n.seq`,
+      planId,
+    )) as CandidateNode[];
   }
 
   async node(taskId: string, seq: number): Promise<CandidateNode | undefined> {
-    return await this.db.one(`${NODE_SELECT} WHERE n.task_id = ? AND n.seq = ?`, taskId, seq) as CandidateNode | undefined;
+    return (await this.db.one(`${NODE_SELECT} WHERE n.task_id = ? AND n.seq = ?`, taskId, seq)) as CandidateNode | undefined;
   }
 
   async nextNumber(planId: string, level: string): Promise<number> {
-    return ((await this.db.one('SELECT max(number) AS n FROM urging_notices WHERE plan_id = ? AND level = ?', planId, level) as { n: number | null }).n ?? 0) + 1;
+    return (
+      (((await this.db.one('SELECT max(number) AS n FROM urging_notices WHERE plan_id = ? AND level = ?', planId, level)) as { n: number | null }).n ?? 0) + 1
+    );
   }
 
   /** Inserts unless a notice with the same (task, node, key) exists: 1 when written, 0 when it was already there. */
   async insertNotice(r: NoticeRow): Promise<number> {
-    return (await this.db
-      .run(
+    return (
+      await this.db.run(
         `INSERT INTO urging_notices (id, plan_id, task_id, node_seq, unit_id, level, key, source, number, text, reply_by, due_at, days_overdue, issued_by, issued_at, reply_text, replied_by, replied_at)
          VALUES (@id, @plan_id, @task_id, @node_seq, @unit_id, @level, @key, @source, @number, @text, @reply_by, @due_at, @days_overdue, @issued_by, @issued_at, NULL, NULL, NULL)
-         ON CONFLICT (task_id, node_seq, key) DO NOTHING`, r)).changes;
+         ON CONFLICT (task_id, node_seq, key) DO NOTHING`,
+        r,
+      )
+    ).changes;
   }
 
   async notice(id: string): Promise<NoticeRow | undefined> {
-    return await this.db.one('SELECT * FROM urging_notices WHERE id = ?', id) as NoticeRow | undefined;
+    return (await this.db.one('SELECT * FROM urging_notices WHERE id = ?', id)) as NoticeRow | undefined;
   }
 
   async notices(q: { planId?: string; unitId?: string; taskId?: string }): Promise<NoticeRow[]> {
@@ -102,22 +115,35 @@ export class UrgingRepository {
     if (q.planId) conds.push('plan_id = @planId');
     if (q.unitId) conds.push('unit_id = @unitId');
     if (q.taskId) conds.push('task_id = @taskId');
-    return await this.db
-      .all(`SELECT * FROM urging_notices ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''} ORDER BY issued_at DESC, id LIMIT 1000`, { planId: q.planId, unitId: q.unitId, taskId: q.taskId }) as NoticeRow[];
+    return (await this.db.all(`SELECT * FROM urging_notices ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''} ORDER BY issued_at DESC, id LIMIT 1000`, {
+      planId: q.planId,
+      unitId: q.unitId,
+      taskId: q.taskId,
+    })) as NoticeRow[];
   }
 
   async reply(id: string, text: string, by: string | null, at: string): Promise<number> {
-    return (await this.db.run('UPDATE urging_notices SET reply_text = ?, replied_by = ?, replied_at = ? WHERE id = ? AND replied_at IS NULL', text, by, at, id)).changes;
+    return (await this.db.run('UPDATE urging_notices SET reply_text = ?, replied_by = ?, replied_at = ? WHERE id = ? AND replied_at IS NULL', text, by, at, id))
+      .changes;
   }
 
   async countsByUnit(planId: string): Promise<{ unit_id: string; level: string; n: number; replied: number }[]> {
-    return await this.db
-      .all(`SELECT unit_id, level, count(*) AS n, count(replied_at) AS replied FROM urging_notices WHERE plan_id = ? GROUP BY unit_id, level ORDER BY unit_id, level`, planId) as { unit_id: string; level: string; n: number; replied: number }[];
+    return (await this.db.all(
+      `SELECT unit_id, level, count(*) AS n, count(replied_at) AS replied FROM urging_notices WHERE plan_id = ? GROUP BY unit_id, level ORDER BY unit_id, level`,
+      planId,
+    )) as { unit_id: string; level: string; n: number; replied: number }[];
   }
 
   /** The notice's delivery: an outbox row in the same transaction (SSE, webhooks), like a task's domain events. */
   async enqueue(taskId: string, lastSeq: number, type: string, body: object, unitId: string, at: string): Promise<void> {
-    await this.db
-      .run('INSERT INTO outbox (task_id, event_seq, type, body, unit_id, created_at, dispatched_at) VALUES (?, ?, ?, ?, ?, ?, NULL)', taskId, lastSeq, type, JSON.stringify(body), unitId, at);
+    await this.db.run(
+      'INSERT INTO outbox (task_id, event_seq, type, body, unit_id, created_at, dispatched_at) VALUES (?, ?, ?, ?, ?, ?, NULL)',
+      taskId,
+      lastSeq,
+      type,
+      JSON.stringify(body),
+      unitId,
+      at,
+    );
   }
 }

@@ -11,7 +11,17 @@ import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import type { OfficialDocument } from '../documents/official-document.js';
 import { PlansService } from '../plans/plans.service.js';
 import { canSeeTask } from '../tasks/task-access.js';
-import { DEFAULT_RULES, defaultText, fireInstant, LEVEL_COLOURS, LEVEL_LABELS, replyByInstant, rulesProblems, type UrgingLevel, type UrgingRule } from './urging-rules.js';
+import {
+  DEFAULT_RULES,
+  defaultText,
+  fireInstant,
+  LEVEL_COLOURS,
+  LEVEL_LABELS,
+  replyByInstant,
+  rulesProblems,
+  type UrgingLevel,
+  type UrgingRule,
+} from './urging-rules.js';
 import { UrgingRepository, type CandidateNode, type NoticeRow } from './urging.repository.js';
 
 export interface NoticeView {
@@ -74,14 +84,20 @@ export class UrgingService implements OnApplicationShutdown {
   async getRules(planId: string): Promise<{ planId: string; rules: UrgingRule[]; isDefault: boolean; updatedAt: string | null }> {
     await this.plans.get(planId);
     const row = await this.repo.rules(planId);
-    return row ? { planId, rules: JSON.parse(row.rules) as UrgingRule[], isDefault: false, updatedAt: row.updated_at } : { planId, rules: DEFAULT_RULES, isDefault: true, updatedAt: null };
+    return row
+      ? { planId, rules: JSON.parse(row.rules) as UrgingRule[], isDefault: false, updatedAt: row.updated_at }
+      : { planId, rules: DEFAULT_RULES, isDefault: true, updatedAt: null };
   }
 
   async setRules(planId: string, rules: unknown, actor: Actor) {
     await this.plans.get(planId);
     const problems = rulesProblems(rules);
     if (problems.length) throw DomainError.validation(problems);
-    const clean = (rules as UrgingRule[]).map((r) => ({ level: r.level, offsetWorkingDays: r.offsetWorkingDays, ...(r.replyWorkingDays !== undefined ? { replyWorkingDays: r.replyWorkingDays } : {}) }));
+    const clean = (rules as UrgingRule[]).map((r) => ({
+      level: r.level,
+      offsetWorkingDays: r.offsetWorkingDays,
+      ...(r.replyWorkingDays !== undefined ? { replyWorkingDays: r.replyWorkingDays } : {}),
+    }));
     await this.repo.transaction(async () => await this.repo.upsertRules(planId, JSON.stringify(clean), actor.userId, this.clock.nowIso()));
     return await this.getRules(planId);
   }
@@ -91,7 +107,11 @@ export class UrgingService implements OnApplicationShutdown {
     const node = await this.repo.node(taskId, nodeSeq);
     if (!node) throw DomainError.notFound('node', `${taskId}#${nodeSeq}`);
     if (['completed', 'closed', 'scored', 'cancelled'].includes(node.task_state) || node.status === 'approved') {
-      throw new DomainError(ErrorCode.EventNotAllowed, `node ${nodeSeq} of task ${taskId} is ${node.status === 'approved' ? 'approved' : node.task_state}: nothing to urge`, { field: 'nodeSeq', status: node.status, taskState: node.task_state });
+      throw new DomainError(
+        ErrorCode.EventNotAllowed,
+        `node ${nodeSeq} of task ${taskId} is ${node.status === 'approved' ? 'approved' : node.task_state}: nothing to urge`,
+        { field: 'nodeSeq', status: node.status, taskState: node.task_state },
+      );
     }
     const now = this.clock.nowIso();
     if (dto.replyBy !== undefined && dto.replyBy <= now) throw DomainError.validation([{ field: 'replyBy', reason: 'must be in the future' }]);
@@ -124,7 +144,17 @@ export class UrgingService implements OnApplicationShutdown {
     return { issued, plans: planIds.size };
   }
 
-  private async write(node: CandidateNode, level: UrgingLevel, key: string, source: 'office' | 'rule', text: string | undefined, replyBy: string | null, actor: Actor | null, now: string, timezone: string): Promise<NoticeRow | null> {
+  private async write(
+    node: CandidateNode,
+    level: UrgingLevel,
+    key: string,
+    source: 'office' | 'rule',
+    text: string | undefined,
+    replyBy: string | null,
+    actor: Actor | null,
+    now: string,
+    timezone: string,
+  ): Promise<NoticeRow | null> {
     const overdue = daysOverdue(node.due_at, now, timezone);
     const replyByDay = replyBy ? DateTime.fromISO(replyBy, { zone: 'utc' }).setZone(timezone).toFormat('yyyy年M月d日') : null;
     const written = await this.repo.transaction(async () => {
@@ -138,7 +168,8 @@ export class UrgingService implements OnApplicationShutdown {
         key,
         source,
         number: await this.repo.nextNumber(node.plan_id, level),
-        text: text ?? defaultText(level, { indicatorName: node.indicator_name, seq: node.seq, dueDate: node.due_date, daysOverdue: overdue, replyBy: replyByDay }),
+        text:
+          text ?? defaultText(level, { indicatorName: node.indicator_name, seq: node.seq, dueDate: node.due_date, daysOverdue: overdue, replyBy: replyByDay }),
         reply_by: replyBy,
         due_at: node.due_at,
         days_overdue: overdue,
@@ -148,8 +179,29 @@ export class UrgingService implements OnApplicationShutdown {
         replied_by: null,
         replied_at: null,
       };
-      if (await this.repo.insertNotice(row) === 0) return null;
-      await this.repo.enqueue(node.task_id, node.last_seq, 'node.urged', { type: 'node.urged', taskId: node.task_id, planId: node.plan_id, unitId: node.unit_id, assessingUnitId: node.assessing_unit_id, seq: node.last_seq, at: now, noticeId: row.id, nodeSeq: node.seq, level, levelLabel: LEVEL_LABELS[level], text: row.text, replyBy }, node.unit_id, now);
+      if ((await this.repo.insertNotice(row)) === 0) return null;
+      await this.repo.enqueue(
+        node.task_id,
+        node.last_seq,
+        'node.urged',
+        {
+          type: 'node.urged',
+          taskId: node.task_id,
+          planId: node.plan_id,
+          unitId: node.unit_id,
+          assessingUnitId: node.assessing_unit_id,
+          seq: node.last_seq,
+          at: now,
+          noticeId: row.id,
+          nodeSeq: node.seq,
+          level,
+          levelLabel: LEVEL_LABELS[level],
+          text: row.text,
+          replyBy,
+        },
+        node.unit_id,
+        now,
+      );
       return row;
     });
     if (written && source === 'office') this.signal.notify();
@@ -172,14 +224,36 @@ export class UrgingService implements OnApplicationShutdown {
   /** The unit answers a notice (once): delivered like the notice. */
   async reply(id: string, text: string, actor: Actor): Promise<NoticeView> {
     const row = await this.visible(id, actor);
-    if (actor.role !== 'department' || actor.unitId !== row.unit_id) throw DomainError.forbidden('only the urged unit replies to its notice', { field: 'role' });
+    if (actor.role !== 'department' || actor.unitId !== row.unit_id)
+      throw DomainError.forbidden('only the urged unit replies to its notice', { field: 'role' });
     const now = this.clock.nowIso();
     const node = (await this.repo.node(row.task_id, row.node_seq))!;
     await this.repo.transaction(async () => {
-      if (await this.repo.reply(id, text, actor.userId, now) === 0) {
-        throw new DomainError(ErrorCode.EventNotAllowed, `notice ${id} was already answered`, { field: 'text', repliedAt: (await this.repo.notice(id))?.replied_at });
+      if ((await this.repo.reply(id, text, actor.userId, now)) === 0) {
+        throw new DomainError(ErrorCode.EventNotAllowed, `notice ${id} was already answered`, {
+          field: 'text',
+          repliedAt: (await this.repo.notice(id))?.replied_at,
+        });
       }
-      await this.repo.enqueue(row.task_id, node.last_seq, 'node.urge-replied', { type: 'node.urge-replied', taskId: row.task_id, planId: row.plan_id, unitId: row.unit_id, assessingUnitId: node.assessing_unit_id, seq: node.last_seq, at: now, noticeId: id, nodeSeq: row.node_seq, text }, row.unit_id, now);
+      await this.repo.enqueue(
+        row.task_id,
+        node.last_seq,
+        'node.urge-replied',
+        {
+          type: 'node.urge-replied',
+          taskId: row.task_id,
+          planId: row.plan_id,
+          unitId: row.unit_id,
+          assessingUnitId: node.assessing_unit_id,
+          seq: node.last_seq,
+          at: now,
+          noticeId: id,
+          nodeSeq: row.node_seq,
+          text,
+        },
+        row.unit_id,
+        now,
+      );
     });
     this.signal.notify();
     return toView((await this.repo.notice(id))!);
@@ -221,10 +295,21 @@ export class UrgingService implements OnApplicationShutdown {
           table: {
             columns: ['考核方案', '指标', '节点', '截止时间', '逾期天数', row.reply_by ? '回复期限' : '级别'],
             widths: [3, 4, 1, 2.5, 1.2, 2.5],
-            rows: [[plan.name, node.indicator_name, `节点${row.node_seq}`, local(row.due_at).toFormat('yyyy-MM-dd HH:mm'), String(row.days_overdue), row.reply_by ? local(row.reply_by).toFormat('yyyy-MM-dd HH:mm') : LEVEL_LABELS[level]]],
+            rows: [
+              [
+                plan.name,
+                node.indicator_name,
+                `节点${row.node_seq}`,
+                local(row.due_at).toFormat('yyyy-MM-dd HH:mm'),
+                String(row.days_overdue),
+                row.reply_by ? local(row.reply_by).toFormat('yyyy-MM-dd HH:mm') : LEVEL_LABELS[level],
+              ],
+            ],
           },
         },
-        ...(row.reply_text ? [{ kind: 'paragraph' as const, text: `单位回复（${local(row.replied_at!).toFormat('yyyy-MM-dd HH:mm')}）：${row.reply_text}` }] : []),
+        ...(row.reply_text
+          ? [{ kind: 'paragraph' as const, text: `单位回复（${local(row.replied_at!).toFormat('yyyy-MM-dd HH:mm')}）：${row.reply_text}` }]
+          : []),
         { kind: 'paragraph', text: '联系人：绩效考评办公室（请登录督办系统查看并回复）。' },
       ],
     };

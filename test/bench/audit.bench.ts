@@ -52,13 +52,21 @@ async function longTask(app: INestApplicationContext): Promise<string> {
   await app.get(UnitsService).create({ id: 'u-dept', name: '县发改局', kind: 'department' });
   await app.get(UnitsService).create({ id: 'u-assess', name: '县统计局', kind: 'department' });
   await app.get(PlansService).create({ id: 'bench', year: 2026, name: 'bench' });
-  const ind = await app.get(IndicatorsService).create({ planId: 'bench', code: 'L1', name: '长历史', points: 10, methodCode: 'node_platform', assessingUnitId: 'u-assess' });
+  const ind = await app
+    .get(IndicatorsService)
+    .create({ planId: 'bench', code: 'L1', name: '长历史', points: 10, methodCode: 'node_platform', assessingUnitId: 'u-assess' });
   const start = Date.now();
   const nodes = Array.from({ length: 10 }, (_, i) => {
     const due = start + (400 + 30 * i) * DAY;
     return {
-      seq: i + 1, dueDate: new Date(due).toISOString().slice(0, 10), dueAt: new Date(due).toISOString(), warnAt: new Date(due - 3 * DAY).toISOString(),
-      stageTarget: `节点${i + 1}`, stageValue: i, requiredEvidence: '进度报告', redDeduction: 0.5,
+      seq: i + 1,
+      dueDate: new Date(due).toISOString().slice(0, 10),
+      dueAt: new Date(due).toISOString(),
+      warnAt: new Date(due - 3 * DAY).toISOString(),
+      stageTarget: `节点${i + 1}`,
+      stageValue: i,
+      requiredEvidence: '进度报告',
+      redDeduction: 0.5,
     };
   });
   const sup: Actor = { userId: 'sup', role: 'supervisor', unitId: null };
@@ -67,7 +75,8 @@ async function longTask(app: INestApplicationContext): Promise<string> {
   const commands = app.get(TaskCommandService);
   const { taskId } = await commands.create({ planId: 'bench', indicatorId: ind.id, unitId: 'u-dept', isLead: true, nodes }, sup);
   let at = start + 60_000;
-  const send = async (e: Omit<TaskEvent, 'at'>, who: Actor) => await commands.apply(taskId, { ...e, at: new Date((at += 60_000)).toISOString() } as TaskEvent, who);
+  const send = async (e: Omit<TaskEvent, 'at'>, who: Actor) =>
+    await commands.apply(taskId, { ...e, at: new Date((at += 60_000)).toISOString() } as TaskEvent, who);
   await send({ type: 'task.acknowledge' }, dept);
   for (let n = 0; n < 10; n++) {
     for (let k = 0; k < (n === 0 ? 48 : 49); k++) {
@@ -114,9 +123,14 @@ async function loadBig(db: DatabaseService): Promise<number> {
   const tail = ',"machineVersion":1}';
   let rows = 0;
   await db.transaction(async () => {
-    s.prepare(`INSERT INTO plans (id, year, name, timezone, status, warn_working_days, created_at) VALUES ('big', 2026, 'big', 'Asia/Shanghai', 'published', 3, ?)`).run(created);
-    s.prepare(`INSERT INTO units (id, name, kind, aliases, created_at) VALUES ('u-dept', '县发改局', 'department', '[]', ?), ('u-assess', '县统计局', 'department', '[]', ?)`).run(created, created);
-    const ind = s.prepare(`INSERT INTO indicators (id, plan_id, code, name, points, method_code, method_params, category_path, direction, assessing_unit_id, created_at)
+    s.prepare(
+      `INSERT INTO plans (id, year, name, timezone, status, warn_working_days, created_at) VALUES ('big', 2026, 'big', 'Asia/Shanghai', 'published', 3, ?)`,
+    ).run(created);
+    s.prepare(
+      `INSERT INTO units (id, name, kind, aliases, created_at) VALUES ('u-dept', '县发改局', 'department', '[]', ?), ('u-assess', '县统计局', 'department', '[]', ?)`,
+    ).run(created, created);
+    const ind =
+      s.prepare(`INSERT INTO indicators (id, plan_id, code, name, points, method_code, method_params, category_path, direction, assessing_unit_id, created_at)
                            VALUES (?, 'big', ?, ?, 10, 'node_platform', '{}', '[]', 'higher', 'u-assess', ?)`);
     const task = s.prepare(`INSERT INTO tasks (id, plan_id, indicator_id, unit_id, is_lead, state, light, current_node_seq, next_deadline_at, red_count,
                              version, machine_version, snapshot, last_seq, last_hash, created_at, updated_at)
@@ -139,7 +153,11 @@ async function loadBig(db: DatabaseService): Promise<number> {
         let actor: [string | null, string, string | null];
         if (seq === 1) {
           type = 'task.created';
-          payload = canonicalJson({ actor: { role: 'system', unit: null, user: null }, data: { input, task: { planId: 'big', indicatorId: `bi${t}`, unitId: 'u-dept', isLead: true } }, machineVersion: 1 });
+          payload = canonicalJson({
+            actor: { role: 'system', unit: null, user: null },
+            data: { input, task: { planId: 'big', indicatorId: `bi${t}`, unitId: 'u-dept', isLead: true } },
+            machineVersion: 1,
+          });
           after = canonicalJson(init.value);
           actor = [null, 'system', null];
         } else if (seq === 2) {
@@ -193,7 +211,10 @@ export async function benchAudit(): Promise<void> {
     await timed(3, async () => await history.replay(taskId, SYSTEM_ACTOR));
     const replay = await timed(20, async () => await history.replay(taskId, SYSTEM_ACTOR));
     const med = percentile(replay, 50);
-    line('replay + chain verify + end vs stored snapshot', `${fmt(med, 1)} ms median  (max ${fmt(replay.at(-1)!, 1)} ms; ${fmt((med * 1000) / events, 1)} µs/event)  bar ≤ 50 ms: ${med <= 50 ? 'met' : 'NOT MET'}`);
+    line(
+      'replay + chain verify + end vs stored snapshot',
+      `${fmt(med, 1)} ms median  (max ${fmt(replay.at(-1)!, 1)} ms; ${fmt((med * 1000) / events, 1)} µs/event)  bar ≤ 50 ms: ${med <= 50 ? 'met' : 'NOT MET'}`,
+    );
     const end = new Date(Date.now() + 400 * DAY).toISOString();
     const asOf = await timed(10, async () => await history.asOf(taskId, end, SYSTEM_ACTOR));
     line('as-of after its last event (read + fold + tick)', `${fmt(percentile(asOf, 50), 1)} ms median`);
@@ -227,6 +248,9 @@ export async function benchAudit(): Promise<void> {
     const b = percentile(bare, 50) / 1000;
     const v = percentile(verify, 50) / 1000;
     line('baseline: bare read of those rows (same query)', `${fmt(b, 2)} s median of 3  (${fmt(rows / b / 1000, 0)}k rows/s)`);
-    line('verify: every chain + checkpoint chain + sealed heads', `${fmt(v, 2)} s median of 3  (${fmt(v / b, 1)}× the bare read; ${report!.breaks.length} breaks)  bar ≤ 10 s: ${v <= 10 ? 'met' : 'NOT MET'}`);
+    line(
+      'verify: every chain + checkpoint chain + sealed heads',
+      `${fmt(v, 2)} s median of 3  (${fmt(v / b, 1)}× the bare read; ${report!.breaks.length} breaks)  bar ≤ 10 s: ${v <= 10 ? 'met' : 'NOT MET'}`,
+    );
   });
 }

@@ -24,7 +24,24 @@ const BAR = 1.5;
 /** Last year's plan: every node is past, so the history holds the year's red lights. */
 const YEAR = new Date().getUTCFullYear() - 1;
 const DATES = [`${YEAR}-3-31`, `${YEAR}-6-30`, `${YEAR}-9-30`, `${YEAR}-12-31`];
-const HEADER = ['序号', '三级指标', '四级指标', '节点名称', '计划完成时间', '节点证明材料', '分值', '计分方式', '评分标准', '设置依据', '年度目标值', '年度证明材料', '考核主体', '使用部门', '任务分解表序号', '承接部门'];
+const HEADER = [
+  '序号',
+  '三级指标',
+  '四级指标',
+  '节点名称',
+  '计划完成时间',
+  '节点证明材料',
+  '分值',
+  '计分方式',
+  '评分标准',
+  '设置依据',
+  '年度目标值',
+  '年度证明材料',
+  '考核主体',
+  '使用部门',
+  '任务分解表序号',
+  '承接部门',
+];
 const unitName = (u: number) => `县通报${u}局`;
 
 /** A node table of TASKS items (4 quarterly nodes each), PER_UNIT items per unit. */
@@ -34,8 +51,24 @@ function table(): Buffer {
     DATES.forEach((d, n) => {
       const first = n === 0;
       rows.push(
-        [first ? String(i) : '', first ? `类别${i % 13}` : '', first ? `指标${i}` : '', `第${n + 1}季度完成${(n + 1) * 25}%`, d, `材料${n + 1}`, first ? '2' : '', first ? '直接计分法' : '',
-          first ? '按节点扣分' : '', '', '', '', first ? '县统计局' : '', '', '', first ? unitName(i % UNITS) : ''].join('\t'),
+        [
+          first ? String(i) : '',
+          first ? `类别${i % 13}` : '',
+          first ? `指标${i}` : '',
+          `第${n + 1}季度完成${(n + 1) * 25}%`,
+          d,
+          `材料${n + 1}`,
+          first ? '2' : '',
+          first ? '直接计分法' : '',
+          first ? '按节点扣分' : '',
+          '',
+          '',
+          '',
+          first ? '县统计局' : '',
+          '',
+          '',
+          first ? unitName(i % UNITS) : '',
+        ].join('\t'),
       );
     });
   }
@@ -87,7 +120,10 @@ export async function benchBulletin(): Promise<void> {
       red += (await app.get(DeadlineSweeper).sweep()).red;
     }
     const events = Number(await db.value(`SELECT count(*) FROM task_events e JOIN tasks t ON t.id = e.task_id WHERE t.plan_id = 'bench'`));
-    line('set-up: a sweep after each quarter (the red lights)', `${fmt((performance.now() - t0) / 1000, 1)} s (${red.toLocaleString()} red, ${events.toLocaleString()} events in all)`);
+    line(
+      'set-up: a sweep after each quarter (the red lights)',
+      `${fmt((performance.now() - t0) / 1000, 1)} s (${red.toLocaleString()} red, ${events.toLocaleString()} events in all)`,
+    );
 
     const bulletins = app.get(BulletinsService);
     const history = app.get(HistoryService);

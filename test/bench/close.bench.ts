@@ -83,7 +83,11 @@ async function withService<T>(fn: (ctx: { app: NestFastifyApplication; base: str
     db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     db.sqlite.exec('ANALYZE');
     await app.get(UsersService).create({ username: 'sup', displayName: 'sup', password: PASSWORD, role: 'supervisor' });
-    const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'sup', password: PASSWORD }) });
+    const login = await fetch(`${base}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'sup', password: PASSWORD }),
+    });
     const token = ((await login.json()) as { accessToken: string }).accessToken;
     return await fn({ app, base, token, tasks });
   } finally {
@@ -94,7 +98,11 @@ async function withService<T>(fn: (ctx: { app: NestFastifyApplication; base: str
 
 export async function benchClose(): Promise<void> {
   console.log(`\n== Close of a ~10,000-task plan while a client polls GET /health and GET /tasks (issue 11 item 5; SQLite) ==`);
-  console.log(`  (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores)`);
+  console.log(
+    `  (load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${cpus().length} cores)`,
+  );
   const supervisor: Actor = { userId: null, role: 'supervisor', unitId: null, username: 'bench' };
 
   // Before: the freeze in one transaction on one turn of the event loop (what the close was), on its own copy.

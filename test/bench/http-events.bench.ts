@@ -44,7 +44,9 @@ async function seed(app: INestApplicationContext): Promise<Fixture> {
   const sup: Actor = { userId: null, role: 'supervisor', unitId: null };
   const taskIds: string[] = [];
   for (let i = 0; i < TASKS; i++) {
-    const ind = await app.get(IndicatorsService).create({ planId: plan.id, code: `I${i}`, name: `指标${i}`, points: 10, methodCode: 'node_platform', assessingUnitId: 'u-assess' });
+    const ind = await app
+      .get(IndicatorsService)
+      .create({ planId: plan.id, code: `I${i}`, name: `指标${i}`, points: 10, methodCode: 'node_platform', assessingUnitId: 'u-assess' });
     const nodes = Array.from({ length: NODES_PER_TASK }, (_, n) => ({ seq: n + 1, dueDate: `2027-${String(1 + n).padStart(2, '0')}-28` }));
     taskIds.push((await tasks.create({ planId: plan.id, indicatorId: ind.id, unitId: 'u-dept', nodes }, sup)).id);
   }
@@ -126,7 +128,12 @@ async function inProcess(writers: number): Promise<{ stats: ReturnType<typeof su
             let version = 1;
             for (const step of script()) {
               const t0 = performance.now();
-              await commands.apply(taskId, { type: step.type, at: clock.nowIso(), ...step.payload } as never, step.who === 'dept' ? fx.dept : fx.assessor, version);
+              await commands.apply(
+                taskId,
+                { type: step.type, at: clock.nowIso(), ...step.payload } as never,
+                step.who === 'dept' ? fx.dept : fx.assessor,
+                version,
+              );
               lat.push(performance.now() - t0);
               version++;
             }
@@ -146,7 +153,18 @@ function request(agent: http.Agent, port: number, method: string, path: string, 
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const req = http.request(
-      { host: '127.0.0.1', port, method, path, agent, headers: { 'content-type': 'application/json', ...(data ? { 'content-length': data.length } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) } },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          ...(data ? { 'content-length': data.length } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -178,7 +196,10 @@ async function waitForHealth(port: number, child: ChildProcess): Promise<void> {
  * The service in its own process(es) (as deployed; on PostgreSQL `instances` processes on one database);
  * 50 keep-alive connections spread over the instances, each driving its own tasks.
  */
-async function overHttp(databaseUrl?: string, instances = 1): Promise<{ stats: ReturnType<typeof summarize>; errors: number; statuses: Record<number, number> }> {
+async function overHttp(
+  databaseUrl?: string,
+  instances = 1,
+): Promise<{ stats: ReturnType<typeof summarize>; errors: number; statuses: Record<number, number> }> {
   const dir = mkdtempSync(join(tmpdir(), 'duban-bench-http-'));
   const basePort = Number(process.env.BENCH_HTTP_PORT) || 38000 + Math.floor(Math.random() * 1000);
   const ports = Array.from({ length: instances }, (_, i) => basePort + i);
@@ -202,7 +223,8 @@ async function overHttp(databaseUrl?: string, instances = 1): Promise<{ stats: R
   try {
     for (const [i, child] of children.entries()) await waitForHealth(ports[i], child);
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-    const login = async (username: string) => JSON.parse((await request(agent, port, 'POST', '/auth/login', { username, password: PASSWORD })).body).accessToken as string;
+    const login = async (username: string) =>
+      JSON.parse((await request(agent, port, 'POST', '/auth/login', { username, password: PASSWORD })).body).accessToken as string;
     const tokens = { dept: await login('dept'), assessor: await login('assessor') };
     // Warm-up, not timed: one read per connection so sockets are open and routes compiled.
     const w0 = performance.now();
@@ -220,9 +242,17 @@ async function overHttp(databaseUrl?: string, instances = 1): Promise<{ stats: R
           let version = 1;
           for (const step of script()) {
             const t0 = performance.now();
-            const r = await request(agent, to, 'POST', `/tasks/${taskId}/events`, { type: step.type, expectedVersion: version, payload: step.payload }, tokens[step.who]);
+            const r = await request(
+              agent,
+              to,
+              'POST',
+              `/tasks/${taskId}/events`,
+              { type: step.type, expectedVersion: version, payload: step.payload },
+              tokens[step.who],
+            );
             lat.push(performance.now() - t0);
-            if (process.env.BENCH_DEBUG && performance.now() - t0 > 1000) console.log('slow', (t0 - start).toFixed(0), (performance.now() - t0).toFixed(0), step.type);
+            if (process.env.BENCH_DEBUG && performance.now() - t0 > 1000)
+              console.log('slow', (t0 - start).toFixed(0), (performance.now() - t0).toFixed(0), step.type);
             statuses[r.status] = (statuses[r.status] ?? 0) + 1;
             if (r.status !== 200) {
               errors++;
@@ -252,7 +282,10 @@ export async function benchHttpEvents(): Promise<void> {
   const base = (await inProcess(1)).stats;
   line('baseline: command handler in-process', `${fmt(base.perSecond, 0)} events/s  p50 ${fmt(base.p50, 2)} ms  p99 ${fmt(base.p99, 2)} ms`);
   const conc = await inProcess(CONNECTIONS);
-  line(`command handler in-process, ${CONNECTIONS} concurrent`, `${fmt(conc.stats.perSecond, 0)} events/s  p50 ${fmt(conc.stats.p50, 2)} ms  p99 ${fmt(conc.stats.p99, 2)} ms  (group commit: ${fmt(conc.perCommit, 1)} transactions per COMMIT)`);
+  line(
+    `command handler in-process, ${CONNECTIONS} concurrent`,
+    `${fmt(conc.stats.perSecond, 0)} events/s  p50 ${fmt(conc.stats.p50, 2)} ms  p99 ${fmt(conc.stats.p99, 2)} ms  (group commit: ${fmt(conc.perCommit, 1)} transactions per COMMIT)`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'duban-bench-raw-'));
   let raw: ReturnType<typeof sqliteCeiling>;
   try {
@@ -263,11 +296,17 @@ export async function benchHttpEvents(): Promise<void> {
   line('raw ceiling: one event per transaction', `${fmt(raw.single.perSecond, 0)} events/s`);
   line(`raw ceiling: ${BATCH} events per transaction`, `${fmt(raw.batched.perSecond, 0)} events/s`);
   const h = await overHttp();
-  line('over HTTP (Fastify, JWT, validation, 50 conn)', `${fmt(h.stats.perSecond, 0)} events/s  p50 ${fmt(h.stats.p50, 1)} ms  p99 ${fmt(h.stats.p99, 1)} ms  max ${fmt(h.stats.max, 1)} ms`);
+  line(
+    'over HTTP (Fastify, JWT, validation, 50 conn)',
+    `${fmt(h.stats.perSecond, 0)} events/s  p50 ${fmt(h.stats.p50, 1)} ms  p99 ${fmt(h.stats.p99, 1)} ms  max ${fmt(h.stats.max, 1)} ms`,
+  );
   line('responses by status', JSON.stringify(h.statuses));
   const ratio = h.stats.perSecond / raw.batched.perSecond;
   line('HTTP ÷ batched raw ceiling', `${fmt(ratio, 2)} ×  (HTTP ÷ one-event raw: ${fmt(h.stats.perSecond / raw.single.perSecond, 2)} ×)`);
-  line('bar: ≥ 3,000 events/s and ≥ 0.35 × batched, p99 ≤ 100 ms', h.stats.perSecond >= 3000 && ratio >= 0.35 && h.stats.p99 <= 100 && h.errors === 0 ? 'met' : 'NOT MET');
+  line(
+    'bar: ≥ 3,000 events/s and ≥ 0.35 × batched, p99 ≤ 100 ms',
+    h.stats.perSecond >= 3000 && ratio >= 0.35 && h.stats.p99 <= 100 && h.errors === 0 ? 'met' : 'NOT MET',
+  );
 
   let reachable = true;
   try {
@@ -282,8 +321,14 @@ export async function benchHttpEvents(): Promise<void> {
   line('raw ceiling: one event per transaction (10 conn)', `${fmt(pgRaw.single.perSecond, 0)} events/s  p99 ${fmt(pgRaw.single.p99, 1)} ms`);
   line(`raw ceiling: ${BATCH} events per transaction (10 conn)`, `${fmt(pgRaw.batched.perSecond, 0)} events/s`);
   const p = await withPgDatabase((url) => overHttp(url, 2));
-  line('over HTTP, 2 instances, 50 conn', `${fmt(p.stats.perSecond, 0)} events/s  p50 ${fmt(p.stats.p50, 1)} ms  p99 ${fmt(p.stats.p99, 1)} ms  max ${fmt(p.stats.max, 1)} ms`);
+  line(
+    'over HTTP, 2 instances, 50 conn',
+    `${fmt(p.stats.perSecond, 0)} events/s  p50 ${fmt(p.stats.p50, 1)} ms  p99 ${fmt(p.stats.p99, 1)} ms  max ${fmt(p.stats.max, 1)} ms`,
+  );
   line('responses by status', JSON.stringify(p.statuses));
-  line('HTTP ÷ batched raw ceiling', `${fmt(p.stats.perSecond / pgRaw.batched.perSecond, 2)} ×  (HTTP ÷ one-event raw: ${fmt(p.stats.perSecond / pgRaw.single.perSecond, 2)} ×)`);
+  line(
+    'HTTP ÷ batched raw ceiling',
+    `${fmt(p.stats.perSecond / pgRaw.batched.perSecond, 2)} ×  (HTTP ÷ one-event raw: ${fmt(p.stats.perSecond / pgRaw.single.perSecond, 2)} ×)`,
+  );
   line('bar: ≥ 1,500 events/s, p99 ≤ 100 ms', p.stats.perSecond >= 1500 && p.stats.p99 <= 100 && p.errors === 0 ? 'met' : 'NOT MET');
 }

@@ -15,7 +15,24 @@ const NODES = 4;
 const UNITS = 40;
 const BAR_SECONDS = 15;
 
-const HEADER = ['序号', '三级指标', '四级指标', '节点名称', '计划完成时间', '节点证明材料', '分值', '计分方式', '评分标准', '设置依据', '年度目标值', '年度证明材料', '考核主体', '使用部门', '任务分解表序号', '承接部门'];
+const HEADER = [
+  '序号',
+  '三级指标',
+  '四级指标',
+  '节点名称',
+  '计划完成时间',
+  '节点证明材料',
+  '分值',
+  '计分方式',
+  '评分标准',
+  '设置依据',
+  '年度目标值',
+  '年度证明材料',
+  '考核主体',
+  '使用部门',
+  '任务分解表序号',
+  '承接部门',
+];
 /** The table is for next year, imported before it starts (the usual case): no deadline has passed yet. */
 const YEAR = Number(process.env.BENCH_IMPORT_YEAR ?? new Date().getUTCFullYear() + 1);
 const DATES = [`${YEAR}-3-31`, `${YEAR}-6-30`, `${YEAR}-9-30`, `${YEAR}-12-31`];
@@ -69,7 +86,11 @@ export async function benchImport(): Promise<void> {
     const db = app.get(DatabaseService);
     const now = new Date().toISOString();
     await db.transaction(async () => {
-      db.sqlite.prepare(`INSERT INTO plans (id, year, name, timezone, status, warn_working_days, created_at) VALUES ('bench', ?, 'bench', 'Asia/Shanghai', 'draft', 3, ?)`).run(YEAR, now);
+      db.sqlite
+        .prepare(
+          `INSERT INTO plans (id, year, name, timezone, status, warn_working_days, created_at) VALUES ('bench', ?, 'bench', 'Asia/Shanghai', 'draft', 3, ?)`,
+        )
+        .run(YEAR, now);
       const unit = db.sqlite.prepare(`INSERT INTO units (id, name, kind, aliases, created_at) VALUES (?, ?, 'department', '[]', ?)`);
       for (let u = 0; u < UNITS; u++) unit.run(`u${u}`, unitName(u), now);
       unit.run('u-tjj', '县统计局', now);
@@ -80,7 +101,10 @@ export async function benchImport(): Promise<void> {
     let t0 = performance.now();
     const parsed = await parseImport(file, { year: YEAR, knownUnits });
     const parseMs = performance.now() - t0;
-    line('baseline: bare parse (parseImport)', `${fmt(parseMs / 1000, 2)} s  (${parsed.model.tasks.length.toLocaleString()} tasks, ${parsed.report.counts.nodes.toLocaleString()} nodes, ${parsed.report.counts.errors} errors)`);
+    line(
+      'baseline: bare parse (parseImport)',
+      `${fmt(parseMs / 1000, 2)} s  (${parsed.model.tasks.length.toLocaleString()} tasks, ${parsed.report.counts.nodes.toLocaleString()} nodes, ${parsed.report.counts.errors} errors)`,
+    );
 
     // Baseline 2: bare batched inserts of the same rows (indicator, task, 4 nodes, 1 event each), one transaction.
     t0 = performance.now();
@@ -88,10 +112,12 @@ export async function benchImport(): Promise<void> {
       const s = db.sqlite;
       s.prepare(`INSERT INTO plans (id, year, name, created_at) VALUES ('raw', 2026, 'raw', ?)`).run(now);
       const ind = s.prepare(`INSERT INTO indicators (id, plan_id, code, name, points, method_code, created_at) VALUES (?, 'raw', ?, ?, 1, 'ratio', ?)`);
-      const task = s.prepare(`INSERT INTO tasks (id, plan_id, indicator_id, unit_id, state, light, version, machine_version, snapshot, last_seq, last_hash, created_at, updated_at)
+      const task =
+        s.prepare(`INSERT INTO tasks (id, plan_id, indicator_id, unit_id, state, light, version, machine_version, snapshot, last_seq, last_hash, created_at, updated_at)
                               VALUES (?, 'raw', ?, 'u0', 'assigned', 'green', 1, 1, ?, 1, ?, ?, ?)`);
       const node = s.prepare(`INSERT INTO nodes (task_id, seq, due_date, due_at, warn_at, stage_target) VALUES (?, ?, ?, ?, ?, ?)`);
-      const ev = s.prepare(`INSERT INTO task_events (task_id, seq, type, payload, actor_role, occurred_at, recorded_at, state_after, machine_version, prev_hash, hash)
+      const ev =
+        s.prepare(`INSERT INTO task_events (task_id, seq, type, payload, actor_role, occurred_at, recorded_at, state_after, machine_version, prev_hash, hash)
                             VALUES (?, 1, 'task.created', ?, 'system', ?, ?, '"live"', 1, ?, ?)`);
       const snapshot = 'x'.repeat(2400);
       const payload = 'y'.repeat(1200);
@@ -122,7 +148,9 @@ export async function benchImport(): Promise<void> {
     const totalMs = performance.now() - t0;
     const ended = phase as ImportPhase | null;
     if (ended) phases[ended] = (phases[ended] ?? 0) + (performance.now() - last);
-    const events = (db.sqlite.prepare(`SELECT count(*) AS n FROM task_events e JOIN tasks t ON t.id = e.task_id WHERE t.plan_id = 'bench'`).get() as { n: number }).n;
+    const events = (
+      db.sqlite.prepare(`SELECT count(*) AS n FROM task_events e JOIN tasks t ON t.id = e.task_id WHERE t.plan_id = 'bench'`).get() as { n: number }
+    ).n;
     line(
       'import --commit: parse + compare + write',
       `${fmt(totalMs / 1000, 2)} s  (${r.outcome}, ${r.counts.tasks.create.toLocaleString()} tasks, ${r.counts.nodes.create.toLocaleString()} nodes, ${events.toLocaleString()} events)  bar ≤ ${BAR_SECONDS} s: ${totalMs <= BAR_SECONDS * 1000 ? 'met' : 'NOT MET'}`,
@@ -132,7 +160,10 @@ export async function benchImport(): Promise<void> {
 
     t0 = performance.now();
     const again = await imports.run(file, { planId: 'bench', commit: true }, SYSTEM_ACTOR);
-    line('re-import of the same file (nothing to change)', `${fmt((performance.now() - t0) / 1000, 2)} s  (${again.outcome}, ${again.counts.tasks.unchanged.toLocaleString()} unchanged)`);
+    line(
+      're-import of the same file (nothing to change)',
+      `${fmt((performance.now() - t0) / 1000, 2)} s  (${again.outcome}, ${again.counts.tasks.unchanged.toLocaleString()} unchanged)`,
+    );
   } finally {
     await app?.close();
     rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,13 @@ const TASKS = 10_000;
 const CREATED = '2026-01-01T00:00:00.000Z';
 const AT = '2026-12-31T00:00:00.000Z';
 const DUES = ['2026-03-31T16:00:00.000Z', '2026-06-30T16:00:00.000Z', '2026-09-30T16:00:00.000Z', '2026-12-30T16:00:00.000Z'];
-const nodes = DUES.map((dueAt, i) => ({ seq: i + 1, dueAt, warnAt: new Date(Date.parse(dueAt) - 5 * 86_400_000).toISOString(), redDeduction: 7.5, stageTarget: `节点${i + 1}` }));
+const nodes = DUES.map((dueAt, i) => ({
+  seq: i + 1,
+  dueAt,
+  warnAt: new Date(Date.parse(dueAt) - 5 * 86_400_000).toISOString(),
+  redDeduction: 7.5,
+  stageTarget: `节点${i + 1}`,
+}));
 
 function runV1(stored: string[]): { ms: number; red: number } {
   let red = 0;

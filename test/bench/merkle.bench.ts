@@ -28,7 +28,12 @@ const us = (ms: number) => `${fmt(ms * 1000, 1)} µs`;
 
 /** Leaf data shaped like the real ones (an event hash, recorded_at, seq, task id). */
 function leafDataOf(i: number): string {
-  return leafData({ taskId: `t-${(i % 50_000).toString(36)}-bench`, seq: 1 + Math.floor(i / 50_000), hash: createHash('sha256').update(String(i)).digest('hex'), recordedAt: new Date(1_780_000_000_000 + i * 1000).toISOString() });
+  return leafData({
+    taskId: `t-${(i % 50_000).toString(36)}-bench`,
+    seq: 1 + Math.floor(i / 50_000),
+    hash: createHash('sha256').update(String(i)).digest('hex'),
+    recordedAt: new Date(1_780_000_000_000 + i * 1000).toISOString(),
+  });
 }
 
 function p50p99(samples: number[]): string {
@@ -90,7 +95,8 @@ async function inDatabase(): Promise<void> {
     raw.pragma('foreign_keys = OFF');
     const ins = raw.prepare(
       `INSERT INTO task_events (task_id, seq, type, payload, actor_role, occurred_at, recorded_at, state_after, machine_version, prev_hash, hash)
-       VALUES (?, ?, 'bench', '{}', 'system', ?, ?, '"x"', 2, ?, ?)`);
+       VALUES (?, ?, 'bench', '{}', 'system', ?, ?, '"x"', 2, ?, ?)`,
+    );
     let t0 = performance.now();
     raw.transaction(() => {
       for (let i = 0; i < LEAVES; i++) {
@@ -112,7 +118,16 @@ async function inDatabase(): Promise<void> {
       const a = await log.inclusion({ logIndex: i }, LEAVES);
       gen.push(performance.now() - s);
       s = performance.now();
-      if (!verifyInclusion(Buffer.from(a.leafHash, 'hex'), i, LEAVES, a.auditPath.map((h) => Buffer.from(h, 'hex')), Buffer.from(a.rootHash, 'hex'))) throw new Error('a stored proof did not verify');
+      if (
+        !verifyInclusion(
+          Buffer.from(a.leafHash, 'hex'),
+          i,
+          LEAVES,
+          a.auditPath.map((h) => Buffer.from(h, 'hex')),
+          Buffer.from(a.rootHash, 'hex'),
+        )
+      )
+        throw new Error('a stored proof did not verify');
       ver.push(performance.now() - s);
     }
     line(`insert ${fmt(LEAVES, 0)} bare event rows (SQLite, baseline)`, `${fmt(insert / 1000, 2)} s`);
@@ -130,11 +145,19 @@ async function writePath(withLog: boolean): Promise<{ perSecond: number; events:
     const plan = await app.get(PlansService).create({ id: 'bench', year: 2026, name: 'bench' });
     const users = app.get(UsersService);
     const dept = await users.create({ username: 'dept', displayName: 'dept', password: 'bench-password-123', role: 'department', unitId: 'u-dept' });
-    const assessor = await users.create({ username: 'assessor', displayName: 'assessor', password: 'bench-password-123', role: 'assessor', unitId: 'u-assess' });
+    const assessor = await users.create({
+      username: 'assessor',
+      displayName: 'assessor',
+      password: 'bench-password-123',
+      role: 'assessor',
+      unitId: 'u-assess',
+    });
     const sup: Actor = { userId: null, role: 'supervisor', unitId: null };
     const ids: string[] = [];
     for (let i = 0; i < WRITE_TASKS; i++) {
-      const ind = await app.get(IndicatorsService).create({ planId: plan.id, code: `I${i}`, name: `指标${i}`, points: 10, methodCode: 'node_platform', assessingUnitId: 'u-assess' });
+      const ind = await app
+        .get(IndicatorsService)
+        .create({ planId: plan.id, code: `I${i}`, name: `指标${i}`, points: 10, methodCode: 'node_platform', assessingUnitId: 'u-assess' });
       const nodes = Array.from({ length: NODES }, (_, n) => ({ seq: n + 1, dueDate: `2027-${String(1 + n).padStart(2, '0')}-28` }));
       ids.push((await app.get(TasksService).create({ planId: plan.id, indicatorId: ind.id, unitId: 'u-dept', nodes }, sup)).id);
     }

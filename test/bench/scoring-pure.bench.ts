@@ -41,7 +41,16 @@ const METHODS: PlanScoringIndicator['method'][] = [
   { code: 'all_or_nothing' },
   { code: 'direct', params: { mode: 'per_occurrence', deductionPerOccurrence: 0.5 } },
   { code: 'direct', params: { mode: 'per_missed_item', deductionPerItem: 1, items: 4 } },
-  { code: 'direct', params: { mode: 'sub_items', items: [{ key: 'a', points: 1 }, { key: 'b', points: 2 }] } },
+  {
+    code: 'direct',
+    params: {
+      mode: 'sub_items',
+      items: [
+        { key: 'a', points: 1 },
+        { key: 'b', points: 2 },
+      ],
+    },
+  },
   { code: 'node_platform' },
   { code: 'node_deduction', params: { deductionPerRedNode: 0.5 } },
   { code: 'efficacy', params: { bounds: 'group' } },
@@ -70,7 +79,12 @@ export function pureScoringInput(units = UNITS, indicators = INDICATORS): PlanSc
       const t: PlanScoringTask = { taskId: `t${u}-${i}`, indicatorId: `i${i}`, unitId: `u${u}`, facts: {} };
       switch (m.code) {
         case 'ratio':
-          t.facts = { target: 100, actual: 60 + Math.round(r * 600) / 10, assessorPoints: r > 0.2 ? Math.round(r * 10) / 10 : null, policyAdjustment: r > 0.5 ? 2.5 : 0 };
+          t.facts = {
+            target: 100,
+            actual: 60 + Math.round(r * 600) / 10,
+            assessorPoints: r > 0.2 ? Math.round(r * 10) / 10 : null,
+            policyAdjustment: r > 0.5 ? 2.5 : 0,
+          };
           break;
         case 'all_or_nothing':
           t.facts = { completed: r > 0.15 };
@@ -93,7 +107,10 @@ export function pureScoringInput(units = UNITS, indicators = INDICATORS): PlanSc
 
   const members = (g: string): string[] => unitList.filter((x) => x.groupId === g).map((x) => x.id);
   const byQuota = (ids: string[], grades: string[], percents: number[]): string[] => {
-    const seats = allocateLargestRemainder(ids.length, percents.map((percent, k) => ({ key: grades[k], percent }))).allocations;
+    const seats = allocateLargestRemainder(
+      ids.length,
+      percents.map((percent, k) => ({ key: grades[k], percent })),
+    ).allocations;
     return seats.flatMap((s) => Array.from({ length: s.seats }, () => s.key as string));
   };
   const ballots: Ballot[] = [];
@@ -101,18 +118,61 @@ export function pureScoringInput(units = UNITS, indicators = INDICATORS): PlanSc
   const parks = members('parks');
   const depts = members('depts');
   const pointGrades = byQuota(towns, ['好', '较好', '合格', '基本合格'], [30, 50, 15, 5]);
-  ballots.push({ id: 'L-towns', evaluator: 'leaders', evaluatorId: 'leaders', groupId: 'towns', entries: towns.map((unitId, k) => ({ unitId, grade: pointGrades[k] })) });
-  ballots.push({ id: 'D-towns', evaluator: 'departments', evaluatorId: 'depts', groupId: 'towns', entries: towns.map((unitId, k) => ({ unitId, score: 8 + (k % 5) })) });
+  ballots.push({
+    id: 'L-towns',
+    evaluator: 'leaders',
+    evaluatorId: 'leaders',
+    groupId: 'towns',
+    entries: towns.map((unitId, k) => ({ unitId, grade: pointGrades[k] })),
+  });
+  ballots.push({
+    id: 'D-towns',
+    evaluator: 'departments',
+    evaluatorId: 'depts',
+    groupId: 'towns',
+    entries: towns.map((unitId, k) => ({ unitId, score: 8 + (k % 5) })),
+  });
   const parkGrades = byQuota(parks, ['优秀', '良好', '一般', '较差'], [30, 50, 15, 5]);
-  ballots.push({ id: 'L-parks', evaluator: 'leaders', evaluatorId: 'leaders', groupId: 'parks', entries: parks.map((unitId, k) => ({ unitId, grade: parkGrades[k] })) });
-  ballots.push({ id: 'O-parks', evaluator: 'office', evaluatorId: 'office', groupId: 'parks', entries: parks.map((unitId, k) => ({ unitId, score: 80 + (k % 15) })) });
+  ballots.push({
+    id: 'L-parks',
+    evaluator: 'leaders',
+    evaluatorId: 'leaders',
+    groupId: 'parks',
+    entries: parks.map((unitId, k) => ({ unitId, grade: parkGrades[k] })),
+  });
+  ballots.push({
+    id: 'O-parks',
+    evaluator: 'office',
+    evaluatorId: 'office',
+    groupId: 'parks',
+    entries: parks.map((unitId, k) => ({ unitId, score: 80 + (k % 15) })),
+  });
   for (const p of parks) {
     const rated = parks.filter((x) => x !== p);
-    ballots.push({ id: `P-${p}`, evaluator: 'peers', evaluatorId: p, evaluatorUnitId: p, groupId: 'parks', entries: rated.map((unitId, k) => ({ unitId, grade: k === 0 ? '优秀' : k < 3 ? '良好' : '一般' })) });
+    ballots.push({
+      id: `P-${p}`,
+      evaluator: 'peers',
+      evaluatorId: p,
+      evaluatorUnitId: p,
+      groupId: 'parks',
+      entries: rated.map((unitId, k) => ({ unitId, grade: k === 0 ? '优秀' : k < 3 ? '良好' : '一般' })),
+    });
   }
   const deptGrades = byQuota(depts, ['好', '较好', '合格', '基本合格'], [30, 50, 15, 5]);
-  ballots.push({ id: 'L-depts', evaluator: 'leaders', evaluatorId: 'leaders', groupId: 'depts', entries: depts.map((unitId, k) => ({ unitId, grade: deptGrades[k] })) });
-  ballots.push({ id: 'S-depts', evaluator: 'departments', evaluatorId: 'public', groupId: 'depts', entries: depts.map((unitId, k) => ({ unitId, score: 9 + (k % 3) })) });
+  ballots.push({
+    id: 'L-depts',
+    evaluator: 'leaders',
+    evaluatorId: 'leaders',
+    groupId: 'depts',
+    entries: depts.map((unitId, k) => ({ unitId, grade: deptGrades[k] })),
+  });
+  ballots.push({
+    id: 'S-depts',
+    evaluator: 'departments',
+    evaluatorId: 'public',
+    groupId: 'depts',
+    entries: depts.map((unitId, k) => ({ unitId, score: 9 + (k % 3) })),
+  });
   const events: UnitEvent[] = [
     ...towns.slice(0, 5).map((unitId, k) => ({ id: `bt${k}`, unitId, type: 'bonus' as const, item: 'provincial_commendation' })),
     ...towns.slice(5, 8).map((unitId, k) => ({ id: `nt${k}`, unitId, type: 'negative_list' as const, item: 'petition_escalation' })),
@@ -164,22 +224,66 @@ export async function benchScoringPure(): Promise<void> {
   const input = pureScoringInput();
   const first = computePlanScores(input);
   console.log(
-    `\nscoring, pure (no database) — ${UNITS} units × ${INDICATORS} indicators, ${input.tasks.length} tasks, ${input.groups.length} groups on ${first.templates.length} templates, ${input.ballots?.length} ballots, ${input.events?.length} events; ${cpus().length} cores, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    `\nscoring, pure (no database) — ${UNITS} units × ${INDICATORS} indicators, ${input.tasks.length} tasks, ${input.groups.length} groups on ${first.templates.length} templates, ${input.ballots?.length} ballots, ${input.events?.length} events; ${cpus().length} cores, load ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
   );
-  if (first.issues.some((i) => i.level === 'error')) console.log(`  (issues: ${first.issues.filter((i) => i.level === 'error').map((i) => i.code).join(', ')})`);
+  if (first.issues.some((i) => i.level === 'error'))
+    console.log(
+      `  (issues: ${first.issues
+        .filter((i) => i.level === 'error')
+        .map((i) => i.code)
+        .join(', ')})`,
+    );
   const pure = time(() => computePlanScores(input));
   line('computePlanScores (baseline)', show(pure));
   const target = input.tasks.findIndex((t) => t.indicatorId === 'i0' && t.unitId === 'u3');
   const oneFact: PlanChange[] = [{ type: 'task_facts', taskId: input.tasks[target].taskId, facts: { actual: 150 } }];
-  line('simulate 1 fact (computes before + after)', show(time(() => simulatePlanScores(input, oneFact)), pure));
+  line(
+    'simulate 1 fact (computes before + after)',
+    show(
+      time(() => simulatePlanScores(input, oneFact)),
+      pure,
+    ),
+  );
   const live = runPlanScores(input);
-  line('simulate 1 fact, live run given', show(time(() => simulatePlanScores(input, oneFact, { before: live })), pure));
+  line(
+    'simulate 1 fact, live run given',
+    show(
+      time(() => simulatePlanScores(input, oneFact, { before: live })),
+      pure,
+    ),
+  );
   const efficacy = input.tasks.findIndex((t) => t.indicatorId === 'i10' && t.unitId === 'u3');
-  line('simulate 1 fact (efficacy bounds move)', show(time(() => simulatePlanScores(input, [{ type: 'task_facts', taskId: input.tasks[efficacy].taskId, facts: { actual: 1000 } }], { before: live })), pure));
+  line(
+    'simulate 1 fact (efficacy bounds move)',
+    show(
+      time(() => simulatePlanScores(input, [{ type: 'task_facts', taskId: input.tasks[efficacy].taskId, facts: { actual: 1000 } }], { before: live })),
+      pure,
+    ),
+  );
   const ballot: PlanChange = { type: 'ballot_set', ballot: { ...input.ballots![1], entries: input.ballots![1].entries.map((e) => ({ ...e, score: 12 })) } };
-  line('simulate 1 ballot, live run given', show(time(() => simulatePlanScores(input, [ballot], { before: live })), pure));
-  const weights: PlanChange = { type: 'part_weights', templateId: 'county-points-departments', group: 'departments', part: 'indicators', weights: { individual: 80, common: 20 } };
-  line('simulate 1 template weight, live run given', show(time(() => simulatePlanScores(input, [weights], { before: live })), pure));
+  line(
+    'simulate 1 ballot, live run given',
+    show(
+      time(() => simulatePlanScores(input, [ballot], { before: live })),
+      pure,
+    ),
+  );
+  const weights: PlanChange = {
+    type: 'part_weights',
+    templateId: 'county-points-departments',
+    group: 'departments',
+    part: 'indicators',
+    weights: { individual: 80, common: 20 },
+  };
+  line(
+    'simulate 1 template weight, live run given',
+    show(
+      time(() => simulatePlanScores(input, [weights], { before: live })),
+      pure,
+    ),
+  );
 }
 
 if (process.argv[1]?.endsWith('scoring-pure.bench.js')) void benchScoringPure();

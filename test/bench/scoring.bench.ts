@@ -5,7 +5,15 @@ import { NestFactory } from '@nestjs/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyTaskEvent, initialTaskSnapshot, TASK_MACHINE_VERSION, viewOf, withDefaultNode, type TaskEvent, type TaskSnapshot } from '../../workflows/task/index.js';
+import {
+  applyTaskEvent,
+  initialTaskSnapshot,
+  TASK_MACHINE_VERSION,
+  viewOf,
+  withDefaultNode,
+  type TaskEvent,
+  type TaskSnapshot,
+} from '../../workflows/task/index.js';
 import { AppModule } from '../../src/app.module.js';
 import type { Actor } from '../../src/common/actor.js';
 import { DatabaseService } from '../../src/database/database.service.js';
@@ -57,15 +65,30 @@ function shapes(): { snapshot: TaskSnapshot; text: string }[] {
   const done = walk([
     [ack],
     [tick, { type: 'evidence.submit', completedValue: 4 }, { type: 'evidence.approve', reviewedValue: 4 }],
-    [{ type: 'evidence.submit', completedValue: 9 }, { type: 'evidence.approve', reviewedValue: 9 }],
-    [{ type: 'evidence.submit', completedValue: CV }, { type: 'evidence.approve', reviewedValue: RV, assessorPoints: AP, comment: '审定' }],
+    [
+      { type: 'evidence.submit', completedValue: 9 },
+      { type: 'evidence.approve', reviewedValue: 9 },
+    ],
+    [
+      { type: 'evidence.submit', completedValue: CV },
+      { type: 'evidence.approve', reviewedValue: RV, assessorPoints: AP, comment: '审定' },
+    ],
   ]);
   // Offline evidence (classified material): the assessor still enters the reviewed values.
   const offline = walk([
     [ack],
-    [{ type: 'evidence.submit', offline: true, note: '线下' }, { type: 'evidence.approve', reviewedValue: 4 }],
-    [{ type: 'evidence.submit', offline: true, note: '线下' }, { type: 'evidence.approve', reviewedValue: 9 }],
-    [{ type: 'evidence.submit', offline: true, note: '线下' }, { type: 'evidence.approve', reviewedValue: RV, assessorPoints: AP }],
+    [
+      { type: 'evidence.submit', offline: true, note: '线下' },
+      { type: 'evidence.approve', reviewedValue: 4 },
+    ],
+    [
+      { type: 'evidence.submit', offline: true, note: '线下' },
+      { type: 'evidence.approve', reviewedValue: 9 },
+    ],
+    [
+      { type: 'evidence.submit', offline: true, note: '线下' },
+      { type: 'evidence.approve', reviewedValue: RV, assessorPoints: AP },
+    ],
   ]);
   const progress = walk([
     [ack, { type: 'evidence.submit', completedValue: CV }, { type: 'evidence.approve', reviewedValue: RV, assessorPoints: AP }],
@@ -77,7 +100,10 @@ function shapes(): { snapshot: TaskSnapshot; text: string }[] {
   const interim = walk([
     [ack, { type: 'evidence.submit', completedValue: CV }, { type: 'evidence.approve', reviewedValue: RV, assessorPoints: AP }],
     [],
-    [{ type: 'evidence.submit', offline: true, note: '项目已开工' }, { type: 'evidence.approve', comment: '同意' }],
+    [
+      { type: 'evidence.submit', offline: true, note: '项目已开工' },
+      { type: 'evidence.approve', comment: '同意' },
+    ],
   ]);
   return [done, offline, progress, late, interim].map((snapshot) => ({ snapshot, text: JSON.stringify({ value: snapshot.value, context: snapshot.context }) }));
 }
@@ -103,7 +129,9 @@ export async function loadScoringPlan(db: DatabaseService): Promise<{ tasks: num
   let tasks = 0;
   let ballots = 0;
   await db.transaction(async () => {
-    s.prepare(`INSERT INTO plans (id, year, name, timezone, status, warn_working_days, created_at) VALUES (?, 2026, '评分基准', 'Asia/Shanghai', 'published', 3, ?)`).run(PLAN, at);
+    s.prepare(
+      `INSERT INTO plans (id, year, name, timezone, status, warn_working_days, created_at) VALUES (?, 2026, '评分基准', 'Asia/Shanghai', 'published', 3, ?)`,
+    ).run(PLAN, at);
     const unit = s.prepare(`INSERT INTO units (id, name, kind, aliases, created_at) VALUES (?, ?, 'town', '[]', ?)`);
     for (let u = 0; u < UNITS; u++) unit.run(`su${u}`, `基准单位${u}`, at);
     unit.run('su-assess', '基准考核单位', at);
@@ -111,8 +139,11 @@ export async function loadScoringPlan(db: DatabaseService): Promise<{ tasks: num
     const member = s.prepare('INSERT INTO group_members (group_id, unit_id) VALUES (?, ?)');
     const groupOf = (u: number) => (u < UNITS / 2 ? 'g-towns' : 'g-parks');
     for (let u = 0; u < UNITS; u++) member.run(groupOf(u), `su${u}`);
-    s.prepare(`INSERT INTO plan_scoring (plan_id, template_id, group_templates, indicator_rules, updated_by, updated_at) VALUES (?, 'county-towns', '{}', '{}', NULL, ?)`).run(PLAN, at);
-    const ind = s.prepare(`INSERT INTO indicators (id, plan_id, code, category_path, name, points, method_code, method_params, target_value, target_unit, direction, target_text, assessing_unit_id, created_at)
+    s.prepare(
+      `INSERT INTO plan_scoring (plan_id, template_id, group_templates, indicator_rules, updated_by, updated_at) VALUES (?, 'county-towns', '{}', '{}', NULL, ?)`,
+    ).run(PLAN, at);
+    const ind =
+      s.prepare(`INSERT INTO indicators (id, plan_id, code, category_path, name, points, method_code, method_params, target_value, target_unit, direction, target_text, assessing_unit_id, created_at)
                            VALUES (?, ?, ?, '[]', ?, ?, ?, ?, 20, NULL, 'higher', NULL, 'su-assess', ?)`);
     for (let i = 0; i < INDICATORS; i++) {
       const [code, params] = METHODS[i % METHODS.length];
@@ -121,7 +152,8 @@ export async function loadScoringPlan(db: DatabaseService): Promise<{ tasks: num
     const task = s.prepare(`INSERT INTO tasks (id, plan_id, indicator_id, unit_id, is_lead, state, light, current_node_seq, next_deadline_at, red_count,
                              version, machine_version, snapshot, last_seq, last_hash, created_at, updated_at, scoring_facts)
                             VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?, ?, ?)`);
-    const node = s.prepare(`INSERT INTO nodes (task_id, seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence, red_deduction, status, red_lighted, approved_at, late_days)
+    const node =
+      s.prepare(`INSERT INTO nodes (task_id, seq, due_date, due_at, warn_at, stage_target, stage_value, required_evidence, red_deduction, status, red_lighted, approved_at, late_days)
                             VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`);
     for (let u = 0; u < UNITS; u++) {
       for (let i = 0; i < INDICATORS; i++) {
@@ -129,21 +161,54 @@ export async function loadScoringPlan(db: DatabaseService): Promise<{ tasks: num
         const shape = sh[(u * 3 + i) % sh.length];
         // 12.00 … 21.99; a count of lapses for the direct method
         const value = METHODS[i % METHODS.length][0] === 'direct' ? (u + i) % 8 : 12 + ((u * 31 + i * 17) % 1000) / 100;
-        const text = shape.text.replaceAll(String(RV), String(value)).replaceAll(String(CV), String(value + 0.1)).replaceAll(String(AP), String((u + i) % 3));
+        const text = shape.text
+          .replaceAll(String(RV), String(value))
+          .replaceAll(String(CV), String(value + 0.1))
+          .replaceAll(String(AP), String((u + i) % 3));
         const v = viewOf(shape.snapshot);
         const id = `st${u}-${i}`;
         // The facts column as the write path keeps it (computed from the stored text's own context).
         const facts = scoringFactsOf((JSON.parse(text) as { context: TaskContext }).context);
-        task.run(id, PLAN, `si${i}`, `su${u}`, v.state, v.light, v.currentNodeSeq, v.nextDeadlineAt, v.redCount, TASK_MACHINE_VERSION, text, 'x'.repeat(64), at, at, facts);
+        task.run(
+          id,
+          PLAN,
+          `si${i}`,
+          `su${u}`,
+          v.state,
+          v.light,
+          v.currentNodeSeq,
+          v.nextDeadlineAt,
+          v.redCount,
+          TASK_MACHINE_VERSION,
+          text,
+          'x'.repeat(64),
+          at,
+          at,
+          facts,
+        );
         for (const n of shape.snapshot.context.nodes) {
           const stage = n.seq === 3 ? 18 + ((u + i) % 5) : n.stageValue; // the unit's own annual target
-          node.run(id, n.seq, n.dueAt.slice(0, 10), n.dueAt, n.warnAt, n.stageTarget, stage, n.redDeduction, n.status, n.redLighted ? 1 : 0, n.approval?.at ?? null, n.late ? n.lateDays : null);
+          node.run(
+            id,
+            n.seq,
+            n.dueAt.slice(0, 10),
+            n.dueAt,
+            n.warnAt,
+            n.stageTarget,
+            stage,
+            n.redDeduction,
+            n.status,
+            n.redLighted ? 1 : 0,
+            n.approval?.at ?? null,
+            n.late ? n.lateDays : null,
+          );
         }
         tasks++;
       }
     }
     // Ballots that keep their quotas: 5 leaders and the office for each group, and every unit rates its own group.
-    const ballot = s.prepare(`INSERT INTO score_ballots (id, plan_id, group_id, evaluator, evaluator_id, evaluator_unit_id, entries, submitted_by, submitted_role, submitted_at)
+    const ballot =
+      s.prepare(`INSERT INTO score_ballots (id, plan_id, group_id, evaluator, evaluator_id, evaluator_unit_id, entries, submitted_by, submitted_role, submitted_at)
                               VALUES (?, ?, ?, ?, ?, ?, ?, NULL, 'supervisor', ?)`);
     const grades = (n: number, quota: { key: string; percent: number }[], rotate: number) => {
       const alloc = allocateLargestRemainder(n, quota);
@@ -153,7 +218,10 @@ export async function loadScoringPlan(db: DatabaseService): Promise<{ tasks: num
       return Array.from({ length: n }, (_, k) => seq[(k + rotate) % n]);
     };
     const leadersQuota = [30, 50, 15, 5].map((percent, k) => ({ key: GRADES[k], percent }));
-    const peersQuota = [{ key: '优秀', percent: 30 }, { key: '良好', percent: 50 }];
+    const peersQuota = [
+      { key: '优秀', percent: 30 },
+      { key: '良好', percent: 50 },
+    ];
     for (const g of ['g-towns', 'g-parks']) {
       const members = Array.from({ length: UNITS }, (_, u) => u).filter((u) => groupOf(u) === g);
       for (let l = 0; l < 5; l++) {
@@ -161,16 +229,36 @@ export async function loadScoringPlan(db: DatabaseService): Promise<{ tasks: num
         ballot.run(`b-${g}-l${l}`, PLAN, g, 'leaders', `领导${l}`, null, JSON.stringify(members.map((u, k) => ({ unitId: `su${u}`, grade: gs[k] }))), at);
         ballots++;
       }
-      ballot.run(`b-${g}-office`, PLAN, g, 'office', '绩效办', null, JSON.stringify(members.map((u) => ({ unitId: `su${u}`, score: 70 + ((u * 7) % 30) }))), at);
+      ballot.run(
+        `b-${g}-office`,
+        PLAN,
+        g,
+        'office',
+        '绩效办',
+        null,
+        JSON.stringify(members.map((u) => ({ unitId: `su${u}`, score: 70 + ((u * 7) % 30) }))),
+        at,
+      );
       ballots++;
       for (const rater of members) {
         const rated = members.filter((u) => u !== rater);
         const gs = grades(rated.length, peersQuota, rater);
-        ballot.run(`b-${g}-p${rater}`, PLAN, g, 'peers', `su${rater}`, `su${rater}`, JSON.stringify(rated.map((u, k) => ({ unitId: `su${u}`, grade: gs[k] }))), at);
+        ballot.run(
+          `b-${g}-p${rater}`,
+          PLAN,
+          g,
+          'peers',
+          `su${rater}`,
+          `su${rater}`,
+          JSON.stringify(rated.map((u, k) => ({ unitId: `su${u}`, grade: gs[k] }))),
+          at,
+        );
         ballots++;
       }
     }
-    const ev = s.prepare(`INSERT INTO unit_score_events (id, plan_id, unit_id, type, item, points, note, recorded_by, recorded_role, recorded_at) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, 'supervisor', ?)`);
+    const ev = s.prepare(
+      `INSERT INTO unit_score_events (id, plan_id, unit_id, type, item, points, note, recorded_by, recorded_role, recorded_at) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, 'supervisor', ?)`,
+    );
     ev.run('e1', PLAN, 'su1', 'bonus', 'national_comprehensive_commendation', null, at);
     ev.run('e2', PLAN, 'su2', 'bonus', 'national_leader_praise', null, at);
     ev.run('e3', PLAN, 'su2', 'bonus', 'national_leader_praise', null, at);
@@ -204,7 +292,11 @@ const show = (t: { median: number; best: number; cpu: number }, digits = 1) =>
 
 export async function benchScoring(): Promise<void> {
   console.log(`\n== Scoring (issue 4): ${UNITS} units × ${INDICATORS} indicators, every score, rank and breakdown ==`);
-  console.log(`  (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores: wall times include waiting for a core, CPU times do not)`);
+  console.log(
+    `  (load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${cpus().length} cores: wall times include waiting for a core, CPU times do not)`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'duban-bench-scoring-'));
   process.env.DUBAN_DATA_DIR = dir;
   process.env.DUBAN_DEMO = 'false';
@@ -214,7 +306,10 @@ export async function benchScoring(): Promise<void> {
     const db = app.get(DatabaseService);
     let t0 = performance.now();
     const { tasks, ballots } = await loadScoringPlan(db);
-    line('load (prepared inserts, one transaction)', `${fmt((performance.now() - t0) / 1000, 2)} s (${tasks.toLocaleString()} tasks with real snapshots, ${ballots} ballots)`);
+    line(
+      'load (prepared inserts, one transaction)',
+      `${fmt((performance.now() - t0) / 1000, 2)} s (${tasks.toLocaleString()} tasks with real snapshots, ${ballots} ballots)`,
+    );
     db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     db.sqlite.exec('ANALYZE');
     const scores = app.get(ScoresService);
@@ -222,7 +317,13 @@ export async function benchScoring(): Promise<void> {
 
     const c = await scores.computeLive(PLAN);
     const errors = c.scores.issues.filter((i) => i.level === 'error');
-    if (c.scores.units.length !== UNITS || errors.length) throw new Error(`bench data: ${c.scores.units.length} units scored, ${errors.length} errors: ${errors.slice(0, 3).map((e) => e.message).join('; ')}`);
+    if (c.scores.units.length !== UNITS || errors.length)
+      throw new Error(
+        `bench data: ${c.scores.units.length} units scored, ${errors.length} errors: ${errors
+          .slice(0, 3)
+          .map((e) => e.message)
+          .join('; ')}`,
+      );
     const input = c.built.input;
     const scored = c.scores.units.reduce((n, u) => n + u.indicators.length, 0);
 
@@ -244,7 +345,10 @@ export async function benchScoring(): Promise<void> {
       changed += bump.run(PLAN).changes;
       await scores.computeLive(PLAN);
     });
-    line('from the DB, warm (~1% of tasks changed)', `${show(warm)}  ${fmt(warm.median / pure.median, 1)}× pure  ${bar(warm)}  (${Math.round(changed / (RUNS + 1))} tasks re-read per run)`);
+    line(
+      'from the DB, warm (~1% of tasks changed)',
+      `${show(warm)}  ${fmt(warm.median / pure.median, 1)}× pure  ${bar(warm)}  (${Math.round(changed / (RUNS + 1))} tasks re-read per run)`,
+    );
     const supervisor: Actor = { userId: null, role: 'supervisor', unitId: null, username: 'bench' };
     const view = await timed(RUNS, async () => await scores.planScores(PLAN, { source: 'live', detail: 'full' }, supervisor));
     line('planScores(detail=full), warm', show(view));
@@ -252,8 +356,14 @@ export async function benchScoring(): Promise<void> {
     t0 = performance.now();
     await app.get(PlansService).setStatus(PLAN, 'closed', supervisor);
     const closeMs = performance.now() - t0;
-    const written = db.sqlite.prepare(`SELECT type, count(*) AS n FROM task_events WHERE type IN ('task.close', 'task.score') GROUP BY type`).all() as { type: string; n: number }[];
-    line('close + freeze (one transaction)', `${fmt(closeMs, 0)} ms (${written.map((w) => `${w.n.toLocaleString()} ${w.type}`).join(', ')} through the write path)`);
+    const written = db.sqlite.prepare(`SELECT type, count(*) AS n FROM task_events WHERE type IN ('task.close', 'task.score') GROUP BY type`).all() as {
+      type: string;
+      n: number;
+    }[];
+    line(
+      'close + freeze (one transaction)',
+      `${fmt(closeMs, 0)} ms (${written.map((w) => `${w.n.toLocaleString()} ${w.type}`).join(', ')} through the write path)`,
+    );
     const frozenSummary = await timed(RUNS, async () => await scores.planScores(PLAN, { source: 'frozen' }, supervisor));
     const frozenFull = await timed(RUNS, async () => await scores.planScores(PLAN, { source: 'frozen', detail: 'full' }, supervisor));
     line('frozen read: summary', show(frozenSummary, 2));

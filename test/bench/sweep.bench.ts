@@ -37,20 +37,36 @@ async function load(db: DatabaseService, now: Date, version: Version): Promise<v
     if (version === 1) {
       const { snapshot } = v1.initialTaskTransition({ nodes }, created);
       const v = v1.viewOf(snapshot);
-      return { nodes, ctx: null, snapshot: JSON.stringify({ value: snapshot.value, context: snapshot.context }), cols: v, signFor: 0, state: canonicalJson(snapshot.value), st: snapshot.context.nodes };
+      return {
+        nodes,
+        ctx: null,
+        snapshot: JSON.stringify({ value: snapshot.value, context: snapshot.context }),
+        cols: v,
+        signFor: 0,
+        state: canonicalJson(snapshot.value),
+        st: snapshot.context.nodes,
+      };
     }
     const { snapshot } = initialTaskTransition({ nodes }, created);
     return {
-      nodes, ctx: snapshot.context, snapshot: JSON.stringify({ value: snapshot.value, context: snapshot.context }), cols: columnsOf(snapshot),
-      signFor: viewOf(snapshot).signForOverdue ? 1 : 0, state: canonicalJson(snapshot.value), st: snapshot.context.nodes,
+      nodes,
+      ctx: snapshot.context,
+      snapshot: JSON.stringify({ value: snapshot.value, context: snapshot.context }),
+      cols: columnsOf(snapshot),
+      signFor: viewOf(snapshot).signForOverdue ? 1 : 0,
+      state: canonicalJson(snapshot.value),
+      st: snapshot.context.nodes,
     };
   });
   const s = db.sqlite;
   await db.transaction(async () => {
-    s.prepare(`INSERT INTO plans (id, year, name, timezone, status, warn_working_days, created_at) VALUES ('bench', 2026, 'bench', 'Asia/Shanghai', 'published', 3, ?)`).run(created);
+    s.prepare(
+      `INSERT INTO plans (id, year, name, timezone, status, warn_working_days, created_at) VALUES ('bench', 2026, 'bench', 'Asia/Shanghai', 'published', 3, ?)`,
+    ).run(created);
     const unit = s.prepare(`INSERT INTO units (id, name, kind, aliases, created_at) VALUES (?, ?, 'department', '[]', ?)`);
     for (let u = 0; u < UNITS + 1; u++) unit.run(`u${u}`, `单位${u}`, created);
-    const ind = s.prepare(`INSERT INTO indicators (id, plan_id, code, name, points, method_code, method_params, category_path, direction, assessing_unit_id, created_at)
+    const ind =
+      s.prepare(`INSERT INTO indicators (id, plan_id, code, name, points, method_code, method_params, category_path, direction, assessing_unit_id, created_at)
                            VALUES (?, 'bench', ?, ?, 10, 'node_platform', '{}', '[]', 'higher', 'u${UNITS}', ?)`);
     for (let i = 0; i < TASKS / UNITS; i++) ind.run(`i${i}`, `${i}`, `指标${i}`, created);
     const task = s.prepare(`INSERT INTO tasks (id, plan_id, indicator_id, unit_id, is_lead, state, light, current_node_seq, next_deadline_at, red_count,
@@ -73,7 +89,22 @@ async function load(db: DatabaseService, now: Date, version: Version): Promise<v
       });
       const hash = eventHash({ prevHash: GENESIS_HASH, taskId: id, seq: 1, type: 'task.created', occurredAt: created, payload });
       const c = shape.cols;
-      task.run(id, indicatorId, unitId, c.state, c.light, c.currentNodeSeq, c.nextDeadlineAt, shape.signFor, version, shape.snapshot, hash, created, created, facts[k]);
+      task.run(
+        id,
+        indicatorId,
+        unitId,
+        c.state,
+        c.light,
+        c.currentNodeSeq,
+        c.nextDeadlineAt,
+        shape.signFor,
+        version,
+        shape.snapshot,
+        hash,
+        created,
+        created,
+        facts[k],
+      );
       for (const [i, n] of shape.nodes.entries()) node.run(id, n.seq, n.dueAt.slice(0, 10), n.dueAt, n.warnAt, shape.st[i]!.status);
       ev.run(id, payload, created, created, shape.state, version, GENESIS_HASH, hash);
     }
@@ -87,17 +118,18 @@ async function load(db: DatabaseService, now: Date, version: Version): Promise<v
  */
 async function sweepV1(db: DatabaseService, at: string): Promise<{ ms: number; changed: number; red: number }> {
   const t0 = performance.now();
-  const ids = (await db.all(DUE_TASKS_SQL, at) as { id: string }[]).map((r) => r.id);
+  const ids = ((await db.all(DUE_TASKS_SQL, at)) as { id: string }[]).map((r) => r.id);
   let changed = 0;
   let red = 0;
   for (let i = 0; i < ids.length; i += 1000) {
     await db.transaction(async (tx) => {
       for (const id of ids.slice(i, i + 1000)) {
         await tx.transaction(async () => {
-          const row = await db.one(
+          const row = (await db.one(
             `SELECT t.id, t.plan_id, t.unit_id, i.assessing_unit_id, p.timezone, t.review_due_at, t.version, t.snapshot, t.last_seq, t.last_hash, t.machine_version
-             FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN plans p ON p.id = t.plan_id WHERE t.id = ?`, id) as
-            { id: string; plan_id: string; unit_id: string; version: number; snapshot: string; last_seq: number; last_hash: string };
+             FROM tasks t JOIN indicators i ON i.id = t.indicator_id JOIN plans p ON p.id = t.plan_id WHERE t.id = ?`,
+            id,
+          )) as { id: string; plan_id: string; unit_id: string; version: number; snapshot: string; last_seq: number; last_hash: string };
           const before = v1.restoreOwnedTaskSnapshot(JSON.parse(row.snapshot) as v1.PersistedTask);
           const r = v1.applyTaskEvent(before, { type: 'clock.tick', at });
           if (!r.ok || !r.changed) return;
@@ -108,13 +140,32 @@ async function sweepV1(db: DatabaseService, at: string): Promise<{ ms: number; c
           await db.run(
             `UPDATE tasks SET state = ?, light = ?, current_node_seq = ?, next_deadline_at = ?, red_count = ?, review_due_at = ?,
                version = version + 1, snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?, scoring_facts = ? WHERE id = ? AND version = ?`,
-            v.state, v.light, v.currentNodeSeq, v.nextDeadlineAt, v.redCount, null, JSON.stringify({ value: r.snapshot.value, context: r.snapshot.context }),
-            seq, hash, at, null, id, row.version,
+            v.state,
+            v.light,
+            v.currentNodeSeq,
+            v.nextDeadlineAt,
+            v.redCount,
+            null,
+            JSON.stringify({ value: r.snapshot.value, context: r.snapshot.context }),
+            seq,
+            hash,
+            at,
+            null,
+            id,
+            row.version,
           );
           await db.run(
             `INSERT INTO task_events (task_id, seq, type, payload, actor_user_id, actor_role, actor_unit_id, occurred_at, recorded_at,
                state_before, state_after, machine_version, prev_hash, hash) VALUES (?, ?, 'clock.tick', ?, NULL, 'system', NULL, ?, ?, ?, ?, 1, ?, ?)`,
-            id, seq, payload, at, at, canonicalJson(before.value), canonicalJson(r.snapshot.value), row.last_hash, hash,
+            id,
+            seq,
+            payload,
+            at,
+            at,
+            canonicalJson(before.value),
+            canonicalJson(r.snapshot.value),
+            row.last_hash,
+            hash,
           );
           for (const [k, n] of r.snapshot.context.nodes.entries()) {
             const b = before.context.nodes[k]!;
@@ -122,8 +173,15 @@ async function sweepV1(db: DatabaseService, at: string): Promise<{ ms: number; c
             await db.run('UPDATE nodes SET status = ?, red_lighted = ? WHERE task_id = ? AND seq = ?', n.status, n.redLighted ? 1 : 0, id, n.seq);
           }
           for (const e of r.emitted) {
-            await db.run('INSERT INTO outbox (task_id, event_seq, type, body, unit_id, created_at, dispatched_at) VALUES (?, ?, ?, ?, ?, ?, NULL)',
-              id, seq, e.type, JSON.stringify({ ...e, taskId: id, planId: row.plan_id, unitId: row.unit_id, seq, at }), row.unit_id, at);
+            await db.run(
+              'INSERT INTO outbox (task_id, event_seq, type, body, unit_id, created_at, dispatched_at) VALUES (?, ?, ?, ?, ?, ?, NULL)',
+              id,
+              seq,
+              e.type,
+              JSON.stringify({ ...e, taskId: id, planId: row.plan_id, unitId: row.unit_id, seq, at }),
+              row.unit_id,
+              at,
+            );
           }
           changed++;
           if (r.emitted.some((e) => e.type === 'node.red-lighted')) red++;
@@ -139,7 +197,11 @@ function chainsIntact(db: DatabaseService, ids: string[]): boolean {
   for (const id of ids) {
     let prev = GENESIS_HASH;
     for (const r of rows.all(id) as { task_id: string; seq: number; type: string; occurred_at: string; payload: string; prev_hash: string; hash: string }[]) {
-      if (r.prev_hash !== prev || eventHash({ prevHash: r.prev_hash, taskId: r.task_id, seq: r.seq, type: r.type, occurredAt: r.occurred_at, payload: r.payload }) !== r.hash) return false;
+      if (
+        r.prev_hash !== prev ||
+        eventHash({ prevHash: r.prev_hash, taskId: r.task_id, seq: r.seq, type: r.type, occurredAt: r.occurred_at, payload: r.payload }) !== r.hash
+      )
+        return false;
       prev = r.hash;
     }
   }
@@ -161,7 +223,9 @@ async function withApp<T>(fn: (app: INestApplicationContext, db: DatabaseService
 }
 
 export async function benchSweep(): Promise<void> {
-  console.log(`\n== Deadline sweep (issues 3, 10): ${TASKS.toLocaleString()} tasks, ${(TASKS * NODES).toLocaleString()} nodes, ${DUE.toLocaleString()} overdue nodes ==`);
+  console.log(
+    `\n== Deadline sweep (issues 3, 10): ${TASKS.toLocaleString()} tasks, ${(TASKS * NODES).toLocaleString()} nodes, ${DUE.toLocaleString()} overdue nodes ==`,
+  );
   const now = new Date('2026-06-30T16:00:00.000Z');
   const at = now.toISOString();
   // v1 baseline (same run): the pre-v2 write path on v1 snapshots.
@@ -189,10 +253,14 @@ export async function benchSweep(): Promise<void> {
     const sweeper = app.get(DeadlineSweeper);
     const r = await sweeper.sweep(at);
     const ratio = r.ms / v1ms;
-    line('v2: sweep (the service: machine v2, one node.red-lighted per node)',
-      `${fmt(r.ms, 0)} ms  (${r.changed.toLocaleString()} changed, ${r.redNodes.toLocaleString()} red nodes, ${r.failed.length} failed)  ${fmt(ratio, 2)}× v1; bar ≤ 1.5×: ${ratio <= 1.5 ? 'met' : 'NOT MET'}`);
+    line(
+      'v2: sweep (the service: machine v2, one node.red-lighted per node)',
+      `${fmt(r.ms, 0)} ms  (${r.changed.toLocaleString()} changed, ${r.redNodes.toLocaleString()} red nodes, ${r.failed.length} failed)  ${fmt(ratio, 2)}× v1; bar ≤ 1.5×: ${ratio <= 1.5 ? 'met' : 'NOT MET'}`,
+    );
     const appended = (db.sqlite.prepare("SELECT count(*) AS n FROM task_events WHERE type = 'clock.tick'").get() as { n: number }).n;
-    const sample = (db.sqlite.prepare("SELECT DISTINCT task_id FROM task_events WHERE type = 'clock.tick' LIMIT 500").all() as { task_id: string }[]).map((x) => x.task_id);
+    const sample = (db.sqlite.prepare("SELECT DISTINCT task_id FROM task_events WHERE type = 'clock.tick' LIMIT 500").all() as { task_id: string }[]).map(
+      (x) => x.task_id,
+    );
     line('events appended / chains of those tasks intact', `${appended.toLocaleString()} / ${chainsIntact(db, sample) ? 'yes' : 'NO'}`);
     const again = await sweeper.sweep(at);
     line('second sweep, nothing due', `${fmt(again.ms, 2)} ms (${again.changed} changed)  bar ≤ 20 ms: ${again.ms <= 20 ? 'met' : 'NOT MET'}`);

@@ -11,7 +11,10 @@ import { summarize } from './stats.js';
  * outbox, with the same indexes that matter (unique task+seq).
  */
 export const BATCH = 50;
-const SNAPSHOT = JSON.stringify({ value: 'active', context: { nodes: Array.from({ length: 10 }, (_, i) => ({ seq: i + 1, status: 'open', dueAt: '2027-01-28T15:59:59.000Z' })) } });
+const SNAPSHOT = JSON.stringify({
+  value: 'active',
+  context: { nodes: Array.from({ length: 10 }, (_, i) => ({ seq: i + 1, status: 'open', dueAt: '2027-01-28T15:59:59.000Z' })) },
+});
 
 const DDL = [
   `CREATE TABLE raw_tasks (id text PRIMARY KEY, version integer NOT NULL, snapshot text NOT NULL, last_hash text NOT NULL, state text NOT NULL, updated_at text NOT NULL)`,
@@ -79,17 +82,44 @@ export async function postgresCeiling(url: string, events: number, connections: 
   const pool = new pg.Pool({ connectionString: url, max: connections });
   try {
     for (const s of PG_DDL) await pool.query(s);
-    await pool.query(`INSERT INTO raw_tasks SELECT 't' || g, 1, $1, $2, 'active', now()::text FROM generate_series(0, $3 - 1) g`, [SNAPSHOT, '0'.repeat(64), tasks]);
+    await pool.query(`INSERT INTO raw_tasks SELECT 't' || g, 1, $1, $2, 'active', now()::text FROM generate_series(0, $3 - 1) g`, [
+      SNAPSHOT,
+      '0'.repeat(64),
+      tasks,
+    ]);
     const one = async (c: pg.PoolClient, i: number) => {
       const id = `t${i % tasks}`;
-      const t = (await c.query<{ version: number; snapshot: string; last_hash: string }>('SELECT version, snapshot, last_hash FROM raw_tasks WHERE id = $1', [id])).rows[0];
+      const t = (
+        await c.query<{ version: number; snapshot: string; last_hash: string }>('SELECT version, snapshot, last_hash FROM raw_tasks WHERE id = $1', [id])
+      ).rows[0];
       const at = new Date().toISOString();
       const payload = JSON.stringify({ type: 'evidence.submit', completedValue: i, note: '节点完成情况' });
       const seq = t.version + 1;
       const hash = hashOf(t.last_hash, id, seq, payload, at);
-      await c.query('INSERT INTO raw_events (task_id, seq, type, payload, recorded_at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)', [id, seq, 'evidence.submit', payload, at, t.last_hash, hash]);
-      await c.query('UPDATE raw_tasks SET version = $1, snapshot = $2, last_hash = $3, updated_at = $4 WHERE id = $5 AND version = $6', [seq, t.snapshot, hash, at, id, t.version]);
-      await c.query('INSERT INTO raw_outbox (task_id, event_seq, type, body, created_at) VALUES ($1, $2, $3, $4, $5)', [id, seq, 'evidence.submitted', payload, at]);
+      await c.query('INSERT INTO raw_events (task_id, seq, type, payload, recorded_at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        id,
+        seq,
+        'evidence.submit',
+        payload,
+        at,
+        t.last_hash,
+        hash,
+      ]);
+      await c.query('UPDATE raw_tasks SET version = $1, snapshot = $2, last_hash = $3, updated_at = $4 WHERE id = $5 AND version = $6', [
+        seq,
+        t.snapshot,
+        hash,
+        at,
+        id,
+        t.version,
+      ]);
+      await c.query('INSERT INTO raw_outbox (task_id, event_seq, type, body, created_at) VALUES ($1, $2, $3, $4, $5)', [
+        id,
+        seq,
+        'evidence.submitted',
+        payload,
+        at,
+      ]);
     };
     const run = async (batch: number) => {
       const lat: number[] = [];

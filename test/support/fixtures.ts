@@ -52,7 +52,10 @@ let indicatorCount = 0;
 /** A new task on a new indicator (assessed by 县统计局) for the given unit. */
 export async function createTask(t: TestApp, f: PlanFixture, nodes: { seq: number; dueDate: string }[], unitId = 'u-fgw') {
   const code = `T${++indicatorCount}`;
-  const ind = await t.http().post('/indicators').set('authorization', f.supervisor)
+  const ind = await t
+    .http()
+    .post('/indicators')
+    .set('authorization', f.supervisor)
     .send({ planId: f.planId, code, name: `测试指标${code}`, points: 10, methodCode: 'node_platform', assessingUnitId: 'u-tjj' });
   if (ind.status !== 201) throw new Error(`create indicator: ${ind.status} ${JSON.stringify(ind.body)}`);
   const res = await t.http().post('/tasks').set('authorization', f.supervisor).send({ planId: f.planId, indicatorId: ind.body.id, unitId, nodes });

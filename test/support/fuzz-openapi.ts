@@ -103,7 +103,9 @@ export const WEIRD_STRINGS: string[] = [
 ];
 const WEIRD_NUMBERS = [0, -0, -1, 1, 0.5, -0.5, 2 ** 31, 2 ** 53 + 1, -(2 ** 53), 1e308, -1e308, Number.MAX_VALUE, Number.MIN_VALUE, 1e-320];
 
-const ISO_DAY = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2110-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const ISO_DAY = fc
+  .date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2110-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 const NEAR_DAY = fc.integer({ min: -400, max: 400 }).map((n) => new Date(Date.UTC(2026, 2, 2) + n * 86_400_000).toISOString().slice(0, 10));
 const INSTANT = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2110-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
 
@@ -205,7 +207,10 @@ function objectOf(doc: OpenApiDoc, schema: Schema, pools: IdPools, depth: number
     ),
   );
   // Rarely an unknown field (fc.option's freq is the odds of *no* value: 1 in freq).
-  const extra = fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary: fc.tuple(fc.constantFrom('extra', 'isAdmin', '__proto__', 'id', 'constructor', 'version'), weirdValue), weight: 1 });
+  const extra = fc.oneof(
+    { arbitrary: fc.constant(null), weight: 9 },
+    { arbitrary: fc.tuple(fc.constantFrom('extra', 'isAdmin', '__proto__', 'id', 'constructor', 'version'), weirdValue), weight: 1 },
+  );
   return fc.tuple(fc.tuple(...fields), extra).map(([kv, x]) => {
     const o: Record<string, unknown> = {};
     for (const e of kv) if (e) o[e[0]] = e[1];
@@ -244,14 +249,19 @@ export function queryString(doc: OpenApiDoc, params: Parameter[], pools: IdPools
   const q = params.filter((p) => p.in === 'query' && p.name !== 'access_token');
   const parts = q.map((p) =>
     fc.option(
-      fc.oneof(
-        { arbitrary: plausible(doc, p.schema ?? {}, p.name, pools, 0), weight: 4 },
-        { arbitrary: fc.constantFrom<unknown>(...WEIRD_STRINGS.filter((s) => s.length < 1000), ...WEIRD_NUMBERS), weight: 1 },
-      ).map((v) => `${encodeURIComponent(p.name)}=${encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v))}`),
+      fc
+        .oneof(
+          { arbitrary: plausible(doc, p.schema ?? {}, p.name, pools, 0), weight: 4 },
+          { arbitrary: fc.constantFrom<unknown>(...WEIRD_STRINGS.filter((s) => s.length < 1000), ...WEIRD_NUMBERS), weight: 1 },
+        )
+        .map((v) => `${encodeURIComponent(p.name)}=${encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v))}`),
       { freq: 2 },
     ),
   );
-  const extra = fc.oneof({ arbitrary: fc.constant(null), weight: 6 }, { arbitrary: fc.constantFrom('unknown=1', 'page=1&page=2', 'a[b]=1', 'a[]=1&a[]=2', '__proto__[x]=1', '=', '&&', 'x=%E0%A4%A'), weight: 1 });
+  const extra = fc.oneof(
+    { arbitrary: fc.constant(null), weight: 6 },
+    { arbitrary: fc.constantFrom('unknown=1', 'page=1&page=2', 'a[b]=1', 'a[]=1&a[]=2', '__proto__[x]=1', '=', '&&', 'x=%E0%A4%A'), weight: 1 },
+  );
   return fc.tuple(fc.tuple(...parts), extra).map(([ps, x]) => [...ps.filter((s): s is string => !!s), ...(x ? [x] : [])].join('&'));
 }
 
@@ -262,7 +272,12 @@ export function pathOf(op: Operation, pools: IdPools): fc.Arbitrary<string> {
   const pick = names.map((name) => {
     const before = segments[segments.indexOf(`{${name}}`) - 1];
     const pool = pathPool(before, name, pools);
-    const hostile = fc.oneof(fc.constantFrom(...WEIRD_STRINGS.filter((s) => s.length < 1000 && s !== '')), fc.uuid(), fc.integer().map(String), fc.string({ minLength: 1, maxLength: 20 }));
+    const hostile = fc.oneof(
+      fc.constantFrom(...WEIRD_STRINGS.filter((s) => s.length < 1000 && s !== '')),
+      fc.uuid(),
+      fc.integer().map(String),
+      fc.string({ minLength: 1, maxLength: 20 }),
+    );
     return pool.length ? fc.oneof({ arbitrary: fc.constantFrom(...pool), weight: 5 }, { arbitrary: hostile, weight: 2 }) : hostile;
   });
   return fc.tuple(...pick).map((vals) => {
@@ -308,7 +323,11 @@ const FILES: Array<Pick<Part, 'filename' | 'contentType' | 'content'>> = [
   { filename: 'empty.pdf', contentType: 'application/pdf', content: Buffer.alloc(0) },
   { filename: 'a\u0000b\u202e.pdf', contentType: 'text/html', content: Buffer.from('%PDF-1.4 x') },
   { filename: '../../evil.sh', contentType: 'application/x-sh', content: Buffer.from('#!/bin/sh\nrm -rf /\n') },
-  { filename: 'table.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', content: Buffer.from('PK\u0003\u0004broken zip') },
+  {
+    filename: 'table.xlsx',
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    content: Buffer.from('PK\u0003\u0004broken zip'),
+  },
   { filename: 'r.docx', contentType: 'application/octet-stream', content: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]) },
   { filename: '', contentType: 'application/pdf', content: Buffer.from('%PDF-1.4') },
 ];
@@ -320,16 +339,31 @@ export function multipartBody(doc: OpenApiDoc, schema: Schema, pools: IdPools): 
   const file = fc.constantFrom(...FILES).map((f) => ({ name: 'file', ...f }));
   const fieldParts = fc.tuple(
     ...fields.map(([k, p]) =>
-      fc.option(plausible(doc, p, k, pools, 0).map((v) => ({ name: k, content: Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)) })), { freq: 3 }),
+      fc.option(
+        plausible(doc, p, k, pools, 0).map((v) => ({ name: k, content: Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)) })),
+        { freq: 3 },
+      ),
     ),
   );
-  const files = fc.oneof({ arbitrary: fc.array(file, { minLength: 1, maxLength: 1 }), weight: 6 }, { arbitrary: fc.array(file, { minLength: 0, maxLength: 6 }), weight: 2 });
+  const files = fc.oneof(
+    { arbitrary: fc.array(file, { minLength: 1, maxLength: 1 }), weight: 6 },
+    { arbitrary: fc.array(file, { minLength: 0, maxLength: 6 }), weight: 2 },
+  );
   const odd = fc.oneof(
     { arbitrary: fc.constant(null), weight: 5 },
-    { arbitrary: fc.constantFrom<Part>({ name: 'other', content: Buffer.from('1') }, { name: 'file', content: Buffer.from('not a file part') }, { name: '', content: Buffer.from('') }), weight: 1 },
+    {
+      arbitrary: fc.constantFrom<Part>(
+        { name: 'other', content: Buffer.from('1') },
+        { name: 'file', content: Buffer.from('not a file part') },
+        { name: '', content: Buffer.from('') },
+      ),
+      weight: 1,
+    },
   );
   // The first file, then the fields, then any further files (more than the endpoint allows) and an odd part.
-  const parts = fc.tuple(files, fieldParts, odd).map(([fl, fs, extra]): Part[] => [...fl.slice(0, 1), ...(fs.filter((x) => !!x) as Part[]), ...fl.slice(1), ...(extra ? [extra] : [])]);
+  const parts = fc
+    .tuple(files, fieldParts, odd)
+    .map(([fl, fs, extra]): Part[] => [...fl.slice(0, 1), ...(fs.filter((x) => !!x) as Part[]), ...fl.slice(1), ...(extra ? [extra] : [])]);
   const mode = fc.constantFrom('ok', 'ok', 'ok', 'ok', 'no-boundary', 'cut', 'wrong-boundary', 'no-parts', 'bad-header');
   return fc.tuple(parts, mode).map(([ps, m]) => encodeMultipart(ps, m));
 }
@@ -339,12 +373,20 @@ function encodeMultipart(parts: Part[], mode: string): { contentType: string; bo
   const chunks: Buffer[] = [];
   for (const p of parts) {
     const disp = `form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}`;
-    const head = mode === 'bad-header' ? `--${b}\r\nContent-Disposition ${disp}\r\n\r\n` : `--${b}\r\nContent-Disposition: ${disp}\r\n${p.contentType ? `Content-Type: ${p.contentType}\r\n` : ''}\r\n`;
+    const head =
+      mode === 'bad-header'
+        ? `--${b}\r\nContent-Disposition ${disp}\r\n\r\n`
+        : `--${b}\r\nContent-Disposition: ${disp}\r\n${p.contentType ? `Content-Type: ${p.contentType}\r\n` : ''}\r\n`;
     chunks.push(Buffer.from(head, 'utf8'), p.content, Buffer.from('\r\n'));
   }
   if (mode !== 'cut') chunks.push(Buffer.from(`--${b}--\r\n`));
   let body = Buffer.concat(mode === 'no-parts' ? [Buffer.from(`--${b}--\r\n`)] : chunks);
   if (mode === 'cut') body = body.subarray(0, Math.max(1, body.length - 7));
-  const contentType = mode === 'no-boundary' ? 'multipart/form-data' : mode === 'wrong-boundary' ? 'multipart/form-data; boundary=SomethingElse' : `multipart/form-data; boundary=${b}`;
+  const contentType =
+    mode === 'no-boundary'
+      ? 'multipart/form-data'
+      : mode === 'wrong-boundary'
+        ? 'multipart/form-data; boundary=SomethingElse'
+        : `multipart/form-data; boundary=${b}`;
   return { contentType, body };
 }

@@ -16,7 +16,7 @@ export async function teardown() {
   const c = new pg.Client({ connectionString: `${server()}/postgres` });
   await c.connect();
   try {
-    const { rows } = await c.query("SELECT datname FROM pg_database WHERE datname LIKE $1", [`duban_e2e_${process.env.E2E_RUN}_%`]);
+    const { rows } = await c.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [`duban_e2e_${process.env.E2E_RUN}_%`]);
     for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   } finally {
     await c.end();

@@ -30,18 +30,27 @@ function parseCsv(text) {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); field = '';
-      rows.push(row); row = [];
+      row.push(field);
+      field = '';
+      rows.push(row);
+      row = [];
     } else field += c;
   }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -49,9 +58,16 @@ function load(path) {
   // A CSV export starts with a UTF-8 BOM (for Excel): drop it before reading the column names.
   const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   if (text.startsWith('{')) {
-    const records = text.split('\n').filter((l) => l.trim() !== '').map((l, i) => {
-      try { return JSON.parse(l); } catch { throw new Error(`line ${i + 1} is not JSON`); }
-    });
+    const records = text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l, i) => {
+        try {
+          return JSON.parse(l);
+        } catch {
+          throw new Error(`line ${i + 1} is not JSON`);
+        }
+      });
     return { format: 'jsonl', records };
   }
   const [header, ...rows] = parseCsv(text);
@@ -61,10 +77,18 @@ function load(path) {
     return i;
   };
   const c = Object.fromEntries(['task_id', 'seq', 'type', 'occurred_at', 'payload', 'prev_hash', 'hash'].map((n) => [n, col(n)]));
-  const records = rows.filter((r) => r.length > 1).map((r) => ({
-    record: 'event', taskId: r[c.task_id], seq: Number(r[c.seq]), type: r[c.type], occurredAt: r[c.occurred_at],
-    payload: r[c.payload], prevHash: r[c.prev_hash], hash: r[c.hash],
-  }));
+  const records = rows
+    .filter((r) => r.length > 1)
+    .map((r) => ({
+      record: 'event',
+      taskId: r[c.task_id],
+      seq: Number(r[c.seq]),
+      type: r[c.type],
+      occurredAt: r[c.occurred_at],
+      payload: r[c.payload],
+      prevHash: r[c.prev_hash],
+      hash: r[c.hash],
+    }));
   return { format: 'csv', records };
 }
 
@@ -120,7 +144,9 @@ function main(argv) {
       try {
         const key = createPublicKey({ key: Buffer.from(cp.publicKey, 'base64'), format: 'der', type: 'spki' });
         signatureOk = verify(null, Buffer.from(cp.hash, 'ascii'), key, Buffer.from(cp.signature, 'base64'));
-      } catch { signatureOk = false; }
+      } catch {
+        signatureOk = false;
+      }
       if (!signatureOk) brk('checkpoint-signature', { checkpointSeq: cp.seq }, 'the Ed25519 signature does not verify');
       for (const h of cp.heads) {
         const t = tails.get(h.taskId);
@@ -133,14 +159,16 @@ function main(argv) {
       if (cp.complete) {
         const heads = [...cp.heads].sort((a, b) => byBytes(a.taskId, b.taskId));
         const files = [...cp.evidence].sort((a, b) => byBytes(a.fileId, b.fileId));
-        const rootText = heads.map((h) => `task|${h.taskId}|${h.seq}|${h.hash}\n`).join('') +
+        const rootText =
+          heads.map((h) => `task|${h.taskId}|${h.seq}|${h.hash}\n`).join('') +
           files.map((f) => `evidence|${f.fileId}|${f.taskId}|${f.sha256}|${f.size}\n`).join('');
         planRootOk = sha256(rootText) === cp.planRoot && plans.some((p) => p.planId === cp.planId && p.root === cp.planRoot);
         if (!planRootOk) brk('plan-root', { checkpointSeq: cp.seq }, `the plan root of ${cp.planId} does not match its sealed heads and files`);
         const exported = new Map(records.filter((r) => r.record === 'evidence').map((r) => [r.fileId, r]));
         for (const f of cp.evidence) {
           const x = exported.get(f.fileId);
-          if (!x || x.sha256 !== f.sha256 || x.size !== f.size) brk('evidence', { fileId: f.fileId, taskId: f.taskId }, 'a sealed evidence file is missing from the export or changed');
+          if (!x || x.sha256 !== f.sha256 || x.size !== f.size)
+            brk('evidence', { fileId: f.fileId, taskId: f.taskId }, 'a sealed evidence file is missing from the export or changed');
         }
       }
       if (root !== undefined && root !== cp.hash) brk('root', { checkpointSeq: cp.seq }, `the checkpoint hash ${cp.hash} is not the published root ${root}`);

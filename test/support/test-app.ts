@@ -105,13 +105,15 @@ export async function startTestApp(opts: { now?: string; env?: Record<string, st
 /** Everything a refused request must leave untouched, as one comparable value (either database). */
 export async function databaseFingerprint(db: DatabaseService): Promise<string> {
   const q = async (sql: string) => JSON.stringify(await db.all(sql));
-  return (await Promise.all([
-    q('SELECT id, version, state, light, snapshot, last_hash FROM tasks ORDER BY id'),
-    q('SELECT task_id, seq, hash FROM task_events ORDER BY id'),
-    q('SELECT task_id, seq, status, due_at FROM nodes ORDER BY task_id, seq'),
-    q('SELECT count(*) AS n FROM outbox'),
-    q('SELECT id, sha256 FROM evidence_files ORDER BY id'),
-  ])).join('\n');
+  return (
+    await Promise.all([
+      q('SELECT id, version, state, light, snapshot, last_hash FROM tasks ORDER BY id'),
+      q('SELECT task_id, seq, hash FROM task_events ORDER BY id'),
+      q('SELECT task_id, seq, status, due_at FROM nodes ORDER BY task_id, seq'),
+      q('SELECT count(*) AS n FROM outbox'),
+      q('SELECT id, sha256 FROM evidence_files ORDER BY id'),
+    ])
+  ).join('\n');
 }
 
 /** The test suite's database: 'sqlite' or 'postgres' (E2E_DB). */
@@ -121,9 +123,12 @@ export const onSqliteOnly = TEST_DB === 'sqlite';
 
 /** Every row of every table, as one comparable value (content equivalence, byte for byte), on either database. */
 export async function databaseContent(db: DatabaseService): Promise<string> {
-  const tables = db.dialect === 'postgres'
-    ? await db.column<string>(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name COLLATE "C"`)
-    : await db.column<string>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`);
+  const tables =
+    db.dialect === 'postgres'
+      ? await db.column<string>(
+          `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name COLLATE "C"`,
+        )
+      : await db.column<string>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`);
   const out: string[] = [];
   for (const name of tables) {
     // SQLite: insertion order (rowid); PostgreSQL has no rowid, so rows in the order of their text.

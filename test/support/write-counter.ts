@@ -39,8 +39,14 @@ export async function installWriteCounter(db: DatabaseService, ignore: string[] 
       return Number((await db.value('SELECT coalesce(max(id), 0) FROM fuzz_writes')) ?? 0);
     },
     async since(mark) {
-      const rows = await db.all<{ tbl: string; op: string; n: number | string }>('SELECT tbl, op, count(*) AS n FROM fuzz_writes WHERE id > ? GROUP BY tbl, op', mark);
-      return rows.filter((r) => !skip.has(r.tbl)).map((r) => `${r.tbl} ${r.op} ×${Number(r.n)}`).sort();
+      const rows = await db.all<{ tbl: string; op: string; n: number | string }>(
+        'SELECT tbl, op, count(*) AS n FROM fuzz_writes WHERE id > ? GROUP BY tbl, op',
+        mark,
+      );
+      return rows
+        .filter((r) => !skip.has(r.tbl))
+        .map((r) => `${r.tbl} ${r.op} ×${Number(r.n)}`)
+        .sort();
     },
   };
 }

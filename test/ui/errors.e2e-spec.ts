@@ -49,7 +49,13 @@ async function fgwTask(indicatorName: string) {
   const call = await apiAs('supervisor');
   const list = await call('GET', '/tasks?unitId=unit-fgw&pageSize=200');
   const t = list.body.items.find((x: { indicatorName: string }) => x.indicatorName === indicatorName);
-  return (await call('GET', `/tasks/${t.id}`)).body as { id: string; version: number; state: string; currentNodeSeq: number; nodes: { seq: number; dueAt: string }[] };
+  return (await call('GET', `/tasks/${t.id}`)).body as {
+    id: string;
+    version: number;
+    state: string;
+    currentNodeSeq: number;
+    nodes: { seq: number; dueAt: string }[];
+  };
 }
 
 /**
@@ -103,96 +109,128 @@ afterAll(async () => {
 });
 
 describe('every error class reaches the page in Chinese', () => {
-  it('401 on the login page: wrong password', async () => {
-    const s = await openSession(browser, server.baseUrl);
-    sessions.push(s);
-    await s.page.goto('/app/login');
-    await s.page.getByLabel('用户名').fill('fgw');
-    await s.page.getByLabel('密码').fill('not the password');
-    await s.page.getByRole('button', { name: '登录' }).click();
-    await expect(expectChineseError(s.page, 401, 'UNAUTHENTICATED', 'login-401')).resolves.toContain('用户名或密码错误');
-  }, STEP);
+  it(
+    '401 on the login page: wrong password',
+    async () => {
+      const s = await openSession(browser, server.baseUrl);
+      sessions.push(s);
+      await s.page.goto('/app/login');
+      await s.page.getByLabel('用户名').fill('fgw');
+      await s.page.getByLabel('密码').fill('not the password');
+      await s.page.getByRole('button', { name: '登录' }).click();
+      await expect(expectChineseError(s.page, 401, 'UNAUTHENTICATED', 'login-401')).resolves.toContain('用户名或密码错误');
+    },
+    STEP,
+  );
 
-  it('404: an auditor opens a task that does not exist', async () => {
-    const page = await as('auditor');
-    await page.goto(`/app/audit/${randomUUID()}`);
-    await expect(expectChineseError(page, 404, 'NOT_FOUND', 'audit-404')).resolves.toContain('未找到任务');
-  }, STEP);
+  it(
+    '404: an auditor opens a task that does not exist',
+    async () => {
+      const page = await as('auditor');
+      await page.goto(`/app/audit/${randomUUID()}`);
+      await expect(expectChineseError(page, 404, 'NOT_FOUND', 'audit-404')).resolves.toContain('未找到任务');
+    },
+    STEP,
+  );
 
-  it('409 version: a colleague signed for the task first', async () => {
-    const page = await as('fgw');
-    const t = await fgwTask('重点项目节点推进');
-    const row = nodeRow(page, t.id);
-    await row.getByRole('button', { name: '签收' }).waitFor();
-    const call = await apiAs('fgw');
-    expect((await call('POST', `/tasks/${t.id}/events`, { type: 'task.acknowledge', expectedVersion: t.version })).status).toBe(200);
-    await row.getByRole('button', { name: '签收' }).click();
-    await expect(expectChineseError(page, 409, 'VERSION_CONFLICT', 'my-409-version')).resolves.toContain('请刷新后重试');
-  }, STEP);
+  it(
+    '409 version: a colleague signed for the task first',
+    async () => {
+      const page = await as('fgw');
+      const t = await fgwTask('重点项目节点推进');
+      const row = nodeRow(page, t.id);
+      await row.getByRole('button', { name: '签收' }).waitFor();
+      const call = await apiAs('fgw');
+      expect((await call('POST', `/tasks/${t.id}/events`, { type: 'task.acknowledge', expectedVersion: t.version })).status).toBe(200);
+      await row.getByRole('button', { name: '签收' }).click();
+      await expect(expectChineseError(page, 409, 'VERSION_CONFLICT', 'my-409-version')).resolves.toContain('请刷新后重试');
+    },
+    STEP,
+  );
 
-  it('400 refused by the machine: an extension to the day the node is already due (a bad newDueAt, named in Chinese)', async () => {
-    const page = await as('fgw');
-    const t = await fgwTask('重点项目节点推进');
-    const node = t.nodes.find((n) => n.seq === t.currentNodeSeq)!;
-    // The due instant's calendar day in Beijing time: the same day asked for again moves nothing.
-    const sameDay = new Date(Date.parse(node.dueAt) + 8 * 3_600_000).toISOString().slice(0, 10);
-    await nodeRow(page, t.id).getByRole('button', { name: '申请延期' }).click();
-    const dialog = page.getByRole('dialog', { name: '申请延期' });
-    await dialog.getByLabel('申请延至').fill(sameDay);
-    await dialog.getByLabel('延期理由').fill('原定日期不变');
-    await dialog.getByRole('button', { name: '提交申请' }).click();
-    // Machine v2 words a payload refusal itself and names the field: 400, not a state conflict.
-    const text = await expectChineseError(page, 400, 'VALIDATION_FAILED', 'my-400-event');
-    expect(text).toContain('新的截止时间');
-  }, STEP);
+  it(
+    '400 refused by the machine: an extension to the day the node is already due (a bad newDueAt, named in Chinese)',
+    async () => {
+      const page = await as('fgw');
+      const t = await fgwTask('重点项目节点推进');
+      const node = t.nodes.find((n) => n.seq === t.currentNodeSeq)!;
+      // The due instant's calendar day in Beijing time: the same day asked for again moves nothing.
+      const sameDay = new Date(Date.parse(node.dueAt) + 8 * 3_600_000).toISOString().slice(0, 10);
+      await nodeRow(page, t.id).getByRole('button', { name: '申请延期' }).click();
+      const dialog = page.getByRole('dialog', { name: '申请延期' });
+      await dialog.getByLabel('申请延至').fill(sameDay);
+      await dialog.getByLabel('延期理由').fill('原定日期不变');
+      await dialog.getByRole('button', { name: '提交申请' }).click();
+      // Machine v2 words a payload refusal itself and names the field: 400, not a state conflict.
+      const text = await expectChineseError(page, 400, 'VALIDATION_FAILED', 'my-400-event');
+      expect(text).toContain('新的截止时间');
+    },
+    STEP,
+  );
 
-  it('400 validation: an impossible date reaches the server (the field is named in Chinese)', async () => {
-    const page = await as('fgw');
-    const t = await fgwTask('重点项目节点推进');
-    await nodeRow(page, t.id).getByRole('button', { name: '申请延期' }).click();
-    const dialog = page.getByRole('dialog', { name: '申请延期' });
-    await dialog.getByLabel('申请延至').fill('2030-01-31');
-    await dialog.getByLabel('延期理由').fill('项目用地审批延迟');
-    await rewriteNextEvent(page, (b) => ({ ...b, payload: { ...b['payload'], newDueDate: '2030-02-30' } }));
-    await dialog.getByRole('button', { name: '提交申请' }).click();
-    const text = await expectChineseError(page, 400, 'VALIDATION_FAILED', 'my-400-validation');
-    expect(text).toContain('新的截止日期');
-  }, STEP);
+  it(
+    '400 validation: an impossible date reaches the server (the field is named in Chinese)',
+    async () => {
+      const page = await as('fgw');
+      const t = await fgwTask('重点项目节点推进');
+      await nodeRow(page, t.id).getByRole('button', { name: '申请延期' }).click();
+      const dialog = page.getByRole('dialog', { name: '申请延期' });
+      await dialog.getByLabel('申请延至').fill('2030-01-31');
+      await dialog.getByLabel('延期理由').fill('项目用地审批延迟');
+      await rewriteNextEvent(page, (b) => ({ ...b, payload: { ...b['payload'], newDueDate: '2030-02-30' } }));
+      await dialog.getByRole('button', { name: '提交申请' }).click();
+      const text = await expectChineseError(page, 400, 'VALIDATION_FAILED', 'my-400-validation');
+      expect(text).toContain('新的截止日期');
+    },
+    STEP,
+  );
 
-  it('403: a department sends what only the office may (granting its own extension)', async () => {
-    const page = await as('fgw');
-    const t = await fgwTask('重点项目节点推进');
-    await nodeRow(page, t.id).getByRole('button', { name: '申请延期' }).click();
-    const dialog = page.getByRole('dialog', { name: '申请延期' });
-    await dialog.getByLabel('申请延至').fill('2030-01-31');
-    await dialog.getByLabel('延期理由').fill('项目用地审批延迟');
-    await rewriteNextEvent(page, (b) => ({ type: 'extension.grant', expectedVersion: b['expectedVersion'], payload: {} }));
-    await dialog.getByRole('button', { name: '提交申请' }).click();
-    const text = await expectChineseError(page, 403, 'FORBIDDEN', 'my-403');
-    expect(text).toContain('「承接单位」不能对该任务执行「同意延期」');
-  }, STEP);
+  it(
+    '403: a department sends what only the office may (granting its own extension)',
+    async () => {
+      const page = await as('fgw');
+      const t = await fgwTask('重点项目节点推进');
+      await nodeRow(page, t.id).getByRole('button', { name: '申请延期' }).click();
+      const dialog = page.getByRole('dialog', { name: '申请延期' });
+      await dialog.getByLabel('申请延至').fill('2030-01-31');
+      await dialog.getByLabel('延期理由').fill('项目用地审批延迟');
+      await rewriteNextEvent(page, (b) => ({ type: 'extension.grant', expectedVersion: b['expectedVersion'], payload: {} }));
+      await dialog.getByRole('button', { name: '提交申请' }).click();
+      const text = await expectChineseError(page, 403, 'FORBIDDEN', 'my-403');
+      expect(text).toContain('「承接单位」不能对该任务执行「同意延期」');
+    },
+    STEP,
+  );
 
-  it('415: a file type the office does not accept', async () => {
-    const page = await as('fgw');
-    const t = await fgwTask('重点项目节点推进');
-    await nodeRow(page, t.id).getByRole('button', { name: '提交材料' }).click();
-    const dialog = page.getByRole('dialog', { name: '提交证明材料' });
-    await dialog.getByLabel('证明材料文件（可多选）').setInputFiles({ name: '进度表.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
-    await dialog.getByRole('button', { name: '提交' }).click();
-    const text = await expectChineseError(page, 415, 'FILE_TYPE_NOT_ALLOWED', 'my-415');
-    expect(text).toContain('不接受该类型的文件');
-  }, STEP);
+  it(
+    '415: a file type the office does not accept',
+    async () => {
+      const page = await as('fgw');
+      const t = await fgwTask('重点项目节点推进');
+      await nodeRow(page, t.id).getByRole('button', { name: '提交材料' }).click();
+      const dialog = page.getByRole('dialog', { name: '提交证明材料' });
+      await dialog.getByLabel('证明材料文件（可多选）').setInputFiles({ name: '进度表.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
+      await dialog.getByRole('button', { name: '提交' }).click();
+      const text = await expectChineseError(page, 415, 'FILE_TYPE_NOT_ALLOWED', 'my-415');
+      expect(text).toContain('不接受该类型的文件');
+    },
+    STEP,
+  );
 
-  it('413: a file over the size limit', async () => {
-    const page = await as('fgw');
-    const t = await fgwTask('重点项目节点推进');
-    await nodeRow(page, t.id).getByRole('button', { name: '提交材料' }).click();
-    const dialog = page.getByRole('dialog', { name: '提交证明材料' });
-    const big = Buffer.alloc(20 * 1024 * 1024 + 1024, 0x20);
-    big.write('%PDF-1.4');
-    await dialog.getByLabel('证明材料文件（可多选）').setInputFiles({ name: '全年台账.pdf', mimeType: 'application/pdf', buffer: big });
-    await dialog.getByRole('button', { name: '提交' }).click();
-    const text = await expectChineseError(page, 413, 'FILE_TOO_LARGE', 'my-413');
-    expect(text).toContain('20 MB');
-  }, STEP);
+  it(
+    '413: a file over the size limit',
+    async () => {
+      const page = await as('fgw');
+      const t = await fgwTask('重点项目节点推进');
+      await nodeRow(page, t.id).getByRole('button', { name: '提交材料' }).click();
+      const dialog = page.getByRole('dialog', { name: '提交证明材料' });
+      const big = Buffer.alloc(20 * 1024 * 1024 + 1024, 0x20);
+      big.write('%PDF-1.4');
+      await dialog.getByLabel('证明材料文件（可多选）').setInputFiles({ name: '全年台账.pdf', mimeType: 'application/pdf', buffer: big });
+      await dialog.getByRole('button', { name: '提交' }).click();
+      const text = await expectChineseError(page, 413, 'FILE_TOO_LARGE', 'my-413');
+      expect(text).toContain('20 MB');
+    },
+    STEP,
+  );
 });

@@ -13,7 +13,18 @@ import type { Browser } from 'playwright-core';
 import { toDocx } from '../support/documents.js';
 import { twoSectionNotice } from '../support/import-documents.js';
 import { seriousA11yViolations } from './support/a11y.js';
-import { DEMO_PASSWORDS, ensureWebBuilt, horizontalOverflow, launchBrowser, navLink, screenshot, signedIn, startUiApp, type Session, type UiApp } from './support/ui-app.js';
+import {
+  DEMO_PASSWORDS,
+  ensureWebBuilt,
+  horizontalOverflow,
+  launchBrowser,
+  navLink,
+  screenshot,
+  signedIn,
+  startUiApp,
+  type Session,
+  type UiApp,
+} from './support/ui-app.js';
 
 let server: UiApp;
 let browser: Browser;
@@ -133,7 +144,10 @@ describe('the import page', () => {
     expect(await changes.innerText()).toContain('镇街组');
     expect(await page.locator('main, body').first().innerText()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     const groups = (await api('GET', `/plans/${planId}/groups`)).body as { name: string; unitIds: string[] }[];
-    expect(groups.map((g) => [g.name, g.unitIds.length]).sort()).toEqual([['园区组', 2], ['镇街组', 3]]);
+    expect(groups.map((g) => [g.name, g.unitIds.length]).sort()).toEqual([
+      ['园区组', 2],
+      ['镇街组', 3],
+    ]);
 
     // The same file again: nothing to change, and a commit writes nothing.
     await page.getByRole('button', { name: '上传并预检' }).click();

@@ -38,19 +38,23 @@ describe('print and phone', () => {
     ['board', '/app/board', 'heat'],
     ['unit', '/app/board/unit/unit-fgw', 'attention-row'],
     ['scores', '/app/scores', 'score-group'],
-  ])('%s prints without navigation or buttons, headed by the plan and the print time', async (name, path, ready) => {
-    const page = await as('supervisor');
-    await page.goto(path);
-    await page.getByTestId(ready).first().waitFor();
-    await page.emulateMedia({ media: 'print' });
-    await expect(page.locator('.topbar').isVisible()).resolves.toBe(false);
-    await expect(page.locator('main .btn:visible').count()).resolves.toBe(0);
-    const head = page.locator('.print-head');
-    await expect(head.isVisible()).resolves.toBe(true);
-    await expect(head.innerText()).resolves.toMatch(/督办 · 2026年度[\s\S]*打印时间：\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间）/);
-    await page.pdf({ path: join(PRINT_DIR, `${name}.pdf`), format: 'A4', landscape: true, printBackground: true });
-    await screenshot(page, `print-${name}`);
-  }, 90_000);
+  ])(
+    '%s prints without navigation or buttons, headed by the plan and the print time',
+    async (name, path, ready) => {
+      const page = await as('supervisor');
+      await page.goto(path);
+      await page.getByTestId(ready).first().waitFor();
+      await page.emulateMedia({ media: 'print' });
+      await expect(page.locator('.topbar').isVisible()).resolves.toBe(false);
+      await expect(page.locator('main .btn:visible').count()).resolves.toBe(0);
+      const head = page.locator('.print-head');
+      await expect(head.isVisible()).resolves.toBe(true);
+      await expect(head.innerText()).resolves.toMatch(/督办 · 2026年度[\s\S]*打印时间：\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间）/);
+      await page.pdf({ path: join(PRINT_DIR, `${name}.pdf`), format: 'A4', landscape: true, printBackground: true });
+      await screenshot(page, `print-${name}`);
+    },
+    90_000,
+  );
 
   it('the phone board shows every column or scrolls it inside its frame, never the page', async () => {
     const page = await as('supervisor', 'phone');

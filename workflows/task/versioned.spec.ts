@@ -45,9 +45,7 @@ describe('v1 histories replay as before', () => {
           const r = applyVersioned(1, state, e as never);
           if (!r.ok) throw new Error(r.reason);
           expect(JSON.stringify(r.emitted)).toBe(JSON.stringify(h.emitted[i]));
-          expect(JSON.stringify(v1.persistTaskSnapshot(r.state.snapshot as v1.TaskSnapshot))).toBe(
-            JSON.stringify(v1.persistTaskSnapshot(h.snapshots[i + 1]!)),
-          );
+          expect(JSON.stringify(v1.persistTaskSnapshot(r.state.snapshot as v1.TaskSnapshot))).toBe(JSON.stringify(v1.persistTaskSnapshot(h.snapshots[i + 1]!)));
           state = r.state;
         });
       }),
@@ -73,7 +71,10 @@ describe('migrateV1ToV2', () => {
     expect(m).toMatchObject({ redCountBefore: 1, redCountAfter: 2 });
     expect(m.emitted[0]).toMatchObject({ type: 'task.migrated', at, from: 1, to: 2, redCountBefore: 1, redCountAfter: 2, newRedNodes: [2] });
     expect(m.emitted.find((e) => e.type === 'node.red-lighted')).toMatchObject({ nodeSeq: 2, at: TWO_NODES.nodes[1]!.dueAt, recordedAt: at });
-    expect(v2.viewOf(m.snapshot).nodes.map((n) => [n.status, n.light])).toEqual([['open', 'red'], ['open', 'red']]);
+    expect(v2.viewOf(m.snapshot).nodes.map((n) => [n.status, n.light])).toEqual([
+      ['open', 'red'],
+      ['open', 'red'],
+    ]);
     // replay through applyVersioned reproduces the migration exactly
     const replayed = applyVersioned(2, { version: 1, snapshot: s.snapshot }, { type: 'task.migrated', at });
     expect(replayed.ok && JSON.stringify(v2.persistTaskSnapshot(replayed.state.snapshot as v2.TaskSnapshot))).toBe(JSON.stringify(m.persisted));

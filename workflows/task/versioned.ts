@@ -8,8 +8,7 @@ import * as v2 from './v2/index.js';
 export type VersionedSnapshot = { version: 1; snapshot: v1.TaskSnapshot } | { version: 2; snapshot: v2.TaskSnapshot };
 
 export type VersionedResult =
-  | { ok: true; state: VersionedSnapshot; changed: boolean; emitted: Array<{ type: string; [k: string]: unknown }> }
-  | { ok: false; reason: string };
+  { ok: true; state: VersionedSnapshot; changed: boolean; emitted: Array<{ type: string; [k: string]: unknown }> } | { ok: false; reason: string };
 
 /** The recorded `task.migrated` event: `at`, and the options the migration used. */
 export interface MigratedEvent {
@@ -22,11 +21,7 @@ export interface MigratedEvent {
  * Applies one recorded event with the machine `version` that recorded it. A v1 event on a v2 snapshot
  * (or the reverse) is refused: history never mixes versions silently.
  */
-export function applyVersioned(
-  version: number,
-  state: VersionedSnapshot,
-  event: { type: string; at: string; [k: string]: unknown },
-): VersionedResult {
+export function applyVersioned(version: number, state: VersionedSnapshot, event: { type: string; at: string; [k: string]: unknown }): VersionedResult {
   if (event.type === 'task.migrated') {
     if (state.version !== 1) return { ok: false, reason: `task.migrated applies to a version 1 task, this one is version ${state.version}` };
     const e = event as unknown as MigratedEvent;
@@ -38,7 +33,9 @@ export function applyVersioned(
   }
   if (state.version === 1) {
     const r = v1.applyTaskEvent(state.snapshot, event as unknown as v1.TaskEvent);
-    return r.ok ? { ok: true, state: { version: 1, snapshot: r.snapshot }, changed: r.changed, emitted: r.emitted } : { ok: false, reason: `refused in ${r.state}` };
+    return r.ok
+      ? { ok: true, state: { version: 1, snapshot: r.snapshot }, changed: r.changed, emitted: r.emitted }
+      : { ok: false, reason: `refused in ${r.state}` };
   }
   const r = v2.applyTaskEvent(state.snapshot, event as unknown as v2.TaskEvent);
   return r.ok ? { ok: true, state: { version: 2, snapshot: r.snapshot }, changed: r.changed, emitted: r.emitted } : { ok: false, reason: r.refusal.messageEn };

@@ -21,7 +21,10 @@ export default defineConfig({
   server: {
     // `npx vite --config src/dashboard/web/vite.config.ts` for live editing against a running service.
     proxy: Object.fromEntries(
-      ['/auth', '/users', '/units', '/plans', '/indicators', '/tasks', '/evidence', '/board', '/audit', '/events', '/health'].map((p) => [p, 'http://127.0.0.1:3000']),
+      ['/auth', '/users', '/units', '/plans', '/indicators', '/tasks', '/evidence', '/board', '/audit', '/events', '/health'].map((p) => [
+        p,
+        'http://127.0.0.1:3000',
+      ]),
     ),
   },
 });

@@ -11,9 +11,13 @@ export class Imports1795320000000 implements MigrationInterface {
   name = 'Imports1795320000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE "import_runs" ("id" text PRIMARY KEY NOT NULL, "plan_id" text NOT NULL, "file_name" text NOT NULL, "file_sha256" text NOT NULL, "shape" text NOT NULL, "options" text NOT NULL, "actor_user_id" text, "actor_role" text NOT NULL, "summary" text NOT NULL, "created_at" text NOT NULL, CONSTRAINT "FK_a3062e7eb88a57991ffffae31c0" FOREIGN KEY ("plan_id") REFERENCES "plans" ("id") ON DELETE RESTRICT ON UPDATE NO ACTION)`);
+    await q.query(
+      `CREATE TABLE "import_runs" ("id" text PRIMARY KEY NOT NULL, "plan_id" text NOT NULL, "file_name" text NOT NULL, "file_sha256" text NOT NULL, "shape" text NOT NULL, "options" text NOT NULL, "actor_user_id" text, "actor_role" text NOT NULL, "summary" text NOT NULL, "created_at" text NOT NULL, CONSTRAINT "FK_a3062e7eb88a57991ffffae31c0" FOREIGN KEY ("plan_id") REFERENCES "plans" ("id") ON DELETE RESTRICT ON UPDATE NO ACTION)`,
+    );
     await q.query(`CREATE INDEX "ix_import_runs_plan" ON "import_runs" ("plan_id", "created_at")`);
-    await q.query(`CREATE TABLE "import_changes" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "run_id" text NOT NULL, "kind" text NOT NULL, "subject_id" text NOT NULL, "item_key" text NOT NULL, "before" text, "after" text, "task_seq" integer, CONSTRAINT "FK_d046d97627bf4961c384cd6c61e" FOREIGN KEY ("run_id") REFERENCES "import_runs" ("id") ON DELETE RESTRICT ON UPDATE NO ACTION)`);
+    await q.query(
+      `CREATE TABLE "import_changes" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "run_id" text NOT NULL, "kind" text NOT NULL, "subject_id" text NOT NULL, "item_key" text NOT NULL, "before" text, "after" text, "task_seq" integer, CONSTRAINT "FK_d046d97627bf4961c384cd6c61e" FOREIGN KEY ("run_id") REFERENCES "import_runs" ("id") ON DELETE RESTRICT ON UPDATE NO ACTION)`,
+    );
     await q.query(`CREATE INDEX "ix_import_changes_subject" ON "import_changes" ("subject_id")`);
     await q.query(`CREATE INDEX "ix_import_changes_run" ON "import_changes" ("run_id")`);
     for (const t of TABLES) {

@@ -7,7 +7,9 @@ import { calendarYearProblems } from './validate.js';
 import { WorkingCalendar } from './working-calendar.js';
 
 const dir = defaultCalendarDir();
-const files = readdirSync(dir).filter((f) => /^cn-\d{4}\.json$/.test(f)).sort();
+const files = readdirSync(dir)
+  .filter((f) => /^cn-\d{4}\.json$/.test(f))
+  .sort();
 const raw = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, any>;
 const years = loadCalendarYears();
 
@@ -42,9 +44,7 @@ describe('shipped calendar data (config/calendars)', () => {
   it.each(files)('%s names its notice as source and covers all seven festivals', (file) => {
     const data = raw(file);
     expect(data.source).toBe(`国务院办公厅关于${data.year}年部分节假日安排的通知`);
-    expect(new Set(data.holidays.map((h: { name: string }) => h.name))).toEqual(
-      new Set(['元旦', '春节', '清明节', '劳动节', '端午节', '中秋节', '国庆节']),
-    );
+    expect(new Set(data.holidays.map((h: { name: string }) => h.name))).toEqual(new Set(['元旦', '春节', '清明节', '劳动节', '端午节', '中秋节', '国庆节']));
   });
 
   it('marks 2018–2026 official (notices published) and 2027 provisional with a note saying so', () => {
@@ -88,9 +88,7 @@ describe('shipped calendar data (config/calendars)', () => {
   it('has the 2025 extra statutory days: Spring Festival from 除夕 (8 days) and a 5-day Labour Day', () => {
     const y2025 = years.find((y) => y.year === 2025)!;
     const days = (name: string) => y2025.holidays.filter((h) => h.name === name).map((h) => h.date);
-    expect(days('春节')).toEqual([
-      '2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-01', '2025-02-02', '2025-02-03', '2025-02-04',
-    ]);
+    expect(days('春节')).toEqual(['2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-01', '2025-02-02', '2025-02-03', '2025-02-04']);
     expect(days('劳动节')).toEqual(['2025-05-01', '2025-05-02', '2025-05-03', '2025-05-04', '2025-05-05']);
   });
 
@@ -131,9 +129,7 @@ describe('calendar data validator', () => {
 
   it('rejects a make-up working day that is not on a weekend', () => {
     const data = { ...valid(), makeUpWorkdays: [{ date: '2030-01-07', name: '元旦' }] };
-    expect(calendarYearProblems(data, 2030)).toEqual([
-      'makeUpWorkdays[0]: make-up working day 2030-01-07 is not a Saturday or Sunday',
-    ]);
+    expect(calendarYearProblems(data, 2030)).toEqual(['makeUpWorkdays[0]: make-up working day 2030-01-07 is not a Saturday or Sunday']);
   });
 
   it('rejects a date listed twice, a date outside the year, an unknown name and a file-name mismatch', () => {

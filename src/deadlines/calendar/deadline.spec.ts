@@ -1,15 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { fcSeed } from '../../common/fc-seed.js';
-import {
-  daysLeft,
-  daysOverdue,
-  dueInstant,
-  InvalidInstantError,
-  InvalidTimezoneError,
-  warnInstant,
-  warnInstantDetailed,
-} from './deadline.js';
+import { daysLeft, daysOverdue, dueInstant, InvalidInstantError, InvalidTimezoneError, warnInstant, warnInstantDetailed } from './deadline.js';
 import { fromEpochDay, toEpochDay } from './iso-date.js';
 import { loadWorkingCalendar } from './loader.js';
 

@@ -77,8 +77,7 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-
 
 /** Milliseconds of an ISO-8601 instant that carries an offset or Z ('…Z', '…+08:00', '…+0800'). */
 function instantMs(instant: string): number {
-  if (typeof instant !== 'string' || !INSTANT.test(instant) || !isIsoDate(instant.slice(0, 10)))
-    throw new InvalidInstantError(instant);
+  if (typeof instant !== 'string' || !INSTANT.test(instant) || !isIsoDate(instant.slice(0, 10))) throw new InvalidInstantError(instant);
   const ms = Date.parse(instant); // strict enough once the shape and the date are checked
   if (Number.isNaN(ms)) throw new InvalidInstantError(instant);
   return ms;
@@ -115,12 +114,7 @@ export interface WarnInstantDetail {
  * `workingDaysBefore` working days before `dueDate` — `calendar.addWorkingDays(dueDate, -N)` — in
  * `timezone`, as a UTC ISO string. See the module comment for the exact definition.
  */
-export function warnInstant(
-  dueDate: IsoDate,
-  workingDaysBefore: number,
-  calendar: WorkingCalendar,
-  timezone: string = DEFAULT_TIMEZONE,
-): string {
+export function warnInstant(dueDate: IsoDate, workingDaysBefore: number, calendar: WorkingCalendar, timezone: string = DEFAULT_TIMEZONE): string {
   return warnInstantDetailed(dueDate, workingDaysBefore, calendar, timezone).at;
 }
 

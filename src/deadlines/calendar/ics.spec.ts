@@ -8,9 +8,7 @@ import type { CalendarEntry } from './types.js';
 const sample = readFileSync(new URL('./__fixtures__/sample-2028.ics', import.meta.url), 'utf8');
 
 const ics = (...events: string[]) =>
-  ['BEGIN:VCALENDAR', 'VERSION:2.0', ...events.flatMap((e) => ['BEGIN:VEVENT', ...e.split('\n'), 'END:VEVENT']), 'END:VCALENDAR'].join(
-    '\r\n',
-  );
+  ['BEGIN:VCALENDAR', 'VERSION:2.0', ...events.flatMap((e) => ['BEGIN:VEVENT', ...e.split('\n'), 'END:VEVENT']), 'END:VCALENDAR'].join('\r\n');
 const days = (entries: CalendarEntry[], kind: CalendarEntry['kind']) => entries.filter((e) => e.kind === kind).map((e) => e.date);
 
 describe('parseIcs', () => {
@@ -18,7 +16,14 @@ describe('parseIcs', () => {
 
   it('expands multi-day all-day events with an exclusive DTEND into one holiday per day', () => {
     expect(entries.filter((e) => e.name === '春节' && e.kind === 'holiday').map((e) => e.date)).toEqual([
-      '2028-01-25', '2028-01-26', '2028-01-27', '2028-01-28', '2028-01-29', '2028-01-30', '2028-01-31', '2028-02-01',
+      '2028-01-25',
+      '2028-01-26',
+      '2028-01-27',
+      '2028-01-28',
+      '2028-01-29',
+      '2028-01-30',
+      '2028-01-31',
+      '2028-02-01',
     ]);
     expect(entries.find((e) => e.date === '2028-02-02')).toBeUndefined();
   });
@@ -44,11 +49,14 @@ describe('parseIcs', () => {
   });
 
   it('accepts midnight TZID date-times as all-day dates and maps 五一 to 劳动节, 国庆节、中秋节 to 国庆节', () => {
-    expect(entries.filter((e) => e.name === '劳动节').map((e) => e.date)).toEqual([
-      '2028-05-01', '2028-05-02', '2028-05-03', '2028-05-04', '2028-05-05',
-    ]);
+    expect(entries.filter((e) => e.name === '劳动节').map((e) => e.date)).toEqual(['2028-05-01', '2028-05-02', '2028-05-03', '2028-05-04', '2028-05-05']);
     expect(entries.filter((e) => e.name === '国庆节').map((e) => e.date)).toEqual([
-      '2028-10-01', '2028-10-02', '2028-10-03', '2028-10-04', '2028-10-05', '2028-10-06',
+      '2028-10-01',
+      '2028-10-02',
+      '2028-10-03',
+      '2028-10-04',
+      '2028-10-05',
+      '2028-10-06',
     ]);
   });
 

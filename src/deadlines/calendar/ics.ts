@@ -86,8 +86,7 @@ export function parseIcs(text: string): CalendarEntry[] {
 /** `parseIcs` plus what was skipped or imported with a caveat, for an import's diagnostics. */
 export function parseIcsWithReport(text: string): IcsParseResult {
   const lines = unfold(text);
-  if (!lines.some((l) => l.text.trim().toUpperCase() === 'BEGIN:VCALENDAR'))
-    throw new IcsFormatError('not an iCalendar file: no BEGIN:VCALENDAR line');
+  if (!lines.some((l) => l.text.trim().toUpperCase() === 'BEGIN:VCALENDAR')) throw new IcsFormatError('not an iCalendar file: no BEGIN:VCALENDAR line');
 
   const events: RawEvent[] = [];
   const stack: string[] = [];
@@ -168,8 +167,7 @@ function readEvent(event: RawEvent): { entries: CalendarEntry[]; summary: string
   if (last - first + 1 > MAX_EVENT_DAYS) return issue(`event spans ${last - first + 1} days (more than ${MAX_EVENT_DAYS})`);
 
   const kind = classify(event.props, summary);
-  if (!kind)
-    return issue('not recognised as a day off or a make-up working day (no X-DUBAN-DAY-KIND, and the summary names no festival, 假, 休 or 班)');
+  if (!kind) return issue('not recognised as a day off or a make-up working day (no X-DUBAN-DAY-KIND, and the summary names no festival, 假, 休 or 班)');
   const name = festivalName(summary) ?? (summary || '(no summary)');
   const entries: CalendarEntry[] = [];
   for (let d = first; d <= last; d++) entries.push({ date: fromEpochDay(d), name, kind });
@@ -177,7 +175,11 @@ function readEvent(event: RawEvent): { entries: CalendarEntry[]; summary: string
 }
 
 function classify(props: ContentLine[], summary: string): CalendarEntryKind | undefined {
-  const x = (name: string) => props.find((p) => p.name === name)?.value.trim().toUpperCase();
+  const x = (name: string) =>
+    props
+      .find((p) => p.name === name)
+      ?.value.trim()
+      .toUpperCase();
   const duban = x('X-DUBAN-DAY-KIND');
   if (duban === 'WORKDAY') return 'workday';
   if (duban === 'HOLIDAY') return 'holiday';

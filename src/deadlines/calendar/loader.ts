@@ -55,9 +55,7 @@ export function loadCalendarYears(dir: string = defaultCalendarDir()): CalendarY
 }
 
 /** A WorkingCalendar from the shipped data files (see loadCalendarYears). */
-export function loadWorkingCalendar(
-  options: WorkingCalendarOptions & { dir?: string } = {},
-): WorkingCalendar {
+export function loadWorkingCalendar(options: WorkingCalendarOptions & { dir?: string } = {}): WorkingCalendar {
   const { dir, ...calendarOptions } = options;
   return WorkingCalendar.fromYearData(loadCalendarYears(dir), calendarOptions);
 }

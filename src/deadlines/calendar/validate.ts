@@ -12,8 +12,7 @@ export class CalendarDataError extends Error {
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Every problem with one year's data (empty when valid):
@@ -28,16 +27,12 @@ export function calendarYearProblems(data: unknown, expectedYear?: number): stri
 
   const year = data.year;
   if (typeof year !== 'number' || !Number.isInteger(year)) problems.push('"year" must be an integer');
-  else if (expectedYear !== undefined && year !== expectedYear)
-    problems.push(`"year" is ${year} but the file name says ${expectedYear}`);
+  else if (expectedYear !== undefined && year !== expectedYear) problems.push(`"year" is ${year} but the file name says ${expectedYear}`);
   if (data.region !== 'CN') problems.push('"region" must be "CN"');
-  if (data.status !== 'official' && data.status !== 'provisional')
-    problems.push('"status" must be "official" or "provisional"');
+  if (data.status !== 'official' && data.status !== 'provisional') problems.push('"status" must be "official" or "provisional"');
   if (typeof data.source !== 'string' || data.source.trim() === '') problems.push('"source" must name the notice');
-  else if (typeof year === 'number' && !data.source.includes(`${year}年`))
-    problems.push(`"source" does not name the ${year} notice: ${data.source}`);
-  if (data.status === 'official' && !isIsoDate(data.issued))
-    problems.push('an official year needs "issued", the date of the notice');
+  else if (typeof year === 'number' && !data.source.includes(`${year}年`)) problems.push(`"source" does not name the ${year} notice: ${data.source}`);
+  if (data.status === 'official' && !isIsoDate(data.issued)) problems.push('an official year needs "issued", the date of the notice');
 
   const seen = new Map<string, string>();
   const checkList = (key: 'holidays' | 'makeUpWorkdays') => {
@@ -51,12 +46,10 @@ export function calendarYearProblems(data: unknown, expectedYear?: number): stri
       if (!isRecord(entry)) return void problems.push(`${where} must be an object {date, name}`);
       const { date, name } = entry;
       if (!isIsoDate(date)) return void problems.push(`${where}.date is not a 'YYYY-MM-DD' date: ${String(date)}`);
-      if (typeof year === 'number' && Number(date.slice(0, 4)) !== year)
-        problems.push(`${where}.date ${date} is not in ${year}`);
+      if (typeof year === 'number' && Number(date.slice(0, 4)) !== year) problems.push(`${where}.date ${date} is not in ${year}`);
       if (typeof name !== 'string' || !(HOLIDAY_NAMES as readonly string[]).includes(name))
         problems.push(`${where}.name must be one of ${HOLIDAY_NAMES.join(' ')}, got ${String(name)}`);
-      if (key === 'makeUpWorkdays' && !isWeekend(date))
-        problems.push(`${where}: make-up working day ${date} is not a Saturday or Sunday`);
+      if (key === 'makeUpWorkdays' && !isWeekend(date)) problems.push(`${where}: make-up working day ${date} is not a Saturday or Sunday`);
       const previous = seen.get(date);
       if (previous) problems.push(`${where}: ${date} already listed in ${previous}`);
       else seen.set(date, where);

@@ -52,7 +52,12 @@ describe('WorkingCalendar.isWorkingDay', () => {
 describe('WorkingCalendar.describe', () => {
   it('says why a day is or is not a working day, with the festival name and the year status', () => {
     expect(calendar.describe('2026-10-01')).toEqual({
-      date: '2026-10-01', working: false, kind: 'holiday', name: '国庆节', unknownYear: false, yearStatus: 'official',
+      date: '2026-10-01',
+      working: false,
+      kind: 'holiday',
+      name: '国庆节',
+      unknownYear: false,
+      yearStatus: 'official',
     });
     expect(calendar.describe('2026-09-20')).toMatchObject({ working: true, kind: 'make-up-workday', name: '国庆节' });
     expect(calendar.describe('2026-03-14')).toMatchObject({ working: false, kind: 'weekend' });
@@ -172,9 +177,7 @@ describe('WorkingCalendar outside the known years', () => {
     cal.isWorkingDay('2031-05-01');
     cal.addWorkingDays('2031-05-01', 5);
     cal.isWorkingDay('2026-05-01');
-    expect(warnings).toEqual([
-      { code: 'unknownYear', year: 2031, message: expect.stringContaining('no holiday data for 2031') },
-    ]);
+    expect(warnings).toEqual([{ code: 'unknownYear', year: 2031, message: expect.stringContaining('no holiday data for 2031') }]);
   });
 
   it('works with no data at all (weekends only)', () => {

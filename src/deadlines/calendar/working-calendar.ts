@@ -1,18 +1,5 @@
-import {
-  fromEpochDay,
-  toEpochDay,
-  weekdayOfEpochDay,
-  yearOfEpochDay,
-  type IsoDate,
-} from './iso-date.js';
-import type {
-  CalendarAnswer,
-  CalendarEntry,
-  CalendarWarning,
-  CalendarYearData,
-  CalendarYearStatus,
-  DayInfo,
-} from './types.js';
+import { fromEpochDay, toEpochDay, weekdayOfEpochDay, yearOfEpochDay, type IsoDate } from './iso-date.js';
+import type { CalendarAnswer, CalendarEntry, CalendarWarning, CalendarYearData, CalendarYearStatus, DayInfo } from './types.js';
 
 export interface WorkingCalendarOptions {
   /**
@@ -102,8 +89,7 @@ export class WorkingCalendar {
       if (years.has(y.year)) throw new Error(`calendar data for ${y.year} given twice`);
       years.set(y.year, { year: y.year, status: y.status, sources: [y.source] });
       for (const h of y.holidays) overrides.set(toEpochDay(h.date), { date: h.date, name: h.name, kind: 'holiday' });
-      for (const w of y.makeUpWorkdays)
-        overrides.set(toEpochDay(w.date), { date: w.date, name: w.name, kind: 'workday' });
+      for (const w of y.makeUpWorkdays) overrides.set(toEpochDay(w.date), { date: w.date, name: w.name, kind: 'workday' });
     }
     return new WorkingCalendar(years, overrides, options);
   }
@@ -142,8 +128,7 @@ export class WorkingCalendar {
     const entry = this.overrides.get(day);
     const weekend = isWeekendDay(day);
     if (entry?.kind === 'holiday') return { ...base, working: false, kind: 'holiday', name: entry.name };
-    if (entry?.kind === 'workday' && weekend)
-      return { ...base, working: true, kind: 'make-up-workday', name: entry.name };
+    if (entry?.kind === 'workday' && weekend) return { ...base, working: true, kind: 'make-up-workday', name: entry.name };
     return { ...base, working: !weekend, kind: weekend ? 'weekend' : 'workday' };
   }
 
@@ -173,8 +158,7 @@ export class WorkingCalendar {
     let walked = 0;
     while (remaining > 0) {
       day += step;
-      if (++walked > MAX_WALK_DAYS + Math.abs(n) * 7)
-        throw new Error(`no ${Math.abs(n)} working days found within ${walked} days of ${date}`);
+      if (++walked > MAX_WALK_DAYS + Math.abs(n) * 7) throw new Error(`no ${Math.abs(n)} working days found within ${walked} days of ${date}`);
       if (this.isWorkingEpochDay(day, tracker)) remaining--;
     }
     if (n === 0) this.noteYear(yearOfEpochDay(day), tracker);
@@ -228,8 +212,7 @@ export class WorkingCalendar {
     const touched = new Set(entries.map((e) => Number(e.date.slice(0, 4))));
     for (const e of entries) {
       toEpochDay(e.date); // validates
-      if (e.kind !== 'holiday' && e.kind !== 'workday')
-        throw new RangeError(`entry for ${e.date}: kind must be 'holiday' or 'workday'`);
+      if (e.kind !== 'holiday' && e.kind !== 'workday') throw new RangeError(`entry for ${e.date}: kind must be 'holiday' or 'workday'`);
     }
     const years = new Map<number, YearInfo>();
     for (const [y, info] of this.years) years.set(y, { ...info, sources: [...info.sources] });

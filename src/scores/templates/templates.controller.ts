@@ -29,7 +29,9 @@ export class TemplatesController {
   constructor(private readonly templates: TemplatesService) {}
 
   @Get('templates')
-  @ApiOperation({ summary: 'Plan templates, newest version of each (shipped starting catalogue and the office’s own); includeRetired=true lists retired ones too' })
+  @ApiOperation({
+    summary: 'Plan templates, newest version of each (shipped starting catalogue and the office’s own); includeRetired=true lists retired ones too',
+  })
   list(@Query() q: TemplateListQuery): Promise<TemplateView[]> {
     return this.templates.list({ includeRetired: q.includeRetired === 'true' });
   }
@@ -83,14 +85,22 @@ export class TemplatesController {
   @Put('templates/:id/catalogues/:kind')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Save a pasted numbered list as one catalogue of the template (a new version); 400 naming every unreadable line, nothing saved' })
-  saveCatalogue(@Param('id') id: string, @Param('kind') kind: string, @Body() dto: SaveCatalogueDto, @CurrentActor() actor: Actor): Promise<TemplateView & { parse: CatalogueParse }> {
+  saveCatalogue(
+    @Param('id') id: string,
+    @Param('kind') kind: string,
+    @Body() dto: SaveCatalogueDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<TemplateView & { parse: CatalogueParse }> {
     return this.templates.saveCatalogue(id, catalogueKind(kind), dto, actor);
   }
 
   @Post('catalogues/parse')
   @HttpCode(200)
   @Roles('admin', 'supervisor')
-  @ApiOperation({ summary: 'Read a pasted numbered list (负面清单 / 加分项 / 减分项 / 否决项) into catalogue items with amounts and caps; problems name every unreadable line. Nothing stored' })
+  @ApiOperation({
+    summary:
+      'Read a pasted numbered list (负面清单 / 加分项 / 减分项 / 否决项) into catalogue items with amounts and caps; problems name every unreadable line. Nothing stored',
+  })
   parse(@Body() dto: ParseCatalogueDto): CatalogueParse {
     return this.templates.parseCatalogue(dto.kind, dto);
   }

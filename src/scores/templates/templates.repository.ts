@@ -28,25 +28,24 @@ export class TemplatesRepository {
   constructor(private readonly db: DatabaseService) {}
 
   async latest(id: string): Promise<TemplateVersionRow | undefined> {
-    return await this.db.one('SELECT * FROM scoring_template_versions WHERE id = ? ORDER BY version DESC LIMIT 1', id) as TemplateVersionRow | undefined;
+    return (await this.db.one('SELECT * FROM scoring_template_versions WHERE id = ? ORDER BY version DESC LIMIT 1', id)) as TemplateVersionRow | undefined;
   }
 
   async version(id: string, version: number): Promise<TemplateVersionRow | undefined> {
-    return await this.db.one('SELECT * FROM scoring_template_versions WHERE id = ? AND version = ?', id, version) as TemplateVersionRow | undefined;
+    return (await this.db.one('SELECT * FROM scoring_template_versions WHERE id = ? AND version = ?', id, version)) as TemplateVersionRow | undefined;
   }
 
   /** The newest version of every template, by id. */
   async heads(): Promise<TemplateHeadRow[]> {
-    return await this.db
-      .all(
-        `SELECT ${HEAD_COLUMNS} FROM scoring_template_versions v
+    return (await this.db.all(
+      `SELECT ${HEAD_COLUMNS} FROM scoring_template_versions v
          WHERE v.version = (SELECT max(w.version) FROM scoring_template_versions w WHERE w.id = v.id) ORDER BY v.id`,
-      ) as TemplateHeadRow[];
+    )) as TemplateHeadRow[];
   }
 
   /** Every version of one template, newest first. */
   async history(id: string): Promise<TemplateVersionRow[]> {
-    return await this.db.all('SELECT * FROM scoring_template_versions WHERE id = ? ORDER BY version DESC', id) as TemplateVersionRow[];
+    return (await this.db.all('SELECT * FROM scoring_template_versions WHERE id = ? ORDER BY version DESC', id)) as TemplateVersionRow[];
   }
 
   /**
@@ -55,10 +54,14 @@ export class TemplatesRepository {
    */
   async insert(row: TemplateVersionRow): Promise<boolean> {
     try {
-      await this.db.transaction(async (tx) => await tx
-        .run(
-          `INSERT INTO scoring_template_versions (id, version, name, status, source, body, copied_from, note, diff, created_by, created_role, created_username, created_at)
-           VALUES (@id, @version, @name, @status, @source, @body, @copied_from, @note, @diff, @created_by, @created_role, @created_username, @created_at)`, row));
+      await this.db.transaction(
+        async (tx) =>
+          await tx.run(
+            `INSERT INTO scoring_template_versions (id, version, name, status, source, body, copied_from, note, diff, created_by, created_role, created_username, created_at)
+           VALUES (@id, @version, @name, @status, @source, @body, @copied_from, @note, @diff, @created_by, @created_role, @created_username, @created_at)`,
+            row,
+          ),
+      );
       return true;
     } catch (e) {
       if (isUniqueViolation(e)) return false;

@@ -162,7 +162,8 @@ export class TemplatesService implements OnModuleInit {
   /** A new template (version 1). 409 DUPLICATE when the id exists (retired ones too: ids are never reused). */
   async create(raw: unknown, note: string | null, actor: Actor): Promise<TemplateView> {
     const id = this.idOf(raw);
-    if (await this.repo.latest(id)) throw new DomainError(ErrorCode.Duplicate, `plan template ${id} exists already: edit it (PUT) or copy it under a new id`, { field: 'template.id', id });
+    if (await this.repo.latest(id))
+      throw new DomainError(ErrorCode.Duplicate, `plan template ${id} exists already: edit it (PUT) or copy it under a new id`, { field: 'template.id', id });
     const t = this.validate({ ...(raw as object), version: 1 });
     if (!(await this.repo.insert(this.row(t, 'active', 'office', null, note, null, actor)))) {
       throw new DomainError(ErrorCode.Duplicate, `plan template ${id} was created by someone else meanwhile`, { field: 'template.id', id });
@@ -173,8 +174,10 @@ export class TemplatesService implements OnModuleInit {
   /** A copy of a version (the newest by default) under a new id, as version 1 of its own history. */
   async copy(id: string, opts: { newId: string; name?: string; version?: number; note?: string | null }, actor: Actor): Promise<TemplateView> {
     const from = await this.get(id, opts.version);
-    if (!ID_RE.test(opts.newId)) throw DomainError.validation([{ field: 'newId', reason: 'letters, digits, ".", "_" or "-" (at most 64), starting with a letter or digit' }]);
-    if (await this.repo.latest(opts.newId)) throw new DomainError(ErrorCode.Duplicate, `plan template ${opts.newId} exists already`, { field: 'newId', id: opts.newId });
+    if (!ID_RE.test(opts.newId))
+      throw DomainError.validation([{ field: 'newId', reason: 'letters, digits, ".", "_" or "-" (at most 64), starting with a letter or digit' }]);
+    if (await this.repo.latest(opts.newId))
+      throw new DomainError(ErrorCode.Duplicate, `plan template ${opts.newId} exists already`, { field: 'newId', id: opts.newId });
     const t = this.validate({ ...from, id: opts.newId, name: opts.name ?? `${from.name}（副本）`, version: 1 });
     const copiedFrom = `${from.id}@${from.version}`;
     if (!(await this.repo.insert(this.row(t, 'active', 'office', copiedFrom, opts.note ?? `复制自 ${copiedFrom}`, null, actor)))) {
@@ -204,7 +207,9 @@ export class TemplatesService implements OnModuleInit {
     const next = { ...prev, version: latest.version + 1 };
     const change: TemplateChange = { path: 'status', change: 'changed', before: 'active', after: 'retired', label: '状态：启用 → 停用' };
     if (!(await this.repo.insert(this.row(next, 'retired', 'office', null, reason, [change], actor)))) {
-      throw new DomainError(ErrorCode.VersionConflict, `plan template ${id} changed meanwhile (version ${latest.version + 1} exists)`, { current: latest.version + 1 });
+      throw new DomainError(ErrorCode.VersionConflict, `plan template ${id} changed meanwhile (version ${latest.version + 1} exists)`, {
+        current: latest.version + 1,
+      });
     }
     return { ...(await this.view(id, next.version)), changed: true, changes: [change] };
   }
@@ -224,7 +229,12 @@ export class TemplatesService implements OnModuleInit {
     const parse = this.parseCatalogue(kind, input);
     if (parse.problems.length || parse.items.length === 0) {
       const fields = parse.problems.length
-        ? parse.problems.map((p) => ({ field: input.lines ? `lines[${p.line - 1}]` : 'text', line: p.line, code: p.code, reason: `第${p.line}行「${p.text.trim()}」：${p.reason}` }))
+        ? parse.problems.map((p) => ({
+            field: input.lines ? `lines[${p.line - 1}]` : 'text',
+            line: p.line,
+            code: p.code,
+            reason: `第${p.line}行「${p.text.trim()}」：${p.reason}`,
+          }))
         : [{ field: input.lines ? 'lines' : 'text', reason: 'no catalogue item could be read' }];
       throw new DomainError(ErrorCode.Validation, `Invalid input — ${fields.length} line(s) could not be read; nothing was saved`, { fields, parse });
     }
@@ -264,7 +274,11 @@ export class TemplatesService implements OnModuleInit {
 
   /** `parseCatalogueText` / `parseCatalogueLines`: items to review and every unreadable line; nothing stored. */
   parseCatalogue(kind: CatalogueKind, input: { text?: string; lines?: string[] }): CatalogueParse {
-    if (input.lines) return parseCatalogueLines(input.lines.map((text, i) => ({ line: i + 1, text })).filter((l) => l.text.trim() !== ''), kind);
+    if (input.lines)
+      return parseCatalogueLines(
+        input.lines.map((text, i) => ({ line: i + 1, text })).filter((l) => l.text.trim() !== ''),
+        kind,
+      );
     return parseCatalogueText(input.text ?? '', kind);
   }
 
@@ -274,11 +288,23 @@ export class TemplatesService implements OnModuleInit {
     const latest = await this.repo.latest(id);
     if (!latest) throw DomainError.notFound('plan template', id);
     if (latest.source === 'shipped') {
-      throw new DomainError(ErrorCode.TemplateReadOnly, `plan template ${id} is shipped with the program and read-only: copy it (POST /scoring/templates/${id}/copy) and edit the copy`, { id });
+      throw new DomainError(
+        ErrorCode.TemplateReadOnly,
+        `plan template ${id} is shipped with the program and read-only: copy it (POST /scoring/templates/${id}/copy) and edit the copy`,
+        { id },
+      );
     }
-    if (latest.status === 'retired') throw new DomainError(ErrorCode.TemplateRetired, `plan template ${id} was retired at ${latest.created_at}: copy it to use its rules again`, { id, version: latest.version });
+    if (latest.status === 'retired')
+      throw new DomainError(ErrorCode.TemplateRetired, `plan template ${id} was retired at ${latest.created_at}: copy it to use its rules again`, {
+        id,
+        version: latest.version,
+      });
     if (expectedVersion !== undefined && expectedVersion !== latest.version) {
-      throw new DomainError(ErrorCode.VersionConflict, `plan template ${id} is at version ${latest.version}, not ${expectedVersion}`, { field: 'expectedVersion', expected: expectedVersion, current: latest.version });
+      throw new DomainError(ErrorCode.VersionConflict, `plan template ${id} is at version ${latest.version}, not ${expectedVersion}`, {
+        field: 'expectedVersion',
+        expected: expectedVersion,
+        current: latest.version,
+      });
     }
     return latest;
   }
@@ -287,7 +313,9 @@ export class TemplatesService implements OnModuleInit {
     const changes = diffTemplates(this.parse(latest), next);
     if (changes.length === 0) return { ...metaOf(latest), template: this.parse(latest), changed: false, changes: [] };
     if (!(await this.repo.insert(this.row(next, 'active', 'office', null, note, changes, actor)))) {
-      throw new DomainError(ErrorCode.VersionConflict, `plan template ${next.id} changed meanwhile (version ${next.version} exists)`, { current: next.version });
+      throw new DomainError(ErrorCode.VersionConflict, `plan template ${next.id} changed meanwhile (version ${next.version} exists)`, {
+        current: next.version,
+      });
     }
     return { ...(await this.view(next.id, next.version)), changed: true, changes };
   }
@@ -295,7 +323,9 @@ export class TemplatesService implements OnModuleInit {
   private idOf(raw: unknown): string {
     const id = raw && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
     if (typeof id !== 'string' || !ID_RE.test(id)) {
-      throw DomainError.validation([{ field: 'template.id', reason: 'required: letters, digits, ".", "_" or "-" (at most 64), starting with a letter or digit' }]);
+      throw DomainError.validation([
+        { field: 'template.id', reason: 'required: letters, digits, ".", "_" or "-" (at most 64), starting with a letter or digit' },
+      ]);
     }
     return id;
   }
@@ -316,7 +346,15 @@ export class TemplatesService implements OnModuleInit {
     return t;
   }
 
-  private row(t: PlanTemplate, status: TemplateStatus, source: TemplateSource, copiedFrom: string | null, note: string | null, diff: TemplateChange[] | null, actor: Actor | null): TemplateVersionRow {
+  private row(
+    t: PlanTemplate,
+    status: TemplateStatus,
+    source: TemplateSource,
+    copiedFrom: string | null,
+    note: string | null,
+    diff: TemplateChange[] | null,
+    actor: Actor | null,
+  ): TemplateVersionRow {
     return {
       id: t.id,
       version: t.version,

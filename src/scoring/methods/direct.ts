@@ -3,9 +3,10 @@ import { capRange, clean, fmt2, fmtNum, NeumaierSum, roundHalfUp } from '../nume
 import type { ExplanationInputs, MethodResult, SubExplanation, TaskFacts } from '../types.js';
 import { descriptor, factCount, factNumber, finish, invalidFact, type MethodDescriptor, memoRule, n } from './common.js';
 
-const METHOD = Object.fromEntries(
-  (Object.keys(DIRECT_MODE_NAMES) as DirectMode[]).map((m) => [m, descriptor('direct', m, DIRECT_MODE_NAMES[m])]),
-) as Record<DirectMode, MethodDescriptor>;
+const METHOD = Object.fromEntries((Object.keys(DIRECT_MODE_NAMES) as DirectMode[]).map((m) => [m, descriptor('direct', m, DIRECT_MODE_NAMES[m])])) as Record<
+  DirectMode,
+  MethodDescriptor
+>;
 const rules = new WeakMap<DirectParams, string>();
 
 function directRule(p: DirectParams): string {

@@ -33,5 +33,7 @@ export function scoreEfficacy(points: number, params: EfficacyParams, facts: Tas
     return finish(METHOD, points, points, inputs, RULE, `${n(points)} × 100 ÷ 100`, { notes });
   }
   const d = 60 + (40 * (actual - floor)) / (sat - floor);
-  return finish(METHOD, points, (points * d) / 100, inputs, RULE, `${n(points)} × (60 + 40 × (${n(actual)} − ${n(floor)}) ÷ (${n(sat)} − ${n(floor)})) ÷ 100`, { notes });
+  return finish(METHOD, points, (points * d) / 100, inputs, RULE, `${n(points)} × (60 + 40 × (${n(actual)} − ${n(floor)}) ÷ (${n(sat)} − ${n(floor)})) ÷ 100`, {
+    notes,
+  });
 }

@@ -26,7 +26,8 @@ export function scoreNodePlatform(points: number, facts: TaskFacts): MethodResul
   const nodes = factCount(facts, 'nodes');
   const red = redCount(facts);
   const inputs: ExplanationInputs = { points, nodes: nodes ?? null, redNodes: red ?? null };
-  if (nodes === undefined) return finish(PLATFORM, points, 0, inputs, PLATFORM_RULE, '节点数未知 → 0', { missing: red === undefined ? ['nodes', 'redNodes'] : ['nodes'] });
+  if (nodes === undefined)
+    return finish(PLATFORM, points, 0, inputs, PLATFORM_RULE, '节点数未知 → 0', { missing: red === undefined ? ['nodes', 'redNodes'] : ['nodes'] });
   const r = red ?? 0;
   if (r > nodes) throw invalidFact('redNodes', `${r} red nodes exceed the ${nodes} nodes`);
   if (nodes === 0) return finish(PLATFORM, points, points, inputs, PLATFORM_RULE, `无节点 → ${fmtNum(points)}`, { notes: ['任务没有节点，按满分计'] });

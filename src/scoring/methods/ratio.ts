@@ -101,7 +101,14 @@ export function scoreRatio(points: number, params: RatioParams, facts: TaskFacts
     (notes ??= []).push(actual === undefined ? '尚未填报完成值，比例部分暂按 0 计' : '未设定目标值，比例部分暂按 0 计');
     ratioExpr = '0';
   } else {
-    const r = ratioOf(params.direction, actual, params.policyAdjustment ? adjustment : undefined, target, params.capAt === 'ratio', factTarget !== undefined ? 'target' : 'params.target');
+    const r = ratioOf(
+      params.direction,
+      actual,
+      params.policyAdjustment ? adjustment : undefined,
+      target,
+      params.capAt === 'ratio',
+      factTarget !== undefined ? 'target' : 'params.target',
+    );
     ratio = r.ratio;
     ratioExpr = r.expr;
     if (r.note) (notes ??= []).push(r.note);

@@ -108,7 +108,9 @@ export async function startUiApp(webRoot: string): Promise<UiApp> {
 /** Debian's chromium, headless, with the flags that keep it off the (closed) network (TOOLCHAIN.md). */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: run bash test/support/browser-deps.sh (npm test does), or apt-get install -y chromium chromium-l10n fonts-wqy-microhei`);
+    throw new Error(
+      `${CHROMIUM} is missing: run bash test/support/browser-deps.sh (npm test does), or apt-get install -y chromium chromium-l10n fonts-wqy-microhei`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -117,7 +119,15 @@ export async function launchBrowser(): Promise<Browser> {
     // Debian's chromium-l10n is installed (.ci/run installs it). LANGUAGE picks the UI language;
     // LANG stays a UTF-8 locale that exists everywhere (C.UTF-8), else Chinese download names are lost.
     env: { ...process.env, LANG: 'C.UTF-8', LANGUAGE: 'zh_CN:zh' },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -182,7 +192,13 @@ export async function horizontalOverflow(page: Page): Promise<number> {
 }
 
 /** A fresh session (own storage) signed in as a demo user, kept in `sessions` so the test can close it and read its errors. */
-export async function signedIn(browser: Browser, baseUrl: string, sessions: Session[], username: string, width: 'desktop' | 'phone' = 'desktop'): Promise<Page> {
+export async function signedIn(
+  browser: Browser,
+  baseUrl: string,
+  sessions: Session[],
+  username: string,
+  width: 'desktop' | 'phone' = 'desktop',
+): Promise<Page> {
   const s = await openSession(browser, baseUrl, width);
   sessions.push(s);
   await login(s.page, username);

@@ -22,7 +22,10 @@ const texts = fc.record({
   requiredEvidence: fc.option(fc.string({ maxLength: 10 }), { nil: null }),
 });
 
-function inputOf(sk: { dueDay: number; warnDays: number; redDeduction: number | null | undefined }[], tx: { stageTarget?: string | undefined; stageValue: number | null; requiredEvidence: string | null }[]): TaskInput {
+function inputOf(
+  sk: { dueDay: number; warnDays: number; redDeduction: number | null | undefined }[],
+  tx: { stageTarget?: string | undefined; stageValue: number | null; requiredEvidence: string | null }[],
+): TaskInput {
   let day = 0;
   const nodes: TaskNodeInput[] = sk.map((s, i) => {
     day += s.dueDay;
@@ -58,7 +61,9 @@ describe('TaskCreator (bulk creation for imports)', () => {
             expect(bulk.context).toEqual(direct.snapshot.context);
             expect(bulk.view).toEqual(viewOf(direct.snapshot));
             expect(bulk.emitted).toEqual(direct.emitted);
-            expect(JSON.stringify({ value: bulk.value, context: bulk.context })).toBe(JSON.stringify({ value: direct.snapshot.value, context: direct.snapshot.context }));
+            expect(JSON.stringify({ value: bulk.value, context: bulk.context })).toBe(
+              JSON.stringify({ value: direct.snapshot.value, context: direct.snapshot.context }),
+            );
           }
         },
       ),
@@ -71,6 +76,8 @@ describe('TaskCreator (bulk creation for imports)', () => {
     expect(() => creator.create({ nodes: [] }, '2025-01-01T00:00:00.000Z')).toThrow(TaskInputError);
     const nodes = [{ seq: 1, dueAt: '2025-06-30T15:59:59.000Z', warnAt: '2025-06-25T16:00:00.000Z' }];
     expect(() => creator.create({ nodes }, 'yesterday')).toThrow(TaskInputError);
-    expect(() => creator.create({ nodes: [{ ...nodes[0]!, warnAt: '2025-07-30T00:00:00.000Z' }] }, '2025-01-01T00:00:00.000Z')).toThrow(/warnAt is after dueAt/);
+    expect(() => creator.create({ nodes: [{ ...nodes[0]!, warnAt: '2025-07-30T00:00:00.000Z' }] }, '2025-01-01T00:00:00.000Z')).toThrow(
+      /warnAt is after dueAt/,
+    );
   });
 });

@@ -14,16 +14,7 @@
  * their guards see the context as assigned by the transition that raised them.
  */
 import { and, enqueueActions, not, raise, setup } from 'xstate';
-import type {
-  DomainEvent,
-  ExtensionRecord,
-  Light,
-  MachineEvent,
-  PendingExtension,
-  TaskContext,
-  TaskMachineInput,
-  TaskNodeState,
-} from './types.js';
+import type { DomainEvent, ExtensionRecord, Light, MachineEvent, PendingExtension, TaskContext, TaskMachineInput, TaskNodeState } from './types.js';
 import { TASK_MACHINE_VERSION } from './types.js';
 import { isInstant, isoFromMs, lateDaysBetween, ms, toIso } from './time.js';
 import { revisionProblem, reviseNodes } from './revision.js';
@@ -142,11 +133,9 @@ function settleExtension(
 }
 
 const lightChanged = (from: Light, to: Light) =>
-  enqueueActions<TaskContext, MachineEvent, undefined, MachineEvent, never, never, never, never, DomainEvent>(
-    ({ context, event, enqueue }) => {
-      enqueue.emit({ type: 'node.light-changed', nodeSeq: currentNode(context).seq, from, to, at: toIso(event.at) });
-    },
-  );
+  enqueueActions<TaskContext, MachineEvent, undefined, MachineEvent, never, never, never, never, DomainEvent>(({ context, event, enqueue }) => {
+    enqueue.emit({ type: 'node.light-changed', nodeSeq: currentNode(context).seq, from, to, at: toIso(event.at) });
+  });
 
 const raiseRecompute = raise<TaskContext, MachineEvent, MachineEvent, undefined>(({ event }) => ({
   type: 'light.recompute',
@@ -170,21 +159,11 @@ export const taskMachine = setup({
       if (!optionalNumber(e.completedValue) || !optionalString(e.note)) return false;
       if (e.offline !== undefined && typeof e.offline !== 'boolean') return false;
       // Something must be submitted: files, the offline flag, a completed value or a note.
-      return (
-        (e.fileIds?.length ?? 0) > 0 ||
-        e.offline === true ||
-        typeof e.completedValue === 'number' ||
-        nonEmpty(e.note)
-      );
+      return (e.fileIds?.length ?? 0) > 0 || e.offline === true || typeof e.completedValue === 'number' || nonEmpty(e.note);
     },
     canApprove: ({ event }) => {
       const e = as(event, 'evidence.approve');
-      return (
-        isInstant(e.at) &&
-        optionalNumber(e.reviewedValue) &&
-        optionalNumber(e.assessorPoints) &&
-        optionalString(e.comment)
-      );
+      return isInstant(e.at) && optionalNumber(e.reviewedValue) && optionalNumber(e.assessorPoints) && optionalString(e.comment);
     },
     isLastNode: ({ context }) => context.currentIndex === context.nodes.length - 1,
     canRequestExtension: ({ context, event }) => {
@@ -212,11 +191,9 @@ export const taskMachine = setup({
       return isInstant(e.at) && typeof e.score === 'number' && Number.isFinite(e.score) && optionalString(e.note);
     },
     /** The current node's due date is reached at event.at and it is not approved. */
-    dueReached: ({ context, event }) =>
-      context.nodes.length > 0 && isInstant(event.at) && lightAt(currentNode(context), event.at) === 'red',
+    dueReached: ({ context, event }) => context.nodes.length > 0 && isInstant(event.at) && lightAt(currentNode(context), event.at) === 'red',
     /** The current node's warn date is reached at event.at. */
-    warnReached: ({ context, event }) =>
-      context.nodes.length > 0 && isInstant(event.at) && ms(event.at) >= ms(currentNode(context).warnAt),
+    warnReached: ({ context, event }) => context.nodes.length > 0 && isInstant(event.at) && ms(event.at) >= ms(currentNode(context).warnAt),
   },
   actions: {
     acknowledge: enqueueActions(({ context, event, enqueue }) => {
@@ -517,12 +494,7 @@ export const taskMachine = setup({
                   {
                     guard: 'canApprove',
                     target: 'open',
-                    actions: [
-                      'recordApproval',
-                      'openNextNode',
-                      raise(({ event }) => ({ type: 'extension.lapse', at: toIso(event.at) })),
-                      raiseRecompute,
-                    ],
+                    actions: ['recordApproval', 'openNextNode', raise(({ event }) => ({ type: 'extension.lapse', at: toIso(event.at) })), raiseRecompute],
                   },
                 ],
                 'evidence.return': { guard: 'hasReason', target: 'returned', actions: 'recordReturn' },

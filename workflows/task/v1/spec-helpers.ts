@@ -1,13 +1,6 @@
 /** Shared fixtures and invariant checks for the task machine's tests (not used by production code). */
 import { expect } from '@jest/globals';
-import {
-  allowedEvents,
-  applyTaskEvent,
-  initialTaskSnapshot,
-  persistTaskSnapshot,
-  restoreTaskSnapshot,
-  viewOf,
-} from './index.js';
+import { allowedEvents, applyTaskEvent, initialTaskSnapshot, persistTaskSnapshot, restoreTaskSnapshot, viewOf } from './index.js';
 import type { DomainEvent, TaskEvent, TaskInput, TaskSnapshot } from './index.js';
 
 // Beijing 23:59:59 is 15:59:59Z; the fixtures use whole UTC hours to keep the arithmetic readable.
@@ -94,18 +87,30 @@ export const ev = {
 /** One valid event of each public type (at EARLY). */
 export function sampleEvent(type: TaskEvent['type'], at = EARLY): TaskEvent {
   switch (type) {
-    case 'task.acknowledge': return ev.ack(at);
-    case 'evidence.submit': return ev.submit(at);
-    case 'evidence.approve': return ev.approve(at);
-    case 'evidence.return': return ev.ret(at);
-    case 'extension.request': return ev.request(at);
-    case 'extension.grant': return ev.grant(at);
-    case 'extension.deny': return ev.deny(at);
-    case 'clock.tick': return ev.tick(at);
-    case 'task.close': return ev.close(at);
-    case 'task.score': return ev.score(at);
-    case 'task.cancel': return ev.cancel(at);
-    case 'task.revise': return ev.revise(at);
+    case 'task.acknowledge':
+      return ev.ack(at);
+    case 'evidence.submit':
+      return ev.submit(at);
+    case 'evidence.approve':
+      return ev.approve(at);
+    case 'evidence.return':
+      return ev.ret(at);
+    case 'extension.request':
+      return ev.request(at);
+    case 'extension.grant':
+      return ev.grant(at);
+    case 'extension.deny':
+      return ev.deny(at);
+    case 'clock.tick':
+      return ev.tick(at);
+    case 'task.close':
+      return ev.close(at);
+    case 'task.score':
+      return ev.score(at);
+    case 'task.cancel':
+      return ev.cancel(at);
+    case 'task.revise':
+      return ev.revise(at);
   }
 }
 

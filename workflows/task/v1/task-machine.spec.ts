@@ -43,7 +43,12 @@ describe('creation', () => {
     expect(s.context.createdAt).toBe(CREATED);
     expect(node(s, 0)).toMatchObject({ seq: 1, status: 'pending', dueAt: N1_DUE, warnAt: N1_WARN, stageValue: 50, redDeduction: 0.5 });
     expect(viewOf(s)).toEqual({
-      state: 'assigned', light: 'green', currentNodeSeq: 1, nextDeadlineAt: N1_WARN, redCount: 0, extensionPending: false,
+      state: 'assigned',
+      light: 'green',
+      currentNodeSeq: 1,
+      nextDeadlineAt: N1_WARN,
+      redCount: 0,
+      extensionPending: false,
     });
     checkInvariants(s);
   });
@@ -54,8 +59,14 @@ describe('creation', () => {
       '2025-03-01T08:00:00+08:00',
     );
     expect(node(s, 0)).toMatchObject({
-      seq: 7, dueAt: '2025-06-30T15:59:59.000Z', warnAt: '2025-06-25T15:59:59.000Z',
-      originalDueAt: '2025-06-30T15:59:59.000Z', stageTarget: null, stageValue: null, requiredEvidence: null, redDeduction: null,
+      seq: 7,
+      dueAt: '2025-06-30T15:59:59.000Z',
+      warnAt: '2025-06-25T15:59:59.000Z',
+      originalDueAt: '2025-06-30T15:59:59.000Z',
+      stageTarget: null,
+      stageValue: null,
+      requiredEvidence: null,
+      redDeduction: null,
     });
     expect(s.context.createdAt).toBe('2025-03-01T00:00:00.000Z');
   });
@@ -77,8 +88,24 @@ describe('creation', () => {
 
   it.each([
     ['no nodes', { nodes: [] }],
-    ['unsorted seq', { nodes: [{ seq: 2, dueAt: N1_DUE, warnAt: N1_WARN }, { seq: 1, dueAt: N2_DUE, warnAt: N2_WARN }] }],
-    ['duplicate seq', { nodes: [{ seq: 1, dueAt: N1_DUE, warnAt: N1_WARN }, { seq: 1, dueAt: N2_DUE, warnAt: N2_WARN }] }],
+    [
+      'unsorted seq',
+      {
+        nodes: [
+          { seq: 2, dueAt: N1_DUE, warnAt: N1_WARN },
+          { seq: 1, dueAt: N2_DUE, warnAt: N2_WARN },
+        ],
+      },
+    ],
+    [
+      'duplicate seq',
+      {
+        nodes: [
+          { seq: 1, dueAt: N1_DUE, warnAt: N1_WARN },
+          { seq: 1, dueAt: N2_DUE, warnAt: N2_WARN },
+        ],
+      },
+    ],
     ['warnAt after dueAt', { nodes: [{ seq: 1, dueAt: N1_WARN, warnAt: N1_DUE }] }],
     ['a date without time zone', { nodes: [{ seq: 1, dueAt: '2025-06-30', warnAt: '2025-06-25' }] }],
     ['an unparseable date', { nodes: [{ seq: 1, dueAt: 'June 30', warnAt: N1_WARN }] }],
@@ -147,10 +174,7 @@ describe('progress', () => {
   });
 
   it('evidence.approve on a non-last node: submitted → open on the next node, approval recorded', () => {
-    const r = run(
-      go(fresh(), ev.ack(), ev.submit()),
-      ev.approve('2025-04-02T00:00:00.000Z', { reviewedValue: 50, comment: '符合要求', assessorPoints: 1.5 }),
-    );
+    const r = run(go(fresh(), ev.ack(), ev.submit()), ev.approve('2025-04-02T00:00:00.000Z', { reviewedValue: 50, comment: '符合要求', assessorPoints: 1.5 }));
     const s = r.snapshot;
     expect(viewOf(s)).toMatchObject({ state: 'open', currentNodeSeq: 2, light: 'green', nextDeadlineAt: N2_WARN });
     expect(s.context.currentIndex).toBe(1);
@@ -171,7 +195,12 @@ describe('progress', () => {
     expect(r.snapshot.context.completedAt).toBe('2025-09-02T00:00:00.000Z');
     expect(types(r.emitted)).toEqual(['evidence.submitted', 'evidence.approved', 'task.completed']);
     expect(viewOf(r.snapshot)).toEqual({
-      state: 'completed', light: null, currentNodeSeq: null, nextDeadlineAt: null, redCount: 0, extensionPending: false,
+      state: 'completed',
+      light: null,
+      currentNodeSeq: null,
+      nextDeadlineAt: null,
+      redCount: 0,
+      extensionPending: false,
     });
     expect(r.snapshot.context.nodes.every((n) => n.status === 'approved')).toBe(true);
     checkInvariants(r.snapshot);
@@ -362,7 +391,11 @@ describe('extension', () => {
     const r = run(open(), ev.request(EARLY, NEW_DUE));
     expect(viewOf(r.snapshot).extensionPending).toBe(true);
     expect(r.snapshot.context.pendingExtension).toEqual({
-      nodeSeq: 1, requestedAt: EARLY, newDueAt: NEW_DUE, newWarnAt: null, reason: '汛期施工受阻',
+      nodeSeq: 1,
+      requestedAt: EARLY,
+      newDueAt: NEW_DUE,
+      newWarnAt: null,
+      reason: '汛期施工受阻',
     });
     expect(r.emitted).toEqual([
       { type: 'extension.requested', nodeSeq: 1, requestedAt: EARLY, newDueAt: NEW_DUE, newWarnAt: null, reason: '汛期施工受阻', at: EARLY, dueAt: N1_DUE },
@@ -395,17 +428,35 @@ describe('extension', () => {
     expect(n.dueAt).toBe(NEW_DUE);
     expect(n.warnAt).toBe(shift(N1_WARN, 10 * DAY)); // same 5 days before due as before
     expect(n.originalDueAt).toBe(N1_DUE);
-    expect(n.extensions).toEqual([{
-      nodeSeq: 1, requestedAt: EARLY, newDueAt: NEW_DUE, newWarnAt: null, reason: '汛期施工受阻',
-      decision: 'granted', decidedAt: '2025-04-05T00:00:00.000Z', decisionNote: '同意延期',
-      previousDueAt: N1_DUE, previousWarnAt: N1_WARN, redCleared: false,
-    }]);
+    expect(n.extensions).toEqual([
+      {
+        nodeSeq: 1,
+        requestedAt: EARLY,
+        newDueAt: NEW_DUE,
+        newWarnAt: null,
+        reason: '汛期施工受阻',
+        decision: 'granted',
+        decidedAt: '2025-04-05T00:00:00.000Z',
+        decisionNote: '同意延期',
+        previousDueAt: N1_DUE,
+        previousWarnAt: N1_WARN,
+        redCleared: false,
+      },
+    ]);
     expect(viewOf(r.snapshot)).toMatchObject({ extensionPending: false, nextDeadlineAt: shift(N1_WARN, 10 * DAY) });
     expect(r.snapshot.context.pendingExtension).toBeNull();
-    expect(r.emitted).toEqual([{
-      type: 'extension.granted', nodeSeq: 1, at: '2025-04-05T00:00:00.000Z', previousDueAt: N1_DUE, previousWarnAt: N1_WARN,
-      newDueAt: NEW_DUE, newWarnAt: shift(N1_WARN, 10 * DAY), redCleared: false,
-    }]);
+    expect(r.emitted).toEqual([
+      {
+        type: 'extension.granted',
+        nodeSeq: 1,
+        at: '2025-04-05T00:00:00.000Z',
+        previousDueAt: N1_DUE,
+        previousWarnAt: N1_WARN,
+        newDueAt: NEW_DUE,
+        newWarnAt: shift(N1_WARN, 10 * DAY),
+        redCleared: false,
+      },
+    ]);
   });
 
   it('extension.grant uses the requested newWarnAt when one was given', () => {

@@ -139,10 +139,22 @@ describe('model-based: every shortest path of the 2-node task graph', () => {
     }
     expect([...accepted].sort()).toEqual([...TASK_EVENT_TYPES].sort());
     expect([...emitted].sort()).toEqual([
-      'evidence.approved', 'evidence.returned', 'evidence.submitted',
-      'extension.denied', 'extension.granted', 'extension.lapsed', 'extension.requested',
-      'node.light-changed', 'node.opened', 'node.red-cleared', 'node.red-lighted',
-      'task.cancelled', 'task.closed', 'task.completed', 'task.revised', 'task.scored',
+      'evidence.approved',
+      'evidence.returned',
+      'evidence.submitted',
+      'extension.denied',
+      'extension.granted',
+      'extension.lapsed',
+      'extension.requested',
+      'node.light-changed',
+      'node.opened',
+      'node.red-cleared',
+      'node.red-lighted',
+      'task.cancelled',
+      'task.closed',
+      'task.completed',
+      'task.revised',
+      'task.scored',
     ]);
   });
 });

@@ -1,14 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import fc from 'fast-check';
 import { fcSeed } from '../v2/fc-seed.js';
-import {
-  TaskInputError,
-  applyTaskEvent,
-  initialTaskSnapshot,
-  persistTaskSnapshot,
-  restoreTaskSnapshot,
-  viewOf,
-} from './index.js';
+import { TaskInputError, applyTaskEvent, initialTaskSnapshot, persistTaskSnapshot, restoreTaskSnapshot, viewOf } from './index.js';
 import type { DomainEvent, PersistedTask, TaskEvent, TaskInput, TaskSnapshot } from './index.js';
 import { CREATED, DAY, N1_DUE, N1_WARN, N2_DUE, TWO_NODES, checkInvariants, ev, fresh, go, shift } from './spec-helpers.js';
 
@@ -16,10 +9,7 @@ import { CREATED, DAY, N1_DUE, N1_WARN, N2_DUE, TWO_NODES, checkInvariants, ev, 
 fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: fcSeed('task-persistence.spec.ts') });
 
 const THREE_NODES: TaskInput = {
-  nodes: [
-    ...TWO_NODES.nodes.map((n) => ({ ...n })),
-    { seq: 3, warnAt: shift(N2_DUE, 20 * DAY), dueAt: shift(N2_DUE, 30 * DAY), redDeduction: 2 },
-  ],
+  nodes: [...TWO_NODES.nodes.map((n) => ({ ...n })), { seq: 3, warnAt: shift(N2_DUE, 20 * DAY), dueAt: shift(N2_DUE, 30 * DAY), redDeduction: 2 }],
 };
 
 /** A scenario touching every feature: yellow, red, late, return, extension grant with red clearing, completion. */
@@ -55,8 +45,7 @@ function applyAll(s: TaskSnapshot, events: TaskEvent[]): { snapshot: TaskSnapsho
   return { snapshot: cur, emitted, results };
 }
 
-const roundTrip = (s: TaskSnapshot): TaskSnapshot =>
-  restoreTaskSnapshot(JSON.parse(JSON.stringify(persistTaskSnapshot(s))) as PersistedTask);
+const roundTrip = (s: TaskSnapshot): TaskSnapshot => restoreTaskSnapshot(JSON.parse(JSON.stringify(persistTaskSnapshot(s))) as PersistedTask);
 
 describe('persistence', () => {
   it('persistTaskSnapshot gives plain JSON { value, context } that survives JSON.stringify/parse unchanged', () => {
@@ -68,17 +57,14 @@ describe('persistence', () => {
     expect(p.context).toEqual(s.context);
   });
 
-  it.each(SCENARIO.map((_, i) => i))(
-    'persist → JSON → restore after %i scenario events, then continuing gives the same snapshots and events',
-    (cut) => {
-      const direct = applyAll(fresh(), SCENARIO);
-      const head = applyAll(fresh(), SCENARIO.slice(0, cut));
-      const resumed = applyAll(roundTrip(head.snapshot), SCENARIO.slice(cut));
-      expect(persistTaskSnapshot(resumed.snapshot)).toEqual(persistTaskSnapshot(direct.snapshot));
-      expect([...head.emitted, ...resumed.emitted]).toEqual(direct.emitted);
-      expect([...head.results, ...resumed.results]).toEqual(direct.results);
-    },
-  );
+  it.each(SCENARIO.map((_, i) => i))('persist → JSON → restore after %i scenario events, then continuing gives the same snapshots and events', (cut) => {
+    const direct = applyAll(fresh(), SCENARIO);
+    const head = applyAll(fresh(), SCENARIO.slice(0, cut));
+    const resumed = applyAll(roundTrip(head.snapshot), SCENARIO.slice(cut));
+    expect(persistTaskSnapshot(resumed.snapshot)).toEqual(persistTaskSnapshot(direct.snapshot));
+    expect([...head.emitted, ...resumed.emitted]).toEqual(direct.emitted);
+    expect([...head.results, ...resumed.results]).toEqual(direct.results);
+  });
 
   it('the scenario ends scored with one red light cleared by the extension and node 1 marked late', () => {
     const { snapshot, results } = applyAll(fresh(), SCENARIO);

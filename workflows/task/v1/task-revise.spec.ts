@@ -1,21 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { applyTaskEvent, nodeListProblem, persistTaskSnapshot, restoreTaskSnapshot, revisionProblem, viewOf } from './index.js';
 import type { DomainEvent, TaskEvent, TaskNodeInput, TaskSnapshot } from './index.js';
-import {
-  DAY,
-  EARLY,
-  N1_DUE,
-  N1_WARN,
-  N2_DUE,
-  N2_WARN,
-  TWO_NODES,
-  checkInvariants,
-  ev,
-  fresh,
-  go,
-  run,
-  shift,
-} from './spec-helpers.js';
+import { DAY, EARLY, N1_DUE, N1_WARN, N2_DUE, N2_WARN, TWO_NODES, checkInvariants, ev, fresh, go, run, shift } from './spec-helpers.js';
 
 const types = (emitted: DomainEvent[]) => emitted.map((e) => e.type);
 const [N1, N2] = TWO_NODES.nodes as [TaskNodeInput, TaskNodeInput];
@@ -43,8 +29,15 @@ describe('task.revise: what an edited import may change', () => {
     expect(viewOf(r.snapshot)).toEqual(viewOf(s));
     expect(r.emitted).toEqual([
       {
-        type: 'task.revised', at: EARLY, reason: '导入修订', changed: [2], added: [], removed: [],
-        currentNodeSeq: 1, dueAt: N1_DUE, warnAt: N1_WARN,
+        type: 'task.revised',
+        at: EARLY,
+        reason: '导入修订',
+        changed: [2],
+        added: [],
+        removed: [],
+        currentNodeSeq: 1,
+        dueAt: N1_DUE,
+        warnAt: N1_WARN,
       },
     ]);
     checkInvariants(r.snapshot);

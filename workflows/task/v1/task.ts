@@ -6,17 +6,7 @@ import { __unsafe_getAllOwnEventDescriptors, createActor, initialTransition, typ
 import type { SnapshotFrom } from 'xstate';
 import { currentNode, taskMachine } from './machine.js';
 import { isInstant, ms } from './time.js';
-import type {
-  DomainEvent,
-  Light,
-  PersistedTask,
-  ProgressState,
-  TaskEvent,
-  TaskEventType,
-  TaskInput,
-  TaskView,
-  ViewState,
-} from './types.js';
+import type { DomainEvent, Light, PersistedTask, ProgressState, TaskEvent, TaskEventType, TaskInput, TaskView, ViewState } from './types.js';
 import { TASK_EVENT_TYPES, TASK_MACHINE_VERSION } from './types.js';
 
 export type TaskSnapshot = SnapshotFrom<typeof taskMachine>;
@@ -117,9 +107,7 @@ export function allowedEvents(s: TaskSnapshot): TaskEventType[] {
 }
 
 function emittedOf(actions: ReadonlyArray<{ type: string; params?: unknown }>): DomainEvent[] {
-  return actions
-    .filter((a) => a.type === 'xstate.emit')
-    .map((a) => (a.params as { event: DomainEvent }).event);
+  return actions.filter((a) => a.type === 'xstate.emit').map((a) => (a.params as { event: DomainEvent }).event);
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -133,9 +121,7 @@ function deepEqual(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a as object);
   const kb = Object.keys(b as object);
   if (ka.length !== kb.length) return false;
-  return ka.every(
-    (k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
-  );
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 const PUBLIC_TYPES = new Set<string>(TASK_EVENT_TYPES);

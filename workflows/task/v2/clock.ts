@@ -59,12 +59,7 @@ export function advance(context: TaskContext, instant: string, emitted: DomainEv
   const t = ms(at);
   if (t < ms(context.clockAt)) return context; // the clocks never run backwards
   let ctx = context;
-  if (
-    ctx.acknowledgedAt === null &&
-    ctx.signForDueAt !== null &&
-    !ctx.signForOverdue &&
-    t >= ms(ctx.signForDueAt)
-  ) {
+  if (ctx.acknowledgedAt === null && ctx.signForDueAt !== null && !ctx.signForOverdue && t >= ms(ctx.signForDueAt)) {
     ctx = { ...ctx, signForOverdue: true };
     emitted.push({ type: 'task.sign-for-overdue', at: ctx.signForDueAt!, recordedAt: at });
   }

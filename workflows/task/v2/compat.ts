@@ -37,21 +37,22 @@ export function columnsOf(s: TaskSnapshot): TaskColumns {
 export function withDefaultNode(s: TaskSnapshot, event: TaskEvent): TaskEvent {
   if (!isNodeEventType(event.type) || (event as { nodeSeq?: unknown }).nodeSeq !== undefined) return event;
   const nodes = s.context.nodes;
-  const pick = (() => {
-    switch (event.type) {
-      case 'evidence.submit':
-        return s.context.sequential
-          ? nodes.find((n) => n.status !== 'approved')
-          : nodes.find((n) => n.status === 'open' || n.status === 'returned');
-      case 'evidence.approve':
-      case 'evidence.return':
-        return nodes.find((n) => n.status === 'submitted');
-      case 'extension.request':
-        return nodes.find((n) => n.status !== 'approved' && n.pendingExtension === null);
-      default:
-        return nodes.find((n) => n.pendingExtension !== null);
-    }
-  })() ?? nodes.find((n) => n.status !== 'approved') ?? nodes[0];
+  const pick =
+    (() => {
+      switch (event.type) {
+        case 'evidence.submit':
+          return s.context.sequential ? nodes.find((n) => n.status !== 'approved') : nodes.find((n) => n.status === 'open' || n.status === 'returned');
+        case 'evidence.approve':
+        case 'evidence.return':
+          return nodes.find((n) => n.status === 'submitted');
+        case 'extension.request':
+          return nodes.find((n) => n.status !== 'approved' && n.pendingExtension === null);
+        default:
+          return nodes.find((n) => n.pendingExtension !== null);
+      }
+    })() ??
+    nodes.find((n) => n.status !== 'approved') ??
+    nodes[0];
   return { ...event, nodeSeq: pick?.seq } as TaskEvent;
 }
 

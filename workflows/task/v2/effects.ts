@@ -8,14 +8,7 @@ import { relight, shiftDays } from './clock.js';
 import { mergeFacts, noFacts } from './facts.js';
 import { findNode } from './guards.js';
 import { reviseNodes } from './revision.js';
-import type {
-  DomainEvent,
-  ExtensionRecord,
-  PendingExtension,
-  TaskContext,
-  TaskEvent,
-  TaskNodeState,
-} from './types.js';
+import type { DomainEvent, ExtensionRecord, PendingExtension, TaskContext, TaskEvent, TaskNodeState } from './types.js';
 
 type Ev<T extends TaskEvent['type']> = Extract<TaskEvent, { type: T }>;
 

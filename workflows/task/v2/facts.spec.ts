@@ -27,7 +27,13 @@ describe('machine v2: scoring facts entered by a person', () => {
 
   it('task.facts corrects a fact after completion, merges sub-keys, and null clears', () => {
     const done = go(submitted(), { type: 'evidence.approve', at: T(4), nodeSeq: 1, facts: { policyAdjustment: 0.5, subItems: { k1: true, k2: 2 } } });
-    const s = go(done, { type: 'task.facts', at: T(5), facts: { policyAdjustment: 0.8, subItems: { k2: null, k3: false } }, reason: '复核更正', enteredBy: office });
+    const s = go(done, {
+      type: 'task.facts',
+      at: T(5),
+      facts: { policyAdjustment: 0.8, subItems: { k2: null, k3: false } },
+      reason: '复核更正',
+      enteredBy: office,
+    });
     expect(s.context.enteredFacts!.values).toEqual({ policyAdjustment: 0.8, subItems: { k1: true, k3: false } });
     expect(s.context.enteredFacts!.sources.policyAdjustment).toMatchObject({ via: 'task.facts', userId: 'u-office', reason: '复核更正', at: T(5) });
     expect(s.context.enteredFacts!.sources['subItems.k1']).toMatchObject({ via: 'evidence.approve' });
@@ -45,7 +51,9 @@ describe('machine v2: scoring facts entered by a person', () => {
     };
     expect(bad({ type: 'evidence.approve', at: T(4), nodeSeq: 1, facts: { policyAdjustment: '0.5' as never } })).toBe('facts.policyAdjustment');
     expect(bad({ type: 'evidence.approve', at: T(4), nodeSeq: 1, facts: { bonus: 1 } as never })).toBe('facts.bonus');
-    expect(bad({ type: 'task.facts', at: T(4), facts: { subValues: { gdp: { actual: 1, weight: 2 } as never } }, reason: 'x' })).toBe('facts.subValues.gdp.weight');
+    expect(bad({ type: 'task.facts', at: T(4), facts: { subValues: { gdp: { actual: 1, weight: 2 } as never } }, reason: 'x' })).toBe(
+      'facts.subValues.gdp.weight',
+    );
     expect(bad({ type: 'task.facts', at: T(4), facts: { policyAdjustment: 1 }, reason: ' ' })).toBe('reason');
     expect(bad({ type: 'task.facts', at: T(4), facts: {}, reason: '更正' })).toBe('facts');
     const scored = go(s, ev.approve(T(4), 1), ev.score(T(5), 9));

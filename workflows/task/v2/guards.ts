@@ -10,17 +10,7 @@
 import { isInstant, ms } from '../v1/time.js';
 import { factsShapeProblem } from './facts.js';
 import { revisionProblem } from './revision.js';
-import type {
-  NodeStatus,
-  Refusal,
-  RefusalCode,
-  Role,
-  TaskContext,
-  TaskEvent,
-  TaskEventType,
-  TaskNodeState,
-  TopState,
-} from './types.js';
+import type { NodeStatus, Refusal, RefusalCode, Role, TaskContext, TaskEvent, TaskEventType, TaskNodeState, TopState } from './types.js';
 import { EVENT_ROLES, TASK_EVENT_TYPES, isNodeEventType } from './types.js';
 
 const STATE_ZH: Record<TopState, string> = {
@@ -51,14 +41,7 @@ export function findNode(context: TaskContext, seq: unknown): TaskNodeState | un
   return typeof seq === 'number' ? context.nodes.find((n) => n.seq === seq) : undefined;
 }
 
-function make(
-  code: RefusalCode,
-  state: TopState,
-  node: TaskNodeState | null | undefined,
-  message: string,
-  messageEn: string,
-  field?: string,
-): Refusal {
+function make(code: RefusalCode, state: TopState, node: TaskNodeState | null | undefined, message: string, messageEn: string, field?: string): Refusal {
   const r: Refusal = { code, nodeSeq: node?.seq ?? null, nodeState: node?.status ?? null, state, message, messageEn };
   if (field !== undefined) r.field = field;
   return r;
@@ -68,14 +51,7 @@ function make(
  * Why an event of `type` (on node `nodeSeq` for node events) cannot be sent now, regardless of its
  * payload; null when it can. `context` must already be advanced to `at`.
  */
-export function stateRefusal(
-  context: TaskContext,
-  top: TopState,
-  type: string,
-  nodeSeq: unknown,
-  at: unknown,
-  role?: Role,
-): Refusal | null {
+export function stateRefusal(context: TaskContext, top: TopState, type: string, nodeSeq: unknown, at: unknown, role?: Role): Refusal | null {
   if (!(TASK_EVENT_TYPES as readonly string[]).includes(type)) {
     return make('unknown_event', top, null, `未知的操作类型：${String(type)}`, `unknown event type: ${String(type)}`, 'type');
   }
@@ -89,8 +65,7 @@ export function stateRefusal(
     return make('stale_at', top, null, '操作时间早于任务的最后一条记录', `at is before the task's last recorded event (${context.clockAt})`, 'at');
   }
   const live = LIVE.includes(top);
-  const notLive = () =>
-    make('task_state', top, null, `任务${STATE_ZH[top]}，不能执行该操作`, `not allowed while the task is ${top}`);
+  const notLive = () => make('task_state', top, null, `任务${STATE_ZH[top]}，不能执行该操作`, `not allowed while the task is ${top}`);
   const suspended = () => make('suspended', top, null, '任务已中止，恢复后才能继续', 'the task is suspended');
 
   if (isNodeEventType(t)) {
@@ -129,7 +104,8 @@ export function stateRefusal(
         return null;
       case 'extension.request':
         if (node.status === 'approved') return wrongState('节点已通过审核，不能申请延期', 'the node is already approved');
-        if (node.pendingExtension !== null) return make('extension_pending', top, node, '该节点已有待审批的延期申请', 'an extension request is already pending');
+        if (node.pendingExtension !== null)
+          return make('extension_pending', top, node, '该节点已有待审批的延期申请', 'an extension request is already pending');
         if (!(ms(at) < ms(node.dueAt))) return make('due_passed', top, node, '申请延期须在截止时间之前', 'the due time has passed');
         return null;
       case 'extension.grant':
@@ -186,8 +162,7 @@ export function payloadRefusal(context: TaskContext, top: TopState, event: TaskE
       if (lw !== undefined && lw !== null && !(typeof lw === 'number' && Number.isInteger(lw) && lw >= 0)) {
         return bad('lateWorkingDays', '逾期工作日数不正确', 'lateWorkingDays must be a non-negative integer');
       }
-      const something =
-        (Array.isArray(e.fileIds) && e.fileIds.length > 0) || e.offline === true || typeof e.completedValue === 'number' || nonEmpty(e.note);
+      const something = (Array.isArray(e.fileIds) && e.fileIds.length > 0) || e.offline === true || typeof e.completedValue === 'number' || nonEmpty(e.note);
       return something ? null : bad('fileIds', '请提交材料、完成值、说明或注明线下报送', 'nothing submitted: give files, a completed value, a note or offline');
     }
     case 'evidence.approve':

@@ -13,7 +13,18 @@ import { describe, expect, it } from '@jest/globals';
 import { getShortestPaths } from '@xstate/graph';
 import type { StatePath } from '@xstate/graph';
 import { ms } from '../v1/time.js';
-import { NODE_EVENT_TYPES, TASK_EVENT_TYPES, allowedEvents, applyTaskEvent, initialTaskSnapshot, persistTaskSnapshot, restoreTaskSnapshot, taskMachine, topStateOf, viewOf } from './index.js';
+import {
+  NODE_EVENT_TYPES,
+  TASK_EVENT_TYPES,
+  allowedEvents,
+  applyTaskEvent,
+  initialTaskSnapshot,
+  persistTaskSnapshot,
+  restoreTaskSnapshot,
+  taskMachine,
+  topStateOf,
+  viewOf,
+} from './index.js';
 import type { TaskEvent, TaskInput, TaskSnapshot } from './index.js';
 import { DAY, shift } from './spec-helpers.js';
 
@@ -65,7 +76,13 @@ function eventsFor(s: TaskSnapshot): TaskEvent[] {
       {
         type: 'task.revise',
         at,
-        nodes: c.nodes.map((n) => ({ seq: n.seq, dueAt: n.originalDueAt, warnAt: n.originalWarnAt, stageTarget: n.status === 'approved' ? n.stageTarget : `修订${at.slice(5, 10)}`, redDeduction: n.redDeduction })),
+        nodes: c.nodes.map((n) => ({
+          seq: n.seq,
+          dueAt: n.originalDueAt,
+          warnAt: n.originalWarnAt,
+          stageTarget: n.status === 'approved' ? n.stageTarget : `修订${at.slice(5, 10)}`,
+          redDeduction: n.redDeduction,
+        })),
       },
     );
   }
@@ -165,10 +182,8 @@ describe('model-based (v2): every shortest path of the 2-node task graph', () =>
           ? (allowed.nodes[(e as { nodeSeq: number }).nodeSeq] ?? []).includes(e.type as never)
           : allowed.task.includes(e.type as never);
         const r = applyTaskEvent(s, e);
-        const extendsLater = (x: TaskEvent) =>
-          x.type !== 'extension.request' || ms(x.newDueAt) > ms(s.context.nodes.find((n) => n.seq === x.nodeSeq)!.dueAt);
-        const payloadOk =
-          !(e.type === 'evidence.return' && e.reason.trim() === '') && !(e.type === 'evidence.submit' && !('fileIds' in e)) && extendsLater(e);
+        const extendsLater = (x: TaskEvent) => x.type !== 'extension.request' || ms(x.newDueAt) > ms(s.context.nodes.find((n) => n.seq === x.nodeSeq)!.dueAt);
+        const payloadOk = !(e.type === 'evidence.return' && e.reason.trim() === '') && !(e.type === 'evidence.submit' && !('fileIds' in e)) && extendsLater(e);
         if (payloadOk && r.ok !== listed) throw new Error(`${JSON.stringify(e)} listed=${listed} ${r.ok ? 'accepted' : JSON.stringify(r.refusal)}`);
         if (!payloadOk) expect(r.ok).toBe(false);
         if (r.ok) {
@@ -182,10 +197,26 @@ describe('model-based (v2): every shortest path of the 2-node task graph', () =>
     }
     expect([...accepted].sort()).toEqual([...TASK_EVENT_TYPES].sort());
     for (const d of [
-      'node.light-changed', 'node.red-lighted', 'node.red-cleared', 'task.acknowledged', 'task.sign-for-overdue',
-      'evidence.submitted', 'evidence.approved', 'evidence.returned', 'extension.requested', 'extension.granted',
-      'extension.denied', 'extension.lapsed', 'task.suspended', 'task.resumed', 'task.completed', 'task.closed',
-      'task.scored', 'task.cancelled', 'task.revised',
-    ]) expect(emitted).toContain(d);
+      'node.light-changed',
+      'node.red-lighted',
+      'node.red-cleared',
+      'task.acknowledged',
+      'task.sign-for-overdue',
+      'evidence.submitted',
+      'evidence.approved',
+      'evidence.returned',
+      'extension.requested',
+      'extension.granted',
+      'extension.denied',
+      'extension.lapsed',
+      'task.suspended',
+      'task.resumed',
+      'task.completed',
+      'task.closed',
+      'task.scored',
+      'task.cancelled',
+      'task.revised',
+    ])
+      expect(emitted).toContain(d);
   });
 });

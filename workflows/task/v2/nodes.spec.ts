@@ -24,7 +24,12 @@ describe('machine v2: every node is its own milestone', () => {
   });
 
   it('with sequential submission, node 3 is refused naming node 1', () => {
-    const s = go(fresh({ ...FOUR_NODES, sequential: true }), ev.ack('2025-01-02T00:00:00Z'), ev.submit('2025-01-03T00:00:00Z', 1), ev.ret('2025-01-04T00:00:00Z', 1));
+    const s = go(
+      fresh({ ...FOUR_NODES, sequential: true }),
+      ev.ack('2025-01-02T00:00:00Z'),
+      ev.submit('2025-01-03T00:00:00Z', 1),
+      ev.ret('2025-01-04T00:00:00Z', 1),
+    );
     const r = applyTaskEvent(s, ev.submit('2025-01-05T00:00:00Z', 3));
     expect(r.ok).toBe(false);
     if (!r.ok) {
@@ -162,7 +167,13 @@ describe('machine v2: suspend and resume', () => {
 
 describe('machine v2: revise', () => {
   it('approved nodes may not change; others keep their progress', () => {
-    let s = go(fresh(), ev.ack('2025-01-02T00:00:00Z'), ev.submit('2025-01-03T00:00:00Z', 1), ev.approve('2025-01-04T00:00:00Z', 1), ev.submit('2025-01-05T00:00:00Z', 2));
+    let s = go(
+      fresh(),
+      ev.ack('2025-01-02T00:00:00Z'),
+      ev.submit('2025-01-03T00:00:00Z', 1),
+      ev.approve('2025-01-04T00:00:00Z', 1),
+      ev.submit('2025-01-05T00:00:00Z', 2),
+    );
     const changed = FOUR_NODES.nodes.map((n, i) => (i === 0 ? { ...n, stageTarget: '改了' } : n));
     const r = applyTaskEvent(s, ev.revise('2025-01-06T00:00:00Z', changed));
     expect(!r.ok && r.refusal).toMatchObject({ code: 'invalid_payload', field: 'nodes[0]' });

@@ -39,7 +39,9 @@ function eventFor(s: TaskSnapshot, type: TaskEventType, seq: number, at: string,
     case 'evidence.submit':
       return { type, at, nodeSeq: seq, fileIds: ['sha256:x'], note: '材料', lateWorkingDays: variant % 3 };
     case 'evidence.approve':
-      return variant % 4 === 0 ? { type, at, nodeSeq: seq, reviewedValue: variant, facts: { policyAdjustment: variant / 10 } } : { type, at, nodeSeq: seq, reviewedValue: variant };
+      return variant % 4 === 0
+        ? { type, at, nodeSeq: seq, reviewedValue: variant, facts: { policyAdjustment: variant / 10 } }
+        : { type, at, nodeSeq: seq, reviewedValue: variant };
     case 'evidence.return':
       return { type, at, nodeSeq: seq, reason: '材料不全' };
     case 'extension.request':
@@ -109,9 +111,7 @@ function expectedRed(s: TaskSnapshot, lastAt: string): boolean[] {
 
 function listed(s: TaskSnapshot, at: string, role: Role | undefined, type: TaskEventType, seq: number): boolean {
   const a = allowedEvents(s, at, role);
-  return (NODE_EVENT_TYPES as readonly string[]).includes(type)
-    ? (a.nodes[seq] ?? []).includes(type as never)
-    : a.task.includes(type as never);
+  return (NODE_EVENT_TYPES as readonly string[]).includes(type) ? (a.nodes[seq] ?? []).includes(type as never) : a.task.includes(type as never);
 }
 
 describe('machine v2 properties (random histories)', () => {

@@ -184,14 +184,16 @@ export function applyTaskEvent(s: TaskSnapshot, e: TaskEvent, role?: Role): Appl
 /** A refusal when the machine took no transition but the guards found nothing wrong (should not happen). */
 function fallbackRefusal(s: TaskSnapshot, e: TaskEvent): Refusal {
   const top = topStateOf(s);
-  return payloadRefusal(s.context, top, e) ?? {
-    code: 'task_state',
-    nodeSeq: null,
-    nodeState: null,
-    state: top,
-    message: '当前状态不能执行该操作',
-    messageEn: `not allowed while the task is ${top}`,
-  };
+  return (
+    payloadRefusal(s.context, top, e) ?? {
+      code: 'task_state',
+      nodeSeq: null,
+      nodeState: null,
+      state: top,
+      message: '当前状态不能执行该操作',
+      messageEn: `not allowed while the task is ${top}`,
+    }
+  );
 }
 
 function worst(a: Light | null, b: Light): Light {

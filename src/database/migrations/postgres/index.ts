@@ -17,4 +17,22 @@ import { TransparencyLog1795420000000 } from './1795420000000-transparency-log.j
 import { Jobs1795430000000 } from './1795430000000-jobs.js';
 
 /** The PostgreSQL twins of ../index.ts, in the same order with the same names (see README.md). */
-export const POSTGRES_MIGRATIONS = [Initial1795291460102, Notifications1795292366013, AuditCheckpoints1795300000000, Scoring1795310000000, Imports1795320000000, ScoringFacts1795330000000, ScoringTemplates1795340000000, Bulletins1795341600000, Urging1795342800000, SelfAssessment1795350000000, AuthSessions1795360000000, LeaderInstructions1795372000000, SecurityLog1795380000000, TaskMachineV21795390000000, OutboxStreamSeq1795410000000, TransparencyLog1795420000000, Jobs1795430000000];
+export const POSTGRES_MIGRATIONS = [
+  Initial1795291460102,
+  Notifications1795292366013,
+  AuditCheckpoints1795300000000,
+  Scoring1795310000000,
+  Imports1795320000000,
+  ScoringFacts1795330000000,
+  ScoringTemplates1795340000000,
+  Bulletins1795341600000,
+  Urging1795342800000,
+  SelfAssessment1795350000000,
+  AuthSessions1795360000000,
+  LeaderInstructions1795372000000,
+  SecurityLog1795380000000,
+  TaskMachineV21795390000000,
+  OutboxStreamSeq1795410000000,
+  TransparencyLog1795420000000,
+  Jobs1795430000000,
+];

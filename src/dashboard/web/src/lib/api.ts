@@ -161,8 +161,7 @@ export interface ScoreChoice {
 }
 
 export const api = {
-  login: (username: string, password: string) =>
-    request<{ accessToken: string }>('POST', '/auth/login', { username, password }),
+  login: (username: string, password: string) => request<{ accessToken: string }>('POST', '/auth/login', { username, password }),
   me: () => request<Me>('GET', '/auth/me'),
   /** The server clock; `manual` = the drill clock (演练时钟). */
   clock: () => request<{ mode: 'system' | 'manual'; now: string }>('GET', '/clock'),
@@ -209,7 +208,12 @@ export const api = {
   scoreRuns: (planId: string) => request<ScoreRun[]>('GET', `/plans/${encodeURIComponent(planId)}/score-runs`),
   /** The score sheet (XLSX, or CSV summary/breakdown) with the server's file name. */
   async exportScores(planId: string, format: 'xlsx' | 'csv', sheet: 'summary' | 'breakdown', c: ScoreChoice = {}): Promise<{ blob: Blob; filename: string }> {
-    const res = await send('GET', `/plans/${encodeURIComponent(planId)}/scores/export${qs({ format, sheet: format === 'csv' ? sheet : undefined, ...c })}`, undefined, { accept: '*/*' });
+    const res = await send(
+      'GET',
+      `/plans/${encodeURIComponent(planId)}/scores/export${qs({ format, sheet: format === 'csv' ? sheet : undefined, ...c })}`,
+      undefined,
+      { accept: '*/*' },
+    );
     return { blob: await res.blob(), filename: dispositionFilename(res.headers.get('content-disposition'), `scores-${planId}.${format}`) };
   },
   // ---- audit (issue 6) ----

@@ -53,7 +53,13 @@ describe('audit checks in the browser', () => {
     const gap = chain();
     gap.splice(1, 1);
     const kinds = verifyHistory(TASK, gap).problems.map((p) => [p.seq, p.kind]);
-    expect(kinds).toEqual(expect.arrayContaining([[3, 'sequence'], [3, 'link'], [3, 'state']]));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        [3, 'sequence'],
+        [3, 'link'],
+        [3, 'state'],
+      ]),
+    );
   });
 
   it('reads the recorded state as progress, light and extension', () => {

@@ -3,11 +3,37 @@ import { attentionList, groupBoard, redHeatGrid } from './board';
 import type { BoardLights, BoardNode, BoardUnitLights } from './types';
 
 const unit = (unitId: string, unitName: string, p: Partial<BoardUnitLights> = {}): BoardUnitLights => ({
-  unitId, unitName, groupName: null, tasks: 0, green: 0, yellow: 0, red: 0, done: 0, redNodes: 0, yellowNodes: 0, lateCompleted: 0, signForOverdue: 0, overdueReviews: 0, ...p,
+  unitId,
+  unitName,
+  groupName: null,
+  tasks: 0,
+  green: 0,
+  yellow: 0,
+  red: 0,
+  done: 0,
+  redNodes: 0,
+  yellowNodes: 0,
+  lateCompleted: 0,
+  signForOverdue: 0,
+  overdueReviews: 0,
+  ...p,
 });
 const node = (taskId: string, p: Partial<BoardNode>): BoardNode => ({
-  taskId, unitId: 'u', unitName: '甲局', indicatorCode: '1', indicatorName: '指标', state: 'open', light: 'red', version: 1,
-  nodeSeq: 1, dueDate: '2026-06-30', dueAt: '2026-06-30T15:59:59Z', stageTarget: null, daysOverdue: 0, daysLeft: null, ...p,
+  taskId,
+  unitId: 'u',
+  unitName: '甲局',
+  indicatorCode: '1',
+  indicatorName: '指标',
+  state: 'open',
+  light: 'red',
+  version: 1,
+  nodeSeq: 1,
+  dueDate: '2026-06-30',
+  dueAt: '2026-06-30T15:59:59Z',
+  stageTarget: null,
+  daysOverdue: 0,
+  daysLeft: null,
+  ...p,
 });
 
 describe('light board layout', () => {
@@ -50,7 +76,10 @@ describe('light board layout', () => {
         { unitId: 'u1', unitName: '甲局', groupName: '部门组', month: '2026-03', red: 2 },
         { unitId: 'u1', unitName: '甲局', groupName: '部门组', month: '2026-06', red: 1 },
       ],
-      [{ unitId: 'u1', unitName: '甲局' }, { unitId: 'u3', unitName: '丙局' }],
+      [
+        { unitId: 'u1', unitName: '甲局' },
+        { unitId: 'u3', unitName: '丙局' },
+      ],
       2026,
     );
     expect(grid.months).toHaveLength(13);

@@ -11,7 +11,18 @@ export interface GroupRows extends LightCounts {
   units: BoardUnitLights[];
 }
 
-const zero = (): LightCounts => ({ tasks: 0, green: 0, yellow: 0, red: 0, done: 0, redNodes: 0, yellowNodes: 0, lateCompleted: 0, signForOverdue: 0, overdueReviews: 0 });
+const zero = (): LightCounts => ({
+  tasks: 0,
+  green: 0,
+  yellow: 0,
+  red: 0,
+  done: 0,
+  redNodes: 0,
+  yellowNodes: 0,
+  lateCompleted: 0,
+  signForOverdue: 0,
+  overdueReviews: 0,
+});
 const KEYS = Object.keys(zero()) as (keyof LightCounts)[];
 
 /** Most red first, then yellow, then red lights so far, then name (pinyin order). */
@@ -33,7 +44,11 @@ export function groupBoard(groups: readonly GroupView[], units: readonly UnitVie
   };
   const out = groups.map((g) => {
     g.unitIds.forEach((id) => placed.add(id));
-    return rows(g.id, g.name, g.unitIds.map((id) => byId.get(id) ?? { unitId: id, unitName: names.get(id) ?? id, groupName: g.name, ...zero() }));
+    return rows(
+      g.id,
+      g.name,
+      g.unitIds.map((id) => byId.get(id) ?? { unitId: id, unitName: names.get(id) ?? id, groupName: g.name, ...zero() }),
+    );
   });
   const rest = board.units.filter((u) => !placed.has(u.unitId));
   if (rest.length) out.push(rows('ungrouped', '未分组', rest));

@@ -9,7 +9,13 @@ export type Measure = 'red-nodes' | 'on-time-rate' | 'completion-rate';
 
 export const FREQUENCY_LABEL: Record<Frequency, string> = { weekly: '周报', monthly: '月报', quarterly: '季报', 'half-year': '半年报', 'year-end': '年报' };
 /** How the period of each frequency is written, with an example. */
-export const PERIOD_HINT: Record<Frequency, string> = { weekly: '如 2026-W23', monthly: '如 2026-06', quarterly: '如 2026-Q2', 'half-year': '如 2026-H1', 'year-end': '如 2026' };
+export const PERIOD_HINT: Record<Frequency, string> = {
+  weekly: '如 2026-W23',
+  monthly: '如 2026-06',
+  quarterly: '如 2026-Q2',
+  'half-year': '如 2026-H1',
+  'year-end': '如 2026',
+};
 export const MEASURE_LABEL: Record<Measure, string> = { 'red-nodes': '红灯节点数（少者在前）', 'on-time-rate': '按时完成率', 'completion-rate': '完成率' };
 
 export interface SeriesView {
@@ -84,7 +90,8 @@ export const bulletinsApi = {
   createSeries: (planId: string, body: { name: string; frequency: Frequency; measure: Measure; topN: number; bottomN: number; issuer?: string }) =>
     request<SeriesView>('POST', `/plans/${enc(planId)}/bulletin-series`, body),
   issues: (seriesId: string) => request<BulletinView[]>('GET', `/bulletin-series/${enc(seriesId)}/bulletins`),
-  draft: (seriesId: string, period: string, note?: string) => request<BulletinView>('POST', `/bulletin-series/${enc(seriesId)}/bulletins`, { period, ...(note ? { note } : {}) }),
+  draft: (seriesId: string, period: string, note?: string) =>
+    request<BulletinView>('POST', `/bulletin-series/${enc(seriesId)}/bulletins`, { period, ...(note ? { note } : {}) }),
   get: (id: string) => request<BulletinView>('GET', `/bulletins/${enc(id)}`),
   setNote: (id: string, note: string) => request<BulletinView>('PATCH', `/bulletins/${enc(id)}`, { note }),
   publish: (id: string) => request<BulletinView>('POST', `/bulletins/${enc(id)}/publish`),

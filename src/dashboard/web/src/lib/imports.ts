@@ -133,7 +133,11 @@ const FIELD_ZH: Record<string, string> = {
   leaderInCharge: '分管领导',
   unitTarget: '单位目标',
 };
-export const fieldsZh = (fs: string[] | undefined): string => (fs ?? []).map((f) => FIELD_ZH[f] ?? '其他').filter((v, i, a) => a.indexOf(v) === i).join('、');
+export const fieldsZh = (fs: string[] | undefined): string =>
+  (fs ?? [])
+    .map((f) => FIELD_ZH[f] ?? '其他')
+    .filter((v, i, a) => a.indexOf(v) === i)
+    .join('、');
 
 /** A section key as a person reads it (附件N stays, s<i> is 第i部分). */
 export const sectionZh = (key: string): string => {
@@ -167,7 +171,14 @@ function errorOf(status: number, text: string): ApiError {
   }
   const fields = Array.isArray(body.fields) ? (body.fields as ErrorField[]).filter((f) => typeof f?.label === 'string' && typeof f?.message === 'string') : [];
   const message = typeof body.message === 'string' && body.message ? body.message : statusMessage(status);
-  return new ApiError(message, status, typeof body.code === 'string' ? body.code : `HTTP_${status}`, body.details as Record<string, unknown> | undefined, undefined, fields);
+  return new ApiError(
+    message,
+    status,
+    typeof body.code === 'string' ? body.code : `HTTP_${status}`,
+    body.details as Record<string, unknown> | undefined,
+    undefined,
+    fields,
+  );
 }
 
 /**

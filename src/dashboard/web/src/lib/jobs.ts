@@ -39,7 +39,10 @@ export const jobPhaseLabel = (j: Pick<JobView, 'phase' | 'status'>): string =>
 
 /** Start closing a plan as a job (202 at once). */
 export async function startClose(planId: string): Promise<JobView> {
-  const res = await send('POST', `/plans/${encodeURIComponent(planId)}/status`, JSON.stringify({ status: 'closed' }), { 'content-type': 'application/json', prefer: 'respond-async' });
+  const res = await send('POST', `/plans/${encodeURIComponent(planId)}/status`, JSON.stringify({ status: 'closed' }), {
+    'content-type': 'application/json',
+    prefer: 'respond-async',
+  });
   return ((await res.json()) as { job: JobView }).job;
 }
 

@@ -6,9 +6,21 @@ import { onBeforeUnmount, onMounted, ref } from 'vue';
 import { currentToken } from './api';
 
 const EVENT_TYPES = [
-  'node.opened', 'node.light-changed', 'node.red-lighted', 'node.red-cleared', 'evidence.submitted', 'evidence.approved',
-  'evidence.returned', 'extension.requested', 'extension.granted', 'extension.denied', 'extension.lapsed', 'task.completed',
-  'task.closed', 'task.scored', 'task.cancelled',
+  'node.opened',
+  'node.light-changed',
+  'node.red-lighted',
+  'node.red-cleared',
+  'evidence.submitted',
+  'evidence.approved',
+  'evidence.returned',
+  'extension.requested',
+  'extension.granted',
+  'extension.denied',
+  'extension.lapsed',
+  'task.completed',
+  'task.closed',
+  'task.scored',
+  'task.cancelled',
 ];
 
 export function useLiveUpdates(onChange: () => void, delayMs = 600) {

@@ -73,7 +73,11 @@ export const office = {
       .then((list) =>
         list
           .filter((t) => t.status !== 'retired')
-          .map((t) => ({ id: t.id, name: t.name ?? t.template?.name ?? '', groups: (t.template?.groups ?? t.groups ?? []).map((g) => ({ key: g.key, name: g.name })) })),
+          .map((t) => ({
+            id: t.id,
+            name: t.name ?? t.template?.name ?? '',
+            groups: (t.template?.groups ?? t.groups ?? []).map((g) => ({ key: g.key, name: g.name })),
+          })),
       ),
   setScoring: (planId: string, body: { templateId: string; groups: { groupId: string; template: string }[] }) =>
     request<unknown>('PUT', `/plans/${enc(planId)}/scoring`, body),

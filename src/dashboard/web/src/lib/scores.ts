@@ -74,7 +74,18 @@ export function partRows(root: PartScore): PartRow[] {
   const out: PartRow[] = [];
   const walk = (p: PartScore, depth: number, path: string) => {
     const share = p.weight !== undefined ? `权重 ${num(p.weight * 100)}%` : p.budget !== undefined ? `${num(p.budget)} 分` : '';
-    out.push({ key: path, depth, name: p.name, share, display: p.display, max: p.max, rate: p.rate, contribution: p.contribution, formula: p.formula, provisional: p.provisional });
+    out.push({
+      key: path,
+      depth,
+      name: p.name,
+      share,
+      display: p.display,
+      max: p.max,
+      rate: p.rate,
+      contribution: p.contribution,
+      formula: p.formula,
+      provisional: p.provisional,
+    });
     p.parts?.forEach((c) => walk(c, depth + 1, `${path}/${c.key}`));
   };
   walk(root, 0, root.key);

@@ -55,7 +55,15 @@ export interface ComparisonUnit {
   selfTotal: number | null;
   assessedTotal: number | null;
   difference: number | null;
-  lines: { indicatorId: string; code: string; name: string; points: number; selfScore: number | null; assessedScore: number | null; difference: number | null }[];
+  lines: {
+    indicatorId: string;
+    code: string;
+    name: string;
+    points: number;
+    selfScore: number | null;
+    assessedScore: number | null;
+    difference: number | null;
+  }[];
 }
 
 export interface ComparisonView {
@@ -66,7 +74,12 @@ export interface ComparisonView {
 }
 
 export const WINDOW_LABEL: Record<WindowState, string> = { not_set: '未设定', not_open: '未开始', open: '填报中', closed: '已截止' };
-export const STATUS_LABEL: Record<AssessmentStatus, string> = { none: '未填报', draft: '填报中（草稿）', submitted: '已提交，待负责人签认', signed: '已签认（定稿）' };
+export const STATUS_LABEL: Record<AssessmentStatus, string> = {
+  none: '未填报',
+  draft: '填报中（草稿）',
+  submitted: '已提交，待负责人签认',
+  signed: '已签认（定稿）',
+};
 
 export const selfAssessment = {
   window: (planId: string) => request<WindowView>('GET', `${base(planId)}/window`),
@@ -81,7 +94,8 @@ export const selfAssessment = {
     const res = await send('POST', `${base(planId)}/units/mine/report`, form);
     return (await res.json()) as AssessmentView;
   },
-  submit: (planId: string, version: number, signerUserId: string) => request<AssessmentView>('POST', `${base(planId)}/units/mine/submit`, { version, signerUserId }),
+  submit: (planId: string, version: number, signerUserId: string) =>
+    request<AssessmentView>('POST', `${base(planId)}/units/mine/submit`, { version, signerUserId }),
   signOff: (planId: string, version: number) => request<AssessmentView>('POST', `${base(planId)}/units/mine/sign-off`, { version }),
   giveBack: (planId: string, version: number, reason: string) => request<AssessmentView>('POST', `${base(planId)}/units/mine/return`, { version, reason }),
   comparison: (planId: string) => request<ComparisonView>('GET', `${base(planId)}/comparison`),

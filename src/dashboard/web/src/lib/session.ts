@@ -17,7 +17,7 @@ export const session = reactive({
 });
 
 export const currentPlan = (): PlanView | null => session.plans.find((p) => p.id === session.planId) ?? null;
-export const unitName = (id: string | null | undefined): string => (id ? session.units.find((u) => u.id === id)?.name ?? id : '—');
+export const unitName = (id: string | null | undefined): string => (id ? (session.units.find((u) => u.id === id)?.name ?? id) : '—');
 
 /** The page each role lands on after login. */
 export function homeFor(role: Role | undefined): string {
