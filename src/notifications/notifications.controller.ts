@@ -6,34 +6,11 @@ import { map, type Observable } from 'rxjs';
 import { AllowQueryToken, CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
+import { DOMAIN_EVENT_TYPES } from './event-types.js';
 import { NotificationsService } from './notifications.service.js';
 import { WebhooksService, type WebhookView } from './webhooks.service.js';
 
-export const DOMAIN_EVENT_TYPES = [
-  '*',
-  'node.opened',
-  'node.light-changed',
-  'node.red-lighted',
-  'node.red-cleared',
-  'evidence.submitted',
-  'evidence.approved',
-  'evidence.returned',
-  'extension.requested',
-  'extension.granted',
-  'extension.denied',
-  'extension.lapsed',
-  'task.completed',
-  'task.closed',
-  'task.scored',
-  'task.cancelled',
-  'task.revised',
-  // machine v2 (issue 10)
-  'task.acknowledged',
-  'task.sign-for-overdue',
-  'task.suspended',
-  'task.resumed',
-  'task.migrated',
-] as const;
+export { DOMAIN_EVENT_TYPES };
 
 export class RegisterWebhookDto {
   @ApiProperty({ example: 'https://oa.example.gov.cn/duban-hook' })

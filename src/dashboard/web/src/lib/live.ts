@@ -4,24 +4,10 @@
  */
 import { onBeforeUnmount, onMounted, ref } from 'vue';
 import { currentToken } from './api';
+import { DOMAIN_EVENT_TYPES } from '../../../../notifications/event-types';
 
-const EVENT_TYPES = [
-  'node.opened',
-  'node.light-changed',
-  'node.red-lighted',
-  'node.red-cleared',
-  'evidence.submitted',
-  'evidence.approved',
-  'evidence.returned',
-  'extension.requested',
-  'extension.granted',
-  'extension.denied',
-  'extension.lapsed',
-  'task.completed',
-  'task.closed',
-  'task.scored',
-  'task.cancelled',
-];
+// Every domain event the stream sends (the server's own list, so a new event type refreshes the pages too).
+const EVENT_TYPES = DOMAIN_EVENT_TYPES.filter((t) => t !== '*');
 
 export function useLiveUpdates(onChange: () => void, delayMs = 600) {
   const live = ref(false);
