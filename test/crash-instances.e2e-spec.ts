@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { call, startInstance, type Instance } from './support/instances.js';
+import { seedPlan } from './support/fixtures.js';
 import { startTestApp, TEST_DB, type TestApp } from './support/test-app.js';
 
 /**
@@ -57,28 +58,14 @@ async function prepare() {
   await new Promise<void>((r) => receiver!.listen(0, '127.0.0.1', r));
   const hookPort = (receiver.address() as AddressInfo).port;
   seed = await startTestApp({ now: new Date().toISOString(), env: { DUBAN_JWT_SECRET: SECRET, DUBAN_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' } });
-  const admin = await seed.createUser('admin', 'admin');
-  const post = async (path: string, body: object) => {
-    const res = await seed!.http().post(path).set('authorization', admin).send(body);
-    if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-  await post('/units', { id: 'u-fgw', name: '县发展和改革局', kind: 'department' });
-  await post('/units', { id: 'u-czj', name: '县财政局', kind: 'department' });
-  await post('/units', { id: 'u-tjj', name: '县统计局', kind: 'department' });
-  await post('/units', { id: 'u-jxb', name: '县绩效办', kind: 'office' });
-  await post('/plans', { id: 'p-2027', year: 2027, name: '2027年度绩效考评' });
-  await post('/plans/p-2027/groups', { name: '部门组', unitIds: units });
-  await post('/webhooks', { url: `http://127.0.0.1:${hookPort}/hook` });
-  return {
-    admin,
-    supervisor: await seed.createUser('sup', 'supervisor', 'u-jxb'),
-    dept: { 'u-fgw': await seed.createUser('fgw', 'department', 'u-fgw'), 'u-czj': await seed.createUser('czj', 'department', 'u-czj') } as Record<
-      string,
-      string
-    >,
-    auditor: await seed.createUser('aud', 'auditor'),
-  };
+  const f = await seedPlan(seed, { id: 'p-2027', year: 2027 });
+  const hook = await seed
+    .http()
+    .post('/webhooks')
+    .set('authorization', f.admin)
+    .send({ url: `http://127.0.0.1:${hookPort}/hook` });
+  if (hook.status !== 201) throw new Error(`webhook: ${hook.status} ${JSON.stringify(hook.body)}`);
+  return { admin: f.admin, supervisor: f.supervisor, dept: { 'u-fgw': f.dept, 'u-czj': f.otherDept } as Record<string, string>, auditor: f.auditor };
 }
 
 type Users = Awaited<ReturnType<typeof prepare>>;

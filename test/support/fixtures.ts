@@ -11,8 +11,8 @@ export interface PlanFixture {
   auditor: string;
 }
 
-/** A plan with two departments, an assessing unit, one indicator and a user per role, made over HTTP. */
-export async function seedPlan(t: TestApp): Promise<PlanFixture> {
+/** A plan with two departments, an assessing unit, one indicator and a user per role, made over HTTP (by default p-2026). */
+export async function seedPlan(t: TestApp, plan: { id: string; year: number } = { id: 'p-2026', year: 2026 }): Promise<PlanFixture> {
   const admin = await t.createUser('admin', 'admin');
   const post = async (path: string, body: object, auth = admin) => {
     const res = await t.http().post(path).set('authorization', auth).send(body);
@@ -23,8 +23,8 @@ export async function seedPlan(t: TestApp): Promise<PlanFixture> {
   await post('/units', { id: 'u-czj', name: '县财政局', kind: 'department' });
   await post('/units', { id: 'u-tjj', name: '县统计局', kind: 'department' });
   await post('/units', { id: 'u-jxb', name: '县绩效办', kind: 'office' });
-  const plan = await post('/plans', { id: 'p-2026', year: 2026, name: '2026年度绩效考评' });
-  await post(`/plans/${plan.id}/groups`, { name: '部门组', unitIds: ['u-fgw', 'u-czj'] });
+  const created = await post('/plans', { id: plan.id, year: plan.year, name: `${plan.year}年度绩效考评` });
+  await post(`/plans/${created.id}/groups`, { name: '部门组', unitIds: ['u-fgw', 'u-czj'] });
   const indicator = await post('/indicators', {
     planId: plan.id,
     code: 'A1',
