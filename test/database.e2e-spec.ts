@@ -263,4 +263,22 @@ describe('group commit on SQLite', () => {
     await insert('z');
     expect(await count()).toBe(1);
   });
+
+  onSqlite('a transaction answered while the app shuts down is committed, not lost with the connection', async () => {
+    const other = await startTestApp();
+    await other.db.exec('CREATE TABLE shutdown_probe (v TEXT NOT NULL)');
+    const pending = other.db.transaction(async (tx) => tx.run('INSERT INTO shutdown_probe (v) VALUES (?)', 'last'));
+    await new Promise((r) => process.nextTick(r)); // the group is open, its COMMIT waits for the end of the turn
+    const closing = other.app.close();
+    await expect(pending).resolves.toMatchObject({ changes: 1 });
+    await closing;
+    const { default: Database } = await import('better-sqlite3');
+    const file = new Database(`${other.dataDir}/test.db`, { readonly: true });
+    try {
+      expect(file.prepare('SELECT v FROM shutdown_probe').pluck().all()).toEqual(['last']);
+    } finally {
+      file.close();
+      await other.close().catch(() => undefined);
+    }
+  });
 });

@@ -167,6 +167,15 @@ export class SqliteDatabase extends DatabaseService {
     this.closeReader();
   }
 
+  /** Before any module closes (TypeORM's connection among them): commit a group left open for the turn's end. */
+  beforeApplicationShutdown(): void {
+    const g = this.group;
+    if (g?.idle) {
+      this.commitGroup();
+      this.release();
+    }
+  }
+
   closeReader(): void {
     this.reader?.close();
     this.reader = null;
